@@ -1,0 +1,3 @@
+from ietm.cli import main
+
+main()

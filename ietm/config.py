@@ -1,0 +1,96 @@
+"""Settings, declared once with default and help; read from `ietm.toml`, found by walking up from the CSDB.
+
+Relative paths in `ietm.toml` are relative to the file itself, so a CSDB and its settings travel together.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ietm.errors import ConfigError
+
+CONFIG_NAME = "ietm.toml"
+
+
+@dataclass(frozen=True)
+class Setting:
+    section: str
+    key: str
+    default: Any
+    kind: type
+    help: str
+    is_path: bool = False
+
+    @property
+    def name(self) -> str:
+        return f"{self.section}.{self.key}"
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("schemas", "dirs", [], list, "Folders holding XML Schemas, searched by file name (any letter case).", True),
+    Setting("schemas", "catalogs", [], list, "OASIS XML catalogs that map schema URLs to local files.", True),
+    Setting("brex", "default", [], list, "Default BREX data modules (files or folders), used per S1000D issue.", True),
+    Setting("check", "jobs", 0, int, "Worker processes for bulk work; 0 means one per core."),
+    Setting("serve", "host", "127.0.0.1", str, "Address the viewer listens on."),
+    Setting("serve", "port", 8000, int, "Port the viewer listens on."),
+    Setting("serve", "language", "en", str, "Interface language of the viewer: en or ru."),
+)
+
+
+@dataclass
+class Config:
+    """The effective settings; `source` is the ietm.toml they came from, if any."""
+
+    values: dict[str, Any] = field(default_factory=dict)
+    source: Path | None = None
+
+    def get(self, name: str) -> Any:
+        return self.values[name]
+
+    def paths(self, name: str) -> list[Path]:
+        return [Path(p) for p in self.values[name]]
+
+
+def find_config(start: Path) -> Path | None:
+    start = start.resolve()
+    folder = start if start.is_dir() else start.parent
+    for candidate in (folder, *folder.parents):
+        f = candidate / CONFIG_NAME
+        if f.is_file():
+            return f
+    return None
+
+
+def load_config(start: Path | None = None, explicit: Path | None = None) -> Config:
+    """Defaults, overlaid with ietm.toml (explicit, or found from `start` upwards)."""
+    values = {s.name: s.default for s in SETTINGS}
+    source = explicit or (find_config(start) if start is not None else None)
+    if source is None:
+        return Config(values, None)
+    try:
+        data = tomllib.loads(source.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError("settings file not found", str(source)) from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"not valid TOML: {exc}", str(source)) from None
+    known = {s.name: s for s in SETTINGS}
+    for section, table in data.items():
+        if not isinstance(table, dict):
+            raise ConfigError(f"'{section}' must be a table like [{section}]", str(source))
+        for key, value in table.items():
+            name = f"{section}.{key}"
+            setting = known.get(name)
+            if setting is None:
+                raise ConfigError(f"unknown setting '{name}'; known: {', '.join(sorted(known))}", str(source))
+            if not isinstance(value, setting.kind) or (setting.kind is int and isinstance(value, bool)):
+                raise ConfigError(
+                    f"'{name}' expects {setting.kind.__name__}, got {type(value).__name__} {value!r}", str(source)
+                )
+            if setting.is_path:
+                value = [str((source.parent / os.path.expanduser(v)).resolve()) for v in value]
+            values[name] = value
+    return Config(values, source)

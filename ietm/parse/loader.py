@@ -1,0 +1,135 @@
+"""Safe loading of S1000D XML.
+
+S1000D declares its illustrations as unparsed entities in the internal DTD subset, so the subset must stay
+readable; everything that could reach outside the file (external entities, external DTDs, the network) is
+refused, and so are entity-expansion bombs, before any entity is expanded.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lxml import etree
+
+from ietm.errors import InputError
+
+MAX_BYTES = int(os.environ.get("IETM_MAX_XML_BYTES", 64 * 1024 * 1024))
+
+
+def _parser(resolve_internal: bool) -> etree.XMLParser:
+    return etree.XMLParser(
+        resolve_entities="internal" if resolve_internal else False,
+        no_network=True,
+        load_dtd=False,
+        dtd_validation=False,
+        huge_tree=False,
+        remove_comments=False,
+    )
+
+
+@dataclass
+class Loaded:
+    """A parsed file with its unparsed entities (the ICN declarations) and its source bytes."""
+
+    path: str
+    tree: etree._ElementTree
+    data: bytes
+    entities: dict[str, str] = field(default_factory=dict)  # entity name -> declared system id (file)
+    notations: dict[str, str] = field(default_factory=dict)  # entity name -> notation (cgm, png, ...)
+
+    @property
+    def root(self) -> etree._Element:
+        return self.tree.getroot()
+
+
+def load(path: str | os.PathLike[str], display: str | None = None) -> Loaded:
+    """Read and parse one file; every failure is an InputError naming the file (and line)."""
+    shown = display or str(path)
+    p = Path(path)
+    try:
+        size = p.stat().st_size
+        if size > MAX_BYTES:
+            raise InputError(f"file is {size} bytes, over the limit of {MAX_BYTES}", shown)
+        data = p.read_bytes()
+    except IsADirectoryError:
+        raise InputError("is a folder, not a file", shown) from None
+    except FileNotFoundError:
+        raise InputError("no such file", shown) from None
+    except PermissionError:
+        raise InputError("permission denied", shown) from None
+    return load_bytes(data, shown)
+
+
+def load_bytes(data: bytes, display: str) -> Loaded:
+    if len(data) > MAX_BYTES:
+        raise InputError(f"document is {len(data)} bytes, over the limit of {MAX_BYTES}", display)
+    if not data.strip():
+        raise InputError("empty file, not an XML document", display)
+    head = data[:512]
+    if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise InputError("binary file, not an XML document", display)
+    stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if not stripped.startswith(b"<") and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise InputError("not an XML document (it does not start with '<')", display)
+    tree = _parse(data, display, resolve_internal=False)
+    entities, notations, internal = _inspect_dtd(tree, display)
+    if internal:
+        tree = _parse(data, display, resolve_internal=True)
+    return Loaded(display, tree, data, entities, notations)
+
+
+def _parse(data: bytes, display: str, resolve_internal: bool) -> etree._ElementTree:
+    parser = _parser(resolve_internal)
+    try:
+        root = etree.fromstring(data, parser)
+    except etree.XMLSyntaxError as exc:
+        line = exc.lineno or None
+        message = _syntax_message(exc)
+        raise InputError(f"not well-formed XML: {message}", display, line) from None
+    except ValueError as exc:  # e.g. a unicode string with an encoding declaration
+        raise InputError(f"cannot be read as XML: {exc}", display) from None
+    if root is None:
+        raise InputError("no root element", display)
+    return root.getroottree()
+
+
+def _syntax_message(exc: etree.XMLSyntaxError) -> str:
+    msg = str(exc.msg if hasattr(exc, "msg") and exc.msg else exc)
+    # lxml appends "(<string>, line N)"; the caller prints the place itself
+    cut = msg.rfind(", line ")
+    if cut != -1 and msg.endswith(")"):
+        msg = msg[: msg.rfind("(", 0, cut)].rstrip()
+    return msg.replace("\n", " ")
+
+
+def _inspect_dtd(tree: etree._ElementTree, display: str) -> tuple[dict[str, str], dict[str, str], bool]:
+    """Split the internal subset's entities into safe unparsed ones and refuse the dangerous kinds."""
+    dtd = tree.docinfo.internalDTD
+    entities: dict[str, str] = {}
+    notations: dict[str, str] = {}
+    internal = False
+    if dtd is None:
+        return entities, notations, internal
+    if tree.docinfo.system_url:
+        raise InputError(f"refers to an external DTD ({tree.docinfo.system_url}); external DTDs are never loaded", display)
+    for ent in dtd.iterentities():
+        if ent.system_url is not None and ent.content:  # NDATA: an illustration or other external file
+            entities[ent.name] = ent.system_url
+            notations[ent.name] = ent.content
+        elif ent.system_url is not None:
+            raise InputError(
+                f"declares external entity '{ent.name}' ({ent.system_url}); external entities are never resolved",
+                display,
+            )
+        else:
+            if ent.orig and "&" in ent.orig and ";" in ent.orig and any(
+                f"&{other.name};" in ent.orig for other in dtd.iterentities()
+            ):
+                raise InputError(
+                    f"entity '{ent.name}' expands other entities: refused as a possible entity-expansion bomb",
+                    display,
+                )
+            internal = True
+    return entities, notations, internal

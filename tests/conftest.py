@@ -1,0 +1,60 @@
+"""Shared fixtures: the real S1000D reference data, read in place from ../shared/s1000d."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared" / "s1000d"
+
+
+def _need(path: Path) -> Path:
+    if not path.exists():
+        pytest.fail(f"reference data missing: {path} (the S1000D material must sit in ../shared/s1000d)")
+    return path
+
+
+@pytest.fixture(scope="session")
+def shared() -> Path:
+    return _need(SHARED)
+
+
+@pytest.fixture(scope="session")
+def bike(shared: Path) -> Path:
+    return _need(shared / "4.2" / "bike")
+
+
+@pytest.fixture(scope="session")
+def schemas42(shared: Path) -> Path:
+    return _need(shared / "4.2" / "schemas" / "xml_schema_flat")
+
+
+@pytest.fixture(scope="session")
+def schemas50(shared: Path) -> Path:
+    return _need(shared / "5.0" / "schemas" / "xml_schema_flat")
+
+
+@pytest.fixture(scope="session")
+def brex42(shared: Path) -> Path:
+    return _need(shared / "4.2" / "brex")
+
+
+@pytest.fixture(scope="session")
+def brex50(shared: Path) -> Path:
+    return _need(shared / "5.0" / "brex")
+
+
+@pytest.fixture(scope="session")
+def content() -> Path:
+    return _need(ROOT / "content")
+
+
+@pytest.fixture
+def bike_copy(bike: Path, tmp_path: Path) -> Path:
+    """A writable copy of the Bike set, for tests that break or change files."""
+    dest = tmp_path / "bike"
+    shutil.copytree(bike, dest)
+    return dest
