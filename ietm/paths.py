@@ -13,3 +13,25 @@ VIEWER = ROOT / "viewer"
 TEMPLATES = VIEWER / "templates"
 STATIC = VIEWER / "static"
 SIGNING = ROOT / "signing"
+
+
+def state_dir(csdb: Path) -> Path:
+    """Where ietm keeps its caches for a CSDB (catalog, index, converted illustrations).
+
+    Inside the CSDB (`.ietm/`) when the folder is writable by its mode bits; otherwise (a read-only CSDB,
+    such as shared reference data) in the user's cache folder, keyed by the CSDB's absolute path.
+    """
+    import hashlib
+    import os
+    import stat
+
+    override = os.environ.get("IETM_STATE_DIR")
+    csdb = csdb.resolve()
+    if override:
+        return Path(override) / hashlib.sha256(str(csdb).encode()).hexdigest()[:16]
+    inside = csdb / ".ietm"
+    mode = csdb.stat().st_mode
+    if inside.is_dir() or (mode & stat.S_IWUSR and os.access(csdb, os.W_OK)):
+        return inside
+    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return cache / "ietm" / hashlib.sha256(str(csdb).encode()).hexdigest()[:16]

@@ -1,0 +1,300 @@
+"""The catalog database: scanning a CSDB folder into SQLite, incrementally, and the queries on it.
+
+The files are the truth; the database is a cache. Unchanged files (same size and mtime) are not parsed
+again, a corrupt database is rebuilt, and many changed files are parsed on all cores.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from ietm.errors import IetmError, NotFound
+from ietm.parse.model import ICN_SUFFIXES, CsdbObject, Ref, read_object
+from ietm.paths import state_dir
+
+SCHEMA_SQL = (Path(__file__).with_name("schema.sql")).read_text(encoding="utf-8")
+SCHEMA_VERSION = "1"
+XML_SUFFIXES = {".xml"}
+PARALLEL_FROM = 48  # below this many changed files, process start-up costs more than it saves
+
+_COLUMNS = [f.name for f in fields(CsdbObject) if f.name not in ("path", "refs")]
+
+
+@dataclass
+class ScanResult:
+    scanned: int
+    parsed: int
+    removed: int
+    errors: int
+
+
+def csdb_files(root: Path) -> Iterator[Path]:
+    """Every file of a CSDB that can be an object: XML and ICN files, skipping hidden folders like .ietm."""
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            suffix = os.path.splitext(name)[1].lower()
+            if suffix in XML_SUFFIXES or suffix in ICN_SUFFIXES:
+                yield Path(folder) / name
+
+
+def _read(args: tuple[str, str]) -> tuple[str, CsdbObject | None, str | None, int | None]:
+    full, rel = args
+    try:
+        return rel, read_object(full, rel), None, None
+    except IetmError as exc:
+        return rel, None, exc.message, exc.line
+
+
+def _issue_order(issue: str | None) -> tuple[int, int]:
+    if not issue:
+        return (-1, -1)
+    number, _, in_work = issue.partition("-")
+    return (int(number or 0), int(in_work or 0))
+
+
+class Catalog:
+    """One CSDB's catalog. Open it once (per process), refresh it when the files may have changed."""
+
+    def __init__(self, root: Path, db_path: Path) -> None:
+        self.root = root
+        self.db_path = db_path
+        self.db = self._connect()
+
+    @classmethod
+    def open(cls, csdb: Path | str) -> Catalog:
+        root = Path(csdb)
+        if not root.is_dir():
+            raise NotFound("not a CSDB folder", str(root))
+        folder = state_dir(root)
+        folder.mkdir(parents=True, exist_ok=True)
+        return cls(root, folder / "catalog.sqlite")
+
+    def _connect(self) -> sqlite3.Connection:
+        try:
+            db = self._open_db()
+        except sqlite3.DatabaseError:
+            # a cache that cannot be read is rebuilt from the files
+            for suffix in ("", "-wal", "-shm"):
+                Path(str(self.db_path) + suffix).unlink(missing_ok=True)
+            db = self._open_db()
+        return db
+
+    def _open_db(self) -> sqlite3.Connection:
+        db = sqlite3.connect(self.db_path, timeout=60, check_same_thread=False)
+        db.row_factory = sqlite3.Row
+        db.execute("PRAGMA foreign_keys = ON")
+        version = None
+        try:
+            row = db.execute("SELECT value FROM meta WHERE name = 'version'").fetchone()
+            version = row[0] if row else None
+        except sqlite3.OperationalError:
+            pass
+        if version != SCHEMA_VERSION:
+            db.executescript("DROP TABLE IF EXISTS refs; DROP TABLE IF EXISTS objects; DROP TABLE IF EXISTS meta;")
+            db.executescript(SCHEMA_SQL)
+            db.execute("INSERT OR REPLACE INTO meta VALUES ('version', ?)", (SCHEMA_VERSION,))
+            db.commit()
+        db.execute("SELECT count(*) FROM objects").fetchone()  # raises DatabaseError when corrupt
+        return db
+
+    def close(self) -> None:
+        self.db.close()
+
+    # -- scanning ---------------------------------------------------------------------------------------
+
+    def refresh(self, jobs: int = 0, progress: bool = False) -> ScanResult:
+        """Bring the catalog up to date with the folder: parse new and changed files, forget removed ones."""
+        known = {r["path"]: (r["mtime_ns"], r["size"]) for r in self.db.execute("SELECT path, mtime_ns, size FROM objects")}
+        seen: set[str] = set()
+        todo: list[tuple[str, str]] = []
+        stats: dict[str, tuple[int, int]] = {}
+        for full in csdb_files(self.root):
+            rel = full.relative_to(self.root).as_posix()
+            try:
+                st = full.stat()
+            except OSError:
+                continue
+            seen.add(rel)
+            stats[rel] = (st.st_mtime_ns, st.st_size)
+            if known.get(rel) != stats[rel]:
+                todo.append((str(full), rel))
+        removed = [p for p in known if p not in seen]
+        results = list(self._parse_all(todo, jobs, progress))
+        errors = 0
+        with self.db:
+            self.db.execute("BEGIN IMMEDIATE")
+            for rel in removed:
+                self.db.execute("DELETE FROM objects WHERE path = ?", (rel,))
+            for rel, obj, error, line in results:
+                mtime, size = stats[rel]
+                self.db.execute("DELETE FROM objects WHERE path = ?", (rel,))
+                if obj is None:
+                    errors += 1
+                    self.db.execute(
+                        "INSERT INTO objects (path, mtime_ns, size, error, error_line) VALUES (?, ?, ?, ?, ?)",
+                        (rel, mtime, size, error, line),
+                    )
+                    continue
+                values = [getattr(obj, c) for c in _COLUMNS]
+                self.db.execute(
+                    f"INSERT INTO objects (path, mtime_ns, size, {', '.join(_COLUMNS)}) "
+                    f"VALUES (?, ?, ?, {', '.join('?' * len(_COLUMNS))})",
+                    (rel, mtime, size, *values),
+                )
+                self.db.executemany(
+                    "INSERT INTO refs (path, kind, target, line, issue, language) VALUES (?, ?, ?, ?, ?, ?)",
+                    [(rel, r.kind, r.target, r.line, r.issue, r.language) for r in obj.refs],
+                )
+            if results or removed:
+                self._mark_latest()
+        return ScanResult(len(seen), len(results), len(removed), errors)
+
+    def _parse_all(
+        self, todo: list[tuple[str, str]], jobs: int, progress: bool
+    ) -> Iterable[tuple[str, CsdbObject | None, str | None, int | None]]:
+        workers = jobs or os.cpu_count() or 1
+        if len(todo) < PARALLEL_FROM or workers == 1:
+            return map(_read, todo)
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            results = pool.map(_read, todo, chunksize=max(8, len(todo) // (workers * 8)))
+            if progress:
+                from ietm.progress import track
+
+                results = track(results, total=len(todo), description="Cataloguing")
+            return list(results)
+
+    def _mark_latest(self) -> None:
+        self.db.execute("UPDATE objects SET latest = 0")
+        best: dict[tuple[str, str | None], tuple[tuple[int, int], str]] = {}
+        for r in self.db.execute("SELECT path, key, language, issue FROM objects WHERE key IS NOT NULL"):
+            k = (r["key"], r["language"])
+            order = _issue_order(r["issue"])
+            if k not in best or order > best[k][0]:
+                best[k] = (order, r["path"])
+        self.db.executemany("UPDATE objects SET latest = 1 WHERE path = ?", [(p,) for _, p in best.values()])
+
+    # -- queries ----------------------------------------------------------------------------------------
+
+    def _object(self, row: sqlite3.Row, with_refs: bool = True) -> CsdbObject:
+        obj = CsdbObject(path=str(self.root / row["path"]), **{c: row[c] for c in _COLUMNS})
+        obj.in_work = bool(row["in_work"])
+        if with_refs:
+            obj.refs = [
+                Ref(r["kind"], r["target"], r["line"], r["issue"], r["language"])
+                for r in self.db.execute("SELECT * FROM refs WHERE path = ? ORDER BY rowid", (row["path"],))
+            ]
+        return obj
+
+    def objects(
+        self,
+        kind: str | None = None,
+        content_type: str | None = None,
+        info_code: str | None = None,
+        language: str | None = None,
+        qa: str | None = None,
+        state: str = "all",
+        key: str | None = None,
+        with_refs: bool = False,
+    ) -> list[CsdbObject]:
+        """Objects matching every filter given; state is all | latest | old | inwork | official."""
+        where, args = ["key IS NOT NULL"], []
+        for column, value in (
+            ("kind", kind), ("content_type", content_type), ("language", language), ("qa", qa), ("key", key)
+        ):
+            if value is not None:
+                where.append(f"{column} = ?")
+                args.append(value)
+        if info_code is not None:
+            where.append("info_code LIKE ?")
+            args.append(info_code.upper() + "%")
+        where.append(
+            {"all": "1", "latest": "latest = 1", "old": "latest = 0", "inwork": "in_work = 1", "official": "in_work = 0"}[state]
+        )
+        rows = self.db.execute(
+            f"SELECT * FROM objects WHERE {' AND '.join(where)} ORDER BY key, language, issue", args
+        ).fetchall()
+        return [self._object(r, with_refs) for r in rows]
+
+    def all(self, with_refs: bool = True) -> list[CsdbObject]:
+        return self.objects(with_refs=with_refs)
+
+    def errors(self) -> list[tuple[str, str, int | None]]:
+        """Files that could not be read, with the reason and line."""
+        return [
+            (str(self.root / r["path"]), r["error"], r["error_line"])
+            for r in self.db.execute("SELECT path, error, error_line FROM objects WHERE error IS NOT NULL ORDER BY path")
+        ]
+
+    def get(self, key: str, issue: str | None = None, language: str | None = None) -> CsdbObject | None:
+        """One object by key; without an issue, the latest; without a language, English first, then any."""
+        key = normalise_key(key)
+        rows = self.db.execute("SELECT * FROM objects WHERE key = ?", (key,)).fetchall()
+        if issue is not None:
+            rows = [r for r in rows if r["issue"] == issue]
+        if language is not None:
+            wanted = language.lower()
+            exact = [r for r in rows if (r["language"] or "").lower() == wanted]
+            same = [r for r in rows if (r["language"] or "").lower().split("-")[0] == wanted.split("-")[0]]
+            rows = exact or same or rows
+        if not rows:
+            return None
+        rows.sort(key=lambda r: (_issue_order(r["issue"]), (r["language"] or "").startswith("en")), reverse=True)
+        return self._object(rows[0])
+
+    def latest(self, key: str, language: str | None = None) -> CsdbObject | None:
+        return self.get(key, None, language)
+
+    def issues(self, key: str) -> list[tuple[str | None, str | None]]:
+        """(issue, language) of every copy of an object, oldest first."""
+        rows = self.db.execute("SELECT issue, language FROM objects WHERE key = ?", (normalise_key(key),)).fetchall()
+        return sorted(((r["issue"], r["language"]) for r in rows), key=lambda t: (_issue_order(t[0]), t[1] or ""))
+
+    def languages(self, key: str) -> list[str]:
+        rows = self.db.execute(
+            "SELECT DISTINCT language FROM objects WHERE key = ? AND language IS NOT NULL", (normalise_key(key),)
+        )
+        return sorted(r[0] for r in rows)
+
+    def referrers(self, key: str) -> list[tuple[CsdbObject, Ref]]:
+        """Where-used: every object and reference that points at `key`."""
+        out = []
+        for r in self.db.execute(
+            "SELECT o.*, r.kind AS rkind, r.target, r.line AS rline, r.issue AS rissue, r.language AS rlang "
+            "FROM refs r JOIN objects o ON o.path = r.path WHERE r.target = ? ORDER BY o.path, r.line",
+            (normalise_key(key),),
+        ):
+            out.append((self._object(r, with_refs=False), Ref(r["rkind"], r["target"], r["rline"], r["rissue"], r["rlang"])))
+        return out
+
+    def icn_file(self, name: str) -> tuple[Path | None, Path | None]:
+        """(exact file, file differing only in letter case) for an ICN file name declared by a module."""
+        rows = self.db.execute("SELECT path FROM objects WHERE kind = 'icn'").fetchall()
+        exact = case = None
+        for r in rows:
+            fname = r["path"].rsplit("/", 1)[-1]
+            if fname == name:
+                exact = self.root / r["path"]
+            elif fname.lower() == name.lower():
+                case = self.root / r["path"]
+        return exact, case
+
+
+def normalise_key(key: str) -> str:
+    """Accept a code as users type it (with or without DMC-/PMC- prefix, any case) and give the catalog key."""
+    from ietm.parse.codes import parse_code
+
+    k = key.strip()
+    upper = k.upper()
+    if upper.startswith(("DMC-", "DME-", "PMC-", "DML-", "DDN-", "COM-", "IMF-", "UPF-", "ICN-", "SMC-")):
+        if upper.startswith("DMC-") or upper.startswith("PMC-"):
+            kind, code = parse_code(k)
+            return f"{'DMC' if kind == 'dm' else 'PMC'}-{code}"
+        return upper
+    kind, code = parse_code(k)
+    return f"DMC-{code}" if kind == "dm" else f"PMC-{code}" if kind == "pm" else str(code)
