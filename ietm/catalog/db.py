@@ -172,8 +172,9 @@ class Catalog:
     def _mark_latest(self) -> None:
         self.db.execute("UPDATE objects SET latest = 0")
         best: dict[tuple[str, str | None], tuple[tuple[int, int], str]] = {}
-        for r in self.db.execute("SELECT path, key, language, issue FROM objects WHERE key IS NOT NULL"):
-            k = (r["key"], r["language"])
+        for r in self.db.execute("SELECT path, kind, key, language, issue FROM objects WHERE key IS NOT NULL"):
+            # renditions of one ICN (CGM and PNG) are each current; issues only order the other kinds
+            k = (r["path"], None) if r["kind"] == "icn" else (r["key"], r["language"])
             order = _issue_order(r["issue"])
             if k not in best or order > best[k][0]:
                 best[k] = (order, r["path"])

@@ -8,6 +8,7 @@ refused, and so are entity-expansion bombs, before any entity is expanded.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -74,7 +75,7 @@ def load_bytes(data: bytes, display: str) -> Loaded:
     if not stripped.startswith(b"<") and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise InputError("not an XML document (it does not start with '<')", display)
     tree = _parse(data, display, resolve_internal=False)
-    entities, notations, internal = _inspect_dtd(tree, display)
+    entities, notations, internal = _inspect_dtd(tree, data, display)
     if internal:
         tree = _parse(data, display, resolve_internal=True)
     return Loaded(display, tree, data, entities, notations)
@@ -86,7 +87,7 @@ def _parse(data: bytes, display: str, resolve_internal: bool) -> etree._ElementT
         root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as exc:
         line = exc.lineno or None
-        message = _syntax_message(exc)
+        message = syntax_message(exc)
         raise InputError(f"not well-formed XML: {message}", display, line) from None
     except ValueError as exc:  # e.g. a unicode string with an encoding declaration
         raise InputError(f"cannot be read as XML: {exc}", display) from None
@@ -95,16 +96,21 @@ def _parse(data: bytes, display: str, resolve_internal: bool) -> etree._ElementT
     return root.getroottree()
 
 
-def _syntax_message(exc: etree.XMLSyntaxError) -> str:
-    msg = str(exc.msg if hasattr(exc, "msg") and exc.msg else exc)
-    # lxml appends "(<string>, line N)"; the caller prints the place itself
-    cut = msg.rfind(", line ")
-    if cut != -1 and msg.endswith(")"):
-        msg = msg[: msg.rfind("(", 0, cut)].rstrip()
-    return msg.replace("\n", " ")
+def syntax_message(exc: etree.XMLSyntaxError) -> str:
+    """The message of a syntax error without the place lxml appends; the caller prints the place itself."""
+    msg = str(exc.msg if getattr(exc, "msg", None) else exc)
+    msg = re.sub(r"\s*\((?:<string>|[^()]*), line \d+(?:, column \d+)?\)$", "", msg)
+    msg = re.sub(r",? line \d+, column \d+$", "", msg)
+    return " ".join(msg.split())
 
 
-def _inspect_dtd(tree: etree._ElementTree, display: str) -> tuple[dict[str, str], dict[str, str], bool]:
+def _decl_line(data: bytes, name: str) -> int | None:
+    """The line of an entity declaration; lxml does not keep DTD line numbers."""
+    m = re.search(rb"<!ENTITY\s+" + re.escape(name.encode()) + rb"\s", data)
+    return data.count(b"\n", 0, m.start()) + 1 if m else None
+
+
+def _inspect_dtd(tree: etree._ElementTree, data: bytes, display: str) -> tuple[dict[str, str], dict[str, str], bool]:
     """Split the internal subset's entities into safe unparsed ones and refuse the dangerous kinds."""
     dtd = tree.docinfo.internalDTD
     entities: dict[str, str] = {}
@@ -122,6 +128,7 @@ def _inspect_dtd(tree: etree._ElementTree, display: str) -> tuple[dict[str, str]
             raise InputError(
                 f"declares external entity '{ent.name}' ({ent.system_url}); external entities are never resolved",
                 display,
+                _decl_line(data, ent.name),
             )
         else:
             if ent.orig and "&" in ent.orig and ";" in ent.orig and any(
@@ -130,6 +137,7 @@ def _inspect_dtd(tree: etree._ElementTree, display: str) -> tuple[dict[str, str]
                 raise InputError(
                     f"entity '{ent.name}' expands other entities: refused as a possible entity-expansion bomb",
                     display,
+                    _decl_line(data, ent.name),
                 )
             internal = True
     return entities, notations, internal

@@ -1,0 +1,1 @@
+"""Checks of a CSDB: schema validation, BREX, references, applicability, completeness, and the gate."""
