@@ -1,0 +1,46 @@
+"""The render contract: everything a content renderer may know about where it renders.
+
+Rendering is pure (no server state, no request), so `ietm serve` and `ietm publish` share one renderer;
+they differ only in the `Links` they inject.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Protocol
+
+from lxml import etree
+
+from ietm.parse.loader import Loaded
+from ietm.parse.model import CsdbObject
+
+
+class Links(Protocol):
+    """URL builder: the server and the static bundle each provide one; None means unresolvable (a broken ref)."""
+
+    def dm(
+        self, key: str, issue: str | None = None, language: str | None = None, fragment: str | None = None
+    ) -> str | None: ...
+
+    def pm(self, key: str, issue: str | None = None, language: str | None = None) -> str | None: ...
+
+    def icn(self, name: str) -> str | None:
+        """The entity's declared file name -> URL of a browser-displayable file (CGM converted); None if missing."""
+        ...
+
+    def static(self, path: str) -> str:
+        """URL of a viewer/static asset."""
+        ...
+
+
+@dataclass
+class RenderContext:
+    """What one render of one object needs; built by the caller per object."""
+
+    links: Links
+    language: str  # UI language: "en" | "ru"
+    obj: CsdbObject  # the object being rendered
+    doc: Loaded  # its parsed file; doc.entities maps ICN entity -> file name
+    titles: Callable[[str], str | None]  # key -> title of a referenced object, for link texts
+    unknown: Callable[[etree._Element], None]  # called for an element no renderer knows (the server logs it)
