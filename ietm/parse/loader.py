@@ -88,6 +88,13 @@ def _parse(data: bytes, display: str, resolve_internal: bool) -> etree._ElementT
     except etree.XMLSyntaxError as exc:
         line = exc.lineno or None
         message = syntax_message(exc)
+        if "amplification" in message:
+            raise InputError("entity references expand beyond any sane size: refused as an entity-expansion bomb",
+                             display, line) from None
+        if "encoding" in message.lower():
+            declared = re.search(rb"encoding=[\"']([A-Za-z0-9._-]+)", data[:200])
+            enc = declared.group(1).decode() if declared else "UTF-8"
+            message += f" (the file is not in the encoding it declares: {enc})"
         raise InputError(f"not well-formed XML: {message}", display, line) from None
     except ValueError as exc:  # e.g. a unicode string with an encoding declaration
         raise InputError(f"cannot be read as XML: {exc}", display) from None
