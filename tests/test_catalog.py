@@ -1,0 +1,95 @@
+"""The CSDB catalog: a real SQLite file over the Bike set, incremental, and honest about broken files."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from clirun import ietm
+from ietm.catalog import Catalog
+
+PROC = "DMC-S1000DBIKE-AAA-DA1-10-00-00AA-251A-A_008-00_en-US.XML"
+
+
+def test_catalog_lists_every_bike_object(bike_copy: Path):
+    cat = Catalog.open(bike_copy)
+    result = cat.refresh()
+    assert (result.scanned, result.parsed, result.errors) == (155, 155, 0)
+    assert cat.db_path == bike_copy / ".ietm" / "catalog.sqlite" and cat.db_path.is_file()
+    assert len(cat.objects(kind="dm")) == 97 and len(cat.objects(kind="pm")) == 4
+    assert len(cat.objects(content_type="fault")) == 5
+    o = cat.latest("S1000DBIKE-AAA-DA1-10-00-00AA-251A-A")
+    assert (o.title, o.issue, o.qa, o.content_type) == ("Brake pads - Clean with rubbing alcohol", "008-00", "first", "procedural")
+    # where-used: the Bike BREX is named by the modules of the set
+    users = {obj.key for obj, ref in cat.referrers("DMC-S1000DBIKE-AAA-D00-00-00-00AA-022A-D") if ref.kind == "brex"}
+    assert "DMC-S1000DBIKE-AAA-DA1-10-00-00AA-251A-A" in users and len(users) > 50
+
+
+def test_refresh_is_incremental_and_knows_issues(bike_copy: Path):
+    cat = Catalog.open(bike_copy)
+    cat.refresh()
+    assert cat.refresh().parsed == 0
+    # a new in-work issue of the procedure: the latest issue is now 009-01, 008-00 is old
+    text = (bike_copy / PROC).read_text(encoding="utf-8").replace(
+        '<issueInfo issueNumber="008" inWork="00"/>', '<issueInfo issueNumber="009" inWork="01"/>', 1
+    )
+    (bike_copy / PROC.replace("008-00", "009-01")).write_text(text, encoding="utf-8")
+    touched = bike_copy / "DMC-S1000DBIKE-AAA-D00-00-00-00AA-00WA-D_007-00_en-US.XML"
+    os.utime(touched, ns=(touched.stat().st_atime_ns, touched.stat().st_mtime_ns + 10_000_000))
+    (bike_copy / "DML-S1000DBIKE-B6865-S-2016-00002_001-00.XML").unlink()
+    result = cat.refresh()
+    assert (result.parsed, result.removed) == (2, 1)
+    key = "DMC-S1000DBIKE-AAA-DA1-10-00-00AA-251A-A"
+    assert cat.latest(key).issue == "009-01" and cat.latest(key).in_work
+    assert [o.issue for o in cat.objects(key=key, state="old")] == ["008-00"]
+    assert cat.issues(key) == [("008-00", "en-US"), ("009-01", "en-US")]
+    assert cat.get(key, issue="008-00").issue == "008-00"
+    assert not cat.objects(kind="dml")
+
+
+def test_unreadable_file_is_recorded_not_fatal(bike_copy: Path):
+    (bike_copy / "DMC-BROKEN-A-D00-00-00-00A-040A-A_001-00_en-US.XML").write_text("<dmodule>\n<oops>\n</dmodule>")
+    cat = Catalog.open(bike_copy)
+    assert cat.refresh().errors == 1
+    [(path, error, line)] = cat.errors()
+    assert path.endswith("DMC-BROKEN-A-D00-00-00-00A-040A-A_001-00_en-US.XML") and "not well-formed" in error and line == 3
+
+
+def test_corrupt_catalog_is_rebuilt(bike_copy: Path):
+    cat = Catalog.open(bike_copy)
+    cat.refresh()
+    cat.close()
+    for suffix in ("-wal", "-shm"):
+        Path(str(cat.db_path) + suffix).unlink(missing_ok=True)
+    cat.db_path.write_bytes(b"this is not a database" * 100)
+    again = Catalog.open(bike_copy)
+    assert again.refresh().parsed == 155
+
+
+def test_read_only_csdb_keeps_its_catalog_elsewhere(bike: Path, tmp_path: Path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    cat = Catalog.open(bike)  # the shared reference data carries no write bits
+    assert str(cat.db_path).startswith(str(tmp_path / "cache")) and not (bike / ".ietm").exists()
+
+
+def test_ls_filters_and_json(bike_copy: Path):
+    r = ietm("ls", bike_copy, "--type", "fault")
+    assert r.code == 0 and len(r.out.splitlines()) == 5
+    assert "DMC-S1000DBIKE-AAA-DA3-10-00-00AA-411A-A\t008-00\ten-US\tfault\tfirst\tHorn - Isolated fault" in r.out
+    rows = json.loads(ietm("ls", bike_copy, "--info-code", "520", "--format", "json").out)
+    assert rows and all(row["info_code"].startswith("520") for row in rows)
+    assert len(json.loads(ietm("ls", bike_copy, "--kind", "icn", "--format", "json").out)) == 50
+    misnamed = [l for l in ietm("ls", bike_copy).out.splitlines() if "misnamed" in l]
+    assert len(misnamed) == 1 and misnamed[0].startswith("DDN-")
+
+
+def test_show_prints_identity_and_references(bike_copy: Path):
+    r = ietm("show", "S1000DBIKE-AAA-DA1-10-00-00AA-251A-A", "--csdb", bike_copy, "--format", "json")
+    data = json.loads(r.out)
+    assert data["code"]["infoCode"] == "251" and data["issue_type"] == "deleted" and data["qa_type"] == "tabtop"
+    assert any(ref["kind"] == "brex" for ref in data["refs"])
+    missing = ietm("show", "DMC-S1000DBIKE-AAA-DA1-10-00-00AA-999A-A", "--csdb", bike_copy)
+    assert missing.code == 5 and "no object DMC-S1000DBIKE-AAA-DA1-10-00-00AA-999A-A" in missing.err
+    bad = ietm("show", "not-a-code", "--csdb", bike_copy)
+    assert bad.code == 3 and bad.err.count("\n") == 1
