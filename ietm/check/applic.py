@@ -1,0 +1,127 @@
+"""`ietm applic`: applicability that names only what the ACT, CCT and PCT declare.
+
+Every `assert` must name a declared product attribute or condition, with values its enumerations and
+valuePattern allow (both ends of a range are checked); every `applicRefId` must point at an `applic` of the
+module's `referencedApplicGroup`; every PCT product must assign declared attributes allowed values.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from lxml import etree
+
+from ietm.applic.csdb import Applicability, Scope, act_ref
+from ietm.applic.expr import parse_values
+from ietm.applic.tables import Pct
+from ietm.errors import IetmError
+from ietm.parse.loader import Loaded, load
+from ietm.report import Finding, Report
+
+if TYPE_CHECKING:
+    from ietm.catalog import Catalog
+
+CHECK = "applic"
+
+
+def _finding(severity: str, path: str, line: int | None, rule: str, message: str) -> Finding:
+    return Finding(severity, path, message, line, rule=rule, check=CHECK)
+
+
+def check_asserts(doc: Loaded, scope: Scope) -> list[Finding]:
+    out: list[Finding] = []
+    asserts = [a for a in doc.root.iter("assert") if a.get("applicPropertyIdent") is not None]
+    if not asserts:
+        return out
+    if scope.act is None:
+        key, line = act_ref(doc.root)
+        if key is None:
+            return [_finding("warning", doc.path, asserts[0].sourceline, "applic-no-act",
+                             "asserts applicability but names no ACT (dmStatus/applicCrossRefTableRef)")]
+        return [_finding("error", doc.path, line, "applic-no-table", f"its ACT {key} is not in the CSDB")]
+    for a in asserts:
+        ident, ptype, values = a.get("applicPropertyIdent"), a.get("applicPropertyType"), a.get("applicPropertyValues")
+        prop = scope.properties.get(ident)
+        if prop is None:
+            what = "condition" if ptype == "condition" else "product attribute"
+            out.append(_finding("error", doc.path, a.sourceline, "applic-undeclared",
+                                f"{what} '{ident}' is declared neither in ACT {scope.act.key} nor in its CCT"))
+            continue
+        if ptype and ptype != prop.type:
+            out.append(_finding("error", doc.path, a.sourceline, "applic-type",
+                                f"'{ident}' is a {prop.type}, not a {ptype}"))
+        if values is None:
+            continue
+        for alt in parse_values(values):
+            for v in (alt.low, alt.high):
+                if v is not None and not prop.allows(v):
+                    out.append(_finding("error", doc.path, a.sourceline, "applic-value",
+                                        f"value '{v}' of '{ident}' is not allowed (allowed: {prop.allowed_text()})"))
+    return out
+
+
+def check_refids(doc: Loaded, applic: Applicability) -> list[Finding]:
+    known = applic.annotations(doc.root)
+    out = [
+        _finding("error", doc.path, ref.sourceline, "applic-repository",
+                 f"applicRef '{ref.get('id')}' names '{ref.get('applicIdentValue')}', which no applicability repository declares")
+        for ref in doc.root.iterfind("content/referencedApplicGroupRef/applicRef")
+        if ref.get("id") in known and known[ref.get("id")] is None
+    ]
+    out += [
+        _finding("error", doc.path, el.sourceline, "applic-refid",
+                 f"applicRefId '{el.get('applicRefId')}' names no applic in referencedApplicGroup(Ref)")
+        for el in doc.root.iterfind(".//*[@applicRefId]")
+        if el.get("applicRefId") not in known
+    ]
+    return out
+
+
+def check_object(doc: Loaded, applic: Applicability) -> list[Finding]:
+    """The findings for one loaded data module or publication module."""
+    return check_asserts(doc, applic.scope_of(doc.root)) + check_refids(doc, applic)
+
+
+def check_pct(pct: Pct, applic: Applicability) -> list[Finding]:
+    act = next((a for a in applic.acts.values() if a.pct == pct.key), None)
+    if act is None:
+        return []
+    scope = applic.scope(act.key)
+    out = []
+    for product in pct.products:
+        for a in product.assigns:
+            prop = scope.properties.get(a.ident)
+            if prop is None:
+                out.append(_finding("error", pct.path, a.line, "applic-undeclared",
+                                    f"product {product.id} assigns '{a.ident}', declared neither in ACT {act.key} nor in its CCT"))
+            elif not prop.allows(a.value):
+                out.append(_finding("error", pct.path, a.line, "applic-value",
+                                    f"product {product.id}: value '{a.value}' of '{a.ident}' is not allowed "
+                                    f"(allowed: {prop.allowed_text()})"))
+    return out
+
+
+def check_csdb(source: Catalog | str | Path, applic: Applicability | None = None) -> Report:
+    """Check every latest data module and publication module of a CSDB, and its PCTs."""
+    from ietm.catalog import Catalog
+
+    catalog = source if isinstance(source, Catalog) else Catalog.open(Path(source))
+    if not isinstance(source, Catalog):
+        catalog.refresh()
+    applic = applic or Applicability.for_csdb(catalog)
+    findings: list[Finding] = [
+        _finding("error", exc.path or "", exc.line, "not-readable", exc.message) for exc in applic.problems
+    ]
+    objects = catalog.objects(kind="dm", state="latest") + catalog.objects(kind="pm", state="latest")
+    for obj in objects:
+        try:
+            doc = load(obj.path)
+        except IetmError as exc:
+            findings.append(Finding("error", exc.path or obj.path, exc.message, exc.line, rule="not-readable", check="parse"))
+            continue
+        findings += check_object(doc, applic)
+    for pct in applic.pcts.values():
+        findings += check_pct(pct, applic)
+    findings.sort(key=lambda f: (f.path, f.line or 0))
+    return Report(findings, len(objects), CHECK)
