@@ -21,6 +21,7 @@ COMMANDS: dict[str, str] = {
     "show": "ietm.catalog.commands:show",
     "scan": "ietm.catalog.commands:scan",
     "validate": "ietm.check.commands:validate",
+    "brex": "ietm.check.integrity_commands:brex",
 }
 
 FORMATS = ("text", "json")
