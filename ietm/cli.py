@@ -22,6 +22,10 @@ COMMANDS: dict[str, str] = {
     "scan": "ietm.catalog.commands:scan",
     "validate": "ietm.check.commands:validate",
     "brex": "ietm.check.integrity_commands:brex",
+    "refs": "ietm.check.integrity_commands:refs",
+    "completeness": "ietm.check.integrity_commands:completeness",
+    "check": "ietm.check.integrity_commands:check",
+    "user": "ietm.accounts.commands:user",
 }
 
 FORMATS = ("text", "json")

@@ -39,6 +39,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("serve", "host", "127.0.0.1", str, "Address the viewer listens on."),
     Setting("serve", "port", 8000, int, "Port the viewer listens on."),
     Setting("serve", "language", "en", str, "Interface language of the viewer: en or ru."),
+    Setting("serve", "anonymous_read", True, bool, "Whether people who are not logged in may read the manual."),
+    Setting("serve", "accounts", "", str, "Accounts database of the server; empty means <csdb>/.ietm/accounts.sqlite."),
+    Setting("serve", "max_upload_mb", 64, int, "Largest request body (an upload) the server accepts, in MiB."),
 )
 
 
