@@ -21,6 +21,8 @@ COMMANDS: dict[str, str] = {
     "show": "ietm.catalog.commands:show",
     "scan": "ietm.catalog.commands:scan",
     "validate": "ietm.check.commands:validate",
+    "index": "ietm.index.commands:index",
+    "search": "ietm.index.commands:search",
     "brex": "ietm.check.integrity_commands:brex",
     "refs": "ietm.check.integrity_commands:refs",
     "completeness": "ietm.check.integrity_commands:completeness",

@@ -1,0 +1,265 @@
+"""The Whoosh index of a CSDB: built from the catalog, updated incrementally, rebuilt when it cannot be trusted.
+
+The index is a cache in `<state>/index/` (see ietm.paths.state_dir). Beside Whoosh's files, `state.json`
+records, per indexed file, the signature (mtime and size) it was indexed at. An update re-reads only files
+whose signature changed; a missing, unreadable or inconsistent index (or a changed applicability table,
+which changes every module's products) is rebuilt from the files.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from lxml import etree
+from whoosh import index as whoosh_index
+from whoosh.fields import BOOLEAN, ID, KEYWORD, STORED, TEXT, Schema
+
+from ietm.catalog import Catalog
+from ietm.index.analysis import LANGUAGES, analyzer, language_of
+from ietm.index.extract import ModuleText, extract, file_sig
+from ietm.paths import state_dir
+
+VERSION = 1
+ALL_PRODUCTS = "*"  # the products term of a module that applies to every product
+PARALLEL_FROM = 64  # below this many changed modules, starting worker processes costs more than it saves
+TITLE_BOOST = 3.0
+
+
+def make_schema() -> Schema:
+    fields: dict = dict(
+        uid=ID(unique=True, stored=True),  # the file's path relative to the CSDB
+        key=ID(stored=True),
+        code=ID(),  # the key without DMC-, lower case, for code: queries
+        title=STORED(),
+        lang=ID(stored=True, sortable=True),
+        language=STORED(),
+        type=ID(stored=True, sortable=True),
+        system=ID(stored=True, sortable=True),
+        subsystem=ID(stored=True),
+        info_code=ID(stored=True),
+        issue=ID(stored=True),
+        qa=ID(stored=True),
+        in_work=BOOLEAN(stored=True),
+        latest=BOOLEAN(stored=True),
+        products=KEYWORD(stored=True, commas=True),
+        applic=STORED(),
+        body=STORED(),
+        sections=STORED(),
+    )
+    for lang in LANGUAGES:
+        fields[f"title_{lang}"] = TEXT(analyzer=analyzer(lang), spelling=True)
+        fields[f"text_{lang}"] = TEXT(analyzer=analyzer(lang), spelling=True)
+    return Schema(**fields)
+
+
+@dataclass
+class UpdateResult:
+    indexed: int
+    removed: int
+    total: int
+    rebuilt: bool
+    seconds: float
+    errors: list[str] = field(default_factory=list)
+    folder: str = ""
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def code_term(key: str) -> str:
+    """What `code:` matches: the code without its DMC-/PMC- prefix, in lower case."""
+    k = key.lower()
+    return k[4:] if k.startswith(("dmc-", "pmc-")) else k
+
+
+class Applic:
+    """Which products each module applies to, from the CSDB's ACT/CCT/PCT (through ietm.applic)."""
+
+    def __init__(self, catalog: Catalog) -> None:
+        from ietm.applic.csdb import Applicability
+
+        self.tables = Applicability.for_csdb(catalog)
+        self.sig = json.dumps(
+            sorted(
+                (Path(o.path).name, file_sig(o.path))
+                for t in ("act", "cct", "pct")
+                for o in catalog.objects(kind="dm", content_type=t, state="latest")
+            )
+        )
+
+    def products(self, m: ModuleText) -> list[str]:
+        from ietm.applic.expr import evaluate
+
+        if m.applic_xml is None:
+            return [ALL_PRODUCTS]
+        scope = self.tables.scope(m.act_key)
+        if not scope.products:
+            return [ALL_PRODUCTS]
+        applic = etree.fromstring(m.applic_xml)
+        return [p.id for p in scope.products if evaluate(applic, p.assignment) is not False]
+
+
+class SearchIndex:
+    """One CSDB's index. `update()` brings it up to date; `searcher()` reads it."""
+
+    def __init__(self, csdb: Path, folder: Path | None = None) -> None:
+        self.csdb = Path(csdb)
+        self.folder = folder or state_dir(self.csdb) / "index"
+        self.state_path = self.folder / "state.json"
+        self._ix: whoosh_index.Index | None = None
+
+    # -- opening, trusting, rebuilding ------------------------------------------------------------------
+
+    def _read_state(self) -> dict | None:
+        try:
+            state = json.loads(self.state_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        return state if isinstance(state, dict) and state.get("version") == VERSION else None
+
+    def _write_state(self, state: dict) -> None:
+        tmp = self.state_path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(state), encoding="utf-8")
+        os.replace(tmp, self.state_path)
+
+    def _trusted(self) -> tuple[whoosh_index.Index, dict] | None:
+        """The index and its state, if both open and agree; any failure means: rebuild."""
+        state = self._read_state()
+        if state is None:
+            return None
+        try:
+            ix = whoosh_index.open_dir(str(self.folder))
+            with ix.searcher() as s:
+                if s.doc_count() != len(state["docs"]):
+                    return None
+                reader = s.reader()
+                for _ in reader.lexicon("uid"):  # reads the term files
+                    pass
+                for docnum in (0, reader.doc_count_all() - 1):
+                    if docnum >= 0 and not reader.is_deleted(docnum):
+                        reader.stored_fields(docnum)
+        except Exception:  # noqa: BLE001 - any failure to read a cache means it is rebuilt, not trusted
+            return None
+        return ix, state
+
+    def _create(self) -> whoosh_index.Index:
+        if self.folder.exists():
+            shutil.rmtree(self.folder)
+        self.folder.mkdir(parents=True)
+        return whoosh_index.create_in(str(self.folder), make_schema())
+
+    def open(self) -> whoosh_index.Index:
+        """The index for searching, updated first if it is missing, stale or broken."""
+        if self._ix is None:
+            self.update()
+        assert self._ix is not None
+        return self._ix
+
+    # -- updating ----------------------------------------------------------------------------------------
+
+    def update(self, all_issues: bool = False, jobs: int = 0, progress: bool = False, full: bool = False) -> UpdateResult:
+        """Index new and changed modules, drop removed ones; rebuild everything when the cache is untrusted."""
+        started = time.perf_counter()
+        catalog = Catalog.open(self.csdb)
+        try:
+            catalog.refresh(jobs=jobs, progress=progress)
+            objs = catalog.objects(kind="dm", state="all" if all_issues else "latest")
+            latest = {o.path for o in catalog.objects(kind="dm", state="latest")} if all_issues else None
+            applic = Applic(catalog)
+        finally:
+            catalog.close()
+        root = self.csdb.resolve()
+        wanted: dict[str, tuple[str, str]] = {}  # rel path -> (full path, signature)
+        for o in objs:
+            try:
+                wanted[Path(o.path).resolve().relative_to(root).as_posix()] = (o.path, file_sig(o.path))
+            except OSError:
+                continue
+        trusted = None if full else self._trusted()
+        rebuilt = trusted is None or trusted[1].get("applic") != applic.sig or trusted[1].get("all_issues") != all_issues
+        if rebuilt:
+            ix, docs = self._create(), {}
+        else:
+            ix, docs = trusted[0], dict(trusted[1]["docs"])
+        changed = [(full, rel) for rel, (full, sig) in wanted.items() if docs.get(rel) != sig]
+        removed = [rel for rel in docs if rel not in wanted]
+        errors: list[str] = []
+        writer = ix.writer(limitmb=256)
+        try:
+            for rel in removed:
+                writer.delete_by_term("uid", rel)
+                docs.pop(rel)
+            for m in self._extract(changed, jobs, progress):
+                if m.error:
+                    errors.append(m.error)
+                    if m.path in docs:
+                        writer.delete_by_term("uid", m.path)
+                        docs.pop(m.path)
+                    continue
+                fields = self._fields(m, applic, latest is None or wanted[m.path][0] in latest)
+                if m.path in docs or not rebuilt:
+                    writer.update_document(**fields)
+                else:
+                    writer.add_document(**fields)
+                docs[m.path] = m.sig
+            writer.commit(optimize=rebuilt)
+        except BaseException:
+            writer.cancel()
+            raise
+        self._write_state({"version": VERSION, "csdb": str(root), "all_issues": all_issues, "applic": applic.sig,
+                           "docs": docs})
+        self._ix = ix
+        return UpdateResult(len(changed) - len(errors), len(removed), len(docs), rebuilt,
+                            round(time.perf_counter() - started, 3), errors, str(self.folder))
+
+    def _extract(self, todo: list[tuple[str, str]], jobs: int, progress: bool) -> Iterator[ModuleText]:
+        workers = jobs or os.cpu_count() or 1
+        if len(todo) < PARALLEL_FROM or workers == 1:
+            results: Iterable[ModuleText] = (extract(full, rel) for full, rel in todo)
+            yield from self._track(results, len(todo), progress)
+            return
+        fulls, rels = zip(*todo)
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            results = pool.map(extract, fulls, rels, chunksize=max(8, len(todo) // (workers * 16)))
+            yield from self._track(results, len(todo), progress)
+
+    @staticmethod
+    def _track(items: Iterable[ModuleText], total: int, progress: bool) -> Iterable[ModuleText]:
+        if not progress:
+            return items
+        from ietm.progress import track
+
+        return track(items, total=total, description="Indexing")
+
+    @staticmethod
+    def _fields(m: ModuleText, applic: Applic, latest: bool) -> dict:
+        lang = language_of(m.language)
+        return {
+            "uid": m.path,
+            "key": m.key,
+            "code": code_term(m.key),
+            "title": m.title,
+            "lang": lang,
+            "language": m.language or "",
+            "type": m.content_type or "other",
+            "system": m.system or "",
+            "subsystem": m.subsystem or "",
+            "info_code": m.info_code or "",
+            "issue": m.issue or "",
+            "qa": m.qa or "",
+            "in_work": m.in_work,
+            "latest": latest,
+            "products": ",".join(applic.products(m)),
+            "applic": m.applic_text or "",
+            "body": m.body[:200_000],
+            "sections": [(s.start, s.id, s.title) for s in m.sections],
+            f"title_{lang}": m.title,
+            f"text_{lang}": m.body,
+        }
