@@ -28,6 +28,8 @@ COMMANDS: dict[str, str] = {
     "completeness": "ietm.check.integrity_commands:completeness",
     "check": "ietm.check.integrity_commands:check",
     "user": "ietm.accounts.commands:user",
+    "applic": "ietm.applic.commands:applic",
+    "instance": "ietm.applic.commands:instance",
 }
 
 FORMATS = ("text", "json")

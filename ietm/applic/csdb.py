@@ -156,6 +156,15 @@ class Applicability:
     def scope_of(self, root: etree._Element) -> Scope:
         return self.scope(act_ref(root)[0])
 
+    @staticmethod
+    def assignment_for(product: Product, scope: Scope) -> dict[str, str]:
+        """A product's values where they mean something: in modules whose ACT uses the product's PCT, or that
+        name no ACT. Another ACT's attributes may share names (the Bike and Brake ACTs both have `model`), so
+        there the product decides nothing and every assertion stays unknown."""
+        if scope.act is None or (scope.pct is not None and scope.pct.path == product.path):
+            return product.assignment
+        return {}
+
     def products(self, act_key: str | None = None) -> list[Product]:
         """Products of one ACT's PCT, or of every PCT in the CSDB."""
         if act_key is not None:

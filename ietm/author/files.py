@@ -1,0 +1,43 @@
+"""Writing CSDB files so that a failure never leaves a half-written file or silently replaces one."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from ietm.errors import IetmError, Refused
+
+
+def write_new(path: Path, data: bytes, overwrite: bool = False) -> None:
+    """Write `data` to `path` through a temporary file in the same folder and an atomic rename.
+
+    Without `overwrite`, an existing file is an error (Refused) and stays as it was. Any failure removes the
+    temporary file, so the folder holds either the complete new file or nothing new.
+    """
+    if path.exists() and not overwrite:
+        raise Refused("already exists; ietm never overwrites an object (upissue it, or remove it first)", str(path))
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        if not overwrite:
+            # link() fails if the name was taken meanwhile, where rename() would silently replace it
+            try:
+                os.link(tmp, path)
+            except FileExistsError:
+                raise Refused("already exists; ietm never overwrites an object", str(path)) from None
+            except OSError:  # a file system without hard links: the check above is the guard
+                os.replace(tmp, path)
+            else:
+                os.unlink(tmp)
+        else:
+            os.replace(tmp, path)
+    except BaseException as exc:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        if isinstance(exc, OSError):
+            raise IetmError(f"cannot write: {exc.strerror or exc}", str(path)) from None
+        raise
