@@ -69,3 +69,15 @@ def test_every_bike_object_is_identified(bike: Path):
     assert kinds == {"dm": 97, "pm": 4, "dml": 1, "ddn": 1, "imf": 1, "upf": 1, "icn": 50}
     assert sum(1 for o in objs if o.content_type == "procedural") == 39
     assert sum(1 for o in objs if o.applic) >= 70
+
+
+def test_s1000d_issue_of_each_object(bike, brex50, tmp_path):
+    assert read_object(next(bike.glob("DMC-*.XML"))).s1000d_issue == "4.2"
+    assert read_object(next(brex50.glob("DMC-*.XML"))).s1000d_issue == "5.0"
+    src = (bike / "DMC-S1000DBIKE-AAA-DA1-10-00-00AA-251A-A_008-00_en-US.XML").read_text(encoding="utf-8")
+    for url_issue, expected in (("S1000D_4-0-1", "4.0.1"), ("S1000D_4-1", "4.1"), ("S1000D_6", "6")):
+        f = tmp_path / f"DMC-S1000DBIKE-AAA-DA1-10-00-00AA-251A-A_008-00_en-US.XML"
+        f.write_text(src.replace("S1000D_4-2", url_issue), encoding="utf-8")
+        assert read_object(f).s1000d_issue == expected
+    f.write_text(src.replace(' xsi:noNamespaceSchemaLocation="http://www.s1000d.org/S1000D_4-2/xml_schema_flat/proced.xsd"', ""), encoding="utf-8")
+    assert read_object(f).s1000d_issue == "4.0+"

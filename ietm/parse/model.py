@@ -13,7 +13,7 @@ from ietm.parse.codes import DmCode, Issue, Language, PmCode
 from ietm.parse.loader import Loaded, load
 
 XSI = "{http://www.w3.org/2001/XMLSchema-instance}"
-_SCHEMA_ISSUE = re.compile(r"S1000D_(\d+)-(\d+)", re.IGNORECASE)
+_SCHEMA_ISSUE = re.compile(r"S1000D_(\d+)(?:-(\d+))?(?:-(\d+))?/", re.IGNORECASE)
 ICN_SUFFIXES = {".cgm", ".svg", ".png", ".jpg", ".jpeg", ".gif", ".tif", ".tiff", ".swf", ".pdf", ".mp4", ".webm"}
 
 #: the content element of a data module, mapped to the name ietm uses for its type
@@ -119,8 +119,8 @@ def describe(doc: Loaded) -> CsdbObject:
     if schema_url:
         obj.schema = schema_url.rstrip("/").rsplit("/", 1)[-1].rsplit(".", 1)[0].lower()
         m = _SCHEMA_ISSUE.search(schema_url)
-        if m:
-            obj.s1000d_issue = f"{int(m[1])}.{int(m[2])}"
+        if m:  # S1000D_4-2 -> 4.2, S1000D_4-0-1 -> 4.0.1, S1000D_6 -> 6
+            obj.s1000d_issue = ".".join(str(int(part)) for part in m.groups() if part is not None)
     if obj.s1000d_issue is None:
         obj.s1000d_issue = _guess_issue(root)
     obj.refs = list(references(root, doc))
@@ -128,9 +128,9 @@ def describe(doc: Loaded) -> CsdbObject:
 
 
 def _guess_issue(root: etree._Element) -> str | None:
-    """Without a schema URL: 5.0 and later put the issue in the namespace-less `issueInfo` too, so only hint."""
-    if root.find(".//identAndStatusSection") is not None or root.find(".//imfIdentAndStatusSection") is not None:
-        return "4.x"
+    """Without a schema URL only the structure hints: identAndStatusSection exists since Issue 4.0."""
+    if root.find("identAndStatusSection") is not None or root.find("imfIdentAndStatusSection") is not None:
+        return "4.0+"
     return None
 
 
