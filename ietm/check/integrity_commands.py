@@ -62,3 +62,129 @@ def brex(paths, explicit, search, default_brex, no_values, jobs, fmt, quiet) -> 
     write(report, fmt, sys.stdout, quiet)
     if not report.ok:
         click.get_current_context().exit(1)
+
+
+csdb_argument = click.argument("csdb", required=False, default=".", type=click.Path(path_type=Path))
+default_brex_option = click.option(
+    "-B", "--default-brex", "default_brex", multiple=True, type=click.Path(path_type=Path),
+    help="Default BREX file or folder (repeatable; adds to brex.default in ietm.toml): references to it resolve.",
+)
+
+
+def open_catalog(csdb: Path, progress: bool):
+    from ietm.catalog import Catalog
+
+    catalog = Catalog.open(csdb)
+    catalog.refresh(progress=progress)
+    return catalog
+
+
+def default_brex_paths(csdb: Path, default_brex: tuple[Path, ...]) -> list[Path]:
+    paths = [*default_brex, *load_config(csdb).paths("brex.default")]
+    for p in paths:
+        if not p.exists():
+            from ietm.errors import ConfigError
+
+            raise ConfigError("default BREX not found", str(p))
+    return paths
+
+
+@click.command()
+@csdb_argument
+@click.option("--to", "to", metavar="CODE", help="Where-used: list what refers to this DMC, PMC or ICN instead.")
+@default_brex_option
+@format_option("text", "json", "junit")
+@quiet_option
+def refs(csdb: Path, to: str | None, default_brex, fmt: str, quiet: bool) -> None:
+    """Check that every reference in a CSDB resolves: data and publication modules (with the issue and
+    language named), illustrations (files, letter case included), internal ids, ACT/CCT/PCT, BREX, DML
+    entries and DDN delivery lists. Exit 1 when one does not.
+
+    With --to CODE, list every object and line that refers to CODE (where-used).
+    """
+    from ietm.check.refs import brex_keys, check_refs
+
+    _existing((csdb,))
+    if to is not None:
+        _where_used(csdb, to, fmt)
+        return
+    catalog = open_catalog(csdb, progress=fmt == "text")
+    report = check_refs(catalog, brex_keys(default_brex_paths(csdb, default_brex)))
+    write(report, fmt, sys.stdout, quiet)
+    if not report.ok:
+        click.get_current_context().exit(1)
+
+
+def _where_used(csdb: Path, code: str, fmt: str) -> None:
+    import json
+    from dataclasses import asdict
+
+    from ietm.catalog.db import normalise_key
+    from ietm.check.refs import where_used
+
+    key = normalise_key(code)
+    catalog = open_catalog(csdb, progress=False)
+    uses = where_used(catalog, key)
+    exists = bool(catalog.issues(key)) or bool(catalog.objects(kind="icn", key=key))
+    if not uses and not exists:
+        raise NotFound(f"no object {key} in the CSDB, and nothing refers to it", str(csdb))
+    if fmt == "json":
+        click.echo(json.dumps({"code": key, "exists": exists, "references": [asdict(u) for u in uses]}, indent=2))
+        return
+    for u in uses:
+        click.echo(u.text())
+    note = "" if exists else " (it is not in the CSDB itself)"
+    click.echo(f"{len(uses)} reference(s) to {key}{note}")
+
+
+@click.command()
+@csdb_argument
+@format_option("text", "json", "junit")
+@quiet_option
+def completeness(csdb: Path, fmt: str, quiet: bool) -> None:
+    """Compare the DML (what is required), the CSDB (what exists, latest issues) and the publication modules
+    (what the manual contains): missing objects, objects no DML asks for, DML entries and PM references to
+    older issues than the latest, data modules in no PM. Exit 1 when something required is missing.
+    """
+    from ietm.check.completeness import check_completeness
+
+    _existing((csdb,))
+    report = check_completeness(open_catalog(csdb, progress=fmt == "text"))
+    write(report, fmt, sys.stdout, quiet)
+    if not report.ok:
+        click.get_current_context().exit(1)
+
+
+def _schema_options(f):
+    from ietm.check.commands import schema_options
+
+    return schema_options(f)
+
+
+@click.command()
+@csdb_argument
+@_schema_options
+@brex_options
+@click.option("--skip", multiple=True, type=click.Choice(["schema", "brex", "refs", "applic"]),
+              help="Leave a check out (repeatable).")
+@click.option("-j", "--jobs", type=int, default=0, help="Worker processes; 0 means one per core.")
+@format_option("text", "json", "junit")
+@quiet_option
+def check(csdb: Path, schema_dirs, catalogs, profile, explicit, search, default_brex, no_values, skip, jobs, fmt, quiet) -> None:
+    """The gate before handover: schema validation, BREX, references and applicability of a CSDB, with one
+    summary. Takes the options of `ietm validate` and `ietm brex`. Exit 1 when any check finds an error.
+    """
+    from ietm.check.brex import DEFAULT_NONFAILING
+    from ietm.check.gate import run_gate, standard_steps
+
+    _existing((csdb,))
+    config = load_config(csdb)
+    defaults = default_brex_paths(csdb, default_brex)
+    brex_args = {"search": search, "defaults": defaults, "explicit": explicit, "values": not no_values,
+                 "nonfailing": config.get("brex.nonfailing") or DEFAULT_NONFAILING}
+    steps = standard_steps(csdb, (schema_dirs, catalogs, profile), brex_args, defaults,
+                           jobs or config.get("check.jobs"), tuple(skip), show_progress=fmt == "text" and sys.stderr.isatty())
+    gate = run_gate(csdb, steps)
+    gate.write(fmt, sys.stdout, quiet)
+    if not gate.ok:
+        click.get_current_context().exit(1)

@@ -1,0 +1,214 @@
+"""Reference integrity of a CSDB: every reference an object makes must lead to something that exists.
+
+Codes (dmRef, pmRef, ACT/CCT/PCT and BREX references) are looked up in the catalog, with the issue and
+language they name; illustrations (infoEntityIdent) through the entity declared in the object's DTD subset
+to a file beside it, where a name that differs only in letter case is told apart from a missing file,
+since a CSDB copied from Windows to Linux breaks exactly so; internalRef targets among the object's own ids;
+DML entries and the files a DDN says it delivers. `where_used` answers the opposite question.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable
+
+from ietm.catalog import Catalog
+from ietm.errors import IetmError
+from ietm.parse.loader import load
+from ietm.parse.model import ICN_SUFFIXES, CsdbObject, Ref
+from ietm.report import Finding, Report
+
+CODE_KINDS = {"dm": "data module", "pm": "publication module", "act": "ACT", "cct": "CCT", "pct": "PCT", "brex": "BREX"}
+
+
+class Folders:
+    """File names of folders, listed once: exact, and by lower case to spot letter-case differences."""
+
+    def __init__(self) -> None:
+        self._names: dict[str, dict[str, list[str]]] = {}
+
+    def lookup(self, path: Path) -> tuple[bool, list[str]]:
+        """(the exact name exists, names that differ from it only in letter case)."""
+        folder = str(path.parent)
+        if folder not in self._names:
+            by_lower: dict[str, list[str]] = defaultdict(list)
+            try:
+                for name in os.listdir(folder):
+                    by_lower[name.lower()].append(name)
+            except OSError:
+                pass
+            self._names[folder] = by_lower
+        same = self._names[folder].get(path.name.lower(), [])
+        return path.name in same, [n for n in same if n != path.name]
+
+
+@dataclass
+class Versions:
+    """What exists of each key: its (issue, language) copies."""
+
+    copies: dict[str, list[tuple[str | None, str | None]]]
+
+    @classmethod
+    def of(cls, objects: Iterable[CsdbObject], extra_keys: Iterable[str] = ()) -> Versions:
+        copies: dict[str, list[tuple[str | None, str | None]]] = defaultdict(list)
+        for o in objects:
+            copies[o.key].append((o.issue, o.language))
+        for k in extra_keys:
+            copies[k.upper()].append((None, None))
+        return cls(dict(copies))
+
+
+def _issues(copies: list[tuple[str | None, str | None]]) -> str:
+    found = sorted({i for i, _ in copies if i})
+    return ", ".join(found) if found else "no issue"
+
+
+def code_ref(obj: CsdbObject, ref: Ref, versions: Versions) -> Finding | None:
+    what = CODE_KINDS.get(ref.kind, ref.kind)
+    copies = versions.copies.get(ref.target)
+    in_dml = obj.kind == "dml"
+    if not copies:
+        if in_dml:
+            return Finding("warning", obj.path, f"DML entry for {ref.target}: no such {what} in the CSDB", ref.line,
+                           rule="dml-entry-missing", check="refs")
+        if ref.kind == "brex":
+            return Finding("warning", obj.path, f"BREX {ref.target} is neither in the CSDB nor among the default BREX "
+                           "(give it with --default-brex or brex.default)", ref.line, rule="brex-not-found", check="refs")
+        return Finding("error", obj.path, f"{what} reference to {ref.target}: no such object in the CSDB", ref.line,
+                       rule="dangling", check="refs")
+    if ref.issue and all(i is not None for i, _ in copies) and ref.issue not in {i for i, _ in copies}:
+        return Finding("warning" if in_dml else "error", obj.path,
+                       f"{what} reference to issue {ref.issue} of {ref.target}, which does not exist (the CSDB has {_issues(copies)})",
+                       ref.line, rule="issue-missing", check="refs")
+    if ref.language and all(lang is not None for _, lang in copies):
+        wanted = ref.language.lower()
+        if wanted not in {(lang or "").lower() for _, lang in copies}:
+            langs = ", ".join(sorted({lang for _, lang in copies if lang}))
+            return Finding("warning", obj.path, f"{what} reference to {ref.target} in {ref.language}, which does not exist (languages: {langs})",
+                           ref.line, rule="language-missing", check="refs")
+    return None
+
+
+def icn_ref(obj: CsdbObject, ref: Ref, folders: Folders) -> Finding | None:
+    name = ref.target
+    if Path(name).suffix.lower() not in ICN_SUFFIXES and "." not in Path(name).name:
+        return Finding("error", obj.path, f"infoEntityIdent '{name}' names no entity declared in the DTD subset", ref.line,
+                       rule="icn-undeclared", check="refs")
+    return file_ref(obj, Path(obj.path).parent / name, ref.line, "illustration", "icn", folders)
+
+
+def file_ref(obj: CsdbObject, path: Path, line: int | None, what: str, rule: str, folders: Folders) -> Finding | None:
+    exact, case = folders.lookup(path)
+    if exact:
+        return None
+    if case:
+        return Finding("error", obj.path, f"{what} file {path.name} differs only in letter case from the file on disk: {case[0]} "
+                       "(works on Windows, breaks on Linux)", line, rule=f"{rule}-case", check="refs")
+    return Finding("error", obj.path, f"{what} file {path.name} is missing", line, rule=f"{rule}-missing", check="refs")
+
+
+def _ids(path: str) -> set[str]:
+    root = load(path).root
+    return {v for el in root.iter() if isinstance(el.tag, str) and (v := el.get("id"))}
+
+
+def ddn_files(obj: CsdbObject, folders: Folders) -> list[Finding]:
+    """The files a DDN says it dispatches must sit beside it."""
+    root = load(obj.path).root
+    out = []
+    for el in root.iter("dispatchFileName"):
+        name = (el.text or "").strip()
+        if name:
+            f = file_ref(obj, Path(obj.path).parent / name, el.sourceline, "DDN delivery list entry: dispatched", "ddn-file", folders)
+            if f is not None:
+                out.append(f)
+    return out
+
+
+def dml_icns(obj: CsdbObject, icn_keys: set[str]) -> list[Finding]:
+    """ICN entries of a DML (infoEntityRef), which the catalog's references do not cover."""
+    root = load(obj.path).root
+    out = []
+    for el in root.iter("infoEntityRef"):
+        ident = (el.get("infoEntityRefIdent") or "").strip()
+        if ident and Path(ident).stem.upper() not in icn_keys:
+            out.append(Finding("warning", obj.path, f"DML entry for {ident}: no such illustration in the CSDB", el.sourceline,
+                               rule="dml-entry-missing", check="refs"))
+    return out
+
+
+def check_refs(catalog: Catalog, brex_keys: Iterable[str] = ()) -> Report:
+    """Every reference of every object of a catalogued CSDB, resolved or reported."""
+    objects = catalog.all(with_refs=True)
+    versions = Versions.of(objects, brex_keys)
+    icn_keys = {o.key for o in objects if o.kind == "icn"}
+    folders = Folders()
+    findings = [Finding("error", path, error, line, rule="not-readable", check="parse") for path, error, line in catalog.errors()]
+    for obj in objects:
+        if obj.kind == "icn":
+            continue
+        try:
+            findings += _object_refs(obj, versions, folders, icn_keys)
+        except IetmError as exc:  # changed on disk since it was catalogued
+            findings.append(Finding("error", exc.path or obj.path, exc.message, exc.line, rule="not-readable", check="parse"))
+    findings.sort(key=lambda f: (f.path, f.line or 0))
+    return Report(findings, len(objects), "refs")
+
+
+def _object_refs(obj: CsdbObject, versions: Versions, folders: Folders, icn_keys: set[str]) -> list[Finding]:
+    out: list[Finding | None] = []
+    ids: set[str] | None = None
+    for ref in obj.refs:
+        if ref.kind in CODE_KINDS:
+            out.append(code_ref(obj, ref, versions))
+        elif ref.kind == "icn":
+            out.append(icn_ref(obj, ref, folders))
+        elif ref.kind == "internal":
+            if ids is None:
+                ids = _ids(obj.path)
+            if ref.target not in ids:
+                out.append(Finding("error", obj.path, f"internalRef to '{ref.target}': no element has that id", ref.line,
+                                   rule="internal-dangling", check="refs"))
+    if obj.kind == "ddn":
+        out += ddn_files(obj, folders)
+    if obj.kind == "dml":
+        out += dml_icns(obj, icn_keys)
+    return [f for f in out if f is not None]
+
+
+@dataclass
+class Use:
+    path: str
+    line: int | None
+    kind: str
+    key: str
+    issue: str | None
+    language: str | None
+
+    def text(self) -> str:
+        extra = " ".join(x for x in (self.issue, self.language) if x)
+        return f"{self.path}:{self.line or 0}: {self.kind} reference from {self.key}" + (f" to {extra}" if extra else "")
+
+
+def where_used(catalog: Catalog, key: str) -> list[Use]:
+    """Every reference to `key`: a DMC/PMC key, or an ICN code (whose references name its files)."""
+    if key.startswith("ICN-"):
+        uses = [
+            Use(o.path, r.line, r.kind, o.key, r.issue, r.language)
+            for o in catalog.all(with_refs=True)
+            for r in o.refs
+            if r.kind == "icn" and Path(r.target).stem.upper() == key
+        ]
+    else:
+        uses = [Use(o.path, r.line, r.kind, o.key, r.issue, r.language) for o, r in catalog.referrers(key)]
+    return sorted(uses, key=lambda u: (u.path, u.line or 0))
+
+
+def brex_keys(defaults: Iterable[Path]) -> set[str]:
+    """Keys of the default BREX modules, which a CSDB's BREX may refer to without holding them."""
+    from ietm.check.brex import index_dms
+
+    return set(index_dms([Path(d) for d in defaults]))
