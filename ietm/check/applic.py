@@ -113,6 +113,11 @@ def check_csdb(source: Catalog | str | Path, applic: Applicability | None = None
     findings: list[Finding] = [
         _finding("error", exc.path or "", exc.line, "not-readable", exc.message) for exc in applic.problems
     ]
+    findings += [  # files the catalog could not read: their applicability is unchecked, say so
+        Finding("error", path, message, line, rule="not-readable", check="parse")
+        for path, message, line in catalog.errors()
+        if path.lower().endswith(".xml")
+    ]
     objects = catalog.objects(kind="dm", state="latest") + catalog.objects(kind="pm", state="latest")
     for obj in objects:
         try:
