@@ -21,6 +21,7 @@ COMMANDS: dict[str, str] = {
     "show": "ietm.catalog.commands:show",
     "scan": "ietm.catalog.commands:scan",
     "validate": "ietm.check.commands:validate",
+    "serve": "ietm.web.commands:serve",
     "index": "ietm.index.commands:index",
     "search": "ietm.index.commands:search",
     "brex": "ietm.check.integrity_commands:brex",

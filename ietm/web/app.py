@@ -1,0 +1,87 @@
+"""The web manual: `create_app(csdb)` builds a FastAPI app over one CSDB (tests pass a temporary one)."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException
+
+from ietm import __version__
+from ietm.config import Config
+from ietm.errors import IetmError
+from ietm.paths import STATIC
+from ietm.web import deps, i18n
+from ietm.web.links import ServerLinks
+from ietm.web.pages import Pages
+from ietm.web.routes import api, dm, home, icn, pm, products
+from ietm.web.site import Site
+
+log = logging.getLogger("ietm.web")
+
+
+def create_app(csdb: Path, config: Config | None = None) -> FastAPI:
+    """Open the CSDB once (catalog refreshed, indexes built) and serve it."""
+    site = Site(Path(csdb), config)
+    app = FastAPI(
+        title="ietm web manual",
+        version=__version__,
+        description="S1000D interactive electronic technical manual. HTML pages at stable addresses "
+        "(/dm/<data module code>, /pm/<pm code>, /icn/<file>) and a JSON API under /api.",
+    )
+    app.state.site = site
+    app.state.pages = Pages(site)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    for module in (home, pm, dm, icn, products, api):
+        app.include_router(module.router)
+
+    @app.middleware("http")
+    async def remember_language(request: Request, call_next):
+        response = await call_next(request)
+        asked = request.query_params.get("lang")
+        if asked and i18n.pick(asked, "") and not request.url.path.startswith(("/static", "/api")):
+            response.set_cookie(deps.LANG_COOKIE, i18n.pick(asked), max_age=365 * 86400, samesite="lax")
+        return response
+
+    app.add_exception_handler(IetmError, _ietm_error)
+    app.add_exception_handler(HTTPException, _http_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    return app
+
+
+def _wants_json(request: Request) -> bool:
+    if request.url.path.startswith("/api/") or request.url.path == "/api":
+        return True
+    accept = request.headers.get("accept", "")
+    return "application/json" in accept and "text/html" not in accept
+
+
+def error_response(request: Request, status: int, kind: str, message: str, where: str | None = None) -> Response:
+    """The one place errors become responses: JSON `{"error": {...}}` for the API, an HTML page otherwise."""
+    if _wants_json(request):
+        return JSONResponse({"error": {"status": status, "kind": kind, "message": message, "where": where}}, status)
+    lang = deps.language(request)
+    html = request.app.state.pages.error(status, message, ServerLinks(request.app.state.site), lang)
+    return HTMLResponse(html, status)
+
+
+async def _ietm_error(request: Request, exc: IetmError) -> Response:
+    if exc.http_status >= 500:
+        log.error("%s", exc)
+    return error_response(request, exc.http_status, type(exc).__name__, exc.message, exc.where() or None)
+
+
+async def _http_error(request: Request, exc: HTTPException) -> Response:
+    kind = "NotFound" if exc.status_code == 404 else "HTTPError"
+    message = "no such address" if exc.status_code == 404 else str(exc.detail)
+    return error_response(request, exc.status_code, kind, message)
+
+
+async def _validation_error(request: Request, exc: RequestValidationError) -> Response:
+    first = exc.errors()[0] if exc.errors() else {}
+    where = ".".join(str(p) for p in first.get("loc", ()))
+    return error_response(request, 422, "InputError", first.get("msg", "invalid request"), where or None)

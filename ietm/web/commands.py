@@ -1,0 +1,33 @@
+"""`ietm serve`: the web manual on one CSDB."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ietm.config import load_config
+from ietm.paths import CONTENT
+
+
+@click.command()
+@click.argument("csdb", required=False, type=click.Path(path_type=Path, file_okay=False))
+@click.option("--host", default=None, help="Address to listen on (setting serve.host; default 127.0.0.1).")
+@click.option("--port", default=None, type=int, help="Port to listen on (setting serve.port; default 8000).")
+def serve(csdb: Path | None, host: str | None, port: int | None) -> None:
+    """Serve CSDB as an interactive web manual (default: the project's sample manual in content/).
+
+    Pages: / (manuals), /pm/<pm code>, /dm/<data module code>[?issue=NNN-NN], /icn/<file>;
+    JSON API under /api (OpenAPI at /docs).
+    """
+    import uvicorn
+
+    from ietm.web import create_app
+
+    folder = csdb or CONTENT
+    config = load_config(folder)
+    app = create_app(folder, config)
+    host = host or config.get("serve.host")
+    port = port if port is not None else config.get("serve.port")
+    click.echo(f"Serving {folder} at http://{host}:{port}/ (Ctrl+C to stop)")
+    uvicorn.run(app, host=host, port=port, log_level="info")

@@ -1,0 +1,36 @@
+"""What every route needs from a request: the Site, the interface language and the Links."""
+
+from __future__ import annotations
+
+from fastapi import Request
+
+from ietm.web import i18n
+from ietm.web.links import ServerLinks
+from ietm.web.pages import Pages
+from ietm.web.site import Site
+
+LANG_COOKIE = "ietm_lang"
+
+
+def site(request: Request) -> Site:
+    return request.app.state.site
+
+
+def pages(request: Request) -> Pages:
+    return request.app.state.pages
+
+
+def language(request: Request) -> str:
+    """`?lang=` (remembered in a cookie by the middleware), else the cookie, else the `serve.language` setting."""
+    default = i18n.pick(request.app.state.site.config.get("serve.language"))
+    return i18n.pick(request.query_params.get("lang") or request.cookies.get(LANG_COOKIE), default)
+
+
+def links(request: Request) -> ServerLinks:
+    pm = request.query_params.get("pm")
+    s = site(request)
+    key = None
+    if pm:
+        key = pm if pm.upper().startswith("PMC-") else f"PMC-{pm}"
+        key = key.upper() if key.upper() in s.publications else None
+    return ServerLinks(s, key)

@@ -1,0 +1,242 @@
+"""Whole pages (home, publication, data module, products, error) from templates in viewer/templates.
+
+Pure of requests: a page is a function of the Site, the Links and the interface language, so the static
+publisher can render the same pages with its own Links.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections import OrderedDict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from lxml import etree
+from markupsafe import Markup
+
+from ietm.paths import STATIC, TEMPLATES
+from ietm.render.context import Links, RenderContext
+from ietm.web import i18n
+from ietm.web.links import dm_address, pm_address
+from ietm.web.site import Publication, Site, TocEntry, TocItem
+
+log = logging.getLogger("ietm.web")
+
+#: scripts and styles the shell itself loads first; any other file in static/js and static/css is loaded after
+#: them, so the content renderers can add their interactive modules without editing the page templates
+SHELL_JS = ("js/i18n.js", "js/applic.js", "js/app.js")
+SHELL_CSS = ("css/ietm.css",)
+
+
+@dataclass
+class Crumb:
+    title: str
+    url: str | None = None
+
+
+def _assets(folder: str, suffix: str, first: tuple[str, ...]) -> list[str]:
+    found = sorted(f"{folder}/{p.name}" for p in (STATIC / folder).glob(f"*{suffix}"))
+    return [f for f in first if f in found] + [f for f in found if f not in first]
+
+
+def _json_attr(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _script_json(value: Any) -> Markup:
+    """JSON safe inside <script type="application/json">: no closing tag can appear in it."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
+
+
+class Pages:
+    """The Jinja environment and the page builders over one Site."""
+
+    def __init__(self, site: Site) -> None:
+        self.site = site
+        self.env = Environment(
+            loader=FileSystemLoader(TEMPLATES),
+            autoescape=select_autoescape(["html", "xml"], default=True),
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        self.env.filters["json_attr"] = _json_attr
+        self.env.filters["script_json"] = _script_json
+        self.js = _assets("js", ".js", SHELL_JS)
+        self.css = _assets("css", ".css", SHELL_CSS)
+        self._rendered: OrderedDict[tuple, tuple[Markup, Markup]] = OrderedDict()
+
+    # -- shared page context --------------------------------------------------------------------------------
+
+    def base(self, links: Links, language: str, path: str, **extra: Any) -> dict[str, Any]:
+        def t(key: str, **values: object) -> str:
+            return i18n.t(key, language, **values)
+
+        return {
+            "lang": language,
+            "t": t,
+            "strings": i18n.table(language),
+            "static": links.static,
+            "links": links,
+            "path": path,
+            "root": "/",
+            "languages": i18n.LANGUAGES,
+            "js": self.js,
+            "css": self.css,
+            "applic": self.applic_data(None),
+            **extra,
+        }
+
+    def render(self, template: str, context: dict[str, Any]) -> str:
+        return self.env.get_template(template).render(context)
+
+    # -- applicability for the browser ----------------------------------------------------------------------
+
+    def applic_data(self, root: etree._Element | None) -> dict[str, Any]:
+        """The products (PCT) and attributes a page's script can filter by: the module's own scope if it names
+        an ACT, else every product of the CSDB."""
+        try:
+            applic = self.site.applicability
+        except Exception as exc:  # tables that cannot be read must not take the manual down
+            log.warning("applicability tables not readable: %s", exc)
+            return {"products": [], "properties": []}
+        scope = applic.scope_of(root) if root is not None else None
+        products = scope.products if scope is not None and scope.products else applic.products()
+        props: dict[str, Any] = {}
+        sources = [scope.properties] if scope is not None and scope.properties else []
+        if not sources:
+            sources = [a.properties for a in applic.acts.values()] + [c.properties for c in applic.ccts.values()]
+        for table in sources:
+            for ident, p in table.items():
+                props.setdefault(ident, {
+                    "id": ident,
+                    "name": p.name or ident,
+                    "type": p.type,
+                    "values": sorted({a.low for alts in p.enumerations for a in alts if a.high is None}),
+                })
+        return {
+            "products": [{"id": p.id, "assigns": p.assignment} for p in products],
+            "properties": sorted(props.values(), key=lambda p: (p["type"] != "prodattr", p["name"].lower())),
+        }
+
+    # -- pages --------------------------------------------------------------------------------------------
+
+    def home(self, links: Links, language: str) -> str:
+        pubs = [
+            {"key": k, "title": p.obj.title or k, "url": links.pm(k), "issue": p.obj.issue, "count": len(p.order)}
+            for k, p in self.site.publications.items()
+        ]
+        ctx = self.base(links, language, "/", title=i18n.t("home", language), publications=pubs,
+                        module_count=len(self.site.data_modules()), crumbs=[Crumb(i18n.t("home", language))])
+        return self.render("home.html", ctx)
+
+    def modules(self, links: Links, language: str) -> str:
+        rows = [
+            {"key": o.key, "title": o.title, "type": o.content_type or "", "issue": o.issue, "url": links.dm(o.key)}
+            for o in self.site.data_modules()
+        ]
+        crumbs = [Crumb(i18n.t("home", language), "/"), Crumb(i18n.t("all_modules", language))]
+        ctx = self.base(links, language, "/dm", title=i18n.t("all_modules", language), rows=rows, crumbs=crumbs)
+        return self.render("modules.html", ctx)
+
+    def publication(self, pub: Publication, links: Links, language: str) -> str:
+        crumbs = [Crumb(i18n.t("home", language), "/"), Crumb(pub.obj.title or pub.obj.key)]
+        ctx = self.base(
+            links, language, pm_address(pub.obj.key), title=pub.obj.title or pub.obj.key, pub=pub,
+            toc=self._toc(pub.toc, links), crumbs=crumbs, page_key=pub.obj.key, obj=pub.obj,
+            applic=self.applic_data(self.site.load(pub.obj).root),
+        )
+        return self.render("pm.html", ctx)
+
+    def _toc(self, entry: TocEntry, links: Links) -> list[dict[str, Any]]:
+        out = []
+        for child in entry.children:
+            if isinstance(child, TocEntry):
+                out.append({"entry": True, "title": child.title, "children": self._toc(child, links), "applic": child.applic})
+            else:
+                out.append(self._toc_item(child, links))
+        return out
+
+    def _toc_item(self, item: TocItem, links: Links) -> dict[str, Any]:
+        url = None
+        if item.kind == "dm":
+            url = links.dm(item.key, item.issue, item.language)
+        elif item.kind == "pm":
+            url = links.pm(item.key, item.issue, item.language)
+        return {"entry": False, "kind": item.kind, "key": item.key, "title": item.title or item.key, "url": url,
+                "applic": item.applic}
+
+    def data_module(self, key: str, issue: str | None, content_language: str | None, pm: str | None,
+                    links: Links, language: str) -> str:
+        site = self.site
+        obj = site.find(key, issue, content_language)
+        doc = site.load(obj)
+        ident, content = self._render_module(obj, doc, links, language, pm)
+        latest = site.latest[key]
+        placement = site.placement(key, pm)
+        crumbs = [Crumb(i18n.t("home", language), "/")]
+        prev_link = next_link = None
+        if placement is not None:
+            pub, i = placement
+            crumbs.append(Crumb(pub.obj.title or pub.obj.key, links.pm(pub.obj.key)))
+            crumbs += [Crumb(title) for title in pub.order[i][1]]
+            if i > 0:
+                item = pub.order[i - 1][0]
+                prev_link = {"title": item.title or item.key, "url": links.dm(item.key, None, item.language)}
+            if i + 1 < len(pub.order):
+                item = pub.order[i + 1][0]
+                next_link = {"title": item.title or item.key, "url": links.dm(item.key, None, item.language)}
+        crumbs.append(Crumb(obj.title or key))
+        module_applic = None
+        status_applic = doc.root.find("identAndStatusSection/dmStatus/applic")
+        if status_applic is not None:
+            from ietm.applic import to_json
+
+            module_applic = to_json(status_applic)
+        copies = [
+            {"issue": c.issue, "language": c.language, "url": dm_address(key) + f"?issue={c.issue}&language={c.language}",
+             "current": c.path == obj.path}
+            for c in site.copies[key]
+        ]
+        ctx = self.base(
+            links, language, dm_address(key), title=obj.title or key, obj=obj, ident=ident, content=content,
+            crumbs=crumbs, prev_link=prev_link, next_link=next_link, latest=latest, copies=copies,
+            page_key=key, module_applic=module_applic, applic=self.applic_data(doc.root),
+            state_key=f"{key}_{obj.issue}_{obj.language}",
+        )
+        return self.render("dm.html", ctx)
+
+    def _render_module(self, obj, doc, links: Links, language: str, pm: str | None) -> tuple[Markup, Markup]:
+        """The renderer's fragments for one module, kept for repeat visits until the file changes."""
+        from ietm.render.content import render_content, render_ident
+
+        path = Path(obj.path)
+        stamp = (str(path), path.stat().st_mtime_ns, language, pm, type(links).__name__)
+        hit = self._rendered.get(stamp)
+        if hit is not None:
+            self._rendered.move_to_end(stamp)
+            return hit
+
+        def unknown(el: etree._Element) -> None:
+            log.warning("%s:%s: no renderer for <%s>; its text is shown", path.name, el.sourceline, el.tag)
+
+        ctx = RenderContext(links, language, obj, doc, self.site.titles.get, unknown)
+        out = (render_ident(ctx), render_content(ctx))
+        self._rendered[stamp] = out
+        while len(self._rendered) > 256:
+            self._rendered.popitem(last=False)
+        return out
+
+    def products(self, links: Links, language: str) -> str:
+        crumbs = [Crumb(i18n.t("home", language), "/"), Crumb(i18n.t("products", language))]
+        ctx = self.base(links, language, "/products", title=i18n.t("products", language), crumbs=crumbs)
+        return self.render("products.html", ctx)
+
+    def error(self, status: int, message: str, links: Links, language: str) -> str:
+        title = i18n.t("not_found" if status == 404 else "error", language)
+        ctx = self.base(links, language, "", title=title, status=status, message=message,
+                        crumbs=[Crumb(i18n.t("home", language), "/"), Crumb(title)])
+        return self.render("error.html", ctx)

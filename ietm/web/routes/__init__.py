@@ -1,0 +1,1 @@
+"""One router per resource: home, publications, data modules, illustrations, products, JSON API."""

@@ -1,0 +1,27 @@
+"""Data modules: `/dm/<data module code>` (latest issue, chosen language), `?issue=NNN-NN`, `?language=xx-YY`."""
+
+from fastapi import APIRouter, Depends, Query
+from fastapi.responses import HTMLResponse
+
+from ietm.web import deps
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/dm", response_class=HTMLResponse)
+def modules(pages=Depends(deps.pages), links=Depends(deps.links), lang: str = Depends(deps.language)) -> str:
+    return pages.modules(links, lang)
+
+
+@router.get("/dm/{code}", response_class=HTMLResponse)
+def data_module(
+    code: str,
+    issue: str | None = Query(None, description="Issue as NNN-NN; the latest when left out."),
+    language: str | None = Query(None, description="Content language such as ru-RU; follows the interface language."),
+    site=Depends(deps.site),
+    pages=Depends(deps.pages),
+    links=Depends(deps.links),
+    lang: str = Depends(deps.language),
+) -> str:
+    key = site.key(code, "dm")
+    return pages.data_module(key, issue, language or lang, links.publication, links, lang)

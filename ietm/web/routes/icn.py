@@ -1,0 +1,72 @@
+"""Illustrations: `/icn/<file>` in a form browsers display (CGM converted to SVG, cached).
+
+The name is only ever looked up in the catalog's list of ICN files, never joined onto a folder, so no
+address can reach a file outside the CSDB.
+"""
+
+from __future__ import annotations
+
+from xml.sax.saxutils import escape
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import FileResponse, Response
+
+from ietm.errors import NotFound
+from ietm.web import deps
+from ietm.web.site import BROWSER_TYPES
+
+router = APIRouter(include_in_schema=False)
+CACHE = {"Cache-Control": "public, max-age=3600"}
+
+
+def placeholder_svg(lines: list[str]) -> str:
+    """A plain picture that says in words why the illustration is not shown, naming the file."""
+    text = "".join(
+        f'<text x="300" y="{150 + 32 * i}" text-anchor="middle" font-size="{22 if i == 0 else 18}">{escape(line)}</text>'
+        for i, line in enumerate(lines)
+    )
+    return (
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 600 300" role="img" '
+        f'aria-label="{escape(" ".join(lines), {chr(34): "&quot;"})}">'
+        '<rect x="4" y="4" width="592" height="292" fill="#f4f4f4" stroke="#888" stroke-width="3" stroke-dasharray="12 8"/>'
+        f'<g font-family="sans-serif" fill="#333">{text}</g></svg>'
+    )
+
+
+MESSAGES = {
+    "missing": ("Illustration missing", "Иллюстрация отсутствует"),
+    "unsupported": ("This format cannot be shown", "Этот формат нельзя показать"),
+}
+
+
+def _say(kind: str, lang: str) -> str:
+    en, ru = MESSAGES[kind]
+    return ru if lang == "ru" else en
+
+
+@router.get("/icn/{name}")
+def icn(
+    name: str,
+    request: Request,
+    download: bool = Query(False, description="The file as stored, without conversion."),
+    site=Depends(deps.site),
+    lang: str = Depends(deps.language),
+) -> Response:
+    path = site.icn_path(name)
+    wants_image = request.headers.get("accept", "").startswith("image/")
+    if path is None:
+        if wants_image:  # an <img> shows this instead of a broken-image icon
+            svg = placeholder_svg([_say("missing", lang), name])
+            return Response(svg, status_code=404, media_type="image/svg+xml")
+        raise NotFound(f"no illustration '{name}' in this CSDB")
+    suffix = path.suffix.lower()
+    if download:
+        return FileResponse(path, filename=path.name, headers=CACHE)
+    if suffix == ".cgm":
+        return FileResponse(site.converted_svg(path), media_type="image/svg+xml", headers=CACHE)
+    if suffix in BROWSER_TYPES:
+        return FileResponse(path, media_type=BROWSER_TYPES[suffix], headers=CACHE)
+    svg = placeholder_svg([_say("unsupported", lang), f"{path.name} ({suffix.lstrip('.').upper()})"])
+    return Response(svg, media_type="image/svg+xml", headers=CACHE)
+
+

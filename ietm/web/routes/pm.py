@@ -1,0 +1,19 @@
+"""Publication modules as tables of contents: `/pm/<pm code>`."""
+
+from fastapi import APIRouter, Depends
+from fastapi.responses import HTMLResponse
+
+from ietm.errors import NotFound
+from ietm.web import deps
+from ietm.web.links import ServerLinks
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/pm/{code}", response_class=HTMLResponse)
+def publication(code: str, site=Depends(deps.site), pages=Depends(deps.pages), lang: str = Depends(deps.language)) -> str:
+    key = site.key(code, "pm")
+    pub = site.publications.get(key)
+    if pub is None:
+        raise NotFound(f"{key} is not a publication module of this CSDB")
+    return pages.publication(pub, ServerLinks(site, key), lang)

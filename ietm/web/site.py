@@ -1,0 +1,312 @@
+"""One CSDB as the viewer sees it: catalog, indexes of ICN files and titles, publication trees, applicability.
+
+Built once at start-up (never per request): the catalog is refreshed, then every lookup a page needs is a dict
+access. Rendering itself stays pure (ietm.render); this object only answers "where is it" and "what is it".
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import re
+import tempfile
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lxml import etree
+
+from ietm.catalog import Catalog
+from ietm.catalog.db import normalise_key
+from ietm.config import Config, load_config
+from ietm.errors import IetmError, InputError, NotFound
+from ietm.parse.codes import Issue, Language
+from ietm.parse.loader import Loaded, load
+from ietm.parse.model import CsdbObject, dm_ref_key
+from ietm.paths import state_dir
+
+log = logging.getLogger("ietm.web")
+
+ISSUE_RE = re.compile(r"^\d{3}-\d{2}$")
+BROWSER_TYPES = {
+    ".svg": "image/svg+xml",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".gif": "image/gif",
+    ".mp4": "video/mp4",
+    ".webm": "video/webm",
+    ".pdf": "application/pdf",
+}
+
+
+@dataclass
+class TocItem:
+    """One reference in a publication's table of contents."""
+
+    kind: str  # dm | pm | external
+    key: str
+    title: str
+    issue: str | None = None
+    language: str | None = None
+    applic: dict | None = None
+
+
+@dataclass
+class TocEntry:
+    """A pmEntry: a titled group of items and further entries."""
+
+    title: str
+    children: list[TocEntry | TocItem] = field(default_factory=list)
+    applic: dict | None = None
+
+
+@dataclass
+class Publication:
+    obj: CsdbObject
+    toc: TocEntry
+    order: list[tuple[TocItem, list[str]]]  # data modules in reading order, with their entry titles
+
+
+class Site:
+    """The viewer's model of one CSDB."""
+
+    def __init__(self, csdb: Path, config: Config | None = None) -> None:
+        self.csdb = Path(csdb).resolve()
+        if not self.csdb.is_dir():
+            raise NotFound("not a CSDB folder", str(csdb))
+        self.config = config or load_config(self.csdb)
+        self.catalog = Catalog.open(self.csdb)
+        self.catalog.refresh()
+        self.cache_dir = state_dir(self.csdb) / "cache"
+        self._locks: dict[str, threading.Lock] = {}
+        self._locks_guard = threading.Lock()
+        self._loaded: OrderedDict[tuple[str, int], Loaded] = OrderedDict()
+        self.index()
+
+    # -- indexes -----------------------------------------------------------------------------------------
+
+    def index(self) -> None:
+        """Read what pages need from the catalog once: titles, issues, ICN files, publications, products."""
+        objects = self.catalog.objects(state="all")
+        self.latest: dict[str, CsdbObject] = {}
+        self.copies: dict[str, list[CsdbObject]] = {}
+        self.icns: dict[str, Path] = {}  # lower-case file name -> file
+        self.icn_stems: dict[str, Path] = {}  # lower-case ICN code (no extension) -> best displayable file
+        for obj in objects:
+            if obj.kind == "icn":
+                path = Path(obj.path)
+                self.icns[path.name.lower()] = path
+                continue
+            self.copies.setdefault(obj.key, []).append(obj)
+        for key, copies in self.copies.items():
+            copies.sort(key=lambda o: (_issue_order(o.issue), (o.language or "").startswith("en")))
+            self.latest[key] = copies[-1]
+        for name, path in sorted(self.icns.items()):
+            stem = name.rsplit(".", 1)[0]
+            if stem not in self.icn_stems or path.suffix.lower() in BROWSER_TYPES:
+                self.icn_stems[stem] = path
+        self.titles = {k: o.title for k, o in self.latest.items()}
+        self.publications: dict[str, Publication] = {}
+        for key in sorted(self.latest):
+            obj = self.latest[key]
+            if obj.kind == "pm":
+                try:
+                    self.publications[key] = self._publication(obj)
+                except IetmError as exc:
+                    log.warning("publication not readable: %s", exc)
+        self._applicability = None
+
+    @property
+    def applicability(self):
+        """The ACT/CCT/PCT of the CSDB, read on first use (ietm.applic)."""
+        if self._applicability is None:
+            from ietm.applic import Applicability
+
+            self._applicability = Applicability.for_csdb(self.catalog)
+        return self._applicability
+
+    def data_modules(self) -> list[CsdbObject]:
+        return [o for k, o in sorted(self.latest.items()) if o.kind == "dm"]
+
+    # -- lookups -----------------------------------------------------------------------------------------
+
+    def key(self, code: str, kind: str) -> str:
+        """A code as typed in an address (with or without DMC-/PMC-) -> catalog key; NotFound when malformed."""
+        try:
+            key = normalise_key(code)
+        except IetmError:
+            raise NotFound(f"'{code}' is not a {'data module' if kind == 'dm' else 'publication module'} code") from None
+        prefix = ("DMC-", "DME-") if kind == "dm" else ("PMC-",)
+        if not key.startswith(prefix):
+            raise NotFound(f"'{code}' is not a {'data module' if kind == 'dm' else 'publication module'} code")
+        return key
+
+    def find(self, key: str, issue: str | None = None, language: str | None = None) -> CsdbObject:
+        """The copy of an object to show: that issue (else the latest), in that language where it exists."""
+        copies = self.copies.get(key)
+        if not copies:
+            raise NotFound(f"{key} is not in this CSDB")
+        if issue is not None:
+            if not ISSUE_RE.match(issue):
+                raise InputError(f"issue '{issue}' is not of the form NNN-NN (for example 008-00)")
+            copies = [c for c in copies if c.issue == issue]
+            if not copies:
+                known = ", ".join(sorted({c.issue or "?" for c in self.copies[key]}))
+                raise NotFound(f"{key} has no issue {issue} (issues here: {known})")
+        if language:
+            wanted = language.lower()
+            exact = [c for c in copies if (c.language or "").lower() == wanted]
+            same = [c for c in copies if (c.language or "").lower()[:2] == wanted[:2]]
+            copies = exact or same or copies  # not in that language: the newest issue, English first
+        best_issue = max(_issue_order(c.issue) for c in copies)
+        copies = [c for c in copies if _issue_order(c.issue) == best_issue]
+        return sorted(copies, key=lambda o: (o.language or "").startswith("en"))[-1]
+
+    def load(self, obj: CsdbObject) -> Loaded:
+        """Parse an object's file, keeping recent parses (keyed by mtime, so an edited file is read again)."""
+        path = Path(obj.path)
+        stamp = (str(path), path.stat().st_mtime_ns if path.exists() else 0)
+        doc = self._loaded.get(stamp)
+        if doc is None:
+            doc = load(path, path.name)
+            self._loaded[stamp] = doc
+            while len(self._loaded) > 64:
+                self._loaded.popitem(last=False)
+        else:
+            self._loaded.move_to_end(stamp)
+        return doc
+
+    def icn_path(self, name: str) -> Path | None:
+        """The file for an ICN file name or ICN code, matched in any letter case (real CSDBs differ in case)."""
+        lower = name.lower()
+        return self.icns.get(lower) or self.icn_stems.get(lower) or self.icn_stems.get(lower.rsplit(".", 1)[0])
+
+    # -- CGM conversion cache ------------------------------------------------------------------------------
+
+    def converted_svg(self, path: Path) -> Path:
+        """The SVG of a CGM file, converted once and kept in the state folder until the CGM changes."""
+        from ietm.render.cgm import cgm_to_svg
+
+        st = path.stat()
+        tag = hashlib.sha1(f"{path.name}:{st.st_size}:{st.st_mtime_ns}:{CGM_VERSION}".encode()).hexdigest()[:12]
+        out = self.cache_dir / f"{path.stem}-{tag}.svg"
+        if out.exists():
+            return out
+        with self._lock(str(out)):
+            if out.exists():
+                return out
+            svg = cgm_to_svg(path.read_bytes(), path.name)
+            if svg.skipped:
+                log.info("%s: CGM elements not drawn: %s", path.name, dict(svg.skipped))
+            self.cache_dir.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=self.cache_dir, suffix=".tmp")
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                fh.write(svg.text)
+            os.replace(tmp, out)
+        return out
+
+    def _lock(self, name: str) -> threading.Lock:
+        with self._locks_guard:
+            return self._locks.setdefault(name, threading.Lock())
+
+    # -- publications --------------------------------------------------------------------------------------
+
+    def _publication(self, obj: CsdbObject) -> Publication:
+        doc = load(obj.path, Path(obj.path).name)
+        root = doc.root
+        applics = _applics(root)
+        toc = TocEntry(obj.title)
+        order: list[tuple[TocItem, list[str]]] = []
+        content = root.find("content")
+        if content is not None:
+            for el in content:
+                if el.tag == "pmEntry":
+                    toc.children.append(self._entry(el, applics, order, []))
+        return Publication(obj, toc, order)
+
+    def _entry(self, el: etree._Element, applics: dict, order: list, trail: list[str]) -> TocEntry:
+        title = _text(el.find("pmEntryTitle"))
+        entry = TocEntry(title, applic=applics.get(el.get("applicRefId") or ""))
+        here = trail + [title] if title else trail
+        for child in el:
+            tag = child.tag if isinstance(child.tag, str) else ""
+            if tag == "pmEntry":
+                entry.children.append(self._entry(child, applics, order, here))
+            elif tag == "dmRef":
+                item = self._dm_item(child, applics)
+                if item is not None:
+                    entry.children.append(item)
+                    order.append((item, here))
+            elif tag == "pmRef":
+                code = child.find("pmRefIdent/pmCode")
+                if code is None:
+                    continue
+                from ietm.parse.codes import PmCode
+
+                try:
+                    key = f"PMC-{PmCode.from_xml(code)}"
+                except IetmError:
+                    continue
+                title = _text(child.find("pmRefAddressItems/pmTitle")) or self.titles.get(key, "")
+                entry.children.append(TocItem("pm", key, title, applic=applics.get(child.get("applicRefId") or "")))
+            elif tag == "externalPubRef":
+                title = _text(child.find("externalPubRefIdent/externalPubTitle")) or _text(child)
+                entry.children.append(TocItem("external", _text(child.find("externalPubRefIdent/externalPubCode")), title))
+        return entry
+
+    def _dm_item(self, el: etree._Element, applics: dict) -> TocItem | None:
+        ident = el.find("dmRefIdent")
+        key = dm_ref_key(ident) if ident is not None else None
+        if key is None:
+            return None
+        t = el.find("dmRefAddressItems/dmTitle")
+        title = ""
+        if t is not None:
+            tech, info = _text(t.find("techName")), _text(t.find("infoName"))
+            title = f"{tech} - {info}" if info else tech
+        issue = Issue.from_xml(ident.find("issueInfo"))
+        lang = Language.from_xml(ident.find("language"))
+        return TocItem(
+            "dm", key, title or self.titles.get(key, ""), str(issue) if issue else None, str(lang) if lang else None,
+            applics.get(el.get("applicRefId") or ""),
+        )
+
+    def placement(self, key: str, pm: str | None = None) -> tuple[Publication, int] | None:
+        """Where a data module sits in reading order: the publication asked for, else the first that holds it."""
+        candidates = [self.publications[pm]] if pm in self.publications else []
+        candidates += [p for k, p in self.publications.items() if k != pm]
+        for pub in candidates:
+            for i, (item, _) in enumerate(pub.order):
+                if item.key == key:
+                    return pub, i
+        return None
+
+
+CGM_VERSION = "1"  # bump when the converter's output changes, so cached SVGs are made again
+
+
+def _issue_order(issue: str | None) -> tuple[int, int]:
+    if not issue:
+        return (-1, -1)
+    number, _, in_work = issue.partition("-")
+    return (int(number or 0), int(in_work or 0))
+
+
+def _text(el: etree._Element | None) -> str:
+    return " ".join("".join(el.itertext()).split()) if el is not None else ""
+
+
+def _applics(root: etree._Element) -> dict[str, dict]:
+    """applic id -> JSON expression (ietm.applic) of a module's referencedApplicGroup."""
+    from ietm.applic import to_json
+
+    out = {}
+    for applic in root.iterfind(".//referencedApplicGroup/applic"):
+        if applic.get("id"):
+            js = to_json(applic)
+            if js is not None:
+                out[applic.get("id")] = js
+    return out
