@@ -113,16 +113,18 @@ def _expand_prefixes(q: query.Query, index: Index, reader) -> query.Query:  # ty
 def build_query(index: Index, text: str, reader=None) -> query.Query | None:  # type: ignore[no-untyped-def]
     """The Whoosh query of a user's query string; None when it holds nothing to search for."""
     parts: list[query.Query] = []
+    parsers = _parsers(index.schema)
     rest = _CODE_FIELD.sub(lambda m: parts.append(_code_query(m.group(1))) or " ", text)
     for m in list(_BARE_CODE.finditer(rest)):
         token = m.group(1)
         if sum(ch.isdigit() for ch in token) and sum(ch.isalpha() for ch in token):
+            # a module code, or a part number written the same way: match either
             term = code_term(token).rstrip("*")
-            parts.append(query.Wildcard("code", f"*{term}*"))
+            as_text = [parsers[lang].parse(f'"{token.rstrip("*")}"') for lang in LANGUAGES]
+            parts.append(query.Or([query.Wildcard("code", f"*{term}*"), *as_text]))
             rest = rest.replace(token, " ", 1)
     rest = rest.strip()
     if rest:
-        parsers = _parsers(index.schema)
         per_lang = [parsers[lang].parse(rest) for lang in LANGUAGES]
         if reader is not None and ("*" in rest or "?" in rest):
             per_lang = [_expand_prefixes(q, index, reader) for q in per_lang]
