@@ -18,6 +18,7 @@ from ietm.paths import STATIC
 from ietm.web import deps, i18n
 from ietm.web.links import ServerLinks
 from ietm.web.pages import Pages
+from ietm.web import search
 from ietm.web.routes import api, dm, home, icn, pm, products
 from ietm.web.site import Site
 
@@ -38,6 +39,7 @@ def create_app(csdb: Path, config: Config | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     for module in (home, pm, dm, icn, products, api):
         app.include_router(module.router)
+    app.include_router(search.router)
 
     @app.middleware("http")
     async def remember_language(request: Request, call_next):
