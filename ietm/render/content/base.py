@@ -1,0 +1,241 @@
+"""One render pass over one module: the element dispatch, escaping, ids, numbering and applicability.
+
+Renderers are plain functions `(Html, element) -> Markup` registered by tag with `@handles`; an element
+with no renderer is shown as text in `span.unknown` and reported through `ctx.unknown`, never dropped.
+Every element a renderer reads is recorded in `Html.seen`, so a test can prove nothing was skipped.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+from collections.abc import Callable, Iterable
+
+from lxml import etree
+from markupsafe import Markup, escape
+
+from ietm.render.content.labels import label
+from ietm.render.context import RenderContext
+
+Handler = Callable[["Html", etree._Element], Markup]
+HANDLERS: dict[str, Handler] = {}
+#: tag prefixes of S1000D families shown as labelled records (learning, service bulletin, business rules)
+PREFIX_HANDLERS: dict[str, Handler] = {}
+
+EMPTY = Markup("")
+
+
+def handles(*tags: str) -> Callable[[Handler], Handler]:
+    def register(fn: Handler) -> Handler:
+        for tag in tags:
+            HANDLERS[tag] = fn
+        return fn
+
+    return register
+
+
+def text_of(el: etree._Element | None) -> str:
+    """The element's text content with whitespace collapsed (as a reader sees it)."""
+    if el is None:
+        return ""
+    return " ".join("".join(el.itertext()).split())
+
+
+@functools.cache
+def _applic_to_json() -> Callable[[etree._Element], object] | None:
+    """ietm.applic's JSON form of an applic expression, once that module exists."""
+    try:
+        from ietm.applic import to_json  # type: ignore[import-not-found]
+    except ImportError:
+        return None
+    return to_json
+
+
+class Html:
+    """The state of one render: the context, the module's ids, numbering, footnotes and what was seen."""
+
+    def __init__(self, ctx: RenderContext) -> None:
+        self.ctx = ctx
+        self.root = ctx.doc.root
+        self.seen: set[etree._Element] = set()
+        self.footnotes: list[tuple[str, Markup]] = []
+        self.ids: dict[str, etree._Element] = {}
+        self.numbers: dict[etree._Element, str] = {}
+        self.guards: list[str] = []  # acknowledgement ids guarding the steps being rendered
+        self.mode = ""  # "procedure" while rendering a procedure's steps (they get check-off boxes)
+        self.scripts: set[str] = set()  # viewer/static/js modules the rendered content needs
+        self._counters: dict[str, int] = {}
+        self._index()
+
+    # -- module-wide indexes -------------------------------------------------------------------------------
+
+    def _index(self) -> None:
+        counters = {"figure": 0, "table": 0, "multimedia": 0}
+        for el in self.root.iter():
+            if not isinstance(el.tag, str):
+                continue
+            ident = el.get("id")
+            if ident:
+                self.ids.setdefault(ident, el)
+            if el.tag in counters and el.getparent() is not None and el.getparent().tag != "captionGroup":
+                counters[el.tag] += 1
+                self.numbers[el] = str(counters[el.tag])
+            elif el.tag == "proceduralStep":
+                self.numbers[el] = self._step_number(el)
+            elif el.tag == "levelledPara":
+                self.numbers[el] = self._para_number(el)
+
+    def _step_number(self, el: etree._Element) -> str:
+        parent = el.getparent()
+        index = 1 + sum(1 for s in el.itersiblings("proceduralStep", preceding=True))
+        outer = parent
+        while outer is not None and outer.tag != "proceduralStep":
+            if outer.tag in ("mainProcedure", "dmNode", "proceduralStepAlts"):
+                break
+            outer = outer.getparent()
+        if outer is not None and outer.tag == "proceduralStepAlts":
+            index = 1 + sum(1 for s in outer.itersiblings("proceduralStep", "proceduralStepAlts", preceding=True))
+            outer = outer.getparent()
+            while outer is not None and outer.tag not in ("proceduralStep", "mainProcedure", "dmNode"):
+                outer = outer.getparent()
+        prefix = self.numbers.get(outer) if outer is not None and outer.tag == "proceduralStep" else None
+        return f"{prefix}.{index}" if prefix else str(index)
+
+    def _para_number(self, el: etree._Element) -> str:
+        index = 1 + sum(1 for s in el.itersiblings("levelledPara", preceding=True))
+        parent = el.getparent()
+        prefix = self.numbers.get(parent) if parent is not None and parent.tag == "levelledPara" else None
+        return f"{prefix}.{index}" if prefix else str(index)
+
+    def content(self, root: etree._Element | None) -> Markup:
+        """The whole fragment: the rendered content, its footnotes, and the stylesheet/scripts it needs."""
+        links = self.ctx.links
+        if root is None:
+            body = Markup('<p class="no-content">{}</p>').format(self.t("no_content"))
+            kind = "none"
+        else:
+            self.seen.add(root)
+            body = self.children(root)
+            kind = self.ctx.obj.content_type or self.ctx.obj.kind
+        assets = [Markup('<link rel="stylesheet" href="{}">').format(links.static("css/content.css"))]
+        assets += [Markup('<script src="{}" defer></script>').format(links.static(f"js/{name}"))
+                   for name in sorted(self.scripts)]
+        return Markup('<div class="s1000d ct-{}" lang="{}">{}{}{}</div>').format(
+            kind, self.ctx.obj.language or "", body, self.footnote_list(), Markup("").join(assets))
+
+    def footnote_list(self) -> Markup:
+        if not self.footnotes:
+            return EMPTY
+        items = Markup("").join(
+            Markup('<li id="{0}">{1} <a href="#{0}-ref" class="fn-back" aria-label="{2}">↩</a></li>').format(
+                ident, body, self.t("back_to_text"))
+            for ident, body in self.footnotes)
+        return Markup('<ol class="footnotes">{}</ol>').format(items)
+
+    # -- dispatch ------------------------------------------------------------------------------------------
+
+    def t(self, key: str, **values: object) -> str:
+        return label(self.ctx.language, key, **values)
+
+    def render(self, el: etree._Element) -> Markup:
+        if not isinstance(el.tag, str):  # XML comments and processing instructions are not content
+            self.seen.add(el)
+            return EMPTY
+        self.seen.add(el)
+        handler = HANDLERS.get(el.tag)
+        if handler is None:
+            handler = next((h for p, h in PREFIX_HANDLERS.items() if el.tag.startswith(p)), None)
+        if handler is None:
+            return self.unknown(el)
+        return handler(self, el)
+
+    def inner(self, el: etree._Element, skip: Iterable[str] = ()) -> Markup:
+        """Mixed content: the element's text, each child rendered, each tail; children in `skip` are left out
+        because the caller renders them elsewhere (and marks them seen itself)."""
+        skipped = set(skip)
+        parts = [escape(el.text or "")]
+        for child in el:
+            if not (isinstance(child.tag, str) and child.tag in skipped):
+                parts.append(self.render(child))
+            parts.append(escape(child.tail or ""))
+        return Markup("").join(parts)
+
+    def children(self, el: etree._Element, *tags: str) -> Markup:
+        """Only the child elements (no text), optionally only those with the given tags."""
+        return Markup("").join(self.render(c) for c in el if not tags or c.tag in tags)
+
+    def consume(self, el: etree._Element | None) -> None:
+        """Mark a subtree the caller has read itself (a code, a reference's identity), so it counts as shown."""
+        if el is not None:
+            self.seen.update(el.iter())
+
+    def text(self, el: etree._Element | None) -> str:
+        self.consume(el)
+        return text_of(el)
+
+    def unknown(self, el: etree._Element) -> Markup:
+        self.ctx.unknown(el)
+        self.consume(el)
+        return Markup('<span class="unknown" data-element="{}" title="{}">{}</span>').format(
+            el.tag, self.t("unknown_element", name=el.tag), text_of(el)
+        )
+
+    # -- attributes shared by every block --------------------------------------------------------------
+
+    def attrs(self, el: etree._Element, cls: str = "", **extra: object) -> Markup:
+        """id, class, change marks and applicability of an element, as HTML attributes."""
+        pairs: list[tuple[str, object]] = []
+        ident = el.get("id")
+        if ident:
+            pairs.append(("id", ident))
+        classes = [cls] if cls else []
+        if el.get("changeMark") == "1" or el.get("changeType"):
+            classes.append(f"chg chg-{el.get('changeType') or 'modify'}")
+            rfu = el.get("reasonForUpdateRefIds")
+            if rfu:
+                pairs.append(("data-rfu", rfu))
+        if classes:
+            pairs.append(("class", " ".join(classes)))
+        pairs.extend(self.applic_pairs(el))
+        pairs.extend((k.replace("_", "-"), v) for k, v in extra.items() if v is not None)
+        return Markup("").join(Markup(' {}="{}"').format(k, v) for k, v in pairs)
+
+    def applic_pairs(self, el: etree._Element) -> list[tuple[str, object]]:
+        ref = el.get("applicRefId")
+        if not ref:
+            return []
+        applic = self.ids.get(ref)
+        if applic is None:
+            return [("data-applic-ref", ref), ("data-applic-text", self.t("applic_missing", ref=ref))]
+        shown = text_of(applic.find("displayText")) or summarize_applic(applic)
+        pairs: list[tuple[str, object]] = [("data-applic-ref", ref), ("data-applic-text", shown), ("title", shown)]
+        to_json = _applic_to_json()
+        if to_json is not None:
+            pairs.append(("data-applic", json.dumps(to_json(applic), separators=(",", ":"))))
+        return pairs
+
+    def next_id(self, prefix: str) -> str:
+        """A stable id in document order (same module issue, same ids), for state kept on the device."""
+        self._counters[prefix] = self._counters.get(prefix, 0) + 1
+        return f"{prefix}-{self._counters[prefix]}"
+
+
+def summarize_applic(applic: etree._Element) -> str:
+    parts = []
+    for a in applic.iter("assert"):
+        if a.get("applicPropertyIdent"):
+            parts.append(f"{a.get('applicPropertyIdent')}: {a.get('applicPropertyValues')}")
+        elif (a.text or "").strip():
+            parts.append(text_of(a))
+    return "; ".join(parts)
+
+
+_WORD = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+
+
+def humanize(tag: str) -> str:
+    """descrForPart -> Descr for part: the label of an element shown as a record."""
+    words = _WORD.sub(" ", tag).lower()
+    return words[:1].upper() + words[1:]
+

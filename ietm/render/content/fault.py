@@ -1,0 +1,120 @@
+"""Fault isolation and fault reporting. An isolation procedure becomes a set of nodes (questions and ends)
+whose answers link to the next node: readable as a whole tree without scripts, walked one question at a
+time by viewer/static/js/fault.js."""
+
+from __future__ import annotations
+
+from lxml import etree
+from markupsafe import Markup
+
+from ietm.render.content.base import EMPTY, Html, handles, text_of
+from ietm.render.content.procedural import module_state_attrs
+from ietm.render.content.records import register
+
+NODES = ("isolationStep", "isolationProcedureEnd")
+
+
+@handles("faultIsolation", "faultReporting")
+def fault_root(r: Html, el: etree._Element) -> Markup:
+    r.scripts.add("fault.js")
+    return Markup("<div{}>{}</div>").format(r.attrs(el, el.tag), r.children(el))
+
+
+@handles("faultIsolationProcedure", "isolatedFault", "detectedFault", "observedFault", "correlatedFault",
+         "faultIsolationTest")
+def fault_item(r: Html, el: etree._Element) -> Markup:
+    code_el = el.find("fault")
+    code = el.get("faultCode") or (code_el.get("faultCode") if code_el is not None else "")
+    descr = el.find("faultDescr")
+    title = text_of(descr) if descr is not None else ""
+    if code_el is not None:
+        r.seen.add(code_el)
+    if descr is not None:
+        r.consume(descr)
+    head = Markup('<h2 class="fault-title"><span class="tag">{}</span> {}</h2>').format(
+        f"{r.t('fault_code')} {code}" if code else r.t("fault"), title)
+    body = Markup("").join(r.render(c) for c in el if c.tag not in ("fault", "faultDescr"))
+    return Markup("<section{}>{}{}</section>").format(r.attrs(el, f"fault-item {el.tag}"), head, body)
+
+
+@handles("isolationProcedure", "testProcedure")
+def isolation_procedure(r: Html, el: etree._Element) -> Markup:
+    return Markup("<div{}>{}</div>").format(r.attrs(el, el.tag), r.children(el))
+
+
+@handles("isolationMainProcedure")
+def isolation_main(r: Html, el: etree._Element) -> Markup:
+    nodes = [c for c in el if c.tag in NODES]
+    start = nodes[0].get("id", "") if nodes else ""
+    following = {id(n): (nodes[i + 1].get("id") if i + 1 < len(nodes) else None) for i, n in enumerate(nodes)}
+    parts = []
+    for child in el:
+        if child.tag in NODES:
+            r.seen.add(child)
+            parts.append(node(r, child, following[id(child)]))
+        else:
+            parts.append(r.render(child))
+    bar = Markup(
+        '<div class="fi-bar" role="group"><button type="button" data-fi-mode="run" aria-pressed="true">{}</button>'
+        '<button type="button" data-fi-mode="tree" aria-pressed="false">{}</button></div>'
+        '<ol class="fi-path" data-fi-path aria-label="path"></ol>').format(r.t("step_by_step"), r.t("whole_tree"))
+    return Markup('<section{} data-start="{}"><h2>{}</h2>{}<div class="fi-nodes">{}</div></section>').format(
+        r.attrs(el, "fi", **module_state_attrs(r, "data-fault")), start, r.t("isolation_procedure"), bar,
+        Markup("").join(parts))
+
+
+def node(r: Html, el: etree._Element, following: str | None) -> Markup:
+    ident = el.get("id") or r.next_id("fi")
+    end = el.tag == "isolationProcedureEnd"
+    n = 1 + sum(1 for _ in el.itersiblings(*NODES, preceding=True))
+    body = []
+    answers = EMPTY
+    for child in el:
+        if child.tag == "isolationStepQuestion":
+            r.seen.add(child)
+            body.append(Markup('<p class="fi-question"><span class="k">{}</span> {}</p>').format(
+                r.t("question"), r.inner(child)))
+        elif child.tag == "isolationStepAnswer":
+            r.seen.add(child)
+            answers = answer(r, child)
+        elif child.tag == "action":
+            r.seen.add(child)
+            body.append(Markup('<p class="fi-action">{}</p>').format(r.inner(child)))
+        else:
+            body.append(r.render(child))
+    if not end and answers is EMPTY and following:
+        answers = Markup('<div class="fi-answers"><a class="fi-answer" href="#{0}" data-next="{0}">{1}</a></div>').format(
+            following, r.t("next"))
+    heading = r.t("end_of_isolation") if end else f"{r.t('step_n', n=n)}"
+    return Markup('<section{} data-node="{}" data-kind="{}"><h3>{}</h3>{}{}</section>').format(
+        r.attrs(el, f"fi-node {'fi-end' if end else 'fi-step'}", id=None if el.get("id") else ident), ident,
+        "end" if end else "step", heading, Markup("").join(body), answers)
+
+
+def answer(r: Html, el: etree._Element) -> Markup:
+    links = []
+    for group in el:
+        r.seen.add(group)
+        for choice in group:
+            r.seen.add(choice)
+            target = choice.get("nextActionRefId", "")
+            if choice.tag == "yesAnswer":
+                shown = Markup("{}").format(r.t("yes"))
+            elif choice.tag == "noAnswer":
+                shown = Markup("{}").format(r.t("no"))
+            else:
+                shown = r.inner(choice)
+            if target in r.ids:
+                links.append(Markup('<a class="fi-answer" href="#{0}" data-next="{0}">{1}</a>').format(target, shown))
+            else:
+                links.append(Markup('<span class="fi-answer broken-ref" data-ref="{}">⚠ {}</span>').format(target, shown))
+    return Markup('<div class="fi-answers">{}</div>').format(Markup("").join(links))
+
+
+register(
+    "faultDescr", "faultDescrGroup", "detectionInfo", "detectedLruItem", "detectedSruItem", "isolateDetectedFault",
+    "lruItem", "sruItem", "lru", "sru", "basicCorrelatedFaults", "bitMessage", "contextAndIsolationInfo",
+    "faultContext", "isolationInfo", "locateAndRepair", "locateAndRepairLruItem", "locateAndRepairSruItem",
+    "repair", "testName", "testDescr", "testParameters", "fault", "faultEquip", "faultMessageIndication",
+    "faultCodeRange", "inspection", "associate", "replacedBy",
+)

@@ -1,0 +1,57 @@
+"""The identification and status block: what a technician checks before trusting a page (code, issue,
+date, security, QA, applicability) and why it changed (reasons for update, which change marks point at)."""
+
+from __future__ import annotations
+
+from lxml import etree
+from markupsafe import Markup
+
+from ietm.render.content.base import EMPTY, Html, summarize_applic, text_of
+from ietm.render.context import RenderContext
+
+_QA = {"unverified": "qa_unverified", "first": "qa_first", "second": "qa_second"}
+
+
+def render_ident(ctx: RenderContext) -> Markup:
+    r = Html(ctx)
+    obj = ctx.obj
+    status = next((s for s in r.root.iter("dmStatus", "pmStatus", "commentStatus", "imfStatus") ), None)
+    rows: list[tuple[str, Markup | str]] = [("code", obj.key)]
+    if obj.issue:
+        rows.append(("issue", f"{obj.issue}" + (f" ({obj.issue_type})" if obj.issue_type else "")))
+    if obj.issue_date:
+        rows.append(("issue_date", obj.issue_date))
+    if obj.language:
+        rows.append(("language", obj.language))
+    if obj.security:
+        rows.append(("security", obj.security))
+    if obj.qa:
+        qa = r.t(_QA.get(obj.qa, "qa_unverified"))
+        rows.append(("qa", f"{qa} ({obj.qa_type})" if obj.qa_type else qa))
+    if status is not None:
+        applic = status.find("applic")
+        if applic is not None:
+            shown = text_of(applic.find("displayText")) or summarize_applic(applic) or r.t("all_applicable")
+            rows.append(("applicability", Markup('<span class="applic-statement">{}</span>').format(shown)))
+        for tag, key in (("responsiblePartnerCompany", "responsible"), ("originator", "originator")):
+            found = status.find(tag)
+            if found is not None:
+                rows.append((key, text_of(found.find("enterpriseName")) or found.get("enterpriseCode", "")))
+    dl = Markup("").join(Markup("<dt>{}</dt><dd>{}</dd>").format(r.t(k), v) for k, v in rows)
+    return Markup('<section class="ident"><dl>{}</dl>{}</section>').format(dl, reasons(r, status))
+
+
+def reasons(r: Html, status: etree._Element | None) -> Markup:
+    if status is None:
+        return EMPTY
+    items = []
+    for rfu in status.findall("reasonForUpdate"):
+        marks = rfu.get("updateHighlight") == "1"
+        items.append(Markup('<li{}{}>{}</li>').format(
+            Markup(' id="{}"').format(rfu.get("id")) if rfu.get("id") else EMPTY,
+            Markup(' class="highlighted"') if marks else EMPTY,
+            Markup(" ").join(r.inner(p) for p in rfu.findall("simplePara")) or text_of(rfu)))
+    if not items:
+        return EMPTY
+    return Markup('<details class="rfu" open><summary>{}</summary><ol>{}</ol></details>').format(
+        r.t("reasons_for_update"), Markup("").join(items))
