@@ -17,7 +17,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from lxml import etree
 from markupsafe import Markup
 
-from ietm.paths import STATIC, TEMPLATES
+from ietm.paths import TEMPLATES
 from ietm.render.context import Links, RenderContext
 from ietm.web import i18n
 from ietm.web.links import dm_address, pm_address
@@ -25,9 +25,8 @@ from ietm.web.site import Publication, Site, TocEntry, TocItem
 
 log = logging.getLogger("ietm.web")
 
-#: scripts and styles the shell itself loads first; any other file in static/js and static/css is loaded after
-#: them, so the content renderers can add their interactive modules without editing the page templates
-SHELL_JS = ("js/i18n.js", "js/applic.js", "js/app.js")
+#: the shell's own scripts and styles; a content fragment links the assets it needs itself (ietm.render.content)
+SHELL_JS = ("js/applic.js", "js/app.js")
 SHELL_CSS = ("css/ietm.css",)
 
 
@@ -35,11 +34,6 @@ SHELL_CSS = ("css/ietm.css",)
 class Crumb:
     title: str
     url: str | None = None
-
-
-def _assets(folder: str, suffix: str, first: tuple[str, ...]) -> list[str]:
-    found = sorted(f"{folder}/{p.name}" for p in (STATIC / folder).glob(f"*{suffix}"))
-    return [f for f in first if f in found] + [f for f in found if f not in first]
 
 
 def _json_attr(value: Any) -> str:
@@ -65,8 +59,6 @@ class Pages:
         )
         self.env.filters["json_attr"] = _json_attr
         self.env.filters["script_json"] = _script_json
-        self.js = _assets("js", ".js", SHELL_JS)
-        self.css = _assets("css", ".css", SHELL_CSS)
         self._rendered: OrderedDict[tuple, tuple[Markup, Markup]] = OrderedDict()
 
     # -- shared page context --------------------------------------------------------------------------------
@@ -84,8 +76,8 @@ class Pages:
             "path": path,
             "root": "/",
             "languages": i18n.LANGUAGES,
-            "js": self.js,
-            "css": self.css,
+            "js": SHELL_JS,
+            "css": SHELL_CSS,
             "applic": self.applic_data(None),
             **extra,
         }
@@ -126,7 +118,7 @@ class Pages:
 
     def home(self, links: Links, language: str) -> str:
         pubs = [
-            {"key": k, "title": p.obj.title or k, "url": links.pm(k), "issue": p.obj.issue, "count": len(p.order)}
+            {"key": k, "title": p.obj.title or k, "short": p.short_title, "url": links.pm(k), "issue": p.obj.issue, "count": len(p.order)}
             for k, p in self.site.publications.items()
         ]
         ctx = self.base(links, language, "/", title=i18n.t("home", language), publications=pubs,
@@ -143,7 +135,7 @@ class Pages:
         return self.render("modules.html", ctx)
 
     def publication(self, pub: Publication, links: Links, language: str) -> str:
-        crumbs = [Crumb(i18n.t("home", language), "/"), Crumb(pub.obj.title or pub.obj.key)]
+        crumbs = [Crumb(i18n.t("home", language), "/"), Crumb(pub.short_title or pub.obj.title or pub.obj.key)]
         ctx = self.base(
             links, language, pm_address(pub.obj.key), title=pub.obj.title or pub.obj.key, pub=pub,
             toc=self._toc(pub.toc, links), crumbs=crumbs, page_key=pub.obj.key, obj=pub.obj,
@@ -181,7 +173,7 @@ class Pages:
         prev_link = next_link = None
         if placement is not None:
             pub, i = placement
-            crumbs.append(Crumb(pub.obj.title or pub.obj.key, links.pm(pub.obj.key)))
+            crumbs.append(Crumb(pub.short_title or pub.obj.title or pub.obj.key, links.pm(pub.obj.key)))
             crumbs += [Crumb(title) for title in pub.order[i][1]]
             if i > 0:
                 item = pub.order[i - 1][0]

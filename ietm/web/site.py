@@ -66,6 +66,7 @@ class TocEntry:
 @dataclass
 class Publication:
     obj: CsdbObject
+    short_title: str
     toc: TocEntry
     order: list[tuple[TocItem, list[str]]]  # data modules in reading order, with their entry titles
 
@@ -225,7 +226,8 @@ class Site:
             for el in content:
                 if el.tag == "pmEntry":
                     toc.children.append(self._entry(el, applics, order, []))
-        return Publication(obj, toc, order)
+        short = _text(root.find("identAndStatusSection/pmAddress/pmAddressItems/shortPmTitle"))
+        return Publication(obj, short, toc, order)
 
     def _entry(self, el: etree._Element, applics: dict, order: list, trail: list[str]) -> TocEntry:
         title = _text(el.find("pmEntryTitle"))

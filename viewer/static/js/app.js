@@ -1,0 +1,213 @@
+/* The tablet shell: panels, display settings (night mode, large text), interface language, bookmarks,
+   recently viewed, personal notes per module, the product picker, printing. Everything is kept on the
+   device (localStorage), so it works the same from the server and from a static offline bundle. */
+(function () {
+  "use strict";
+
+  var KEYS = { settings: "ietm.settings", bookmarks: "ietm.bookmarks", recent: "ietm.recent", lang: "ietm.lang" };
+  var RECENT_MAX = 15;
+
+  function read(key, fallback) {
+    try { var raw = localStorage.getItem(key); return raw === null ? fallback : JSON.parse(raw); }
+    catch (e) { return fallback; }
+  }
+  function write(key, value) {
+    try { localStorage.setItem(key, JSON.stringify(value)); } catch (e) { /* storage disabled */ }
+  }
+  var S = (function () {
+    var el = document.getElementById("ietm-strings");
+    try { return el ? JSON.parse(el.textContent) : {}; } catch (e) { return {}; }
+  })();
+
+  /* -- the page being read ------------------------------------------------------------------------- */
+  var page = document.querySelector("[data-page-key]");
+  function pageUrl() {
+    var url = new URL(location.href);
+    url.searchParams.delete("lang");
+    return url.pathname + url.search;
+  }
+
+  /* -- panels ---------------------------------------------------------------------------------------- */
+  function setupPanels() {
+    document.querySelectorAll("[data-open]").forEach(function (button) {
+      var dialog = document.getElementById(button.getAttribute("data-open"));
+      if (!dialog) return;
+      button.addEventListener("click", function () {
+        renderLists();
+        if (dialog.id === "panel-product") prefillProduct(dialog);
+        if (typeof dialog.showModal === "function") dialog.showModal(); else dialog.setAttribute("open", "");
+      });
+      dialog.addEventListener("close", function () { button.focus(); });
+    });
+  }
+
+  /* -- settings ------------------------------------------------------------------------------------ */
+  function applySettings() {
+    var s = read(KEYS.settings, {});
+    var root = document.documentElement;
+    if (s.night) root.dataset.theme = "dark"; else delete root.dataset.theme;
+    root.classList.toggle("large-text", !!s.large);
+    document.querySelectorAll("[data-setting]").forEach(function (box) { box.checked = !!s[box.getAttribute("data-setting")]; });
+  }
+  function setupSettings() {
+    document.querySelectorAll("[data-setting]").forEach(function (box) {
+      box.addEventListener("change", function () {
+        var s = read(KEYS.settings, {});
+        s[box.getAttribute("data-setting")] = box.checked;
+        write(KEYS.settings, s);
+        applySettings();
+      });
+    });
+    applySettings();
+  }
+
+  /* -- interface language: keep the rest of the address (issue, publication) when switching -------- */
+  function setupLanguage() {
+    document.querySelectorAll("[data-lang]").forEach(function (a) {
+      var url = new URL(location.href);
+      url.searchParams.set("lang", a.getAttribute("data-lang"));
+      url.hash = "";
+      a.setAttribute("href", url.pathname + url.search);
+      a.addEventListener("click", function () { write(KEYS.lang, a.getAttribute("data-lang")); });
+    });
+  }
+
+  /* -- bookmarks and recently viewed --------------------------------------------------------------- */
+  function entry() {
+    return { key: page.getAttribute("data-page-key"), title: page.getAttribute("data-page-title") || document.title, url: pageUrl() };
+  }
+  function isBookmarked() {
+    return read(KEYS.bookmarks, []).some(function (b) { return b.url === pageUrl(); });
+  }
+  function updateBookmarkButtons() {
+    var on = page && isBookmarked();
+    document.querySelectorAll("[data-bookmark]").forEach(function (b) {
+      b.setAttribute("aria-pressed", on ? "true" : "false");
+      b.textContent = on ? S.bookmark_remove : S.bookmark_add;
+    });
+  }
+  function toggleBookmark() {
+    var list = read(KEYS.bookmarks, []);
+    var url = pageUrl();
+    if (list.some(function (b) { return b.url === url; })) list = list.filter(function (b) { return b.url !== url; });
+    else list.unshift(entry());
+    write(KEYS.bookmarks, list);
+    updateBookmarkButtons();
+    renderLists();
+  }
+  function remember() {
+    if (!page) return;
+    var e = entry();
+    var list = read(KEYS.recent, []).filter(function (r) { return r.url !== e.url; });
+    list.unshift(e);
+    write(KEYS.recent, list.slice(0, RECENT_MAX));
+  }
+  function renderList(container, empty, items, removable, storeKey) {
+    container.textContent = "";
+    items.forEach(function (item) {
+      var li = document.createElement("li");
+      var a = document.createElement("a");
+      a.href = item.url;
+      a.textContent = item.title || item.key;
+      li.appendChild(a);
+      var code = document.createElement("span");
+      code.className = "code";
+      code.textContent = item.key || "";
+      li.appendChild(code);
+      if (removable) {
+        var b = document.createElement("button");
+        b.type = "button";
+        b.textContent = "✕";
+        b.setAttribute("aria-label", S.bookmark_remove + ": " + (item.title || item.key));
+        b.addEventListener("click", function () {
+          write(storeKey, read(storeKey, []).filter(function (x) { return x.url !== item.url; }));
+          renderLists();
+          updateBookmarkButtons();
+        });
+        li.appendChild(b);
+      }
+      container.appendChild(li);
+    });
+    if (empty) empty.hidden = items.length > 0;
+  }
+  function renderLists() {
+    document.querySelectorAll("[data-bookmark-list]").forEach(function (ul) {
+      renderList(ul, ul.parentNode.querySelector("[data-bookmark-empty]"), read(KEYS.bookmarks, []), true, KEYS.bookmarks);
+    });
+    document.querySelectorAll("[data-recent-list]").forEach(function (ul) {
+      renderList(ul, ul.parentNode.querySelector("[data-recent-empty]"), read(KEYS.recent, []), false, KEYS.recent);
+    });
+  }
+
+  /* -- personal notes per module ------------------------------------------------------------------- */
+  function setupNotes() {
+    document.querySelectorAll("textarea[data-note]").forEach(function (area) {
+      var key = "ietm.note." + area.getAttribute("data-note");
+      var saved = area.parentNode.querySelector("[data-note-saved]");
+      area.value = read(key, "");
+      var timer = null;
+      area.addEventListener("input", function () {
+        clearTimeout(timer);
+        timer = setTimeout(function () {
+          if (area.value) write(key, area.value); else { try { localStorage.removeItem(key); } catch (e) { /* none */ } }
+          if (saved) saved.hidden = false;
+        }, 300);
+      });
+    });
+  }
+
+  /* -- product picker -------------------------------------------------------------------------------- */
+  function prefillProduct(dialog) {
+    var sel = window.IETMApplic ? window.IETMApplic.current() : null;
+    dialog.querySelectorAll('input[name="product"]').forEach(function (r) { r.checked = (sel && sel.id ? sel.id : "") === r.value; });
+    dialog.querySelectorAll('[name^="attr:"]').forEach(function (f) {
+      var ident = f.name.slice(5);
+      f.value = sel && !sel.id && sel.assigns && sel.assigns[ident] !== undefined ? sel.assigns[ident] : "";
+    });
+  }
+  function setupProduct() {
+    var dialog = document.getElementById("panel-product");
+    if (!dialog || !window.IETMApplic) return;
+    var form = dialog.querySelector("[data-product-form]");
+    form.addEventListener("submit", function (ev) {
+      var action = ev.submitter ? ev.submitter.value : "apply";
+      if (action === "clear") { window.IETMApplic.select(null); return; }
+      if (action !== "apply") return;
+      var picked = form.querySelector('input[name="product"]:checked');
+      var assigns = {};
+      form.querySelectorAll('[name^="attr:"]').forEach(function (f) { if (f.value.trim()) assigns[f.name.slice(5)] = f.value.trim(); });
+      if (Object.keys(assigns).length && (!picked || !picked.value)) window.IETMApplic.select({ id: null, assigns: assigns });
+      else if (picked && picked.value) window.IETMApplic.select({ id: picked.value });
+      else window.IETMApplic.select(null);
+    });
+    document.querySelectorAll("[data-pick-product]").forEach(function (b) {
+      b.addEventListener("click", function () { window.IETMApplic.select({ id: b.getAttribute("data-pick-product") }); });
+    });
+  }
+
+  /* -- small helpers: print, list filter, hotspot highlight --------------------------------------- */
+  function setupMisc() {
+    document.querySelectorAll("[data-print]").forEach(function (b) { b.addEventListener("click", function () { window.print(); }); });
+    document.querySelectorAll("[data-bookmark]").forEach(function (b) { b.addEventListener("click", toggleBookmark); });
+    document.querySelectorAll("input[data-filter]").forEach(function (input) {
+      var table = document.querySelector(input.getAttribute("data-filter"));
+      if (!table) return;
+      input.addEventListener("input", function () {
+        var q = input.value.trim().toLowerCase();
+        table.querySelectorAll("tbody tr").forEach(function (tr) { tr.hidden = q && tr.textContent.toLowerCase().indexOf(q) < 0; });
+      });
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    setupPanels();
+    setupSettings();
+    setupLanguage();
+    setupNotes();
+    setupProduct();
+    setupMisc();
+    remember();
+    updateBookmarkButtons();
+    renderLists();
+  });
+})();
