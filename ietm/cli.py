@@ -31,6 +31,8 @@ COMMANDS: dict[str, str] = {
     "user": "ietm.accounts.commands:user",
     "applic": "ietm.applic.commands:applic",
     "instance": "ietm.applic.commands:instance",
+    "new": "ietm.author.commands:new",
+    "upissue": "ietm.author.commands:upissue",
 }
 
 FORMATS = ("text", "json")
