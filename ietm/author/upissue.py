@@ -60,10 +60,10 @@ def _clear_changes(root: etree._Element) -> int:
     for el in root.iter():
         if not isinstance(el.tag, str):
             continue
-        if any(a in el.attrib for a in CHANGE_ATTRS):
+        if "changeMark" in el.attrib or "changeType" in el.attrib:
             marked += 1
-            for a in CHANGE_ATTRS:
-                el.attrib.pop(a, None)
+        for a in CHANGE_ATTRS:
+            el.attrib.pop(a, None)
     for rfu in root.findall("identAndStatusSection/*/reasonForUpdate"):
         rfu.getparent().remove(rfu)
     return marked
