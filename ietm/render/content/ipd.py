@@ -3,11 +3,14 @@ each other, with "add to order" on every part (viewer/static/js/parts.js)."""
 
 from __future__ import annotations
 
+import json
+
 from lxml import etree
 from markupsafe import Markup
 
 from ietm.render.content.base import EMPTY, Html, handles, text_of
 from ietm.render.content.common import figure
+from ietm.render.content.labels import js_labels
 from ietm.render.content.records import register
 
 COLUMNS = ("item", "part_number", "cage", "description", "units_per_assy", "unit_of_issue", "smr", "order")
@@ -32,8 +35,9 @@ def catalog(r: Html, el: etree._Element) -> Markup:
     rows = Markup("").join(csn_rows(r, c) for c in csns)
     table = Markup('<div class="table-wrap"><table class="parts-list"><thead><tr>{}</tr></thead><tbody>{}</tbody>'
                    '</table></div>').format(head, rows)
-    return Markup('<section{} data-ipd data-key="{}">{}{}</section>').format(
-        r.attrs(el, "ipd"), r.ctx.obj.key, Markup("").join(parts), table)
+    return Markup('<section{} data-ipd data-key="{}" data-i18n="{}">{}{}</section>').format(
+        r.attrs(el, "ipd"), r.ctx.obj.key, json.dumps(js_labels(r.ctx.language), ensure_ascii=False),
+        Markup("").join(parts), table)
 
 
 def ipd_figure(r: Html, el: etree._Element, number: str, csns: list[etree._Element]) -> Markup:
