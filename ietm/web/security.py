@@ -30,8 +30,9 @@ HEADERS = [
 
 
 class SecurityHeaders:
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, csp: str = CSP) -> None:
         self.app = app
+        self.headers = [(b"content-security-policy", csp.encode())] + HEADERS[1:]
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -41,7 +42,7 @@ class SecurityHeaders:
         async def send_with_headers(message: dict) -> None:
             if message["type"] == "http.response.start":
                 present = {k.lower() for k, _ in message.get("headers", [])}
-                message["headers"] = list(message.get("headers", [])) + [h for h in HEADERS if h[0] not in present]
+                message["headers"] = list(message.get("headers", [])) + [h for h in self.headers if h[0] not in present]
                 message["headers"].append((b"server", b"ietm"))
             await send(message)
 

@@ -227,6 +227,7 @@ class Site:
                 if el.tag == "pmEntry":
                     toc.children.append(self._entry(el, applics, order, []))
         short = _text(root.find("identAndStatusSection/pmAddress/pmAddressItems/shortPmTitle"))
+        order = [o for o in order if o[0].key in self.copies]  # reading order skips what the CSDB lacks
         return Publication(obj, short, toc, order)
 
     def _entry(self, el: etree._Element, applics: dict, order: list, trail: list[str]) -> TocEntry:

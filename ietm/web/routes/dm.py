@@ -24,4 +24,4 @@ def data_module(
     lang: str = Depends(deps.language),
 ) -> str:
     key = site.key(code, "dm")
-    return pages.data_module(key, issue, language or lang, links.publication, links, lang)
+    return pages.data_module(key, issue or None, language or lang, links.publication, links, lang)

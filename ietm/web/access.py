@@ -1,0 +1,139 @@
+"""Who may do what on a shared server: sessions, roles, clearances, CSRF, and the hardening middleware.
+
+`install(app, site)` wraps the viewer: every request is attributed to a user (or to nobody), anonymous reading
+follows `serve.anonymous_read`, modules above a user's clearance do not exist for them (404), and every
+request that changes anything must prove it comes from the ietm page (CSRF token).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import re
+from pathlib import Path
+
+from fastapi import FastAPI, HTTPException, Request
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+
+from ietm.accounts import Accounts, Session, User
+from ietm.catalog.db import normalise_key
+from ietm.errors import IetmError
+from ietm.paths import TEMPLATES, state_dir
+from ietm.web import security
+
+SESSION_COOKIE = "ietm_session"
+LOGIN_CSRF_COOKIE = "ietm_login_csrf"
+ANONYMOUS = User("", "anonymous", "01")
+PUBLIC = ("/login", "/static/", "/favicon.ico", "/sw.js", "/manifest.webmanifest", "/openapi.json", "/docs")
+MUTATING = {"POST", "PUT", "PATCH", "DELETE"}
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+_GUARDED = re.compile(r"^/(?:api/)?(dm|pm)/([^/?#]+)")
+
+
+def accounts_of(site) -> Accounts:
+    configured = site.config.get("serve.accounts")
+    return Accounts(Path(configured) if configured else state_dir(site.csdb) / "accounts.sqlite")
+
+
+def inline_script_hashes() -> list[str]:
+    """CSP hashes of the templates' inline scripts (display settings applied before first paint).
+
+    Hashing them at start-up keeps `script-src` strict: an inline script injected through content can never
+    match, while the shell's own one-liners run.
+    """
+    out = set()
+    for template in TEMPLATES.rglob("*.html"):
+        for m in re.finditer(r"<script>(.*?)</script>", template.read_text(encoding="utf-8"), re.S):
+            digest = hashlib.sha256(m.group(1).encode()).digest()
+            out.add("'sha256-" + base64.b64encode(digest).decode() + "'")
+    return sorted(out)
+
+
+def install(app: FastAPI, site) -> None:
+    """Add accounts, access control and hardening to the viewer app (call once, in create_app)."""
+    from ietm.web import auth, feedback, upload
+
+    app.state.accounts = accounts_of(site)
+    anonymous_read = bool(site.config.get("serve.anonymous_read"))
+
+    @app.middleware("http")
+    async def access_control(request: Request, call_next):
+        session = app.state.accounts.session(request.cookies.get(SESSION_COOKIE))
+        user = session.user if session else None
+        request.state.session = session
+        request.state.user = user
+        path = request.url.path
+        public = path.startswith(PUBLIC) or path in ("/login", "/logout")
+        if user is None and not anonymous_read and not public:
+            if path.startswith("/api/"):
+                return _error(401, "log in to read this manual")
+            return RedirectResponse(f"/login?next={_local(path)}", status_code=303)
+        if request.method in MUTATING and path != "/login":
+            if session is None:
+                return _error(401, "log in first")
+            token = request.headers.get("x-csrf-token")
+            is_form = request.headers.get("content-type", "").startswith(FORM_TYPES)
+            if token is not None:
+                if not hmac.compare_digest(token, session.csrf):
+                    return _error(403, "the CSRF token does not match this session")
+            elif not is_form:  # forms carry the token as a field, checked by their route (csrf_field)
+                return _error(403, "missing CSRF token")
+        guarded = _GUARDED.match(path)
+        if guarded and not _cleared(site, guarded.group(2), request.query_params.get("issue"), user or ANONYMOUS):
+            return _error(404, "no such address")
+        return await call_next(request)
+
+    hashes = " ".join(inline_script_hashes())
+    csp = security.CSP.replace("script-src 'self'", f"script-src 'self' {hashes}".rstrip())
+    app.add_middleware(security.BodyLimit, limit=int(site.config.get("serve.max_upload_mb")) * 1024 * 1024)
+    app.add_middleware(security.SecurityHeaders, csp=csp)
+    for module in (auth, upload, feedback):
+        app.include_router(module.router)
+
+
+def _cleared(site, code: str, issue: str | None, user: User) -> bool:
+    """Whether the user may see the object a /dm or /pm address names; unknown codes are left to the route."""
+    try:
+        key = normalise_key(code)
+    except IetmError:
+        return True
+    copies = site.copies.get(key, [])
+    if issue:
+        copies = [o for o in copies if o.issue == issue] or copies
+    return all(user.cleared_for(o.security) for o in copies) if copies else True
+
+
+def _local(path: str) -> str:
+    """A redirect target that stays on this server."""
+    return path if path.startswith("/") and not path.startswith("//") and "\\" not in path else "/"
+
+
+def _error(status: int, message: str) -> Response:
+    return JSONResponse({"error": {"status": status, "kind": "Refused" if status == 403 else "Unauthorized"
+                                   if status == 401 else "NotFound", "message": message, "where": None}}, status)
+
+
+def current_user(request: Request) -> User | None:
+    return getattr(request.state, "user", None)
+
+
+def require(role: str):
+    """A dependency: the request's user must hold `role` (or a role above it)."""
+
+    def check(request: Request) -> Session:
+        session: Session | None = getattr(request.state, "session", None)
+        if session is None:
+            raise HTTPException(401, "log in first")
+        if not session.user.may(role):
+            raise HTTPException(403, f"this needs the {role} role")
+        return session
+
+    return check
+
+
+def csrf_field(request: Request, token: str) -> None:
+    """For form posts: the hidden `csrf` field must match the session's token."""
+    session: Session | None = getattr(request.state, "session", None)
+    if session is None or not hmac.compare_digest(token or "", session.csrf):
+        raise HTTPException(403, "the form's CSRF token does not match this session")
