@@ -189,7 +189,8 @@ def make_instance(
     values = {ident: (evaluate(a, assignment) if a is not None else None) for ident, a in annotations.items()}
     content = root.find("content")
     if content is not None:
-        doomed = [el for el in content.iter() if isinstance(el.tag, str) and values.get(el.get("applicRefId", "")) is False]
+        annotated = content.xpath(".//*[@applicRefId]")  # one XPath pass: modules hold thousands of elements
+        doomed = [el for el in annotated if values.get(el.get("applicRefId")) is False]
         doomed_set = set(doomed)
         for el in doomed:
             if any(anc in doomed_set for anc in el.iterancestors()):
@@ -198,8 +199,8 @@ def make_instance(
             parent = el.getparent()
             _remove(el)
             repair(parent, result)
-        for el in content.iter():
-            if isinstance(el.tag, str) and values.get(el.get("applicRefId", "")) is True:
+        for el in annotated:
+            if values.get(el.get("applicRefId")) is True:
                 del el.attrib["applicRefId"]  # applies to this product without condition
         _drop_unused(root, content)
         result.emptied = not any(k.tag not in _NOT_CONTENT for k in _elements(content))
@@ -216,8 +217,13 @@ def make_instance(
 _APPLIC_POINTERS = ("applicRefId", "applicMapRefId", "dependencyTest")
 
 
+_POINTERS_XPATH = etree.XPath(" | ".join(f"//@{a}" for a in _APPLIC_POINTERS))
+
+
 def _drop_unused(root: etree._Element, content: etree._Element) -> None:
-    used = {v for el in root.iter() if isinstance(el.tag, str) for a in _APPLIC_POINTERS if (v := el.get(a))}
+    if content.find("referencedApplicGroup") is None and content.find("referencedApplicGroupRef") is None:
+        return
+    used = {str(v) for v in _POINTERS_XPATH(root)}
     for group, item in (("referencedApplicGroup", "applic"), ("referencedApplicGroupRef", "applicRef")):
         for g in content.findall(group):
             for a in g.findall(item):
