@@ -8,10 +8,12 @@ which changes every module's products) is rebuilt from the files.
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import shutil
 import time
+import warnings
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -22,6 +24,7 @@ from whoosh import index as whoosh_index
 from whoosh.fields import BOOLEAN, ID, KEYWORD, STORED, TEXT, Schema
 
 from ietm.catalog import Catalog
+from ietm.errors import NotFound
 from ietm.index.analysis import LANGUAGES, analyzer, language_of
 from ietm.index.extract import ModuleText, extract, file_sig
 from ietm.paths import state_dir
@@ -111,6 +114,8 @@ class SearchIndex:
 
     def __init__(self, csdb: Path, folder: Path | None = None) -> None:
         self.csdb = Path(csdb)
+        if not self.csdb.is_dir():
+            raise NotFound("not a CSDB folder", str(csdb))
         self.folder = folder or state_dir(self.csdb) / "index"
         self.state_path = self.folder / "state.json"
         self._ix: whoosh_index.Index | None = None
@@ -134,20 +139,25 @@ class SearchIndex:
         state = self._read_state()
         if state is None:
             return None
-        try:
-            ix = whoosh_index.open_dir(str(self.folder))
-            with ix.searcher() as s:
-                if s.doc_count() != len(state["docs"]):
-                    return None
-                reader = s.reader()
-                for _ in reader.lexicon("uid"):  # reads the term files
-                    pass
-                for docnum in (0, reader.doc_count_all() - 1):
-                    if docnum >= 0 and not reader.is_deleted(docnum):
-                        reader.stored_fields(docnum)
-        except Exception:  # noqa: BLE001 - any failure to read a cache means it is rebuilt, not trusted
-            return None
-        return ix, state
+        # Whoosh leaves a file it failed to read open: it is closed (quietly) when the failure is dropped
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ResourceWarning)
+            try:
+                ix = whoosh_index.open_dir(str(self.folder))
+                with ix.searcher() as s:
+                    if s.doc_count() != len(state["docs"]):
+                        return None
+                    reader = s.reader()
+                    for _ in reader.lexicon("uid"):  # reads the term files
+                        pass
+                    for docnum in (0, reader.doc_count_all() - 1):
+                        if docnum >= 0 and not reader.is_deleted(docnum):
+                            reader.stored_fields(docnum)
+                return ix, state
+            except Exception:  # noqa: BLE001 - any failure to read a cache means it is rebuilt, not trusted
+                pass
+            gc.collect()
+        return None
 
     def _create(self) -> whoosh_index.Index:
         if self.folder.exists():

@@ -1,0 +1,152 @@
+"""The full-text index: what it records of each module, incremental updates, and rebuilding a broken cache."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from ietm.catalog import Catalog
+from ietm.index.analysis import stem, words
+from ietm.index.search import Searching
+from ietm.index.store import SearchIndex
+
+PADS = "DMC-S1000DBIKE-AAA-DA1-10-00-00AA-251A-A_008-00_en-US.XML"
+FORK_STORM = "DMC-S1000DBIKE-AAA-D00-00-01-00AA-720A-A"  # "Mountain bicycle and Mountain storm Mk1"
+FORK_TREKKER = "DMC-S1000DBIKE-AAA-D00-00-01-00AB-720A-A"  # "Mountain bicycle and Brook trekker Mk9"
+
+
+def _keys(ix: SearchIndex, text: str, **kw) -> list[str]:
+    with Searching(ix.open()) as s:
+        return [h.key for h in s.search(text, limit=100, **kw).hits]
+
+
+def _new_issue(old: Path, new: Path) -> None:
+    """Issue 009 of a module, saying 'zirconwash' where 008 says 'rubbing alcohol'."""
+    text = old.read_text(encoding="utf-8").replace('issueNumber="008"', 'issueNumber="009"')
+    new.write_text(re.sub("rubbing alcohol", "zirconwash", text, flags=re.IGNORECASE), encoding="utf-8")
+
+
+def _stored(ix: SearchIndex, key: str) -> dict:
+    with ix.open().searcher() as s:
+        return s.document(key=key)
+
+
+def test_analysis_stems_and_folds_both_languages():
+    assert stem("двигателя", "ru") == stem("двигатель", "ru")
+    assert stem("filters", "en") == stem("filter", "en")
+    assert list(words("Ёмкость БАКА, 0.5 л")) == ["емкость", "бака", "0.5", "л"]
+
+
+def test_index_records_every_latest_module_of_bike(bike: Path, tmp_path: Path):
+    ix = SearchIndex(bike, folder=tmp_path / "ix")
+    result = ix.update()
+    catalog = Catalog.open(bike)
+    latest = catalog.objects(kind="dm", state="latest")
+    assert result.rebuilt and result.total == len(latest) == 97 and not result.errors
+    pads = _stored(ix, "DMC-S1000DBIKE-AAA-DA1-10-00-00AA-251A-A")
+    assert pads["title"] == "Brake pads - Clean with rubbing alcohol"
+    assert (pads["type"], pads["system"], pads["subsystem"], pads["info_code"]) == ("procedural", "DA1", "DA1-10", "251A")
+    assert (pads["issue"], pads["qa"], pads["lang"], pads["language"]) == ("008-00", "first", "en", "en-US")
+    assert "Rubbing alcohol" in pads["body"]
+    # applicability: the three products of the Bike PCT, by serial number, as the module's applic allows them
+    assert _stored(ix, FORK_STORM)["products"] == "1B070701"
+    assert _stored(ix, FORK_TREKKER)["products"] == "1B070643,1B070644"
+    assert _stored(ix, "DMC-BRAKE-AAA-DA1-10-00-00AA-251A-A")["products"] == "*"  # the brake ACT has no PCT
+
+
+def test_update_reindexes_only_the_changed_module(bike_copy: Path, tmp_path: Path):
+    ix = SearchIndex(bike_copy, folder=tmp_path / "ix")
+    assert ix.update().indexed == 97
+    again = ix.update()
+    assert (again.indexed, again.removed, again.rebuilt) == (0, 0, False)
+
+    path = bike_copy / PADS
+    text = path.read_text(encoding="utf-8")
+    assert "rubbing alcohol" in text
+    path.write_text(re.sub("rubbing alcohol", "isopropanol solvent", text, flags=re.IGNORECASE), encoding="utf-8")
+    changed = ix.update()
+    assert (changed.indexed, changed.removed, changed.rebuilt, changed.total) == (1, 0, False, 97)
+    assert _keys(ix, "isopropanol") == ["DMC-S1000DBIKE-AAA-DA1-10-00-00AA-251A-A"]
+    assert "DMC-S1000DBIKE-AAA-DA1-10-00-00AA-251A-A" not in _keys(ix, '"rubbing alcohol"')
+
+    path.unlink()
+    gone = ix.update()
+    assert (gone.indexed, gone.removed, gone.total) == (0, 1, 96)
+    assert _keys(ix, "isopropanol") == []
+
+
+def test_new_issue_replaces_the_old_one(bike_copy: Path, tmp_path: Path):
+    ix = SearchIndex(bike_copy, folder=tmp_path / "ix")
+    ix.update()
+    old = bike_copy / PADS
+    new = bike_copy / PADS.replace("_008-00_", "_009-00_")
+    _new_issue(old, new)
+    result = ix.update()
+    assert (result.indexed, result.removed, result.total) == (1, 1, 97)
+    assert _stored(ix, "DMC-S1000DBIKE-AAA-DA1-10-00-00AA-251A-A")["issue"] == "009-00"
+    assert _keys(ix, "zirconwash") == ["DMC-S1000DBIKE-AAA-DA1-10-00-00AA-251A-A"]
+
+
+def test_all_issues_keeps_old_issues_out_of_default_search(bike_copy: Path, tmp_path: Path):
+    old = bike_copy / PADS
+    new = bike_copy / PADS.replace("_008-00_", "_009-00_")
+    _new_issue(old, new)
+    ix = SearchIndex(bike_copy, folder=tmp_path / "ix")
+    assert ix.update(all_issues=True).total == 98
+    key = "DMC-S1000DBIKE-AAA-DA1-10-00-00AA-251A-A"
+    assert _keys(ix, "zirconwash") == [key]  # the latest issue
+    assert key not in _keys(ix, '"rubbing alcohol"')  # what only issue 008 still says
+    assert key in _keys(ix, '"rubbing alcohol"', all_issues=True)
+
+
+@pytest.mark.parametrize("damage", ["toc", "segment", "state", "folder"])
+def test_broken_index_is_rebuilt_not_trusted(bike_copy: Path, tmp_path: Path, damage: str):
+    folder = tmp_path / "ix"
+    ix = SearchIndex(bike_copy, folder=folder)
+    ix.update()
+    if damage == "toc":
+        for toc in folder.glob("_MAIN_*.toc"):
+            toc.write_bytes(b"\x00garbage")
+    elif damage == "segment":
+        for seg in folder.glob("*.seg"):
+            seg.write_bytes(seg.read_bytes()[:100])
+    elif damage == "state":
+        state = json.loads((folder / "state.json").read_text())
+        state["docs"].pop(next(iter(state["docs"])))  # the index and its record disagree
+        (folder / "state.json").write_text(json.dumps(state))
+    else:
+        shutil.rmtree(folder)
+    fresh = SearchIndex(bike_copy, folder=folder)
+    result = fresh.update()
+    assert result.rebuilt and result.total == 97
+    assert "DMC-S1000DBIKE-AAA-DA1-10-00-00AA-251A-A" in _keys(fresh, "rubbing alcohol")
+
+
+def test_unreadable_module_is_reported_and_skipped(bike_copy: Path, tmp_path: Path):
+    ix = SearchIndex(bike_copy, folder=tmp_path / "ix")
+    ix.update()
+    (bike_copy / PADS).write_text("<dmodule><broken", encoding="utf-8")
+    result = ix.update()
+    assert result.total == 96
+    assert "DMC-S1000DBIKE-AAA-DA1-10-00-00AA-251A-A" not in _keys(ix, "rubbing alcohol")
+
+
+def test_index_command_text_and_json(bike_copy: Path):
+    run = [sys.executable, "-m", "ietm", "index", str(bike_copy), "--format", "json"]
+    first = json.loads(subprocess.run(run, capture_output=True, text=True, check=True).stdout)
+    assert first["rebuilt"] and first["total"] == 97
+    assert Path(first["folder"]).is_relative_to(bike_copy / ".ietm")
+    second = subprocess.run([*run[:-2]], capture_output=True, text=True, check=True).stdout
+    assert "0 module(s) indexed" in second and "97 in the index" in second
+
+
+def test_index_of_missing_folder_is_one_clear_error(tmp_path: Path):
+    proc = subprocess.run([sys.executable, "-m", "ietm", "index", str(tmp_path / "nope")], capture_output=True, text=True)
+    assert proc.returncode == 5
+    assert proc.stderr.startswith("ERROR:") and "not a CSDB folder" in proc.stderr and "Traceback" not in proc.stderr
