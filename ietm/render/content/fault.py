@@ -11,7 +11,7 @@ from ietm.render.content.base import EMPTY, Html, handles, text_of
 from ietm.render.content.procedural import module_state_attrs
 from ietm.render.content.records import register
 
-NODES = ("isolationStep", "isolationProcedureEnd")
+NODES = ("isolationStep", "isolationProcedureEnd", "isolationStepAlts")
 
 
 @handles("faultIsolation", "faultReporting")
@@ -51,7 +51,10 @@ def isolation_main(r: Html, el: etree._Element) -> Markup:
     for child in el:
         if child.tag in NODES:
             r.seen.add(child)
-            parts.append(node(r, child, following[id(child)]))
+            if child.tag == "isolationStepAlts":
+                parts.append(alternatives(r, child, following[id(child)]))
+            else:
+                parts.append(node(r, child, following[id(child)]))
         else:
             parts.append(r.render(child))
     bar = Markup(
@@ -63,7 +66,16 @@ def isolation_main(r: Html, el: etree._Element) -> Markup:
         Markup("").join(parts))
 
 
-def node(r: Html, el: etree._Element, following: str | None) -> Markup:
+def alternatives(r: Html, el: etree._Element, following: str | None) -> Markup:
+    """Alternative steps for different products: one node; the applicability script keeps the one that applies."""
+    ident = el.get("id") or r.next_id("fi")
+    inner = Markup("").join(node(r, c, following, alt=True) if c.tag == "isolationStep" else r.render(c) for c in el)
+    return Markup('<section{} data-node="{}" data-kind="step">{}</section>').format(
+        r.attrs(el, "fi-node fi-step fi-alts", id=None if el.get("id") else ident), ident, inner)
+
+
+def node(r: Html, el: etree._Element, following: str | None, alt: bool = False) -> Markup:
+    r.seen.add(el)
     ident = el.get("id") or r.next_id("fi")
     end = el.tag == "isolationProcedureEnd"
     n = 1 + sum(1 for _ in el.itersiblings(*NODES, preceding=True))
@@ -86,6 +98,9 @@ def node(r: Html, el: etree._Element, following: str | None) -> Markup:
         answers = Markup('<div class="fi-answers"><a class="fi-answer" href="#{0}" data-next="{0}">{1}</a></div>').format(
             following, r.t("next"))
     heading = r.t("end_of_isolation") if end else f"{r.t('step_n', n=n)}"
+    if alt:
+        return Markup('<div{}><h3>{}</h3>{}{}</div>').format(
+            r.attrs(el, "fi-alt"), heading, Markup("").join(body), answers)
     return Markup('<section{} data-node="{}" data-kind="{}"><h3>{}</h3>{}{}</section>').format(
         r.attrs(el, f"fi-node {'fi-end' if end else 'fi-step'}", id=None if el.get("id") else ident), ident,
         "end" if end else "step", heading, Markup("").join(body), answers)

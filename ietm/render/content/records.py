@@ -63,5 +63,6 @@ register(
     "productionMaintData", "functionalPhysicalAreaRefGroup", "workLocation", "workArea",
     "workAreaLocationGroup", "zoneRefGroup", "supervisorLevel", "configAttributes", "modelName", "changeAuthority",
     "changeAuthorityData", "changeAuthorityDataGroup", "inspectionType", "rqmtSource", "componentAssy", "noInfo",
-    "productDefinitionRelationship", "externalAssert",
+    "productDefinitionRelationship", "externalAssert", "snsDescr", "snsSystem", "snsSubSystem",
+    "snsSubSubSystem", "snsAssy", "snsCode", "snsTitle", "notationName", "taskTitle", "notIllustrated", "supplyRef",
 )

@@ -1,0 +1,224 @@
+"""Content renderers over real modules: the whole Bike set and content/, real text of each type, spans,
+broken references, and hostile text that must stay text."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from lxml import html as lxml_html
+
+from render_support import FolderLinks, render_file
+
+BRAKE_PADS = "DMC-S1000DBIKE-AAA-DA1-10-00-00AA-251A-A_008-00_en-US.XML"
+TIRE_FAULT = "DMC-S1000DBIKE-AAA-DA0-10-20-00AA-400A-A_008-00_en-US.XML"
+IPD = "DMC-S1000DBIKE-AAA-D00-00-00-01AA-941A-D_008-00_en-US.XML"
+PROCESS = "DMC-S1000DBIKE-AAA-D00-00-00-00AA-130A-A_004-00_en-US.XML"
+CREW = "DMC-S1000DBIKE-AAA-D00-00-00-00AA-131A-A_009-00_en-US.XML"
+SPANS = "DMC-S1000DBIKE-AAA-D00-00-01-00AA-930A-A_002-00_en-US.XML"
+HANDLEBAR = "DMC-S1000DBIKE-AAA-DA2-20-00-00AA-520A-A_009-00_en-US.XML"
+HOTSPOTS = "DMC-S1000DBIKE-AAA-D00-00-00-00AA-041A-A_010-00_en-US.XML"
+FRONT_TOC = "DMC-S1000DBIKE-AAA-D00-00-00-00AA-009A-A_002-00_en-US.XML"
+
+
+def modules(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.glob("*.XML") if p.name.upper().startswith(("DMC-", "DME-")))
+
+
+def tree(html: str):
+    return lxml_html.fromstring(f"<div>{html}</div>")
+
+
+@pytest.fixture(scope="session")
+def bike_links(bike: Path) -> FolderLinks:
+    return FolderLinks(bike)
+
+
+@pytest.fixture(scope="session")
+def bike_rendered(bike: Path, bike_links: FolderLinks) -> dict[str, object]:
+    return {p.name: render_file(p, bike_links) for p in modules(bike)}
+
+
+def test_every_bike_module_renders_with_no_element_dropped_or_unknown(bike_rendered):
+    assert len(bike_rendered) >= 97
+    for name, res in bike_rendered.items():
+        assert res.html.startswith('<div class="s1000d'), name
+        assert res.unseen() == [], f"{name}: elements no renderer read: {[e.tag for e in res.unseen()][:10]}"
+        assert res.unknown == [], f"{name}: elements without a renderer: {sorted({e.tag for e in res.unknown})}"
+
+
+def test_every_content_module_renders_and_unknown_elements_are_shown_and_reported(content: Path):
+    found = modules(content)
+    assert found, "content/ holds no data modules"
+    for path in found:
+        res = render_file(path, FolderLinks(content))
+        assert res.unseen() == [], f"{path.name}: elements no renderer read: {[e.tag for e in res.unseen()][:10]}"
+        shown = {el.get("data-element") for el in tree(res.html).iter("span") if "unknown" in (el.get("class") or "")}
+        assert {e.tag for e in res.unknown} == shown, path.name
+
+
+def test_brake_pad_procedure_steps_requirements_and_links(bike_rendered):
+    res = bike_rendered[BRAKE_PADS]
+    doc = tree(res.html)
+    proc = doc.xpath("//section[@data-procedure]")[0]
+    assert proc.get("data-key") == "DMC-S1000DBIKE-AAA-DA1-10-00-00AA-251A-A"
+    assert proc.get("data-issue") == "008-00" and proc.get("data-lang") == "en-US"
+    steps = {li.get("data-step"): " ".join(li.xpath("./div[@class='step-body']")[0].text_content().split())
+             for li in doc.xpath("//li[contains(@class,'step')]")}
+    assert steps["2"].startswith("Clean the brake pads.")
+    assert steps["2.1"] == "Find each of the brake pads."
+    assert steps["2.4"] == "Remove the unwanted alcohol."
+    # the supply is listed with its part number, and the step's reference to it reads as its name
+    supply = doc.xpath("//tr[@id='sup-0001']")[0]
+    assert "Rubbing alcohol" in supply.text_content() and "LL-002" in supply.text_content()
+    refs = doc.xpath("//a[@href='#sup-0001']")
+    assert refs and all(a.text_content() == "Rubbing alcohol" for a in refs)
+    person = doc.xpath("//table[contains(@class,'persons')]//tr[@class='req']")[0].text_content()
+    assert "Basic user" in person and "0,3 h" in person
+    assert len(doc.xpath("//input[@data-step-id]")) == 6
+    assert 'js/procedure.js' in res.html
+    assert "Brake pads" not in res.ident or "DMC-S1000DBIKE-AAA-DA1-10-00-00AA-251A-A" in res.ident
+    assert "First verification" in res.ident and "S1000D upissued" in res.ident
+
+
+def test_warnings_guard_the_steps_after_them(bike_rendered):
+    doc = tree(bike_rendered[HANDLEBAR].html)
+    safety = doc.xpath("//aside[contains(@class,'warning')][@data-ack]")
+    assert safety, "the safety warning carries an acknowledgement id"
+    ack = safety[0].get("data-ack")
+    assert safety[0].xpath(".//button[@data-ack-for]")[0].get("data-ack-for") == ack
+    guarded = doc.xpath("//li[contains(@class,'step')]")
+    assert guarded and all(ack in li.get("data-guards", "").split() for li in guarded)
+
+
+def test_fault_isolation_question_choices_and_ends(bike_rendered):
+    doc = tree(bike_rendered[TIRE_FAULT].html)
+    fi = doc.xpath("//section[@data-fault]")[0]
+    assert fi.get("data-start") == "stp-0001"
+    first = doc.xpath("//section[@data-node='stp-0001']")[0]
+    assert "What is the tire pressure reading?" in first.text_content()
+    choices = [(a.text_content(), a.get("data-next")) for a in first.xpath(".//a[@data-next]")]
+    assert choices == [("More than 2700 hPa", "stp-0002"), ("Between 100 hPa and 2700 hPa", "stp-0003"),
+                       ("Less than 100 hPa", "stp-0004")]
+    yes_no = [(a.text_content(), a.get("data-next")) for a in doc.xpath("//section[@data-node='stp-0004']//a[@data-next]")]
+    assert yes_no == [("Yes", "stp-0005"), ("No", "stp-0006")]
+    end = doc.xpath("//section[@data-node='stp-0005']")[0]
+    assert end.get("data-kind") == "end"
+    assert end.xpath(".//a[contains(@class,'dmref')]")[0].get("href") == "/dm/S1000DBIKE-AAA-DA0-10-20-00AA-921A-A"
+    assert "Tire does not function correctly" in doc.xpath("//h2[@class='fault-title']")[0].text_content()
+
+
+def test_ipd_rows_part_numbers_callouts_and_order_buttons(bike_rendered):
+    doc = tree(bike_rendered[IPD].html)
+    rows = doc.xpath("//tr[contains(@class,'part-row')]")
+    by_pn = {r.xpath("./td[@class='pn']")[0].text_content(): r for r in rows}
+    seat = by_pn["BICYCLE-001/2A"]
+    assert "Seat, assembly" in seat.text_content() and seat.get("data-callout") == "2"
+    assert by_pn["BICYCLE-001/2B"].get("data-callout") == "2"  # the alternative part shares the callout
+    button = seat.xpath(".//button[contains(@class,'order-add')]")[0]
+    assert button.get("data-order-pn") == "BICYCLE-001/2A" and button.get("data-order-cage") == "KZ999"
+    assert button.get("data-order-source") == "DMC-S1000DBIKE-AAA-D00-00-00-01AA-941A-D"
+    callouts = doc.xpath("//ol[contains(@class,'ipd-callouts')]//a[@data-callout='2']")
+    assert callouts and "Seat, assembly" in callouts[0].text_content()
+    assert "PGOOF" in seat.text_content()  # the SMR code column
+
+
+def test_hotspots_are_listed_with_their_callouts(bike_rendered):
+    doc = tree(bike_rendered[HOTSPOTS].html)
+    spot = doc.xpath("//a[@data-hotspot='fig-0001-gra-0001-hot-0001']")[0]
+    assert spot.get("data-callout") == "1" and "BRAKE SUB-SYSTEM" in spot.text_content()
+    img = doc.xpath("//figure[@id]//img[@data-icn='ICN-C0419-S1000D0360-001-01']")
+    assert img and img[0].get("src").startswith("/icn/ICN-C0419-S1000D0360-001-01")
+
+
+def test_process_variables_expressions_and_dialogs(bike_rendered):
+    doc = tree(bike_rendered[PROCESS].html)
+    proc = doc.xpath("//section[@data-process]")[0]
+    variables = {v["name"]: v for v in json.loads(proc.get("data-vars"))}
+    assert variables["level"]["init"] == {"lit": "amateur"}
+    assert variables["tourCorrectAnswer"]["init"] == {"lit": False}
+    cond = json.loads(doc.xpath("//div[@data-pe='if']")[0].get("data-cond"))
+    assert cond == {"fn": "not", "kind": "boolean", "args": [
+        {"op": "equal", "kind": "number", "args": [{"var": "level"}, {"lit": "experienced"}]}]}
+    age = [i for i in doc.xpath("//input[@data-pe-input]") if json.loads(i.get("data-target")) == {"var": "age"}][0]
+    assert age.get("data-error") == "Age must be within 4 to 100" and age.get("maxlength") == "3"
+    alts = doc.xpath("//div[@data-pe='alts']/div[@data-pe='seq']")
+    assert [json.loads(a.get("data-cond")) for a in alts][1] == {
+        "op": "equal", "kind": "boolean", "args": [{"var": "tourCorrectAnswer"}, {"lit": True}]}
+
+
+def test_crew_challenge_and_response(bike_rendered):
+    doc = tree(bike_rendered[CREW].html)
+    pairs = [(c.xpath("./div[@class='cr-challenge']")[0].text_content().strip(),
+              c.xpath("./div[@class='cr-response']")[0].text_content().strip()) for c in doc.xpath("//div[@class='cr']")]
+    assert ("Pads", "Free of unwanted material") in pairs
+    assert "Spokes not broken" in doc.xpath("//div[contains(@class,'crew-if')]")[0].text_content()
+
+
+def test_spanspec_spans_columns(bike_rendered):
+    doc = tree(bike_rendered[SPANS].html)
+    heads = doc.xpath("//table[contains(@class,'cals')]//thead//th[@colspan='2']")
+    assert heads, "an entry with spanname='whole' spans both columns"
+
+
+def test_front_matter_table_of_contents_links(bike_rendered):
+    doc = tree(bike_rendered[FRONT_TOC].html)
+    links = doc.xpath("//table[contains(@class,'fm-table')]//a[contains(@class,'dmref')]")
+    assert any("Description of how it is made" in a.text_content() for a in links)
+
+
+def test_morerows_and_namest_make_rowspans_and_colspans(bike: Path, tmp_path: Path):
+    source = (bike / HOTSPOTS).read_bytes()
+    table = (b'<table id="tab-x"><title>Spans</title><tgroup cols="3"><colspec colname="c1"/><colspec colname="c2"/>'
+             b'<colspec colname="c3"/><tbody><row><entry morerows="1">A</entry><entry namest="c2" nameend="c3">B</entry>'
+             b'</row><row><entry>C</entry><entry>D</entry></row></tbody></tgroup></table>')
+    patched = re.sub(rb"(<levelledPara[^>]*>)", lambda m: m.group(1) + table, source, count=1)
+    path = tmp_path / HOTSPOTS
+    path.write_bytes(patched)
+    doc = tree(render_file(path, FolderLinks(bike)).html)
+    rows = doc.xpath("//table[@id='tab-x']//tr")
+    first = [(c.text_content(), c.get("rowspan"), c.get("colspan")) for c in rows[0]]
+    assert first == [("A", "2", None), ("B", None, "2")]
+    assert [c.text_content() for c in rows[1]] == ["C", "D"]
+
+
+def test_unresolvable_references_are_marked_broken(bike: Path, tmp_path: Path):
+    empty = FolderLinks(tmp_path)  # nothing resolves: every DM and ICN is missing
+    res = render_file(bike / BRAKE_PADS, empty)
+    doc = tree(res.html)
+    broken = doc.xpath("//span[@class='broken-ref']")
+    assert broken and "DMC-S1000DBIKE-AAA-D00-00-00-00AA-121A-A" in broken[0].text_content()
+    assert not doc.xpath("//a[starts-with(@href,'/dm/')]")
+    figure = tree(render_file(bike / HANDLEBAR, empty).html)
+    assert "missing" in figure.xpath("//div[@class='icn-missing']")[0].text_content()
+
+
+def test_russian_labels(bike: Path, bike_links: FolderLinks):
+    res = render_file(bike / BRAKE_PADS, bike_links, language="ru")
+    assert "Предварительные требования" in res.html and "Запись о работе" in res.html
+
+
+HOSTILE_TEXT = "<script>alert(1)</script><img src=x onerror=alert(2)>"
+
+
+def test_hostile_text_and_attributes_render_as_text(bike: Path, tmp_path: Path):
+    source = (bike / BRAKE_PADS).read_bytes()
+    escaped = b"&lt;script&gt;alert(1)&lt;/script&gt;&lt;img src=x onerror=alert(2)&gt;"
+    hostile = source.replace(b"<para>Find each of the brake pads.</para>",
+                             b"<para>" + escaped + b"</para>", 1)
+    hostile = hostile.replace(b'internalRefId="sup-0001"', b'internalRefId="x&quot; onerror=&quot;alert(3)"', 1)
+    hostile = hostile.replace(b"<name>Rubbing alcohol</name>",
+                              b"<name>Rubbing &lt;b onmouseover=alert(4)&gt;alcohol</name>", 1)
+    assert hostile.count(b"alert(") == 4  # every payload went in
+    path = tmp_path / BRAKE_PADS
+    path.write_bytes(hostile)
+    res = render_file(path, FolderLinks(bike))
+    doc = tree(res.html)
+    assert not doc.xpath("//script[not(@src)]")
+    assert not doc.xpath("//img[@src='x']") and not doc.xpath("//b")
+    assert not [el for el in doc.iter() if any(k.startswith("on") for k in el.attrib)]
+    assert HOSTILE_TEXT in doc.text_content()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in res.html
+    assert "Rubbing <b onmouseover=alert(4)>alcohol" in doc.text_content()
