@@ -1,0 +1,172 @@
+"""The tablet shell in a real browser (Debian Chromium, headless, driven by Playwright) over the Bike set:
+product choice hides what does not apply, night mode and Russian, bookmarks and notes survive a reload.
+Screenshots of key pages go to tests/screenshots/ for review."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from ietm.applic import Applicability, evaluate_json
+from webserver import serving
+
+pytestmark = pytest.mark.browser
+
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync"]
+SHOTS = Path(__file__).parent / "screenshots"
+PROCEDURE = "/dm/S1000DBIKE-AAA-D00-00-01-00AA-930A-A"  # a module whose content varies by product
+IPD = "/dm/S1000DBIKE-AAA-D00-00-00-01AA-941A-D"
+
+
+@pytest.fixture(scope="module")
+def base(bike: Path):
+    with serving(bike) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser, base):
+    context = browser.new_context(viewport={"width": 1024, "height": 1366}, base_url=base)
+    pg = context.new_page()
+    errors: list[str] = []
+    pg.on("pageerror", lambda e: errors.append(str(e)))
+    yield pg
+    context.close()
+    assert not errors, errors
+
+
+def shot(pg, name: str) -> None:
+    SHOTS.mkdir(exist_ok=True)
+    pg.screenshot(path=str(SHOTS / f"{name}.png"), full_page=False)
+
+
+def test_picking_a_product_hides_what_does_not_apply(page, bike: Path) -> None:
+    product = Applicability.for_csdb(bike).products()[0]
+    page.goto(PROCEDURE)
+    marked = page.eval_on_selector_all("[data-applic]", "els => els.map(e => e.getAttribute('data-applic'))")
+    expected = [evaluate_json(json.loads(m), product.assignment) is False for m in marked]
+    assert any(expected) and not all(expected), "the page must vary for this product"
+    assert page.locator(".inapplicable").count() == 0  # nothing hidden before a product is chosen
+
+    page.click("#product-button")
+    page.check(f'input[name="product"][value="{product.id}"]')
+    page.click('#panel-product button[value="apply"]')
+
+    hidden = page.eval_on_selector_all("[data-applic]", "els => els.map(e => e.classList.contains('inapplicable'))")
+    assert hidden == expected  # the browser decides exactly as ietm.applic does
+    first_out = page.locator("[data-applic].inapplicable").first
+    assert not first_out.is_visible()
+    assert product.id in page.locator("[data-applic-status]").inner_text()
+    assert page.locator("[data-product-name]").inner_text() == product.id
+    shot(page, "product-selected")
+
+    page.check("[data-show-inapplicable]")  # the switch shows the rest, greyed
+    assert first_out.is_visible()
+    opacity = first_out.evaluate("e => getComputedStyle(e).opacity")
+    assert float(opacity) < 1
+    shot(page, "product-show-all-greyed")
+
+    page.reload()  # the choice is kept on the device
+    assert page.locator("[data-applic].inapplicable").count() == sum(expected)
+    page.goto("/")
+    assert product.id in page.locator("[data-applic-status]").inner_text()
+
+
+def test_attribute_values_instead_of_a_product(page, bike: Path) -> None:
+    page.goto(PROCEDURE)
+    page.click("#product-button")
+    page.click("#panel-product details summary")
+    page.select_option('select[name="attr:model"]', "Brook trekker")
+    page.click('#panel-product button[value="apply"]')
+    marked = page.eval_on_selector_all("[data-applic]", "els => els.map(e => e.getAttribute('data-applic'))")
+    expected = [evaluate_json(json.loads(m), {"model": "Brook trekker"}) is False for m in marked]
+    hidden = page.eval_on_selector_all("[data-applic]", "els => els.map(e => e.classList.contains('inapplicable'))")
+    assert hidden == expected and any(expected)
+    assert "model=Brook trekker" in page.locator("[data-applic-status]").inner_text()
+    page.click("#product-button")
+    page.click('#panel-product button[value="clear"]')
+    assert page.locator(".inapplicable").count() == 0
+
+
+def test_night_mode_and_russian(page) -> None:
+    page.goto(IPD)
+    page.wait_for_load_state("networkidle")
+    shot(page, "ipd-day")
+    page.click('[data-open="panel-settings"]')
+    page.check('[data-setting="night"]')
+    assert page.evaluate("document.documentElement.dataset.theme") == "dark"
+    background = page.evaluate("getComputedStyle(document.body).backgroundColor")
+    assert background != "rgb(255, 255, 255)"
+    page.click('[data-lang="ru"]')
+    page.wait_for_load_state("networkidle")
+    assert page.evaluate("document.documentElement.lang") == "ru"
+    assert page.evaluate("document.documentElement.dataset.theme") == "dark"  # kept across pages
+    assert "Руководства" in page.locator("header.topbar").inner_text()
+    assert "Закладки" in page.locator("header.topbar").inner_text()
+    assert "pm=" not in page.url or "lang=ru" in page.url
+    shot(page, "ipd-night-russian")
+    page.click('[data-open="panel-settings"]')
+    page.check('[data-setting="large"]')
+    size = page.evaluate("parseFloat(getComputedStyle(document.documentElement).fontSize)")
+    assert size > 16
+    page.uncheck('[data-setting="night"]')
+    page.click('[data-lang="en"]')
+    assert "Manuals" in page.locator("header.topbar").inner_text()
+
+
+def test_bookmarks_notes_and_recent_survive_a_reload(page) -> None:
+    page.goto(IPD)
+    title = page.locator("h1").inner_text()
+    button = page.locator("[data-bookmark]").first
+    assert button.get_attribute("aria-pressed") == "false"
+    button.click()
+    page.fill("#note-text", "Torque checked with the new wrench")
+    page.wait_for_timeout(500)
+    page.reload()
+    assert page.locator("[data-bookmark]").first.get_attribute("aria-pressed") == "true"
+    assert page.input_value("#note-text") == "Torque checked with the new wrench"
+
+    page.goto("/pm/S1000DBIKE-B6865-EPWG1-00")
+    page.click('[data-open="panel-bookmarks"]')
+    link = page.locator("#panel-bookmarks [data-bookmark-list] a")
+    assert link.count() == 1 and link.inner_text() == title
+    shot(page, "bookmarks-panel")
+    link.click()
+    page.wait_for_url("**" + IPD + "*")
+    page.goto("/")
+    recent = page.locator("main [data-recent-list] a")
+    assert recent.count() >= 2
+    assert recent.first.inner_text() == title  # the latest visit first
+    shot(page, "home-recent")
+    # back and forward work through real links and history
+    page.goto(PROCEDURE)
+    page.click("a[rel=next]")
+    page.go_back()
+    assert page.url.endswith(PROCEDURE)
+    page.go_forward()
+    assert not page.url.endswith(PROCEDURE)
+
+
+def test_touch_targets_and_landmarks(page) -> None:
+    page.set_viewport_size({"width": 800, "height": 1280})
+    page.goto(IPD)
+    for selector in ("header .tool", "[data-bookmark]", ".pager a", ".crumbs a"):
+        boxes = page.eval_on_selector_all(selector, "els => els.map(e => e.getBoundingClientRect().height)")
+        assert boxes and min(boxes) >= 44, (selector, boxes)
+    assert page.locator("main#main").count() == 1 and page.locator("nav[aria-label]").count() >= 2
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "skip"
+    shot(page, "ipd-tablet-portrait")
