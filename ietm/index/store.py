@@ -8,6 +8,7 @@ which changes every module's products) is rebuilt from the files.
 
 from __future__ import annotations
 
+import fcntl
 import gc
 import json
 import os
@@ -175,7 +176,15 @@ class SearchIndex:
     # -- updating ----------------------------------------------------------------------------------------
 
     def update(self, all_issues: bool = False, jobs: int = 0, progress: bool = False, full: bool = False) -> UpdateResult:
-        """Index new and changed modules, drop removed ones; rebuild everything when the cache is untrusted."""
+        """Index new and changed modules, drop removed ones; rebuild everything when the cache is untrusted.
+
+        One update at a time per index (a lock file beside it), so a server and `ietm index` can share it."""
+        self.folder.parent.mkdir(parents=True, exist_ok=True)
+        with open(self.folder.parent / f"{self.folder.name}.lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            return self._update(all_issues, jobs, progress, full)
+
+    def _update(self, all_issues: bool, jobs: int, progress: bool, full: bool) -> UpdateResult:
         started = time.perf_counter()
         catalog = Catalog.open(self.csdb)
         try:
