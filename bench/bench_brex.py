@@ -1,0 +1,62 @@
+"""Time `ietm brex` over thousands of Bike modules: project BREX plus the S1000D 4.2 default BREX, values on.
+
+The corpus is the Bike set copied into many folders (bench/corpus.py); each copy's modules name the Bike
+BREX of their own folder, which refers on to the default BREX given with -B. Run:
+    .venv/bin/python bench/bench_brex.py [--copies 40]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from corpus import ROOT, bike_corpus  # noqa: E402
+
+BREX42 = ROOT.parent / "shared" / "s1000d" / "4.2" / "brex"
+IETM = [sys.executable, "-m", "ietm"]
+
+
+def timed(cmd: list[str]) -> tuple[float, dict]:
+    start = time.perf_counter()
+    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
+    elapsed = time.perf_counter() - start
+    if proc.returncode not in (0, 1):
+        raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}): {proc.stderr.strip()}")
+    return elapsed, json.loads(proc.stdout)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--copies", type=int, default=40, help="copies of the 105 Bike XML objects")
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each command; the best is kept")
+    args = parser.parse_args()
+    corpus = bike_corpus(args.copies)
+    files = sum(1 for _ in corpus.rglob("*.XML"))
+    print(f"corpus: {corpus} ({files} XML objects)")
+    runs = {
+        "ietm brex, both cores": [*IETM, "brex", str(corpus), "-B", str(BREX42), "--format", "json"],
+        "ietm brex -j 1, one core": [*IETM, "brex", str(corpus), "-B", str(BREX42), "-j", "1", "--format", "json"],
+        "ietm brex --no-values, both cores": [*IETM, "brex", str(corpus), "-B", str(BREX42), "--no-values", "--format", "json"],
+    }
+    for label, cmd in runs.items():
+        best, report = min((timed(cmd) for _ in range(args.repeat)), key=lambda t: t[0])
+        print(f"{label:36} {best:7.2f} s  {files / best:8.0f} files/s  errors={report['errors']} warnings={report['warnings']}")
+    tool = shutil.which("s1kd-brexcheck")
+    if tool is None:
+        print("s1kd-brexcheck: not installed (s1kd-tools is not packaged for Debian or PyPI); no C baseline")
+        return
+    cmd = [tool, "-c", "-l", "-I", str(BREX42), "-q", *map(str, sorted(corpus.rglob("*.XML")))]
+    start = time.perf_counter()
+    subprocess.run(cmd, capture_output=True, cwd=corpus / "copy0000")
+    best = time.perf_counter() - start
+    print(f"{'s1kd-brexcheck -c -l':36} {best:7.2f} s  {files / best:8.0f} files/s")
+
+
+if __name__ == "__main__":
+    main()
