@@ -1,0 +1,77 @@
+"""Logging in and out. The login form is protected by a double-submit token, since no session exists yet."""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from ietm.errors import Refused
+from ietm.web import deps
+from ietm.web.access import LOGIN_CSRF_COOKIE, SESSION_COOKIE, _local, csrf_field, current_user
+from ietm.web.links import ServerLinks
+
+router = APIRouter(tags=["accounts"])
+
+
+def _page(request: Request, template: str, status: int = 200, **extra) -> HTMLResponse:
+    pages = request.app.state.pages
+    lang = deps.language(request)
+    ctx = pages.base(ServerLinks(request.app.state.site), lang, request.url.path, user=current_user(request), **extra)
+    return HTMLResponse(pages.render(template, ctx), status)
+
+
+@router.get("/login", response_class=HTMLResponse, include_in_schema=False)
+def login_form(request: Request, next: str = "/") -> Response:
+    token = secrets.token_urlsafe(24)
+    response = _page(request, "login.html", title="Log in", next=_local(next), csrf=token, failed=False)
+    response.set_cookie(LOGIN_CSRF_COOKIE, token, httponly=True, samesite="strict", secure=request.url.scheme == "https")
+    return response
+
+
+@router.post("/login", include_in_schema=False)
+def login(
+    request: Request,
+    name: str = Form(..., max_length=64),
+    password: str = Form(..., max_length=1024),
+    csrf: str = Form(""),
+    next: str = Form("/"),
+) -> Response:
+    cookie = request.cookies.get(LOGIN_CSRF_COOKIE, "")
+    if not cookie or not hmac.compare_digest(cookie, csrf):
+        return _page(request, "login.html", 403, title="Log in", next=_local(next), csrf=cookie, failed=True,
+                     message="The form expired; please try again.")
+    client = request.client.host if request.client else "unknown"
+    try:
+        session = request.app.state.accounts.login(name, password, client)
+    except Refused as exc:
+        return _page(request, "login.html", 429, title="Log in", next=_local(next), csrf=cookie, failed=True,
+                     message=exc.message)
+    if session is None:
+        return _page(request, "login.html", 401, title="Log in", next=_local(next), csrf=cookie, failed=True,
+                     message="Wrong name or password.")
+    response = RedirectResponse(_local(next), status_code=303)
+    response.set_cookie(SESSION_COOKIE, session.token, httponly=True, samesite="strict",
+                        secure=request.url.scheme == "https", max_age=8 * 3600)
+    response.delete_cookie(LOGIN_CSRF_COOKIE)
+    return response
+
+
+@router.post("/logout", include_in_schema=False)
+def logout(request: Request, csrf: str = Form("")) -> Response:
+    csrf_field(request, csrf)
+    request.app.state.accounts.logout(request.state.session.token)
+    response = RedirectResponse("/", status_code=303)
+    response.delete_cookie(SESSION_COOKIE)
+    return response
+
+
+@router.get("/api/me", summary="Who is logged in, their role, and the CSRF token for API calls")
+def me(request: Request) -> dict:
+    session = request.state.session
+    if session is None:
+        return {"user": None, "role": "anonymous", "csrf": None}
+    return {"user": session.user.name, "role": session.user.role, "clearance": session.user.clearance,
+            "csrf": session.csrf}

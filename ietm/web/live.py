@@ -1,0 +1,122 @@
+"""Live preview for writers: `ietm serve --watch` notices changed files, re-checks and re-indexes them, and
+open pages refresh themselves (a long-poll, as MkDocs' live reload does), showing validation problems.
+
+The same `refresh` brings the server up to date after a web upload.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
+
+from ietm.web.links import dm_address, pm_address
+
+log = logging.getLogger("ietm.web")
+router = APIRouter(tags=["live preview"])
+POLL_SECONDS = 25.0
+
+
+@dataclass
+class LiveState:
+    """What changed last and what is wrong with which page; `version` grows with every change."""
+
+    version: int = 0
+    changed: list[str] = field(default_factory=list)
+    problems: dict[str, list[dict]] = field(default_factory=dict)  # page address -> findings
+    condition: threading.Condition = field(default_factory=threading.Condition)
+
+
+def state(app) -> LiveState:
+    if not hasattr(app.state, "live"):
+        app.state.live = LiveState()
+    return app.state.live
+
+
+def refresh(app, changed: list[Path] | None = None) -> list[str]:
+    """Catalog, site model and search index brought up to date; changed objects re-checked. Returns their keys."""
+    site = app.state.site
+    site.catalog.refresh()
+    site.index()
+    search = getattr(app.state, "search", None)
+    if search is not None:
+        search.index.update()
+    live = state(app)
+    keys = []
+    if changed:
+        from ietm.intake.checks import object_checks
+
+        check = object_checks(site.csdb, site.config)
+        by_path = {Path(o.path).resolve(): o for copies in site.copies.values() for o in copies}
+        for path in changed:
+            obj = by_path.get(path.resolve())
+            if obj is None or not path.suffix.lower() == ".xml":
+                continue
+            address = dm_address(obj.key) if obj.kind == "dm" else pm_address(obj.key)
+            findings = [f for f in check(path) if f.severity in ("error", "warning")]
+            live.problems[address] = [
+                {"severity": f.severity, "line": f.line, "rule": f.rule, "message": f.message} for f in findings
+            ]
+            keys.append(obj.key)
+    with live.condition:
+        live.version += 1
+        live.changed = keys
+        live.condition.notify_all()
+    return keys
+
+
+def start_watcher(app, stop: threading.Event | None = None) -> threading.Thread:
+    """Watch the CSDB folder in a thread; every batch of changes triggers one refresh."""
+    from watchfiles import watch
+
+    site = app.state.site
+    stop = stop or threading.Event()
+    app.state.live_watching = True
+
+    def run() -> None:
+        for changes in watch(site.csdb, stop_event=stop, debounce=300, step=100,
+                             watch_filter=lambda _c, p: "/." not in p.replace(str(site.csdb), "")):
+            paths = sorted({Path(p) for _, p in changes})
+            try:
+                keys = refresh(app, [p for p in paths if p.exists()])
+                log.info("live preview: %d file(s) changed, refreshed %s", len(paths), ", ".join(keys) or "catalog")
+            except Exception:  # a broken file must not stop the watcher; it is reported on its page
+                log.exception("live preview: refresh failed")
+
+    thread = threading.Thread(target=run, name="ietm-watch", daemon=True)
+    thread.start()
+    return thread
+
+
+def install(app) -> None:
+    """Add the long-poll endpoint, and the live-reload script to HTML pages while the server watches."""
+    app.include_router(router)
+
+    @app.middleware("http")
+    async def inject_live_script(request: Request, call_next):
+        response = await call_next(request)
+        if not getattr(app.state, "live_watching", False) or not response.headers.get("content-type", "").startswith("text/html"):
+            return response
+        body = b"".join([chunk async for chunk in response.body_iterator])
+        body = body.replace(b"</body>", b'<script src="/static/js/live.js" defer></script></body>', 1)
+        headers = {k: v for k, v in response.headers.items() if k.lower() != "content-length"}
+        return Response(body, response.status_code, headers)
+
+
+@router.get("/api/changes", summary="Long-poll: wait for the CSDB to change (live preview)")
+async def changes(request: Request, since: int = Query(-1, ge=-1), timeout: float = Query(POLL_SECONDS, gt=0, le=60)) -> dict:
+    live = state(request.app)
+
+    def wait() -> None:
+        with live.condition:
+            live.condition.wait_for(lambda: live.version > since, timeout=timeout)
+
+    if live.version <= since:
+        await asyncio.to_thread(wait)
+    return {"version": live.version, "changed": live.changed, "problems": live.problems,
+            "watching": bool(getattr(request.app.state, "live_watching", False))}
