@@ -173,3 +173,26 @@ def test_writing_into_the_masters_folder_is_refused(bike_copy):
 def test_without_product_or_values_it_says_what_to_give(bike, tmp_path):
     r = ietm("instance", bike, "-o", tmp_path / "o")
     assert r.code == 2 and "--product" in r.err
+
+
+def test_publication_entries_for_modules_left_out_are_dropped(bike, tmp_path, v42):
+    """Read by hand: every functional item of the lighting CIR (00EA) is for the Mountain storm (app-0001),
+    so a Brook trekker's instance has nothing of it and leaves it out; the lighting PM lists 00EA at line 152,
+    and that entry must go too, or the instance's PM would point at a module that is not there."""
+    out = tmp_path / "o"
+    r = ietm("instance", bike, "--product", "1B070643", "-o", out, "--format", "json")
+    assert r.code == 0, r.err
+    rows = {Path(row["source"]).name: row for row in json.loads(r.out)["objects"]}
+    assert rows["DMC-S1000DLIGHTING-AAA-D00-00-00-00AA-00EA-D_002-00_en-US.XML"]["skipped"] == "nothing applicable left"
+    pm = "PMC-S1000DLIGHTING-B6865-EPWG1-00_001-00_en-US.XML"
+    assert rows[pm]["droppedRefs"] == [{"target": "DMC-S1000DLIGHTING-AAA-D00-00-00-00AA-00EA-D", "line": 152}]
+    assert schema_errors(v42, out / pm) == []
+    listed = load(out / pm).root.xpath("//pmEntry/dmRef/dmRefIdent/dmCode/@infoCode")
+    assert "00E" not in listed and len(listed) == len(load(bike / pm).root.xpath("//pmEntry/dmRef")) - 1
+
+
+def test_set_names_a_declared_attribute_with_an_allowed_value(bike, tmp_path):
+    r = ietm("instance", bike / CLEANING, "--set", "colour=red", "-o", tmp_path / "o")
+    assert r.code == 5 and "no ACT or CCT of the CSDB declares 'colour'" in r.err
+    r = ietm("instance", bike / CLEANING, "--set", "version=Mk5", "-o", tmp_path / "o")
+    assert r.code == 3 and "--set version=Mk5: value not allowed (allowed: Mk1|Mk9 (pattern Mk(1|9)))" in r.err

@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 import json
-import shutil
 import sys
 from pathlib import Path
 
 import click
-from lxml import etree
 
 from ietm.applic.csdb import Applicability
-from ietm.applic.instance import make_instance
+from ietm.applic.produce import write_instances
 from ietm.cli import format_option, quiet_option
 from ietm.errors import InputError, NotFound, Refused
-from ietm.parse.loader import load
 from ietm.report import write
 
 
@@ -62,18 +59,20 @@ def applic(csdb: Path, products: bool, fmt: str, quiet: bool) -> None:
 
 def _assignment(applicability: Applicability, product: str | None, sets: tuple[str, ...]):
     chosen = applicability.product(product) if product else None
+    declared = applicability.declared()
     extra: dict[str, str] = {}
     for item in sets:
         attr, eq, value = item.partition("=")
-        if not eq or not attr.strip():
+        attr, value = attr.strip(), value.strip()
+        if not eq or not attr:
             raise click.UsageError(f"--set '{item}' must be ATTRIBUTE=VALUE")
-        extra[attr.strip()] = value.strip()
+        if declared and attr not in declared:
+            raise NotFound(f"--set {attr}: no ACT or CCT of the CSDB declares '{attr}' (declared: {', '.join(sorted(declared))})")
+        if attr in declared and not any(p.allows(value) for p in declared[attr]):
+            allowed = " or ".join(p.allowed_text() for p in declared[attr])
+            raise InputError(f"--set {attr}={value}: value not allowed (allowed: {allowed})")
+        extra[attr] = value
     return chosen, extra
-
-
-def _label(product_id: str | None, assignment: dict[str, str]) -> str:
-    values = ", ".join(f"{k} {v}" for k, v in assignment.items())
-    return f"Product {product_id}: {values}" if product_id else values
 
 
 @click.command()
@@ -112,32 +111,7 @@ def instance(sources, product, sets, output, csdb, force, fmt) -> None:
         files = [Path(o.path) for kind in ("dm", "pm") for o in catalog.objects(kind=kind, state="latest")]
     else:
         files = [s for s in sources if s.is_file()]
-    rows = []
-    for path in files:
-        doc = load(path)
-        if doc.root.tag not in ("dmodule", "pm"):
-            raise InputError("is not a data module or publication module", str(path))
-        scope = applicability.scope_of(doc.root)
-        assignment = {**(applicability.assignment_for(chosen, scope) if chosen else {}), **extra}
-        result = make_instance(doc.root, applicability.annotations(doc.root), assignment,
-                               _label(chosen.id if chosen else None, {**(chosen.assignment if chosen else {}), **extra}),
-                               scope.properties)
-        row = {"source": str(path), "removed": [{"element": t, "line": n} for t, n in result.removed],
-               "placeholders": result.placeholders}
-        if result.applicable is False or result.emptied:
-            row["skipped"] = "not applicable to this product" if result.applicable is False else "nothing applicable left"
-        else:
-            from ietm.author.files import write_new
-
-            dest = output / path.name
-            data = etree.tostring(doc.tree, xml_declaration=True, encoding="UTF-8")
-            write_new(dest, data, overwrite=force)
-            row["output"] = str(dest)
-            for icn in doc.entities.values():
-                src = path.parent / icn
-                if src.is_file() and not (output / icn).exists():
-                    shutil.copy2(src, output / icn)
-        rows.append(row)
+    rows = [w.to_dict() for w in write_instances(files, applicability, chosen, extra, output, force)]
     written = sum("output" in r for r in rows)
     if fmt == "json":
         json.dump({"product": chosen.id if chosen else None, "set": extra, "output": str(output), "objects": rows},
@@ -148,7 +122,11 @@ def instance(sources, product, sets, output, csdb, force, fmt) -> None:
         name = Path(r["source"]).name
         if "skipped" in r:
             click.echo(f"{name}: skipped, {r['skipped']}")
-        elif r["removed"]:
-            extra_text = f", {r['placeholders']} placeholder(s)" if r["placeholders"] else ""
-            click.echo(f"{name}: {len(r['removed'])} element(s) removed{extra_text}")
+        elif r["removed"] or r.get("droppedRefs"):
+            parts = [f"{len(r['removed'])} element(s) removed"]
+            if r["placeholders"]:
+                parts.append(f"{r['placeholders']} placeholder(s)")
+            if r.get("droppedRefs"):
+                parts.append(f"{len(r['droppedRefs'])} entry(ies) for modules left out dropped")
+            click.echo(f"{name}: {', '.join(parts)}")
     click.echo(f"SUCCESS: instance: {written} object(s) written to {output}, {len(rows) - written} left out")

@@ -122,6 +122,15 @@ class Applicability:
                 out[ref.get("id")] = self.repository.get(ref.get("applicIdentValue", ""))
         return out
 
+    def declared(self) -> dict[str, list[Property]]:
+        """Every product attribute and condition the ACTs and CCTs of the CSDB declare (a name may be
+        declared by several ACTs, as `model` is by the Bike and the Brake ACT)."""
+        out: dict[str, list[Property]] = {}
+        for table in (*self.acts.values(), *self.ccts.values()):
+            for ident, prop in table.properties.items():
+                out.setdefault(ident, []).append(prop)
+        return out
+
     def scope(self, act_key: str | None) -> Scope:
         """The tables reachable from one ACT (and the ACTs it catalogues), merged into one lookup of properties."""
         if act_key is None:

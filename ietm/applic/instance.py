@@ -135,6 +135,12 @@ def _status(root: etree._Element) -> etree._Element | None:
     return None
 
 
+def remove_and_repair(el: etree._Element, result: Result) -> None:
+    parent = el.getparent()
+    _remove(el)
+    repair(parent, result)
+
+
 def _product_applic(label: str, assignment: Assignment, properties: dict[str, Property]) -> etree._Element:
     applic = etree.Element("applic")
     para = etree.SubElement(etree.SubElement(applic, "displayText"), "simplePara")
@@ -196,9 +202,7 @@ def make_instance(
             if any(anc in doomed_set for anc in el.iterancestors()):
                 continue  # goes with its removed ancestor
             result.removed.append((el.tag, el.sourceline))
-            parent = el.getparent()
-            _remove(el)
-            repair(parent, result)
+            remove_and_repair(el, result)
         for el in annotated:
             if values.get(el.get("applicRefId")) is True:
                 del el.attrib["applicRefId"]  # applies to this product without condition

@@ -10,7 +10,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from lxml import etree
 
 from ietm.applic.csdb import Applicability, Scope, act_ref
 from ietm.applic.expr import parse_values
