@@ -209,3 +209,11 @@ def test_missing_csdb_is_one_clear_error(tmp_path):
     r = ietm("applic", tmp_path / "nowhere")
     assert r.code == 5 and r.err.startswith("ERROR: ") and "no such file or folder" in r.err
     assert len(r.err.strip().splitlines()) == 1
+
+
+def test_a_csdb_without_tables(tmp_path):
+    """A CSDB with no ACT/CCT/PCT has nothing to check and no products; it says so."""
+    r = ietm("applic", tmp_path)
+    assert r.code == 0 and r.out.startswith("SUCCESS: applic: 0 file(s) checked")
+    r = ietm("applic", tmp_path, "--products")
+    assert r.code == 0 and "no products" in r.out

@@ -3,6 +3,7 @@ says; nothing is ever half-written or overwritten."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import os
 import resource
@@ -80,11 +81,26 @@ def test_new_and_upissue_round_trip(tmp_path, validators, s1000d):
         current = tmp_path / _name(issue)
         assert schema_errors(validators[s1000d], current) == [], issue
         obj = describe(load(current))
-        assert (obj.issue, obj.issue_type) == (issue, issue_type)
+        assert (obj.issue, obj.issue_type, obj.issue_date) == (issue, issue_type, dt.date.today().isoformat())
         if obj.in_work:
             assert obj.qa == "unverified"
     assert all(_digest(p) == d for p, d in kept.items())  # every previous issue is still there, untouched
     assert len(list(tmp_path.iterdir())) == 6
+
+
+def test_publication_module_upissue(tmp_path, validators):
+    assert ietm("new", "pm", "--code", "S1000DBIKE-B6865-EPWG2-00", "--title", "Bike manual", "--dm", DMC,
+                "-o", tmp_path).code == 0
+    first = tmp_path / "PMC-S1000DBIKE-B6865-EPWG2-00_000-01_en-US.XML"
+    assert ietm("upissue", first, "--official").code == 0
+    released = tmp_path / "PMC-S1000DBIKE-B6865-EPWG2-00_001-00_en-US.XML"
+    assert ietm("upissue", released, "--reason", "Brake chapter added").code == 0
+    draft = tmp_path / "PMC-S1000DBIKE-B6865-EPWG2-00_001-01_en-US.XML"
+    for path in (released, draft):
+        assert schema_errors(validators["4.2"], path) == []
+    obj = describe(load(draft))
+    assert (obj.issue, obj.issue_type, obj.qa) == ("001-01", "changed", "unverified")
+    assert load(draft).root.xpath("//pmStatus/reasonForUpdate/simplePara/text()") == ["Brake chapter added"]
 
 
 @pytest.mark.parametrize("current, official, expected", [
