@@ -350,6 +350,7 @@ class Checker:
         self.spec = spec
         self._brex: dict[str, Brex | IetmError] = {}
         self._pending: list[Finding] = []
+        self._found: dict[tuple[str, str], str | None] = {}
         self.by_issue: dict[str, Brex] = {}
         for path in spec.defaults:
             brex = self._read(path)
@@ -376,13 +377,14 @@ class Checker:
 
     def find(self, key: str, near: str) -> Brex | IetmError | None:
         """The BREX module with this key: highest issue, then the copy nearest the object that needs it."""
-        candidates = list(self.spec.index.get(key.upper(), []))
-        candidates += [(b.issue or "", b.path) for b in self.by_issue.values() if b.key.upper() == key.upper()]
-        if not candidates:
-            return None
-        near = os.path.abspath(near)
-        best = max(candidates, key=lambda c: (c[0], len(os.path.commonpath([os.path.abspath(c[1]), near]))))
-        return self._read(best[1])
+        folder = os.path.dirname(os.path.abspath(near))
+        if (key, folder) not in self._found:
+            candidates = list(self.spec.index.get(key.upper(), []))
+            candidates += [(b.issue or "", b.path) for b in self.by_issue.values() if b.key.upper() == key.upper()]
+            best = max(candidates, key=lambda c: (c[0], len(os.path.commonpath([os.path.abspath(c[1]), folder]))), default=None)
+            self._found[(key, folder)] = best[1] if best else None
+        path = self._found[(key, folder)]
+        return self._read(path) if path else None
 
     def layers(self, doc: Loaded) -> tuple[list[Brex], list[Finding]]:
         """The BREX chain of one object, with what went wrong finding it."""
@@ -390,7 +392,7 @@ class Checker:
         findings: list[Finding] = []
         start: Brex | None = self.explicit
         if start is None:
-            ref_el = root.find("identAndStatusSection/*/brexDmRef/dmRef/dmRefIdent")
+            ref_el = root.find("*/*/brexDmRef/dmRef/dmRefIdent")  # dmStatus, pmStatus, imfStatus ...
             key = dm_ref_key(ref_el) if ref_el is not None else None
             url = root.get(f"{XSI}noNamespaceSchemaLocation") or ""
             m = _SCHEMA_ISSUE.search(url)
