@@ -207,7 +207,7 @@ def make_instance(
             if values.get(el.get("applicRefId")) is True:
                 del el.attrib["applicRefId"]  # applies to this product without condition
         _drop_unused(root, content)
-        result.emptied = not any(k.tag not in _NOT_CONTENT for k in _elements(content))
+        result.emptied = bool(result.removed) and not any(k.tag not in _NOT_CONTENT for k in _elements(content))
     if status is not None:
         if whole is not None:
             new = _product_applic(label, assignment, properties or {})
