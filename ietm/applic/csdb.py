@@ -1,8 +1,9 @@
 """Applicability of a whole CSDB: its ACT/CCT/PCT data modules, found through the catalog and cross-linked.
 
 A module names its ACT in `dmStatus/applicCrossRefTableRef` (or `pmStatus/...`); the ACT names its CCT and
-PCT. `Applicability.scope(module)` follows that chain, so each module is checked and filtered against the
-tables it declares, even when a CSDB holds several products (the Bike set has a bike ACT and a brake ACT).
+PCT. `Applicability.scope_of(root)` follows that chain, so each module is checked and filtered against the
+tables it declares, even when a CSDB holds several products (the Bike set has a bike ACT and a brake ACT);
+`annotations(root)` gives the `applic` each applicRefId names, through applicability repositories too.
 """
 
 from __future__ import annotations
