@@ -22,8 +22,11 @@ def procedure(r: Html, el: etree._Element) -> Markup:
     r.mode = "procedure"
     body = r.children(el)
     r.mode = ""
-    return Markup('<section{}>{}{}</section>').format(
-        r.attrs(el, "procedure", **module_state_attrs(r, "data-procedure")), body, work_record(r))
+    progress = Markup('<div class="proc-progress"><progress value="0" max="1" data-progress></progress>'
+                      ' <span data-progress-text></span></div>')
+    # last in the section and sticky to the bottom: visible while the technician scrolls through the steps
+    return Markup('<section{}>{}{}{}</section>').format(
+        r.attrs(el, "procedure", **module_state_attrs(r, "data-procedure")), body, progress, work_record(r))
 
 
 def module_state_attrs(r: Html, flag: str) -> dict[str, object]:
@@ -42,8 +45,6 @@ def module_state_attrs(r: Html, flag: str) -> dict[str, object]:
 def work_record(r: Html) -> Markup:
     return Markup(
         '<section class="work-record" data-work-record><h2>{}</h2>'
-        '<div class="progress-line"><progress value="0" max="1" data-progress></progress>'
-        ' <span data-progress-text></span></div>'
         '<label>{}<input type="text" name="technician" autocomplete="name"></label>'
         '<label>{}<textarea name="remarks" rows="3"></textarea></label>'
         '<div class="wr-actions"><button type="button" data-export="json">{}</button>'
@@ -65,6 +66,15 @@ def requirements(r: Html, el: etree._Element) -> Markup:
 
 def _section(r: Html, el: etree._Element, key: str, body: Markup) -> Markup:
     return Markup('<div{}><h3>{}</h3>{}</div>').format(r.attrs(el, f"rq {el.tag}"), r.t(key), body)
+
+
+def _done(r: Html) -> tuple[str, ...]:
+    """The "done" column exists only where requirements are checked off (procedures)."""
+    return ("done",) if r.mode == "procedure" else ()
+
+
+def _cell(r: Html, what: str) -> Markup:
+    return Markup("<td>{}</td>").format(_check(r, what)) if r.mode == "procedure" else EMPTY
 
 
 def _check(r: Html, what: str) -> Markup:
@@ -110,7 +120,7 @@ def persons(r: Html, el: etree._Element) -> Markup:
     rows = [r.render(c) for c in el if isinstance(c.tag, str)]
     count = sum(int(c.get("numRequired", "1") or 1) if c.tag == "personnel" else 1 for c in el if c.tag in ("person", "personnel"))
     head = Markup("").join(Markup("<th>{}</th>").format(r.t(k)) for k in (
-        "done", "person", "category", "skill_level", "trade", "estimated_time", "number"))
+        *_done(r), "person", "category", "skill_level", "trade", "estimated_time", "number"))
     return _section(r, el, "required_persons", Markup(
         '<p class="persons-total">{}</p><div class="table-wrap"><table class="reqs persons"><thead><tr>{}</tr></thead>'
         '<tbody>{}</tbody></table></div>').format(r.t("persons_total", n=count), head, Markup("").join(rows)))
@@ -137,8 +147,8 @@ def person(r: Html, el: etree._Element) -> Markup:
     number = el.get("numRequired", "1") if el.tag == "personnel" else "1"
     rest = Markup("").join(r.render(c) for c in el if c.tag not in ("personCategory", "personSkill", "trade", "estimatedTime"))
     who = el.get("man", "")
-    return Markup('<tr{}><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}{}</td></tr>').format(
-        r.attrs(el, "req"), _check(r, f"{r.t('person')} {who}"), who,
+    return Markup('<tr{}>{}<td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}{}</td></tr>').format(
+        r.attrs(el, "req"), _cell(r, f"{r.t('person')} {who}"), who,
         category.get("personCategoryCode", "") if category is not None else "", skill_text, text_of(trade),
         time_text, number, rest)
 
@@ -153,7 +163,7 @@ def equipment(r: Html, el: etree._Element) -> Markup:
 def equipment_group(r: Html, el: etree._Element) -> Markup:
     orderable = el.tag in ("spareDescrGroup", "supplyDescrGroup")
     head = Markup("").join(Markup("<th>{}</th>").format(r.t(k)) for k in (
-        "done", "name", "part_number", "cage", "quantity", "remarks")) + (
+        *_done(r), "name", "part_number", "cage", "quantity", "remarks")) + (
         Markup("<th>{}</th>").format(r.t("order")) if orderable else EMPTY)
     rows = Markup("").join(equipment_row(r, c, orderable) if c.tag in DESCRS else r.render(c) for c in el)
     return Markup('<div class="table-wrap"><table{}><thead><tr>{}</tr></thead><tbody>{}</tbody></table></div>').format(
@@ -189,8 +199,8 @@ def equipment_row(r: Html, el: etree._Element, orderable: bool) -> Markup:
             '<td><button type="button" class="order-add" data-order-pn="{}" data-order-cage="{}" data-order-name="{}"'
             ' data-order-qty="{}" data-order-unit="{}" data-order-source="{}">{}</button></td>').format(
             pn, cage, text_of(name_el), number, unit, r.ctx.obj.key, r.t("add_to_order"))
-    return Markup('<tr{}><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{} {}</td><td>{}</td>{}</tr>').format(
-        r.attrs(el, "req"), _check(r, text_of(name_el)), name, pn, cage, qty, unit, rest, order)
+    return Markup('<tr{}>{}<td>{}</td><td>{}</td><td>{}</td><td>{} {}</td><td>{}</td>{}</tr>').format(
+        r.attrs(el, "req"), _cell(r, text_of(name_el)), name, pn, cage, qty, unit, rest, order)
 
 
 @handles(*DESCRS)

@@ -79,10 +79,10 @@
         if (checked) done += 1;
       });
       section.querySelectorAll("input.req-check").forEach((box) => { box.checked = Boolean(state.reqs[box.dataset.req]); });
-      const bar = record.querySelector("[data-progress]");
+      const bar = section.querySelector("[data-progress]");
       bar.max = Math.max(steps.length, 1);
       bar.value = done;
-      record.querySelector("[data-progress-text]").textContent = fmt(i18n.progress || "{done}/{total}", { done: done, total: steps.length });
+      section.querySelector("[data-progress-text]").textContent = fmt(i18n.progress || "{done}/{total}", { done: done, total: steps.length });
       section.dataset.progress = done + "/" + steps.length;
     }
 

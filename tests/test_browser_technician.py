@@ -1,0 +1,193 @@
+"""A technician's day in a real browser (Debian Chromium, headless, Playwright) against a real viewer on
+loopback over the Bike set: a procedure with a warning to acknowledge, steps kept across a reload and a
+work record exported; a fault isolation run to its fix; parts ordered from an IPD callout and from a
+procedure's spares, and the order exported; the process module driven through its loop.
+Screenshots go to tests/screenshots/ for review."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from webserver import serving
+
+pytestmark = pytest.mark.browser
+
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync"]
+SHOTS = Path(__file__).parent / "screenshots"
+HANDLEBAR = "/dm/S1000DBIKE-AAA-DA2-20-00-00AA-520A-A"  # a safety warning guards every step
+TIRE_FAULT = "/dm/S1000DBIKE-AAA-DA0-10-20-00AA-400A-A"
+IPD = "/dm/S1000DBIKE-AAA-D00-00-00-01AA-941A-D"
+SPARES = "/dm/S1000DBIKE-AAA-D00-00-00-00AA-663A-A"
+PROCESS = "/dm/S1000DBIKE-AAA-D00-00-00-00AA-130A-A"
+
+
+@pytest.fixture(scope="module")
+def base(bike: Path):
+    with serving(bike) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser, base):
+    context = browser.new_context(viewport={"width": 1024, "height": 1366}, base_url=base, accept_downloads=True)
+    pg = context.new_page()
+    errors: list[str] = []
+    pg.on("pageerror", lambda e: errors.append(str(e)))
+    yield pg
+    context.close()
+    assert not errors, errors
+
+
+def shot(pg, name: str) -> None:
+    SHOTS.mkdir(exist_ok=True)
+    pg.screenshot(path=str(SHOTS / f"{name}.png"), full_page=False)
+
+
+def download(pg, selector: str) -> str:
+    with pg.expect_download() as info:
+        pg.click(selector)
+    return Path(info.value.path()).read_text(encoding="utf-8")
+
+
+def test_procedure_warning_steps_reload_and_work_record(page) -> None:
+    page.goto(HANDLEBAR)
+    first = page.locator("li.step[data-step='1'] > .step-head input")
+    assert first.is_disabled(), "steps wait for the safety warning"
+    assert "locked" in page.get_attribute("li.step[data-step='1']", "class")
+    page.click("section[data-procedure] .ack-btn")
+    assert first.is_enabled()
+    page.check("li.step[data-step='1'] > .step-head input")
+    page.check("li.step[data-step='1.1'] > .step-head input")
+    total = page.locator("li.step[data-step]").count()
+    assert page.inner_text("[data-progress-text]") == f"2 of {total} steps done"
+    page.fill("input[name=technician]", "A. Petrova")
+    page.fill("textarea[name=remarks]", "Grip was worn")
+    page.reload()
+    assert page.is_checked("li.step[data-step='1'] > .step-head input")
+    assert page.is_checked("li.step[data-step='1.1'] > .step-head input")
+    assert not page.is_checked("li.step[data-step='1.2'] > .step-head input")
+    assert page.locator("li.step[data-step='1.2'] > .step-head input").is_enabled(), "acknowledgement kept"
+    assert page.input_value("input[name=technician]") == "A. Petrova"
+    page.locator("li.step[data-step='1']").scroll_into_view_if_needed()
+    shot(page, "technician-procedure")
+    record = json.loads(download(page, "[data-export=json]"))
+    assert record["module"] == "DMC-S1000DBIKE-AAA-DA2-20-00-00AA-520A-A" and record["issue"] == "009-00"
+    assert record["technician"] == "A. Petrova" and record["remarks"] == "Grip was worn"
+    done = [s["step"] for s in record["steps"] if s["done"]]
+    assert done == ["1", "1.1"] and all(s["at"] for s in record["steps"] if s["done"])
+    assert record["acknowledgements"] and record["acknowledgements"][0]["at"]
+    rows = list(csv.DictReader(io.StringIO(download(page, "[data-export=csv]"))))
+    assert len(rows) == total and rows[0]["step"] == "1" and rows[0]["done"] == "yes" and rows[2]["done"] == "no"
+    assert rows[0]["technician"] == "A. Petrova"
+
+
+def test_fault_isolation_to_the_fix_and_back(page) -> None:
+    page.goto(TIRE_FAULT)
+    visible = lambda: page.eval_on_selector_all(".fi-node[data-node]", "ns => ns.filter(n => !n.hidden).map(n => n.dataset.node)")
+    assert visible() == ["stp-0001"]
+    page.click("section[data-node='stp-0001'] >> text=Less than 100 hPa")
+    assert visible() == ["stp-0004"]
+    page.click("section[data-node='stp-0004'] >> text=Yes")
+    assert visible() == ["stp-0005"]
+    assert "fi-finished" in page.get_attribute("section[data-fault]", "class")
+    path = page.locator("[data-fi-path] li")
+    assert path.count() == 2 and "Less than 100 hPa" in path.nth(0).inner_text()
+    fix = page.locator("section[data-node='stp-0005'] a.dmref")
+    assert fix.get_attribute("href").endswith("/dm/S1000DBIKE-AAA-DA0-10-20-00AA-921A-A")
+    shot(page, "technician-fault-fix")
+    page.click("[data-fi-path] li:nth-child(2) button")  # change the answer to the damage question
+    assert visible() == ["stp-0004"]
+    page.click("section[data-node='stp-0004'] >> text=No")
+    assert visible() == ["stp-0006"]
+    page.reload()
+    assert visible() == ["stp-0006"], "the path is kept on the device"
+    page.click("[data-fi-mode=tree]")
+    assert len(visible()) == 6
+    page.click("[data-fi-mode=run]")
+    page.click("[data-fi-restart]")
+    assert visible() == ["stp-0001"]
+
+
+def test_parts_from_ipd_callout_and_procedure_spares_to_an_exported_order(page) -> None:
+    page.goto(IPD)
+    page.evaluate("localStorage.removeItem('ietm:order')")
+    page.click("ol.ipd-callouts a[data-callout='2']")
+    highlighted = page.eval_on_selector_all("tr.part-row.hl td.pn", "cs => cs.map(c => c.textContent)")
+    assert highlighted == ["BICYCLE-001/2A", "BICYCLE-001/2B"]
+    page.click("tr.part-row.hl >> nth=0 >> button.order-add")
+    page.click("tr.part-row[data-callout='3'] a.callout-link")
+    assert page.eval_on_selector_all("ol.ipd-callouts a.hl", "as => as.map(a => a.dataset.callout)") == ["3"]
+    page.goto(SPARES)
+    spare = page.locator("button.order-add").first
+    spare_pn = spare.get_attribute("data-order-pn")
+    spare.click()
+    page.click("#ietm-order-toggle")
+    assert page.is_visible("#ietm-order")
+    shot(page, "technician-order")
+    rows = list(csv.DictReader(io.StringIO(download(page, "#ietm-order [data-order-export=csv]"))))
+    assert [(r["partNumber"], r["manufacturerCode"], r["quantity"], r["sourceModule"]) for r in rows] == [
+        ("BICYCLE-001/2A", "KZ999", "1", "DMC-S1000DBIKE-AAA-D00-00-00-01AA-941A-D"),
+        (spare_pn, rows[1]["manufacturerCode"], rows[1]["quantity"], "DMC-S1000DBIKE-AAA-D00-00-00-00AA-663A-A"),
+    ]
+    assert rows[0]["name"] == "Seat, assembly"
+    order = etree.fromstring(download(page, "#ietm-order [data-order-export=xml]").encode())
+    refs = order.findall("orderItem/partRef")
+    assert [r.get("partNumberValue") for r in refs] == ["BICYCLE-001/2A", spare_pn]
+    page.reload()
+    assert page.get_attribute("#ietm-order-toggle", "data-count") == str(1 + int(rows[1]["quantity"]))
+
+
+def test_process_module_runs_dialogs_branches_and_loop(page) -> None:
+    page.goto(PROCESS)
+    page.click("[data-pe-restart]")
+    stage = page.locator("[data-pe-stage]")
+    nxt = page.locator("[data-pe-next]")
+    assert "Prerequisities" in stage.inner_text()
+    nxt.click()
+    page.fill("[data-pe-stage] input[data-target='{\"var\":\"name\"}']", "Ann")
+    page.fill("[data-pe-stage] input[data-target='{\"var\":\"age\"}']", "2")
+    page.check("[data-pe-stage] label.pe-choice:has-text('No') input")
+    nxt.click()
+    assert page.inner_text("[data-pe-error]") == "Age must be within 4 to 100"
+    page.fill("[data-pe-stage] input[data-target='{\"var\":\"age\"}']", "30")
+    nxt.click()
+    assert "Dear Ann, because you are an unexperienced user" in stage.inner_text()
+    for _ in range(3):
+        nxt.click()
+    page.check("[data-pe-stage] label.pe-choice:has-text('Left brake lever') input")
+    nxt.click()
+    assert "Wrong answer!" in stage.inner_text() and "Number of mistakes: 1" in stage.inner_text()
+    shot(page, "technician-process")
+    nxt.click()
+    assert "Introduction" in stage.inner_text(), "the loop runs again"
+    for _ in range(3):
+        nxt.click()
+    page.check("[data-pe-stage] label.pe-choice:has-text('Right brake lever') input")
+    nxt.click()
+    assert "Correct!" in stage.inner_text()
+    page.click("[data-pe-back]")
+    assert "The rear brake is operated by" in stage.inner_text()
+    page.check("[data-pe-stage] label.pe-choice:has-text('Right brake lever') input")
+    nxt.click()
+    assert "Correct!" in stage.inner_text()
+    nxt.click()
+    assert "Practical part" in stage.inner_text()
+    nxt.click()
+    assert "finished" in stage.inner_text()
