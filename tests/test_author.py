@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import os
 import resource
 import signal
@@ -210,3 +211,17 @@ def test_bad_arguments_give_one_clear_error(tmp_path, args, code, message):
     r = ietm(*args, "-o", tmp_path) if args[0] == "new" else ietm(*args, cwd=tmp_path)
     assert r.code == code and message in r.err
     assert os.listdir(tmp_path) == []
+
+
+@pytest.mark.parametrize("s1000d", ["4.2", "5.0"])
+def test_new_objects_follow_the_default_brex(tmp_path, shared, s1000d):
+    """Templates obey the S1000D default BREX of their issue (value checks on) as well as the schemas."""
+    for n, dm_type in enumerate(DM_TYPES):
+        code = f"S1000DBIKE-AAA-DA1-10-{n:02d}-00AA-040A-A"
+        assert ietm("new", "dm", "--code", code, "--title", "Brake - Description", "--type", dm_type,
+                    "--issue", s1000d, "-o", tmp_path).code == 0
+    assert ietm("new", "pm", "--code", "S1000DBIKE-B6865-EPWG2-00", "--title", "Bike manual", "--dm", DMC,
+                "--issue", s1000d, "-o", tmp_path).code == 0
+    r = ietm("brex", tmp_path, "-B", shared / s1000d / "brex", "--format", "json")
+    report = json.loads(r.out)
+    assert (r.code, report["files"], report["errors"], report["warnings"]) == (0, len(DM_TYPES) + 1, 0, 0), r.out
