@@ -222,3 +222,32 @@ def test_hostile_text_and_attributes_render_as_text(bike: Path, tmp_path: Path):
     assert HOSTILE_TEXT in doc.text_content()
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in res.html
     assert "Rubbing <b onmouseover=alert(4)>alcohol" in doc.text_content()
+
+
+def test_applicability_inside_content_carries_its_expression(bike_rendered):
+    doc = tree(bike_rendered[SPANS].html)
+    marked = doc.xpath("//*[@data-applic-ref='app-0002']")
+    assert marked
+    applic = json.loads(marked[0].get("data-applic"))
+    assert applic["id"] == "app-0002" and "expr" in applic
+    assert marked[0].get("data-applic-text") == "Mountain bicycle and Mountain storm Mk1"
+
+
+def test_footnotes_are_numbered_and_listed_at_the_end(bike_rendered):
+    doc = tree(bike_rendered["DMC-S1000DLIGHTING-AAA-D00-00-00-00AA-921A-A_008-00_en-US.XML"].html)
+    notes = doc.xpath("//ol[@class='footnotes']/li")
+    assert [n.get("id") for n in notes] == ["ftn-0002"]
+    assert "Make sure that the new bulb is not cracked." in notes[0].text_content()
+    assert doc.xpath("//sup[@class='fn-ref']/a[@href='#ftn-0002']")
+
+
+def test_a_figure_with_several_sheets_numbers_them(bike: Path, tmp_path: Path):
+    source = (bike / HANDLEBAR).read_bytes()
+    one = b'<graphic infoEntityIdent="ICN-C0419-S1000D0389-001-01"/>'
+    assert one in source
+    path = tmp_path / HANDLEBAR
+    path.write_bytes(source.replace(one, one + b'<graphic infoEntityIdent="ICN-C0419-S1000D0389-001-01"/>', 1))
+    doc = tree(render_file(path, FolderLinks(bike)).html)
+    figure = doc.xpath("//figure[@data-sheets='2']")[0]
+    assert [s.text_content() for s in figure.xpath(".//div[@class='sheet-no']")] == ["Sheet 1 of 2", "Sheet 2 of 2"]
+    assert len(figure.xpath(".//img[@data-icn='ICN-C0419-S1000D0389-001-01']")) == 2

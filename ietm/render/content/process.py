@@ -122,6 +122,7 @@ def process(r: Html, el: etree._Element) -> Markup:
     r.scripts.add("process.js")
     decls = el.find("variableDeclarations")
     variables = []
+    asks: list[Markup] = []  # dialogs declared with a variable: how the value may be asked for
     if decls is not None:
         r.seen.add(decls)
         for v in decls.findall("variable"):
@@ -131,9 +132,7 @@ def process(r: Html, el: etree._Element) -> Markup:
                 r.seen.add(v.find("initialize"))
             variables.append({"name": v.get("variableName", ""), "type": v.get("valueType", "string"),
                               "init": expression(r, init) if init is not None else None})
-            for other in v:
-                if other.tag != "initialize":
-                    r.render(other)  # a variable's own dialog is shown where the engine asks for it
+            asks.extend(r.render(other) for other in v if other.tag != "initialize")
     pre = [c for c in el if c.tag == "variablePreSet"]
     post = [c for c in el if c.tag == "variablePostSet"]
     for c in pre + post:
@@ -148,8 +147,8 @@ def process(r: Html, el: etree._Element) -> Markup:
         '<div class="pe-nav"><button type="button" data-pe-back class="secondary">{}</button>'
         '<button type="button" data-pe-next>{}</button>'
         '<button type="button" data-pe-restart class="secondary">{}</button></div>'
-        '<details class="pe-vars"><summary>{}</summary><table><tbody>{}</tbody></table></details></div>'
-    ).format(r.t("back"), r.t("next"), r.t("reset"), r.t("variables"), var_rows)
+        '<details class="pe-vars"><summary>{}</summary><table><tbody>{}</tbody></table>{}</details></div>'
+    ).format(r.t("back"), r.t("next"), r.t("reset"), r.t("variables"), var_rows, Markup("").join(asks))
     return Markup('<section{} data-vars="{}" data-pre="{}" data-post="{}"><h2>{}</h2>{}<div class="pe-flow">{}</div>'
                   '</section>').format(
         r.attrs(el, "process", **module_state_attrs(r, "data-process")), dumps(variables),
