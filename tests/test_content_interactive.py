@@ -299,7 +299,8 @@ def test_references_and_applicability_of_interactive_modules_resolve(content: Pa
 # ---------------------------------------------------------------- the checkers notice broken content
 def broken_copy(content: Path, tmp_path: Path, pattern: str, old: str, new: str) -> Loaded:
     """Copy one module (and the illustrations it declares) and change `old` to `new` once in it."""
-    src = next(p for p in sorted(content.glob(pattern)) if old in p.read_text(encoding="utf-8"))
+    src = next((p for p in sorted(content.glob(pattern)) if old in p.read_text(encoding="utf-8")), None)
+    assert src is not None, f"no {pattern} in content/ contains {old!r} to break"
     for entity_file in load(src).entities.values():
         shutil.copy(content / entity_file, tmp_path / entity_file)
     dest = tmp_path / src.name
