@@ -24,6 +24,7 @@ COMMANDS: dict[str, str] = {
     "serve": "ietm.web.commands:serve",
     "index": "ietm.index.commands:index",
     "search": "ietm.index.commands:search",
+    "publish": "ietm.publish.commands:publish",
     "brex": "ietm.check.integrity_commands:brex",
     "refs": "ietm.check.integrity_commands:refs",
     "completeness": "ietm.check.integrity_commands:completeness",

@@ -1,0 +1,1 @@
+"""The static, offline-capable bundle of a manual (`ietm publish`)."""

@@ -1,0 +1,84 @@
+/* In a published bundle (a page with <meta name="ietm-bundle">): register the service worker that keeps the
+ * manual on the device, say when the device is offline, and offer a newer release when one has arrived.
+ * On the server this script does nothing but add the search box to the top bar.
+ */
+(function () {
+  "use strict";
+
+  var strings = {
+    en: { offline: "Offline — you are reading the copy kept on this device.", saved: "This manual is now kept on this device for offline use.",
+          update: "A newer release of this manual is available.", reload: "Update now", search: "Search" },
+    ru: { offline: "Нет сети — вы читаете копию, сохранённую на этом устройстве.", saved: "Руководство сохранено на устройстве для работы без сети.",
+          update: "Доступен более новый выпуск руководства.", reload: "Обновить", search: "Поиск" },
+  };
+  var lang = (document.documentElement.getAttribute("data-ui-lang") || "en") === "ru" ? "ru" : "en";
+  var S = strings[lang];
+  var bundle = document.querySelector('meta[name="ietm-bundle"]');
+  var root = bundle ? bundle.getAttribute("content") : null;
+
+  /* the search box in the top bar, on every page but the search page itself */
+  var tools = document.querySelector(".topbar .tools");
+  if (tools && !document.querySelector("[data-search-form]")) {
+    var brand = document.querySelector(".topbar .brand");
+    var base = brand ? brand.href : location.origin + "/";
+    var form = document.createElement("form");
+    form.className = "topbar-search"; form.setAttribute("role", "search"); form.method = "get";
+    form.action = new URL(bundle ? "search.html" : "search", base).href;
+    var input = document.createElement("input");
+    input.type = "search"; input.name = "q"; input.placeholder = S.search; input.setAttribute("aria-label", S.search);
+    form.appendChild(input);
+    tools.insertBefore(form, tools.firstChild);
+  }
+
+  if (!bundle) return;
+
+  function banner(kind, text, action) {
+    var old = document.querySelector('[data-bundle-banner="' + kind + '"]');
+    if (old) old.remove();
+    if (!text) return;
+    var div = document.createElement("div");
+    div.className = "bundle-banner bundle-" + kind;
+    div.setAttribute("role", "status");
+    div.setAttribute("data-bundle-banner", kind);
+    div.textContent = text + " ";
+    if (action) {
+      var b = document.createElement("button"); b.type = "button"; b.className = "button"; b.textContent = action.label;
+      b.addEventListener("click", action.run); div.appendChild(b);
+    }
+    var main = document.querySelector("main") || document.body;
+    main.insertBefore(div, main.firstChild);
+  }
+
+  function showConnection() {
+    document.documentElement.classList.toggle("offline", !navigator.onLine);
+    banner("offline", navigator.onLine ? "" : S.offline);
+  }
+  window.addEventListener("online", showConnection);
+  window.addEventListener("offline", showConnection);
+  showConnection();
+
+  if (!("serviceWorker" in navigator)) return;
+  var reloading = false;
+  navigator.serviceWorker.addEventListener("controllerchange", function () {
+    if (reloading) location.reload();
+  });
+  function offerUpdate(worker) {
+    banner("update", S.update, { label: S.reload, run: function () { reloading = true; worker.postMessage("skip-waiting"); } });
+  }
+  navigator.serviceWorker.register(new URL("sw.js", new URL(root, location.href)).href, { scope: new URL(root, location.href).href })
+    .then(function (reg) {
+      if (reg.waiting && navigator.serviceWorker.controller) offerUpdate(reg.waiting);
+      reg.addEventListener("updatefound", function () {
+        var fresh = reg.installing;
+        if (!fresh) return;
+        fresh.addEventListener("statechange", function () {
+          if (fresh.state !== "installed") return;
+          if (navigator.serviceWorker.controller) offerUpdate(fresh); // a new release, waiting
+          else { document.documentElement.setAttribute("data-offline-ready", "true"); banner("saved", S.saved); }
+        });
+      });
+      if (reg.active && !reg.installing && !reg.waiting) document.documentElement.setAttribute("data-offline-ready", "true");
+      if (navigator.onLine) reg.update().catch(function () { /* no network: keep the release we have */ });
+    })
+    .catch(function () { /* no service worker (file:// or private mode): the bundle still reads online */ });
+})();
