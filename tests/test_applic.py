@@ -217,3 +217,40 @@ def test_a_csdb_without_tables(tmp_path):
     assert r.code == 0 and r.out.startswith("SUCCESS: applic: 0 file(s) checked")
     r = ietm("applic", tmp_path, "--products")
     assert r.code == 0 and "no products" in r.out
+
+
+def test_the_viewer_script_evaluates_like_python(bike, bike_applic, tmp_path):
+    """The viewer hides content with its own JavaScript (viewer/static/js/applic.js) over `to_json`; it must
+    decide every Bike annotation for every product, and for partial assignments, exactly as Python does."""
+    import shutil
+    import subprocess
+
+    from clirun import ROOT
+    from ietm.parse import load
+
+    node = shutil.which("node")
+    assert node, "node is needed to run the viewer's script outside a browser"
+    cases = []
+    assignments = [p.assignment for p in bike_applic.products()]
+    assignments += [{**a, "type": "Mountain bicycle"} for a in assignments] + [{"version": "Mk1"}, {"versrank": "10"}, {}]
+    for path in sorted(bike.glob("*.XML")):
+        root = load(path).root
+        for applic in [*bike_applic.annotations(root).values(), *root.iterfind("identAndStatusSection/*/applic")]:
+            if applic is None:
+                continue
+            expr = to_json(applic)
+            cases += [{"expr": expr, "assignment": a, "python": evaluate(applic, a)} for a in assignments]
+    assert len(cases) > 1000
+    data = tmp_path / "cases.json"
+    data.write_text(json.dumps(cases), encoding="utf-8")
+    script = f"""
+        global.window = {{}};
+        global.document = {{ addEventListener() {{}} }};
+        require({json.dumps(str(ROOT / "viewer" / "static" / "js" / "applic.js"))});
+        const cases = JSON.parse(require("fs").readFileSync({json.dumps(str(data))}, "utf8"));
+        const wrong = cases.filter(c => window.IETMApplic.evaluate(c.expr, c.assignment) !== c.python);
+        console.log(JSON.stringify(wrong.slice(0, 3)));
+        process.exit(wrong.length ? 1 : 0);
+    """
+    proc = subprocess.run([node, "-e", script], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stdout + proc.stderr

@@ -135,9 +135,9 @@ def upissue(
     new = next_issue(current, official)
     previous_type = status.get("issueType") or "new"
     cleared = 0
-    if _is_new(new):
+    if _is_new(new):  # the first issue has nothing to mark changes against
         new_type = "new"
-        cleared = _clear_changes(root) if not keep_changes else 0
+        cleared = _clear_changes(root)
     else:
         new_type = issue_type or ("changed" if previous_type == "new" else previous_type)
         if not current.in_work and not keep_changes:  # a new issue cycle starts from the released issue
