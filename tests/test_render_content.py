@@ -251,3 +251,12 @@ def test_a_figure_with_several_sheets_numbers_them(bike: Path, tmp_path: Path):
     figure = doc.xpath("//figure[@data-sheets='2']")[0]
     assert [s.text_content() for s in figure.xpath(".//div[@class='sheet-no']")] == ["Sheet 1 of 2", "Sheet 2 of 2"]
     assert len(figure.xpath(".//img[@data-icn='ICN-C0419-S1000D0389-001-01']")) == 2
+
+
+def test_numbered_hotspot_titles_give_the_callout_that_links_the_parts_rows(content: Path):
+    ipd = next(p for p in modules(content) if "D10-00-00-00A-941A-D" in p.name and "en-US" in p.name)
+    doc = tree(render_file(ipd, FolderLinks(content)).html)
+    spots = {a.get("data-callout"): a for a in doc.xpath("//a[contains(@class,'hotspot')]")}
+    rows = {r.get("data-callout") for r in doc.xpath("//tr[contains(@class,'part-row')]")}
+    assert spots and set(spots) <= rows, "every callout on the figure has its row in the parts list"
+    assert all(not a.xpath("string(.)").split(" ", 1)[1].strip()[:1].isdigit() for a in spots.values())

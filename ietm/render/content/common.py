@@ -3,6 +3,8 @@ cautions, CALS tables and figures."""
 
 from __future__ import annotations
 
+import re
+
 from lxml import etree
 from markupsafe import Markup, escape
 
@@ -520,10 +522,16 @@ def graphic(r: Html, el: etree._Element, sheets: int = 1, fig_title: str = "") -
         r.attrs(el, "sheet"), sheet, label, img, spots, others)
 
 
+_NUMBERED = re.compile(r"^\s*(\d+[A-Z]?)[.)]\s+(.*)$")
+
+
 @handles("hotspot")
 def hotspot(r: Html, el: etree._Element) -> Markup:
-    callout = el.get("applicationStructureName", "")
     name = el.get("hotspotTitle") or el.get("objectDescr") or ""
+    callout = el.get("applicationStructureName", "")
+    numbered = _NUMBERED.match(name)
+    if numbered and (not callout or callout == numbered.group(1)):
+        callout, name = numbered.group(1), numbered.group(2)  # "1. Oil filter": the callout is in the title
     nested = Markup("").join(r.render(c) for c in el)
     return Markup('<li><a class="hotspot" href="#{0}" id="{0}" data-hotspot="{0}" data-aps="{1}" data-callout="{2}">'
                   '<span class="callout">{2}</span> {3}</a>{4}</li>').format(

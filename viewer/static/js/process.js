@@ -165,7 +165,9 @@
     let history = [];
 
     function fresh() {
-      const env = { vars: {}, props: {} };
+      // product attributes and conditions of the product the technician picked (viewer's applic.js)
+      const picked = window.IETMApplic && window.IETMApplic.current ? window.IETMApplic.current() : null;
+      const env = { vars: {}, props: Object.assign({}, (picked && picked.assigns) || {}) };
       declared.forEach((v) => { env.vars[v.name] = v.init ? coerce(evaluate(v.init, env), v.type) : null; });
       assign(json(section, "data-pre", []), env, types);
       return { vars: env.vars, props: env.props, stack: [{ id: program.top.id, i: 0 }], node: null, finished: false };
@@ -240,6 +242,7 @@
       engine.querySelector("[data-pe-back]").disabled = !history.length;
       engine.querySelector("[data-pe-next]").disabled = run.finished;
       section.dataset.peNode = run.finished ? "end" : String(run.node);
+      if (window.IETMApplic && window.IETMApplic.apply) window.IETMApplic.apply();  // the copy shown is new to it
       persist();
     }
 
