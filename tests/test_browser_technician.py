@@ -191,3 +191,33 @@ def test_process_module_runs_dialogs_branches_and_loop(page) -> None:
     assert "Practical part" in stage.inner_text()
     nxt.click()
     assert "finished" in stage.inner_text()
+
+
+def test_scripts_work_on_static_pages_without_a_server(browser, bike: Path, tmp_path: Path) -> None:
+    """The offline bundle has no server: the same fragments, opened from files, still run."""
+    from ietm.paths import STATIC
+    from render_support import FolderLinks, render_file
+
+    links = FolderLinks(bike, static_root=STATIC.as_uri() + "/")
+    pages = {}
+    for name in ("DMC-S1000DBIKE-AAA-DA0-10-20-00AA-400A-A_008-00_en-US.XML",
+                 "DMC-S1000DBIKE-AAA-DA2-20-00-00AA-520A-A_009-00_en-US.XML"):
+        res = render_file(bike / name, links)
+        page_file = tmp_path / (name[:-4] + ".html")
+        page_file.write_text(f"<!doctype html><meta charset=utf-8><title>t</title><body>{res.ident}{res.html}</body>",
+                             encoding="utf-8")
+        pages[name[:40]] = page_file.as_uri()
+    context = browser.new_context(viewport={"width": 800, "height": 1000})
+    pg = context.new_page()
+    errors: list[str] = []
+    pg.on("pageerror", lambda e: errors.append(str(e)))
+    pg.goto(pages["DMC-S1000DBIKE-AAA-DA0-10-20-00AA-400A-A"])
+    pg.click("section[data-node='stp-0001'] >> text=More than 2700 hPa")
+    assert pg.eval_on_selector_all(".fi-node", "ns => ns.filter(n => !n.hidden).map(n => n.dataset.node)") == ["stp-0002"]
+    pg.goto(pages["DMC-S1000DBIKE-AAA-DA2-20-00-00AA-520A-A"])
+    pg.click(".ack-btn")
+    pg.check("li.step[data-step='2'] > .step-head input")
+    pg.reload()
+    assert pg.is_checked("li.step[data-step='2'] > .step-head input")
+    context.close()
+    assert not errors, errors
