@@ -14,7 +14,8 @@ from ietm.paths import CONTENT
 @click.argument("csdb", required=False, type=click.Path(path_type=Path, file_okay=False))
 @click.option("--host", default=None, help="Address to listen on (setting serve.host; default 127.0.0.1).")
 @click.option("--port", default=None, type=int, help="Port to listen on (setting serve.port; default 8000).")
-def serve(csdb: Path | None, host: str | None, port: int | None) -> None:
+@click.option("--watch", is_flag=True, help="Live preview: re-check and re-index changed files, refresh open pages.")
+def serve(csdb: Path | None, host: str | None, port: int | None, watch: bool) -> None:
     """Serve CSDB as an interactive web manual (default: the project's sample manual in content/).
 
     Pages: / (manuals), /pm/<pm code>, /dm/<data module code>[?issue=NNN-NN], /icn/<file>;
@@ -29,5 +30,9 @@ def serve(csdb: Path | None, host: str | None, port: int | None) -> None:
     app = create_app(folder, config)
     host = host or config.get("serve.host")
     port = port if port is not None else config.get("serve.port")
-    click.echo(f"Serving {folder} at http://{host}:{port}/ (Ctrl+C to stop)")
+    if watch:
+        from ietm.web.live import start_watcher
+
+        start_watcher(app)
+    click.echo(f"Serving {folder} at http://{host}:{port}/{' with live preview' if watch else ''} (Ctrl+C to stop)")
     uvicorn.run(app, host=host, port=port, log_level="info")
