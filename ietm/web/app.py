@@ -15,7 +15,7 @@ from ietm import __version__
 from ietm.config import Config
 from ietm.errors import IetmError
 from ietm.paths import STATIC
-from ietm.web import deps, i18n
+from ietm.web import access, deps, i18n, live
 from ietm.web.links import ServerLinks
 from ietm.web.pages import Pages
 from ietm.web import search
@@ -49,6 +49,8 @@ def create_app(csdb: Path, config: Config | None = None) -> FastAPI:
             response.set_cookie(deps.LANG_COOKIE, i18n.pick(asked), max_age=365 * 86400, samesite="lax")
         return response
 
+    access.install(app, site)  # accounts, roles, clearances, CSRF, security headers, body limit
+    live.install(app)  # live preview of `ietm serve --watch`
     app.add_exception_handler(IetmError, _ietm_error)
     app.add_exception_handler(HTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)

@@ -76,6 +76,25 @@ STRINGS: dict[str, tuple[str, str]] = {  # key -> (English, Russian)
     "external": ("External publication", "Внешняя публикация"),
     "filter": ("Filter", "Фильтр"),
     "filter_placeholder": ("Code or title", "Код или название"),
+    # the shared server: accounts, uploads, remarks, QA
+    "login": ("Log in", "Вход"),
+    "logout": ("Log out", "Выход"),
+    "user_name": ("Name", "Имя"),
+    "password": ("Password", "Пароль"),
+    "upload": ("Upload modules", "Загрузка модулей"),
+    "upload_hint": (
+        "S1000D objects (XML), illustrations, or a zip of them. Each is checked before it enters the CSDB; "
+        "an existing issue is never replaced.",
+        "Объекты S1000D (XML), иллюстрации или zip-архив с ними. Каждый файл проверяется до занесения в базу; "
+        "существующий выпуск никогда не заменяется.",
+    ),
+    "files": ("Files", "Файлы"),
+    "send": ("Send", "Отправить"),
+    "accepted": ("accepted", "принят"),
+    "rejected": ("rejected", "отклонён"),
+    "remarks": ("Remarks from the field", "Замечания из эксплуатации"),
+    "no_remarks": ("No remarks.", "Замечаний нет."),
+    "priority": ("Priority", "Приоритет"),
 }
 
 
