@@ -192,6 +192,13 @@ def test_undeclared_attribute_and_dangling_refid(bike_copy):
     assert mine == sorted([("applic-undeclared", line1 + 1), ("applic-refid", line2)])
 
 
+def test_an_unresolved_repository_reference(bike_copy):
+    name = "DMC-S1000DLIGHTING-AAA-D00-00-00-00AA-029A-A_008-00_en-US.XML"
+    line = _break(bike_copy / name, 'applicIdentValue="app-00000000AA029A-0000"', 'applicIdentValue="app-nowhere"')
+    report = check_csdb(bike_copy)
+    assert [(f.rule, f.line) for f in report.findings if Path(f.path).name == name] == [("applic-repository", line)]
+
+
 def test_a_bad_product_value_in_the_pct(bike_copy):
     line = _break(bike_copy / PCT, 'applicPropertyValue="Mk1"', 'applicPropertyValue="Mk2"')
     report = check_csdb(bike_copy)

@@ -37,7 +37,8 @@ def _instance(path: Path, applic: Applicability, product_id: str, extra: dict | 
     product = applic.product(product_id)
     scope = applic.scope_of(doc.root)
     assignment = {**applic.assignment_for(product, scope), **(extra or {})}
-    result = make_instance(doc.root, applic.annotations(doc.root), assignment, f"Product {product_id}", scope.properties)
+    result = make_instance(doc.root, applic.annotations(doc.root), assignment, f"Product {product_id}", scope.properties,
+                           applic.whole(doc.root))
     return doc, result, etree.tostring(doc.tree, xml_declaration=True, encoding="UTF-8")
 
 
@@ -196,3 +197,17 @@ def test_set_names_a_declared_attribute_with_an_allowed_value(bike, tmp_path):
     assert r.code == 5 and "no ACT or CCT of the CSDB declares 'colour'" in r.err
     r = ietm("instance", bike / CLEANING, "--set", "version=Mk5", "-o", tmp_path / "o")
     assert r.code == 3 and "--set version=Mk5: value not allowed (allowed: Mk1|Mk9 (pattern Mk(1|9)))" in r.err
+
+
+def test_whole_object_applicability_through_the_repository(bike, bike_applic, v42):
+    """Read by hand: 057A says where it applies with applicRef app-00000000AA057A-0000, which the 0A2A
+    repository maps to its app-0001 (type, and Mountain storm Mk1 versrank 1~3 or Brook trekker Mk9 versrank
+    1~2). The instance replaces the reference by the product's own applicability."""
+    name = "DMC-S1000DLIGHTING-AAA-D00-00-00-00AA-057A-A_009-00_en-US.XML"
+    marker, statement = bike_applic.whole(load(bike / name).root)
+    assert marker.tag == "applicRef" and statement.get("id") == "app-0001"
+    doc, result, data = _instance(bike / name, bike_applic, "1B070701")
+    assert result.applicable is None and schema_errors(v42, data) == []
+    status = doc.root.find("identAndStatusSection/dmStatus")
+    assert status.find("applicRef") is None and _texts(status, "applic/displayText") == ["Product 1B070701"]
+    assert bike_applic.whole(load(bike / name).root)[1] is not None

@@ -132,6 +132,21 @@ class Applicability:
                 out.setdefault(ident, []).append(prop)
         return out
 
+    def whole(self, root: etree._Element) -> tuple[etree._Element | None, etree._Element | None]:
+        """(status element, the `applic` that says where the whole object applies): the status's own applic,
+        or the repository applic its applicRef names (None when it names nothing the CSDB declares)."""
+        for path in ("identAndStatusSection/dmStatus", "identAndStatusSection/pmStatus"):
+            status = root.find(path)
+            if status is None:
+                continue
+            own = status.find("applic")
+            if own is not None:
+                return own, own
+            ref = status.find("applicRef")
+            if ref is not None:
+                return ref, self.repository.get(ref.get("applicIdentValue", ""))
+        return None, None
+
     def scope(self, act_key: str | None) -> Scope:
         """The tables reachable from one ACT (and the ACTs it catalogues), merged into one lookup of properties."""
         if act_key is None:

@@ -185,11 +185,18 @@ def make_instance(
     assignment: Assignment,
     label: str,
     properties: dict[str, Property] | None = None,
+    whole: tuple[etree._Element | None, etree._Element | None] | None = None,
 ) -> Result:
-    """Filter one object in place. Returns what was removed; `applicable` False means leave the object out."""
+    """Filter one object in place. Returns what was removed; `applicable` False means leave the object out.
+
+    `whole` is (status applic or applicRef element, the applic it stands for), from
+    `Applicability.whole(root)`; by default the status's own applic."""
     status = _status(root)
-    whole = status.find("applic") if status is not None else None
-    result = Result(evaluate(whole, assignment) if whole is not None else None)
+    if whole is None:
+        own = status.find("applic") if status is not None else None
+        whole = (own, own)
+    marker, statement = whole
+    result = Result(evaluate(statement, assignment) if statement is not None else None)
     if result.applicable is False:
         return result
     values = {ident: (evaluate(a, assignment) if a is not None else None) for ident, a in annotations.items()}
@@ -209,10 +216,10 @@ def make_instance(
         _drop_unused(root, content)
         result.emptied = bool(result.removed) and not any(k.tag not in _NOT_CONTENT for k in _elements(content))
     if status is not None:
-        if whole is not None:
+        if marker is not None:  # the instance applies to this product: say so where the master said where it applied
             new = _product_applic(label, assignment, properties or {})
-            new.tail = whole.tail
-            status.replace(whole, new)
+            new.tail = marker.tail
+            status.replace(marker, new)
         _set_source(root, status)
     return result
 

@@ -70,7 +70,7 @@ def write_instances(
         scope = applicability.scope_of(doc.root)
         assignment = {**(applicability.assignment_for(product, scope) if product else {}), **extra}
         result = make_instance(doc.root, applicability.annotations(doc.root), assignment, label(product, extra),
-                               scope.properties)
+                               scope.properties, applicability.whole(doc.root))
         written = Written(path, None, result)
         if doc.root.tag == "pm" and left_out:
             written.dropped_refs = _drop_refs(doc.root, left_out, result)

@@ -62,7 +62,12 @@ def check_asserts(doc: Loaded, scope: Scope) -> list[Finding]:
 
 def check_refids(doc: Loaded, applic: Applicability) -> list[Finding]:
     known = applic.annotations(doc.root)
-    out = [
+    marker, statement = applic.whole(doc.root)
+    out = []
+    if marker is not None and marker.tag == "applicRef" and statement is None:
+        out.append(_finding("error", doc.path, marker.sourceline, "applic-repository",
+                            f"applicRef names '{marker.get('applicIdentValue')}', which no applicability repository declares"))
+    out += [
         _finding("error", doc.path, ref.sourceline, "applic-repository",
                  f"applicRef '{ref.get('id')}' names '{ref.get('applicIdentValue')}', which no applicability repository declares")
         for ref in doc.root.iterfind("content/referencedApplicGroupRef/applicRef")
