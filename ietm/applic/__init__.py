@@ -8,6 +8,7 @@ evaluation (value sets, ranges, unknown attributes) are written down in `ietm.ap
     scope = applic.scope_of(module_root)            # the module's ACT, CCT, PCT and declared properties
     values = applic.assignment_for(product, scope)  # the product's values where its PCT applies
     evaluate(applic.annotations(module_root)["app-0001"], values)  # True, False or None (unknown)
+    evaluate(applic.whole(module_root)[1], values)  # the whole object (status applic, or applicRef resolved)
     to_json(applic_element)                         # the same expression for the browser
 """
 
