@@ -116,3 +116,19 @@ def test_where_used_errors(bike, tmp_path):
     assert r.code == 3 and len(r.err.strip().splitlines()) == 1
     r = ietm("refs", tmp_path / "nowhere")
     assert r.code == 5 and "no such file or folder" in r.err
+
+
+def test_illustrations_kept_in_a_folder_of_their_own(bike_copy, brex42):
+    """Many CSDBs keep ICN files apart from the modules: found by name anywhere in the CSDB, case included."""
+    pictures = bike_copy / "illustrations"
+    pictures.mkdir()
+    for icn in bike_copy.glob("ICN-*"):
+        icn.rename(pictures / icn.name)
+    (pictures / "ICN-C0419-S1000D0382-001-01.CGM").rename(pictures / "ICN-C0419-S1000D0382-001-01.cgm")
+    code, found = refs(bike_copy, "-B", brex42)
+    icn = {(name(f), f["line"], f["rule"]) for f in found if f["rule"].startswith("icn")}
+    assert icn == {
+        ("DMC-S1000DBIKE-AAA-D00-00-00-00AA-258A-A_009-00_en-US.XML", 99, "icn-missing"),
+        ("DMC-S1000DBIKE-AAA-D00-00-00-00AA-258B-A_002-00_en-US.XML", 99, "icn-missing"),
+        (BRAKE_PADS, 288, "icn-case"),
+    }

@@ -92,12 +92,21 @@ def code_ref(obj: CsdbObject, ref: Ref, versions: Versions) -> Finding | None:
     return None
 
 
-def icn_ref(obj: CsdbObject, ref: Ref, folders: Folders) -> Finding | None:
+def icn_ref(obj: CsdbObject, ref: Ref, folders: Folders, icn_files: dict[str, set[str]]) -> Finding | None:
+    """The declared file beside the module, as XML resolves it; or, as CSDBs that keep illustrations in a
+    folder of their own do, under the same name anywhere in the CSDB."""
     name = ref.target
     if Path(name).suffix.lower() not in ICN_SUFFIXES and "." not in Path(name).name:
         return Finding("error", obj.path, f"infoEntityIdent '{name}' names no entity declared in the DTD subset", ref.line,
                        rule="icn-undeclared", check="refs")
-    return file_ref(obj, Path(obj.path).parent / name, ref.line, "illustration", "icn", folders)
+    elsewhere = icn_files.get(Path(name).name.lower(), set())
+    if Path(name).name in elsewhere:
+        return None
+    found = file_ref(obj, Path(obj.path).parent / name, ref.line, "illustration", "icn", folders)
+    if found is not None and found.rule == "icn-missing" and elsewhere:
+        return Finding("error", obj.path, f"illustration file {Path(name).name} differs only in letter case from the file in "
+                       f"the CSDB: {sorted(elsewhere)[0]} (works on Windows, breaks on Linux)", ref.line, rule="icn-case", check="refs")
+    return found
 
 
 def file_ref(obj: CsdbObject, path: Path, line: int | None, what: str, rule: str, folders: Folders) -> Finding | None:
@@ -145,27 +154,32 @@ def check_refs(catalog: Catalog, brex_keys: Iterable[str] = ()) -> Report:
     objects = catalog.all(with_refs=True)
     versions = Versions.of(objects, brex_keys)
     icn_keys = {o.key for o in objects if o.kind == "icn"}
+    icn_files: dict[str, set[str]] = defaultdict(set)
+    for o in objects:
+        if o.kind == "icn":
+            icn_files[Path(o.path).name.lower()].add(Path(o.path).name)
     folders = Folders()
     findings = [Finding("error", path, error, line, rule="not-readable", check="parse") for path, error, line in catalog.errors()]
     for obj in objects:
         if obj.kind == "icn":
             continue
         try:
-            findings += _object_refs(obj, versions, folders, icn_keys)
+            findings += _object_refs(obj, versions, folders, icn_keys, icn_files)
         except IetmError as exc:  # changed on disk since it was catalogued
             findings.append(Finding("error", exc.path or obj.path, exc.message, exc.line, rule="not-readable", check="parse"))
     findings.sort(key=lambda f: (f.path, f.line or 0))
     return Report(findings, len(objects), "refs")
 
 
-def _object_refs(obj: CsdbObject, versions: Versions, folders: Folders, icn_keys: set[str]) -> list[Finding]:
+def _object_refs(obj: CsdbObject, versions: Versions, folders: Folders, icn_keys: set[str],
+                 icn_files: dict[str, set[str]]) -> list[Finding]:
     out: list[Finding | None] = []
     ids: set[str] | None = None
     for ref in obj.refs:
         if ref.kind in CODE_KINDS:
             out.append(code_ref(obj, ref, versions))
         elif ref.kind == "icn":
-            out.append(icn_ref(obj, ref, folders))
+            out.append(icn_ref(obj, ref, folders, icn_files))
         elif ref.kind == "internal":
             if ids is None:
                 ids = _ids(obj.path)
