@@ -18,7 +18,7 @@ import re
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Iterable, Iterator, Sequence
 
 from lxml import etree
 
@@ -312,17 +312,22 @@ def _read_rule(brex: Brex, el: etree._Element, context: str | None, default_leve
 # -- finding BREX modules ----------------------------------------------------------------------------------
 
 
+def _walk(root: Path) -> Iterator[tuple[str, list[str]]]:
+    """(folder, file names) of a file or a folder tree, hidden folders such as .ietm left out."""
+    if root.is_file():
+        yield str(root.parent), [root.name]
+        return
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        yield folder, files
+
+
 def index_dms(roots: Iterable[Path]) -> dict[str, list[tuple[str, str]]]:
     """Data module files by key, from their names: key -> [(issue, path)]. Only names are read, so cheap."""
     found: dict[str, list[tuple[str, str]]] = {}
     seen: set[str] = set()
     for root in roots:
-        if root.is_file():
-            entries = [(str(root.parent), [root.name])]
-        else:
-            entries = ((folder, files) for folder, dirs, files in os.walk(root) if not dirs.__setitem__(
-                slice(None), sorted(d for d in dirs if not d.startswith("."))))
-        for folder, files in entries:
+        for folder, files in _walk(root):
             for name in files:
                 m = _DM_NAME.match(name)
                 full = os.path.join(folder, name)

@@ -50,8 +50,10 @@ def brex_spec(paths, explicit, search, default_brex, no_values):
 def brex(paths, explicit, search, default_brex, no_values, jobs, fmt, quiet) -> None:
     """Check objects (files, or every XML file in folders) against their business rules (BREX).
 
-    Each object's brexDmRef names its project BREX, found by code in the folders checked, in -d folders and
-    among the default BREX; the BREX it refers to in turn (such as the S1000D default BREX) applies too.
+    Each object's brexDmRef names its project BREX, found by its file name (DMC-...) in the folders checked,
+    in -d folders and among the default BREX; the BREX it refers to in turn (such as the S1000D default
+    BREX) applies too. An object naming no BREX, or one not found, is checked against the default BREX of
+    its S1000D issue.
     Context rules, allowed values, SNS and notation rules are checked. Exit 1 when a rule is broken.
     """
     from ietm.check.brex import check_paths
