@@ -235,3 +235,16 @@ def test_faster_paths_select_the_same_nodes_in_every_bike_module(bike, brex42):
                 skipped += 1
                 assert etree.XPath(r.path)(doc.tree) in ([], False), (r.path, doc.path)
     assert skipped > 100 * len(docs)
+
+
+def test_module_naming_no_brex_gets_the_default_of_its_issue(bike, brex42, tmp_path):
+    def change(text: str) -> str:
+        text = re.sub(r"<brexDmRef>.*?</brexDmRef>", "", text, count=1, flags=re.S)
+        text = text.replace('securityClassification="01"', 'securityClassification="02"')  # only the Bike BREX minds
+        return text.replace('issueNumber="009" inWork="00"', 'issueNumber="001" inWork="00"', 1)  # the default BREX minds
+
+    f = broken(bike, tmp_path, BRAKE_PADS, change)
+    code, found = findings(f, "-B", brex42)
+    assert code == 1 and [x["rule"] for x in found] == ["BREX-S1-00030"]
+    code, found = findings(f)
+    assert code == 0 and [(x["rule"], x["severity"]) for x in found] == [("brex-none", "warning")]
