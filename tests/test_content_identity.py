@@ -42,10 +42,11 @@ def dms(objects):
     return {p: o for p, o in objects.items() if o.kind == "dm"}
 
 
-def _by_key(dms):
+def _by_issue(dms):
+    """(code, issue) -> {language: object}: a CSDB may keep an old issue beside the current one."""
     out = defaultdict(dict)
     for o in dms.values():
-        out[o.key][o.language] = o
+        out[(o.key, o.issue)][o.language] = o
     return out
 
 
@@ -64,10 +65,8 @@ def test_every_object_is_identified_and_named_by_its_code(objects):
 
 
 def test_every_data_module_exists_in_russian_and_english_at_the_same_issue(dms):
-    for key, langs in _by_key(dms).items():
-        assert set(langs) == LANGS, f"{key}: languages {sorted(langs)}"
-        issues = {o.issue for o in langs.values()}
-        assert len(issues) == 1, f"{key}: ru-RU and en-US differ in issue: {issues}"
+    for (key, issue), langs in _by_issue(dms).items():
+        assert set(langs) == LANGS, f"{key} issue {issue}: languages {sorted(langs)}"
         types = {o.content_type for o in langs.values()}
         assert len(types) == 1, f"{key}: ru-RU and en-US differ in content type: {types}"
 
@@ -83,7 +82,7 @@ def test_language_pairs_have_the_same_structure(dms):
                 len(list(root.iter("dmRef"))), len(list(root.iter("levelledPara"))), len(list(root.iter("row"))))
     paths = defaultdict(dict)
     for p, o in dms.items():
-        paths[o.key][o.language] = p
+        paths[(o.key, o.issue)][o.language] = p
     for key, pair in paths.items():
         assert shape(pair["ru-RU"]) == shape(pair["en-US"]), f"{key}: ru-RU and en-US differ in structure"
 
@@ -219,6 +218,14 @@ def test_project_brex_refers_on_to_the_s1000d_default(dms):
     for p, other in dms.items():
         if other.key != BREX:
             assert [r.target for r in other.refs if r.kind == "brex"] == [BREX], p.name
+
+
+def test_the_old_issue_kept_beside_issue_002_is_a_new_issue_without_change_marks(dms):
+    old = [p for p, o in dms.items() if o.key == "DMC-DGEN-A-D10-10-00-00A-212A-A" and o.issue == "001-00"]
+    for p in old:
+        root = load(p).root
+        assert root.find(".//dmStatus").get("issueType") == "new"
+        assert not [e for e in root.iter() if e.get("changeMark")], p.name
 
 
 def test_a_module_at_issue_002_carries_change_marks_with_their_reasons(dms):
