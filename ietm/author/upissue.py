@@ -76,11 +76,16 @@ def _add_reason(status: etree._Element, text: str) -> None:
         n += 1
     rfu = etree.Element("reasonForUpdate", id=f"rfu-{n:04d}")
     etree.SubElement(rfu, "simplePara").text = text
+    indent = status.text if status.text and not status.text.strip() else None  # keep the author's layout
     after = [el for el in status if el.tag in ("productSafety", "remarks")]
     if after:
         after[0].addprevious(rfu)
+        rfu.tail = indent
     else:
+        last = status[-1] if len(status) else None
         status.append(rfu)
+        if last is not None:
+            rfu.tail, last.tail = last.tail, indent or last.tail
 
 
 def _reset_qa(status: etree._Element) -> None:
