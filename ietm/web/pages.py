@@ -60,6 +60,7 @@ class Pages:
         self.env.filters["json_attr"] = _json_attr
         self.env.filters["script_json"] = _script_json
         self._rendered: OrderedDict[tuple, tuple[Markup, Markup]] = OrderedDict()
+        self._applic: dict[str | None, dict[str, Any]] = {}
 
     # -- shared page context --------------------------------------------------------------------------------
 
@@ -89,7 +90,15 @@ class Pages:
 
     def applic_data(self, root: etree._Element | None) -> dict[str, Any]:
         """The products (PCT) and attributes a page's script can filter by: the module's own scope if it names
-        an ACT, else every product of the CSDB."""
+        an ACT, else every product of the CSDB. Worked out once per ACT."""
+        from ietm.applic import act_ref
+
+        act = act_ref(root)[0] if root is not None else None
+        if act not in self._applic:
+            self._applic[act] = self._applic_data(root)
+        return self._applic[act]
+
+    def _applic_data(self, root: etree._Element | None) -> dict[str, Any]:
         try:
             applic = self.site.applicability
         except Exception as exc:  # tables that cannot be read must not take the manual down
@@ -168,7 +177,7 @@ class Pages:
         doc = site.load(obj)
         ident, content = self._render_module(obj, doc, links, language, pm)
         latest = site.latest[key]
-        placement = site.placement(key, pm)
+        placement = site.placement(key, pm, content_language)
         crumbs = [Crumb(i18n.t("home", language), "/")]
         prev_link = next_link = None
         if placement is not None:
@@ -218,7 +227,7 @@ class Pages:
         ctx = RenderContext(links, language, obj, doc, self.site.titles.get, unknown)
         out = (render_ident(ctx), render_content(ctx))
         self._rendered[stamp] = out
-        while len(self._rendered) > 256:
+        while len(self._rendered) > 1024:  # about 30 MB of fragments
             self._rendered.popitem(last=False)
         return out
 

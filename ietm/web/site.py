@@ -110,14 +110,21 @@ class Site:
             if stem not in self.icn_stems or path.suffix.lower() in BROWSER_TYPES:
                 self.icn_stems[stem] = path
         self.titles = {k: o.title for k, o in self.latest.items()}
-        self.publications: dict[str, Publication] = {}
+        self.publications: dict[str, Publication] = {}  # key -> the default copy (latest, English first)
+        self._publication_copies: dict[str, Publication] = {}  # path -> each language's latest issue
         for key in sorted(self.latest):
-            obj = self.latest[key]
-            if obj.kind == "pm":
+            if self.latest[key].kind != "pm":
+                continue
+            by_language: dict[str | None, CsdbObject] = {}
+            for c in self.copies[key]:  # oldest first, so the latest issue of each language wins
+                by_language[c.language] = c
+            for obj in by_language.values():
                 try:
-                    self.publications[key] = self._publication(obj)
+                    self._publication_copies[obj.path] = self._publication(obj)
                 except IetmError as exc:
                     log.warning("publication not readable: %s", exc)
+            if self.latest[key].path in self._publication_copies:
+                self.publications[key] = self._publication_copies[self.latest[key].path]
         self._applicability = None
 
     @property
@@ -277,11 +284,18 @@ class Site:
             applics.get(el.get("applicRefId") or ""),
         )
 
-    def placement(self, key: str, pm: str | None = None) -> tuple[Publication, int] | None:
+    def publication(self, key: str, language: str | None = None) -> Publication:
+        """A publication in the language asked for where it exists (latest issue)."""
+        obj = self.find(key, None, language)
+        pub = self._publication_copies.get(obj.path)
+        if pub is None:
+            raise NotFound(f"{key} is not a readable publication module of this CSDB")
+        return pub
+
+    def placement(self, key: str, pm: str | None = None, language: str | None = None) -> tuple[Publication, int] | None:
         """Where a data module sits in reading order: the publication asked for, else the first that holds it."""
-        candidates = [self.publications[pm]] if pm in self.publications else []
-        candidates += [p for k, p in self.publications.items() if k != pm]
-        for pub in candidates:
+        keys = ([pm] if pm in self.publications else []) + [k for k in self.publications if k != pm]
+        for pub in (self.publication(k, language) for k in keys):
             for i, (item, _) in enumerate(pub.order):
                 if item.key == key:
                     return pub, i

@@ -98,11 +98,15 @@ def _toc(entry: TocEntry) -> list[TocOut]:
 
 
 @router.get("/pm/{code}", response_model=PublicationOut, summary="A publication module and its table of contents")
-def publication(code: str, site=Depends(deps.site)) -> PublicationOut:
+def publication(
+    code: str,
+    language: str | None = Query(None, description="e.g. ru-RU; English first when left out"),
+    site=Depends(deps.site),
+) -> PublicationOut:
     key = site.key(code, "pm")
-    pub = site.publications.get(key)
-    if pub is None:
+    if key not in site.publications:
         raise NotFound(f"{key} is not a publication module of this CSDB")
+    pub = site.publication(key, language)
     return PublicationOut(**_out(pub.obj).model_dump(), toc=_toc(pub.toc))
 
 

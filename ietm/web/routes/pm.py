@@ -1,6 +1,6 @@
 """Publication modules as tables of contents: `/pm/<pm code>`."""
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Query
 from fastapi.responses import HTMLResponse
 
 from ietm.errors import NotFound
@@ -11,9 +11,14 @@ router = APIRouter(include_in_schema=False)
 
 
 @router.get("/pm/{code}", response_class=HTMLResponse)
-def publication(code: str, site=Depends(deps.site), pages=Depends(deps.pages), lang: str = Depends(deps.language)) -> str:
+def publication(
+    code: str,
+    language: str | None = Query(None, description="Content language such as ru-RU; follows the interface language."),
+    site=Depends(deps.site),
+    pages=Depends(deps.pages),
+    lang: str = Depends(deps.language),
+) -> str:
     key = site.key(code, "pm")
-    pub = site.publications.get(key)
-    if pub is None:
+    if key not in site.publications:
         raise NotFound(f"{key} is not a publication module of this CSDB")
-    return pages.publication(pub, ServerLinks(site, key), lang)
+    return pages.publication(site.publication(key, language or lang), ServerLinks(site, key), lang)

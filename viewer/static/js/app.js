@@ -157,6 +157,44 @@
   }
 
   /* -- product picker -------------------------------------------------------------------------------- */
+  function el(tag, attrs, text) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (k) { node.setAttribute(k, attrs[k]); });
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+  function buildProductForm(dialog) {
+    var data;
+    try { data = JSON.parse(document.getElementById("ietm-applic").textContent); } catch (e) { return; }
+    var list = dialog.querySelector("[data-product-list]");
+    var attrs = dialog.querySelector("[data-attr-list]");
+    (data.products || []).forEach(function (p) {
+      var label = el("label", { "class": "choice" });
+      label.appendChild(el("input", { type: "radio", name: "product", value: p.id }));
+      label.appendChild(document.createTextNode(" "));
+      label.appendChild(el("strong", {}, p.id));
+      label.appendChild(document.createTextNode(" "));
+      label.appendChild(el("small", {}, Object.keys(p.assigns).map(function (k) { return k + ": " + p.assigns[k]; }).join("; ")));
+      list.appendChild(label);
+    });
+    (data.properties || []).forEach(function (p) {
+      var label = el("label", { "class": "field" }, p.name + " ");
+      label.appendChild(el("small", {}, "(" + p.id + ")"));
+      var field;
+      if (p.values && p.values.length) {
+        field = el("select", { name: "attr:" + p.id });
+        field.appendChild(el("option", { value: "" }, S.any_value));
+        p.values.forEach(function (v) { field.appendChild(el("option", { value: v }, v)); });
+      } else {
+        field = el("input", { name: "attr:" + p.id, type: "text", autocomplete: "off" });
+      }
+      label.appendChild(field);
+      attrs.appendChild(label);
+    });
+    list.hidden = !(data.products || []).length;
+    attrs.hidden = !(data.properties || []).length;
+    dialog.querySelector("[data-no-pct]").hidden = !list.hidden;
+  }
   function prefillProduct(dialog) {
     var sel = window.IETMApplic ? window.IETMApplic.current() : null;
     dialog.querySelectorAll('input[name="product"]').forEach(function (r) { r.checked = (sel && sel.id ? sel.id : "") === r.value; });
@@ -169,6 +207,7 @@
     var dialog = document.getElementById("panel-product");
     if (!dialog || !window.IETMApplic) return;
     var form = dialog.querySelector("[data-product-form]");
+    buildProductForm(dialog);
     form.addEventListener("submit", function (ev) {
       var action = ev.submitter ? ev.submitter.value : "apply";
       if (action === "clear") { window.IETMApplic.select(null); return; }
