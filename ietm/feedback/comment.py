@@ -20,7 +20,8 @@ from ietm.errors import InputError
 from ietm.parse.codes import DmCode
 
 PRIORITIES = {"routine": "cp01", "emergency": "cp02", "safety": "cp03"}
-SENDER = "IETMF"  # the CAGE-like sender code of comments raised from the viewer
+SENDER = "IETMF"
+TEMP_PREFIX = ".comment-"  # ietm.intake.gate.clean_stale removes what a killed server left  # the CAGE-like sender code of comments raised from the viewer
 MAX_TEXT = 4000
 SCHEMA_URL = "http://www.s1000d.org/S1000D_4-2/xml_schema_flat/comment.xsd"
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
@@ -96,7 +97,7 @@ def write(remark: Remark, csdb: Path, today: date | None = None, brex: str | Non
         root = build(remark, seq, today, brex)
         name = f"{prefix}{seq:05d}-Q_{lang}-{country.upper()}.XML"
         data = etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
-        fd, tmp = tempfile.mkstemp(dir=csdb, prefix=".comment-")
+        fd, tmp = tempfile.mkstemp(dir=csdb, prefix=TEMP_PREFIX)
         try:
             with os.fdopen(fd, "wb") as out:
                 out.write(data)

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Callable
 
 from ietm.errors import InputError
+from ietm.feedback.comment import TEMP_PREFIX as COMMENT_TEMP
 from ietm.intake.archive import Upload
 from ietm.parse.loader import load_bytes
 from ietm.parse.model import ICN_SUFFIXES, describe
@@ -95,6 +96,28 @@ def _inspect(up: Upload, staged: Path, verdict: Verdict, check: Check) -> list[F
     return findings
 
 
+TEMP_PREFIXES = (".upload-", COMMENT_TEMP)
+
+
+def clean_stale(csdb: Path) -> int:
+    """Remove what an interrupted upload or remark left behind (a server killed mid-write); returns the count.
+
+    Call it when a server starts, before it accepts uploads: staging folders and hidden temporary files are
+    never objects, and a file that entered the CSDB did so whole, by one link.
+    """
+    removed = 0
+    staging = state_dir(csdb) / "staging"
+    if staging.is_dir():
+        for leftover in staging.iterdir():
+            shutil.rmtree(leftover, ignore_errors=True) if leftover.is_dir() else leftover.unlink(missing_ok=True)
+            removed += 1
+    for leftover in csdb.iterdir():
+        if leftover.name.startswith(TEMP_PREFIXES) and leftover.is_file():
+            leftover.unlink(missing_ok=True)
+            removed += 1
+    return removed
+
+
 def _enter(staged: Path, dest: Path) -> None:
     """Atomically create `dest` with the staged content, failing rather than replacing an existing file."""
     with open(staged, "rb") as f:
@@ -105,7 +128,7 @@ def _enter(staged: Path, dest: Path) -> None:
         if isinstance(exc, FileExistsError):
             raise InputError("a file of this name appeared in the CSDB meanwhile; nothing was replaced", dest.name) from None
         # another file system: copy beside the destination, then link that into place
-        fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=".upload-")
+        fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=TEMP_PREFIXES[0])
         try:
             with os.fdopen(fd, "wb") as out, open(staged, "rb") as src:
                 shutil.copyfileobj(src, out)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import logging
 import re
 from pathlib import Path
 
@@ -19,9 +20,11 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from ietm.accounts import Accounts, Session, User
 from ietm.catalog.db import normalise_key
 from ietm.errors import IetmError
+from ietm.intake.gate import clean_stale
 from ietm.paths import TEMPLATES, state_dir
 from ietm.web import security
 
+log = logging.getLogger("ietm.web")
 SESSION_COOKIE = "ietm_session"
 LOGIN_CSRF_COOKIE = "ietm_login_csrf"
 ANONYMOUS = User("", "anonymous", "01")
@@ -55,6 +58,10 @@ def install(app: FastAPI, site) -> None:
     from ietm.web import auth, feedback, upload
 
     app.state.accounts = accounts_of(site)
+    if site.csdb.stat().st_mode & 0o200:
+        cleaned = clean_stale(site.csdb)
+        if cleaned:
+            log.warning("removed %d leftover(s) of interrupted uploads", cleaned)
     anonymous_read = bool(site.config.get("serve.anonymous_read"))
 
     @app.middleware("http")

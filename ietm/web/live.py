@@ -38,9 +38,19 @@ def state(app) -> LiveState:
     return app.state.live
 
 
+def checks(app):
+    """The per-object checks (schemas compiled, BREX read) of this server, built once and kept until a refresh."""
+    if getattr(app.state, "object_checks", None) is None:
+        from ietm.intake.checks import object_checks
+
+        app.state.object_checks = object_checks(app.state.site.csdb, app.state.site.config)
+    return app.state.object_checks
+
+
 def refresh(app, changed: list[Path] | None = None) -> list[str]:
     """Catalog, site model and search index brought up to date; changed objects re-checked. Returns their keys."""
     site = app.state.site
+    app.state.object_checks = None  # a changed BREX or schema setting takes effect
     site.catalog.refresh()
     site.index()
     search = getattr(app.state, "search", None)
@@ -49,9 +59,7 @@ def refresh(app, changed: list[Path] | None = None) -> list[str]:
     live = state(app)
     keys = []
     if changed:
-        from ietm.intake.checks import object_checks
-
-        check = object_checks(site.csdb, site.config)
+        check = checks(app)
         by_path = {Path(o.path).resolve(): o for copies in site.copies.values() for o in copies}
         for path in changed:
             obj = by_path.get(path.resolve())

@@ -10,12 +10,11 @@ from fastapi.responses import HTMLResponse
 
 from ietm.errors import InputError
 from ietm.intake.archive import read_upload
-from ietm.intake.checks import object_checks
 from ietm.intake.gate import Verdict, admit
 from ietm.report import Finding
 from ietm.web.access import csrf_field, require
 from ietm.web.auth import _page
-from ietm.web.live import refresh
+from ietm.web.live import checks, refresh
 
 log = logging.getLogger("ietm.web")
 router = APIRouter(tags=["authoring"])
@@ -53,7 +52,7 @@ async def upload(
 
 def _admit(app, uploads) -> list[Verdict]:
     site = app.state.site
-    verdicts = admit(uploads, site.csdb, object_checks(site.csdb, site.config))
+    verdicts = admit(uploads, site.csdb, checks(app))
     accepted = [site.csdb / v.name for v in verdicts if v.accepted]
     if accepted:
         refresh(app, accepted)  # catalog, viewer and search index know the new objects at once
