@@ -2,8 +2,8 @@
 
 Codes (dmRef, pmRef, ACT/CCT/PCT and BREX references) are looked up in the catalog, with the issue and
 language they name; illustrations (infoEntityIdent) through the entity declared in the object's DTD subset
-to a file beside it, where a name that differs only in letter case is told apart from a missing file,
-since a CSDB copied from Windows to Linux breaks exactly so; internalRef targets among the object's own ids;
+to a file beside it or of that name elsewhere in the CSDB, where a name that differs only in letter case is
+told apart from a missing file, since a CSDB copied from Windows to Linux breaks exactly so; internalRef targets among the object's own ids;
 DML entries and the files a DDN says it delivers. `where_used` answers the opposite question.
 """
 
