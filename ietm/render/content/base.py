@@ -154,16 +154,17 @@ class Html:
         """Mixed content: the element's text, each child rendered, each tail; children in `skip` are left out
         because the caller renders them elsewhere (and marks them seen itself)."""
         skipped = set(skip)
-        parts = [escape(el.text or "")]
+        parts = [escape(el.text) if el.text else ""]
         for child in el:
             if not (isinstance(child.tag, str) and child.tag in skipped):
                 parts.append(self.render(child))
-            parts.append(escape(child.tail or ""))
-        return Markup("").join(parts)
+            if child.tail:
+                parts.append(escape(child.tail))
+        return Markup("".join(parts))  # every part is already escaped or rendered markup
 
     def children(self, el: etree._Element, *tags: str) -> Markup:
         """Only the child elements (no text), optionally only those with the given tags."""
-        return Markup("").join(self.render(c) for c in el if not tags or c.tag in tags)
+        return Markup("".join([self.render(c) for c in el if not tags or c.tag in tags]))
 
     def consume(self, el: etree._Element | None) -> None:
         """Mark a subtree the caller has read itself (a code, a reference's identity), so it counts as shown."""
@@ -199,7 +200,7 @@ class Html:
             pairs.append(("class", " ".join(classes)))
         pairs.extend(self.applic_pairs(el))
         pairs.extend((k.replace("_", "-"), v) for k, v in extra.items() if v is not None)
-        return Markup("").join(Markup(' {}="{}"').format(k, v) for k, v in pairs)
+        return Markup("".join([f' {k}="{escape(v)}"' for k, v in pairs]))  # names are ours, values escaped
 
     def applic_pairs(self, el: etree._Element) -> list[tuple[str, object]]:
         ref = el.get("applicRefId")
@@ -234,6 +235,7 @@ def summarize_applic(applic: etree._Element) -> str:
 _WORD = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 
 
+@functools.lru_cache(maxsize=4096)
 def humanize(tag: str) -> str:
     """descrForPart -> Descr for part: the label of an element shown as a record."""
     words = _WORD.sub(" ", tag).lower()

@@ -22,7 +22,7 @@ XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
 @handles("para", "simplePara", "paraBasic", "notePara", "warningAndCautionPara", "commonInfoDescrPara",
          "copyrightPara", "captionLine")
 def para(r: Html, el: etree._Element) -> Markup:
-    return Markup("<p{}>{}</p>").format(r.attrs(el, "para"), r.inner(el))
+    return Markup(f'<p{r.attrs(el, "para")}>{r.inner(el)}</p>')  # the commonest element: no format() cost
 
 
 @handles("emphasis")
@@ -448,25 +448,24 @@ def _rows(r: Html, section: etree._Element, grid: _Grid, cell: str) -> Markup:
             for c in range(start, end + 1):
                 if more:
                     covered[c] = more + 1
-            attrs = []
+            attrs = ""  # numbers and whitelisted keywords only: nothing here needs escaping
             if end > start:
-                attrs.append(Markup(' colspan="{}"').format(end - start + 1))
+                attrs += f' colspan="{end - start + 1}"'
             if more:
-                attrs.append(Markup(' rowspan="{}"').format(more + 1))
-            style = ";".join(
-                s for s in (f"text-align:{entry.get('align')}" if entry.get("align") in ("left", "right", "center", "justify") else "",
-                            f"vertical-align:{entry.get('valign')}" if entry.get("valign") in ("top", "middle", "bottom") else "")
-                if s)
+                attrs += f' rowspan="{more + 1}"'
+            align, valign = entry.get("align"), entry.get("valign")
+            style = ";".join(s for s in (
+                f"text-align:{align}" if align in ("left", "right", "center", "justify") else "",
+                f"vertical-align:{valign}" if valign in ("top", "middle", "bottom") else "") if s)
             if style:
-                attrs.append(Markup(' style="{}"').format(style))
+                attrs += f' style="{style}"'
             tag = "th" if cell == "th" or entry.get("role") == "rowheader" else "td"
-            cells.append(Markup("<{0}{1}{2}>{3}</{0}>").format(
-                Markup(tag), r.attrs(entry), Markup("").join(attrs), r.inner(entry)))
+            cells.append(f"<{tag}{r.attrs(entry)}{attrs}>{r.inner(entry)}</{tag}>")
             col = end + 1
         for c in list(covered):
             covered[c] -= 1
-        out.append(Markup("<tr{}>{}</tr>").format(r.attrs(row), Markup("").join(cells)))
-    return Markup("").join(out)
+        out.append(f"<tr{r.attrs(row)}>{''.join(cells)}</tr>")
+    return Markup("".join(out))  # cells are rendered markup; other rows' parts come from renderers
 
 
 # -- figures and illustrations ----------------------------------------------------------------------------

@@ -5,7 +5,7 @@ tables, business rules, learning, service bulletins, and the data parts of other
 from __future__ import annotations
 
 from lxml import etree
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from ietm.render.content.base import EMPTY, PREFIX_HANDLERS, Html, handles, humanize
 
@@ -16,18 +16,20 @@ def facts(el: etree._Element) -> Markup:
     shown = [(k, v) for k, v in el.attrib.items() if k not in HIDDEN_ATTRS and not k.startswith("{")]
     if not shown:
         return EMPTY
-    return Markup('<span class="facts">{}</span>').format(Markup(" ").join(
-        Markup('<span class="fact"><span class="fk">{}</span> {}</span>').format(humanize(k), v) for k, v in shown))
+    items = " ".join(f'<span class="fact"><span class="fk">{escape(humanize(k))}</span> {escape(v)}</span>'
+                     for k, v in shown)
+    return Markup(f'<span class="facts">{items}</span>')
 
 
 def record(r: Html, el: etree._Element) -> Markup:
-    """Leaf elements read as `Label: value`; groups as a labelled box around their content."""
-    label = humanize(el.tag)
+    """Leaf elements read as `Label: value`; groups as a labelled box around their content.
+    (Built with f-strings over escaped parts: records are the bulk of large data modules.)"""
+    label = escape(humanize(el.tag))
     if not any(isinstance(c.tag, str) for c in el):
-        return Markup('<div{}><span class="k">{}</span> <span class="v">{}</span> {}</div>').format(
-            r.attrs(el, f"rec leaf r-{el.tag}"), label, r.inner(el), facts(el))
-    return Markup('<div{}><div class="rec-h">{} {}</div><div class="rec-b">{}</div></div>').format(
-        r.attrs(el, f"rec r-{el.tag}"), label, facts(el), r.inner(el))
+        return Markup(f'<div{r.attrs(el, f"rec leaf r-{el.tag}")}><span class="k">{label}</span> '
+                      f'<span class="v">{r.inner(el)}</span> {facts(el)}</div>')
+    return Markup(f'<div{r.attrs(el, f"rec r-{el.tag}")}><div class="rec-h">{label} {facts(el)}</div>'
+                  f'<div class="rec-b">{r.inner(el)}</div></div>')
 
 
 def register(*tags: str) -> None:
