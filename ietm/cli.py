@@ -34,6 +34,11 @@ COMMANDS: dict[str, str] = {
     "instance": "ietm.applic.commands:instance",
     "new": "ietm.author.commands:new",
     "upissue": "ietm.author.commands:upissue",
+    "pki": "ietm.sign.commands:pki",
+    "sign": "ietm.sign.commands:sign",
+    "release": "ietm.sign.commands:release",
+    "verify": "ietm.sign.commands:verify",
+    "audit": "ietm.sign.commands:audit",
 }
 
 FORMATS = ("text", "json")

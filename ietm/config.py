@@ -41,6 +41,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("serve", "language", "en", str, "Interface language of the viewer: en or ru."),
     Setting("serve", "anonymous_read", True, bool, "Whether people who are not logged in may read the manual."),
     Setting("serve", "accounts", "", str, "Accounts database of the server; empty means <csdb>/.ietm/accounts.sqlite."),
+    Setting("sign", "trust", [], list, "Trusted CA and signer certificates (PEM files or folders); empty means signing/trust/.", True),
+    Setting("sign", "crl", [], list, "Certificate revocation lists honoured when verifying signatures.", True),
+    Setting("sign", "policy", "", str, "Signing policy (TOML), relative to ietm.toml; empty means signing/policy.toml."),
+    Setting("sign", "audit", "", str, "Audit log file, relative to ietm.toml; empty means <csdb>/.ietm/audit.jsonl."),
     Setting("serve", "max_upload_mb", 64, int, "Largest request body (an upload) the server accepts, in MiB."),
 )
 

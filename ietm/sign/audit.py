@@ -1,0 +1,94 @@
+"""An append-only audit log whose entries are chained by SHA-256, so a rewritten entry shows.
+
+One JSON object per line; each carries `prev` (the hash of the line before, or 64 zeros) and `hash`
+(SHA-256 of the entry's canonical JSON without `hash`). Changing, inserting, deleting or reordering any
+entry breaks the chain at that line. Cutting entries off the end cannot be seen from the log alone: keep
+a copy of the last hash elsewhere (`ietm audit verify` prints it) to detect that too.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import fcntl
+import hashlib
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from ietm.errors import IetmError
+
+GENESIS = "0" * 64
+
+
+def _digest(entry: dict) -> str:
+    body = {k: v for k, v in entry.items() if k != "hash"}
+    return hashlib.sha256(json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()).hexdigest()
+
+
+def _last_hash(f) -> tuple[str, int]:
+    f.seek(0)
+    last, n = GENESIS, 0
+    for line in f:
+        if line.strip():
+            n += 1
+            try:
+                last = json.loads(line)["hash"]
+            except (ValueError, KeyError, TypeError):
+                last = hashlib.sha256(line.rstrip(b"\n")).hexdigest()
+    return last, n
+
+
+def append(log: Path, event: str, **fields) -> dict:
+    """Add one entry under an exclusive lock, so concurrent writers never fork the chain."""
+    log.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        with open(log, "a+b") as f:
+            fcntl.flock(f, fcntl.LOCK_EX)
+            prev, n = _last_hash(f)
+            entry = {"seq": n + 1, "time": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+                     "event": event, **fields, "prev": prev}
+            entry["hash"] = _digest(entry)
+            f.seek(0, os.SEEK_END)
+            f.write(json.dumps(entry, sort_keys=True, ensure_ascii=False).encode() + b"\n")
+            f.flush()
+            os.fsync(f.fileno())
+    except OSError as exc:
+        raise IetmError(f"cannot append to the audit log: {exc.strerror or exc}", str(log)) from None
+    return entry
+
+
+@dataclass
+class ChainReport:
+    ok: bool
+    entries: int
+    last_hash: str
+    problem: str | None = None
+    line: int | None = None
+
+
+def verify_chain(log: Path) -> ChainReport:
+    """Walk the log; the first broken link is reported with its line."""
+    try:
+        lines = log.read_bytes().splitlines()
+    except FileNotFoundError:
+        return ChainReport(True, 0, GENESIS)
+    except OSError as exc:
+        raise IetmError(f"cannot read the audit log: {exc.strerror}", str(log)) from None
+    prev, n = GENESIS, 0
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            entry = json.loads(line)
+            claimed = entry["hash"]
+        except (ValueError, KeyError, TypeError):
+            return ChainReport(False, n, prev, "not a log entry (unreadable JSON)", number)
+        if entry.get("prev") != prev:
+            return ChainReport(False, n, prev, "chain broken: an entry before this one was changed, removed or inserted", number)
+        if _digest(entry) != claimed:
+            return ChainReport(False, n, prev, "entry was altered after it was written (its hash does not match)", number)
+        if entry.get("seq") != n + 1:
+            return ChainReport(False, n, prev, f"sequence number {entry.get('seq')} where {n + 1} was due", number)
+        prev, n = claimed, n + 1
+    return ChainReport(True, n, prev)

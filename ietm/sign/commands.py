@@ -1,0 +1,292 @@
+"""`ietm pki`, `ietm sign`, `ietm release`, `ietm verify` and `ietm audit`: signatures as commands.
+
+Every signing and every failed verification is appended to the audit log. Passphrases come from
+--passphrase-file, IETM_PASSPHRASE or a prompt and never appear in output or in the log.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from ietm.check.commands import schema_options
+from ietm.cli import format_option
+from ietm.errors import IetmError, InputError, NotFound, Refused
+from ietm.sign.trust import EXIT_CODES, STATUSES
+
+VERIFY_EXIT_HELP = ("Exit codes: 0 valid; 10 invalid (a signed file or the signature changed); 11 untrusted "
+                    "signer; 12 certificate expired or not yet valid; 13 revoked; 14 signer's role not allowed "
+                    "by the policy; 15 not signed. With several paths, the worst outcome decides.")
+
+
+def trust_options(f):
+    f = click.option("--policy", type=click.Path(path_type=Path), help="Signing policy (TOML); default signing/policy.toml.")(f)
+    f = click.option("--crl", "crls", multiple=True, type=click.Path(path_type=Path),
+                     help="Certificate revocation list (PEM or DER) to honour (repeatable).")(f)
+    f = click.option("--trust", multiple=True, type=click.Path(path_type=Path),
+                     help="Trusted CA or signer certificate, or a folder of them (repeatable); default signing/trust/.")(f)
+    f = click.option("--audit-log", type=click.Path(path_type=Path), envvar="IETM_AUDIT_LOG",
+                     help="Audit log file; default [sign] audit in ietm.toml, else <csdb>/.ietm/audit.jsonl.")(f)
+    return f
+
+
+def key_options(f):
+    f = click.option("--allow-unencrypted-key", is_flag=True, help="Use a private key that has no passphrase (not advised).")(f)
+    f = click.option("--passphrase-file", type=click.Path(path_type=Path),
+                     help="File whose first line is the key's passphrase (else IETM_PASSPHRASE, else a prompt).")(f)
+    f = click.option("--cert", required=True, type=click.Path(path_type=Path), help="Signer's certificate (PEM/DER), chain may follow.")(f)
+    f = click.option("--key", required=True, type=click.Path(path_type=Path), help="Signer's private key (PEM or PKCS#12).")(f)
+    return f
+
+
+def audit_log_path(start: Path, explicit: Path | None) -> Path:
+    from ietm.config import find_config, load_config
+    from ietm.paths import state_dir
+
+    if explicit:
+        return explicit
+    config = load_config(start)
+    configured = config.values.get("sign.audit")
+    if configured and config.source:
+        return config.source.parent / configured
+    found = find_config(start)
+    base = found.parent if found else (start if start.is_dir() else start.parent)
+    return state_dir(base) / "audit.jsonl"
+
+
+def _credentials(key: Path, cert: Path, passphrase_file: Path | None, allow_unencrypted: bool):
+    from ietm.sign.detached import Credentials
+    from ietm.sign.keys import _is_encrypted_pem, load_certificates, load_private_key, read_passphrase
+
+    try:
+        head = key.read_bytes()[:4096]
+    except OSError as exc:
+        raise InputError(f"cannot read the key: {exc.strerror}", str(key)) from None
+    needs = not (b"-----BEGIN" in head and not _is_encrypted_pem(head))
+    passphrase = read_passphrase(passphrase_file) if needs else None
+    private, bundled = load_private_key(key, passphrase, allow_unencrypted)
+    return Credentials.of(private, [*load_certificates(cert), *bundled], str(cert))
+
+
+def _schema_check(start: Path, schema_dirs, catalogs, profile):
+    """Objects that fail schema validation are not signed; the first few problems are named."""
+    from ietm.check.commands import make_locator
+    from ietm.check.schema import Validator
+    from ietm.parse.loader import load_bytes
+
+    validator = Validator(make_locator(start, schema_dirs, catalogs, profile))
+
+    def check(data: bytes, display: str) -> list[str]:
+        findings = validator.validate(load_bytes(data, display))
+        return [f"{f.rule}: line {f.line}: {f.message}" for f in findings if f.severity == "error"]
+
+    return check
+
+
+@click.group()
+def pki() -> None:
+    """Keys and certificates for trying ietm's signatures out."""
+
+
+@pki.command("init")
+@click.argument("folder", type=click.Path(path_type=Path))
+@click.option("--algorithm", type=click.Choice(["ecdsa-p256", "rsa-pss"]), default="ecdsa-p256", show_default=True,
+              help="Key type of the signers (the CA always uses ECDSA P-256).")
+@click.option("--passphrase-file", type=click.Path(path_type=Path), help="File whose first line encrypts the keys.")
+def pki_init(folder: Path, algorithm: str, passphrase_file: Path | None) -> None:
+    """Make a demonstration CA, a QA signer and a writer (encrypted keys) and an empty CRL in FOLDER.
+
+    The QA certificate carries ietm's QA role, the writer's the writer role. To trust the new CA, copy
+    FOLDER/ca.pem into signing/trust/ or pass --trust FOLDER/ca.pem; never commit a *.key.pem file.
+    """
+    from ietm.sign.keys import read_passphrase
+    from ietm.sign.pki import init_demo
+
+    passphrase = read_passphrase(passphrase_file, confirm=True)
+    made = init_demo(folder, passphrase or b"", algorithm)
+    for p in made.written:
+        click.echo(str(p))
+
+
+@click.command()
+@click.argument("objects", nargs=-1, required=True, type=click.Path(path_type=Path))
+@key_options
+@click.option("--verification", type=click.Choice(["first", "second"]),
+              help="QA status to set before signing; omit to keep a verified module's status as it is.")
+@click.option("--type", "vtype", type=click.Choice(["tabtop", "onobject", "ttandoo"]), default="tabtop", show_default=True,
+              help="How it was verified: desk check (tabtop), on the object, or both (ttandoo).")
+@trust_options
+@schema_options
+@format_option()
+def sign(objects, key, cert, passphrase_file, allow_unencrypted_key, verification, vtype, audit_log, trust, crls, policy,
+         schema_dirs, catalogs, profile, fmt) -> None:
+    """Approve objects: set their QA status and write a detached signature OBJECT.sig.xml beside each.
+
+    The signature's reference covers the object's exact bytes (DOCTYPE and ICN declarations included).
+    Refused: in-work issues, objects failing schema validation, signers the trust store or policy would
+    reject. Object and signature are written together; on any failure the object stays as it was.
+    """
+    from ietm.sign import audit
+    from ietm.sign.detached import sign_object
+    from ietm.sign.verify import load_store
+
+    for o in objects:
+        if not o.is_file():
+            raise NotFound("no such file", str(o))
+    start = objects[0].parent
+    log = audit_log_path(start, audit_log)
+    store = load_store(start, trust, crls, policy)
+    creds = _credentials(key, cert, passphrase_file, allow_unencrypted_key)
+    check = _schema_check(start, schema_dirs, catalogs, profile)
+    results = []
+    for o in objects:
+        try:
+            done = sign_object(o, creds, store, verification, vtype if verification else None, check)
+        except IetmError as exc:
+            audit.append(log, "sign-refused", path=str(o), signer=creds.cert.subject.rfc4514_string(), reason=exc.message)
+            raise
+        audit.append(log, "sign", path=str(done.path), signature=str(done.signature), object=done.obj.key,
+                     issue=done.obj.issue, language=done.obj.language, qa=done.obj.qa, qa_type=done.obj.qa_type,
+                     sha256=done.sha256, signer=creds.cert.subject.rfc4514_string(), algorithm=creds.algorithm.name)
+        results.append({"path": str(done.path), "signature": str(done.signature), "object": done.obj.key,
+                        "issue": done.obj.issue, "qa": done.obj.qa, "sha256": done.sha256})
+        if fmt == "text":
+            click.echo(f"SIGNED: {done.path} -> {done.signature.name} ({done.obj.qa} verification, {done.obj.qa_type})")
+    if fmt == "json":
+        json.dump({"signed": results}, sys.stdout, indent=2)
+        sys.stdout.write("\n")
+
+
+@click.command()
+@click.argument("csdb", required=False, default=".", type=click.Path(path_type=Path))
+@key_options
+@click.option("--name", help="Name of the release, recorded in the manifest; default the CSDB folder's name.")
+@trust_options
+@schema_options
+@format_option()
+def release(csdb, key, cert, passphrase_file, allow_unencrypted_key, name, audit_log, trust, crls, policy,
+            schema_dirs, catalogs, profile, fmt) -> None:
+    """Write and sign the release manifest CSDB/release.xml (+ release.xml.sig.xml).
+
+    The manifest lists every object (identity, issue, language, QA status, SHA-256) and every ICN of
+    the set. Refused when an object is in work or fails schema validation, or when the signer's role
+    may not approve releases.
+    """
+    from ietm.check.commands import make_locator
+    from ietm.check.schema import validate_paths
+    from ietm.sign import audit
+    from ietm.sign.detached import approval, serialize, sig_path, write_together
+    from ietm.sign.manifest import MANIFEST_NAME, build, collect
+    from ietm.sign.signer import SignedFile
+    from ietm.sign.verify import load_store
+
+    if not csdb.is_dir():
+        raise NotFound("no such folder", str(csdb))
+    log = audit_log_path(csdb, audit_log)
+    store = load_store(csdb, trust, crls, policy)
+    creds = _credentials(key, cert, passphrase_file, allow_unencrypted_key)
+    target = csdb / MANIFEST_NAME
+    try:
+        creds.approve_check(store, "release", str(target))
+        entries, in_work = collect(csdb)
+        if in_work:
+            raise Refused(f"{len(in_work)} object(s) in work cannot be released: {', '.join(in_work[:5])}", str(csdb))
+        report = validate_paths([csdb], make_locator(csdb, schema_dirs, catalogs, profile))
+        if not report.ok:
+            first = next(f for f in report.findings if f.severity == "error")
+            raise Refused(f"{report.counts['error']} schema error(s) in the set, first {first.text()}", str(csdb))
+        data = build(entries, name or csdb.resolve().name)
+        import hashlib
+
+        statement = approval("release", {"object": name or csdb.resolve().name, "file": MANIFEST_NAME,
+                                         "sha256": hashlib.sha256(data).hexdigest(), "signer": creds.cert.subject.rfc4514_string()})
+        sig = creds.algorithm.sign(creds.key, creds.chain, [SignedFile(MANIFEST_NAME, data)], statement)
+        write_together([(target, data), (sig_path(target), serialize(sig))])
+    except IetmError as exc:
+        audit.append(log, "release-refused", path=str(csdb), signer=creds.cert.subject.rfc4514_string(), reason=exc.message)
+        raise
+    objects = sum(1 for e in entries if e.kind != "icn")
+    audit.append(log, "release", path=str(target), objects=objects, icns=len(entries) - objects,
+                 sha256=hashlib.sha256(data).hexdigest(), signer=creds.cert.subject.rfc4514_string())
+    if fmt == "json":
+        json.dump({"manifest": str(target), "signature": str(sig_path(target)), "objects": objects,
+                   "icns": len(entries) - objects}, sys.stdout, indent=2)
+        sys.stdout.write("\n")
+    else:
+        click.echo(f"RELEASED: {target} ({objects} object(s), {len(entries) - objects} ICN(s)), signed in {sig_path(target).name}")
+
+
+@click.command(epilog=VERIFY_EXIT_HELP)
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@trust_options
+@format_option()
+def verify(paths, audit_log, trust, crls, policy, fmt) -> None:
+    """Check signatures: of objects (OBJECT.sig.xml), of a release manifest and every file it lists,
+    or of a folder (its release.xml if it has one, else each object in it).
+
+    Each result is one of: valid, invalid (names what changed), untrusted, expired (or not yet valid),
+    revoked (with --crl), role (the policy does not let the signer approve it), unsigned.
+    """
+    from ietm.sign import audit
+    from ietm.sign.verify import load_store, verify_path
+
+    for p in paths:
+        if not p.exists():
+            raise NotFound("no such file or folder", str(p))
+    start = paths[0] if paths[0].is_dir() else paths[0].parent
+    store = load_store(start, trust, crls, policy)
+    log = audit_log_path(start, audit_log)
+    outcomes = [o for p in paths for o in verify_path(p, store)]
+    for o in outcomes:
+        if not o.valid:
+            audit.append(log, "verify-failed", path=o.path, status=o.status, reason=o.reason, signer=o.signer,
+                         changed=o.changed)
+    worst = min((STATUSES.index(o.status) for o in outcomes), default=STATUSES.index("valid"))
+    if fmt == "json":
+        json.dump({"ok": all(o.valid for o in outcomes), "status": STATUSES[worst],
+                   "results": [o.to_dict() for o in outcomes]}, sys.stdout, indent=2, ensure_ascii=False)
+        sys.stdout.write("\n")
+    else:
+        for o in outcomes:
+            click.echo(f"{o.status.upper()}: {o.path}: {o.reason}")
+        bad = sum(1 for o in outcomes if not o.valid)
+        click.echo(f"{'SUCCESS' if not bad else 'FAILED'}: verify: {len(outcomes)} checked, {bad} not valid")
+    code = EXIT_CODES[STATUSES[worst]]
+    if code:
+        click.get_current_context().exit(code)
+
+
+@click.group()
+def audit() -> None:
+    """The audit log of signings and failed verifications."""
+
+
+@audit.command("verify")
+@click.argument("csdb", required=False, default=".", type=click.Path(path_type=Path))
+@click.option("--audit-log", type=click.Path(path_type=Path), envvar="IETM_AUDIT_LOG", help="Audit log file to check.")
+@format_option()
+def audit_verify(csdb: Path, audit_log: Path | None, fmt: str) -> None:
+    """Check that no entry of the audit log was changed, removed, inserted or reordered.
+
+    Prints the number of entries and the last hash: keep that hash elsewhere to detect a log cut short.
+    Exit 1 when the chain is broken.
+    """
+    from ietm.sign.audit import verify_chain
+
+    log = audit_log_path(csdb, audit_log)
+    if not log.exists():
+        raise NotFound("no audit log here", str(log))
+    report = verify_chain(log)
+    if fmt == "json":
+        json.dump({"log": str(log), "ok": report.ok, "entries": report.entries, "last_hash": report.last_hash,
+                   "problem": report.problem, "line": report.line}, sys.stdout, indent=2)
+        sys.stdout.write("\n")
+    elif report.ok:
+        click.echo(f"SUCCESS: audit: {log}: {report.entries} entries, chain intact; last hash {report.last_hash}")
+    else:
+        click.echo(f"FAILED: audit: {log}:{report.line}: {report.problem} ({report.entries} entries intact before it)")
+    if not report.ok:
+        click.get_current_context().exit(1)

@@ -1,0 +1,174 @@
+"""Signing objects: the approval statement, the detached signature beside the object, the atomic write.
+
+`DMC-...XML` is signed by `DMC-...XML.sig.xml` in the same folder; its Reference names the object by its
+file name, so object and signature travel together and a verifier finds one from the other.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tempfile
+from dataclasses import dataclass
+from hashlib import sha256
+from pathlib import Path
+
+from cryptography import x509
+from lxml import etree
+
+from ietm.errors import IetmError, InputError, Refused
+from ietm.parse.loader import load_bytes
+from ietm.parse.model import CsdbObject, describe
+from ietm.sign.keys import PrivateKey
+from ietm.sign.signer import Algorithm, SignedFile, for_key
+from ietm.sign.trust import TrustStore, subject_name
+
+APPROVAL_NS = "urn:ietm:signature:1"
+SIG_SUFFIX = ".sig.xml"
+SIGNABLE = ("dm", "pm", "dml", "ddn", "comment", "imf")
+
+
+def sig_path(path: Path) -> Path:
+    return path.with_name(path.name + SIG_SUFFIX)
+
+
+def approval(kind: str, attrs: dict[str, str | None]) -> etree._Element:
+    """What the signer states: which object, which issue, what QA level, when (the signer's clock)."""
+    el = etree.Element(f"{{{APPROVAL_NS}}}approval", nsmap={"ietm": APPROVAL_NS})
+    el.set("kind", kind)
+    for name, value in attrs.items():
+        if value is not None:
+            el.set(name, value)
+    el.set("signedAt", dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"))
+    return el
+
+
+def serialize(signature: etree._Element) -> bytes:
+    return etree.tostring(signature, xml_declaration=True, encoding="UTF-8") + b"\n"
+
+
+@dataclass
+class Credentials:
+    """The signer: private key, certificate (first) and any chain certificates, and its algorithm."""
+
+    key: PrivateKey
+    chain: list[x509.Certificate]
+    algorithm: Algorithm
+
+    @property
+    def cert(self) -> x509.Certificate:
+        return self.chain[0]
+
+    @classmethod
+    def of(cls, key: PrivateKey, chain: list[x509.Certificate], display: str) -> Credentials:
+        from ietm.sign.keys import public_key_matches
+
+        if not chain:
+            raise InputError("no certificate given for the key", display)
+        match = [c for c in chain if public_key_matches(key, c)]
+        if not match:
+            raise Refused("the certificate does not belong to the private key (public keys differ)", display)
+        algorithm = for_key(key)
+        if algorithm is None:
+            raise Refused("no signature algorithm for this key: ietm signs with ECDSA P-256 or RSA (2048 bits or more, PSS)", display)
+        return cls(key, [match[0], *[c for c in chain if c is not match[0]]], algorithm)
+
+    def approve_check(self, store: TrustStore, kind: str, display: str) -> None:
+        """Refuse before signing what a verifier would reject: untrusted, expired, revoked, wrong role."""
+        verdict = store.evaluate(self.cert, self.chain, kind)
+        if verdict.status != "valid":
+            raise Refused(f"{subject_name(self.cert)} may not sign this {kind}: {verdict.reason}", display)
+
+
+@dataclass
+class Signed:
+    path: Path
+    signature: Path
+    obj: CsdbObject
+    sha256: str
+
+
+def sign_object(path: Path, creds: Credentials, store: TrustStore, level: str | None, vtype: str | None,
+                check) -> Signed:
+    """Set the QA status (if asked) and sign: both files replaced together, or neither changed.
+
+    `check(data, display)` returns the problems that make an object unfit to sign (schema, BREX ...).
+    """
+    from ietm.parse.loader import load
+    from ietm.sign.qa import set_qa
+
+    display = str(path)
+    doc = load(path)
+    obj = describe(doc)
+    if obj.kind not in SIGNABLE:
+        raise Refused(f"is a {obj.kind}; ietm signs {', '.join(SIGNABLE)} objects (ICNs are covered by a release)", display)
+    if obj.in_work:
+        raise Refused(f"issue {obj.issue} is in work (inWork is not 00); only an official issue can be approved", display)
+    creds.approve_check(store, obj.kind, display)
+    data = doc.data
+    if level:
+        data = set_qa(data, display, level, vtype or "tabtop")
+    elif obj.kind in ("dm", "pm") and obj.qa in (None, "unverified"):
+        raise Refused("the module is unverified: give --verification first (or second) to set its QA status", display)
+    problems = check(data, display)
+    if problems:
+        raise Refused(f"fails checks, so it cannot be approved: {problems[0]}"
+                      + (f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""), display)
+    obj = describe(load_bytes(data, display))
+    statement = approval(obj.kind, {
+        "object": obj.key, "issue": obj.issue, "language": obj.language, "file": path.name,
+        "sha256": sha256(data).hexdigest(), "verification": obj.qa, "verificationType": obj.qa_type,
+        "signer": subject_name(creds.cert),
+    })
+    sig = creds.algorithm.sign(creds.key, creds.chain, [SignedFile(path.name, data)], statement)
+    target = sig_path(path)
+    write_together([(path, data if data != doc.data else None), (target, serialize(sig))])
+    return Signed(path, target, obj, sha256(data).hexdigest())
+
+
+def write_together(files: list[tuple[Path, bytes | None]]) -> None:
+    """Replace several files so that a failure leaves all of them as they were (None: leave unchanged).
+
+    Everything is written to temporary files first; the renames come last, and if one fails the files
+    already renamed are put back from the bytes they held before.
+    """
+    staged: list[tuple[Path, str, bytes | None]] = []
+    try:
+        for path, data in files:
+            if data is None:
+                continue
+            before = path.read_bytes() if path.exists() else None
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+            staged.append((path, tmp, before))
+            with os.fdopen(fd, "wb") as out:
+                out.write(data)
+                out.flush()
+                os.fsync(out.fileno())
+            if path.exists():
+                os.chmod(tmp, path.stat().st_mode & 0o777)
+            else:
+                os.chmod(tmp, 0o644)
+    except BaseException as exc:
+        for _, tmp, _ in staged:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+        if isinstance(exc, OSError):
+            raise IetmError(f"cannot write: {exc.strerror or exc}", getattr(exc, "filename", None)) from None
+        raise
+    done: list[tuple[Path, bytes | None]] = []
+    try:
+        for path, tmp, before in staged:
+            os.replace(tmp, path)
+            done.append((path, before))
+    except BaseException as exc:
+        for path, before in reversed(done):
+            if before is None:
+                path.unlink(missing_ok=True)
+            else:
+                path.write_bytes(before)
+        for _, tmp, _ in staged:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+        if isinstance(exc, OSError):
+            raise IetmError(f"cannot write: {exc.strerror or exc}; nothing was changed", str(exc.filename or "")) from None
+        raise

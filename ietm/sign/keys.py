@@ -1,0 +1,101 @@
+"""Loading the signer's private key and certificates; a key is only ever used with its passphrase.
+
+The passphrase comes from --passphrase-file, the IETM_PASSPHRASE environment variable, or a prompt,
+in that order. It never appears in a message: errors say what failed, not with which secret.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from cryptography import x509
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from cryptography.hazmat.primitives.serialization import pkcs12
+
+from ietm.errors import InputError, Refused
+
+PrivateKey = ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey
+PASSPHRASE_ENV = "IETM_PASSPHRASE"
+
+
+def read_passphrase(passphrase_file: Path | None, prompt: bool = True, confirm: bool = False) -> bytes | None:
+    """The passphrase from a file (first line), the environment, or the terminal; None if none is given."""
+    if passphrase_file is not None:
+        try:
+            text = passphrase_file.read_text(encoding="utf-8").splitlines()
+        except OSError as exc:
+            raise InputError(f"cannot read the passphrase file: {exc.strerror}", str(passphrase_file)) from None
+        if not text or not text[0]:
+            raise InputError("the passphrase file is empty", str(passphrase_file))
+        return text[0].encode()
+    env = os.environ.get(PASSPHRASE_ENV)
+    if env:
+        return env.encode()
+    if prompt:
+        import click
+
+        return click.prompt("Passphrase", hide_input=True, confirmation_prompt=confirm, err=True).encode()
+    return None
+
+
+def _is_encrypted_pem(data: bytes) -> bool:
+    return b"ENCRYPTED PRIVATE KEY" in data or b"Proc-Type: 4,ENCRYPTED" in data
+
+
+def load_private_key(path: Path, passphrase: bytes | None, allow_unencrypted: bool = False) -> tuple[PrivateKey, list[x509.Certificate]]:
+    """The key at `path` (PEM or PKCS#12) and any certificates a PKCS#12 file carries with it."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read the key: {exc.strerror}", str(path)) from None
+    certs: list[x509.Certificate] = []
+    if b"-----BEGIN" in data:
+        encrypted = _is_encrypted_pem(data)
+        if not encrypted and not allow_unencrypted:
+            raise Refused("the private key is not encrypted; protect it with a passphrase "
+                          "(or pass --allow-unencrypted-key to use it anyway)", str(path))
+        try:
+            key = serialization.load_pem_private_key(data, password=passphrase if encrypted else None)
+        except TypeError:
+            raise InputError("the key is encrypted: give its passphrase (prompt, --passphrase-file or "
+                             f"{PASSPHRASE_ENV})", str(path)) from None
+        except ValueError as exc:
+            if encrypted:
+                raise InputError("wrong passphrase for the key (or the key file is damaged)", str(path)) from None
+            raise InputError(f"not a readable PEM private key ({type(exc).__name__})", str(path)) from None
+    else:
+        try:
+            key, cert, extra = pkcs12.load_key_and_certificates(data, passphrase)
+        except ValueError:
+            if passphrase is None and allow_unencrypted:
+                raise InputError("not a PEM or PKCS#12 private key", str(path)) from None
+            raise InputError("cannot open the PKCS#12 file: wrong passphrase, or not a PEM/PKCS#12 key", str(path)) from None
+        if key is None:
+            raise InputError("the PKCS#12 file holds no private key", str(path))
+        if not passphrase and not allow_unencrypted:
+            raise Refused("the PKCS#12 file has no password; protect it (or pass --allow-unencrypted-key)", str(path))
+        certs = [c for c in [cert, *extra] if c is not None]
+    if not isinstance(key, (ec.EllipticCurvePrivateKey, rsa.RSAPrivateKey)):
+        raise InputError(f"unsupported key type {type(key).__name__}; ietm signs with ECDSA or RSA-PSS keys", str(path))
+    return key, certs
+
+
+def load_certificates(path: Path) -> list[x509.Certificate]:
+    """Every certificate in a PEM or DER file, signer first as written."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read the certificate: {exc.strerror}", str(path)) from None
+    try:
+        if b"-----BEGIN CERTIFICATE-----" in data:
+            return x509.load_pem_x509_certificates(data)
+        return [x509.load_der_x509_certificate(data)]
+    except ValueError:
+        raise InputError("not a PEM or DER X.509 certificate", str(path)) from None
+
+
+def public_key_matches(key: PrivateKey, cert: x509.Certificate) -> bool:
+    fmt = (serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+    return key.public_key().public_bytes(*fmt) == cert.public_key().public_bytes(*fmt)

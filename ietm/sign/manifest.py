@@ -1,0 +1,119 @@
+"""The release manifest: every delivered object and illustration with its identity and SHA-256.
+
+The manifest is written in a fixed order (objects by path, then ICNs) so the same set gives the same
+list; it is validated against schemas/release/release.xsd both when written and when read back.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+from hashlib import sha256
+from pathlib import Path
+
+from lxml import etree
+
+from ietm.errors import ConfigError, InputError
+from ietm.parse.model import ICN_SUFFIXES, read_object
+from ietm.paths import SCHEMAS
+
+RELEASE_NS = "urn:ietm:release:1"
+MANIFEST_NAME = "release.xml"
+SCHEMA = SCHEMAS / "release" / "release.xsd"
+
+
+@dataclass
+class Entry:
+    kind: str  # dm, pm, ... or icn
+    code: str
+    path: str  # relative to the manifest, forward slashes
+    sha256: str
+    size: int
+    issue: str | None = None
+    language: str | None = None
+    qa: str | None = None
+
+
+@lru_cache(maxsize=1)
+def schema() -> etree.XMLSchema:
+    try:
+        return etree.XMLSchema(etree.parse(str(SCHEMA)))
+    except (OSError, etree.XMLSchemaParseError) as exc:
+        raise ConfigError(f"release schema unreadable: {exc}", str(SCHEMA)) from None
+
+
+def delivered_files(csdb: Path) -> list[Path]:
+    """The CSDB's objects and ICNs: hidden folders, signatures and the manifest itself left out."""
+    out = []
+    for folder, dirs, files in os.walk(csdb):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            low = name.lower()
+            if name.startswith(".") or low.endswith(".sig.xml") or low == MANIFEST_NAME:
+                continue
+            if low.endswith(".xml") or Path(low).suffix in ICN_SUFFIXES:
+                out.append(Path(folder) / name)
+    return out
+
+
+def collect(csdb: Path) -> tuple[list[Entry], list[str]]:
+    """Entries for every delivered file, and the in-work objects (a release may not hold any)."""
+    entries, in_work = [], []
+    for path in delivered_files(csdb):
+        rel = path.relative_to(csdb).as_posix()
+        obj = read_object(path, rel)
+        data = path.read_bytes()
+        if obj.kind == "unknown":
+            continue
+        if obj.in_work:
+            in_work.append(f"{rel} (issue {obj.issue})")
+        entries.append(Entry(obj.kind, obj.key, rel, sha256(data).hexdigest(), len(data), obj.issue, obj.language, obj.qa))
+    return entries, in_work
+
+
+def build(entries: list[Entry], name: str) -> bytes:
+    root = etree.Element(f"{{{RELEASE_NS}}}release", nsmap={None: RELEASE_NS})
+    objects = [e for e in entries if e.kind != "icn"]
+    icns = [e for e in entries if e.kind == "icn"]
+    root.attrib.update({"created": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"), "name": name,
+                        "objects": str(len(objects)), "icns": str(len(icns))})
+    for e in [*objects, *icns]:
+        el = etree.SubElement(root, f"{{{RELEASE_NS}}}{'icn' if e.kind == 'icn' else 'object'}")
+        if e.kind != "icn":
+            el.set("kind", e.kind)
+        el.set("code", e.code)
+        for attr in ("issue", "language", "qa"):
+            if getattr(e, attr):
+                el.set(attr, getattr(e, attr))
+        el.attrib.update({"path": e.path, "sha256": e.sha256, "size": str(e.size)})
+    etree.indent(root, "  ")
+    data = etree.tostring(root, xml_declaration=True, encoding="UTF-8") + b"\n"
+    parse(data, "release manifest")  # never write what the verifier would refuse
+    return data
+
+
+def parse(data: bytes, display: str) -> tuple[etree._Element, list[Entry]]:
+    """A manifest's root and entries; anything not valid against the release schema is an InputError."""
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+    try:
+        root = etree.fromstring(data, parser)
+    except etree.XMLSyntaxError as exc:
+        raise InputError(f"release manifest is not well-formed XML: {exc.msg}", display, exc.lineno) from None
+    if root.getroottree().docinfo.internalDTD is not None:
+        raise InputError("release manifest carries a DTD; ietm manifests never do", display)
+    xsd = schema()
+    if not xsd.validate(root):
+        err = xsd.error_log[0]
+        raise InputError(f"release manifest is not valid against release.xsd: {err.message}", display, err.line)
+    entries = []
+    for el in root:
+        if not isinstance(el.tag, str):
+            continue
+        if any(part in ("..", ".") for part in el.get("path").split("/")):
+            raise InputError(f"release manifest names a path outside the release: {el.get('path')}", display, el.sourceline)
+        kind = "icn" if el.tag == f"{{{RELEASE_NS}}}icn" else el.get("kind")
+        entries.append(Entry(kind, el.get("code"), el.get("path"), el.get("sha256"), int(el.get("size")),
+                             el.get("issue"), el.get("language"), el.get("qa")))
+    return root, entries

@@ -1,0 +1,216 @@
+"""Whom to believe: the trust store (CA and signer certificates), revocation lists and the signing policy.
+
+A signer's role comes from its certificate: an extended key usage OID that ietm defines (the demo PKI
+issues them), or a subject attribute the policy names (e.g. OU=Quality Assurance) for certificates
+from a PKI that cannot add ietm's OIDs. The policy says which roles may approve which kinds of object.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from cryptography import x509
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import hashes
+from cryptography.x509.oid import NameOID
+
+from ietm.errors import ConfigError
+from ietm.paths import SIGNING
+
+#: ietm's own OID arc (a UUID OID, ITU-T X.667, so it needs no registration); roles are EKUs under it
+IETM_ARC = "2.25.318559316513677154828397551058826772885"
+ROLE_EKU = {"qa": f"{IETM_ARC}.1", "writer": f"{IETM_ARC}.2"}
+
+#: verification outcomes, most serious first; the CLI exits with the code of the worst one it saw
+STATUSES = ("invalid", "revoked", "untrusted", "expired", "role", "unsigned", "valid")
+EXIT_CODES = {"valid": 0, "invalid": 10, "untrusted": 11, "expired": 12, "revoked": 13, "role": 14, "unsigned": 15}
+
+
+def fingerprint(cert: x509.Certificate) -> str:
+    return cert.fingerprint(hashes.SHA256()).hex()
+
+
+def subject_name(cert: x509.Certificate) -> str:
+    cn = cert.subject.get_attributes_for_oid(NameOID.COMMON_NAME)
+    return str(cn[0].value) if cn else cert.subject.rfc4514_string()
+
+
+@dataclass
+class Policy:
+    """Roles (how a certificate shows one) and approvals (object kind -> roles that may sign it)."""
+
+    roles: dict[str, dict[str, list[str]]] = field(default_factory=dict)
+    approve: dict[str, list[str]] = field(default_factory=dict)
+    source: str = ""
+
+    @classmethod
+    def read(cls, path: Path) -> Policy:
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise ConfigError("signing policy not found", str(path)) from None
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"signing policy is not valid TOML: {exc}", str(path)) from None
+        roles, approve = data.get("roles", {}), data.get("approve", {})
+        if not isinstance(roles, dict) or not isinstance(approve, dict):
+            raise ConfigError("signing policy needs [roles.NAME] tables and an [approve] table", str(path))
+        for name, how in roles.items():
+            if not isinstance(how, dict) or not set(how) <= {"eku", "ou", "title"}:
+                raise ConfigError(f"role '{name}' may only list eku, ou and title values", str(path))
+        for kind, allowed in approve.items():
+            unknown = [r for r in allowed if r not in roles] if isinstance(allowed, list) else ["?"]
+            if unknown:
+                raise ConfigError(f"approve.{kind} names unknown role(s) {', '.join(unknown)}", str(path))
+        return cls(roles, approve, str(path))
+
+    def roles_of(self, cert: x509.Certificate) -> list[str]:
+        try:
+            ekus = {u.dotted_string for u in cert.extensions.get_extension_for_class(x509.ExtendedKeyUsage).value}
+        except x509.ExtensionNotFound:
+            ekus = set()
+        ous = {str(a.value) for a in cert.subject.get_attributes_for_oid(NameOID.ORGANIZATIONAL_UNIT_NAME)}
+        titles = {str(a.value) for a in cert.subject.get_attributes_for_oid(NameOID.TITLE)}
+        found = []
+        for name, how in self.roles.items():
+            if ekus & set(how.get("eku", [])) or ous & set(how.get("ou", [])) or titles & set(how.get("title", [])):
+                found.append(name)
+        return found
+
+    def may_approve(self, cert: x509.Certificate, kind: str) -> tuple[bool, str]:
+        """Whether the certificate's roles may approve `kind`; the reason names roles either way."""
+        have = self.roles_of(cert)
+        allowed = self.approve.get(kind, [])
+        if set(have) & set(allowed):
+            return True, f"role {', '.join(sorted(set(have) & set(allowed)))} may approve {kind}"
+        shown = ", ".join(have) or "none"
+        return False, (f"signer {subject_name(cert)} has role(s) {shown}; policy lets only "
+                       f"{', '.join(allowed) or 'nobody'} approve {kind}")
+
+
+@dataclass
+class Verdict:
+    """What the trust evaluation of one signing certificate concluded."""
+
+    status: str  # one of STATUSES
+    reason: str
+
+
+@dataclass
+class TrustStore:
+    """Trusted CA certificates (anchors), directly trusted signer certificates, and CRLs."""
+
+    anchors: list[x509.Certificate] = field(default_factory=list)
+    pinned: list[x509.Certificate] = field(default_factory=list)
+    crls: list[x509.CertificateRevocationList] = field(default_factory=list)
+    policy: Policy = field(default_factory=Policy)
+
+    @classmethod
+    def load(cls, trust: list[Path], crls: list[Path], policy: Path) -> TrustStore:
+        store = cls(policy=Policy.read(policy))
+        for place in trust:
+            files = sorted(place.glob("*.pem")) + sorted(place.glob("*.crt")) if place.is_dir() else [place]
+            if not place.exists():
+                raise ConfigError("trust store not found", str(place))
+            for f in files:
+                try:
+                    certs = x509.load_pem_x509_certificates(f.read_bytes())
+                except ValueError:
+                    raise ConfigError("not a PEM certificate file", str(f)) from None
+                for c in certs:
+                    (store.anchors if _is_ca(c) else store.pinned).append(c)
+        for f in crls:
+            try:
+                data = f.read_bytes()
+                crl = (x509.load_pem_x509_crl(data) if b"-----BEGIN" in data else x509.load_der_x509_crl(data))
+            except OSError as exc:
+                raise ConfigError(f"cannot read the CRL: {exc.strerror}", str(f)) from None
+            except ValueError:
+                raise ConfigError("not a PEM or DER certificate revocation list", str(f)) from None
+            store.crls.append(crl)
+        if not store.anchors and not store.pinned:
+            raise ConfigError("the trust store holds no certificate; add the CA's certificate (PEM) to it",
+                              ", ".join(map(str, trust)))
+        return store
+
+    def issuer_of(self, cert: x509.Certificate, extra: list[x509.Certificate]) -> x509.Certificate | None:
+        for ca in [*self.anchors, *extra]:
+            if ca.subject == cert.issuer and ca is not cert:
+                try:
+                    cert.verify_directly_issued_by(ca)
+                    return ca
+                except (ValueError, TypeError, InvalidSignature):
+                    continue
+        return None
+
+    def evaluate(self, cert: x509.Certificate, chain: list[x509.Certificate], kind: str,
+                 when: dt.datetime | None = None) -> Verdict:
+        """Trust, time, revocation and role of a signing certificate, each failure with its own status."""
+        when = when or dt.datetime.now(dt.timezone.utc)
+        path = self._path(cert, chain)
+        if path is None:
+            return Verdict("untrusted", f"signer {subject_name(cert)} (issued by {cert.issuer.rfc4514_string()}) "
+                                        "does not chain to a certificate in the trust store")
+        for c in path:
+            if when < c.not_valid_before_utc:
+                return Verdict("expired", f"certificate {subject_name(c)} is not valid before "
+                                          f"{c.not_valid_before_utc:%Y-%m-%d %H:%M} UTC")
+            if when > c.not_valid_after_utc:
+                return Verdict("expired", f"certificate {subject_name(c)} expired on {c.not_valid_after_utc:%Y-%m-%d %H:%M} UTC")
+        for c, issuer in zip(path, path[1:]):
+            revoked = self._revoked(c, issuer)
+            if revoked:
+                return Verdict("revoked", revoked)
+        if path[0] is not cert or not _has_digital_signature(cert):
+            return Verdict("untrusted", f"certificate {subject_name(cert)} does not allow digital signatures")
+        ok, reason = self.policy.may_approve(cert, kind)
+        return Verdict("valid", reason) if ok else Verdict("role", reason)
+
+    def _path(self, cert: x509.Certificate, chain: list[x509.Certificate]) -> list[x509.Certificate] | None:
+        """Signer up to a trust anchor (or a pinned signer certificate); None when it reaches neither."""
+        if any(fingerprint(cert) == fingerprint(p) for p in self.pinned):
+            return [cert]
+        path = [cert]
+        anchors = {fingerprint(a) for a in self.anchors}
+        while fingerprint(path[-1]) not in anchors:
+            issuer = self.issuer_of(path[-1], [c for c in chain if _is_ca(c)])
+            if issuer is None or issuer in path or len(path) > 8:
+                return None
+            path.append(issuer)
+        return path
+
+    def _revoked(self, cert: x509.Certificate, issuer: x509.Certificate) -> str | None:
+        for crl in self.crls:
+            if crl.issuer != issuer.subject or not crl.is_signature_valid(issuer.public_key()):
+                continue
+            entry = crl.get_revoked_certificate_by_serial_number(cert.serial_number)
+            if entry is not None:
+                return (f"certificate {subject_name(cert)} (serial {cert.serial_number:x}) was revoked on "
+                        f"{entry.revocation_date_utc:%Y-%m-%d %H:%M} UTC by {subject_name(issuer)}")
+        return None
+
+
+def _is_ca(cert: x509.Certificate) -> bool:
+    try:
+        return bool(cert.extensions.get_extension_for_class(x509.BasicConstraints).value.ca)
+    except x509.ExtensionNotFound:
+        return False
+
+
+def _has_digital_signature(cert: x509.Certificate) -> bool:
+    try:
+        return bool(cert.extensions.get_extension_for_class(x509.KeyUsage).value.digital_signature)
+    except x509.ExtensionNotFound:
+        return True
+
+
+def default_places(config_values: dict, source_dir: Path | None) -> tuple[list[Path], list[Path], Path]:
+    """Trust folders, CRLs and policy from ietm.toml [sign], else the project's signing/ folder."""
+    trust = [Path(p) for p in config_values.get("sign.trust", [])] or [SIGNING / "trust"]
+    crls = [Path(p) for p in config_values.get("sign.crl", [])]
+    policy = config_values.get("sign.policy") or ""
+    policy_path = (source_dir / policy) if (policy and source_dir) else Path(policy) if policy else SIGNING / "policy.toml"
+    return trust, crls, policy_path
+
