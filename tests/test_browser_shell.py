@@ -170,3 +170,21 @@ def test_touch_targets_and_landmarks(page) -> None:
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.className") == "skip"
     shot(page, "ipd-tablet-portrait")
+
+
+def test_hotspots_of_a_converted_cgm_are_clickable_both_ways(page, bike: Path) -> None:
+    from lxml import etree
+
+    dm = bike / "DMC-S1000DBIKE-AAA-D00-00-00-00AA-041A-A_010-00_en-US.XML"
+    spots = [h.get("applicationStructureIdent") for h in etree.parse(str(dm)).iter("hotspot")]
+    page.goto("/dm/S1000DBIKE-AAA-D00-00-00-00AA-041A-A")
+    page.wait_for_selector("figure svg.icn-inline")
+    assert page.locator("figure svg .svg-hotspot").count() == len(set(spots))
+    target = spots[3]
+    page.locator(f'figure svg [id="{target}"] text').first.dispatch_event("click")
+    assert page.locator(f'.hotspot[data-aps="{target}"]').first.evaluate("e => e.classList.contains('hotspot-active')")
+    page.locator(f'.hotspot[data-aps="{spots[5]}"]').first.click()
+    assert page.locator(f'figure svg [id="{spots[5]}"]').evaluate("e => e.classList.contains('active')")
+    assert not page.locator(f'figure svg [id="{target}"]').evaluate("e => e.classList.contains('active')")
+    page.locator(f'figure svg [id="{spots[5]}"]').scroll_into_view_if_needed()
+    shot(page, "hotspot-lit")

@@ -238,7 +238,55 @@
     });
   }
 
+  /* -- illustrations with hotspots: the SVG inline, so its callout objects can be clicked and lit -------- */
+  function cleanSvg(svg) {
+    /* our CGM conversion writes neither scripts nor handlers, but an SVG file in a CSDB might */
+    svg.querySelectorAll("script, foreignObject, iframe").forEach(function (n) { n.remove(); });
+    svg.querySelectorAll("*").forEach(function (n) {
+      Array.from(n.attributes).forEach(function (a) {
+        if (/^on/i.test(a.name) || (/href$/i.test(a.name) && /^\s*javascript:/i.test(a.value))) n.removeAttribute(a.name);
+      });
+    });
+  }
+  function inlineFigures() {
+    if (location.protocol === "file:" || !window.fetch) return;
+    document.querySelectorAll("figure img.icn").forEach(function (img) {
+      var fig = img.closest("figure");
+      var spots = fig ? fig.querySelectorAll(".hotspot[data-aps]") : [];
+      if (!spots.length || new URL(img.src, location.href).origin !== location.origin) return;
+      fetch(img.src).then(function (r) {
+        return r.ok && /svg/.test(r.headers.get("content-type") || "") ? r.text() : null;
+      }).then(function (text) {
+        if (!text) return;
+        var doc = new DOMParser().parseFromString(text, "image/svg+xml");
+        var svg = doc.documentElement;
+        if (svg.localName !== "svg" || doc.getElementsByTagName("parsererror").length) return;
+        cleanSvg(svg);
+        svg = document.importNode(svg, true);
+        svg.setAttribute("class", img.className + " icn-inline");
+        svg.setAttribute("role", "img");
+        svg.setAttribute("aria-label", img.alt || "");
+        spots.forEach(function (spot) {
+          var g = svg.querySelector('[id="' + CSS.escape(spot.getAttribute("data-aps")) + '"]');
+          if (g) g.classList.add("svg-hotspot");
+        });
+        img.replaceWith(svg);
+      }).catch(function () { /* keep the picture as an image */ });
+    });
+  }
+  function lightHotspot(event) {
+    var spot = event.target.closest(".hotspot[data-aps]");
+    var shape = event.target.closest("svg .svg-hotspot");
+    var fig = (spot || shape) && (spot || shape).closest("figure");
+    if (!fig) return;
+    var id = spot ? spot.getAttribute("data-aps") : shape.id;
+    fig.querySelectorAll("svg .svg-hotspot").forEach(function (g) { g.classList.toggle("active", g.id === id); });
+    fig.querySelectorAll(".hotspot[data-aps]").forEach(function (a) { a.classList.toggle("hotspot-active", a.getAttribute("data-aps") === id); });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    inlineFigures();
+    document.addEventListener("click", lightHotspot);
     setupPanels();
     setupSettings();
     setupLanguage();
