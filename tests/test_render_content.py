@@ -260,3 +260,11 @@ def test_numbered_hotspot_titles_give_the_callout_that_links_the_parts_rows(cont
     rows = {r.get("data-callout") for r in doc.xpath("//tr[contains(@class,'part-row')]")}
     assert spots and set(spots) <= rows, "every callout on the figure has its row in the parts list"
     assert all(not a.xpath("string(.)").split(" ", 1)[1].strip()[:1].isdigit() for a in spots.values())
+
+
+def test_wire_list_shows_both_ends_of_each_wire(bike_rendered):
+    doc = tree(bike_rendered["DMC-S1000DLIGHTING-AAA-D00-00-00-00AA-057A-A_009-00_en-US.XML"].html)
+    rows = {r.xpath("./td[1]/text()")[0]: [c.text_content() for c in r.xpath("./td")[1:]]
+            for r in doc.xpath("//table[contains(@class,'wire-list')]//tr[contains(@class,'wire-row')]")}
+    assert rows["FL1AA"][:4] == ["L1 : +", "VV1 : 1 +", "AP", "010"]
+    assert rows["FL1AA"][5:7] == ["W2201-K", "Lamp1"]

@@ -6,7 +6,7 @@ from __future__ import annotations
 from lxml import etree
 from markupsafe import Markup
 
-from ietm.render.content.base import Html, handles
+from ietm.render.content.base import Html, handles, text_of
 from ietm.render.content.records import register
 
 
@@ -15,8 +15,50 @@ def wiring(r: Html, el: etree._Element) -> Markup:
     return Markup("<div{}>{}</div>").format(r.attrs(el, "wiring"), r.children(el))
 
 
-register(
-    "wireGroup", "wire", "wireIdent", "wireNumber", "wireCode", "wireColor", "wireGauge", "wireInfo",
+WIRE_COLUMNS = ("wire_number", "wire_from", "wire_to", "wire_type", "wire_gauge", "wire_colour", "part_number",
+                "harness")
+
+
+@handles("wireGroup")
+def wire_group(r: Html, el: etree._Element) -> Markup:
+    """The wire list as a table a technician can scan: number, both ends, type, gauge, colour; every other
+    field of a wire is kept under its row."""
+    head = Markup("").join(Markup('<th scope="col">{}</th>').format(r.t(k)) for k in WIRE_COLUMNS)
+    rows = Markup("").join(wire_row(r, w) if w.tag == "wire" else
+                           Markup('<tr><td colspan="{}">{}</td></tr>').format(len(WIRE_COLUMNS), r.render(w))
+                           for w in el if isinstance(w.tag, str))
+    return Markup('<div class="table-wrap"><table{}><thead><tr>{}</tr></thead><tbody>{}</tbody></table></div>').format(
+        r.attrs(el, "wire-list"), head, rows)
+
+
+def _end(el: etree._Element | None) -> str:
+    if el is None:
+        return ""
+    item = el.find("functionalItemRef")
+    contacts = [c.get("contactIdent", "") for c in el.iter("contact")]
+    name = item.get("functionalItemNumber", "") if item is not None else text_of(el.find("name"))
+    return f"{name} : {', '.join(contacts)}" if contacts else name
+
+
+def wire_row(r: Html, wire: etree._Element) -> Markup:
+    r.seen.add(wire)
+    cells = (
+        text_of(wire.find("wireIdent/wireNumber")),
+        _end(wire.find("wireConnection/fromEquip")),
+        _end(wire.find("wireConnection/toEquip")),
+        text_of(wire.find("wireInfo/wireCode/wireType")),
+        text_of(wire.find("wireInfo/wireCode/wireGauge")),
+        text_of(wire.find("wireInfo/wireCode/wireColor")),
+        text_of(wire.find("wireInfo/partNumber")),
+        text_of(wire.find("wireInfo/harnessIdent")),
+    )
+    detail = Markup('<details class="part-more"><summary>…</summary>{}</details>').format(r.children(wire))
+    first = Markup('<td class="pn">{}{}</td>').format(cells[0], detail)
+    rest = Markup("").join(Markup("<td>{}</td>").format(c) for c in cells[1:])
+    return Markup("<tr{}>{}{}</tr>").format(r.attrs(wire, "wire-row", data_state=wire.get("wireState")), first, rest)
+
+
+register( "wireIdent", "wireNumber", "wireCode", "wireColor", "wireGauge", "wireInfo",
     "wireSeqNumber", "wireType", "wireConnection", "wireConnectionCode", "circuitIdent", "sectionIdent",
     "harnessGroup", "harness", "harnessIdent", "harnessName", "harnessInfo", "harnessEnvironment",
     "harnessVariantIdent", "harnessVariantIssue", "electricalEquipGroup", "electricalEquip",
