@@ -268,3 +268,35 @@ def test_wire_list_shows_both_ends_of_each_wire(bike_rendered):
             for r in doc.xpath("//table[contains(@class,'wire-list')]//tr[contains(@class,'wire-row')]")}
     assert rows["FL1AA"][:4] == ["L1 : +", "VV1 : 1 +", "AP", "010"]
     assert rows["FL1AA"][5:7] == ["W2201-K", "Lamp1"]
+
+
+def test_publication_and_external_references(bike_rendered):
+    doc = tree(bike_rendered["DMC-S1000DBIKE-AAA-D00-00-00-00AA-258A-A_009-00_en-US.XML"].html)
+    broken = [s.text_content() for s in doc.xpath("//span[@class='broken-ref']")]
+    assert any("PMC-S1000DBIKE-B6865-SAFE1-00" in b for b in broken), "a PM not in the CSDB is marked broken"
+    cites = [c.text_content() for c in doc.xpath("//cite[contains(@class,'extref')]")]
+    assert "Sticky stuff - Safety sheet SafeS-12-156B 2014" in cites
+
+
+COMMENT = """<?xml version="1.0" encoding="UTF-8"?>
+<comment><identAndStatusSection><commentAddress><commentIdent>
+<commentCode modelIdentCode="S1000DBIKE" senderIdent="B6865" yearOfDataIssue="2026" seqNumber="00001" commentType="q"/>
+<language languageIsoCode="en" countryIsoCode="US"/></commentIdent>
+<commentAddressItems><issueDate year="2026" month="11" day="29"/><commentTitle>Torque of the stem bolt</commentTitle>
+</commentAddressItems></commentAddress>
+<commentStatus><security securityClassification="01"/><commentPriority commentPriorityCode="cp01"/>
+<commentResponse responseType="rt02"/></commentStatus></identAndStatusSection>
+<commentContent><simplePara>Step 2 gives no torque for the &lt;stem&gt; bolt.</simplePara></commentContent></comment>
+"""
+
+
+def test_comment_renders_title_priority_and_text(tmp_path: Path):
+    path = tmp_path / "COM-S1000DBIKE-B6865-2026-00001-Q_en-US.XML"
+    path.write_text(COMMENT, encoding="utf-8")
+    res = render_file(path, FolderLinks(tmp_path))
+    doc = tree(res.html)
+    article = doc.xpath("//article[@class='comment']")[0]
+    assert article.xpath("./h2")[0].text_content() == "Torque of the stem bolt"
+    assert "cp01" in article.text_content() and "rt02" in article.text_content()
+    assert "Step 2 gives no torque for the <stem> bolt." in article.text_content()
+    assert res.unseen() == [] and res.unknown == []

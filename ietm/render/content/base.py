@@ -116,7 +116,8 @@ class Html:
             kind = "none"
         else:
             self.seen.add(root)
-            body = self.children(root)
+            # a data module's <content> only wraps; other roots (a comment's commentContent) have a renderer
+            body = self.children(root) if root.tag == "content" else self.render(root)
             kind = self.ctx.obj.content_type or self.ctx.obj.kind
         assets = [Markup('<link rel="stylesheet" href="{}">').format(links.static("css/content.css"))]
         assets += [Markup('<script src="{}" defer></script>').format(links.static(f"js/{name}"))
