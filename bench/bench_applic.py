@@ -3,13 +3,15 @@
 The corpus copies the Bike set into many folders (bench/corpus.py); the copies share their codes, so the
 catalog of the corpus holds one latest issue per code. This script therefore times the per-module work
 directly: load + `check_object` (what `ietm applic` does for each module) and load + `make_instance` +
-serialise (what `ietm instance` does), against the Bike ACT/CCT/PCT, and `ietm applic` on the Bike set. Run:
+serialise (what `ietm instance` does), against the Bike ACT/CCT/PCT, `ietm applic` on the Bike set, and
+`ietm applic` end to end on a CSDB of renamed copies (distinct codes), on one core and on both. Run:
     .venv/bin/python bench/bench_applic.py [--copies 40]
 """
 
 from __future__ import annotations
 
 import argparse
+import shutil
 import subprocess
 import sys
 import time
@@ -60,6 +62,31 @@ def main() -> None:
     proc = subprocess.run([sys.executable, "-m", "ietm", "applic", str(BIKE), "-q"], capture_output=True, text=True, cwd=ROOT)
     print(f"ietm applic on the Bike set (process start, catalog, check): {time.perf_counter() - start:5.2f} s  "
           f"{proc.stdout.strip().splitlines()[-1]}")
+
+    csdb = renamed_corpus(args.copies)
+    subprocess.run([sys.executable, "-m", "ietm", "scan", str(csdb)], capture_output=True, cwd=ROOT)  # catalog once
+    for label, jobs in (("both cores", "0"), ("one core", "1")):
+        start = time.perf_counter()
+        proc = subprocess.run([sys.executable, "-m", "ietm", "applic", str(csdb), "-q", "-j", jobs],
+                              capture_output=True, text=True, cwd=ROOT)
+        print(f"ietm applic -j {jobs} ({label}) on {csdb.name}: {time.perf_counter() - start:5.2f} s  "
+              f"{proc.stdout.strip().splitlines()[-1]}")
+
+
+def renamed_corpus(copies: int) -> Path:
+    """One CSDB of `copies` Bike sets whose bike modules get a model code per copy (S1000DBIKE0001 ...), so
+    the catalog holds thousands of distinct latest modules, each copy with its own ACT/CCT/PCT."""
+    dest = ROOT / "bench" / "out" / f"bike-renamed-x{copies}"
+    if (dest / ".complete").exists():
+        return dest
+    shutil.rmtree(dest, ignore_errors=True)
+    dest.mkdir(parents=True)
+    for i in range(copies):
+        for f in BIKE.glob("*.XML"):
+            text = f.read_bytes().replace(b'modelIdentCode="S1000DBIKE"', f'modelIdentCode="S1000DBIKE{i:04d}"'.encode())
+            (dest / f.name.replace("S1000DBIKE", f"S1000DBIKE{i:04d}")).write_bytes(text)
+    (dest / ".complete").touch()
+    return dest
 
 
 if __name__ == "__main__":

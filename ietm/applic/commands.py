@@ -26,9 +26,10 @@ def _csdb(path: Path) -> Path:
 @click.command("applic")
 @click.argument("csdb", default=".", type=click.Path(path_type=Path))
 @click.option("--products", is_flag=True, help="List the product instances of the PCT instead of checking.")
+@click.option("-j", "--jobs", type=int, default=None, help="Worker processes for a large CSDB; 0 means one per core.")
 @format_option("text", "json", "junit")
 @quiet_option
-def applic(csdb: Path, products: bool, fmt: str, quiet: bool) -> None:
+def applic(csdb: Path, products: bool, jobs: int | None, fmt: str, quiet: bool) -> None:
     """Check applicability: every assert names a declared attribute or condition with an allowed value,
     every applicRefId resolves, and every PCT product assigns declared attributes allowed values.
 
@@ -51,7 +52,11 @@ def applic(csdb: Path, products: bool, fmt: str, quiet: bool) -> None:
             if not found:
                 click.echo("no products: the CSDB has no product cross-reference table (PCT)")
         return
-    report = check_csdb(root)
+    if jobs is None:
+        from ietm.config import load_config
+
+        jobs = load_config(root).get("check.jobs")
+    report = check_csdb(root, jobs=jobs, progress=fmt == "text" and not quiet)
     write(report, fmt, sys.stdout, quiet)
     if not report.ok:
         click.get_current_context().exit(1)

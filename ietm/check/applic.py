@@ -7,8 +7,10 @@ module's `referencedApplicGroup`; every PCT product must assign declared attribu
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Iterable
 
 
 from ietm.applic.csdb import Applicability, Scope, act_ref
@@ -22,6 +24,7 @@ if TYPE_CHECKING:
     from ietm.catalog import Catalog
 
 CHECK = "applic"
+PER_WORKER = 400  # modules a worker process must have to repay its start (reading the tables again)
 
 
 def _finding(severity: str, path: str, line: int | None, rule: str, message: str) -> Finding:
@@ -106,8 +109,38 @@ def check_pct(pct: Pct, applic: Applicability) -> list[Finding]:
     return out
 
 
-def check_csdb(source: Catalog | str | Path, applic: Applicability | None = None) -> Report:
-    """Check every latest data module and publication module of a CSDB, and its PCTs."""
+def check_files(paths: list[str], applic: Applicability) -> list[Finding]:
+    findings: list[Finding] = []
+    for path in paths:
+        try:
+            doc = load(path)
+        except IetmError as exc:
+            findings.append(Finding("error", exc.path or path, exc.message, exc.line, rule="not-readable", check="parse"))
+            continue
+        findings += check_object(doc, applic)
+    return findings
+
+
+_worker: Applicability | None = None
+
+
+def _init_worker(root: str) -> None:
+    """Each worker reads the tables once from the (already refreshed) catalog: lxml trees do not pickle."""
+    global _worker
+    from ietm.catalog import Catalog
+
+    _worker = Applicability.for_csdb(Catalog.open(Path(root)))
+
+
+def _check_chunk(paths: list[str]) -> list[Finding]:
+    assert _worker is not None
+    return check_files(paths, _worker)
+
+
+def check_csdb(source: Catalog | str | Path, applic: Applicability | None = None, jobs: int = 0,
+               progress: bool = False) -> Report:
+    """Check every latest data module and publication module of a CSDB, and its PCTs; large CSDBs on all
+    cores (`jobs` 0), small ones in this process, where starting workers would cost more than it saves."""
     from ietm.catalog import Catalog
 
     catalog = source if isinstance(source, Catalog) else Catalog.open(Path(source))
@@ -122,15 +155,21 @@ def check_csdb(source: Catalog | str | Path, applic: Applicability | None = None
         for path, message, line in catalog.errors()
         if path.lower().endswith(".xml")
     ]
-    objects = catalog.objects(kind="dm", state="latest") + catalog.objects(kind="pm", state="latest")
-    for obj in objects:
-        try:
-            doc = load(obj.path)
-        except IetmError as exc:
-            findings.append(Finding("error", exc.path or obj.path, exc.message, exc.line, rule="not-readable", check="parse"))
-            continue
-        findings += check_object(doc, applic)
+    paths = [o.path for kind in ("dm", "pm") for o in catalog.objects(kind=kind, state="latest")]
+    workers = min(jobs or os.cpu_count() or 1, max(1, len(paths) // PER_WORKER))
+    if workers == 1:
+        findings += check_files(paths, applic)
+    else:
+        size = max(16, len(paths) // (workers * 4))
+        chunks = [paths[i : i + size] for i in range(0, len(paths), size)]
+        with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(str(catalog.root),)) as pool:
+            results: Iterable[list[Finding]] = pool.map(_check_chunk, chunks)
+            if progress:
+                from ietm.progress import track
+
+                results = track(results, total=len(chunks), description="Checking applicability")
+            findings += [f for chunk in results for f in chunk]
     for pct in applic.pcts.values():
         findings += check_pct(pct, applic)
     findings.sort(key=lambda f: (f.path, f.line or 0))
-    return Report(findings, len(objects), CHECK)
+    return Report(findings, len(paths), CHECK)
