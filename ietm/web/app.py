@@ -7,7 +7,7 @@ from pathlib import Path
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 
@@ -54,6 +54,7 @@ def create_app(csdb: Path, config: Config | None = None) -> FastAPI:
     app.add_exception_handler(IetmError, _ietm_error)
     app.add_exception_handler(HTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(Exception, _unexpected)
     return app
 
 
@@ -69,7 +70,7 @@ def error_response(request: Request, status: int, kind: str, message: str, where
     if _wants_json(request):
         return JSONResponse({"error": {"status": status, "kind": kind, "message": message, "where": where}}, status)
     lang = deps.language(request)
-    html = request.app.state.pages.error(status, message, ServerLinks(request.app.state.site), lang)
+    html = request.app.state.pages.error(status, message, ServerLinks(request.app.state.site), lang, where)
     return HTMLResponse(html, status)
 
 
@@ -83,6 +84,16 @@ async def _http_error(request: Request, exc: HTTPException) -> Response:
     kind = "NotFound" if exc.status_code == 404 else "HTTPError"
     message = "no such address" if exc.status_code == 404 else str(exc.detail)
     return error_response(request, exc.status_code, kind, message)
+
+
+async def _unexpected(request: Request, exc: Exception) -> Response:
+    """A bug, not a user error: logged with its traceback, answered in the same shape as every other error."""
+    log.exception("unexpected error on %s", request.url.path)
+    try:
+        return error_response(request, 500, "InternalError", "unexpected error; the server log has the details")
+    except Exception:  # the error page itself failed: say so in the plainest way
+        log.exception("error page failed")
+        return PlainTextResponse("500 unexpected error; the server log has the details", 500)
 
 
 async def _validation_error(request: Request, exc: RequestValidationError) -> Response:

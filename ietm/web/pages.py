@@ -236,8 +236,8 @@ class Pages:
         ctx = self.base(links, language, "/products", title=i18n.t("products", language), crumbs=crumbs)
         return self.render("products.html", ctx)
 
-    def error(self, status: int, message: str, links: Links, language: str) -> str:
+    def error(self, status: int, message: str, links: Links, language: str, where: str | None = None) -> str:
         title = i18n.t("not_found" if status == 404 else "error", language)
-        ctx = self.base(links, language, "", title=title, status=status, message=message,
+        ctx = self.base(links, language, "", title=title, status=status, message=message, where=where,
                         crumbs=[Crumb(i18n.t("home", language), "/"), Crumb(title)])
         return self.render("error.html", ctx)
