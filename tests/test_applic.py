@@ -261,3 +261,23 @@ def test_the_viewer_script_evaluates_like_python(bike, bike_applic, tmp_path):
     """
     proc = subprocess.run([node, "-e", script], capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+@pytest.fixture(scope="session")
+def large_csdb(bike, tmp_path_factory) -> Path:
+    """Eleven Bike sets in one CSDB, each bike copy under its own model code: ~880 distinct latest modules."""
+    dest = tmp_path_factory.mktemp("large")
+    for i in range(11):
+        for f in bike.glob("*.XML"):
+            data = f.read_bytes().replace(b'modelIdentCode="S1000DBIKE"', f'modelIdentCode="S1000DBIKE{i:04d}"'.encode())
+            (dest / f.name.replace("S1000DBIKE", f"S1000DBIKE{i:04d}")).write_bytes(data)
+    return dest
+
+
+def test_both_cores_find_what_one_core_finds(large_csdb):
+    one = check_csdb(large_csdb, jobs=1)
+    both = check_csdb(large_csdb, jobs=2)
+    assert one.files == both.files > 800
+    assert one.findings == both.findings
+    # each bike copy brings its own PCT and CCT faults (3 + 3), the shared LIGHTING repository one
+    assert len(one.findings) == 11 * 6 + 1
