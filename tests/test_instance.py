@@ -169,6 +169,8 @@ def test_malformed_input_is_one_clear_error(bike_copy, tmp_path):
 def test_writing_into_the_masters_folder_is_refused(bike_copy):
     r = ietm("instance", bike_copy, "--product", "1B070701", "-o", bike_copy)
     assert r.code == 6 and "replace their masters" in r.err
+    r = ietm("instance", bike_copy, "--product", "1B070701", "-o", bike_copy / "mountain-storm")
+    assert r.code == 6 and "inside the CSDB" in r.err and not (bike_copy / "mountain-storm").exists()
 
 
 def test_without_product_or_values_it_says_what_to_give(bike, tmp_path):

@@ -104,9 +104,11 @@ def instance(sources, product, sets, output, csdb, force, fmt) -> None:
     folder_mode = len(sources) == 1 and sources[0].is_dir()
     root = sources[0] if folder_mode else (csdb or sources[0].parent)
     root = _csdb(root)
-    output.mkdir(parents=True, exist_ok=True)
     if output.resolve() == root.resolve() or any(s.resolve().parent == output.resolve() for s in sources if s.is_file()):
         raise Refused("the output folder is the source folder; instances would replace their masters", str(output))
+    if folder_mode and output.resolve().is_relative_to(root.resolve()):
+        raise Refused("the output folder is inside the CSDB; its copies would become part of the CSDB", str(output))
+    output.mkdir(parents=True, exist_ok=True)
     applicability = Applicability.for_csdb(root)
     chosen, extra = _assignment(applicability, product, sets)
     if folder_mode:
