@@ -55,6 +55,7 @@ self.addEventListener("fetch", function (event) {
   if (req.method !== "GET" || req.url.indexOf(SCOPE) !== 0) return;
   var u = new URL(req.url);
   var path = u.pathname;
+  if (u.searchParams.has("probe")) return; // the page asking the network itself (is it reachable? a new release?)
   // a folder asked for without its slash (dm, products): redirect, so relative links on its page resolve
   if (req.mode === "navigate" && !/\/$/.test(path) && !/\.[A-Za-z0-9]+$/.test(path)) {
     event.respondWith(caches.open(CACHE).then(function (cache) {

@@ -63,6 +63,7 @@ class BundlePages(Pages):
             extra["copies"] = self._published_copies(extra["page_key"], links)
         ctx = super().base(links, language, path, **extra)
         ctx["root"] = links.prefix
+        ctx["js"] = [*ctx["js"], "js/offline.js"]  # service worker, offline notice, newer-release offer
         return ctx
 
     def _published_copies(self, key: str, links: StaticLinks) -> list[dict]:
@@ -79,6 +80,7 @@ class BundlePages(Pages):
         html = super().render(template, context)
         prefix = context["links"].prefix
         head = (f'<link rel="manifest" href="{prefix}manifest.webmanifest">\n'
+                f'<link rel="icon" href="{prefix}icon.svg" type="image/svg+xml">\n'
                 f'<meta name="ietm-bundle" content="{prefix or "./"}">\n'
                 '<meta name="theme-color" content="#1d4f91">\n')
         return html.replace("</head>", head + "</head>", 1)
@@ -118,7 +120,7 @@ def _render_chunk(jobs: list[tuple]) -> tuple[int, set[str]]:
             html = render_page(pages, links, language, "/search", results=None, q="", product=None, type=None,
                                lang_filter=None, offline_index="search-index.json")
         else:  # "404"
-            html = pages.error(404, "this page is not in the published manual", links, language)
+            html = pages.error(404, "this page is not in the published manual", None, links, language)
         target = out / dest
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(html, encoding="utf-8")

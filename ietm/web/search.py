@@ -148,4 +148,6 @@ def render_page(pages, links, lang: str, path: str, **values: Any) -> str:  # ty
     """The search page; the static bundle renders it with `offline_index` set and no results."""
     s = strings(lang)
     ctx = pages.base(links, lang, path, title=s["search"], s=s, **values)
+    offline = ["js/vendor/snowball.js", "js/offline-search.js"] if values.get("offline_index") else []
+    ctx["js"] = [*ctx["js"], *offline, "js/search.js"]
     return pages.render("search.html", ctx)

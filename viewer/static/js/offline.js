@@ -49,13 +49,30 @@
     main.insertBefore(div, main.firstChild);
   }
 
-  function showConnection() {
-    document.documentElement.classList.toggle("offline", !navigator.onLine);
-    banner("offline", navigator.onLine ? "" : S.offline);
+  var rootUrl = new URL(root, location.href);
+  var registration = null;
+  function showConnection(online) {
+    document.documentElement.classList.toggle("offline", !online);
+    banner("offline", online ? "" : S.offline);
   }
-  window.addEventListener("online", showConnection);
-  window.addEventListener("offline", showConnection);
-  showConnection();
+  /* navigator.onLine only knows about the device's own link; ask the bundle's server to be sure, and learn
+     on the way whether it publishes a newer release than the one this page came from */
+  function probe() {
+    if (!navigator.onLine) { showConnection(false); return; }
+    Promise.all([
+      fetch(new URL("release.json?probe=" + Date.now(), rootUrl).href, { cache: "no-store" }).then(function (r) {
+        if (!r.ok) throw new Error(String(r.status)); return r.json();
+      }),
+      fetch(new URL("release.json", rootUrl).href).then(function (r) { return r.json(); }).catch(function () { return {}; }),
+    ]).then(function (both) {
+      showConnection(true);
+      if (registration && both[1].release && both[0].release !== both[1].release) registration.update().catch(function () {});
+    }, function () { showConnection(false); });
+  }
+  window.addEventListener("online", probe);
+  window.addEventListener("offline", function () { showConnection(false); });
+  probe();
+  setInterval(probe, 60000);
 
   if (!("serviceWorker" in navigator)) return;
   var reloading = false;
@@ -67,6 +84,7 @@
   }
   navigator.serviceWorker.register(new URL("sw.js", new URL(root, location.href)).href, { scope: new URL(root, location.href).href })
     .then(function (reg) {
+      registration = reg;
       if (reg.waiting && navigator.serviceWorker.controller) offerUpdate(reg.waiting);
       reg.addEventListener("updatefound", function () {
         var fresh = reg.installing;
@@ -74,11 +92,12 @@
         fresh.addEventListener("statechange", function () {
           if (fresh.state !== "installed") return;
           if (navigator.serviceWorker.controller) offerUpdate(fresh); // a new release, waiting
-          else { document.documentElement.setAttribute("data-offline-ready", "true"); banner("saved", S.saved); }
+          else banner("saved", S.saved); // the first copy: the manual now works offline
         });
       });
-      if (reg.active && !reg.installing && !reg.waiting) document.documentElement.setAttribute("data-offline-ready", "true");
       if (navigator.onLine) reg.update().catch(function () { /* no network: keep the release we have */ });
     })
     .catch(function () { /* no service worker (file:// or private mode): the bundle still reads online */ });
+  // the whole bundle is precached once a worker is active
+  navigator.serviceWorker.ready.then(function () { document.documentElement.setAttribute("data-offline-ready", "true"); });
 })();
