@@ -116,6 +116,8 @@ def instance(sources, product, sets, output, csdb, force, fmt) -> None:
 
         catalog = Catalog.open(root)
         files = [Path(o.path) for kind in ("dm", "pm") for o in catalog.objects(kind=kind, state="latest")]
+        for path, message, line in catalog.errors():  # unreadable files cannot be filtered: say which
+            click.echo(f"WARNING: {path}{f':{line}' if line else ''}: {message}; no instance written", err=True)
     else:
         files = [s for s in sources if s.is_file()]
     rows = [w.to_dict() for w in write_instances(files, applicability, chosen, extra, output, force)]
