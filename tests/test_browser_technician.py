@@ -221,3 +221,13 @@ def test_scripts_work_on_static_pages_without_a_server(browser, bike: Path, tmp_
     assert pg.is_checked("li.step[data-step='2'] > .step-head input")
     context.close()
     assert not errors, errors
+
+
+def test_text_references_and_hotspots_point_at_each_other(page) -> None:
+    page.goto("/dm/S1000DBIKE-AAA-D00-00-00-00AA-041A-A")
+    page.click("a.iref[data-hotspot='fig-0001-gra-0001-hot-0009']")
+    assert page.eval_on_selector_all(".hl", "els => els.map(e => e.id)") == ["fig-0001-gra-0001-hot-0009"]
+    page.click("a.hotspot[data-hotspot='fig-0001-gra-0001-hot-0009']")
+    lit = page.eval_on_selector_all("a.iref.hl", "els => els.map(e => e.textContent)")
+    assert lit and all("FRAME ASSEMBLY" in t for t in lit)
+    shot(page, "technician-hotspots")

@@ -76,7 +76,9 @@ _INLINE_LABELS = {
 def acronym(r: Html, el: etree._Element) -> Markup:
     term = el.find("acronymTerm")
     definition = el.find("acronymDefinition")
-    r.seen.update(x for x in (term, definition) if x is not None)
+    if term is not None:
+        r.seen.add(term)
+    r.consume(definition)  # read as the title of the term
     shown = r.inner(term) if term is not None else escape(text_of(el))
     meaning = text_of(definition)
     return Markup('<abbr{} title="{}">{}</abbr>').format(r.attrs(el, "acronym"), meaning, shown)
@@ -532,9 +534,11 @@ def hotspot(r: Html, el: etree._Element) -> Markup:
     if numbered and (not callout or callout == numbered.group(1)):
         callout, name = numbered.group(1), numbered.group(2)  # "1. Oil filter": the callout is in the title
     nested = Markup("").join(r.render(c) for c in el)
-    return Markup('<li><a class="hotspot" href="#{0}" id="{0}" data-hotspot="{0}" data-aps="{1}" data-callout="{2}">'
-                  '<span class="callout">{2}</span> {3}</a>{4}</li>').format(
-        el.get("id", ""), el.get("applicationStructureIdent", ""), callout, name, nested)
+    r.scripts.add("parts.js")  # callouts and the text or parts rows that name them point at each other
+    ident = el.get("id", "")
+    return Markup('<li><a{} href="#{}" data-hotspot="{}" data-aps="{}" data-callout="{}">'
+                  '<span class="callout">{}</span> {}</a>{}</li>').format(
+        r.attrs(el, "hotspot"), ident, ident, el.get("applicationStructureIdent", ""), callout, callout, name, nested)
 
 
 @handles("multimedia")

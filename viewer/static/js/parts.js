@@ -190,6 +190,12 @@
     }
     const spot = event.target.closest(".hotspot[data-callout]");
     if (spot) { event.preventDefault(); fromHotspot(spot); return; }
+    const textRef = event.target.closest("a.iref[data-hotspot]");
+    if (textRef) {  // a reference in the text to a hotspot: show where it is on the figure
+      const target = document.getElementById(textRef.dataset.hotspot);
+      if (target) { event.preventDefault(); highlight([target]); }
+      return;
+    }
     const rowLink = event.target.closest(".callout-link[data-callout]");
     if (rowLink) { event.preventDefault(); fromRow(rowLink); return; }
     const svgShape = event.target.closest("figure svg [id]");
