@@ -58,9 +58,12 @@ def inline_span(r: Html, el: etree._Element) -> Markup:
     """Inline data whose element name matters to software but whose text is what a reader needs."""
     label = _INLINE_LABELS.get(el.tag)
     value = r.inner(el)
-    refs = [(k, v) for k, v in el.attrib.items() if k.endswith("Value") or k in ("manufacturerCodeValue",)]
-    if not text_of(el) and refs:
-        value = Markup(" ").join(Markup('<span class="v">{}</span>').format(v) for _, v in refs)
+    if not text_of(el):  # an empty reference (<zoneRef zoneNumber="..."/>): its identifying values are its text
+        refs = [v for k, v in el.attrib.items() if k.endswith(("Value", "Number", "Code", "Ident"))]
+        value = Markup(" ").join(Markup('<span class="v">{}</span>').format(v) for v in refs) + value
+    unit = el.get("unitOfMeasure") or el.get("quantityUnitOfMeasure")
+    if unit:
+        value = Markup('{} <span class="unit">{}</span>').format(value, unit)
     if label:
         return Markup('<span{}><span class="k">{}</span> {}</span>').format(
             r.attrs(el, f"fld {el.tag}"), r.t(label), value)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from lxml import etree
 from markupsafe import Markup
 
-from ietm.render.content.base import EMPTY, Html, handles, text_of
+from ietm.render.content.base import EMPTY, Html, handles
 from ietm.render.content.records import register
 
 
