@@ -300,3 +300,10 @@ def test_comment_renders_title_priority_and_text(tmp_path: Path):
     assert "cp01" in article.text_content() and "rt02" in article.text_content()
     assert "Step 2 gives no torque for the <stem> bolt." in article.text_content()
     assert res.unseen() == [] and res.unknown == []
+
+
+def test_change_marks_carry_their_reason_for_update(bike_rendered):
+    doc = tree(bike_rendered[PROCESS].html)
+    marked = doc.xpath("//*[@data-rfu='rfu-2013-054DE']")
+    assert len(marked) == 2 and all("chg" in m.get("class") for m in marked)  # a dmNode and a title
+    assert marked[0].get("title") == 'Optional element "title" to be added to element "dmNode"'

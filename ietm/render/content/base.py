@@ -67,6 +67,8 @@ class Html:
         self.scripts: set[str] = set()  # viewer/static/js modules the rendered content needs
         self._counters: dict[str, int] = {}
         self._index()
+        self.reasons = {rfu.get("id"): text_of(rfu) for rfu in self.root.iterfind("identAndStatusSection/*/reasonForUpdate")
+                        if rfu.get("id")}  # change marks name these; their text explains the mark
 
     # -- module-wide indexes -------------------------------------------------------------------------------
 
@@ -197,6 +199,9 @@ class Html:
             rfu = el.get("reasonForUpdateRefIds")
             if rfu:
                 pairs.append(("data-rfu", rfu))
+                why = "; ".join(self.reasons[i] for i in rfu.split() if i in self.reasons)
+                if why and not el.get("applicRefId"):  # applicability owns the title when both exist
+                    pairs.append(("title", why))
         if classes:
             pairs.append(("class", " ".join(classes)))
         pairs.extend(self.applic_pairs(el))

@@ -168,8 +168,8 @@ def dm_ref(r: Html, el: etree._Element) -> Markup:
     shown = title or key
     if url is None:
         return broken(r, f"{key} {title}".strip(), key)
-    return Markup('<a{} href="{}" data-key="{}">{}</a> <span class="code">{}</span>').format(
-        r.attrs(el, "ref dmref"), url, key, shown, key if title else "")
+    code = Markup(' <span class="code">{}</span>').format(key) if title else EMPTY
+    return Markup('<a{} href="{}" data-key="{}">{}</a>{}').format(r.attrs(el, "ref dmref"), url, key, shown, code)
 
 
 @handles("pmRef")
@@ -189,8 +189,8 @@ def pm_ref(r: Html, el: etree._Element) -> Markup:
     url = r.ctx.links.pm(key, str(issue) if issue else None, str(lang) if lang else None)
     if url is None:
         return broken(r, f"{key} {title}".strip(), key)
-    return Markup('<a class="ref pmref" href="{}" data-key="{}">{}</a> <span class="code">{}</span>').format(
-        url, key, title or key, key if title else "")
+    code = Markup(' <span class="code">{}</span>').format(key) if title else EMPTY
+    return Markup('<a{} href="{}" data-key="{}">{}</a>{}').format(r.attrs(el, "ref pmref"), url, key, title or key, code)
 
 
 @handles("externalPubRef")

@@ -15,7 +15,7 @@ def _titled(r: Html, el: etree._Element, tag: str, cls: str, heading: str) -> Ma
     head = EMPTY
     if title is not None:
         r.seen.add(title)
-        head = Markup("<{0}>{1}</{0}>").format(Markup(heading), r.inner(title))
+        head = Markup("<{0}{1}>{2}</{0}>").format(Markup(heading), r.attrs(title), r.inner(title))
     return Markup("<{0}{1}>{2}{3}</{0}>").format(Markup(tag), r.attrs(el, cls), head, r.inner(el, ("title",)))
 
 

@@ -23,7 +23,7 @@ def levelled_para(r: Html, el: etree._Element) -> Markup:
     head = EMPTY
     if title is not None:
         r.seen.add(title)
-        head = Markup('<h{0} class="lp-title"><span class="lp-no">{1}</span> {2}</h{0}>').format(
-            level, r.numbers.get(el, ""), r.inner(title))
+        head = Markup('<h{0}{1}><span class="lp-no">{2}</span> {3}</h{0}>').format(
+            level, r.attrs(title, "lp-title"), r.numbers.get(el, ""), r.inner(title))
     return Markup("<section{}>{}{}</section>").format(
         r.attrs(el, f"levelled-para lp{depth + 1}"), head, r.inner(el, ("title",)))

@@ -275,7 +275,7 @@ def step(r: Html, el: etree._Element) -> Markup:
     head = EMPTY
     if title is not None:
         r.seen.add(title)
-        head = Markup('<span class="step-title">{}</span>').format(r.inner(title))
+        head = Markup('<span{}>{}</span>').format(r.attrs(title, "step-title"), r.inner(title))
     warnings = Markup("").join(render_guard(r, g, a) for g, a in guards)
     skip = ("title", *GUARDS) if interactive else ("title",)
     body = steps_and_blocks(r, el, skip)

@@ -174,7 +174,7 @@ def node(r: Html, el: etree._Element) -> Markup:
     for x in (pre, post, title):
         if x is not None:
             r.seen.add(x)
-    head = Markup('<h3 class="pe-title">{}</h3>').format(r.inner(title)) if title is not None else EMPTY
+    head = Markup('<h3{}>{}</h3>').format(r.attrs(title, "pe-title"), r.inner(title)) if title is not None else EMPTY
     body = steps_and_blocks(r, el, ("title", "variablePreSet", "variablePostSet"))
     return Markup('<div{} data-pe="node" data-pre="{}" data-post="{}">{}{}</div>').format(
         r.attrs(el, "pe-node"), dumps(assertions(r, pre)), dumps(assertions(r, post)), head, body)
