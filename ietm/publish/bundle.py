@@ -120,7 +120,7 @@ def _render_chunk(jobs: list[tuple]) -> tuple[int, set[str]]:
             html = render_page(pages, links, language, "/search", results=None, q="", product=None, type=None,
                                lang_filter=None, offline_index="search-index.json")
         else:  # "404"
-            html = pages.error(404, "this page is not in the published manual", None, links, language)
+            html = pages.error(404, "this page is not in the published manual", links=links, language=language)
         target = out / dest
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(html, encoding="utf-8")

@@ -1,0 +1,137 @@
+"""`ietm publish`: a self-contained bundle (every link resolves inside it), a manifest that matches every byte,
+a service worker named by its release, CGM illustrations converted, the gate, and atomic replacement."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+
+from clirun import ietm
+from ietm.catalog import Catalog
+from ietm.publish.manifest import file_digest, verify
+
+LINK = re.compile(r'(?:href|src)="([^"]*)"')
+
+
+@pytest.fixture(scope="module")
+def manual(content: Path, tmp_path_factory) -> tuple[Path, dict]:
+    out = tmp_path_factory.mktemp("pub") / "manual"
+    r = ietm("publish", content, "-o", out, "--allow-errors", "--lang", "ru", "--format", "json")
+    assert r.code == 0, r.err
+    return out, json.loads(r.out)
+
+
+@pytest.fixture(scope="module")
+def bike_bundle(bike: Path, tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("pub") / "bike"
+    r = ietm("publish", bike, "-o", out, "--allow-errors")
+    assert r.code == 0, r.err
+    return out
+
+
+def test_every_module_copy_has_a_page(manual, content: Path):
+    out, result = manual
+    catalog = Catalog.open(content)
+    latest = {(o.key, o.language) for o in catalog.objects(kind="dm", state="latest")}
+    pages = {p.name for p in (out / "dm").glob("*.html")} - {"index.html"}
+    expected = {f"{key[4:]}_{lang}.html" for key, lang in latest}
+    assert pages == expected
+    assert result["pages"] == len(expected) + len(list((out / "pm").glob("*.html"))) + 5
+    ru = (out / "dm" / "DGEN-A-D10-00-00-00A-040A-A_ru-RU.html").read_text(encoding="utf-8")
+    assert "Двигатель" in ru and '<html lang="ru"' in ru
+
+
+def test_bundle_is_self_contained(manual):
+    out, _ = manual
+    broken = []
+    for page in out.rglob("*.html"):
+        for link in LINK.findall(page.read_text(encoding="utf-8")):
+            parts = urlsplit(link)
+            if parts.scheme or parts.netloc or not parts.path or link.startswith(("#", "?", "data:")):
+                continue
+            target = (page.parent / unquote(parts.path)).resolve()
+            if target.is_dir():
+                target = target / "index.html"
+            if not target.is_file() or not target.is_relative_to(out.resolve()):
+                broken.append(f"{page.relative_to(out)} -> {link}")
+    assert not broken, broken[:20]
+
+
+def test_manifest_lists_every_file_with_its_digest(manual):
+    out, result = manual
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["release"] == result["release"] and manifest["algorithm"] == "sha256"
+    assert verify(out) == []
+    assert manifest["files"]["search-index.json"]["sha256"] == file_digest(out / "search-index.json")
+
+
+
+def test_manifest_tells_a_changed_file(content: Path, tmp_path: Path):
+    out = tmp_path / "b"
+    assert ietm("publish", content, "-o", out, "--allow-errors").code == 0
+    (out / "index.html").write_text("tampered", encoding="utf-8")
+    (out / "extra.js").write_text("alert(1)", encoding="utf-8")
+    assert sorted(verify(out)) == ["extra.js: not in the manifest", "index.html: changed"]
+
+
+def test_service_worker_and_web_app_manifest(manual):
+    out, result = manual
+    release = json.loads((out / "release.json").read_text())["release"]
+    assert release == result["release"]
+    assert (out / "sw.js").read_text().startswith(f'const RELEASE = "{release}";')
+    app = json.loads((out / "manifest.webmanifest").read_text())
+    assert app["start_url"] == "./index.html" and app["lang"] == "ru" and (out / app["icons"][0]["src"]).is_file()
+    home = (out / "index.html").read_text(encoding="utf-8")
+    assert '<link rel="manifest" href="manifest.webmanifest">' in home and "static/js/offline.js" in home
+    search = (out / "search.html").read_text(encoding="utf-8")
+    assert 'data-offline-index="search-index.json"' in search and "js/vendor/snowball.js" in search
+    index = json.loads((out / "search-index.json").read_text())
+    assert {"en", "ru"} <= set(index["terms"]) and len(index["docs"]) == len(list((out / "dm").glob("*_*.html")))
+
+
+def test_cgm_illustrations_are_converted(bike_bundle: Path, bike: Path):
+    svgs = sorted((bike_bundle / "icn").glob("*.CGM.svg"))
+    assert svgs and not list((bike_bundle / "icn").glob("*.CGM"))
+    for svg in svgs:
+        head = svg.read_bytes()[:200].lstrip()
+        assert head.startswith((b"<svg", b"<?xml")), svg.name
+    ipd = (bike_bundle / "dm" / "S1000DBIKE-AAA-D00-00-00-01AA-941A-D_en-US.html").read_text(encoding="utf-8")
+    assert 'src="../icn/ICN-C0419-S1000D0361-001-01.CGM.svg"' in ipd
+
+
+def test_refuses_a_csdb_that_fails_the_gate(bike: Path, tmp_path: Path):
+    out = tmp_path / "bundle"
+    r = ietm("publish", bike, "-o", out)
+    assert r.code == 6
+    assert r.err.startswith("ERROR:") and "fails `ietm check`" in r.err and "--allow-errors" in r.err
+    assert not out.exists() and not list(tmp_path.glob(".bundle.building-*"))
+
+
+def test_does_not_overwrite_a_folder_that_is_not_a_bundle(content: Path, tmp_path: Path):
+    out = tmp_path / "mine"
+    out.mkdir()
+    (out / "thesis.txt").write_text("keep me")
+    r = ietm("publish", content, "-o", out, "--allow-errors")
+    assert r.code == 6 and "holds no published bundle" in r.err
+    assert (out / "thesis.txt").read_text() == "keep me"
+
+
+def test_republishing_replaces_the_bundle_whole(content: Path, tmp_path: Path):
+    csdb = tmp_path / "csdb"
+    shutil.copytree(content, csdb, ignore=shutil.ignore_patterns(".ietm"))
+    out = tmp_path / "site"
+    first = json.loads(ietm("publish", csdb, "-o", out, "--allow-errors", "--format", "json").out)
+    (out / "stray.txt").write_text("left by hand")
+    module = csdb / "DMC-DGEN-A-D10-00-00-00A-040A-A_001-00_en-US.XML"
+    module.write_text(module.read_text(encoding="utf-8").replace("</para>", " Zirconwash.</para>", 1), encoding="utf-8")
+    second = json.loads(ietm("publish", csdb, "-o", out, "--allow-errors", "--format", "json").out)
+    assert second["release"] != first["release"]
+    assert not (out / "stray.txt").exists()
+    assert "Zirconwash" in (out / "dm" / "DGEN-A-D10-00-00-00A-040A-A_en-US.html").read_text(encoding="utf-8")
+    assert "zirconwash" in json.dumps(json.loads((out / "search-index.json").read_text())["words"]["en"])
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["csdb", "site"]  # no build or old folders left
