@@ -231,3 +231,28 @@ def test_text_references_and_hotspots_point_at_each_other(page) -> None:
     lit = page.eval_on_selector_all("a.iref.hl", "els => els.map(e => e.textContent)")
     assert lit and all("FRAME ASSEMBLY" in t for t in lit)
     shot(page, "technician-hotspots")
+
+
+EXPRESSIONS = [  # (expression JSON as process.py writes it, environment, expected value)
+    ({"op": "plus", "kind": "number", "args": [{"var": "n"}, {"lit": 1}]}, {"n": 41}, 42),
+    ({"op": "integerDivide", "kind": "number", "args": [{"lit": 7}, {"lit": 2}]}, {}, 3),
+    ({"op": "lessThanOrEqual", "kind": "number", "args": [{"var": "age"}, {"lit": 100}]}, {"age": 30}, True),
+    ({"op": "and", "kind": "boolean", "args": [{"lit": True}, {"fn": "not", "kind": "boolean", "args": [{"lit": True}]}]}, {}, False),
+    ({"op": "contains", "kind": "string", "args": [{"var": "s"}, {"lit": "oil"}]}, {"s": "low oil level"}, True),
+    ({"op": "concatenate", "kind": "string", "args": [{"lit": "DG-"}, {"lit": "5M"}]}, {}, "DG-5M"),
+    ({"op": "add", "kind": "set", "args": [{"var": "names"}, {"lit": "Ann"}]}, {"names": ["Bob"]}, ["Bob", "Ann"]),
+    ({"op": "member", "kind": "set", "args": [{"lit": "Bob"}, {"var": "names"}]}, {"names": ["Bob"]}, True),
+    ({"fn": "sizeOf", "kind": "set", "args": [{"var": "names"}]}, {"names": ["a", "b"]}, 2),
+    ({"assert": "serialno", "values": "1000~9999"}, {"serialno": "1234"}, True),
+    ({"assert": "serialno", "values": "1000~9999"}, {"serialno": "99"}, False),
+    ({"assert": "model", "values": "DG-5M|DG-5E"}, {"model": "DG-5E"}, True),
+    ({"assert": "tourFinished", "values": "False"}, {}, True),
+    ({"fn": "defined", "kind": "boolean", "args": [{"var": "x"}]}, {}, False),
+]
+
+
+def test_process_expressions_evaluate_as_chapter_7_6_defines(page) -> None:
+    page.goto(PROCESS)
+    for expr, env, expected in EXPRESSIONS:
+        got = page.evaluate("([e, env]) => window.ietmProcess.evaluate(e, {vars: env, props: env})", [expr, env])
+        assert got == expected, (expr, env, got)

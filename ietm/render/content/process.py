@@ -156,12 +156,17 @@ def process(r: Html, el: etree._Element) -> Markup:
         r.t("process"), engine, body)
 
 
-@handles("dmSeq", "dmThenSeq", "dmElseSeq")
-def seq(r: Html, el: etree._Element) -> Markup:
-    extra = {}
+def condition(r: Html, el: etree._Element) -> dict[str, str]:
+    """An alternative's applicability as the condition the engine tests to choose it (dmSeqAlts, dmNodeAlts)."""
     ref = el.get("applicRefId")
     if ref and ref in r.ids:
-        extra["data_cond"] = dumps(applic_expression(r, r.ids[ref]))
+        return {"data_cond": dumps(applic_expression(r, r.ids[ref]))}
+    return {}
+
+
+@handles("dmSeq", "dmThenSeq", "dmElseSeq")
+def seq(r: Html, el: etree._Element) -> Markup:
+    extra = condition(r, el)
     role = {"dmThenSeq": "then", "dmElseSeq": "else"}.get(el.tag, "seq")
     return Markup('<div{} data-pe="{}">{}</div>').format(r.attrs(el, f"pe-seq pe-{role}", **extra), role, r.children(el))
 
@@ -177,7 +182,7 @@ def node(r: Html, el: etree._Element) -> Markup:
     head = Markup('<h3{}>{}</h3>').format(r.attrs(title, "pe-title"), r.inner(title)) if title is not None else EMPTY
     body = steps_and_blocks(r, el, ("title", "variablePreSet", "variablePostSet"))
     return Markup('<div{} data-pe="node" data-pre="{}" data-post="{}">{}{}</div>').format(
-        r.attrs(el, "pe-node"), dumps(assertions(r, pre)), dumps(assertions(r, post)), head, body)
+        r.attrs(el, "pe-node", **condition(r, el)), dumps(assertions(r, pre)), dumps(assertions(r, post)), head, body)
 
 
 @handles("dmNodeAlts")
