@@ -18,10 +18,12 @@ from lxml import etree
 from ietm.errors import IetmError, InputError
 from ietm.sign.detached import APPROVAL_NS, SIG_SUFFIX, sig_path
 from ietm.sign.manifest import MANIFEST_NAME, RELEASE_NS, parse
-from ietm.sign.signer import DS, SignatureMismatch, ds, for_uri
+from ietm.sign.signer import SignatureMismatch, ds, for_uri
 from ietm.sign.trust import TrustStore, subject_name
 
 MAX_SIG_BYTES = 4 * 1024 * 1024
+#: file names of S1000D objects: one of these in a release folder but not in its manifest was slipped in
+OBJECT_PREFIXES = ("DMC-", "DME-", "PMC-", "PME-", "DML-", "DDN-", "COM-", "IMF-")
 
 
 @dataclass
@@ -179,14 +181,21 @@ def verify_release(manifest: Path, store: TrustStore) -> list[Outcome]:
             continue
         if sha256(data).hexdigest() != e.sha256:
             changed.append(e.path)
-    if changed or missing:
+    listed = {e.path for e in entries}
+    from ietm.sign.manifest import delivered_files
+
+    extra = [p.relative_to(base).as_posix() for p in delivered_files(base)
+             if p.name.upper().startswith(OBJECT_PREFIXES) and p.relative_to(base).as_posix() not in listed]
+    if changed or missing or extra:
         parts = []
+        if extra:
+            parts.append(f"{len(extra)} object(s) not in the release: {', '.join(extra[:10])}")
         if changed:
             parts.append(f"{len(changed)} file(s) changed since release: {', '.join(changed[:10])}")
         if missing:
             parts.append(f"{len(missing)} file(s) missing: {', '.join(missing[:10])}")
         return [Outcome(str(manifest), "invalid", "; ".join(parts), head.signature, head.signer, head.roles,
-                        head.signed_at, "release", changed=changed + missing)]
+                        head.signed_at, "release", changed=changed + missing + extra)]
     head.reason += f"; {len(entries)} file(s) match the manifest"
     return [head]
 

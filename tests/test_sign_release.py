@@ -1,0 +1,100 @@
+"""Releases: the signed manifest of a whole delivered set, verified as a CSDB and as a published bundle."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+from lxml import etree
+
+from clirun import ietm
+from ietm.sign.manifest import SCHEMA
+from sign_support import build_pki
+
+
+@pytest.fixture(scope="session")
+def rpki(tmp_path_factory):
+    return build_pki(tmp_path_factory.mktemp("pki") / "demo")
+
+
+@pytest.fixture
+def released(rpki, bike_copy, schemas42):
+    r = ietm("release", bike_copy, *rpki.signer("qa"), "--trust", rpki.ca, "--schemas", schemas42, "--format", "json")
+    assert r.code == 0, r.err
+    assert json.loads(r.out)["objects"] == 105 and json.loads(r.out)["icns"] == 50
+    return bike_copy
+
+
+def verify(pki, path, *extra):
+    r = ietm("verify", path, "--trust", pki.ca, "--format", "json", *extra)
+    return r, json.loads(r.out)["results"]
+
+
+def test_manifest_lists_every_object_and_icn_and_is_schema_valid(released, bike):
+    manifest = etree.parse(str(released / "release.xml"))
+    assert etree.XMLSchema(etree.parse(str(SCHEMA))).validate(manifest)
+    ns = {"r": "urn:ietm:release:1"}
+    paths = {el.get("path") for el in manifest.iterfind("r:*", ns)}
+    assert paths == {p.name for p in bike.iterdir() if p.is_file()}
+    dm = manifest.find("r:object[@code='DMC-S1000DBIKE-AAA-DA1-10-00-00AA-251A-A']", ns)
+    assert dm.get("issue") == "008-00" and dm.get("language") == "en-US" and len(dm.get("sha256")) == 64
+    assert manifest.find("r:icn", ns).get("code").startswith("ICN-")
+
+
+def test_release_verifies_and_each_change_is_named(rpki, released):
+    r, res = verify(rpki, released)
+    assert r.code == 0 and res[0]["status"] == "valid" and res[0]["kind"] == "release"
+    icn = next(released.glob("ICN-*.CGM"))
+    icn.write_bytes(icn.read_bytes()[:-1] + bytes([icn.read_bytes()[-1] ^ 1]))
+    module = released / "DMC-S1000DBIKE-AAA-DA1-10-00-00AA-251A-A_008-00_en-US.XML"
+    module.write_bytes(module.read_bytes().replace(b"<para>", b"<para> ", 1))
+    r, res = verify(rpki, released / "release.xml")
+    assert r.code == 10 and sorted(res[0]["changed"]) == sorted([icn.name, module.name])
+    assert "2 file(s) changed since release" in res[0]["reason"]
+
+
+def test_one_byte_in_manifest_is_detected(rpki, released):
+    manifest = released / "release.xml"
+    data = manifest.read_bytes()
+    manifest.write_bytes(data.replace(b'qa="first"', b'qa="second"', 1))
+    r, res = verify(rpki, released)
+    assert r.code == 10 and res[0]["changed"] == ["release.xml"]
+
+
+def test_published_bundle_folder(rpki, released, tmp_path):
+    """A bundle carries the manifest, its signature and the files at the same relative paths."""
+    bundle = tmp_path / "bundle"
+    bundle.mkdir()
+    for p in released.iterdir():
+        if p.is_file():
+            shutil.copy(p, bundle / p.name)
+    (bundle / "index.html").write_text("<!doctype html><title>manual</title>")  # the viewer's own files
+    r, res = verify(rpki, bundle)
+    assert r.code == 0, res
+    shutil.copy(bundle / "DMC-S1000DBIKE-AAA-DA1-10-00-00AA-251A-A_008-00_en-US.XML",
+                bundle / "DMC-S1000DBIKE-AAA-DA1-10-00-00AA-251A-A_009-00_en-US.XML")
+    (bundle / "ICN-C0419-S1000D0360-001-01.PNG").unlink()
+    r, res = verify(rpki, bundle)
+    assert r.code == 10
+    assert "not in the release: DMC-S1000DBIKE-AAA-DA1-10-00-00AA-251A-A_009-00_en-US.XML" in res[0]["reason"]
+    assert "missing: ICN-C0419-S1000D0360-001-01.PNG" in res[0]["reason"]
+
+
+def test_release_refuses_in_work_and_writer(rpki, bike_copy, schemas42):
+    r = ietm("release", bike_copy, *rpki.signer("writer"), "--trust", rpki.ca, "--schemas", schemas42)
+    assert r.code == 6 and "policy lets only qa approve release" in r.err
+    module = bike_copy / "DMC-S1000DBIKE-AAA-DA1-10-00-00AA-251A-A_008-00_en-US.XML"
+    module.write_bytes(module.read_bytes().replace(b'inWork="00"', b'inWork="01"', 1))
+    r = ietm("release", bike_copy, *rpki.signer("qa"), "--trust", rpki.ca, "--schemas", schemas42)
+    assert r.code == 6 and "in work cannot be released" in r.err and module.name in r.err
+    assert not (bike_copy / "release.xml").exists() and not (bike_copy / "release.xml.sig.xml").exists()
+
+
+def test_manifest_with_path_outside_the_release_is_refused(rpki, released, tmp_path):
+    from ietm.errors import InputError
+    from ietm.sign.manifest import parse
+
+    data = (released / "release.xml").read_bytes().replace(b'path="DDN-', b'path="../../etc/DDN-', 1)
+    with pytest.raises(InputError, match="outside the release"):
+        parse(data, "release.xml")
