@@ -210,16 +210,39 @@ class _Painter:
         self.flip = True
         self.background = "#ffffff"
         self.figure: list[str] | None = None
-        self.figure_closed_from = 0
         self.aps_depth = 0
-        self.pending_aps: tuple[str, str] | None = None
-        self.metafile_defaults = True
+        self.bbox = [math.inf, math.inf, -math.inf, -math.inf]  # what is visibly drawn, in SVG coordinates
+        self.pending = [math.inf, math.inf, -math.inf, -math.inf]  # the element being drawn
 
     # -- geometry ----------------------------------------------------------------------------------
 
     def xy(self, p: tuple[float, float]) -> tuple[float, float]:
         x, y = p
-        return x, (self.y0 + self.y1 - y) if self.flip else y
+        if self.flip:
+            y = self.y0 + self.y1 - y
+        self.grow(x, y, x, y)
+        return x, y
+
+    def grow(self, x0: float, y0: float, x1: float, y1: float, box: list[float] | None = None) -> None:
+        b = self.pending if box is None else box
+        b[0], b[1], b[2], b[3] = min(b[0], x0), min(b[1], y0), max(b[2], x1), max(b[3], y1)
+
+    def commit(self, visible: bool = True) -> None:
+        """The element is written: count its points in the drawing's box unless it cannot be seen."""
+        if visible and self.pending[0] <= self.pending[2]:
+            self.grow(*self.pending, box=self.bbox)
+        self.pending = [math.inf, math.inf, -math.inf, -math.inf]
+
+    def line_visible(self) -> bool:
+        return self.st.line_colour.lower() != self.background.lower()
+
+    def area_visible(self) -> bool:
+        """False for an area that paints only the background colour (a page-sized white backdrop, say)."""
+        s, bg = self.st, self.background.lower()
+        filled = s.interior in (1, 2, 3, 5, 6) and s.fill_colour.lower() != bg
+        edged = s.edge_visible and s.edge_colour.lower() != bg
+        hollow = s.interior == 0 and not s.edge_visible and s.fill_colour.lower() != bg
+        return filled or edged or hollow
 
     @property
     def y0(self) -> float:
@@ -301,14 +324,15 @@ class _Painter:
             parts.append(f'stroke="{s.fill_colour}" stroke-width="{self.n(self.nominal())}"')
         return " ".join(parts)
 
-    def emit(self, svg: str) -> None:
+    def emit(self, svg: str, visible: bool = True) -> None:
         self.out.append(svg)
+        self.commit(visible)
 
     def area(self, d: str) -> None:
         if self.figure is not None:
             self.figure.append(d)
         else:
-            self.emit(f'<path d="{d}" {self.area_style()} fill-rule="evenodd"/>')
+            self.emit(f'<path d="{d}" {self.area_style()} fill-rule="evenodd"/>', self.area_visible())
 
     # -- elements ----------------------------------------------------------------------------------
 
@@ -457,13 +481,13 @@ class _Painter:
         if self.figure is not None:
             self.figure.append("M" + self.pts(pts).replace(" ", " L"))
             return
-        self.emit(f'<polyline points="{self.pts(pts)}" {self.line_style()}/>')
+        self.emit(f'<polyline points="{self.pts(pts)}" {self.line_style()}/>', self.line_visible())
 
     def h_disjoint_polyline(self, r: _Reader) -> None:
         pts = r.points()
         d = "".join(f"M{self.pts([a])}L{self.pts([b])}" for a, b in zip(pts[::2], pts[1::2]))
         if d:
-            self.emit(f'<path d="{d}" {self.line_style()}/>')
+            self.emit(f'<path d="{d}" {self.line_style()}/>', self.line_visible())
 
     def h_polygon(self, r: _Reader) -> None:
         pts = r.points()
@@ -511,7 +535,7 @@ class _Painter:
         a, b, c = r.point(), r.point(), r.point()
         centre = _circumcentre(a, b, c)
         if centre is None:
-            self.emit(f'<polyline points="{self.pts([a, c])}" {self.line_style()}/>')
+            self.emit(f'<polyline points="{self.pts([a, c])}" {self.line_style()}/>', self.line_visible())
             return
         rad = math.dist(centre, a)
         t0, tm, t1 = (math.atan2(p[1] - centre[1], p[0] - centre[0]) for p in (a, b, c))
@@ -549,7 +573,7 @@ class _Painter:
         if self.figure is not None:
             self.figure.append(d)
         else:
-            self.emit(f'<path d="{d}" {self.line_style()}/>')
+            self.emit(f'<path d="{d}" {self.line_style()}/>', self.line_visible())
 
     def closed_arc(self, c, u, v, t0: float, t1: float, close: int) -> None:
         d = self.arc_path(c, u, v, t0, self._span(t0, t1), True)
@@ -576,7 +600,7 @@ class _Painter:
         if self.figure is not None:
             self.figure.append("".join(d))
         else:
-            self.emit(f'<path d="{"".join(d)}" {self.line_style()}/>')
+            self.emit(f'<path d="{"".join(d)}" {self.line_style()}/>', self.line_visible())
 
     def h_text(self, r: _Reader) -> None:
         p = r.point()
@@ -602,6 +626,8 @@ class _Painter:
         if self.flip:
             angle = -angle
         shift = _VSHIFT.get(st.align_v, 0.0) * h
+        reach = max(size * 0.6 * len(s) * st.char_expansion, size)  # a generous box around the text, any angle
+        self.grow(x - reach, y - reach, x + reach, y + reach)
         font = st.fonts[st.font - 1] if 0 < st.font <= len(st.fonts) else "Helvetica"
         family = _family(font)
         transform = f' transform="rotate({self.n(angle)} {self.n(x)} {self.n(y)})"' if abs(angle) > 0.01 else ""
@@ -623,7 +649,7 @@ class _Painter:
     def h_end_figure(self, r: _Reader) -> None:
         parts, self.figure = self.figure or [], None
         if parts:
-            self.emit(f'<path d="{"".join(parts)}Z" {self.area_style()} fill-rule="evenodd"/>')
+            self.emit(f'<path d="{"".join(parts)}Z" {self.area_style()} fill-rule="evenodd"/>', self.area_visible())
 
     def h_begin_aps(self, r: _Reader) -> None:
         ident = r.string()
@@ -771,6 +797,18 @@ _DRAWING_IGNORED = {(3, 5), (2, 17), (2, 18), (2, 19)}
 _NO_VISUAL_EFFECT = {(5, 19), (5, 20), (5, 42)}
 
 
+def _view(p: _Painter) -> tuple[float, float, float, float]:
+    """The drawing's own box with a small margin, within the VDC extent: illustrators' pages often leave a wide
+    empty border, and cropping it makes the drawing and its callouts larger on a tablet."""
+    x0, y0, x1, y1 = p.extent
+    left, top, right, bottom = min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)
+    bx0, by0, bx1, by1 = p.bbox
+    if bx1 <= bx0 or by1 <= by0:
+        return left, top, right if right > left else left + 1, bottom if bottom > top else top + 1
+    margin = 0.02 * max(bx1 - bx0, by1 - by0)
+    return max(left, bx0 - margin), max(top, by0 - margin), min(right, bx1 + margin), min(bottom, by1 + margin)
+
+
 def cgm_to_svg(data: bytes, name: str = "illustration") -> Svg:
     """Convert one binary CGM picture to a standalone SVG document."""
     if len(data) < 4 or (int.from_bytes(data[:2], "big") >> 5) != 1:
@@ -780,9 +818,8 @@ def cgm_to_svg(data: bytes, name: str = "illustration") -> Svg:
     while p.aps_depth:
         p.out.append("</g>")
         p.aps_depth -= 1
-    x0, y0, x1, y1 = p.extent
-    left, top = min(x0, x1), min(y0, y1)
-    w, h = abs(x1 - x0) or 1, abs(y1 - y0) or 1
+    left, top, right, bottom = _view(p)
+    w, h = right - left, bottom - top
     n = _Painter.n
     head = (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="{n(left)} {n(top)} {n(w)} {n(h)}" '

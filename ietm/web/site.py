@@ -302,7 +302,7 @@ class Site:
         return None
 
 
-CGM_VERSION = "1"  # bump when the converter's output changes, so cached SVGs are made again
+CGM_VERSION = "2"  # bump when the converter's output changes, so cached SVGs are made again
 
 
 def _issue_order(issue: str | None) -> tuple[int, int]:
