@@ -256,3 +256,28 @@ def test_process_expressions_evaluate_as_chapter_7_6_defines(page) -> None:
     for expr, env, expected in EXPRESSIONS:
         got = page.evaluate("([e, env]) => window.ietmProcess.evaluate(e, {vars: env, props: env})", [expr, env])
         assert got == expected, (expr, env, got)
+
+
+@pytest.fixture(scope="module")
+def content_base(content: Path):
+    with serving(content) as url:
+        yield url
+
+
+def test_clicking_a_part_in_the_drawing_finds_its_row(browser, content_base) -> None:
+    context = browser.new_context(viewport={"width": 1024, "height": 1366}, base_url=content_base)
+    pg = context.new_page()
+    errors: list[str] = []
+    pg.on("pageerror", lambda e: errors.append(str(e)))
+    pg.goto("/dm/DGEN-A-D10-00-00-00A-941A-D")
+    pg.wait_for_selector("figure svg .svg-hotspot")  # the viewer inlines the SVG so its parts can be clicked
+    aps = pg.get_attribute("a.hotspot[data-callout='1']", "data-aps")
+    pg.click(f"figure svg [id='{aps}']", force=True)
+    assert pg.eval_on_selector_all("tr.part-row.hl td.pn", "cs => cs.map(c => c.textContent)") == ["GS-1001"]
+    pg.click("tr.part-row[data-callout='6'] a.callout-link")
+    assert pg.eval_on_selector_all("a.hotspot.hl", "as => as.map(a => a.dataset.callout)") == ["6"]
+    six = pg.get_attribute("a.hotspot[data-callout='6']", "data-aps")
+    assert pg.eval_on_selector_all("figure svg .svg-hotspot.active", "gs => gs.map(g => g.id)") == [six]
+    shot(pg, "technician-ipd-drawing")
+    context.close()
+    assert not errors, errors

@@ -159,6 +159,15 @@
     if (nodes[0]) nodes[0].scrollIntoView({ block: "center", behavior: "smooth" });
   }
 
+  // the drawing's own shape of a callout, when the viewer has inlined the SVG (its classes: svg-hotspot, active)
+  function lightShapes(spots) {
+    spots.forEach((s) => {
+      const fig = s.closest("figure");
+      if (!fig || !s.dataset.aps) return;
+      fig.querySelectorAll("svg .svg-hotspot").forEach((g) => g.classList.toggle("active", g.id === s.dataset.aps));
+    });
+  }
+
   function fromHotspot(spot) {
     const where = scope(spot);
     const callout = spot.dataset.callout;
@@ -177,6 +186,7 @@
     const spots = Array.from(where.querySelectorAll(".hotspot[data-callout]")).filter((s) => s.dataset.callout === link.dataset.callout && (!link.dataset.figure || !s.dataset.figure || s.dataset.figure === link.dataset.figure));
     const row = link.closest("tr");
     highlight(spots);
+    lightShapes(spots);
     if (row) row.classList.add("hl");
   }
 
@@ -193,7 +203,7 @@
     const textRef = event.target.closest("a.iref[data-hotspot]");
     if (textRef) {  // a reference in the text to a hotspot: show where it is on the figure
       const target = document.getElementById(textRef.dataset.hotspot);
-      if (target) { event.preventDefault(); highlight([target]); }
+      if (target) { event.preventDefault(); highlight([target]); lightShapes([target]); }
       return;
     }
     const rowLink = event.target.closest(".callout-link[data-callout]");
