@@ -95,7 +95,8 @@ def req_cond(r: Html, el: etree._Element) -> Markup:
     cat = el.get("reqTechInfoCategory")
     label = Markup('<span class="tag">{}</span> ').format(cat) if cat else EMPTY
     body = Markup(" ").join(r.render(c) for c in el if isinstance(c.tag, str))
-    return Markup('<li{}><label>{}{}{}</label></li>').format(r.attrs(el, "req"), _check(r, text_of(el)), label, body)
+    return Markup('<li{}><label>{}<span class="req-text">{}{}</span></label></li>').format(
+        r.attrs(el, "req"), _check(r, text_of(el)), label, body)
 
 
 @handles("reqCond")
