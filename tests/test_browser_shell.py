@@ -188,3 +188,24 @@ def test_hotspots_of_a_converted_cgm_are_clickable_both_ways(page, bike: Path) -
     assert not page.locator(f'figure svg [id="{target}"]').evaluate("e => e.classList.contains('active')")
     page.locator(f'figure svg [id="{spots[5]}"]').scroll_into_view_if_needed()
     shot(page, "hotspot-lit")
+
+
+def test_products_page_picks_a_product_for_every_page(page, bike: Path) -> None:
+    product = Applicability.for_csdb(bike).products()[-1]
+    page.goto("/products")
+    rows = page.locator("table.products tbody tr")
+    assert rows.count() == len(Applicability.for_csdb(bike).products())
+    page.click(f'[data-pick-product="{product.id}"]')
+    assert product.id in page.locator("[data-applic-status]").inner_text()
+    page.goto(PROCEDURE)
+    assert page.locator("[data-product-name]").inner_text() == product.id
+    assert page.locator("[data-applic].inapplicable").count() > 0
+
+
+def test_print_shows_the_content_without_the_shell(page) -> None:
+    page.goto(IPD)
+    page.emulate_media(media="print")
+    for selector in ("header.topbar", ".pager", ".notes", ".applic-status", "footer.foot"):
+        assert not page.locator(selector).first.is_visible(), selector
+    assert page.locator(".content").is_visible() and page.locator("h1").is_visible()
+    shot(page, "ipd-print")

@@ -264,3 +264,12 @@ def test_every_sample_manual_module_renders(content: Path) -> None:
             r = http.get(address(obj.key), params={"language": obj.language or "", "issue": obj.issue or ""})
             assert r.status_code == 200, f"{obj.path}: HTTP {r.status_code}"
             assert (obj.language or "") in r.text
+
+
+def test_home_page_names_files_that_could_not_be_read(bike_copy: Path) -> None:
+    broken = bike_copy / "DMC-S1000DBIKE-AAA-D00-00-00-00AA-999A-A_001-00_en-US.XML"
+    broken.write_text("<dmodule>\n<identAndStatusSection>\n", encoding="utf-8")
+    with serving(bike_copy) as base, client(base) as http:
+        page = http.get("/").text
+        assert "1 files of this CSDB could not be read" in page
+        assert re.search(re.escape(broken.name) + r":\d+</span>: not well-formed", page)

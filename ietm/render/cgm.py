@@ -19,7 +19,8 @@ from xml.sax.saxutils import escape, quoteattr
 
 from ietm.errors import InputError
 
-KAPPA = 4 / 3 * math.tan(math.pi / 8)  # Bézier handle length of a quarter circle
+#: bumped whenever the SVG this module writes changes, so converted pictures kept on disk are made again
+VERSION = "2"
 
 
 @dataclass

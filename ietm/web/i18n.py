@@ -76,6 +76,7 @@ STRINGS: dict[str, tuple[str, str]] = {  # key -> (English, Russian)
     "external": ("External publication", "Внешняя публикация"),
     "filter": ("Filter", "Фильтр"),
     "filter_placeholder": ("Code or title", "Код или название"),
+    "unreadable": ("{n} files of this CSDB could not be read", "Не удалось прочитать файлов этой базы: {n}"),
     # the shared server: accounts, uploads, remarks, QA
     "login": ("Log in", "Вход"),
     "logout": ("Log out", "Выход"),

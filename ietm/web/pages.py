@@ -130,8 +130,13 @@ class Pages:
             {"key": k, "title": p.obj.title or k, "short": p.short_title, "url": links.pm(k), "issue": p.obj.issue, "count": len(p.order)}
             for k, p in self.site.publications.items()
         ]
+        unreadable = [
+            {"where": f"{Path(path).name}:{line}" if line else Path(path).name, "message": message}
+            for path, message, line in self.site.catalog.errors()
+        ]
         ctx = self.base(links, language, "/", title=i18n.t("home", language), publications=pubs,
-                        module_count=len(self.site.data_modules()), crumbs=[Crumb(i18n.t("home", language))])
+                        module_count=len(self.site.data_modules()), crumbs=[Crumb(i18n.t("home", language))],
+                        unreadable=unreadable)
         return self.render("home.html", ctx)
 
     def modules(self, links: Links, language: str) -> str:

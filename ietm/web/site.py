@@ -196,10 +196,10 @@ class Site:
 
     def converted_svg(self, path: Path) -> Path:
         """The SVG of a CGM file, converted once and kept in the state folder until the CGM changes."""
-        from ietm.render.cgm import cgm_to_svg
+        from ietm.render.cgm import VERSION, cgm_to_svg
 
         st = path.stat()
-        tag = hashlib.sha1(f"{path.name}:{st.st_size}:{st.st_mtime_ns}:{CGM_VERSION}".encode()).hexdigest()[:12]
+        tag = hashlib.sha1(f"{path.name}:{st.st_size}:{st.st_mtime_ns}:{VERSION}".encode()).hexdigest()[:12]
         out = self.cache_dir / f"{path.stem}-{tag}.svg"
         if out.exists():
             return out
@@ -300,9 +300,6 @@ class Site:
                 if item.key == key:
                     return pub, i
         return None
-
-
-CGM_VERSION = "2"  # bump when the converter's output changes, so cached SVGs are made again
 
 
 def _issue_order(issue: str | None) -> tuple[int, int]:
