@@ -23,14 +23,13 @@ class ServerLinks:
         self.site = site
         self.publication = pm  # the publication being read, kept on links so next/previous follow it
 
-    def _query(self, key: str, issue: str | None, language: str | None) -> str:
+    def _query(self, key: str, issue: str | None) -> str:
+        """An issue the reference pins (when the CSDB has it) and the publication being read. The language
+        a reference names is not kept: the reader's choice of language decides where both exist."""
         params = {}
         latest = self.site.latest[key]
-        copies = self.site.copies[key]
-        if issue and issue != latest.issue and any(c.issue == issue for c in copies):
+        if issue and issue != latest.issue and any(c.issue == issue for c in self.site.copies[key]):
             params["issue"] = issue
-        if language and len({c.language for c in copies}) > 1:
-            params["language"] = language
         if self.publication and key.startswith(("DMC-", "DME-")):
             params["pm"] = self.publication[4:]
         return "?" + urlencode(params) if params else ""
@@ -38,13 +37,13 @@ class ServerLinks:
     def dm(self, key: str, issue: str | None = None, language: str | None = None, fragment: str | None = None) -> str | None:
         if key not in self.site.copies:
             return None
-        url = dm_address(key) + self._query(key, issue, language)
+        url = dm_address(key) + self._query(key, issue)
         return url + "#" + quote(fragment) if fragment else url
 
     def pm(self, key: str, issue: str | None = None, language: str | None = None) -> str | None:
         if key not in self.site.copies:
             return None
-        return pm_address(key) + self._query(key, issue, language)
+        return pm_address(key) + self._query(key, issue)
 
     def icn(self, name: str) -> str | None:
         path = self.site.icn_path(name)

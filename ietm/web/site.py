@@ -19,7 +19,7 @@ from pathlib import Path
 from lxml import etree
 
 from ietm.catalog import Catalog
-from ietm.catalog.db import normalise_key
+from ietm.catalog.db import _issue_order, normalise_key
 from ietm.config import Config, load_config
 from ietm.errors import IetmError, InputError, NotFound
 from ietm.parse.codes import Issue, Language
@@ -300,13 +300,6 @@ class Site:
                 if item.key == key:
                     return pub, i
         return None
-
-
-def _issue_order(issue: str | None) -> tuple[int, int]:
-    if not issue:
-        return (-1, -1)
-    number, _, in_work = issue.partition("-")
-    return (int(number or 0), int(in_work or 0))
 
 
 def _text(el: etree._Element | None) -> str:

@@ -43,18 +43,18 @@
 
   /* -- settings ------------------------------------------------------------------------------------ */
   function applySettings() {
-    var s = read(KEYS.settings, {});
+    var prefs = read(KEYS.settings, {});
     var root = document.documentElement;
-    if (s.night) root.dataset.theme = "dark"; else delete root.dataset.theme;
-    root.classList.toggle("large-text", !!s.large);
-    document.querySelectorAll("[data-setting]").forEach(function (box) { box.checked = !!s[box.getAttribute("data-setting")]; });
+    if (prefs.night) root.dataset.theme = "dark"; else delete root.dataset.theme;
+    root.classList.toggle("large-text", !!prefs.large);
+    document.querySelectorAll("[data-setting]").forEach(function (box) { box.checked = !!prefs[box.getAttribute("data-setting")]; });
   }
   function setupSettings() {
     document.querySelectorAll("[data-setting]").forEach(function (box) {
       box.addEventListener("change", function () {
-        var s = read(KEYS.settings, {});
-        s[box.getAttribute("data-setting")] = box.checked;
-        write(KEYS.settings, s);
+        var prefs = read(KEYS.settings, {});
+        prefs[box.getAttribute("data-setting")] = box.checked;
+        write(KEYS.settings, prefs);
         applySettings();
       });
     });
