@@ -1,0 +1,135 @@
+"""The bundle verifier (viewer/static/js/verify.js) in a real browser: WebCrypto checks the signed release
+manifest and every file's SHA-256, and names what changed; the same verdicts as `ietm verify`."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+from cryptography.hazmat.primitives import serialization
+
+from clirun import ietm
+from ietm.paths import STATIC
+from ietm.sign.detached import Credentials, approval, serialize, sig_path
+from ietm.sign.keys import load_certificates
+from ietm.sign.signer import SignedFile
+from sign_support import PASSPHRASE, build_pki
+
+pytestmark = pytest.mark.browser
+
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync"]
+MODULE = "DMC-S1000DBIKE-AAA-DA1-10-00-00AA-251A-A_008-00_en-US.XML"
+
+
+@pytest.fixture(scope="module")
+def bpki(tmp_path_factory):
+    return build_pki(tmp_path_factory.mktemp("pki") / "demo")
+
+
+@pytest.fixture(scope="module")
+def site(bpki, bike, schemas42, tmp_path_factory):
+    """A published-bundle layout: the released set under bundle/, the verifier script and a page beside it."""
+    root = tmp_path_factory.mktemp("site")
+    bundle = root / "bundle"
+    shutil.copytree(bike, bundle)
+    for p in [bundle, *bundle.iterdir()]:
+        p.chmod(p.stat().st_mode | 0o200)
+    r = ietm("release", bundle, *bpki.signer("qa"), "--trust", bpki.ca, "--schemas", schemas42)
+    assert r.code == 0, r.err
+    shutil.copy(STATIC / "js" / "verify.js", root / "verify.js")
+    (root / "index.html").write_text('<!doctype html><meta charset="utf-8"><title>t</title><script src="verify.js"></script>')
+    handler = functools.partial(QuietHandler, directory=str(root))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield root, f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:
+        pass
+
+    def end_headers(self) -> None:
+        self.send_header("Cache-Control", "no-store")
+        super().end_headers()
+
+
+@pytest.fixture(scope="module")
+def page(site):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+        pg = browser.new_page()
+        pg.goto(site[1] + "index.html")
+        yield pg
+        browser.close()
+
+
+def run(page, anchors: list[str], **opts) -> dict:
+    return page.evaluate("""async ([anchors, opts]) => {
+        const r = await IetmVerify.verifyRelease(Object.assign({base: "bundle/", anchors}, opts));
+        const file = r.checkFile ? await r.checkFile(%s) : null;
+        delete r.checkFile; r.file = file; return r; }""" % json.dumps(MODULE), [anchors, opts])
+
+
+def test_valid_release_in_the_browser(page, bpki):
+    r = run(page, [bpki.ca.read_text()])
+    assert r["status"] == "valid", r
+    assert r["signer"] == "ietm demo QA inspector" and r["signedAt"] and r["release"]["objects"] == 105
+    assert "155 file(s) match the manifest" in r["reason"] and r["file"] == "valid"
+    assert len(r["entries"]) == 155
+
+
+def test_changed_file_named_in_the_browser(page, site, bpki):
+    module = site[0] / "bundle" / MODULE
+    original = module.read_bytes()
+    try:
+        module.write_bytes(original.replace(b"<para>", b"<para> ", 1))
+        r = run(page, [bpki.ca.read_text()])
+        assert r["status"] == "invalid" and r["changed"] == [MODULE] and r["file"] == "changed"
+    finally:
+        module.write_bytes(original)
+
+
+@pytest.mark.parametrize("target", ["release.xml", "release.xml.sig.xml"])
+def test_changed_manifest_or_signature_in_the_browser(page, site, bpki, target):
+    f = site[0] / "bundle" / target
+    original = f.read_bytes()
+    try:
+        old = b'qa="first"' if target == "release.xml" else b'kind="release"'
+        f.write_bytes(original.replace(old, old.replace(b'"', b'" ', 1), 1) if target == "release.xml.sig.xml"
+                      else original.replace(old, b'qa="second"', 1))
+        r = run(page, [bpki.ca.read_text()])
+        assert r["status"] == "invalid", r
+        assert r["changed"] and r["changed"][0].startswith("release.xml")
+    finally:
+        f.write_bytes(original)
+
+
+def test_untrusted_expired_and_role_in_the_browser(page, site, bpki):
+    assert run(page, [(bpki.folder / "other-ca.pem").read_text()])["status"] == "untrusted"
+    r = run(page, [bpki.ca.read_text()], now=None)
+    assert r["status"] == "valid"
+    later = page.evaluate("""async (anchors) => (await IetmVerify.verifyRelease({base: "bundle/", anchors,
+        files: false, now: new Date(Date.now() + 3000 * 86400e3)})).status""", [bpki.ca.read_text()])
+    assert later == "expired"
+    manifest = site[0] / "bundle" / "release.xml"
+    sig = sig_path(manifest)
+    original = sig.read_bytes()
+    try:  # the manifest signed by the writer: cryptographically sound, but not a role that approves releases
+        key = serialization.load_pem_private_key(bpki.key("writer").read_bytes(), PASSPHRASE.encode())
+        creds = Credentials.of(key, load_certificates(bpki.cert("writer")), "writer")
+        sig.write_bytes(serialize(creds.algorithm.sign(creds.key, creds.chain,
+                                                       [SignedFile("release.xml", manifest.read_bytes())],
+                                                       approval("release", {"file": "release.xml"}))))
+        r = run(page, [bpki.ca.read_text()], files=False)
+        assert r["status"] == "role" and "ietm demo technical writer" in r["reason"]
+    finally:
+        sig.write_bytes(original)

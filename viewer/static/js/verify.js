@@ -1,0 +1,358 @@
+/* ietm release verifier for the browser: checks a published bundle's signed release manifest with WebCrypto,
+ * so a tablet with no network can tell whether what it shows is exactly what QA signed.
+ *
+ * What it checks (the same as `ietm verify BUNDLE`, less the CRL):
+ *   1. release.xml.sig.xml is an XML Signature (ECDSA P-256/SHA-256, or RSA-PSS/SHA-256) whose references are
+ *      the manifest's exact bytes (SHA-256) and the ds:Object "approval" (exclusive C14N); the signature value
+ *      is checked over the exclusive C14N of ds:SignedInfo with the key of the certificate in ds:X509Data.
+ *   2. The signer's certificate is one of `anchors` or issued by one (ECDSA P-256 or RSA PKCS#1 v1.5, SHA-256),
+ *      is within its validity period at `now`, and shows an allowed role (EKU OID or subject OU).
+ *   3. Every file the manifest lists is fetched and its SHA-256 compared (unless `files: false`).
+ *
+ * Interface (a global `IetmVerify`, no dependencies, no network beyond `fetch` of the bundle's own files):
+ *
+ *   IetmVerify.verifyRelease(options) -> Promise<Result>
+ *     options.base       URL of the folder holding release.xml (default: the page's URL)
+ *     options.manifest   manifest file name (default "release.xml"); its signature is `<manifest>.sig.xml`
+ *     options.anchors    [PEM string | base64 DER] trusted CA or signer certificates (required). Anchors read
+ *                        from the same bundle only guard against accidental change; pin them in the installed
+ *                        app (or the service worker's first install) to guard against a rewritten bundle.
+ *     options.roles      {eku: [OID...], ou: [name...]} roles allowed to approve a release
+ *                        (default: ietm's QA EKU 2.25.318559316513677154828397551058826772885.1, OU "Quality Assurance")
+ *     options.now        Date for the validity check (default: new Date())
+ *     options.files      false to check the manifest's signature only (default true: every listed file too)
+ *     options.fetch      function(url) -> Promise<Response> (default: window.fetch; a service worker answers offline)
+ *     options.onProgress function(done, total) while files are hashed
+ *
+ *   Result: {
+ *     status:  "valid" | "invalid" | "untrusted" | "expired" | "role" | "error"   (same words as `ietm verify`)
+ *     reason:  one sentence for people
+ *     signer:  certificate common name, signedAt: the signer's stated time (ISO 8601) or null
+ *     release: {name, created, objects, icns} from the manifest, or null
+ *     entries: [{kind, code, path, sha256, size, issue, language, qa}]  (only once the signature holds)
+ *     changed: [path] files whose bytes differ, missing: [path] files that could not be fetched
+ *     checkFile(path) -> Promise<"valid" | "changed" | "missing" | "unlisted">  one file against the manifest
+ *   }
+ *   A status other than "valid" never throws; programming errors (no anchors given) reject the promise.
+ */
+(function (global) {
+  "use strict";
+
+  var DS = "http://www.w3.org/2000/09/xmldsig#";
+  var RELEASE_NS = "urn:ietm:release:1";
+  var APPROVAL_NS = "urn:ietm:signature:1";
+  var EXC_C14N = "http://www.w3.org/2001/10/xml-exc-c14n#";
+  var SHA256 = "http://www.w3.org/2001/04/xmlenc#sha256";
+  var ECDSA_SHA256 = "http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha256";
+  var RSA_PSS_SHA256 = "http://www.w3.org/2007/05/xmldsig-more#sha256-rsa-MGF1";
+  var QA_EKU = "2.25.318559316513677154828397551058826772885.1";
+  var subtle = global.crypto && global.crypto.subtle;
+
+  /* ---- bytes ---- */
+  function b64ToBytes(text) {
+    var bin = atob(text.replace(/\s+/g, ""));
+    var out = new Uint8Array(bin.length);
+    for (var i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+    return out;
+  }
+  function pemToDer(pem) {
+    var m = /-----BEGIN CERTIFICATE-----([\s\S]*?)-----END CERTIFICATE-----/.exec(pem);
+    return b64ToBytes(m ? m[1] : pem);
+  }
+  function sameBytes(a, b) {
+    if (a.length !== b.length) return false;
+    for (var i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+    return true;
+  }
+  function hex(buf) {
+    return Array.prototype.map.call(new Uint8Array(buf), function (x) { return ("0" + x.toString(16)).slice(-2); }).join("");
+  }
+  async function sha256(bytes) { return new Uint8Array(await subtle.digest("SHA-256", bytes)); }
+
+  /* ---- DER, just enough for X.509 ---- */
+  function node(b, pos) {
+    var tag = b[pos], len = b[pos + 1], p = pos + 2;
+    if (len & 0x80) { var n = len & 0x7f; len = 0; while (n--) len = len * 256 + b[p++]; }
+    return { tag: tag, from: pos, start: p, end: p + len };
+  }
+  function kids(b, n) {
+    var out = [], p = n.start;
+    while (p < n.end) { var k = node(b, p); out.push(k); p = k.end; }
+    return out;
+  }
+  function oid(b, n) {
+    var arcs = [], v = 0n;
+    for (var i = n.start; i < n.end; i++) {
+      v = (v << 7n) | BigInt(b[i] & 0x7f);
+      if (!(b[i] & 0x80)) { arcs.push(v); v = 0n; }
+    }
+    var first = arcs.shift(), head = first < 80n ? [first / 40n, first % 40n] : [2n, first - 80n];
+    return head.concat(arcs).map(String).join(".");
+  }
+  function text(b, n) { return new TextDecoder().decode(b.subarray(n.start, n.end)); }
+  function time(b, n) {
+    var s = text(b, n), y;
+    if (n.tag === 0x17) { y = +s.slice(0, 2); y += y < 50 ? 2000 : 1900; s = s.slice(2); }
+    else { y = +s.slice(0, 4); s = s.slice(4); }
+    return new Date(Date.UTC(y, +s.slice(0, 2) - 1, +s.slice(2, 4), +s.slice(4, 6), +s.slice(6, 8), +s.slice(8, 10)));
+  }
+  function nameAttrs(b, n) {  /* Name -> {oid: [values]} */
+    var out = {};
+    kids(b, n).forEach(function (set) {
+      kids(b, set).forEach(function (atv) {
+        var parts = kids(b, atv), key = oid(b, parts[0]);
+        (out[key] = out[key] || []).push(text(b, parts[1]));
+      });
+    });
+    return out;
+  }
+  function parseCert(der) {
+    var b = der, cert = node(b, 0), top = kids(b, cert), tbs = top[0], f = kids(b, tbs), i = 0;
+    if (f[0].tag === 0xa0) i = 1;
+    var validity = kids(b, f[i + 3]), c = {
+      der: der, tbs: b.subarray(tbs.from, tbs.end), sigAlg: oid(b, kids(b, top[1])[0]),
+      sig: b.subarray(top[2].start + 1, top[2].end),  /* BIT STRING: skip the unused-bits byte */
+      issuer: b.subarray(f[i + 2].from, f[i + 2].end), subject: b.subarray(f[i + 4].from, f[i + 4].end),
+      notBefore: time(b, validity[0]), notAfter: time(b, validity[1]),
+      spki: b.subarray(f[i + 5].from, f[i + 5].end), keyAlg: oid(b, kids(b, kids(b, f[i + 5])[0])[0]),
+      names: nameAttrs(b, f[i + 4]), eku: []
+    };
+    f.slice(i + 6).forEach(function (x) {
+      if (x.tag !== 0xa3) return;
+      kids(b, kids(b, x)[0]).forEach(function (ext) {
+        var e = kids(b, ext);
+        if (oid(b, e[0]) === "2.5.29.37") {
+          var seq = node(b, e[e.length - 1].start);
+          c.eku = kids(b, seq).map(function (o) { return oid(b, o); });
+        }
+      });
+    });
+    c.cn = (c.names["2.5.4.3"] || [""])[0];
+    return c;
+  }
+  function derSigToRaw(b, size) {  /* ECDSA-Sig-Value SEQUENCE {r, s} -> r||s as WebCrypto wants */
+    var parts = kids(b, node(b, 0)), out = new Uint8Array(size * 2);
+    parts.forEach(function (p, k) {
+      var v = b.subarray(p.start, p.end);
+      while (v.length > size && v[0] === 0) v = v.subarray(1);
+      out.set(v, k * size + size - v.length);
+    });
+    return out;
+  }
+  async function importKey(cert, pss) {
+    if (cert.keyAlg === "1.2.840.10045.2.1")
+      return { alg: { name: "ECDSA", hash: "SHA-256" }, key: await subtle.importKey("spki", cert.spki, { name: "ECDSA", namedCurve: "P-256" }, false, ["verify"]) };
+    if (cert.keyAlg === "1.2.840.113549.1.1.1") {
+      var name = pss ? "RSA-PSS" : "RSASSA-PKCS1-v1_5";
+      return { alg: { name: name, saltLength: 32 }, key: await subtle.importKey("spki", cert.spki, { name: name, hash: "SHA-256" }, false, ["verify"]) };
+    }
+    throw new Error("unsupported key type " + cert.keyAlg);
+  }
+  async function issuedBy(cert, ca) {
+    if (!sameBytes(cert.issuer, ca.subject)) return false;
+    try {
+      if (cert.sigAlg === "1.2.840.10045.4.3.2") {
+        var k = await importKey(ca, false);
+        return await subtle.verify(k.alg, k.key, derSigToRaw(cert.sig, 32), cert.tbs);
+      }
+      if (cert.sigAlg === "1.2.840.113549.1.1.11") {
+        var r = await importKey(ca, false);
+        return await subtle.verify(r.alg, r.key, cert.sig, cert.tbs);
+      }
+    } catch (e) { return false; }
+    return false;
+  }
+
+  /* ---- exclusive XML canonicalisation (without comments) of an element subtree ---- */
+  function escAttr(s) { return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/"/g, "&quot;").replace(/\t/g, "&#x9;").replace(/\n/g, "&#xA;").replace(/\r/g, "&#xD;"); }
+  function escText(s) { return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/\r/g, "&#xD;"); }
+  function c14n(el, rendered) {
+    var XMLNS = "http://www.w3.org/2000/xmlns/", used = {}, attrs = [], decls = [], mine = Object.assign({}, rendered);
+    used[el.prefix || ""] = el.namespaceURI || "";
+    Array.prototype.forEach.call(el.attributes, function (a) {
+      if (a.namespaceURI === XMLNS) return;
+      attrs.push(a);
+      if (a.prefix && a.prefix !== "xml") used[a.prefix] = a.namespaceURI;
+    });
+    Object.keys(used).sort().forEach(function (p) {
+      var uri = used[p];
+      if (p === "" && uri === "" && !mine[""]) return;
+      if (mine[p] === uri) return;
+      mine[p] = uri;
+      decls.push(p ? " xmlns:" + p + '="' + escAttr(uri) + '"' : ' xmlns="' + escAttr(uri) + '"');
+    });
+    attrs.sort(function (a, b) {
+      var ka = (a.namespaceURI || "") + "\u0000" + a.localName, kb = (b.namespaceURI || "") + "\u0000" + b.localName;
+      return ka < kb ? -1 : ka > kb ? 1 : 0;
+    });
+    var out = "<" + el.tagName + decls.join("") + attrs.map(function (a) { return " " + a.name + '="' + escAttr(a.value) + '"'; }).join("") + ">";
+    Array.prototype.forEach.call(el.childNodes, function (n) {
+      if (n.nodeType === 1) out += c14n(n, mine);
+      else if (n.nodeType === 3 || n.nodeType === 4) out += escText(n.data);
+      else if (n.nodeType === 7) out += "<?" + n.target + (n.data ? " " + n.data : "") + "?>";
+    });
+    return out + "</" + el.tagName + ">";
+  }
+  function utf8(s) { return new TextEncoder().encode(s); }
+  function dsChild(el, name) {
+    for (var n = el.firstElementChild; n; n = n.nextElementSibling) if (n.namespaceURI === DS && n.localName === name) return n;
+    return null;
+  }
+  function dsChildren(el, name) {
+    var out = [];
+    for (var n = el.firstElementChild; n; n = n.nextElementSibling) if (n.namespaceURI === DS && n.localName === name) out.push(n);
+    return out;
+  }
+
+  function result(status, reason, extra) { return Object.assign({ status: status, reason: reason, signer: null, signedAt: null, release: null, entries: [], changed: [], missing: [] }, extra || {}); }
+
+  async function fetchBytes(get, url) {
+    var r = await get(url);
+    if (!r.ok) throw new Error("HTTP " + r.status);
+    return new Uint8Array(await r.arrayBuffer());
+  }
+
+  /* the signature over the manifest: returns {cert, approval} or a failed result */
+  async function checkSignature(sigText, manifestName, manifestBytes) {
+    var doc = new DOMParser().parseFromString(sigText, "application/xml");
+    var sig = doc.documentElement;
+    if (doc.getElementsByTagName("parsererror").length || sig.namespaceURI !== DS || sig.localName !== "Signature")
+      return result("invalid", "the release signature is not an XML Signature", { changed: [manifestName + ".sig.xml"] });
+    var info = dsChild(sig, "SignedInfo"), value = dsChild(sig, "SignatureValue"), keyInfo = dsChild(sig, "KeyInfo");
+    if (!info || !value || !keyInfo) return result("invalid", "the release signature is incomplete");
+    var c14nAlg = dsChild(info, "CanonicalizationMethod"), method = dsChild(info, "SignatureMethod");
+    if (!c14nAlg || c14nAlg.getAttribute("Algorithm") !== EXC_C14N) return result("invalid", "unsupported canonicalisation of the release signature");
+    var uri = method && method.getAttribute("Algorithm");
+    if (uri !== ECDSA_SHA256 && uri !== RSA_PSS_SHA256) return result("invalid", "unsupported signature algorithm " + uri);
+    var approval = null, coversManifest = false;
+    var refs = dsChildren(info, "Reference");
+    for (var i = 0; i < refs.length; i++) {
+      var ref = refs[i], target = ref.getAttribute("URI"), dm = dsChild(ref, "DigestMethod"), dv = dsChild(ref, "DigestValue");
+      if (!dm || dm.getAttribute("Algorithm") !== SHA256 || !dv) return result("invalid", "reference " + target + " is not SHA-256");
+      var digest;
+      if (target === "#approval") {
+        var obj = null;
+        dsChildren(sig, "Object").forEach(function (o) { if (o.getAttribute("Id") === "approval") obj = o; });
+        var transforms = dsChild(ref, "Transforms"), t = transforms ? dsChildren(transforms, "Transform") : [];
+        if (!obj || t.length !== 1 || t[0].getAttribute("Algorithm") !== EXC_C14N) return result("invalid", "the approval statement is missing or not canonicalised as ietm does");
+        digest = await sha256(utf8(c14n(obj, {})));
+        approval = obj.getElementsByTagNameNS(APPROVAL_NS, "approval")[0] || null;
+      } else if (decodeURIComponent(target) === manifestName && !dsChild(ref, "Transforms")) {
+        digest = await sha256(manifestBytes);
+        coversManifest = true;
+      } else {
+        return result("invalid", "the release signature refers to " + target + ", which a browser does not check");
+      }
+      if (!sameBytes(digest, b64ToBytes(dv.textContent))) {
+        var which = target === "#approval" ? manifestName + ".sig.xml" : manifestName;
+        return result("invalid", which + " changed since it was signed", { changed: [which] });
+      }
+    }
+    if (!coversManifest) return result("invalid", "the signature does not cover " + manifestName);
+    var certEl = keyInfo.getElementsByTagNameNS(DS, "X509Certificate");
+    if (!certEl.length) return result("invalid", "the release signature carries no certificate");
+    var certs = Array.prototype.map.call(certEl, function (e) { return parseCert(b64ToBytes(e.textContent)); });
+    var cert = certs.filter(function (c) { return !certs.some(function (o) { return o !== c && sameBytes(o.issuer, c.subject); }); })[0] || certs[0];
+    var ok;
+    try {
+      var k = await importKey(cert, uri === RSA_PSS_SHA256);
+      var raw = b64ToBytes(value.textContent);
+      ok = await subtle.verify(k.alg, k.key, raw, utf8(c14n(info, {})));
+    } catch (e) { ok = false; }
+    if (!ok) return result("invalid", "signature value does not match: the signature file was altered", { changed: [manifestName + ".sig.xml"], signer: cert.cn });
+    return { cert: cert, approval: approval };
+  }
+
+  async function judge(cert, anchors, roles, now) {
+    var trusted = anchors.some(function (a) { return sameBytes(a.der, cert.der); });
+    var chain = [cert];
+    if (!trusted) {
+      for (var i = 0; i < anchors.length && !trusted; i++) if (await issuedBy(cert, anchors[i])) { trusted = true; chain.push(anchors[i]); }
+    }
+    if (!trusted) return ["untrusted", "signer " + cert.cn + " does not chain to a trusted certificate"];
+    for (var j = 0; j < chain.length; j++) {
+      if (now < chain[j].notBefore) return ["expired", "certificate " + chain[j].cn + " is not valid before " + chain[j].notBefore.toISOString()];
+      if (now > chain[j].notAfter) return ["expired", "certificate " + chain[j].cn + " expired on " + chain[j].notAfter.toISOString()];
+    }
+    var ous = cert.names["2.5.4.11"] || [];
+    var hasRole = cert.eku.some(function (o) { return (roles.eku || []).indexOf(o) >= 0; }) ||
+      ous.some(function (o) { return (roles.ou || []).indexOf(o) >= 0; });
+    if (!hasRole) return ["role", "signer " + cert.cn + " has no role allowed to approve a release"];
+    return ["valid", "signed by " + cert.cn];
+  }
+
+  function readManifest(bytes) {
+    var doc = new DOMParser().parseFromString(new TextDecoder().decode(bytes), "application/xml");
+    var root = doc.documentElement, entries = [];
+    if (root.namespaceURI !== RELEASE_NS || root.localName !== "release") return null;
+    for (var n = root.firstElementChild; n; n = n.nextElementSibling) {
+      if (n.namespaceURI !== RELEASE_NS) continue;
+      var path = n.getAttribute("path") || "";
+      if (path.split("/").some(function (p) { return p === ".." || p === "." || p === ""; }) || /^[a-z]+:|^\//i.test(path)) return null;
+      entries.push({ kind: n.localName === "icn" ? "icn" : n.getAttribute("kind"), code: n.getAttribute("code"), path: path,
+        sha256: n.getAttribute("sha256"), size: +n.getAttribute("size"), issue: n.getAttribute("issue"),
+        language: n.getAttribute("language"), qa: n.getAttribute("qa") });
+    }
+    return { release: { name: root.getAttribute("name"), created: root.getAttribute("created"),
+      objects: +root.getAttribute("objects"), icns: +root.getAttribute("icns") }, entries: entries };
+  }
+
+  async function verifyRelease(options) {
+    options = options || {};
+    if (!options.anchors || !options.anchors.length) throw new Error("IetmVerify.verifyRelease needs options.anchors (trusted certificates)");
+    if (!subtle) return result("error", "this browser offers no WebCrypto here (it needs https or localhost)");
+    var get = options.fetch || global.fetch.bind(global);
+    var base = new URL(options.base || ".", global.location ? global.location.href : undefined);
+    if (!/\/$/.test(base.pathname)) base = new URL(base.pathname.replace(/[^/]*$/, ""), base);
+    var name = options.manifest || "release.xml";
+    var roles = options.roles || { eku: [QA_EKU], ou: ["Quality Assurance"] };
+    var now = options.now || new Date();
+    var anchors = options.anchors.map(function (a) { return parseCert(typeof a === "string" ? pemToDer(a) : a); });
+    var manifestBytes, sigText;
+    try {
+      manifestBytes = await fetchBytes(get, new URL(name, base).href);
+      sigText = new TextDecoder().decode(await fetchBytes(get, new URL(name + ".sig.xml", base).href));
+    } catch (e) {
+      return result("error", "cannot read " + name + " or its signature: " + e.message);
+    }
+    var sig;
+    try { sig = await checkSignature(sigText, name, manifestBytes); }
+    catch (e) { return result("invalid", "the release signature cannot be read: " + e.message); }
+    if (sig.status) return sig;
+    var verdict = await judge(sig.cert, anchors, roles, now);
+    var signedAt = sig.approval ? sig.approval.getAttribute("signedAt") : null;
+    var manifest = readManifest(manifestBytes);
+    if (!manifest) return result("invalid", name + " is not a release manifest", { signer: sig.cert.cn });
+    var out = result(verdict[0], verdict[1] + (signedAt ? " on " + signedAt : ""), { signer: sig.cert.cn, signedAt: signedAt, release: manifest.release });
+    if (verdict[0] !== "valid") return out;
+    out.entries = manifest.entries;
+    var byPath = {};
+    manifest.entries.forEach(function (e) { byPath[e.path] = e; });
+    out.checkFile = async function (path) {
+      var e = byPath[path];
+      if (!e) return "unlisted";
+      try { return hex(await sha256(await fetchBytes(get, new URL(e.path, base).href))) === e.sha256 ? "valid" : "changed"; }
+      catch (err) { return "missing"; }
+    };
+    if (options.files !== false) {
+      var done = 0, total = manifest.entries.length;
+      for (var i = 0; i < total; i++) {
+        var state = await out.checkFile(manifest.entries[i].path);
+        if (state === "changed") out.changed.push(manifest.entries[i].path);
+        if (state === "missing") out.missing.push(manifest.entries[i].path);
+        done++;
+        if (options.onProgress) options.onProgress(done, total);
+      }
+      if (out.changed.length || out.missing.length) {
+        out.status = "invalid";
+        out.reason = [out.changed.length ? out.changed.length + " file(s) changed since release: " + out.changed.slice(0, 10).join(", ") : "",
+          out.missing.length ? out.missing.length + " file(s) missing: " + out.missing.slice(0, 10).join(", ") : ""].filter(Boolean).join("; ");
+      } else {
+        out.reason += "; " + total + " file(s) match the manifest";
+      }
+    }
+    return out;
+  }
+
+  global.IetmVerify = { verifyRelease: verifyRelease, QA_EKU: QA_EKU };
+})(typeof window !== "undefined" ? window : self);
