@@ -20,7 +20,8 @@ XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
 
 
 @handles("para", "simplePara", "paraBasic", "notePara", "warningAndCautionPara", "commonInfoDescrPara",
-         "copyrightPara", "captionLine")
+         "copyrightPara", "captionLine", "attentionListItemPara", "simpleRefPara", "reducedListItemPara",
+         "checkListPara", "simpleRemark", "action")
 def para(r: Html, el: etree._Element) -> Markup:
     return Markup(f'<p{r.attrs(el, "para")}>{r.inner(el)}</p>')  # the commonest element: no format() cost
 
@@ -257,7 +258,7 @@ def refs(r: Html, el: etree._Element) -> Markup:
 # -- lists ---------------------------------------------------------------------------------------------------
 
 
-@handles("randomList", "attentionRandomList")
+@handles("randomList", "attentionRandomList", "reducedRandomList")
 def random_list(r: Html, el: etree._Element) -> Markup:
     style = el.get("listItemPrefix", "pf02")
     return Markup('<ul{}>{}{}</ul>').format(r.attrs(el, f"list {style}"), _list_title(r, el), r.children(el))
@@ -276,7 +277,7 @@ def _list_title(r: Html, el: etree._Element) -> Markup:
     return Markup('<li class="list-title">{}</li>').format(r.inner(t))
 
 
-@handles("listItem", "attentionRandomListItem", "attentionSequentialListItem")
+@handles("listItem", "attentionRandomListItem", "attentionSequentialListItem", "reducedRandomListItem")
 def list_item(r: Html, el: etree._Element) -> Markup:
     return Markup("<li{}>{}</li>").format(r.attrs(el), r.inner(el))
 
@@ -573,12 +574,28 @@ def multimedia_object(r: Html, el: etree._Element) -> Markup:
         entity, r.t("media_unplayable", name=file_name), url, r.t("download"))
 
 
+@handles("figureAlts", "multimediaAlts", "commonInfoDescrParaAlts", "actionAlts", "messageAlts", "bitMessageAlts",
+         "correlatedFaultAlts", "detectedFaultAlts", "isolatedFaultAlts", "observedFaultAlts", "taskDefinitionAlts",
+         "warningMalfunctionAlts", "assocWarningMalfunctionAlts", "electricalEquipAlts", "harnessAlts", "wireAlts",
+         "supplyRqmtAlts")
+def alternatives(r: Html, el: etree._Element) -> Markup:
+    """Alternatives for different products: all are rendered with their applicability; the viewer's
+    applicability script keeps the one that applies to the selected product."""
+    return Markup("<div{}>{}</div>").format(r.attrs(el, f"alts {el.tag}"), r.children(el))
+
+
+@handles("foldout")
+def foldout(r: Html, el: etree._Element) -> Markup:
+    """A fold-out page of the printed manual: on screen, its figures and tables in place."""
+    return Markup("<div{}>{}</div>").format(r.attrs(el, "foldout"), r.children(el))
+
+
 @handles("legend")
 def legend(r: Html, el: etree._Element) -> Markup:
     return Markup('<div class="legend">{}</div>').format(r.children(el))
 
 
-@handles("captionGroup", "captionBody", "captionRow", "captionEntry", "caption")
+@handles("captionGroup", "captionBody", "captionRow", "captionEntry", "caption", "captionText")
 def caption(r: Html, el: etree._Element) -> Markup:
     """Captions imitate the labels of physical panels and lamps: small boxed texts, in a grid of `cols`."""
     tag = {"captionGroup": "span", "captionBody": "span", "captionRow": "span"}.get(el.tag, "span")

@@ -11,7 +11,7 @@ from ietm.render.content.base import EMPTY, Html, handles, text_of
 from ietm.render.content.procedural import module_state_attrs
 from ietm.render.content.records import register
 
-NODES = ("isolationStep", "isolationProcedureEnd", "isolationStepAlts")
+NODES = ("isolationStep", "isolationProcedureEnd", "isolationStepAlts", "isolationProcedureEndAlts")
 
 
 @handles("faultIsolation", "faultReporting")
@@ -51,7 +51,7 @@ def isolation_main(r: Html, el: etree._Element) -> Markup:
     for child in el:
         if child.tag in NODES:
             r.seen.add(child)
-            if child.tag == "isolationStepAlts":
+            if child.tag in ("isolationStepAlts", "isolationProcedureEndAlts"):
                 parts.append(alternatives(r, child, following[id(child)]))
             else:
                 parts.append(node(r, child, following[id(child)]))
@@ -69,9 +69,11 @@ def isolation_main(r: Html, el: etree._Element) -> Markup:
 def alternatives(r: Html, el: etree._Element, following: str | None) -> Markup:
     """Alternative steps for different products: one node; the applicability script keeps the one that applies."""
     ident = el.get("id") or r.next_id("fi")
-    inner = Markup("").join(node(r, c, following, alt=True) if c.tag == "isolationStep" else r.render(c) for c in el)
-    return Markup('<section{} data-node="{}" data-kind="step">{}</section>').format(
-        r.attrs(el, "fi-node fi-step fi-alts", id=None if el.get("id") else ident), ident, inner)
+    end = el.tag == "isolationProcedureEndAlts"
+    inner = Markup("").join(node(r, c, following, alt=True) if c.tag in NODES else r.render(c) for c in el)
+    return Markup('<section{} data-node="{}" data-kind="{}">{}</section>').format(
+        r.attrs(el, f"fi-node {'fi-end' if end else 'fi-step'} fi-alts", id=None if el.get("id") else ident), ident,
+        "end" if end else "step", inner)
 
 
 def node(r: Html, el: etree._Element, following: str | None, alt: bool = False) -> Markup:

@@ -275,6 +275,16 @@ def prompt(r: Html, el: etree._Element) -> Markup:
                             for p in el.findall("prompt") if r.seen.add(p) is None)
 
 
+def enabled(r: Html, el: etree._Element) -> dict[str, str]:
+    """enabledState: the condition under which a dialog field can be used (the engine disables it otherwise)."""
+    state = el.find("enabledState")
+    if state is None:
+        return {}
+    r.seen.add(state)
+    expr = state.find("expression")
+    return {"data_enabled": dumps(expression(r, expr) if expr is not None else {"lit": True})}
+
+
 @handles("userEntry")
 def user_entry(r: Html, el: etree._Element) -> Markup:
     target = el.find("variableRef")
@@ -301,7 +311,8 @@ def user_entry(r: Html, el: etree._Element) -> Markup:
         Markup(' data-default="{}"').format(default_json) if default_json else EMPTY,
         Markup("").join(Markup(' {}="{}"').format(k.replace("_", "-"), v) for k, v in check.items()))
     buttons = r.children(el, "pushButton")
-    return Markup('<label{}>{} {}</label>{}').format(r.attrs(el, "pe-entry"), prompt(r, el), field, buttons)
+    return Markup('<label{}>{} {}</label>{}').format(r.attrs(el, "pe-entry", **enabled(r, el)), prompt(r, el), field,
+                                                      buttons)
 
 
 @handles("menu")
@@ -319,14 +330,14 @@ def menu(r: Html, el: etree._Element) -> Markup:
             "checkbox" if multiple else "radio", name, dumps(assigns),
             Markup(" required") if el.get("mandatory") == "1" and not multiple else EMPTY, prompt(r, choice)))
     return Markup('<fieldset{} data-pe-menu><legend>{}</legend>{}</fieldset>').format(
-        r.attrs(el, "pe-menu"), prompt(r, el), Markup("").join(choices))
+        r.attrs(el, "pe-menu", **enabled(r, el)), prompt(r, el), Markup("").join(choices))
 
 
 @handles("pushButton")
 def push_button(r: Html, el: etree._Element) -> Markup:
     inner = r.children(el, "dialog", "externalApplication")
-    return Markup('<details{} class="pe-push"><summary class="button">{}</summary>{}</details>').format(
-        r.attrs(el), prompt(r, el), inner)
+    return Markup('<details{}><summary class="button">{}</summary>{}</details>').format(
+        r.attrs(el, "pe-push", **enabled(r, el)), prompt(r, el), inner)
 
 
 @handles("message")

@@ -6,8 +6,8 @@ from __future__ import annotations
 from lxml import etree
 from markupsafe import Markup
 
-from ietm.render.content.base import Html, handles, text_of
-from ietm.render.content.records import register
+from ietm.render.content.base import PREFIX_HANDLERS, Html, handles, text_of
+from ietm.render.content.records import record, register
 
 
 @handles("wiringData", "wiringFields")
@@ -58,21 +58,18 @@ def wire_row(r: Html, wire: etree._Element) -> Markup:
     return Markup("<tr{}>{}{}</tr>").format(r.attrs(wire, "wire-row", data_state=wire.get("wireState")), first, rest)
 
 
-register( "wireIdent", "wireNumber", "wireCode", "wireColor", "wireGauge", "wireInfo",
-    "wireSeqNumber", "wireType", "wireConnection", "wireConnectionCode", "circuitIdent", "sectionIdent",
-    "harnessGroup", "harness", "harnessIdent", "harnessName", "harnessInfo", "harnessEnvironment",
-    "harnessVariantIdent", "harnessVariantIssue", "electricalEquipGroup", "electricalEquip",
-    "electricalEquipConnection", "electricalPotential", "fromEquip", "toEquip", "contact", "feedThru", "routing",
-    "sleeve", "sleeveGroup", "twist", "twistGroup", "transverseLink", "specialConnection", "siblingPlugIdent",
-    "connectionListClass", "contactOrderValue", "networkAnalysisCode", "blockGroupingValue", "shuntGroupingValue",
+register(
+    "wire", "wireIdent", "wireNumber", "wireCode", "wireColor", "wireGauge", "wireInfo", "wireSeqNumber", "wireType",
+    "wireConnection", "wireConnectionCode", "circuitIdent", "sectionIdent", "harnessGroup", "harness",
+    "harnessIdent", "harnessName", "harnessInfo", "harnessEnvironment", "harnessVariantIdent",
+    "harnessVariantIssue", "electricalEquipGroup", "electricalEquip", "electricalEquipConnection",
+    "electricalPotential", "fromEquip", "toEquip", "contact", "feedThru", "routing", "sleeve", "sleeveGroup",
+    "twist", "twistGroup", "transverseLink", "specialConnection", "siblingPlugIdent", "connectionListClass",
+    "contactOrderValue", "networkAnalysisCode", "blockGroupingValue", "shuntGroupingValue",
     "terminationModuleGroupingValue", "potentialConnectionsOrder", "emcCode", "maxMountingPositions",
     "maxTemperature", "minTemperature", "fieldName", "screen", "screenGroup", "screenOrder", "identNumberGroup",
-    "descrContact", "descrElectricalEquip", "descrEmcCode", "descrFeedThru", "descrFunctionalItemRef",
-    "descrGroupCode", "descrHarness", "descrHarnessEnvironment", "descrHarnessIdent", "descrHarnessName",
-    "descrHarnessVariantIdent", "descrHarnessVariantIssue", "descrInstallationLocation", "descrLength",
-    "descrMaxMountingPositions", "descrMaxTemperature", "descrMinTemperature", "descrNextHigherAssy",
-    "descrPartNumber", "descrPositionOnNextHigherAssy", "descrReqQuantity", "descrResponsiblePartnerCompany",
-    "descrScreen", "descrSiblingPlugIdent", "descrSleeve", "descrTransverseLink", "descrTwist", "descrWire",
-    "descrWireColor", "descrWireGauge", "descrWireInfoCircuitIdent", "descrWireInfoSectionIdent",
-    "descrWireNumber", "descrWireSeqNumber", "descrWireType", "positionOnNextHigherAssy",
+    "positionOnNextHigherAssy",
 )
+
+# wiring fields describe each wiring data field (descrWireNumber, descrConnector ...): labelled records
+PREFIX_HANDLERS["descr"] = record

@@ -234,6 +234,12 @@
           const fallback = input.hasAttribute("data-default") ? evaluate(json(input, "data-default", null), run) : "";
           input.value = current === null || current === undefined ? (fallback == null ? "" : fallback) : current;
         });
+        node.querySelectorAll("[data-enabled]").forEach((field) => {  // enabledState: usable only when true
+          const usable = truthy(evaluate(json(field, "data-enabled", { lit: true }), run));
+          field.classList.toggle("pe-disabled", !usable);
+          field.querySelectorAll("input, button, select, textarea").forEach((i) => { i.disabled = !usable; });
+          if (field.tagName === "FIELDSET") field.disabled = !usable;
+        });
         stage.append(node);
       }
       section.querySelectorAll("[data-var]").forEach((s) => { if (!s.closest(".pe-flow")) s.textContent = shown(run.vars[s.dataset.var]); });
@@ -248,7 +254,7 @@
 
     function collect(state) {
       // user entries: coerce, then validate with the entered value in place
-      for (const input of stage.querySelectorAll("input[data-pe-input]")) {
+      for (const input of stage.querySelectorAll("input[data-pe-input]:not(:disabled)")) {
         const target = json(input, "data-target", {});
         if (input.required && !input.value.trim()) { input.focus(); return i18n.required || "Required"; }
         const value = "var" in target ? coerce(input.value, types[target.var]) : input.value;
