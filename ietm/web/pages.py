@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
@@ -60,6 +61,7 @@ class Pages:
         self.env.filters["json_attr"] = _json_attr
         self.env.filters["script_json"] = _script_json
         self._rendered: OrderedDict[tuple, tuple[Markup, Markup]] = OrderedDict()
+        self._rendered_guard = threading.Lock()  # requests run on several threads
         self._applic: dict[str | None, dict[str, Any]] = {}
 
     # -- shared page context --------------------------------------------------------------------------------
@@ -221,19 +223,21 @@ class Pages:
 
         path = Path(obj.path)
         stamp = (str(path), path.stat().st_mtime_ns, language, pm, type(links).__name__)
-        hit = self._rendered.get(stamp)
-        if hit is not None:
-            self._rendered.move_to_end(stamp)
-            return hit
+        with self._rendered_guard:
+            hit = self._rendered.get(stamp)
+            if hit is not None:
+                self._rendered.move_to_end(stamp)
+                return hit
 
         def unknown(el: etree._Element) -> None:
             log.warning("%s:%s: no renderer for <%s>; its text is shown", path.name, el.sourceline, el.tag)
 
         ctx = RenderContext(links, language, obj, doc, self.site.titles.get, unknown)
         out = (render_ident(ctx), render_content(ctx))
-        self._rendered[stamp] = out
-        while len(self._rendered) > 1024:  # about 30 MB of fragments
-            self._rendered.popitem(last=False)
+        with self._rendered_guard:
+            self._rendered[stamp] = out
+            while len(self._rendered) > 1024:  # about 30 MB of fragments
+                self._rendered.popitem(last=False)
         return out
 
     def products(self, links: Links, language: str) -> str:

@@ -22,7 +22,7 @@ from ietm.catalog import Catalog
 from ietm.catalog.db import _issue_order, normalise_key
 from ietm.config import Config, load_config
 from ietm.errors import IetmError, InputError, NotFound
-from ietm.parse.codes import Issue, Language
+from ietm.parse.codes import Issue, Language, PmCode
 from ietm.parse.loader import Loaded, load
 from ietm.parse.model import CsdbObject, dm_ref_key
 from ietm.paths import state_dir
@@ -85,6 +85,7 @@ class Site:
         self._locks: dict[str, threading.Lock] = {}
         self._locks_guard = threading.Lock()
         self._loaded: OrderedDict[tuple[str, int], Loaded] = OrderedDict()
+        self._loaded_guard = threading.Lock()  # requests run on several threads
         self.index()
 
     # -- indexes -----------------------------------------------------------------------------------------
@@ -177,14 +178,16 @@ class Site:
         """Parse an object's file, keeping recent parses (keyed by mtime, so an edited file is read again)."""
         path = Path(obj.path)
         stamp = (str(path), path.stat().st_mtime_ns if path.exists() else 0)
-        doc = self._loaded.get(stamp)
-        if doc is None:
-            doc = load(path, path.name)
+        with self._loaded_guard:
+            doc = self._loaded.get(stamp)
+            if doc is not None:
+                self._loaded.move_to_end(stamp)
+                return doc
+        doc = load(path, path.name)
+        with self._loaded_guard:
             self._loaded[stamp] = doc
             while len(self._loaded) > 64:
                 self._loaded.popitem(last=False)
-        else:
-            self._loaded.move_to_end(stamp)
         return doc
 
     def icn_path(self, name: str) -> Path | None:
@@ -254,8 +257,6 @@ class Site:
                 code = child.find("pmRefIdent/pmCode")
                 if code is None:
                     continue
-                from ietm.parse.codes import PmCode
-
                 try:
                     key = f"PMC-{PmCode.from_xml(code)}"
                 except IetmError:
