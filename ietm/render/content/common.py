@@ -332,8 +332,8 @@ def warning(r: Html, el: etree._Element, ack: str | None = None) -> Markup:
         extra = Markup(' data-ack="{}"').format(ack)
         button = Markup('<button type="button" class="ack-btn" data-ack-for="{}">{}</button>').format(
             ack, r.t("acknowledge"))
-    return Markup('<aside{}{} role="alert"><span class="adm-label">{}</span>{}{}</aside>').format(
-        r.attrs(el, f"adm {kind}"), extra, r.t(kind), body, button)
+    return Markup('<aside{}{} role="note" aria-label="{}"><span class="adm-label">{}</span>{}{}</aside>').format(
+        r.attrs(el, f"adm {kind}"), extra, r.t(kind), r.t(kind), body, button)
 
 
 @handles("warningRef", "cautionRef")
@@ -345,8 +345,8 @@ def warning_ref(r: Html, el: etree._Element, ack: str | None = None) -> Markup:
     extra = Markup(' data-ack="{}"').format(ack) if ack else EMPTY
     button = Markup('<button type="button" class="ack-btn" data-ack-for="{}">{}</button>').format(
         ack, r.t("acknowledge")) if ack else EMPTY
-    return Markup('<aside{}{} role="alert"><span class="adm-label">{}</span><p>{} {}</p>{}</aside>').format(
-        r.attrs(el, f"adm {kind} adm-ref", data_repository_ref=ident), extra, r.t(kind),
+    return Markup('<aside{}{} role="note" aria-label="{}"><span class="adm-label">{}</span><p>{} {}</p>{}</aside>').format(
+        r.attrs(el, f"adm {kind} adm-ref", data_repository_ref=ident), extra, r.t(kind), r.t(kind),
         r.t("see_repository", ident=ident), link, button)
 
 
