@@ -273,3 +273,27 @@ def test_home_page_names_files_that_could_not_be_read(bike_copy: Path) -> None:
         page = http.get("/").text
         assert "1 files of this CSDB could not be read" in page
         assert re.search(re.escape(broken.name) + r":\d+</span>: not well-formed", page)
+
+
+def test_an_unknown_element_is_shown_and_logged(bike_copy: Path, caplog: pytest.LogCaptureFixture) -> None:
+    f = next(bike_copy.glob("DMC-S1000DBIKE-AAA-DA1-10-00-00AA-251A-A_*.XML"))
+    text = f.read_text(encoding="utf-8")
+    first_para = text.index("<para>", text.index("<content>"))
+    f.write_text(text[: first_para + 6] + "<sparklePony>glitter text</sparklePony>" + text[first_para + 6 :],
+                 encoding="utf-8")
+    line = text[:first_para].count("\n") + 1
+    with caplog.at_level("WARNING", logger="ietm.web"), serving(bike_copy) as base, client(base) as http:
+        page = http.get("/dm/S1000DBIKE-AAA-DA1-10-00-00AA-251A-A").text
+    assert re.search(r'class="unknown" data-element="sparklePony"[^>]*>glitter text<', page)
+    assert any(f"{f.name}:{line}" in r.getMessage() and "sparklePony" in r.getMessage() for r in caplog.records)
+
+
+def test_concurrent_readers_get_the_same_pages(bike_site: httpx.Client, bike_objects: list) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    urls = [address(o.key) for o in bike_objects if o.kind == "dm"][:40] * 3
+    alone = {u: bike_site.get(u).text for u in set(urls)}
+    with ThreadPoolExecutor(8) as pool:
+        together = list(pool.map(lambda u: (u, bike_site.get(u)), urls))
+    for u, r in together:
+        assert r.status_code == 200 and r.text == alone[u], u
