@@ -114,7 +114,8 @@ def sign_object(path: Path, creds: Credentials, store: TrustStore, level: str | 
     if problems:
         raise Refused(f"fails checks, so it cannot be approved: {problems[0]}"
                       + (f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""), display)
-    obj = describe(load_bytes(data, display))
+    if data is not doc.data:
+        obj = describe(load_bytes(data, display))
     statement = approval(obj.kind, {
         "object": obj.key, "issue": obj.issue, "language": obj.language, "file": path.name,
         "sha256": sha256(data).hexdigest(), "verification": obj.qa, "verificationType": obj.qa_type,

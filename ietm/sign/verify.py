@@ -139,19 +139,27 @@ def check_signature(sig_file: Path, store: TrustStore, expect: list[str], kind: 
     return out
 
 
+_ROOT_KINDS = {"dmodule": "dm", "pm": "pm", "dml": "dml", "ddn": "ddn", "comment": "comment", "icnMetadataFile": "imf"}
+
+
+def _kind(path: Path) -> str | None:
+    """The object's kind from its root element, reading no further than the root's start tag."""
+    try:
+        for _, el in etree.iterparse(str(path), events=("start",), resolve_entities=False, load_dtd=False,
+                                     no_network=True, huge_tree=False):
+            return _ROOT_KINDS.get(etree.QName(el).localname)
+    except (etree.XMLSyntaxError, OSError):
+        return None
+    return None
+
+
 def verify_object(path: Path, store: TrustStore) -> Outcome:
     sig = sig_path(path)
     if not path.is_file():
         return Outcome(str(path), "invalid", "the signed file is missing", signature=str(sig), changed=[path.name])
     if not sig.is_file():
         return Outcome(str(path), "unsigned", f"no signature ({sig.name} not found)")
-    kind = None
-    try:
-        from ietm.parse.model import read_object
-
-        kind = read_object(path).kind
-    except IetmError:
-        pass
+    kind = _kind(path)
     out = check_signature(sig, store, [path.name], kind)
     out.path = str(path)
     if out.kind and kind and out.kind != kind and out.status == "valid":
