@@ -58,3 +58,50 @@ def test_truncated_cgm_does_not_crash(bike: Path) -> None:
         except InputError:
             continue
         etree.fromstring(svg.text.encode())
+
+
+def _cmd(cls: int, el: int, params: bytes = b"") -> bytes:
+    """One binary CGM command (short form), padded to an even length, as ISO 8632-3 writes it."""
+    assert len(params) < 31
+    head = ((cls << 12) | (el << 5) | len(params)).to_bytes(2, "big")
+    return head + params + (b"\x00" if len(params) % 2 else b"")
+
+
+def _i(*values: int) -> bytes:
+    return b"".join(v.to_bytes(2, "big", signed=True) for v in values)
+
+
+def _s(text: str) -> bytes:
+    return bytes([len(text)]) + text.encode("latin-1")
+
+
+def test_markers_hatching_clipping_and_appended_text() -> None:
+    """Elements other CSDBs use (not the Bike set): a metafile written here with the standard's defaults
+    (16-bit integer VDC, indexed colour)."""
+    data = b"".join([
+        _cmd(0, 1, _s("synthetic")),
+        _cmd(0, 3, _s("p1")),
+        _cmd(2, 6, _i(0, 0, 1000, 1000)),  # VDC EXTENT
+        _cmd(0, 4),
+        _cmd(5, 6, _i(4)), _cmd(4, 3, _i(100, 100, 900, 900)),  # circle markers at two corners
+        _cmd(5, 22, _i(3)), _cmd(5, 24, _i(5)), _cmd(4, 7, _i(200, 200, 800, 200, 800, 800)),  # hatched triangle
+        _cmd(3, 5, _i(0, 0, 500, 500)), _cmd(3, 6, _i(1)), _cmd(4, 1, _i(0, 0, 1000, 1000)),  # clipped line
+        _cmd(3, 6, _i(0)),
+        _cmd(5, 15, _i(40)), _cmd(4, 4, _i(500, 500, 0) + _s("1")), _cmd(4, 6, _i(1) + _s("23")),  # "1" + "23"
+        _cmd(0, 5), _cmd(0, 2),
+    ])
+    svg = cgm_to_svg(data, "synthetic.cgm")
+    root = etree.fromstring(svg.text.encode())
+    assert not svg.skipped
+    circles = root.findall(f".//{SVG}circle")
+    assert len(circles) == 2 and {c.get("fill") for c in circles} == {"none"}
+    hatched = [p for p in root.iter(f"{SVG}path") if (p.get("fill") or "").startswith("url(#hatch5")]
+    assert len(hatched) == 1
+    assert root.find(f".//{SVG}pattern[@id='{hatched[0].get('fill')[5:-1]}']") is not None
+    clipped = root.find(f".//{SVG}polyline")
+    clip_id = clipped.get("clip-path")[5:-1]
+    rect = root.find(f".//{SVG}clipPath[@id='{clip_id}']/{SVG}rect")
+    assert (float(rect.get("width")), float(rect.get("height"))) == (500, 500)
+    assert float(rect.get("y")) == 500  # y flipped: the lower half of the VDC is the upper half on screen
+    texts = [t.text for t in root.iter(f"{SVG}text")]
+    assert texts == ["123"] and texts[0] == svg.strings[0]

@@ -20,7 +20,7 @@ from xml.sax.saxutils import escape, quoteattr
 from ietm.errors import InputError
 
 #: bumped whenever the SVG this module writes changes, so converted pictures kept on disk are made again
-VERSION = "2"
+VERSION = "3"
 
 
 @dataclass
@@ -152,6 +152,12 @@ class _State:
     edge_join: str = "miter"
     fill_colour: str = "#000000"
     interior: int = 0  # 0 hollow, 1 solid, 2 pattern, 3 hatch, 4 empty
+    hatch: int = 1
+    marker_type: int = 3
+    marker_size: float = 1.0
+    marker_colour: str = "#000000"
+    clip_rect: tuple[float, float, float, float] | None = None
+    clip_on: bool = True
     text_colour: str = "#000000"
     char_height: float = 0.0
     char_expansion: float = 1.0
@@ -211,6 +217,8 @@ class _Painter:
         self.flip = True
         self.background = "#ffffff"
         self.figure: list[str] | None = None
+        self.defs: dict[str, str] = {}  # id -> definition (hatch patterns, clip paths)
+        self.text_buffer: tuple[tuple[float, float], str] | None = None  # TEXT not final, awaiting APPEND TEXT
         self.aps_depth = 0
         self.bbox = [math.inf, math.inf, -math.inf, -math.inf]  # what is visibly drawn, in SVG coordinates
         self.pending = [math.inf, math.inf, -math.inf, -math.inf]  # the element being drawn
@@ -313,7 +321,9 @@ class _Painter:
 
     def area_style(self) -> str:
         s = self.st
-        fill = s.fill_colour if s.interior in (1, 2, 3, 5, 6) else "none"
+        fill = s.fill_colour if s.interior in (1, 2, 5, 6) else "none"
+        if s.interior == 3:
+            fill = f"url(#{self.hatch_pattern(s.hatch, s.fill_colour)})"
         parts = [f'fill="{fill}"']
         if s.edge_visible:
             w = s.edge_width if s.edge_width_mode == 0 else s.edge_width * self.nominal()
@@ -325,9 +335,44 @@ class _Painter:
             parts.append(f'stroke="{s.fill_colour}" stroke-width="{self.n(self.nominal())}"')
         return " ".join(parts)
 
+    def hatch_pattern(self, index: int, colour: str) -> str:
+        """An SVG pattern for a standard hatch: 1 -, 2 |, 3 /, 4 \\, 5 +, 6 x."""
+        ident = f"hatch{index}-{colour.lstrip('#')}"
+        if ident not in self.defs:
+            g = self.nominal() * 8
+            w = self.n(self.nominal())
+            lines = {1: ["M0,{h}L{g},{h}"], 2: ["M{h},0L{h},{g}"], 3: ["M0,{g}L{g},0"], 4: ["M0,0L{g},{g}"],
+                     5: ["M0,{h}L{g},{h}", "M{h},0L{h},{g}"], 6: ["M0,{g}L{g},0", "M0,0L{g},{g}"]}.get(index, ["M0,{h}L{g},{h}"])
+            d = "".join(x.format(g=self.n(g), h=self.n(g / 2)) for x in lines)
+            self.defs[ident] = (
+                f'<pattern id="{ident}" patternUnits="userSpaceOnUse" width="{self.n(g)}" height="{self.n(g)}">'
+                f'<path d="{d}" stroke="{colour}" stroke-width="{w}" fill="none"/></pattern>'
+            )
+        return ident
+
     def emit(self, svg: str, visible: bool = True) -> None:
+        clip = self.clip_id()
+        if clip and svg.startswith("<") and not svg.startswith(("<g", "</")):
+            tag, _, rest = svg.partition(" ")
+            svg = f'{tag} clip-path="url(#{clip})" {rest}'
         self.out.append(svg)
         self.commit(visible)
+
+    def clip_id(self) -> str | None:
+        """The clip path of the current CLIP RECTANGLE, when clipping is on and a rectangle was given."""
+        st = self.st
+        if not (st.clip_on and st.clip_rect):
+            return None
+        x0, y0, x1, y1 = st.clip_rect
+        ident = "clip-" + "-".join(self.n(v).replace(".", "_").replace("-", "m") for v in st.clip_rect)
+        if ident not in self.defs:
+            ax, ay = x0, (self.y0 + self.y1 - y0) if self.flip else y0
+            bx, by = x1, (self.y0 + self.y1 - y1) if self.flip else y1
+            self.defs[ident] = (
+                f'<clipPath id="{ident}"><rect x="{self.n(min(ax, bx))}" y="{self.n(min(ay, by))}" '
+                f'width="{self.n(abs(bx - ax))}" height="{self.n(abs(by - ay))}"/></clipPath>'
+            )
+        return ident
 
     def area(self, d: str) -> None:
         if self.figure is not None:
@@ -605,8 +650,65 @@ class _Painter:
 
     def h_text(self, r: _Reader) -> None:
         p = r.point()
-        r.enum()
-        self.text(p, r.string())
+        final = r.enum()
+        text = r.string()
+        if final == 0:  # not final: APPEND TEXT elements follow
+            self.text_buffer = (p, text)
+        else:
+            self.text(p, text)
+
+    def h_append_text(self, r: _Reader) -> None:
+        final = r.enum()
+        text = r.string()
+        if self.text_buffer is None:
+            return
+        p, before = self.text_buffer
+        self.text_buffer = (p, before + text)
+        if final:
+            self.text_buffer = None
+            self.text(p, before + text)
+
+    def h_marker_type(self, r: _Reader) -> None:
+        self.st.marker_type = r.index()
+
+    def h_marker_size(self, r: _Reader) -> None:
+        self.st.marker_size = r.vdc() if self.st.marker_size_mode == 0 else r.real()
+
+    def h_marker_colour(self, r: _Reader) -> None:
+        self.st.marker_colour = r.colour()
+
+    def h_hatch_index(self, r: _Reader) -> None:
+        self.st.hatch = r.index()
+
+    def h_clip_rect(self, r: _Reader) -> None:
+        (x0, y0), (x1, y1) = r.point(), r.point()
+        self.st.clip_rect = (x0, y0, x1, y1)
+
+    def h_clip_indicator(self, r: _Reader) -> None:
+        self.st.clip_on = r.enum() == 1
+
+    def h_polymarker(self, r: _Reader) -> None:
+        """Markers: 1 dot, 2 plus, 3 asterisk, 4 circle, 5 cross; size scaled from a nominal 6 line widths."""
+        st = self.st
+        size = st.marker_size if st.marker_size_mode == 0 else st.marker_size * self.nominal() * 6
+        h = size / 2
+        w = self.n(self.nominal())
+        d = []
+        for p in r.points():
+            x, y = self.xy(p)
+            self.grow(x - h, y - h, x + h, y + h)
+            if st.marker_type == 1:
+                self.emit(f'<circle cx="{self.n(x)}" cy="{self.n(y)}" r="{self.n(max(h / 3, self.nominal()))}" fill="{st.marker_colour}"/>')
+                continue
+            if st.marker_type == 4:
+                self.emit(f'<circle cx="{self.n(x)}" cy="{self.n(y)}" r="{self.n(h)}" fill="none" stroke="{st.marker_colour}" stroke-width="{w}"/>')
+                continue
+            plus = f"M{self.n(x - h)},{self.n(y)}H{self.n(x + h)}M{self.n(x)},{self.n(y - h)}V{self.n(y + h)}"
+            cross = (f"M{self.n(x - h)},{self.n(y - h)}L{self.n(x + h)},{self.n(y + h)}"
+                     f"M{self.n(x - h)},{self.n(y + h)}L{self.n(x + h)},{self.n(y - h)}")
+            d.append({2: plus, 5: cross}.get(st.marker_type, plus + cross))
+        if d:
+            self.emit(f'<path d="{"".join(d)}" fill="none" stroke="{st.marker_colour}" stroke-width="{w}"/>')
 
     def h_restricted_text(self, r: _Reader) -> None:
         r.vdc(), r.vdc()
@@ -770,6 +872,14 @@ _HANDLERS = {
     (4, 18): _P.h_elliptical_arc,
     (4, 19): _P.h_elliptical_arc_close,
     (4, 26): _P.h_polybezier,
+    (4, 3): _P.h_polymarker,
+    (4, 6): _P.h_append_text,
+    (3, 5): _P.h_clip_rect,
+    (3, 6): _P.h_clip_indicator,
+    (5, 6): _P.h_marker_type,
+    (5, 7): _P.h_marker_size,
+    (5, 8): _P.h_marker_colour,
+    (5, 24): _P.h_hatch_index,
     (5, 2): _P.h_line_type,
     (5, 3): _P.h_line_width,
     (5, 4): _P.h_line_colour,
@@ -793,7 +903,7 @@ _HANDLERS = {
     (9, 1): _P.h_aps_attribute,
 }
 # drawing-relevant elements outside classes 4/5 that are not interpreted (reported as skipped)
-_DRAWING_IGNORED = {(3, 5), (2, 17), (2, 18), (2, 19)}
+_DRAWING_IGNORED = {(2, 17), (2, 18), (2, 19)}
 # attributes that change nothing in an SVG drawn with Unicode text: character sets, restricted text type
 _NO_VISUAL_EFFECT = {(5, 19), (5, 20), (5, 42)}
 
@@ -826,6 +936,7 @@ def cgm_to_svg(data: bytes, name: str = "illustration") -> Svg:
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="{n(left)} {n(top)} {n(w)} {n(h)}" '
         f'preserveAspectRatio="xMidYMid meet" role="img" aria-label={quoteattr(name)}>'
         f'<title>{escape(name)}</title>'
-        f'<rect x="{n(left)}" y="{n(top)}" width="{n(w)}" height="{n(h)}" fill="{p.background}"/>'
+        + (f'<defs>{"".join(p.defs.values())}</defs>' if p.defs else "")
+        + f'<rect x="{n(left)}" y="{n(top)}" width="{n(w)}" height="{n(h)}" fill="{p.background}"/>'
     )
     return Svg(head + "".join(p.out) + "</svg>", w, h, p.skipped, p.strings)
