@@ -37,6 +37,7 @@ class Server:
             self.proc = subprocess.Popen(
                 [sys.executable, "-m", "ietm", "serve", str(self.csdb), "--port", str(self.port), *self.args],
                 cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"},
+                start_new_session=True,
             )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -50,8 +51,12 @@ class Server:
         raise RuntimeError("server did not start in time")
 
     def stop(self, sig: int = signal.SIGTERM) -> None:
+        """Stop the server; with SIGKILL, its whole process group dies at once, as in a power cut."""
         if self.proc and self.proc.poll() is None:
-            self.proc.send_signal(sig)
+            if sig == signal.SIGKILL:
+                os.killpg(self.proc.pid, sig)
+            else:
+                self.proc.send_signal(sig)
             try:
                 self.proc.wait(15)
             except subprocess.TimeoutExpired:

@@ -3,6 +3,7 @@ restart every file is whole, nothing half-written is left, and catalog and index
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import signal
@@ -74,7 +75,7 @@ def test_sigkill_under_load_loses_nothing(content: Path, schemas42: Path, brex42
                 return
 
     indexer = subprocess.Popen([sys.executable, "-m", "ietm", "index", str(csdb), "--rebuild"], cwd=ROOT,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     threads = [threading.Thread(target=upload), threading.Thread(target=remark)]
     for t in threads:
         t.start()
@@ -83,7 +84,7 @@ def test_sigkill_under_load_loses_nothing(content: Path, schemas42: Path, brex42
         time.sleep(0.1)
     assert accepted, "no upload went through before the kill"
     server.stop(signal.SIGKILL)
-    indexer.send_signal(signal.SIGKILL)
+    os.killpg(indexer.pid, signal.SIGKILL)  # the indexer and its worker processes, as a power cut would
     indexer.wait()
     stop.set()
     for t in threads:

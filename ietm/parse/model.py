@@ -61,7 +61,7 @@ class CsdbObject:
     """One CSDB object as the catalog records it; `key` is its code without issue and language."""
 
     path: str
-    kind: str  # dm | pm | dml | ddn | comment | imf | upf | icn | scorm | unknown
+    kind: str  # dm | pm | dml | ddn | comment | imf | upf | icn
     key: str
     issue: str | None = None
     in_work: bool = False
@@ -241,73 +241,52 @@ def _read_pm(doc: Loaded, root: etree._Element) -> CsdbObject:
     return obj
 
 
-def _read_dml(doc: Loaded, root: etree._Element) -> CsdbObject:
-    ident = root.find("identAndStatusSection/dmlAddress/dmlIdent")
-    code = ident.find("dmlCode") if ident is not None else None
-    if ident is None or code is None:
-        raise InputError("DML without dmlIdent/dmlCode", doc.path, root.sourceline)
-    key = "DML-" + "-".join(
-        (code.get(a) or "").upper() for a in ("modelIdentCode", "senderIdent", "dmlType", "yearOfDataIssue", "seqNumber")
-    )
-    obj = CsdbObject(path=doc.path, kind="dml", key=key, model=code.get("modelIdentCode"), content_type="dml")
-    _issue_lang(obj, ident)
-    obj.issue_date = _date(root.find("identAndStatusSection/dmlAddress/dmlAddressItems/issueDate"))
-    obj.title = f"Data module list {key[4:]}"
-    _status(obj, root.find("identAndStatusSection/dmlStatus"))
-    obj.expected_name = _file_name(key, obj)
-    return obj
+@dataclass(frozen=True)
+class _Simple:
+    """Where an object kind without a DMC keeps its identity: S1000D gives DML, DDN, comments and ICN
+    metadata the same shape (section/address/ident/code, address items, status) under different names."""
+
+    kind: str
+    prefix: str
+    section: str
+    name: str  # dml | ddn | comment | imf: the stem of <nameAddress>, <nameIdent>, <nameCode>, <nameStatus>
+    key_attrs: tuple[str, ...]
+    upper: bool = True
+    title: str | None = None  # element of the address items holding the title
+    label: str | None = None  # title to make up from the key when the object has none
+    with_issue_in_name: bool = True
+
+    def read(self, doc: Loaded, root: etree._Element) -> CsdbObject:
+        base = f"{self.section}/{self.name}Address"
+        ident = root.find(f"{base}/{self.name}Ident")
+        code = ident.find(f"{self.name}Code") if ident is not None else None
+        if ident is None or code is None:
+            raise InputError(f"{self.prefix} object without {self.name}Ident/{self.name}Code", doc.path, root.sourceline)
+        parts = [(code.get(a) or "") for a in self.key_attrs]
+        key = f"{self.prefix}-" + "-".join(p.upper() if self.upper else p for p in parts)
+        obj = CsdbObject(path=doc.path, kind=self.kind, key=key, model=code.get("modelIdentCode"),
+                         content_type=self.kind)
+        _issue_lang(obj, ident)
+        items = root.find(f"{base}/{self.name}AddressItems")
+        if items is not None:
+            obj.issue_date = _date(items.find("issueDate"))
+            if self.title:
+                obj.title = _text(items.find(self.title))
+        if not obj.title and self.label:
+            obj.title = f"{self.label} {key[len(self.prefix) + 1:]}"
+        _status(obj, root.find(f"{self.section}/{self.name}Status"))
+        obj.expected_name = _file_name(key, obj) if self.with_issue_in_name else key + ".XML"
+        return obj
 
 
-def _read_ddn(doc: Loaded, root: etree._Element) -> CsdbObject:
-    code = root.find("identAndStatusSection/ddnAddress/ddnIdent/ddnCode")
-    if code is None:
-        raise InputError("DDN without ddnIdent/ddnCode", doc.path, root.sourceline)
-    key = "DDN-" + "-".join(
-        code.get(a) or "" for a in ("modelIdentCode", "senderIdent", "receiverIdent", "yearOfDataIssue", "seqNumber")
-    )
-    obj = CsdbObject(path=doc.path, kind="ddn", key=key, model=code.get("modelIdentCode"), content_type="ddn")
-    obj.issue_date = _date(root.find("identAndStatusSection/ddnAddress/ddnAddressItems/issueDate"))
-    obj.title = f"Data dispatch note {key[4:]}"
-    _status(obj, root.find("identAndStatusSection/ddnStatus"))
-    obj.expected_name = key + ".XML"
-    return obj
-
-
-def _read_comment(doc: Loaded, root: etree._Element) -> CsdbObject:
-    ident = root.find("identAndStatusSection/commentAddress/commentIdent")
-    code = ident.find("commentCode") if ident is not None else None
-    if ident is None or code is None:
-        raise InputError("comment without commentIdent/commentCode", doc.path, root.sourceline)
-    key = "COM-" + "-".join(
-        (code.get(a) or "").upper()
-        for a in ("modelIdentCode", "senderIdent", "yearOfDataIssue", "seqNumber", "commentType")
-    )
-    obj = CsdbObject(path=doc.path, kind="comment", key=key, model=code.get("modelIdentCode"), content_type="comment")
-    _issue_lang(obj, ident)
-    items = root.find("identAndStatusSection/commentAddress/commentAddressItems")
-    if items is not None:
-        obj.issue_date = _date(items.find("issueDate"))
-        obj.title = _text(items.find("commentTitle"))
-    _status(obj, root.find("identAndStatusSection/commentStatus"))
-    obj.expected_name = _file_name(key, obj)
-    return obj
-
-
-def _read_imf(doc: Loaded, root: etree._Element) -> CsdbObject:
-    ident = root.find("imfIdentAndStatusSection/imfAddress/imfIdent")
-    code = ident.find("imfCode") if ident is not None else None
-    if ident is None or code is None:
-        raise InputError("ICN metadata file without imfIdent/imfCode", doc.path, root.sourceline)
-    key = f"IMF-{code.get('imfIdentIcn')}"
-    obj = CsdbObject(path=doc.path, kind="imf", key=key, content_type="imf")
-    _issue_lang(obj, ident)
-    items = root.find("imfIdentAndStatusSection/imfAddress/imfAddressItems")
-    if items is not None:
-        obj.issue_date = _date(items.find("issueDate"))
-        obj.title = _text(items.find("icnTitle"))
-    _status(obj, root.find("imfIdentAndStatusSection/imfStatus"))
-    obj.expected_name = _file_name(key, obj)
-    return obj
+_DML = _Simple("dml", "DML", "identAndStatusSection", "dml",
+               ("modelIdentCode", "senderIdent", "dmlType", "yearOfDataIssue", "seqNumber"), label="Data module list")
+_DDN = _Simple("ddn", "DDN", "identAndStatusSection", "ddn",
+               ("modelIdentCode", "senderIdent", "receiverIdent", "yearOfDataIssue", "seqNumber"), upper=False,
+               label="Data dispatch note", with_issue_in_name=False)
+_COMMENT = _Simple("comment", "COM", "identAndStatusSection", "comment",
+                   ("modelIdentCode", "senderIdent", "yearOfDataIssue", "seqNumber", "commentType"), title="commentTitle")
+_IMF = _Simple("imf", "IMF", "imfIdentAndStatusSection", "imf", ("imfIdentIcn",), upper=False, title="icnTitle")
 
 
 def _read_upf(doc: Loaded, root: etree._Element) -> CsdbObject:
@@ -325,27 +304,14 @@ def _read_upf(doc: Loaded, root: etree._Element) -> CsdbObject:
     return obj
 
 
-def _read_scorm(doc: Loaded, root: etree._Element) -> CsdbObject:
-    ident = root.find(".//scormContentPackageIdent")
-    code = ident.find("scormContentPackageCode") if ident is not None else None
-    if ident is None or code is None:
-        raise InputError("SCORM content package without its code", doc.path, root.sourceline)
-    key = "SMC-" + "-".join(code.get(a) or "" for a in ("modelIdentCode", "scormContentPackageIssuer", "scormContentPackageNumber", "scormContentPackageVolume"))
-    obj = CsdbObject(path=doc.path, kind="scorm", key=key, content_type="scorm")
-    _issue_lang(obj, ident)
-    obj.expected_name = _file_name(key, obj)
-    return obj
-
-
 _READERS = {
     "dmodule": _read_dm,
     "pm": _read_pm,
-    "dml": _read_dml,
-    "ddn": _read_ddn,
-    "comment": _read_comment,
-    "icnMetadataFile": _read_imf,
+    "dml": _DML.read,
+    "ddn": _DDN.read,
+    "comment": _COMMENT.read,
+    "icnMetadataFile": _IMF.read,
     "dataUpdateFile": _read_upf,
-    "scormContentPackage": _read_scorm,
 }
 
 _TABLE_REFS = {"applicCrossRefTableRef": "act", "condCrossRefTableRef": "cct", "prodCrossRefTableRef": "pct"}
