@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 from lxml import etree
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from ietm.render.content.base import EMPTY, Html, handles, text_of
 from ietm.render.content.common import figure
@@ -129,24 +129,25 @@ def isn_row(r: Html, csn: etree._Element, isn: etree._Element, fig: str, item: s
                     detail_parts.append(r.render(sub))
         else:
             detail_parts.append(r.render(child))
-    details = Markup("").join(detail_parts)
-    more = Markup('<details class="part-more"><summary>…</summary>{}</details>').format(details) if details else EMPTY
+    # f-strings over escaped values: a catalogue has thousands of rows (see bench/bench_content.py)
+    e = escape
+    details = "".join(detail_parts)
+    more = f'<details class="part-more"><summary>…</summary>{details}</details>' if details else ""
     row_id = f"csn-{fig}-{csn.get('item', '')}{csn.get('itemVariant', '')}-{isn.get('itemSeqNumberValue', '')}"
-    callout = _callout(csn.get("item", ""))
-    item_cell = (Markup('<a class="callout-link" href="#ipd-{0}-{1}" data-callout="{1}" data-figure="{0}">{2}</a>')
-                 .format(fig, callout, item) if first else EMPTY)
-    order = EMPTY
+    callout = e(_callout(csn.get("item", "")))
+    item_cell = (f'<a class="callout-link" href="#ipd-{e(fig)}-{callout}" data-callout="{callout}" '
+                 f'data-figure="{e(fig)}">{e(item)}</a>' if first else "")
+    order = ""
     if pn:
-        order = Markup('<button type="button" class="order-add" data-order-pn="{}" data-order-cage="{}"'
-                       ' data-order-name="{}" data-order-qty="1" data-order-unit="{}" data-order-source="{}"'
-                       ' data-order-item="{}">{}</button>').format(
-            pn, cage, descr, unit, r.ctx.obj.key, f"{fig}-{item}", r.t("add_to_order"))
-    indent = Markup('<span class="indent" aria-hidden="true">{}</span>').format("•" * max(indenture - 1, 0))
-    return Markup('<tr{} data-callout="{}" data-figure="{}" data-indenture="{}"><td>{}</td><td class="pn">{}</td>'
-                  '<td>{}</td><td>{}{}{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>').format(
-        r.attrs(isn, "part-row", id=row_id), callout, fig, indenture, item_cell, pn, cage, indent, descr, more,
-        qty, unit, smr, order)
-
+        order = (f'<button type="button" class="order-add" data-order-pn="{e(pn)}" data-order-cage="{e(cage)}"'
+                 f' data-order-name="{e(descr)}" data-order-qty="1" data-order-unit="{e(unit)}"'
+                 f' data-order-source="{e(r.ctx.obj.key)}" data-order-item="{e(f"{fig}-{item}")}">'
+                 f'{e(r.t("add_to_order"))}</button>')
+    indent = f'<span class="indent" aria-hidden="true">{"•" * max(indenture - 1, 0)}</span>'
+    return Markup(
+        f'<tr{r.attrs(isn, "part-row", id=row_id)} data-callout="{callout}" data-figure="{e(fig)}"'
+        f' data-indenture="{indenture}"><td>{item_cell}</td><td class="pn">{e(pn)}</td><td>{e(cage)}</td>'
+        f'<td>{indent}{e(descr)}{more}</td><td>{e(qty)}</td><td>{e(unit)}</td><td>{e(smr)}</td><td>{order}</td></tr>')
 
 register(
     "initialProvisioningProject", "reasonForSelection", "quantityPerNextHigherAssy", "partSegment",
