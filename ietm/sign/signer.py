@@ -10,7 +10,8 @@ signer plugs in by subclassing `Algorithm` (signxml knows no GOST algorithm URIs
 SignatureMethod/DigestMethod URIs (RFC 9215: urn:ietf:params:xml:ns:cpxmlsec:algorithms:gostr34102012-
 gostr34112012-256 and ...:gostr34112012-256), says which keys it `fits`, and implements `sign`/`verify`
 with the same document shape; `ALGORITHMS` registers it and verification dispatches on the URI. None is
-implemented: no maintained GOST library with an XMLDSig processor is available here.
+implemented: PyPI's "pygost" is a dependency-confusion placeholder that refuses to install, and
+gostcrypto (last release 2021) is unmaintained; cryptography, signxml and xmlsec1 (OpenSSL build) have no GOST.
 """
 
 from __future__ import annotations
