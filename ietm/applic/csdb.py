@@ -77,6 +77,17 @@ class Applicability:
             if act.pct in pcts and act.primary:
                 self._name_products(pcts[act.pct], act.primary)
 
+    def __getstate__(self) -> dict:
+        """Picklable for worker processes: repository statements travel as XML text, not lxml elements."""
+        state = dict(self.__dict__)
+        state["repository"] = {k: etree.tostring(v) for k, v in self.repository.items()}
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        parser = etree.XMLParser(resolve_entities=False, no_network=True)
+        state["repository"] = {k: etree.fromstring(v, parser) for k, v in state["repository"].items()}
+        self.__dict__.update(state)
+
     @classmethod
     def for_csdb(cls, source: Catalog | str | Path) -> Applicability:
         from ietm.catalog import Catalog

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from ietm.catalog import Catalog
 
 CHECK = "applic"
-PER_WORKER = 400  # modules a worker process must have to repay its start (reading the tables again)
+PER_WORKER = 400  # modules a worker process must have to repay its start
 
 
 def _finding(severity: str, path: str, line: int | None, rule: str, message: str) -> Finding:
@@ -124,12 +124,9 @@ def check_files(paths: list[str], applic: Applicability) -> list[Finding]:
 _worker: Applicability | None = None
 
 
-def _init_worker(root: str) -> None:
-    """Each worker reads the tables once from the (already refreshed) catalog: lxml trees do not pickle."""
+def _init_worker(applic: Applicability) -> None:
     global _worker
-    from ietm.catalog import Catalog
-
-    _worker = Applicability.for_csdb(Catalog.open(Path(root)))
+    _worker = applic
 
 
 def _check_chunk(paths: list[str]) -> list[Finding]:
@@ -162,7 +159,7 @@ def check_csdb(source: Catalog | str | Path, applic: Applicability | None = None
     else:
         size = max(16, len(paths) // (workers * 4))
         chunks = [paths[i : i + size] for i in range(0, len(paths), size)]
-        with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(str(catalog.root),)) as pool:
+        with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(applic,)) as pool:
             results: Iterable[list[Finding]] = pool.map(_check_chunk, chunks)
             if progress:
                 from ietm.progress import track
