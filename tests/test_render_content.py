@@ -307,3 +307,21 @@ def test_change_marks_carry_their_reason_for_update(bike_rendered):
     marked = doc.xpath("//*[@data-rfu='rfu-2013-054DE']")
     assert len(marked) == 2 and all("chg" in m.get("class") for m in marked)  # a dmNode and a title
     assert marked[0].get("title") == 'Optional element "title" to be added to element "dmNode"'
+
+
+@pytest.mark.parametrize("name, old, new", [
+    (IPD, b'partNumberValue="BICYCLE-001/2A"', b'partNumberValue="X&quot; onmouseover=&quot;alert(5)"'),
+    (IPD, b"<descrForPart>Seat, assembly</descrForPart>", b"<descrForPart>&lt;script&gt;alert(6)&lt;/script&gt;</descrForPart>"),
+    (PROCESS, b"<stringValue>amateur</stringValue>", b"<stringValue>a\" onclick=\"alert(7)</stringValue>"),
+    (PROCESS, b"<paraBasic>Enter your name</paraBasic>", b"<paraBasic>&lt;img src=x onerror=alert(8)&gt;</paraBasic>"),
+    (TIRE_FAULT, b"More than 2700 hPa</choice>", b"&lt;iframe src=javascript:alert(9)&gt;</choice>"),
+])
+def test_hostile_values_in_parts_process_and_fault_modules_stay_text(bike: Path, tmp_path: Path, name, old, new):
+    source = (bike / name).read_bytes()
+    assert old in source
+    path = tmp_path / name
+    path.write_bytes(source.replace(old, new, 1))
+    doc = tree(render_file(path, FolderLinks(bike)).html)
+    assert not doc.xpath("//script[not(@src)] | //img[@src='x'] | //iframe")
+    assert not [el for el in doc.iter() if any(k.startswith("on") for k in el.attrib)]
+    assert "alert(" in doc.text_content() or any("alert(" in v for el in doc.iter() for v in el.attrib.values())
