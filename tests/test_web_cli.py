@@ -55,3 +55,15 @@ def test_a_module_broken_after_start_up_is_reported_not_crashed(bike_copy: Path)
         api = http.get("/api/dm/S1000DBIKE-AAA-DA1-10-00-00AA-251A-A")
         assert api.status_code == 200  # identity comes from the catalog, which still holds the last good scan
         assert http.get("/dm/S1000DBIKE-AAA-D00-00-00-00AA-041A-A").status_code == 200
+
+
+def test_serve_refuses_a_taken_port_in_one_line(bike: Path) -> None:
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        r = subprocess.run([IETM, "serve", str(bike), "--port", str(port)], capture_output=True, text=True, timeout=60)
+    assert r.returncode == 4
+    assert r.stderr.startswith(f"ERROR: cannot listen on 127.0.0.1:{port}") and len(r.stderr.strip().splitlines()) == 1

@@ -2,12 +2,25 @@
 
 from __future__ import annotations
 
+import socket
 from pathlib import Path
 
 import click
 
 from ietm.config import load_config
+from ietm.errors import ConfigError
 from ietm.paths import CONTENT
+
+
+def check_port(host: str, port: int) -> None:
+    """Fail in one line before the CSDB is opened, rather than after, when the address is taken."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn does
+        try:
+            s.bind((host, port))
+        except OSError as exc:
+            raise ConfigError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
 
 
 @click.command()
@@ -27,9 +40,10 @@ def serve(csdb: Path | None, host: str | None, port: int | None, watch: bool) ->
 
     folder = csdb or CONTENT
     config = load_config(folder)
-    app = create_app(folder, config)
     host = host or config.get("serve.host")
     port = port if port is not None else config.get("serve.port")
+    check_port(host, port)
+    app = create_app(folder, config)
     if watch:
         from ietm.web.live import start_watcher
 
