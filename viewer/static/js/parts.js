@@ -38,7 +38,8 @@
     setTimeout(() => URL.revokeObjectURL(url), 1000);
   }
   function csvCell(value) {
-    const s = value == null ? "" : String(value);
+    let s = value == null ? "" : String(value);
+    if (/^[=+\-@\t\r]/.test(s)) s = "'" + s;  // a spreadsheet must not run a cell as a formula
     return /[",\n\r;]/.test(s) ? '"' + s.replace(/"/g, '""') + '"' : s;
   }
   function xmlText(value) {
