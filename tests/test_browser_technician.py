@@ -281,3 +281,18 @@ def test_clicking_a_part_in_the_drawing_finds_its_row(browser, content_base) -> 
     shot(pg, "technician-ipd-drawing")
     context.close()
     assert not errors, errors
+
+
+def test_process_resumes_after_reload_and_speaks_russian(page) -> None:
+    page.goto(PROCESS + "?lang=ru")
+    page.click("[data-pe-restart]")
+    page.click("[data-pe-next]")
+    page.fill("[data-pe-stage] input[data-target='{\"var\":\"name\"}']", "Аня")
+    page.fill("[data-pe-stage] input[data-target='{\"var\":\"age\"}']", "12")
+    page.click("[data-pe-next]")
+    assert "Dear Аня" in page.inner_text("[data-pe-stage]")
+    page.reload()
+    assert "Dear Аня" in page.inner_text("[data-pe-stage]"), "the run continues where it was"
+    assert page.inner_text("[data-pe-next]") == "Далее" and page.inner_text("[data-pe-back]") == "Назад"
+    page.goto(HANDLEBAR + "?lang=ru")
+    assert page.inner_text("[data-progress-text]").startswith("Выполнено шагов: ")
