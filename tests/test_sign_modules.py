@@ -239,3 +239,13 @@ def test_rsa_pss_signature(demo_pki, bike_copy, schemas42):
     assert "xmldsig-more#sha256-rsa-MGF1" in sig
     r, out = verify(demo_pki, bike_copy / MODULE)
     assert r.code == 0 and out["results"][0]["signer"] == "RSA QA"
+
+
+def test_one_refusal_signs_nothing(demo_pki, bike_copy, schemas42):
+    good = bike_copy / MODULE
+    bad = bike_copy / "DMC-S1000DBIKE-AAA-D00-00-00-00AA-001A-A_002-00_en-US.XML"
+    _flip(bad, b"<para>", b"<notAnS1000DElement/><para>")
+    before = good.read_bytes()
+    r = sign(demo_pki, good, bad, extra=["--verification", "second"], schemas=schemas42)
+    assert r.code == 6 and bad.name in r.err and r.out == ""
+    assert good.read_bytes() == before and not good.with_name(MODULE + ".sig.xml").exists()

@@ -127,10 +127,11 @@ def sign(objects, key, cert, passphrase_file, allow_unencrypted_key, verificatio
 
     The signature's reference covers the object's exact bytes (DOCTYPE and ICN declarations included).
     Refused: in-work issues, objects failing schema validation, signers the trust store or policy would
-    reject. Object and signature are written together; on any failure the object stays as it was.
+    reject; a refusal of any object stops the run before anything is written. Each object and its
+    signature are written together; if writing fails, the object stays as it was.
     """
     from ietm.sign import audit
-    from ietm.sign.detached import sign_object
+    from ietm.sign.detached import prepare
     from ietm.sign.verify import load_store
 
     for o in objects:
@@ -141,16 +142,20 @@ def sign(objects, key, cert, passphrase_file, allow_unencrypted_key, verificatio
     store = load_store(start, trust, crls, policy)
     creds = _credentials(key, cert, passphrase_file, allow_unencrypted_key)
     check = _schema_check(start, schema_dirs, catalogs, profile)
-    results = []
-    for o in objects:
+    signer = creds.cert.subject.rfc4514_string()
+    prepared = []
+    for o in objects:  # all refusals come before the first write: either every object is signed or none
         try:
-            done = sign_object(o, creds, store, verification, vtype if verification else None, check)
+            prepared.append(prepare(o, creds, store, verification, vtype if verification else None, check))
         except IetmError as exc:
-            audit.append(log, "sign-refused", path=str(o), signer=creds.cert.subject.rfc4514_string(), reason=exc.message)
+            audit.append(log, "sign-refused", path=str(o), signer=signer, reason=exc.message)
             raise
+    results = []
+    for done in prepared:
+        done.write()
         audit.append(log, "sign", path=str(done.path), signature=str(done.signature), object=done.obj.key,
                      issue=done.obj.issue, language=done.obj.language, qa=done.obj.qa, qa_type=done.obj.qa_type,
-                     sha256=done.sha256, signer=creds.cert.subject.rfc4514_string(), algorithm=creds.algorithm.name)
+                     sha256=done.sha256, signer=signer, algorithm=creds.algorithm.name)
         results.append({"path": str(done.path), "signature": str(done.signature), "object": done.obj.key,
                         "issue": done.obj.issue, "qa": done.obj.qa, "sha256": done.sha256})
         if fmt == "text":

@@ -82,15 +82,21 @@ class Credentials:
 
 @dataclass
 class Signed:
+    """A signing prepared in memory: the object's new bytes (None if unchanged) and its signature."""
+
     path: Path
     signature: Path
     obj: CsdbObject
     sha256: str
+    data: bytes | None
+    signature_data: bytes
+
+    def write(self) -> None:
+        write_together([(self.path, self.data), (self.signature, self.signature_data)])
 
 
-def sign_object(path: Path, creds: Credentials, store: TrustStore, level: str | None, vtype: str | None,
-                check) -> Signed:
-    """Set the QA status (if asked) and sign: both files replaced together, or neither changed.
+def prepare(path: Path, creds: Credentials, store: TrustStore, level: str | None, vtype: str | None, check) -> Signed:
+    """Everything short of writing: refusals, QA status, checks and the signature itself.
 
     `check(data, display)` returns the problems that make an object unfit to sign (schema, BREX ...).
     """
@@ -116,15 +122,13 @@ def sign_object(path: Path, creds: Credentials, store: TrustStore, level: str | 
                       + (f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""), display)
     if data is not doc.data:
         obj = describe(load_bytes(data, display))
+    digest = sha256(data).hexdigest()
     statement = approval(obj.kind, {
-        "object": obj.key, "issue": obj.issue, "language": obj.language, "file": path.name,
-        "sha256": sha256(data).hexdigest(), "verification": obj.qa, "verificationType": obj.qa_type,
-        "signer": subject_name(creds.cert),
+        "object": obj.key, "issue": obj.issue, "language": obj.language, "file": path.name, "sha256": digest,
+        "verification": obj.qa, "verificationType": obj.qa_type, "signer": subject_name(creds.cert),
     })
     sig = creds.algorithm.sign(creds.key, creds.chain, [SignedFile(path.name, data)], statement)
-    target = sig_path(path)
-    write_together([(path, data if data != doc.data else None), (target, serialize(sig))])
-    return Signed(path, target, obj, sha256(data).hexdigest())
+    return Signed(path, sig_path(path), obj, digest, data if data != doc.data else None, serialize(sig))
 
 
 def write_together(files: list[tuple[Path, bytes | None]]) -> None:
