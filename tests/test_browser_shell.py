@@ -209,3 +209,12 @@ def test_print_shows_the_content_without_the_shell(page) -> None:
         assert not page.locator(selector).first.is_visible(), selector
     assert page.locator(".content").is_visible() and page.locator("h1").is_visible()
     shot(page, "ipd-print")
+
+
+def test_search_from_any_page(page) -> None:
+    page.goto(IPD)
+    page.fill("#quick-q", "brake")
+    page.press("#quick-q", "Enter")
+    page.wait_for_load_state("networkidle")
+    assert "/search" in page.url and "q=brake" in page.url
+    assert page.locator("h1").count() == 1

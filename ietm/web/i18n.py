@@ -75,6 +75,8 @@ STRINGS: dict[str, tuple[str, str]] = {  # key -> (English, Russian)
     "pm_ref": ("Publication", "Публикация"),
     "external": ("External publication", "Внешняя публикация"),
     "filter": ("Filter", "Фильтр"),
+    "search": ("Search", "Поиск"),
+    "search_manual": ("Search the manual", "Поиск по руководству"),
     "filter_placeholder": ("Code or title", "Код или название"),
     "unreadable": ("{n} files of this CSDB could not be read", "Не удалось прочитать файлов этой базы: {n}"),
     # the shared server: accounts, uploads, remarks, QA
