@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable
 from lxml import etree
 from markupsafe import Markup, escape
 
+from ietm.applic import to_json as applic_json
 from ietm.render.content.labels import label
 from ietm.render.context import RenderContext
 
@@ -40,16 +41,6 @@ def text_of(el: etree._Element | None) -> str:
     if el is None:
         return ""
     return " ".join("".join(el.itertext()).split())
-
-
-@functools.cache
-def _applic_to_json() -> Callable[[etree._Element], object] | None:
-    """ietm.applic's JSON form of an applic expression, once that module exists."""
-    try:
-        from ietm.applic import to_json  # type: ignore[import-not-found]
-    except ImportError:
-        return None
-    return to_json
 
 
 class Html:
@@ -216,10 +207,8 @@ class Html:
         if applic is None:
             return [("data-applic-ref", ref), ("data-applic-text", self.t("applic_missing", ref=ref))]
         shown = text_of(applic.find("displayText")) or summarize_applic(applic)
-        pairs: list[tuple[str, object]] = [("data-applic-ref", ref), ("data-applic-text", shown), ("title", shown)]
-        to_json = _applic_to_json()
-        if to_json is not None:
-            pairs.append(("data-applic", json.dumps(to_json(applic), separators=(",", ":"))))
+        pairs: list[tuple[str, object]] = [("data-applic-ref", ref), ("data-applic-text", shown), ("title", shown),
+                                           ("data-applic", json.dumps(applic_json(applic), separators=(",", ":")))]
         return pairs
 
     def next_id(self, prefix: str) -> str:
