@@ -36,6 +36,14 @@ def handles(*tags: str) -> Callable[[Handler], Handler]:
     return register
 
 
+def number(value: str | None, default: int) -> int:
+    """A count from an attribute; a malformed one (schema-invalid module) falls back instead of failing the page."""
+    try:
+        return int(value) if value else default
+    except ValueError:
+        return default
+
+
 def text_of(el: etree._Element | None) -> str:
     """The element's text content with whitespace collapsed (as a reader sees it)."""
     if el is None:

@@ -11,7 +11,7 @@ from markupsafe import Markup, escape
 from ietm.parse.codes import Issue, Language, PmCode
 from ietm.parse.model import dm_ref_key
 from ietm.errors import InputError
-from ietm.render.content.base import EMPTY, Html, handles, text_of
+from ietm.render.content.base import EMPTY, Html, handles, number, text_of
 
 XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
 
@@ -384,13 +384,13 @@ def table(r: Html, el: etree._Element) -> Markup:
 
 @handles("tgroup")
 def tgroup(r: Html, el: etree._Element) -> Markup:
-    cols = int(el.get("cols", "0") or 0)
+    cols = number(el.get("cols"), 0)
     colnames: dict[str, int] = {}
     widths: list[str] = []
     n = 0
     for spec in el.findall("colspec"):
         r.seen.add(spec)
-        n = int(spec.get("colnum") or n + 1)
+        n = number(spec.get("colnum"), n + 1)
         if spec.get("colname"):
             colnames[spec.get("colname")] = n
         widths.append(spec.get("colwidth", ""))
@@ -450,7 +450,7 @@ def _rows(r: Html, section: etree._Element, grid: _Grid, cell: str) -> Markup:
             start, end = grid.span(entry, col)
             while start in taken:
                 start, end = start + 1, end + 1
-            more = int(entry.get("morerows", "0") or 0)
+            more = max(number(entry.get("morerows"), 0), 0)
             for c in range(start, end + 1):
                 if more:
                     covered[c] = more + 1

@@ -8,7 +8,7 @@ import json
 from lxml import etree
 from markupsafe import Markup, escape
 
-from ietm.render.content.base import EMPTY, Html, handles, text_of
+from ietm.render.content.base import EMPTY, Html, handles, number, text_of
 from ietm.render.content.common import figure
 from ietm.render.content.labels import js_labels
 from ietm.render.content.records import register
@@ -72,7 +72,7 @@ def csn_rows(r: Html, csn: etree._Element) -> Markup:
     fig = csn.get("figureNumber", "")
     item = _callout(csn.get("item", ""))
     variant = csn.get("itemVariant", "")
-    indenture = int(csn.get("indenture", "1") or 1)
+    indenture = min(max(number(csn.get("indenture"), 1), 1), 20)  # S1000D allows 1-9; a wild value must not blow up
     rows = []
     isns = [c for c in csn if c.tag == "itemSeqNumber"]
     for n, isn in enumerate(isns):

@@ -8,7 +8,7 @@ import json
 from lxml import etree
 from markupsafe import Markup
 
-from ietm.render.content.base import EMPTY, Html, handles, text_of
+from ietm.render.content.base import EMPTY, Html, handles, number, text_of
 from ietm.render.content.labels import js_labels
 from ietm.render.content.common import referenced_guards, render_guard
 
@@ -119,7 +119,7 @@ def tech_info(r: Html, el: etree._Element) -> Markup:
 @handles("reqPersons")
 def persons(r: Html, el: etree._Element) -> Markup:
     rows = [r.render(c) for c in el if isinstance(c.tag, str)]
-    count = sum(int(c.get("numRequired", "1") or 1) if c.tag == "personnel" else 1 for c in el if c.tag in ("person", "personnel"))
+    count = sum(number(c.get("numRequired"), 1) if c.tag == "personnel" else 1 for c in el if c.tag in ("person", "personnel"))
     head = Markup("").join(Markup("<th>{}</th>").format(r.t(k)) for k in (
         *_done(r), "person", "category", "skill_level", "trade", "estimated_time", "number"))
     return _section(r, el, "required_persons", Markup(
