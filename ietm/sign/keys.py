@@ -50,35 +50,41 @@ def load_private_key(path: Path, passphrase: bytes | None, allow_unencrypted: bo
         data = path.read_bytes()
     except OSError as exc:
         raise InputError(f"cannot read the key: {exc.strerror}", str(path)) from None
+    return load_private_key_data(data, passphrase, str(path), allow_unencrypted)
+
+
+def load_private_key_data(data: bytes, passphrase: bytes | None, display: str,
+                          allow_unencrypted: bool = False) -> tuple[PrivateKey, list[x509.Certificate]]:
+    """As load_private_key, for key material that never touches the disk (a PKCS#12 file sent by a browser)."""
     certs: list[x509.Certificate] = []
     if b"-----BEGIN" in data:
         encrypted = _is_encrypted_pem(data)
         if not encrypted and not allow_unencrypted:
             raise Refused("the private key is not encrypted; protect it with a passphrase "
-                          "(or pass --allow-unencrypted-key to use it anyway)", str(path))
+                          "(or pass --allow-unencrypted-key to use it anyway)", display)
         try:
             key = serialization.load_pem_private_key(data, password=passphrase if encrypted else None)
         except TypeError:
             raise InputError("the key is encrypted: give its passphrase (prompt, --passphrase-file or "
-                             f"{PASSPHRASE_ENV})", str(path)) from None
+                             f"{PASSPHRASE_ENV})", display) from None
         except ValueError as exc:
             if encrypted:
-                raise InputError("wrong passphrase for the key (or the key file is damaged)", str(path)) from None
-            raise InputError(f"not a readable PEM private key ({type(exc).__name__})", str(path)) from None
+                raise InputError("wrong passphrase for the key (or the key file is damaged)", display) from None
+            raise InputError(f"not a readable PEM private key ({type(exc).__name__})", display) from None
     else:
         try:
             key, cert, extra = pkcs12.load_key_and_certificates(data, passphrase)
         except ValueError:
             if passphrase is None and allow_unencrypted:
-                raise InputError("not a PEM or PKCS#12 private key", str(path)) from None
-            raise InputError("cannot open the PKCS#12 file: wrong passphrase, or not a PEM/PKCS#12 key", str(path)) from None
+                raise InputError("not a PEM or PKCS#12 private key", display) from None
+            raise InputError("cannot open the PKCS#12 file: wrong passphrase, or not a PEM/PKCS#12 key", display) from None
         if key is None:
-            raise InputError("the PKCS#12 file holds no private key", str(path))
+            raise InputError("the PKCS#12 file holds no private key", display)
         if not passphrase and not allow_unencrypted:
-            raise Refused("the PKCS#12 file has no password; protect it (or pass --allow-unencrypted-key)", str(path))
+            raise Refused("the PKCS#12 file has no password; protect it (or pass --allow-unencrypted-key)", display)
         certs = [c for c in [cert, *extra] if c is not None]
     if not isinstance(key, (ec.EllipticCurvePrivateKey, rsa.RSAPrivateKey)):
-        raise InputError(f"unsupported key type {type(key).__name__}; ietm signs with ECDSA or RSA-PSS keys", str(path))
+        raise InputError(f"unsupported key type {type(key).__name__}; ietm signs with ECDSA or RSA-PSS keys", display)
     return key, certs
 
 
