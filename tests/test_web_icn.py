@@ -129,3 +129,10 @@ def test_hostile_paths_stay_inside_the_csdb(site: httpx.Client, target: str) -> 
     assert status in (400, 404), (target, status)
     assert b"root:" not in data
 
+
+
+def test_pages_and_drawings_are_compressed_for_slow_links(site: httpx.Client) -> None:
+    for url in ("/icn/ICN-C0419-S1000D0361-001-01.CGM", "/dm/S1000DBIKE-AAA-D00-00-00-01AA-941A-D"):
+        r = site.get(url, headers={"accept-encoding": "gzip"})
+        assert r.status_code == 200 and r.headers.get("content-encoding") == "gzip", url
+        assert int(r.headers.get("content-length", 0) or 0) * 3 < len(r.content), url  # sent at least 3x smaller
