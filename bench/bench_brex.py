@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -22,13 +24,17 @@ BREX42 = ROOT.parent / "shared" / "s1000d" / "4.2" / "brex"
 IETM = [sys.executable, "-m", "ietm"]
 
 
-def timed(cmd: list[str]) -> tuple[float, dict]:
+def timed(cmd: list[str]) -> tuple[float, float, dict]:
+    """Wall time, CPU time (all processes of the run: telling even on a busy machine) and the report."""
+    cpu = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
     elapsed = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if proc.returncode not in (0, 1):
         raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}): {proc.stderr.strip()}")
-    return elapsed, json.loads(proc.stdout)
+    used = after.ru_utime - cpu.ru_utime + after.ru_stime - cpu.ru_stime
+    return elapsed, used, json.loads(proc.stdout)
 
 
 def main() -> None:
@@ -44,9 +50,11 @@ def main() -> None:
         "ietm brex -j 1, one core": [*IETM, "brex", str(corpus), "-B", str(BREX42), "-j", "1", "--format", "json"],
         "ietm brex --no-values, both cores": [*IETM, "brex", str(corpus), "-B", str(BREX42), "--no-values", "--format", "json"],
     }
+    print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     for label, cmd in runs.items():
-        best, report = min((timed(cmd) for _ in range(args.repeat)), key=lambda t: t[0])
-        print(f"{label:36} {best:7.2f} s  {files / best:8.0f} files/s  errors={report['errors']} warnings={report['warnings']}")
+        best, cpu, report = min((timed(cmd) for _ in range(args.repeat)), key=lambda t: t[0])
+        print(f"{label:36} {best:7.2f} s  {files / best:8.0f} files/s  {cpu * 1000 / files:5.2f} ms CPU/file  "
+              f"errors={report['errors']} warnings={report['warnings']}")
     tool = shutil.which("s1kd-brexcheck")
     if tool is None:
         print("s1kd-brexcheck: not installed (s1kd-tools is not packaged for Debian or PyPI); no C baseline")

@@ -13,10 +13,11 @@ steps name, which is what keeps a check of several hundred rules per object fast
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Iterable, Iterator, Sequence
 
@@ -356,6 +357,7 @@ class Checker:
         self._brex: dict[str, Brex | IetmError] = {}
         self._pending: list[Finding] = []
         self._found: dict[tuple[str, str], str | None] = {}
+        self._by_digest: dict[bytes, Brex] = {}
         self.by_issue: dict[str, Brex] = {}
         for path in spec.defaults:
             brex = self._read(path)
@@ -371,11 +373,20 @@ class Checker:
             self.explicit = brex
 
     def _read(self, path: str) -> Brex | IetmError:
+        """A BREX by file; copies with the same bytes (one per CSDB folder, say) share one compiled set of rules."""
         if path not in self._brex:
+            try:
+                digest = hashlib.sha1(Path(path).read_bytes()).digest()
+            except OSError:
+                digest = b""
+            twin = self._by_digest.get(digest)
+            if twin is not None:
+                self._brex[path] = replace(twin, path=path, problems=[])
+                return self._brex[path]
             try:
                 brex = read_brex(path)
                 self._pending += brex.problems
-                self._brex[path] = brex
+                self._brex[path] = self._by_digest[digest] = brex
             except IetmError as exc:
                 self._brex[path] = exc
         return self._brex[path]
