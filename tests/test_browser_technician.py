@@ -120,6 +120,11 @@ def test_fault_isolation_to_the_fix_and_back(page) -> None:
     assert visible() == ["stp-0006"], "the path is kept on the device"
     page.click("[data-fi-mode=tree]")
     assert len(visible()) == 6
+    outline = page.inner_text(".fi-outline")
+    assert "Less than 100 hPa →\nStep 2: Is there damage to the tire?" in outline
+    assert "Yes →\nEnd of fault isolation: Replace the tire" in outline
+    assert not page.is_visible("[data-fi-back]"), "stepping controls leave with step-by-step mode"
+    shot(page, "technician-fault-tree")
     page.click("[data-fi-mode=run]")
     page.click("[data-fi-restart]")
     assert visible() == ["stp-0001"]

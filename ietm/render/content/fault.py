@@ -80,7 +80,9 @@ def node(r: Html, el: etree._Element, following: str | None, alt: bool = False) 
     r.seen.add(el)
     ident = el.get("id") or r.next_id("fi")
     end = el.tag == "isolationProcedureEnd"
-    n = 1 + sum(1 for _ in el.itersiblings(*NODES, preceding=True))
+    # questions are numbered in document order; alternatives share the number of their group
+    anchor = el.getparent() if alt else el
+    n = 1 + sum(1 for _ in anchor.itersiblings("isolationStep", "isolationStepAlts", preceding=True))
     body = []
     answers = EMPTY
     for child in el:

@@ -22,6 +22,47 @@
     restart.type = "button"; restart.textContent = i18n.restart || "Start again"; restart.className = "secondary"; restart.dataset.fiRestart = "";
     bar.append(back, restart);
 
+    // the whole tree as an outline: each question with its answers, each answer with what follows;
+    // a step reached again by another answer is named, not repeated
+    const outline = document.createElement("ol");
+    outline.className = "fi-outline";
+    bar.after(outline);
+    function summary(node) {
+      const q = node.querySelector(".fi-question");
+      const action = node.querySelector(".fi-action");
+      const head = node.querySelector("h3");
+      const text = (q || action || node).textContent.replace(/\s+/g, " ").trim();
+      return (head ? head.textContent + ": " : "") + (q ? text.replace(/^\S+\s/, "") : text).slice(0, 160);
+    }
+    function branch(id, seen) {
+      const li = document.createElement("li");
+      const node = nodes.get(id);
+      if (!node) { li.textContent = "⚠ " + id; return li; }
+      const link = document.createElement("a");
+      link.href = "#" + id;
+      link.dataset.fiShow = id;
+      link.textContent = (seen.has(id) ? "↪ " : "") + summary(node);
+      li.append(link);
+      li.className = node.dataset.kind === "end" ? "fi-outline-end" : "fi-outline-step";
+      if (seen.has(id)) return li;
+      seen.add(id);
+      const answers = Array.from(node.querySelectorAll(".fi-answer[data-next]"));
+      if (answers.length) {
+        const ul = document.createElement("ul");
+        answers.forEach((a) => {
+          const item = document.createElement("li");
+          const said = document.createElement("span");
+          said.className = "fi-outline-answer";
+          said.textContent = a.textContent.trim() + " →";
+          item.append(said, branch(a.dataset.next, seen));
+          ul.append(item);
+        });
+        li.append(ul);
+      }
+      return li;
+    }
+    outline.append(branch(section.dataset.start, new Set()));
+
     function current() { return path.length ? path[path.length - 1].next : section.dataset.start; }
 
     function title(node) {
@@ -60,6 +101,7 @@
         pathList.append(li);
       });
       pathList.hidden = mode !== "run" || !path.length;
+      outline.hidden = mode !== "tree";
       back.disabled = !path.length;
       back.hidden = restart.hidden = mode !== "run";
     }
