@@ -218,3 +218,33 @@ def test_search_from_any_page(page) -> None:
     page.wait_for_load_state("networkidle")
     assert "/search" in page.url and "q=brake" in page.url
     assert page.locator("h1").count() == 1
+
+
+def test_hostile_titles_and_product_values_stay_text(browser, bike_copy: Path) -> None:
+    """Text from the CSDB lands in <title>, headings, attributes and the embedded JSON: none of it may run."""
+    hostile = "</script><script>alert(1)</script><img src=x onerror=alert(2)>'\""
+    escaped = hostile.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+    dm = next(bike_copy.glob("DMC-S1000DBIKE-AAA-D00-00-01-00AA-930A-A_*.XML"))
+    dm.write_text(dm.read_text(encoding="utf-8").replace("<techName>Bicycle</techName>",
+                                                        f"<techName>{escaped}</techName>", 1), encoding="utf-8")
+    pct = next(bike_copy.glob("DMC-S1000DBIKE-AAA-D00-00-00-00AA-00PA-D_*.XML"))
+    pct.write_text(pct.read_text(encoding="utf-8").replace('applicPropertyValue="Mk9"', f'applicPropertyValue="{escaped}"', 1),
+                   encoding="utf-8")
+    with serving(bike_copy) as url:
+        context = browser.new_context(base_url=url)
+        pg = context.new_page()
+        dialogs: list[str] = []
+        pg.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        pg.goto(PROCEDURE)
+        pg.click("#product-button")
+        pg.click("#panel-product details summary")
+        pg.wait_for_timeout(300)
+        assert hostile in pg.locator("h1").inner_text()
+        assert hostile in pg.title()
+        assert hostile in pg.locator("#panel-product").inner_text() or hostile in pg.eval_on_selector_all(
+            "#panel-product option", "os => os.map(o => o.value).join('|')")
+        pg.goto("/")
+        pg.click('[data-open="panel-recent"]')
+        assert hostile in pg.locator("#panel-recent").inner_text()
+        context.close()
+        assert not dialogs, dialogs
