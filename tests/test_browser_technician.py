@@ -77,6 +77,7 @@ def test_procedure_warning_steps_reload_and_work_record(page) -> None:
     page.check("li.step[data-step='1.1'] > .step-head input")
     total = page.locator("li.step[data-step]").count()
     assert page.inner_text("[data-progress-text]") == f"2 of {total} steps done"
+    page.check("input.req-check >> nth=0")
     page.fill("input[name=technician]", "A. Petrova")
     page.fill("textarea[name=remarks]", "Grip was worn")
     page.reload()
@@ -93,6 +94,8 @@ def test_procedure_warning_steps_reload_and_work_record(page) -> None:
     done = [s["step"] for s in record["steps"] if s["done"]]
     assert done == ["1", "1.1"] and all(s["at"] for s in record["steps"] if s["done"])
     assert record["acknowledgements"] and record["acknowledgements"][0]["at"]
+    assert record["requirements"][0]["done"] and not record["requirements"][1]["done"]
+    assert record["requirements"][0]["item"].startswith("Done: ")
     rows = list(csv.DictReader(io.StringIO(download(page, "[data-export=csv]"))))
     assert len(rows) == total and rows[0]["step"] == "1" and rows[0]["done"] == "yes" and rows[2]["done"] == "no"
     assert rows[0]["technician"] == "A. Petrova"

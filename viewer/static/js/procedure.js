@@ -136,6 +136,8 @@
         exported: new Date().toISOString(),
         remarks: state.remarks || "",
         acknowledgements: Object.keys(state.acks).map((id) => ({ id: id, at: state.acks[id] })),
+        requirements: Array.from(section.querySelectorAll("input.req-check")).map((box) => ({
+          item: box.getAttribute("aria-label"), done: Boolean(state.reqs[box.dataset.req]), at: state.reqs[box.dataset.req] || null })),
         steps: steps.map((li) => ({ step: li.dataset.step, text: stepText(li), done: Boolean(state.steps[li.dataset.step]), at: state.steps[li.dataset.step] || null })),
       };
     }
