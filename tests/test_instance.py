@@ -213,3 +213,22 @@ def test_whole_object_applicability_through_the_repository(bike, bike_applic, v4
     status = doc.root.find("identAndStatusSection/dmStatus")
     assert status.find("applicRef") is None and _texts(status, "applic/displayText") == ["Product 1B070701"]
     assert bike_applic.whole(load(bike / name).root)[1] is not None
+
+
+def test_both_cores_write_what_one_core_writes(bike, tmp_path):
+    """Six Bike sets under distinct model codes (~490 distinct latest objects): filtered on two worker
+    processes, the instance folder is byte for byte what one process writes."""
+    csdb = tmp_path / "large"
+    csdb.mkdir()
+    for i in range(6):
+        for f in bike.glob("*.XML"):
+            data = f.read_bytes().replace(b'modelIdentCode="S1000DBIKE"', f'modelIdentCode="S1000DBIKE{i:04d}"'.encode())
+            (csdb / f.name.replace("S1000DBIKE", f"S1000DBIKE{i:04d}")).write_bytes(data)
+    outputs = {}
+    for jobs in ("1", "2"):
+        out = tmp_path / f"out-{jobs}"
+        r = ietm("instance", csdb, "--set", "model=Mountain storm", "--set", "version=Mk1", "-o", out, "-j", jobs)
+        assert r.code == 0, r.err
+        outputs[jobs] = {p.name: p.read_bytes() for p in out.iterdir()}
+    assert len(outputs["1"]) > 450
+    assert outputs["1"] == outputs["2"]

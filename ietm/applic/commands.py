@@ -87,8 +87,9 @@ def _assignment(applicability: Applicability, product: str | None, sets: tuple[s
 @click.option("-o", "--output", required=True, type=click.Path(path_type=Path), help="Folder for the filtered copies.")
 @click.option("--csdb", type=click.Path(path_type=Path), help="CSDB holding the ACT/CCT/PCT when FILES are given (default: the folder of the first file).")
 @click.option("-f", "--force", is_flag=True, help="Replace files already in the output folder.")
+@click.option("-j", "--jobs", type=int, default=None, help="Worker processes for many objects; 0 means one per core.")
 @format_option()
-def instance(sources, product, sets, output, csdb, force, fmt) -> None:
+def instance(sources, product, sets, output, csdb, force, jobs, fmt) -> None:
     """Write copies of objects (a CSDB folder's latest DMs and PMs, or FILES) for one product.
 
     Content whose applicRefId is false for the product is removed; annotations that are true are dropped;
@@ -120,7 +121,11 @@ def instance(sources, product, sets, output, csdb, force, fmt) -> None:
             click.echo(f"WARNING: {path}{f':{line}' if line else ''}: {message}; no instance written", err=True)
     else:
         files = [s for s in sources if s.is_file()]
-    rows = [w.to_dict() for w in write_instances(files, applicability, chosen, extra, output, force)]
+    if jobs is None:
+        from ietm.config import load_config
+
+        jobs = load_config(root).get("check.jobs")
+    rows = [w.to_dict() for w in write_instances(files, applicability, chosen, extra, output, force, jobs)]
     written = sum("output" in r for r in rows)
     if fmt == "json":
         json.dump({"product": chosen.id if chosen else None, "set": extra, "output": str(output), "objects": rows},

@@ -4,7 +4,9 @@ whose entries for modules left out are dropped so the instance folder holds no r
 
 from __future__ import annotations
 
+import os
 import shutil
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -13,8 +15,8 @@ from lxml import etree
 from ietm.applic.csdb import Applicability
 from ietm.applic.instance import Result, make_instance, remove_and_repair
 from ietm.applic.tables import Product
-from ietm.author.files import write_new
-from ietm.errors import InputError
+from ietm.author.files import serialize, write_new
+from ietm.errors import IetmError, InputError, NotFound, Refused
 from ietm.parse.loader import load
 from ietm.parse.model import describe, dm_ref_key
 
@@ -49,6 +51,66 @@ def label(product: Product | None, extra: dict[str, str]) -> str:
     return f"Product {product.id}: {text}" if product else text
 
 
+PARALLEL_FROM = 200  # modules below which starting worker processes costs more than it saves
+
+
+@dataclass
+class _Job:
+    """One product's instance run: what every object (and every worker process) needs to filter it."""
+
+    applicability: Applicability
+    product: Product | None
+    extra: dict[str, str]
+    output: Path
+    force: bool
+
+    def run(self, path: Path, left_out: set[str] | None) -> tuple[Written | None, str | None]:
+        """(what was written, key if the object was left out); (None, None) defers a PM to the second pass."""
+        doc = load(path)
+        tag = doc.root.tag
+        if tag not in ("dmodule", "pm"):
+            raise InputError("is not a data module or publication module", str(path))
+        if tag == "pm" and left_out is None:
+            return None, None
+        a = self.applicability
+        scope = a.scope_of(doc.root)
+        assignment = {**(a.assignment_for(self.product, scope) if self.product else {}), **self.extra}
+        result = make_instance(doc.root, a.annotations(doc.root), assignment, label(self.product, self.extra),
+                               scope.properties, a.whole(doc.root))
+        written = Written(path, None, result)
+        if tag == "pm" and left_out:
+            written.dropped_refs = _drop_refs(doc.root, left_out, result)
+        if result.applicable is False or result.emptied:
+            written.skipped = "not applicable to this product" if result.applicable is False else "nothing applicable left"
+            return written, describe(doc).key if tag == "dmodule" else None
+        written.output = self.output / path.name
+        write_new(written.output, serialize(doc), overwrite=self.force)
+        _copy_illustrations(doc, path.parent, self.output)
+        return written, None
+
+
+_job: _Job | None = None
+
+
+def _init_worker(job: _Job) -> None:
+    global _job
+    _job = job
+
+
+def _run_chunk(paths: list[Path]) -> list[tuple[Path, Written | None, str | None, tuple | None]]:
+    """Errors travel back as data: an IetmError pickled across processes would lose its file and line."""
+    assert _job is not None
+    out = []
+    for path in paths:
+        try:
+            written, key = _job.run(path, None)
+            out.append((path, written, key, None))
+        except IetmError as exc:
+            out.append((path, None, None, (type(exc).__name__, exc.message, exc.path, exc.line)))
+            break
+    return out
+
+
 def write_instances(
     files: list[Path],
     applicability: Applicability,
@@ -56,32 +118,39 @@ def write_instances(
     extra: dict[str, str],
     output: Path,
     force: bool = False,
+    jobs: int = 0,
 ) -> list[Written]:
-    loaded = []
-    for path in files:
-        doc = load(path)
-        if doc.root.tag not in ("dmodule", "pm"):
-            raise InputError("is not a data module or publication module", str(path))
-        loaded.append((path, doc))
-    loaded.sort(key=lambda pd: pd[1].root.tag == "pm")  # modules first: PMs drop entries for modules left out
-    left_out: set[str] = set()
+    """Filter and write every object: data modules first (on all cores when there are many), then the
+    publication modules, which drop their entries for the modules left out."""
+    job = _Job(applicability, product, extra, output, force)
+    is_pm = [p.name.upper().startswith(("PMC-", "PME-")) for p in files]
+    first = [p for p, pm in zip(files, is_pm) if not pm]
+    later = [p for p, pm in zip(files, is_pm) if pm]
+    workers = min(jobs or os.cpu_count() or 1, max(1, len(first) // PARALLEL_FROM))
+    if workers == 1:
+        results = []
+        for path in first:
+            written, key = job.run(path, None)
+            results.append((path, written, key, None))
+    else:
+        size = max(16, len(first) // (workers * 4))
+        chunks = [first[i : i + size] for i in range(0, len(first), size)]
+        with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(job,)) as pool:
+            results = [r for chunk in pool.map(_run_chunk, chunks) for r in chunk]
     out: list[Written] = []
-    for path, doc in loaded:
-        scope = applicability.scope_of(doc.root)
-        assignment = {**(applicability.assignment_for(product, scope) if product else {}), **extra}
-        result = make_instance(doc.root, applicability.annotations(doc.root), assignment, label(product, extra),
-                               scope.properties, applicability.whole(doc.root))
-        written = Written(path, None, result)
-        if doc.root.tag == "pm" and left_out:
-            written.dropped_refs = _drop_refs(doc.root, left_out, result)
-        if result.applicable is False or result.emptied:
-            written.skipped = "not applicable to this product" if result.applicable is False else "nothing applicable left"
-            if doc.root.tag == "dmodule":
-                left_out.add(describe(doc).key)
-        else:
-            written.output = output / path.name
-            write_new(written.output, etree.tostring(doc.tree, xml_declaration=True, encoding="UTF-8"), overwrite=force)
-            _copy_illustrations(doc, path.parent, output)
+    left_out: set[str] = set()
+    for path, written, key, error in results:
+        if error is not None:
+            kind = {"NotFound": NotFound, "Refused": Refused}.get(error[0], InputError)
+            raise kind(error[1], error[2], error[3])
+        if written is None:
+            later.append(path)  # a publication module under another name
+            continue
+        out.append(written)
+        if key:
+            left_out.add(key)
+    for path in later:
+        written, _ = job.run(path, left_out)
         out.append(written)
     return out
 

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from lxml import etree
 
+from ietm.author.files import serialize
 from ietm.errors import InputError, Refused
 from ietm.parse.codes import Issue
 from ietm.parse.loader import load, load_bytes
@@ -158,6 +159,6 @@ def upissue(
         date.attrib.update({"year": f"{day.year:04d}", "month": f"{day.month:02d}", "day": f"{day.day:02d}"})
     info.set("issueNumber", new.issueNumber)
     info.set("inWork", new.inWork)
-    data = etree.tostring(doc.tree, xml_declaration=True, encoding="UTF-8")
+    data = serialize(doc)
     name = describe(load_bytes(data, str(path))).expected_name or ""
     return Upissued(name, data, path.name, str(new), new_type, cleared)
