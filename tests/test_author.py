@@ -7,6 +7,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+import re
 import resource
 import signal
 import subprocess
@@ -136,6 +137,8 @@ def test_upissue_of_a_bike_module_starts_a_new_cycle(bike_copy, validators):
     assert _marks(new) == (0, 0) and "5 change mark(s) of the last issue cleared" in r.out
     assert load(new).root.xpath("//@reasonForUpdateRefIds") == []
     assert load(new).entities == load(src).entities  # the illustrations it declares are still declared
+    doctype = re.compile(rb"<!DOCTYPE.*?\]>", re.DOTALL)
+    assert doctype.search(new.read_bytes())[0] == doctype.search(src.read_bytes())[0]  # verbatim, in order
     # the draft's own marks are kept from one in-work issue to the next
     marked = bike_copy / "DMC-S1000DBIKE-AAA-D00-00-00-00AA-258A-A_009-02_en-US.XML"
     new.unlink()
