@@ -12,6 +12,7 @@ from lxml import etree
 
 from ietm.applic.csdb import act_ref
 from ietm.errors import IetmError
+from ietm.index.analysis import vocabulary
 from ietm.parse.codes import DmCode
 from ietm.parse.loader import load
 from ietm.parse.model import describe
@@ -54,6 +55,7 @@ class ModuleText:
     applic_xml: bytes | None  # the module's whole-module applic, for the products it applies to
     act_key: str | None  # the ACT its applicability refers to
     body: str
+    words: str = ""  # distinct folded words of title and body (see ietm.index.analysis.vocabulary)
     sections: list[Section] = field(default_factory=list)
     error: str | None = None
 
@@ -86,7 +88,7 @@ def extract(full: str, rel: str) -> ModuleText:
         content_type=obj.content_type, info_code=obj.info_code, system=system, subsystem=subsystem,
         qa=obj.qa, in_work=obj.in_work, applic_text=obj.applic,
         applic_xml=etree.tostring(applic) if applic is not None else None, act_key=act_ref(root)[0],
-        body=body, sections=sections,
+        body=body, words=vocabulary(obj.title, body), sections=sections,
     )
 
 

@@ -73,20 +73,18 @@ def build_offline_index(index: Index, url_of: Callable[[dict], str | None]) -> d
                 "postings": [stems[s] for s in ordered],
                 "df": [_df(reader, lang, s) for s in ordered],  # what Whoosh's idf counts
             }
-            out["words"][lang] = _words(index, reader, lang, {s: i for i, s in enumerate(ordered)})
+            out["words"][lang] = _words(reader, lang, {s: i for i, s in enumerate(ordered)})
     return out
 
 
-def _words(index: Index, reader, lang: str, stem_pos: dict[str, int]) -> list:  # type: ignore[no-untyped-def]
+def _words(reader, lang: str, stem_pos: dict[str, int]) -> list:  # type: ignore[no-untyped-def]
     """[word, stem index, ...]: every indexed word as written (folded), so the browser uses the server's stem."""
     pairs: dict[str, int] = {}
-    for fieldname in (f"title_{lang}", f"text_{lang}"):
-        spell = index.schema[fieldname].spelling_fieldname(fieldname)
-        for term in reader.lexicon(spell):
-            w = term.decode("utf-8") if isinstance(term, bytes) else term
-            i = stem_pos.get(stem(w, lang))
-            if i is not None:
-                pairs[w] = i
+    for term in reader.lexicon(f"words_{lang}"):
+        w = term.decode("utf-8") if isinstance(term, bytes) else term
+        i = stem_pos.get(stem(w, lang))
+        if i is not None:
+            pairs[w] = i
     flat: list = []
     for w in sorted(pairs):
         flat += [w, pairs[w]]

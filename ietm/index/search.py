@@ -92,7 +92,7 @@ def _expand_prefixes(q: query.Query, index: Index, reader) -> query.Query:  # ty
     ("lubricat*" against the stem "lubric")."""
     if isinstance(q, (query.Prefix, query.Wildcard)) and q.fieldname.startswith(("text_", "title_")):
         lang = q.fieldname.rsplit("_", 1)[1]
-        spell = index.schema[q.fieldname].spelling_fieldname(q.fieldname)
+        spell = f"words_{lang}"
         pattern = re.compile(fnmatch.translate(q.text)) if isinstance(q, query.Wildcard) else None
         prefix = q.text.split("*")[0].split("?")[0]
         stems: set[str] = set()
@@ -233,14 +233,13 @@ class Searching:
         maxdist = 1 if len(word) <= 4 else 2
         best: tuple[int, int, str] | None = None
         for lang in LANGUAGES:
-            for fieldname in (f"text_{lang}", f"title_{lang}"):
-                spell = self.index.schema[fieldname].spelling_fieldname(fieldname)
-                for cand in reader.terms_within(spell, word, maxdist, prefix=1):
-                    dist = _distance(word, cand)
-                    freq = reader.doc_frequency(fieldname, stem(cand, lang))
-                    key = (dist, -freq, cand)
-                    if freq and (best is None or key < best):
-                        best = key
+            for cand in reader.terms_within(f"words_{lang}", word, maxdist, prefix=1):
+                dist = _distance(word, cand)
+                s = stem(cand, lang)
+                freq = max(reader.doc_frequency(f"text_{lang}", s), reader.doc_frequency(f"title_{lang}", s))
+                key = (dist, -freq, cand)
+                if freq and (best is None or key < best):
+                    best = key
         return best[2] if best else None
 
     def correction(self, text: str) -> str | None:
@@ -271,12 +270,11 @@ class Searching:
             reader = self.searcher.reader()
             scored: dict[str, int] = {}
             for lg in LANGUAGES:
-                for fieldname in (f"title_{lg}", f"text_{lg}"):
-                    spell = self.index.schema[fieldname].spelling_fieldname(fieldname)
-                    for word in reader.expand_prefix(spell, last):
-                        w = word.decode() if isinstance(word, bytes) else word
-                        freq = reader.doc_frequency(fieldname, stem(w, lg))
-                        scored[w] = max(scored.get(w, 0), freq + (1000 if fieldname.startswith("title") else 0))
+                for word in reader.expand_prefix(f"words_{lg}", last):
+                    w = word.decode() if isinstance(word, bytes) else word
+                    s = stem(w, lg)
+                    in_titles = reader.doc_frequency(f"title_{lg}", s)
+                    scored[w] = max(scored.get(w, 0), 1000 + in_titles if in_titles else reader.doc_frequency(f"text_{lg}", s))
             best = sorted(scored, key=lambda w: (-scored[w], len(w), w))[:limit]
             completions = [f"{head} {w}".strip() for w in best]
         modules = []

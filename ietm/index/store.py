@@ -30,7 +30,7 @@ from ietm.index.analysis import LANGUAGES, analyzer, language_of
 from ietm.index.extract import ModuleText, extract, file_sig
 from ietm.paths import state_dir
 
-VERSION = 1
+VERSION = 2
 ALL_PRODUCTS = "*"  # the products term of a module that applies to every product
 PARALLEL_FROM = 64  # below this many changed modules, starting worker processes costs more than it saves
 TITLE_BOOST = 3.0
@@ -58,8 +58,11 @@ def make_schema() -> Schema:
         sections=STORED(),
     )
     for lang in LANGUAGES:
-        fields[f"title_{lang}"] = TEXT(analyzer=analyzer(lang), spelling=True)
-        fields[f"text_{lang}"] = TEXT(analyzer=analyzer(lang), spelling=True)
+        fields[f"title_{lang}"] = TEXT(analyzer=analyzer(lang))
+        fields[f"text_{lang}"] = TEXT(analyzer=analyzer(lang))
+        # the distinct words as written (folded), for spelling and prefixes; "scorable" only because Whoosh
+        # looks for a length column of every posting it writes and, without one, asks the disk each time
+        fields[f"words_{lang}"] = KEYWORD(scorable=True)
     return Schema(**fields)
 
 
@@ -281,4 +284,5 @@ class SearchIndex:
             "sections": [(s.start, s.id, s.title) for s in m.sections],
             f"title_{lang}": m.title,
             f"text_{lang}": m.body,
+            f"words_{lang}": m.words,
         }
