@@ -325,3 +325,20 @@ def test_hostile_values_in_parts_process_and_fault_modules_stay_text(bike: Path,
     assert not doc.xpath("//script[not(@src)] | //img[@src='x'] | //iframe")
     assert not [el for el in doc.iter() if any(k.startswith("on") for k in el.attrib)]
     assert "alert(" in doc.text_content() or any("alert(" in v for el in doc.iter() for v in el.attrib.values())
+
+
+def test_schedule_tasks_with_their_applicability(bike_rendered):
+    doc = tree(bike_rendered["DMC-S1000DBIKE-AAA-D05-20-00-00AA-000A-A_008-00_en-US.XML"].html)
+    tasks = doc.xpath("//div[contains(@class,'r-taskDefinition')]")
+    assert "To do the pre-ride checks" in tasks[0].text_content()
+    post = [t for t in tasks if "To do the post-ride maintenance" in t.text_content()][0]
+    assert post.get("data-applic-ref") == "app-MK1MK9" and json.loads(post.get("data-applic"))
+
+
+def test_common_repository_warnings_keep_their_box_and_code(bike_rendered):
+    doc = tree(bike_rendered["DMC-S1000DLIGHTING-AAA-D00-00-00-01AA-012A-A_002-00_en-US.XML"].html)
+    boxes = doc.xpath("//aside[contains(@class,'adm') and contains(@class,'warning')]")
+    first = boxes[0].text_content()
+    assert "warning-001" in first and "Make sure that the bulb is cool before you replace it." in first
+    tools = tree(bike_rendered["DMC-S1000DLIGHTING-AAA-D00-00-00-00AA-00NA-D_002-00_en-US.XML"].html)
+    assert "BSK-TLST-001-01" in tools.xpath("//*[@id='seq-0001']")[0].text_content()

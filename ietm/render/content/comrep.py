@@ -15,9 +15,17 @@ def repository(r: Html, el: etree._Element) -> Markup:
     return Markup("<div{}>{}</div>").format(r.attrs(el, "comrep"), r.children(el))
 
 
-@handles("warningRepository", "cautionRepository", "warningSpec", "cautionSpec")
+@handles("warningRepository", "cautionRepository")
 def warning_repository(r: Html, el: etree._Element) -> Markup:
     return Markup("<div{}>{}</div>").format(r.attrs(el, f"comrep-{el.tag}"), r.children(el))
+
+
+@handles("warningSpec", "cautionSpec")
+def warning_spec(r: Html, el: etree._Element) -> Markup:
+    """A repository's warning or caution looks as it will where procedures refer to it."""
+    kind = "warning" if el.tag == "warningSpec" else "caution"
+    return Markup('<aside{} role="note" aria-label="{}"><span class="adm-label">{}</span>{}</aside>').format(
+        r.attrs(el, f"adm {kind}"), r.t(kind), r.t(kind), r.children(el))
 
 
 @handles("warningIdent", "cautionIdent")
