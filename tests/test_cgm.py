@@ -105,3 +105,34 @@ def test_markers_hatching_clipping_and_appended_text() -> None:
     assert float(rect.get("y")) == 500  # y flipped: the lower half of the VDC is the upper half on screen
     texts = [t.text for t in root.iter(f"{SVG}text")]
     assert texts == ["123"] and texts[0] == svg.strings[0]
+
+
+def test_cell_array_becomes_a_png_on_its_place() -> None:
+    """A 3x2 raster in direct colour (8 bits per component, packed rows padded to 16 bits)."""
+    pixels = [(255, 0, 0), (0, 255, 0), (0, 0, 255), (0, 0, 0), (255, 255, 255), (128, 128, 128)]
+    rows = b""
+    for y in range(2):
+        row = bytes(v for rgb in pixels[3 * y : 3 * y + 3] for v in rgb)
+        rows += row + b"\x00" * (len(row) % 2)
+    params = _i(100, 100, 400, 300, 400, 100) + _i(3, 2, 8, 1) + rows  # P, Q, R, nx, ny, precision, packed
+    assert len(params) >= 31
+    head = ((4 << 12) | (9 << 5) | 31).to_bytes(2, "big") + len(params).to_bytes(2, "big")  # long form
+    data = b"".join([
+        _cmd(0, 1, _s("raster")), _cmd(0, 3, _s("p1")), _cmd(2, 2, _i(1)),  # direct colour
+        _cmd(2, 6, _i(0, 0, 500, 400)), _cmd(0, 4),
+        head + params + (b"\x00" if len(params) % 2 else b""),
+        _cmd(0, 5), _cmd(0, 2),
+    ])
+    svg = cgm_to_svg(data, "raster.cgm")
+    assert not svg.skipped
+    image = etree.fromstring(svg.text.encode()).find(f".//{SVG}image")
+    assert (image.get("width"), image.get("height")) == ("3", "2")
+    import base64
+    import zlib
+
+    png = base64.b64decode(image.get("href").split(",", 1)[1])
+    assert png.startswith(b"\x89PNG\r\n\x1a\n")
+    raw = zlib.decompress(png[png.index(b"IDAT") + 4 : png.index(b"IEND") - 8])
+    assert raw == b"".join(b"\x00" + bytes(v for rgb in pixels[3 * y : 3 * y + 3] for v in rgb) for y in range(2))
+    a, b, c, d, e, f = map(float, image.get("transform")[7:-1].split())
+    assert (a, b, c, d) == (100, 0, 0, -100) and (e, f) == (100, 300)  # 300 wide, 200 high, y flipped

@@ -11,8 +11,10 @@ Callouts are text: they stay text in the SVG (searchable, legible at any zoom) r
 
 from __future__ import annotations
 
+import base64
 import math
 import struct
+import zlib
 from collections import Counter
 from dataclasses import dataclass, field
 from xml.sax.saxutils import escape, quoteattr
@@ -20,7 +22,7 @@ from xml.sax.saxutils import escape, quoteattr
 from ietm.errors import InputError
 
 #: bumped whenever the SVG this module writes changes, so converted pictures kept on disk are made again
-VERSION = "3"
+VERSION = "4"
 
 
 @dataclass
@@ -628,6 +630,57 @@ class _Painter:
             d += f"L{self.n(cx)},{self.n(cy)}"
         self.area(d + "Z")
 
+    def h_cell_array(self, r: _Reader) -> None:
+        """A raster (shaded views, photos): decoded to RGB, written as a PNG placed on its parallelogram."""
+        p, q, corner = r.point(), r.point(), r.point()
+        nx, ny = r.int_(), r.int_()
+        local = r.int_()
+        mode = r.enum()
+        if nx <= 0 or ny <= 0 or nx * ny > 16_000_000:
+            raise ValueError("cell array size")
+        st = self.st
+        indexed = st.colour_mode == 0
+        bits = local or (st.colour_index_prec if indexed else st.colour_prec)
+        per_cell = 1 if indexed else 3
+        lo, hi = st.colour_extent
+        data, pos = r.d, r.i * 8  # a bit cursor: cells may be narrower than a byte
+
+        def take(n: int) -> int:
+            nonlocal pos
+            byte, end = pos // 8, pos + n
+            if (end + 7) // 8 > len(data):
+                raise EOFError
+            chunk = int.from_bytes(data[byte : (end + 7) // 8], "big")
+            pos = end
+            return (chunk >> ((8 - end % 8) % 8)) & ((1 << n) - 1)
+
+        def cell() -> tuple[int, int, int]:
+            values = [take(bits) for _ in range(per_cell)]
+            if indexed:
+                c = st.table_colour(values[0])
+                return int(c[1:3], 16), int(c[3:5], 16), int(c[5:7], 16)
+            return tuple(max(0, min(255, round((v - a) * 255 / ((b - a) or 1)))) for v, a, b in zip(values, lo, hi))
+
+        rows = []
+        for _ in range(ny):
+            row: list[tuple[int, int, int]] = []
+            if mode == 0:  # run-length: (count, colour) pairs
+                while len(row) < nx:
+                    count = take(st.int_prec)
+                    row += [cell()] * max(count, 0)
+                row = row[:nx]
+            else:
+                row = [cell() for _ in range(nx)]
+            pos += (-pos) % 16  # every row starts on a 16-bit boundary
+            rows.append(b"\x00" + bytes(v for rgb in row for v in rgb))
+        png = _png(nx, ny, b"".join(rows))
+        (px, py), (qx, qy), (rx, ry) = self.xy(p), self.xy(q), self.xy(corner)
+        m = " ".join(self.n(v) for v in ((rx - px) / nx, (ry - py) / nx, (qx - rx) / ny, (qy - ry) / ny, px, py))
+        self.emit(
+            f'<image width="{nx}" height="{ny}" preserveAspectRatio="none" transform="matrix({m})" '
+            f'href="data:image/png;base64,{base64.b64encode(png).decode()}"/>'
+        )
+
     def h_polybezier(self, r: _Reader) -> None:
         cont = r.index()
         pts = r.points()
@@ -802,6 +855,16 @@ def _sdr_strings(r: _Reader) -> list[str]:
     return out
 
 
+def _png(width: int, height: int, raw: bytes) -> bytes:
+    """An 8-bit RGB PNG from filtered scanlines (each row: filter byte 0, then RGB triples)."""
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body) & 0xFFFFFFFF)
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(raw, 6)) + chunk(b"IEND", b"")
+
+
 def _safe_id(ident: str) -> str:
     return "".join(ch if ch.isalnum() or ch in "-_.:" else "_" for ch in ident) or "aps"
 
@@ -873,6 +936,7 @@ _HANDLERS = {
     (4, 19): _P.h_elliptical_arc_close,
     (4, 26): _P.h_polybezier,
     (4, 3): _P.h_polymarker,
+    (4, 9): _P.h_cell_array,
     (4, 6): _P.h_append_text,
     (3, 5): _P.h_clip_rect,
     (3, 6): _P.h_clip_indicator,
