@@ -3,10 +3,12 @@
 An interpreter for the elements real S1000D illustrations use (measured on the Bike set: IsoDraw and
 ImageStream output): metafile and picture descriptors, precisions, VDC extent, colour tables, line/edge/fill/text
 attributes, polylines, polygons, circles, circular and elliptical arcs, ellipses, Béziers, text, closed figures
-and application structures (WebCGM hotspot objects become SVG groups with their ids). Elements it does not
-draw are counted in `Svg.skipped`, so a caller can tell what a picture may be missing.
+and application structures (WebCGM hotspot objects become SVG groups with their ids); beyond the Bike set also
+polymarkers, hatch fills, clip rectangles, appended text and cell arrays (rasters, as embedded PNG). Elements
+it does not draw are counted in `Svg.skipped`, so a caller can tell what a picture may be missing.
 
-Callouts are text: they stay text in the SVG (searchable, legible at any zoom) rather than outlines.
+Callouts are text: they stay text in the SVG (searchable, legible at any zoom) rather than outlines. The
+picture is cropped to what is visibly drawn, since illustrators' pages leave wide empty borders.
 """
 
 from __future__ import annotations
