@@ -207,7 +207,8 @@ def equipment_row(r: Html, el: etree._Element, orderable: bool) -> Markup:
 @handles(*DESCRS)
 def equipment_alone(r: Html, el: etree._Element) -> Markup:
     """A description outside its group (rare): one row in a table of its own."""
-    return Markup('<table class="reqs equipment"><tbody>{}</tbody></table>').format(equipment_row(r, el, False))
+    orderable = "Spare" in el.tag or "spare" in el.tag or "upply" in el.tag
+    return Markup('<table class="reqs equipment"><tbody>{}</tbody></table>').format(equipment_row(r, el, orderable))
 
 
 @handles("reqSafety")
