@@ -173,6 +173,7 @@ def equipment_group(r: Html, el: etree._Element) -> Markup:
 
 DESCRS = ("supportEquipDescr", "supplyDescr", "spareDescr", "embeddedSupportEquipDescr", "embeddedSupplyDescr",
           "embeddedSpareDescr")
+ORDERABLE = ("spareDescr", "supplyDescr", "embeddedSpareDescr", "embeddedSupplyDescr")
 IDENTITY = ("name", "shortName", "identNumber", "reqQuantity", "natoStockNumber")
 
 
@@ -207,8 +208,8 @@ def equipment_row(r: Html, el: etree._Element, orderable: bool) -> Markup:
 @handles(*DESCRS)
 def equipment_alone(r: Html, el: etree._Element) -> Markup:
     """A description outside its group (rare): one row in a table of its own."""
-    orderable = "Spare" in el.tag or "spare" in el.tag or "upply" in el.tag
-    return Markup('<table class="reqs equipment"><tbody>{}</tbody></table>').format(equipment_row(r, el, orderable))
+    return Markup('<table class="reqs equipment"><tbody>{}</tbody></table>').format(
+        equipment_row(r, el, el.tag in ORDERABLE))
 
 
 @handles("reqSafety")
