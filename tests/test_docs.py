@@ -41,3 +41,12 @@ def test_readme_names_every_command(name):
 def test_readme_documents_every_setting(setting):
     section = f"[{setting.section}]"
     assert section in README and f"\n{setting.key} = " in README.split(section, 1)[1], setting.name
+
+
+def test_readme_settings_example_is_accepted(tmp_path):
+    from ietm.config import load_config
+
+    block = README.split("```toml\n", 1)[1].split("```", 1)[0]
+    (tmp_path / "ietm.toml").write_text(block, encoding="utf-8")
+    config = load_config(tmp_path)
+    assert {s.name for s in SETTINGS} == set(config.values)
