@@ -8,7 +8,6 @@ StaticLinks; the only differences from the server are links and the bundle's hea
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -25,7 +24,7 @@ from ietm.index.offline import build_offline_index, dumps
 from ietm.index.store import SearchIndex
 from ietm.paths import STATIC, VIEWER
 from ietm.publish.links import Plan, StaticLinks, icn_output
-from ietm.publish.manifest import write_manifest
+from ietm.publish.manifest import digests, release_id, write_manifest
 from ietm.web.pages import Crumb, Pages
 from ietm.web.site import BROWSER_TYPES, Site
 
@@ -253,15 +252,6 @@ def _swap_in(build: Path, out: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def _release(out: Path) -> str:
-    """The release id: a hash of every file of the bundle (so any change makes a new release)."""
-    h = hashlib.sha256()
-    for path in sorted(p for p in out.rglob("*") if p.is_file()):
-        h.update(path.relative_to(out).as_posix().encode() + b"\0")
-        h.update(hashlib.sha256(path.read_bytes()).digest())
-    return h.hexdigest()[:16]
-
-
 def _web_manifest(title: str, language: str) -> dict:
     return {
         "name": title,
@@ -308,11 +298,12 @@ def publish(csdb: Path, out: Path, language: str = "en", allow_errors: bool = Fa
         (build / "icon.svg").write_text(ICON, encoding="utf-8")
         (build / "manifest.webmanifest").write_text(json.dumps(_web_manifest(title, language), ensure_ascii=False),
                                                      encoding="utf-8")
-        release = _release(build)
+        contents = digests(build)
+        release = release_id(contents)
         (build / "release.json").write_text(json.dumps({"release": release, "ietm": __version__}), encoding="utf-8")
         sw = (VIEWER / "sw.js").read_text(encoding="utf-8")
         (build / "sw.js").write_text(f'const RELEASE = "{release}";\n{sw}', encoding="utf-8")
-        files, size = write_manifest(build, release)
+        files, size = write_manifest(build, release, contents)
         _swap_in(build, out.resolve())
     except BaseException:
         shutil.rmtree(build, ignore_errors=True)

@@ -19,22 +19,33 @@ def file_digest(path: Path) -> str:
     return h.hexdigest()
 
 
-def write_manifest(bundle: Path, release: str) -> tuple[int, int]:
-    """Write the manifest; returns (files listed, their total bytes)."""
-    files = {}
-    total = 0
+def digests(bundle: Path, known: dict[str, dict] | None = None) -> dict[str, dict]:
+    """{relative path: {sha256, size}} of every file in the bundle but the manifest; `known` ones are reused."""
+    out: dict[str, dict] = {}
     for path in sorted(p for p in bundle.rglob("*") if p.is_file()):
         rel = path.relative_to(bundle).as_posix()
         if rel == NAME:
             continue
-        size = path.stat().st_size
-        files[rel] = {"sha256": file_digest(path), "size": size}
-        total += size
+        out[rel] = known[rel] if known and rel in known else {"sha256": file_digest(path), "size": path.stat().st_size}
+    return out
+
+
+def release_id(files: dict[str, dict]) -> str:
+    """A release is named by what it holds: a hash over every file's path and digest."""
+    h = hashlib.sha256()
+    for rel in sorted(files):
+        h.update(f"{rel}\0{files[rel]['sha256']}\n".encode())
+    return h.hexdigest()[:16]
+
+
+def write_manifest(bundle: Path, release: str, known: dict[str, dict] | None = None) -> tuple[int, int]:
+    """Write the manifest (files written since `known` was taken are hashed now); returns (files, bytes)."""
+    files = digests(bundle, known)
     data = {"format": 1, "release": release, "algorithm": "sha256", "files": files}
     tmp = bundle / f".{NAME}.tmp"
     tmp.write_text(json.dumps(data, indent=1, sort_keys=True), encoding="utf-8")
     os.replace(tmp, bundle / NAME)
-    return len(files), total
+    return len(files), sum(f["size"] for f in files.values())
 
 
 def verify(bundle: Path) -> list[str]:
