@@ -342,3 +342,28 @@ def test_common_repository_warnings_keep_their_box_and_code(bike_rendered):
     assert "warning-001" in first and "Make sure that the bulb is cool before you replace it." in first
     tools = tree(bike_rendered["DMC-S1000DLIGHTING-AAA-D00-00-00-00AA-00NA-D_002-00_en-US.XML"].html)
     assert "BSK-TLST-001-01" in tools.xpath("//*[@id='seq-0001']")[0].text_content()
+
+
+def content_module(content: Path, code: str) -> Path:
+    found = [p for p in modules(content) if code in p.name and "en-US" in p.name]
+    assert found, f"content/ has no {code}"
+    return found[0]
+
+
+def test_sample_manual_fault_tree_alternatives_by_product(content: Path):
+    doc = tree(render_file(content_module(content, "D10-00-00-00A-421A-A"), FolderLinks(content)).html)
+    alts = doc.xpath("//section[@data-node='fi-s03']")[0]
+    assert alts.get("data-kind") == "step" and "fi-alts" in alts.get("class")
+    variants = alts.xpath("./div[contains(@class,'fi-alt')]")
+    assert [v.get("data-applic-ref") for v in variants] == ["app-e", "app-m"]
+    assert all(json.loads(v.get("data-applic")) for v in variants)
+    assert {a.get("data-next") for a in alts.xpath(".//a[@data-next]")} >= {"fi-s05", "fi-s04", "fi-e03"}
+
+
+def test_sample_manual_process_declares_what_it_reads(content: Path):
+    doc = tree(render_file(content_module(content, "D00-00-00-00A-130A-A"), FolderLinks(content)).html)
+    proc = doc.xpath("//section[@data-process]")[0]
+    declared = {v["name"] for v in json.loads(proc.get("data-vars"))}
+    read = {json.loads(i.get("data-target")).get("var") for i in doc.xpath("//input[@data-pe-input]")}
+    assert declared and read - {None} <= declared
+    assert doc.xpath("//div[@data-pe='if']") and doc.xpath("//fieldset[@data-pe-menu]")
