@@ -2,9 +2,11 @@
 
 A writer who checks a module with `ietm validate --profile` relies on two promises: what the profile accepts,
 the official schemas accept too (so the module can go to any S1000D partner), and what ietm's own manual uses,
-the profile accepts. The subset promise is tested on every module of content/ and on several hundred variants
-of them broken the ways writers break modules: an element removed, moved, swapped with its neighbour,
-duplicated or misspelled, an attribute dropped, misspelled or given another plausible or a bad value, stray text.
+the profile accepts. The subset promise is proved on the schemas themselves (content models compared as
+automata, attributes and value sets compared), and tried on every module of content/ and on about a thousand
+variants of them broken the ways writers break modules: an element removed, moved, pasted from another module,
+swapped with its neighbour, duplicated or misspelled; an attribute dropped, misspelled or given another
+plausible or a bad value; stray text.
 """
 
 from __future__ import annotations
@@ -101,16 +103,20 @@ def test_the_profile_references_nothing_outside_its_folder():
 
 # --- the sample manual -----------------------------------------------------------------------------------------
 
-def test_every_module_of_content_is_valid_against_the_profile_and_the_official_schemas(modules, judges):
+def test_every_module_of_content_is_valid_against_the_profile_and_the_official_schemas(modules, judges, schemas42):
     for doc in modules:
+        url = doc.root.get(f"{XSI}noNamespaceSchemaLocation")
+        assert judges.profile.locator.resolve(url).parent == PROFILE
+        assert judges.official.locator.resolve(url).parent == schemas42
         assert judges.profile.validate(doc) == [], doc.path
         assert judges.official.validate(doc) == [], doc.path
 
 
 def test_a_comment_the_viewer_writes_is_valid_against_both(judges, modules):
     dm = next(d for d in modules if schema_name(d) == "proced.xsd")
-    root = build(Remark(read_object(dm.path).key, "Oil level hard to read.\n\nPlease add a photo.", "Ivanov", "safety", "ru-RU"), 7,
-                 date(2026, 11, 29))
+    text = "Oil level hard to read.\n\nPlease add a photo."
+    remark = Remark(read_object(dm.path).key, text, "Ivanov", "safety", "ru-RU")
+    root = build(remark, 7, date(2026, 11, 29))
     doc = Loaded("comment", etree.ElementTree(root), b"")
     assert judges.profile.validate(doc) == []
     assert judges.official.validate(doc) == []
@@ -183,7 +189,8 @@ class SchemaSet:
             name = n.get("ref") or n.get("name")
             return Particle("el", lo, hi, name, n.get("type") or self.elements.get(name, "xs:anyType"))
         if tag == "group":
-            inner = self.particle(next(c for c in self.groups[n.get("ref")] if c.tag in (XS + "sequence", XS + "choice")))
+            group = self.groups[n.get("ref")]
+            inner = self.particle(next(c for c in group if c.tag in (XS + "sequence", XS + "choice")))
             return Particle(inner.kind, lo, hi, kids=inner.kids) if (inner.lo, inner.hi) == (1, 1) else \
                 Particle("seq", lo, hi, kids=(inner,))
         kids = tuple(self.particle(c) for c in n if isinstance(c.tag, str) and c.tag != XS + "annotation")
@@ -210,7 +217,8 @@ class SchemaSet:
             ext = content[0]
             return ComplexType(False, None, self.attrs(ext), ext.get("base"))
         parts = [c for c in node if c.tag in (XS + "sequence", XS + "choice", XS + "group")]
-        return ComplexType(node.get("mixed") == "true", self.particle(parts[0]) if parts else None, self.attrs(node), None)
+        model = self.particle(parts[0]) if parts else None
+        return ComplexType(node.get("mixed") == "true", model, self.attrs(node), None)
 
     def values(self, name: str) -> tuple[str, frozenset[str] | None, tuple[str, ...], tuple[tuple[str, str], ...]]:
         """A simple type as (builtin base, enumeration or None, patterns, other facets)."""
@@ -334,7 +342,8 @@ def subset_problems(profile: SchemaSet, official: SchemaSet) -> tuple[list[str],
     for root, ptype in profile.elements.items():
         if root not in official.elements:
             problems.append(f"root {root} is not an official element")
-    todo = [(root, profile.elements[root], official.elements[root]) for root in profile.elements if root in official.elements]
+    todo = [(root, ptype, official.elements[root])
+            for root, ptype in profile.elements.items() if root in official.elements]
     seen: set[tuple[str, str]] = set()
     while todo:
         el, pt, ot = todo.pop()
@@ -358,7 +367,7 @@ def subset_problems(profile: SchemaSet, official: SchemaSet) -> tuple[list[str],
                 continue
             oreq, otyp, odefault, ofixed = theirs.attrs[name]
             if (default, fixed) != (odefault, ofixed):
-                problems.append(f"{where}: attribute {name} default/fixed {default, fixed} differ from {odefault, ofixed}")
+                problems.append(f"{where}: attribute {name} default/fixed {default, fixed} not {odefault, ofixed}")
             if err := value_problem(profile, typ, official, otyp):
                 problems.append(f"{where}: attribute {name}: {err}")
         for name, (oreq, *_rest) in theirs.attrs.items():
@@ -393,20 +402,23 @@ def test_the_subset_check_finds_a_widened_profile(tmp_path, schemas42):
         (copy_dir / f.name).write_text(f.read_text())
     ident = copy_dir / "ident.xsd"
     text = ident.read_text()
+    ident_type = '<xs:complexType name="dmIdentType">'
     widened = {
         "security made optional": text.replace('name="security" type="securityType"/>',
                                                'name="security" type="securityType" minOccurs="0"/>', 1),
         "model ident code optional": re.sub(r'(name="modelIdentCode" type="\w+") use="required"', r"\1", text, count=1),
-        "a made-up attribute": text.replace('<xs:complexType name="dmTitleType">',
-                                            '<xs:complexType name="dmTitleType">\n    <xs:attribute name="colour" type="xs:string"/>', 1),
-        "dmIdent parts in any order": text.replace(
-            '<xs:complexType name="dmIdentType">\n    <xs:sequence>', '<xs:complexType name="dmIdentType">\n    <xs:sequence maxOccurs="unbounded">', 1),
-        "text in dmIdent": text.replace('<xs:complexType name="dmIdentType">', '<xs:complexType name="dmIdentType" mixed="true">', 1),
-        "any language code": re.sub(r'(<xs:attribute name="languageIsoCode" type=)"\w+"', r'\1"xs:string"', text, count=1),
+        "a made-up attribute": re.sub(r'(<xs:complexType name="dmTitleType">.*?)(\s*</xs:complexType>)',
+                                      r'\1<xs:attribute name="colour" type="xs:string"/>\2',
+                                      text, count=1, flags=re.S),
+        "dmIdent parts in any order": text.replace(ident_type + "\n    <xs:sequence>",
+                                                   ident_type + '\n    <xs:sequence maxOccurs="unbounded">', 1),
+        "text in dmIdent": text.replace(ident_type, ident_type.replace(">", ' mixed="true">'), 1),
+        "any language code": re.sub(r'(name="languageIsoCode" type=)"\w+"', r'\1"xs:string"', text, count=1),
     }
     for what, changed in widened.items():
         assert changed != text, what
         ident.write_text(changed)
+        etree.XMLSchema(etree.parse(str(copy_dir / "descript.xsd")))  # still a schema, only a wider one
         problems, _ = subset_problems(SchemaSet(copy_dir / "descript.xsd"), SchemaSet(schemas42 / "descript.xsd"))
         assert problems, f"{what} went unnoticed"
     ident.write_text(text)
@@ -421,8 +433,8 @@ BAD_VALUES = ["", "xx", "99", "yes", "A B", "-1", "0001", "ru_RU"]
 class Mutator:
     """Breaks a module the ways writers do; deterministic for a given seed."""
 
-    KINDS = ("remove", "move", "move_alike", "graft", "graft_bike", "swap", "duplicate", "misspell", "attr_other", "attr_bad",
-             "attr_drop", "attr_misspell", "stray_text")
+    KINDS = ("remove", "move", "move_alike", "graft", "graft_bike", "swap", "duplicate", "misspell",
+             "attr_other", "attr_bad", "attr_drop", "attr_misspell", "stray_text")
 
     def __init__(self, modules: list[Loaded], donors: list[Loaded]) -> None:
         self.values: dict[str, set[str]] = {}
@@ -459,10 +471,8 @@ class Mutator:
         if kind == "remove":
             parent.remove(el)
         elif kind == "move":
-            targets = [t for t in elements if t is not el and el not in t.iterancestors() and t is not parent]
+            targets = [t for t in elements if t is not el and t is not parent and el not in t.iterancestors()]
             target = rnd.choice(targets)
-            if el in target.iterancestors() or target in el.iter():
-                return None
             target.insert(rnd.randrange(len(target) + 1), el)
         elif kind == "move_alike":  # into another element of the same name as its parent: a plausible slip
             alike = [t for t in elements if t.tag == parent.tag and t is not parent and el not in t.iterancestors()]
@@ -472,8 +482,11 @@ class Mutator:
             target.insert(rnd.randrange(len(target) + 1), el)
         elif kind in ("graft", "graft_bike"):  # pasted from another module, maybe of another schema or project
             other = rnd.choice(self.modules if kind == "graft" else self.donors).root
-            piece = rnd.choice([e for e in other.iter() if isinstance(e.tag, str) and e is not other])
-            el.addnext(copy.deepcopy(piece)) if rnd.random() < 0.5 else el.insert(rnd.randrange(len(el) + 1), copy.deepcopy(piece))
+            piece = copy.deepcopy(rnd.choice([e for e in other.iter() if isinstance(e.tag, str) and e is not other]))
+            if rnd.random() < 0.5:
+                el.addnext(piece)
+            else:
+                el.insert(rnd.randrange(len(el) + 1), piece)
         elif kind == "swap":
             nxt = el.getnext()
             if nxt is None or not isinstance(nxt.tag, str) or nxt.tag == el.tag:
@@ -525,8 +538,10 @@ def mutation_results(modules: list[Loaded], judges: Judges, bike: Path) -> list[
     return out
 
 
-def test_whatever_the_profile_accepts_the_official_schemas_accept(mutation_results, modules):
+def test_whatever_the_profile_accepts_the_official_schemas_accept(mutation_results):
     assert len(mutation_results) >= 800
+    # enough variants pass the profile for the implication to say something
+    assert sum(1 for *_, profile, _ in mutation_results if profile) >= 100
     violations = [what for kind, what, profile, official in mutation_results if profile and not official]
     assert violations == [], f"the profile accepts what S1000D 4.2 refuses: {violations[:10]}"
 
@@ -543,10 +558,6 @@ def test_usual_mistakes_are_rejected(mutation_results):
         assert by_both[kind] == tried[kind], kind
     for kind in ("duplicate", "stray_text", "move"):
         assert by_both[kind] >= 0.6 * tried[kind], kind
-    # the profile is the stricter judge: it never rejects less of a kind than the official schemas do
-    for kind in tried:
-        official_rejects = sum(1 for k, _, _, official in mutation_results if k == kind and not official)
-        assert by_profile[kind] >= official_rejects, kind
 
 
 def _break(doc: Loaded, how) -> Loaded:
