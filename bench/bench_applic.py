@@ -4,7 +4,8 @@ The corpus copies the Bike set into many folders (bench/corpus.py); the copies s
 catalog of the corpus holds one latest issue per code. This script therefore times the per-module work
 directly: load + `check_object` (what `ietm applic` does for each module) and load + `make_instance` +
 serialise (what `ietm instance` does), against the Bike ACT/CCT/PCT, `ietm applic` on the Bike set, and
-`ietm applic` end to end on a CSDB of renamed copies (distinct codes), on one core and on both. Run:
+`ietm applic` and `ietm instance` end to end on a CSDB of renamed copies (distinct codes), on one core and
+on both. Run:
     .venv/bin/python bench/bench_applic.py [--copies 40]
 """
 
@@ -71,6 +72,15 @@ def main() -> None:
                               capture_output=True, text=True, cwd=ROOT)
         print(f"ietm applic -j {jobs} ({label}) on {csdb.name}: {time.perf_counter() - start:5.2f} s  "
               f"{proc.stdout.strip().splitlines()[-1]}")
+    for label, jobs in (("both cores", "0"), ("one core", "1")):
+        out = ROOT / "bench" / "out" / f"instance-j{jobs}"
+        shutil.rmtree(out, ignore_errors=True)
+        start = time.perf_counter()
+        proc = subprocess.run([sys.executable, "-m", "ietm", "instance", str(csdb), "--set", "model=Mountain storm",
+                               "--set", "version=Mk1", "-o", str(out), "-j", jobs], capture_output=True, text=True, cwd=ROOT)
+        print(f"ietm instance -j {jobs} ({label}) on {csdb.name}: {time.perf_counter() - start:5.2f} s  "
+              f"{proc.stdout.strip().splitlines()[-1]}")
+        shutil.rmtree(out, ignore_errors=True)
 
 
 def renamed_corpus(copies: int) -> Path:

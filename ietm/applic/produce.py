@@ -84,7 +84,7 @@ class _Job:
             written.skipped = "not applicable to this product" if result.applicable is False else "nothing applicable left"
             return written, describe(doc).key if tag == "dmodule" else None
         written.output = self.output / path.name
-        write_new(written.output, serialize(doc), overwrite=self.force)
+        write_new(written.output, serialize(doc), overwrite=self.force, durable=False)  # can be made again
         _copy_illustrations(doc, path.parent, self.output)
         return written, None
 
