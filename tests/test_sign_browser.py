@@ -32,14 +32,15 @@ def bpki(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def site(bpki, bike, schemas42, tmp_path_factory):
+def site(bpki, bike, schemas42, brex42, tmp_path_factory):
     """A published-bundle layout: the released set under bundle/, the verifier script and a page beside it."""
     root = tmp_path_factory.mktemp("site")
     bundle = root / "bundle"
     shutil.copytree(bike, bundle)
     for p in [bundle, *bundle.iterdir()]:
         p.chmod(p.stat().st_mode | 0o200)
-    r = ietm("release", bundle, *bpki.signer("qa"), "--trust", bpki.ca, "--schemas", schemas42)
+    r = ietm("release", bundle, *bpki.signer("qa"), "--trust", bpki.ca, "--schemas", schemas42, "-B", brex42,
+             "--skip", "refs", "--skip", "applic")
     assert r.code == 0, r.err
     shutil.copy(STATIC / "js" / "verify.js", root / "verify.js")
     (root / "index.html").write_text('<!doctype html><meta charset="utf-8"><title>t</title><script src="verify.js"></script>')

@@ -22,8 +22,17 @@ def demo_pki(tmp_path_factory):
     return build_pki(tmp_path_factory.mktemp("pki") / "demo")
 
 
+BREX: list[Path] = []
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _default_brex(brex42):
+    BREX[:] = [brex42]
+
+
 def sign(pki, *paths, who="qa", extra=(), schemas=None, env=None):
-    args = ["sign", *paths, *pki.signer(who), "--trust", pki.ca, *extra]
+    """`ietm sign` as QA would run it: schema and BREX checks on (the S1000D default BREX for 4.2)."""
+    args = ["sign", *paths, *pki.signer(who), "--trust", pki.ca, "-B", BREX[0], *extra]
     if schemas:
         args += ["--schemas", schemas]
     return ietm(*args, env=env)
@@ -163,6 +172,14 @@ def test_object_failing_schema_refused_and_left_alone(demo_pki, bike_copy, schem
     r = sign(demo_pki, module, schemas=schemas42)
     assert r.code == 6 and "fails checks" in r.err and "notAnS1000DElement" in r.err
     assert module.read_bytes() == before and not module.with_name(MODULE + ".sig.xml").exists()
+
+
+def test_object_failing_its_brex_refused(demo_pki, bike_copy, schemas42):
+    """Schema-valid, but the BREX it names is nowhere: `ietm check` fails it, so QA cannot approve it."""
+    module = bike_copy / "DMC-S1000DBIKE-AAA-D00-00-00-00AA-022A-D_009-00_en-US.XML"
+    r = ietm("sign", module, *demo_pki.signer("qa"), "--trust", demo_pki.ca, "--schemas", schemas42)
+    assert r.code == 6 and "fails checks" in r.err and "brex-not-found" in r.err
+    assert not module.with_name(module.name + ".sig.xml").exists()
 
 
 def test_bad_passphrase_clear_error_nothing_written(demo_pki, bike_copy, schemas42, tmp_path):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from pathlib import Path
 
 import pytest
 from lxml import etree
@@ -18,12 +19,27 @@ def rpki(tmp_path_factory):
     return build_pki(tmp_path_factory.mktemp("pki") / "demo")
 
 
-@pytest.fixture
-def released(rpki, bike_copy, schemas42):
-    r = ietm("release", bike_copy, *rpki.signer("qa"), "--trust", rpki.ca, "--schemas", schemas42, "--format", "json")
+# the Bike set has broken references and applicability values of its own: released without those checks
+BIKE_GATE = ("--skip", "refs", "--skip", "applic")
+
+
+@pytest.fixture(scope="module")
+def released_once(rpki, bike, schemas42, brex42, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("released") / "bike"
+    shutil.copytree(bike, folder)
+    for p in [folder, *folder.iterdir()]:
+        p.chmod(p.stat().st_mode | 0o200)
+    r = ietm("release", folder, *rpki.signer("qa"), "--trust", rpki.ca, "--schemas", schemas42, "-B", brex42,
+             *BIKE_GATE, "--format", "json")
     assert r.code == 0, r.err
     assert json.loads(r.out)["objects"] == 105 and json.loads(r.out)["icns"] == 50
-    return bike_copy
+    return folder
+
+
+@pytest.fixture
+def released(released_once, tmp_path):
+    """A writable copy of the released Bike set, for tests that change it."""
+    return Path(shutil.copytree(released_once, tmp_path / "bike"))
 
 
 def verify(pki, path, *extra):
@@ -81,14 +97,29 @@ def test_published_bundle_folder(rpki, released, tmp_path):
     assert "missing: ICN-C0419-S1000D0360-001-01.PNG" in res[0]["reason"]
 
 
-def test_release_refuses_in_work_and_writer(rpki, bike_copy, schemas42):
+def test_release_refuses_failing_gate_in_work_and_writer(rpki, bike_copy, schemas42, brex42):
+    r = ietm("release", bike_copy, *rpki.signer("qa"), "--trust", rpki.ca, "--schemas", schemas42, "-B", brex42)
+    assert r.code == 6 and "`ietm check` finds errors (refs " in r.err and "dangling" in r.err
     r = ietm("release", bike_copy, *rpki.signer("writer"), "--trust", rpki.ca, "--schemas", schemas42)
     assert r.code == 6 and "policy lets only qa approve release" in r.err
     module = bike_copy / "DMC-S1000DBIKE-AAA-DA1-10-00-00AA-251A-A_008-00_en-US.XML"
     module.write_bytes(module.read_bytes().replace(b'inWork="00"', b'inWork="01"', 1))
-    r = ietm("release", bike_copy, *rpki.signer("qa"), "--trust", rpki.ca, "--schemas", schemas42)
+    r = ietm("release", bike_copy, *rpki.signer("qa"), "--trust", rpki.ca, "--schemas", schemas42, *BIKE_GATE)
     assert r.code == 6 and "in work cannot be released" in r.err and module.name in r.err
     assert not (bike_copy / "release.xml").exists() and not (bike_copy / "release.xml.sig.xml").exists()
+
+
+def test_sample_manual_released_through_the_full_gate(rpki, content, schemas42, brex42, tmp_path):
+    copy = tmp_path / "content"
+    shutil.copytree(content, copy, ignore=shutil.ignore_patterns(".ietm", "*.sig.xml", "release.xml"))
+    r = ietm("release", copy, *rpki.signer("qa"), "--trust", rpki.ca, "--schemas", schemas42, "-B", brex42)
+    assert r.code == 0, r.err
+    r, res = verify(rpki, copy)
+    assert r.code == 0 and res[0]["status"] == "valid"
+    svg = next(copy.glob("ICN-*.SVG"))
+    svg.write_text(svg.read_text().replace("<svg", "<svg data-x='1'", 1))
+    r, res = verify(rpki, copy)
+    assert r.code == 10 and res[0]["changed"] == [svg.name]
 
 
 def test_manifest_with_path_outside_the_release_is_refused(rpki, released, tmp_path):

@@ -13,6 +13,7 @@ from pathlib import Path
 import click
 
 from ietm.check.commands import schema_options
+from ietm.check.integrity_commands import brex_options
 from ietm.cli import format_option
 from ietm.errors import IetmError, InputError, NotFound, Refused
 from ietm.sign.trust import EXIT_CODES, STATUSES
@@ -71,19 +72,44 @@ def _credentials(key: Path, cert: Path, passphrase_file: Path | None, allow_unen
     return Credentials.of(private, [*load_certificates(cert), *bundled], str(cert))
 
 
-def _schema_check(start: Path, schema_dirs, catalogs, profile):
-    """Objects that fail schema validation are not signed; the first few problems are named."""
+def _object_check(start: Path, schema_args: tuple, brex_args: tuple):
+    """The per-object part of `ietm check` (schema and BREX) on the bytes about to be signed.
+
+    References and applicability are checks of a whole CSDB: `ietm release` runs them (the full gate).
+    """
+    from ietm.check.brex import Checker
+    from ietm.check.brex import check as brex_check
     from ietm.check.commands import make_locator
+    from ietm.check.integrity_commands import brex_spec
     from ietm.check.schema import Validator
     from ietm.parse.loader import load_bytes
 
-    validator = Validator(make_locator(start, schema_dirs, catalogs, profile))
+    validator = Validator(make_locator(start, *schema_args))
+    checker = Checker(brex_spec([start], *brex_args))
 
     def check(data: bytes, display: str) -> list[str]:
-        findings = validator.validate(load_bytes(data, display))
+        doc = load_bytes(data, display)
+        findings = validator.validate(doc)
+        chain, found = checker.layers(doc)
+        findings += found + brex_check(doc, chain, checker.spec.values, checker.spec.nonfailing)
         return [f"{f.rule}: line {f.line}: {f.message}" for f in findings if f.severity == "error"]
 
     return check
+
+
+def _gate(csdb: Path, schema_args: tuple, brex_args: tuple, skip: tuple[str, ...]):
+    """`ietm check` over the whole set, as that command runs it."""
+    from ietm.check.brex import DEFAULT_NONFAILING
+    from ietm.check.gate import run_gate, standard_steps
+    from ietm.check.integrity_commands import default_brex_paths
+    from ietm.config import load_config
+
+    explicit, search, default_brex, no_values = brex_args
+    config = load_config(csdb)
+    defaults = default_brex_paths(csdb, default_brex)
+    args = {"search": search, "defaults": defaults, "explicit": explicit, "values": not no_values,
+            "nonfailing": config.get("brex.nonfailing") or DEFAULT_NONFAILING}
+    return run_gate(csdb, standard_steps(csdb, schema_args, args, defaults, config.get("check.jobs"), skip))
 
 
 @click.group()
@@ -120,13 +146,14 @@ def pki_init(folder: Path, algorithm: str, passphrase_file: Path | None) -> None
               help="How it was verified: desk check (tabtop), on the object, or both (ttandoo).")
 @trust_options
 @schema_options
+@brex_options
 @format_option()
 def sign(objects, key, cert, passphrase_file, allow_unencrypted_key, verification, vtype, audit_log, trust, crls, policy,
-         schema_dirs, catalogs, profile, fmt) -> None:
+         schema_dirs, catalogs, profile, explicit, search, default_brex, no_values, fmt) -> None:
     """Approve objects: set their QA status and write a detached signature OBJECT.sig.xml beside each.
 
     The signature's reference covers the object's exact bytes (DOCTYPE and ICN declarations included).
-    Refused: in-work issues, objects failing schema validation, signers the trust store or policy would
+    Refused: in-work issues, objects failing schema validation or their BREX, signers the trust store or policy would
     reject; a refusal of any object stops the run before anything is written. Each object and its
     signature are written together; if writing fails, the object stays as it was.
     """
@@ -141,7 +168,7 @@ def sign(objects, key, cert, passphrase_file, allow_unencrypted_key, verificatio
     log = audit_log_path(start, audit_log)
     store = load_store(start, trust, crls, policy)
     creds = _credentials(key, cert, passphrase_file, allow_unencrypted_key)
-    check = _schema_check(start, schema_dirs, catalogs, profile)
+    check = _object_check(start, (schema_dirs, catalogs, profile), (explicit, search, default_brex, no_values))
     signer = creds.cert.subject.rfc4514_string()
     prepared = []
     for o in objects:  # all refusals come before the first write: either every object is signed or none
@@ -171,17 +198,18 @@ def sign(objects, key, cert, passphrase_file, allow_unencrypted_key, verificatio
 @click.option("--name", help="Name of the release, recorded in the manifest; default the CSDB folder's name.")
 @trust_options
 @schema_options
+@brex_options
+@click.option("--skip", multiple=True, type=click.Choice(["schema", "brex", "refs", "applic"]),
+              help="Leave a check of the gate out (repeatable); the manifest does not record it, so say why elsewhere.")
 @format_option()
 def release(csdb, key, cert, passphrase_file, allow_unencrypted_key, name, audit_log, trust, crls, policy,
-            schema_dirs, catalogs, profile, fmt) -> None:
+            schema_dirs, catalogs, profile, explicit, search, default_brex, no_values, skip, fmt) -> None:
     """Write and sign the release manifest CSDB/release.xml (+ release.xml.sig.xml).
 
     The manifest lists every object (identity, issue, language, QA status, SHA-256) and every ICN of
-    the set. Refused when an object is in work or fails schema validation, or when the signer's role
-    may not approve releases.
+    the set. Refused when an object is in work, when `ietm check` (schema, BREX, references,
+    applicability) finds an error, or when the signer's role may not approve releases.
     """
-    from ietm.check.commands import make_locator
-    from ietm.check.schema import validate_paths
     from ietm.sign import audit
     from ietm.sign.detached import approval, serialize, sig_path, write_together
     from ietm.sign.manifest import MANIFEST_NAME, build, collect
@@ -199,10 +227,12 @@ def release(csdb, key, cert, passphrase_file, allow_unencrypted_key, name, audit
         entries, in_work = collect(csdb)
         if in_work:
             raise Refused(f"{len(in_work)} object(s) in work cannot be released: {', '.join(in_work[:5])}", str(csdb))
-        report = validate_paths([csdb], make_locator(csdb, schema_dirs, catalogs, profile))
-        if not report.ok:
-            first = next(f for f in report.findings if f.severity == "error")
-            raise Refused(f"{report.counts['error']} schema error(s) in the set, first {first.text()}", str(csdb))
+        gate = _gate(csdb, (schema_dirs, catalogs, profile), (explicit, search, default_brex, no_values), tuple(skip))
+        if not gate.ok:
+            failed = {n: r for n, r in gate.reports.items() if not r.ok}
+            first = next(f for r in failed.values() for f in r.findings if f.severity == "error")
+            counts = ", ".join(f"{n} {r.counts['error']}" for n, r in failed.items())
+            raise Refused(f"`ietm check` finds errors ({counts}); first: {first.text()}", str(csdb))
         data = build(entries, name or csdb.resolve().name)
         import hashlib
 
