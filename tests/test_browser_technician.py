@@ -304,3 +304,21 @@ def test_process_resumes_after_reload_and_speaks_russian(page) -> None:
     assert page.inner_text("[data-pe-next]") == "Далее" and page.inner_text("[data-pe-back]") == "Назад"
     page.goto(HANDLEBAR + "?lang=ru")
     assert page.inner_text("[data-progress-text]").startswith("Выполнено шагов: ")
+
+
+def test_operator_checklist_is_ticked_off_and_kept(page) -> None:
+    page.goto("/dm/S1000DBIKE-AAA-D00-00-00-00AA-131A-A")
+    items = page.locator(".crew-step.step[data-step] > .step-head input")
+    total = items.count()
+    assert total >= 20
+    items.nth(0).check()
+    items.nth(1).check()
+    assert page.inner_text("[data-progress-text]") == f"2 of {total} steps done"
+    page.reload()
+    assert items.nth(0).is_checked() and items.nth(1).is_checked() and not items.nth(2).is_checked()
+    record = json.loads(download(page, "[data-export=json]"))
+    assert record["module"] == "DMC-S1000DBIKE-AAA-D00-00-00-00AA-131A-A"
+    assert [s["done"] for s in record["steps"][:3]] == [True, True, False]
+    assert "Pads" in record["steps"][0]["text"]
+    items.nth(2).scroll_into_view_if_needed()
+    shot(page, "technician-crew-checklist")

@@ -7,6 +7,7 @@ from lxml import etree
 from markupsafe import Markup
 
 from ietm.render.content.base import EMPTY, Html, handles
+from ietm.render.content.procedural import module_state_attrs, work_record
 from ietm.render.content.records import register
 
 
@@ -21,7 +22,15 @@ def _titled(r: Html, el: etree._Element, tag: str, cls: str, heading: str) -> Ma
 
 @handles("crew")
 def crew(r: Html, el: etree._Element) -> Markup:
-    return Markup("<div{}>{}</div>").format(r.attrs(el, "crew"), r.children(el))
+    """Operator checklists are ticked off like procedure steps, with the same progress and work record."""
+    r.scripts.add("procedure.js")
+    r.mode = "crew"
+    body = r.children(el)
+    r.mode = ""
+    progress = Markup('<div class="proc-progress"><progress value="0" max="1" data-progress></progress>'
+                      ' <span data-progress-text></span></div>')
+    return Markup("<section{}>{}{}{}</section>").format(
+        r.attrs(el, "crew", **module_state_attrs(r, "data-procedure")), body, progress, work_record(r))
 
 
 @handles("crewRefCard")
@@ -41,7 +50,18 @@ def sub_drill(r: Html, el: etree._Element) -> Markup:
 
 @handles("crewDrillStep")
 def drill_step(r: Html, el: etree._Element) -> Markup:
-    return _titled(r, el, "div", "crew-step", "h5")
+    if r.mode != "crew":
+        return _titled(r, el, "div", "crew-step", "h5")
+    n = r.next_id("crew").rsplit("-", 1)[1]
+    title = el.find("title")
+    head = EMPTY
+    if title is not None:
+        r.seen.add(title)
+        head = Markup("<span{}>{}</span>").format(r.attrs(title, "step-title"), r.inner(title))
+    box = Markup('<label class="step-check"><input type="checkbox" data-step-id="{0}" aria-label="{1}"></label>').format(
+        n, r.t("step_done", n=n))
+    return Markup('<div{}><div class="step-head">{}{}</div><div class="step-body">{}</div></div>').format(
+        r.attrs(el, "crew-step step", data_step=n), box, head, r.inner(el, ("title",)))
 
 
 @handles("challengeAndResponse")

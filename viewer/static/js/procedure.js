@@ -1,4 +1,4 @@
-// Interactive procedures: requirement checklists, warnings acknowledged before the steps they guard,
+// Interactive procedures (and operator checklists): requirement checklists, warnings acknowledged before the steps they guard,
 // steps checked off with progress, and a work record exportable as JSON and CSV.
 // State lives in localStorage per module key + issue + language, so it survives reloads and works offline.
 (function () {
@@ -51,7 +51,7 @@
   function init(section) {
     const i18n = JSON.parse(section.dataset.i18n || "{}");
     const state = load(section);
-    const steps = Array.from(section.querySelectorAll("li.step[data-step]"));
+    const steps = Array.from(section.querySelectorAll(".step[data-step]"));
     const record = section.querySelector("[data-work-record]");
     const status = record.querySelector("[data-wr-status]");
 
@@ -102,7 +102,7 @@
 
     section.addEventListener("change", (event) => {
       const box = event.target;
-      if (box.matches("li.step > .step-head input[type=checkbox]")) {
+      if (box.matches(".step > .step-head input[type=checkbox]")) {
         const id = box.dataset.stepId;
         if (box.checked) state.steps[id] = new Date().toISOString();
         else delete state.steps[id];
