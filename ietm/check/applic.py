@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from ietm.catalog import Catalog
 
 CHECK = "applic"
-PER_WORKER = 400  # modules a worker process must have to repay its start
+PER_WORKER = 200  # modules a worker process must have to repay its start (fork, unpickling the tables)
 
 
 def _finding(severity: str, path: str, line: int | None, rule: str, message: str) -> Finding:
