@@ -266,3 +266,27 @@ def test_one_refusal_signs_nothing(demo_pki, bike_copy, schemas42):
     r = sign(demo_pki, good, bad, extra=["--verification", "second"], schemas=schemas42)
     assert r.code == 6 and bad.name in r.err and r.out == ""
     assert good.read_bytes() == before and not good.with_name(MODULE + ".sig.xml").exists()
+
+
+def test_pkcs12_key(demo_pki, bike_copy, schemas42, tmp_path):
+    from cryptography import x509
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.serialization import pkcs12
+
+    key = serialization.load_pem_private_key(demo_pki.key("qa").read_bytes(), PASSPHRASE.encode())
+    cert = x509.load_pem_x509_certificate(demo_pki.cert("qa").read_bytes())
+    p12 = tmp_path / "qa.p12"
+    p12.write_bytes(pkcs12.serialize_key_and_certificates(
+        b"qa", key, cert, None, serialization.BestAvailableEncryption(PASSPHRASE.encode())))
+    r = sign(demo_pki, bike_copy / MODULE, schemas=schemas42)  # PEM first, then the same signer from PKCS#12
+    assert r.code == 0
+    r = ietm("sign", bike_copy / MODULE, "--key", p12, "--cert", demo_pki.cert("qa"), "--passphrase-file",
+             demo_pki.passfile, "--trust", demo_pki.ca, "--schemas", schemas42)
+    assert r.code == 0, r.err
+    assert verify(demo_pki, bike_copy / MODULE)[0].code == 0
+
+
+def test_no_passphrase_and_no_terminal(demo_pki, bike_copy):
+    r = ietm("sign", bike_copy / MODULE, "--key", demo_pki.key("qa"), "--cert", demo_pki.cert("qa"),
+             "--trust", demo_pki.ca, env=env_without_passphrase())
+    assert r.code == 3 and "no terminal to ask on" in r.err

@@ -275,6 +275,8 @@ def verify(paths, audit_log, trust, crls, policy, fmt) -> None:
     store = load_store(start, trust, crls, policy)
     log = audit_log_path(start, audit_log)
     outcomes = [o for p in paths for o in verify_path(p, store)]
+    if not outcomes:
+        raise NotFound("nothing to verify: no release.xml and no S1000D object here", str(paths[0]))
     for o in outcomes:
         if not o.valid:
             audit.append(log, "verify-failed", path=o.path, status=o.status, reason=o.reason, signer=o.signer,

@@ -34,8 +34,13 @@ def read_passphrase(passphrase_file: Path | None, prompt: bool = True, confirm: 
     if env:
         return env.encode()
     if prompt:
+        import sys
+
         import click
 
+        if not sys.stdin.isatty():
+            raise InputError(f"a passphrase is needed and there is no terminal to ask on: give --passphrase-file "
+                             f"or set {PASSPHRASE_ENV}")
         return click.prompt("Passphrase", hide_input=True, confirmation_prompt=confirm, err=True).encode()
     return None
 

@@ -86,20 +86,27 @@ def _signer_cert(certs: list[x509.Certificate]) -> x509.Certificate:
     return certs[0]
 
 
-def _resolver(folder: Path):
+def _resolver(folder: Path, seen: dict[str, bytes]):
+    """Reads referenced files beside the signature; `seen` keeps the bytes that were checked, so callers
+    use exactly those (a file swapped after its digest was checked cannot slip in)."""
     def resolve(uri: str) -> bytes | None:
         name = unquote(uri)
         if "/" in name or "\\" in name or ":" in name or name in ("", ".", ".."):
             return None  # only files beside the signature: never elsewhere on disk, never the network
         try:
-            return (folder / name).read_bytes()
+            seen[name] = (folder / name).read_bytes()
         except OSError:
             return None
+        return seen[name]
     return resolve
 
 
-def check_signature(sig_file: Path, store: TrustStore, expect: list[str], kind: str | None = None) -> Outcome:
-    """Verify `sig_file`, which must cover exactly the files `expect` (names beside it)."""
+def check_signature(sig_file: Path, store: TrustStore, expect: list[str], kind: str | None = None,
+                    seen: dict[str, bytes] | None = None) -> Outcome:
+    """Verify `sig_file`, which must cover exactly the files `expect` (names beside it).
+
+    `seen` receives the bytes of the covered files as they were checked.
+    """
     out = Outcome(str(sig_file), "invalid", "", signature=str(sig_file))
     try:
         sig = read_signature(sig_file)
@@ -118,7 +125,7 @@ def check_signature(sig_file: Path, store: TrustStore, expect: list[str], kind: 
         out.reason = f"signature algorithm {method.get('Algorithm') if method is not None else '(none)'} is not accepted"
         return out
     try:
-        checked = algorithm.verify(sig, cert, _resolver(sig_file.parent))
+        checked = algorithm.verify(sig, cert, _resolver(sig_file.parent, {} if seen is None else seen))
     except SignatureMismatch as exc:
         out.reason, out.changed = str(exc), exc.changed
         return out
@@ -169,13 +176,16 @@ def verify_object(path: Path, store: TrustStore) -> Outcome:
 
 def verify_release(manifest: Path, store: TrustStore) -> list[Outcome]:
     """The manifest's own signature, then every listed file against its SHA-256."""
-    head = check_signature(sig_path(manifest), store, [manifest.name], "release") if sig_path(manifest).is_file() \
+    seen: dict[str, bytes] = {}
+    head = check_signature(sig_path(manifest), store, [manifest.name], "release", seen) if sig_path(manifest).is_file() \
         else Outcome(str(manifest), "unsigned", f"release manifest has no signature ({sig_path(manifest).name})")
     head.path = str(manifest)
+    if head.status != "unsigned" and head.kind != "release":
+        head.status, head.reason = "invalid", f"the signature approves a {head.kind}, not a release"
     if head.status == "invalid":
         return [head]
     try:
-        _, entries = parse(manifest.read_bytes(), str(manifest))
+        _, entries = parse(seen.get(manifest.name) or manifest.read_bytes(), str(manifest))
     except InputError as exc:
         return [Outcome(str(manifest), "invalid", exc.message)]
     changed, missing = [], []
