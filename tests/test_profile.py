@@ -562,13 +562,13 @@ def test_usual_mistakes_are_rejected(mutation_results):
     by_profile = Counter(kind for kind, _, profile, _ in mutation_results if not profile)
     by_both = Counter(kind for kind, _, profile, official in mutation_results if not profile and not official)
     assert set(tried) == set(Mutator.KINDS)
-    assert sum(by_profile.values()) >= 0.75 * len(mutation_results)
-    # a misspelled element or attribute name, a duplicate of a once-only element, text where only elements go:
-    # neither S1000D nor the profile knows what to make of them
+    assert sum(by_profile.values()) >= 0.7 * len(mutation_results)
+    # neither S1000D nor the profile knows a misspelled name; most elements moved elsewhere, text where only
+    # elements go, and a second copy of an element (many allow only one) are refused by both
     for kind in ("misspell", "attr_misspell"):
         assert by_both[kind] == tried[kind], kind
-    for kind in ("duplicate", "stray_text", "move"):
-        assert by_both[kind] >= 0.6 * tried[kind], kind
+    for kind, share in (("move", 0.9), ("stray_text", 0.75), ("duplicate", 0.5)):
+        assert by_both[kind] >= share * tried[kind], kind
 
 
 def _break(doc: Loaded, how) -> Loaded:
