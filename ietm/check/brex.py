@@ -493,14 +493,14 @@ class _Places:
 
 
 def _names(root: etree._Element) -> tuple[set[str], set[str]]:
+    """The element and attribute names an object uses, gathered in one pass."""
     elements: set[str] = set()
     attributes: set[str] = set()
-    for el in root.iter():
-        tag = el.tag
-        if isinstance(tag, str):
-            elements.add(tag)
-            if el.attrib:
-                attributes.update(el.attrib.keys())
+    for el in root.iter(etree.Element):
+        elements.add(el.tag)
+        attrib = el.attrib
+        if attrib:
+            attributes.update(attrib)
     return elements, attributes
 
 
