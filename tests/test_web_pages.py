@@ -297,3 +297,27 @@ def test_concurrent_readers_get_the_same_pages(bike_site: httpx.Client, bike_obj
         together = list(pool.map(lambda u: (u, bike_site.get(u)), urls))
     for u, r in together:
         assert r.status_code == 200 and r.text == alone[u], u
+
+
+def test_contents_carry_each_module_applicability(bike_site: httpx.Client, bike: Path) -> None:
+    """A module that does not apply to a product is marked so in the table of contents, as it is on its page."""
+    import json
+
+    from ietm.applic import Applicability, evaluate, evaluate_json
+
+    page = bike_site.get("/pm/S1000DBIKE-B6865-EPWG1-00").text
+    marked = {
+        m.group(2): json.loads(html.unescape(m.group(1)))
+        for m in re.finditer(r"<li class=\"toc-item toc-dm\" data-applic='([^']*)'>\s*<a href=\"/dm/([^\"?]+)", page)
+    }
+    files = {read_object(p).key: p for p in bike.glob("DMC-*.XML")}
+    products = Applicability.for_csdb(bike).products()
+    hidden = 0
+    for code, expr in marked.items():
+        key = code if code.startswith("DME-") else "DMC-" + code
+        status = etree.parse(str(files[key])).getroot().find("identAndStatusSection/dmStatus/applic")
+        for product in products:
+            if status is not None and evaluate(status, product.assignment) is False:
+                assert evaluate_json(expr, product.assignment) is False, (key, product.id)
+                hidden += 1
+    assert hidden > 0

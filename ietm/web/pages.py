@@ -47,6 +47,14 @@ def _script_json(value: Any) -> Markup:
     return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
 
 
+def _both(a: dict | None, b: dict | None) -> dict | None:
+    """Two applicabilities that must both hold (a publication entry's and its module's own), in the JSON form."""
+    usable = [x for x in (a, b) if x is not None and x.get("expr") is not None]
+    if len(usable) < 2:
+        return usable[0] if usable else a or b
+    return {"id": None, "text": f"{a['text']}; {b['text']}", "expr": {"op": "and", "args": [a["expr"], b["expr"]]}}
+
+
 class Pages:
     """The Jinja environment and the page builders over one Site."""
 
@@ -170,12 +178,14 @@ class Pages:
 
     def _toc_item(self, item: TocItem, links: Links) -> dict[str, Any]:
         url = None
+        applic = item.applic
         if item.kind == "dm":
             url = links.dm(item.key, item.issue, item.language)
+            applic = _both(applic, self.site.module_applic(item.key) if url else None)
         elif item.kind == "pm":
             url = links.pm(item.key, item.issue, item.language)
         return {"entry": False, "kind": item.kind, "key": item.key, "title": item.title or item.key, "url": url,
-                "applic": item.applic}
+                "applic": applic}
 
     def data_module(self, key: str, issue: str | None, content_language: str | None, pm: str | None,
                     links: Links, language: str) -> str:

@@ -86,6 +86,7 @@ class Site:
         self._locks_guard = threading.Lock()
         self._loaded: OrderedDict[tuple[str, int], Loaded] = OrderedDict()
         self._loaded_guard = threading.Lock()  # requests run on several threads
+        self._module_applic: dict[tuple[str, int], dict | None] = {}
         self.index()
 
     # -- indexes -----------------------------------------------------------------------------------------
@@ -189,6 +190,27 @@ class Site:
             while len(self._loaded) > 64:
                 self._loaded.popitem(last=False)
         return doc
+
+    def module_applic(self, key: str) -> dict | None:
+        """The JSON applicability (ietm.applic) of a module's latest issue as a whole, from its status section."""
+        obj = self.latest.get(key)
+        if obj is None or obj.kind != "dm" or not obj.applic:
+            return None
+        path = Path(obj.path)
+        stamp = (str(path), path.stat().st_mtime_ns if path.exists() else 0)
+        with self._loaded_guard:
+            if stamp in self._module_applic:
+                return self._module_applic[stamp]
+        from ietm.applic import to_json
+
+        try:
+            applic = self.load(obj).root.find("identAndStatusSection/dmStatus/applic")
+        except IetmError:
+            applic = None
+        result = to_json(applic) if applic is not None else None
+        with self._loaded_guard:
+            self._module_applic[stamp] = result
+        return result
 
     def icn_path(self, name: str) -> Path | None:
         """The file for an ICN file name or ICN code, matched in any letter case (real CSDBs differ in case)."""
