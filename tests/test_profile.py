@@ -530,10 +530,9 @@ class Mutator:
         return kind, tree
 
 
-@pytest.fixture(scope="session")
-def mutation_results(modules: list[Loaded], judges: Judges, bike: Path) -> list[tuple[str, str, bool, bool]]:
+def judge_mutants(modules: list[Loaded], donors: list[Loaded], judges: Judges) -> list[tuple[str, str, bool, bool]]:
     """(kind, what, profile says valid, official says valid) for every mutant, made with a fixed seed."""
-    mutator = Mutator(modules, [load(p) for p in sorted(bike.glob("DMC-*.XML"))])
+    mutator = Mutator(modules, donors)
     out = []
     for doc in modules:
         rnd = random.Random(f"{SEED}:{Path(doc.path).name}")
@@ -547,6 +546,16 @@ def mutation_results(modules: list[Loaded], judges: Judges, bike: Path) -> list[
             mutant = variant(doc, tree, f"{kind} #{made}")
             out.append((kind, mutant.path, *judges.verdicts(mutant)))
     return out
+
+
+@pytest.fixture(scope="session")
+def bike_modules(bike: Path) -> list[Loaded]:
+    return [load(p) for p in sorted(bike.glob("DMC-*.XML"))]
+
+
+@pytest.fixture(scope="session")
+def mutation_results(modules, bike_modules, judges) -> list[tuple[str, str, bool, bool]]:
+    return judge_mutants(modules, bike_modules, judges)
 
 
 def test_whatever_the_profile_accepts_the_official_schemas_accept(mutation_results):
@@ -569,6 +578,19 @@ def test_usual_mistakes_are_rejected(mutation_results):
         assert by_both[kind] == tried[kind], kind
     for kind, share in (("move", 0.9), ("stray_text", 0.75), ("duplicate", 0.5)):
         assert by_both[kind] >= share * tried[kind], kind
+
+
+def test_the_variants_find_a_widened_profile(tmp_path, modules, bike_modules, schemas42):
+    """The variants must be able to catch a profile wider than S1000D: here one whose identification
+    attributes are all optional, as a careless edit could leave it."""
+    wide = tmp_path / "profile"
+    wide.mkdir()
+    for f in PROFILE.glob("*.xsd"):
+        text = f.read_text()
+        (wide / f.name).write_text(text.replace(' use="required"', "") if f.name == "ident.xsd" else text)
+    judges = Judges(Validator(SchemaLocator([wide])), Validator(SchemaLocator([schemas42])))
+    results = judge_mutants(modules[:30], bike_modules, judges)
+    assert any(profile and not official for _, _, profile, official in results)
 
 
 def _break(doc: Loaded, how) -> Loaded:
