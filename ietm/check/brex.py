@@ -540,6 +540,8 @@ def check(doc: Loaded, chain: list[Brex], values: bool = True, nonfailing: Seque
         for rule in brex.rules:
             if rule.xpath is None or (rule.context and rule.context.lower() != url):
                 continue
+            if rule.flag not in ("0", "1") and not (values and rule.values):
+                continue  # allowed, with no values to check: nothing this rule can find
             if not (rule.needs_elements <= elements and rule.needs_attributes <= attributes):
                 if rule.flag == "1":
                     report(rule, f"{rule.use} (required, not found: {rule.path})", root.sourceline)
