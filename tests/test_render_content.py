@@ -367,3 +367,11 @@ def test_sample_manual_process_declares_what_it_reads(content: Path):
     read = {json.loads(i.get("data-target")).get("var") for i in doc.xpath("//input[@data-pe-input]")}
     assert declared and read - {None} <= declared
     assert doc.xpath("//div[@data-pe='if']") and doc.xpath("//fieldset[@data-pe-menu]")
+
+
+def test_record_labels_in_russian(content: Path):
+    schedule = content_module(content, "D00-00-00-00A-0B0A-A").with_name(
+        content_module(content, "D00-00-00-00A-0B0A-A").name.replace("en-US", "ru-RU"))
+    doc = tree(render_file(schedule, FolderLinks(content), language="ru").html)
+    labels = {e.text_content().strip() for e in doc.xpath("//div[contains(@class,'r-taskDefinition')]/div[@class='rec-h']")}
+    assert labels and all(label.startswith("Задача") for label in labels)

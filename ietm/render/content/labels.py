@@ -309,3 +309,43 @@ def label(language: str, key: str, **values: object) -> str:
 
 def js_labels(language: str) -> dict[str, str]:
     return JS.get(language, JS["en"])
+
+#: Russian names of the data elements shown as labelled records (English ones are made from the tag name)
+RECORD_RU: dict[str, str] = {
+    "itemIdentData": "Идентификация", "descrForPart": "Описание", "techData": "Технические данные",
+    "supplyRef": "Материал", "partSpec": "Деталь", "partIdent": "Обозначение детали", "partUsage": "Применение",
+    "threshold": "Порог", "thresholdValue": "Значение порога", "snsCode": "Код СНС", "snsTitle": "Наименование",
+    "toolSpec": "Инструмент", "toolIdent": "Обозначение инструмента", "procurementData": "Данные закупки",
+    "toolAlts": "Варианты инструмента", "tool": "Инструмент", "itemDescr": "Описание", "remarks": "Примечания",
+    "objectUse": "Назначение", "taskDefinition": "Задача", "task": "Работа", "taskTitle": "Наименование работы",
+    "taskDescr": "Описание работы", "limit": "Ограничение", "inspectionType": "Вид осмотра",
+    "snsSubSystem": "Подсистема", "structureObjectRule": "Правило", "objectPath": "Путь", "supplySpec": "Материал",
+    "supplyIdent": "Обозначение материала", "assign": "Значение", "snsSystem": "Система", "enumeration": "Перечень",
+    "productModel": "Модель изделия", "modelName": "Наименование модели", "frontMatterInfo": "Сведения",
+    "reducedPara": "Абзац", "product": "Изделие", "displayName": "Отображаемое имя", "objectValue": "Значение",
+    "shortPmTitle": "Краткое наименование", "pmCode": "Код публикации", "issueInfo": "Выпуск",
+    "issueDate": "Дата выпуска", "productAndModel": "Изделие и модель", "productName": "Наименование изделия",
+    "security": "Гриф", "responsiblePartnerCompany": "Ответственная организация", "enterpriseName": "Организация",
+    "productAttribute": "Свойство изделия", "partLocationSegment": "Размещение детали",
+    "notIllustrated": "Не показано на рисунке", "partRepository": "Детали", "supplyRepository": "Материалы",
+    "toolRepository": "Инструмент", "productCrossRefTable": "Таблица изделий", "condCrossRefTable": "Таблица условий",
+    "condTypeList": "Типы условий", "condType": "Тип условия", "condList": "Условия", "cond": "Условие",
+    "applicCrossRefTable": "Таблица применимости", "productAttributeList": "Свойства изделия",
+    "condCrossRefTableRef": "Ссылка на таблицу условий", "productCrossRefTableRef": "Ссылка на таблицу изделий",
+    "brex": "Бизнес-правила", "snsRules": "Правила СНС", "snsDescr": "Структура СНС", "contextRules": "Правила",
+    "structureObjectRuleGroup": "Правила структуры", "notationRuleList": "Форматы", "notationRule": "Формат",
+    "notationName": "Формат", "timeLimitInfo": "Сроки", "timeLimit": "Срок", "limitType": "Тип ограничения",
+    "tolerance": "Допуск", "equipGroup": "Оборудование", "equip": "Оборудование", "name": "Наименование",
+    "quantityPerNextHigherAssy": "Кол-во на сборку", "reasonForSelection": "Причина выбора",
+    "locationRcmdSegment": "Рекомендации", "locationRcmd": "Рекомендация", "service": "Служба",
+    "sourceMaintRecoverability": "Код SMR", "unitOfIssue": "Ед. поставки", "genericPartDataGroup": "Доп. данные",
+    "genericPartData": "Данные", "genericPartDataValue": "Значение", "faultDescr": "Описание неисправности",
+    "detectionInfo": "Обнаружение", "isolateDetectedFault": "Локализация", "lruItem": "Блок", "lru": "Блок",
+    "contextAndIsolationInfo": "Условия и локализация", "faultContext": "Условия", "isolationInfo": "Локализация",
+    "locateAndRepair": "Поиск и ремонт", "repair": "Ремонт", "wireIdent": "Провод", "wireConnection": "Соединение",
+    "fromEquip": "Откуда", "toEquip": "Куда", "contact": "Контакт", "wireInfo": "Данные провода",
+}
+
+
+def record_label(language: str, tag: str, fallback: str) -> str:
+    return RECORD_RU.get(tag, fallback) if language == "ru" else fallback

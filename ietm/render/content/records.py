@@ -8,6 +8,7 @@ from lxml import etree
 from markupsafe import Markup, escape
 
 from ietm.render.content.base import EMPTY, PREFIX_HANDLERS, Html, handles, humanize
+from ietm.render.content.labels import record_label
 
 HIDDEN_ATTRS = {"id", "applicRefId", "changeMark", "changeType", "reasonForUpdateRefIds"}
 
@@ -24,7 +25,7 @@ def facts(el: etree._Element) -> Markup:
 def record(r: Html, el: etree._Element) -> Markup:
     """Leaf elements read as `Label: value`; groups as a labelled box around their content.
     (Built with f-strings over escaped parts: records are the bulk of large data modules.)"""
-    label = escape(humanize(el.tag))
+    label = escape(record_label(r.ctx.language, el.tag, humanize(el.tag)))
     if not any(isinstance(c.tag, str) for c in el):
         return Markup(f'<div{r.attrs(el, f"rec leaf r-{el.tag}")}><span class="k">{label}</span> '
                       f'<span class="v">{r.inner(el)}</span> {facts(el)}</div>')
