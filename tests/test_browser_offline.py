@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import json
+import shutil
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -97,8 +98,10 @@ def test_bundle_works_offline_after_the_first_visit(browser, bundle: Path) -> No
     page.wait_for_load_state()
     assert "/dm/" in page.url and page.locator("main h1").count()
 
-    # search, with a typo, on the device
-    page.goto(base + "search.html?q=tyre+presure")
+    # search from the top bar, with a typo, on the device
+    page.fill("#quick-q", "tyre presure")
+    page.press("#quick-q", "Enter")
+    page.wait_for_url("**/search.html?q=tyre+presure")
     page.wait_for_selector("[data-result-count]")
     assert int(page.get_attribute("[data-result-count]", "data-result-count")) >= 10
     assert "tire pressure" in page.inner_text("[data-corrected]")
@@ -185,3 +188,37 @@ def test_offline_search_ranks_as_the_server_does(browser, bundle: Path, bike: Pa
     agree = sum(b[0] == s for b, s in zip(browser_stems, server_stems))
     assert agree / len(words) > 0.99  # Snowball 2's prefix rules (inter-, emerg-, organ-) are the difference
     assert [b[1] for b in browser_stems] == server_stems  # through the exported vocabulary: always the same
+
+
+def test_a_newer_release_is_offered_and_taken(browser, content: Path, tmp_path: Path) -> None:
+    csdb = tmp_path / "csdb"
+    shutil.copytree(content, csdb, ignore=shutil.ignore_patterns(".ietm"))
+    out = tmp_path / "site"
+    first = json.loads(ietm("publish", csdb, "-o", out, "--allow-errors", "--format", "json").out)
+    httpd, base = start_static_server(out)
+    context = browser.new_context()
+    page = context.new_page()
+    try:
+        page.goto(base + "index.html")
+        page.wait_for_function("document.documentElement.dataset.offlineReady === 'true'", timeout=120_000)
+        page.reload()
+        assert page.evaluate("!!navigator.serviceWorker.controller")
+        module = csdb / "DMC-DGEN-A-D10-00-00-00A-040A-A_001-00_en-US.XML"
+        module.write_text(module.read_text(encoding="utf-8").replace("</para>", " Zirconwash.</para>", 1),
+                          encoding="utf-8")
+        second = json.loads(ietm("publish", csdb, "-o", out, "--allow-errors", "--format", "json").out)
+        assert second["release"] != first["release"]
+        page.reload()  # the page asks the server for its release, finds a newer one, the new worker installs
+        offer = page.wait_for_selector("[data-bundle-banner=update]", timeout=120_000)
+        assert "newer release" in offer.inner_text()
+        shot(page, "offline-new-release")
+        with page.expect_navigation():
+            page.click("[data-bundle-banner=update] button")
+        page.wait_for_function(f"caches.keys().then(k => k.includes('ietm-{second['release']}'))")
+        assert page.evaluate("caches.keys()") == [f"ietm-{second['release']}"]  # the old release's cache is gone
+        page.goto(base + "dm/DGEN-A-D10-00-00-00A-040A-A_en-US.html")
+        assert "Zirconwash" in page.inner_text("main")
+    finally:
+        context.close()
+        httpd.shutdown()
+        httpd.server_close()

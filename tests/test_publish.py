@@ -15,7 +15,7 @@ from clirun import ietm
 from ietm.catalog import Catalog
 from ietm.publish.manifest import file_digest, verify
 
-LINK = re.compile(r'(?:href|src)="([^"]*)"')
+LINK = re.compile(r'(?:href|src|action)="([^"]*)"')
 
 
 @pytest.fixture(scope="module")

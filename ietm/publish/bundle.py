@@ -63,6 +63,8 @@ class BundlePages(Pages):
         ctx = super().base(links, language, path, **extra)
         ctx["root"] = links.prefix
         ctx["js"] = [*ctx["js"], "js/offline.js"]  # service worker, offline notice, newer-release offer
+        ctx["css"] = [*ctx["css"], "css/search.css"]  # its banners
+        ctx.setdefault("offline_index", "search-index.json")  # the header's search box goes to search.html
         return ctx
 
     def _published_copies(self, key: str, links: StaticLinks) -> list[dict]:

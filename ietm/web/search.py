@@ -150,4 +150,5 @@ def render_page(pages, links, lang: str, path: str, **values: Any) -> str:  # ty
     ctx = pages.base(links, lang, path, title=s["search"], s=s, **values)
     offline = ["js/vendor/snowball.js", "js/offline-search.js"] if values.get("offline_index") else []
     ctx["js"] = [*ctx["js"], *offline, "js/search.js"]
+    ctx["css"] = list(dict.fromkeys([*ctx["css"], "css/search.css"]))
     return pages.render("search.html", ctx)

@@ -306,7 +306,7 @@
     var self = this;
     return fetch(hit.url).then(function (r) { return r.ok ? r.text() : ""; }).then(function (html) {
       var doc = new DOMParser().parseFromString(html, "text/html");
-      var main = doc.querySelector(".dm-content, main, body");
+      var main = doc.querySelector(".module .content, main, body");
       var text = main ? main.textContent.replace(/\s+/g, " ").trim() : "";
       self._stems = stems;
       var marks = self.snippetTerms(hit.lang, text);

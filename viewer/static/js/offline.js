@@ -1,34 +1,20 @@
 /* In a published bundle (a page with <meta name="ietm-bundle">): register the service worker that keeps the
  * manual on the device, say when the device is offline, and offer a newer release when one has arrived.
- * On the server this script does nothing but add the search box to the top bar.
+ * The server does not load it.
  */
 (function () {
   "use strict";
 
   var strings = {
     en: { offline: "Offline — you are reading the copy kept on this device.", saved: "This manual is now kept on this device for offline use.",
-          update: "A newer release of this manual is available.", reload: "Update now", search: "Search" },
+          update: "A newer release of this manual is available.", reload: "Update now" },
     ru: { offline: "Нет сети — вы читаете копию, сохранённую на этом устройстве.", saved: "Руководство сохранено на устройстве для работы без сети.",
-          update: "Доступен более новый выпуск руководства.", reload: "Обновить", search: "Поиск" },
+          update: "Доступен более новый выпуск руководства.", reload: "Обновить" },
   };
   var lang = (document.documentElement.getAttribute("data-ui-lang") || "en") === "ru" ? "ru" : "en";
   var S = strings[lang];
   var bundle = document.querySelector('meta[name="ietm-bundle"]');
   var root = bundle ? bundle.getAttribute("content") : null;
-
-  /* the search box in the top bar, on every page but the search page itself */
-  var tools = document.querySelector(".topbar .tools");
-  if (tools && !document.querySelector("[data-search-form]")) {
-    var brand = document.querySelector(".topbar .brand");
-    var base = brand ? brand.href : location.origin + "/";
-    var form = document.createElement("form");
-    form.className = "topbar-search"; form.setAttribute("role", "search"); form.method = "get";
-    form.action = new URL(bundle ? "search.html" : "search", base).href;
-    var input = document.createElement("input");
-    input.type = "search"; input.name = "q"; input.placeholder = S.search; input.setAttribute("aria-label", S.search);
-    form.appendChild(input);
-    tools.insertBefore(form, tools.firstChild);
-  }
 
   if (!bundle) return;
 
