@@ -18,6 +18,7 @@ from clirun import ietm
 from ietm.applic import Applicability
 from ietm.applic.instance import NOT_APPLICABLE, make_instance
 from ietm.parse import load
+from ietm.parse.model import describe
 
 CLEANING = "DMC-S1000DBIKE-AAA-D00-00-00-00AA-258A-A_009-00_en-US.XML"
 
@@ -232,3 +233,25 @@ def test_both_cores_write_what_one_core_writes(bike, tmp_path):
         outputs[jobs] = {p.name: p.read_bytes() for p in out.iterdir()}
     assert len(outputs["1"]) > 450
     assert outputs["1"] == outputs["2"]
+
+
+def test_an_instance_folder_breaks_no_reference_its_master_kept(bike, tmp_path):
+    """`ietm refs` on the instance finds what it finds on the master set (the Bike set refers to modules it
+    does not hold), plus only references to the modules left out for the product: no internalRef to a
+    removed element, no illustration lost."""
+    from collections import Counter
+
+    out = tmp_path / "o"
+    r = ietm("instance", bike, "--product", "1B070701", "-o", out, "--format", "json")
+    assert r.code == 0, r.err
+    left_out = {describe(load(Path(row["source"]))).key for row in json.loads(r.out)["objects"] if "skipped" in row}
+
+    def findings(folder: Path) -> Counter:
+        report = json.loads(ietm("refs", folder, "--format", "json").out)
+        return Counter((Path(f["path"]).name, f["rule"], f["message"]) for f in report["findings"])
+
+    master = findings(bike)
+    new = findings(out) - master
+    assert new, "the product leaves modules out that others refer to"
+    for name, rule, message in new:
+        assert rule == "dangling" and any(f"reference to {key}:" in message for key in left_out), (name, rule, message)
