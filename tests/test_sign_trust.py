@@ -125,3 +125,15 @@ def test_empty_trust_store_is_a_config_error(tpki, bike_copy, tmp_path):
     (tmp_path / "empty").mkdir()
     r = ietm("verify", bike_copy / MODULE, "--trust", tmp_path / "empty")
     assert r.code == 4 and "holds no certificate" in r.err
+
+
+def test_signature_claiming_another_kind_is_invalid(tpki, bike_copy):
+    """A QA signature whose approval calls the file a release does not pass as approval of the module."""
+    module = bike_copy / MODULE
+    key = serialization.load_pem_private_key(tpki.key("qa").read_bytes(), PASSPHRASE.encode())
+    creds = Credentials.of(key, load_certificates(tpki.cert("qa")), "qa")
+    sig = creds.algorithm.sign(creds.key, creds.chain, [SignedFile(module.name, module.read_bytes())],
+                               approval("release", {"file": module.name}))
+    sig_path(module).write_bytes(serialize(sig))
+    r, res = verify(tpki, module)
+    assert (r.code, res["status"]) == (10, "invalid") and "approves a release, but" in res["reason"]

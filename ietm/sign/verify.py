@@ -137,7 +137,10 @@ def check_signature(sig_file: Path, store: TrustStore, expect: list[str], kind: 
         a = checked.approval
         out.signed_at, out.kind, out.object = a.get("signedAt"), a.get("kind"), a.get("object")
         out.issue, out.verification = a.get("issue"), a.get("verification")
-    out.kind = out.kind or kind
+    if kind and out.kind and out.kind != kind:  # the policy judges what the file is, not what it was called
+        out.reason = f"the signature approves a {out.kind}, but {', '.join(expect)} is a {kind}"
+        return out
+    out.kind = kind or out.kind
     out.roles = store.policy.roles_of(cert)
     verdict = store.evaluate(cert, certs, out.kind or "dm")
     out.status, out.reason = verdict.status, verdict.reason
@@ -169,8 +172,6 @@ def verify_object(path: Path, store: TrustStore) -> Outcome:
     kind = _kind(path)
     out = check_signature(sig, store, [path.name], kind)
     out.path = str(path)
-    if out.kind and kind and out.kind != kind and out.status == "valid":
-        out.status, out.reason = "invalid", f"signature approves a {out.kind}, but the file is a {kind}"
     return out
 
 
@@ -180,8 +181,6 @@ def verify_release(manifest: Path, store: TrustStore) -> list[Outcome]:
     head = check_signature(sig_path(manifest), store, [manifest.name], "release", seen) if sig_path(manifest).is_file() \
         else Outcome(str(manifest), "unsigned", f"release manifest has no signature ({sig_path(manifest).name})")
     head.path = str(manifest)
-    if head.status != "unsigned" and head.kind != "release":
-        head.status, head.reason = "invalid", f"the signature approves a {head.kind}, not a release"
     if head.status == "invalid":
         return [head]
     try:
