@@ -34,7 +34,6 @@ _NAME_ISSUE = re.compile(r"_(\d{3})-(\d{2})(?:_|\.)", re.IGNORECASE)
 class Upissued:
     name: str
     data: bytes
-    previous: str
     issue: str
     issue_type: str
     cleared_marks: int
@@ -161,4 +160,4 @@ def upissue(
     info.set("inWork", new.inWork)
     data = serialize(doc)
     name = describe(load_bytes(data, str(path))).expected_name or ""
-    return Upissued(name, data, path.name, str(new), new_type, cleared)
+    return Upissued(name, data, str(new), new_type, cleared)
