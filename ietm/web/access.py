@@ -55,7 +55,7 @@ def inline_script_hashes() -> list[str]:
 
 def install(app: FastAPI, site) -> None:
     """Add accounts, access control and hardening to the viewer app (call once, in create_app)."""
-    from ietm.web import auth, feedback, upload
+    from ietm.web import auth, feedback, qa, upload
 
     app.state.accounts = accounts_of(site)
     if site.csdb.stat().st_mode & 0o200:
@@ -95,7 +95,7 @@ def install(app: FastAPI, site) -> None:
     csp = security.CSP.replace("script-src 'self'", f"script-src 'self' {hashes}".rstrip())
     app.add_middleware(security.BodyLimit, limit=int(site.config.get("serve.max_upload_mb")) * 1024 * 1024)
     app.add_middleware(security.SecurityHeaders, csp=csp)
-    for module in (auth, upload, feedback):
+    for module in (auth, upload, feedback, qa):
         app.include_router(module.router)
 
 

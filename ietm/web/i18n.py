@@ -98,6 +98,19 @@ STRINGS: dict[str, tuple[str, str]] = {  # key -> (English, Russian)
     "remarks": ("Remarks from the field", "Замечания из эксплуатации"),
     "no_remarks": ("No remarks.", "Замечаний нет."),
     "priority": ("Priority", "Приоритет"),
+    "qa_queue": ("Awaiting verification", "Ожидают верификации"),
+    "qa_none": ("No module awaits verification.", "Нет модулей, ожидающих верификации."),
+    "qa_review": ("Review", "Проверить"),
+    "qa_view": ("Open the rendered module", "Открыть модуль"),
+    "qa_changes": ("Changes since the previous issue", "Изменения с предыдущего выпуска"),
+    "qa_first_issue": ("First issue: there is no previous issue to compare with.", "Первый выпуск: сравнивать не с чем."),
+    "qa_no_text_change": ("The text is unchanged.", "Текст не изменился."),
+    "qa_approve": ("Approve and sign", "Утвердить и подписать"),
+    "qa_verification": ("Verification", "Верификация"),
+    "qa_type": ("Type", "Вид"),
+    "qa_keyfile": ("Your key (PKCS#12)", "Ваш ключ (PKCS#12)"),
+    "qa_passphrase": ("Passphrase", "Пароль ключа"),
+    "qa_sign": ("Sign", "Подписать"),
 }
 
 

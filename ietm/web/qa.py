@@ -1,0 +1,159 @@
+"""QA in the browser: modules awaiting verification, the change since the previous issue, and approval
+with the reviewer's own key (a PKCS#12 file and its passphrase, used for that one request, never stored)."""
+
+from __future__ import annotations
+
+import asyncio
+import difflib
+import logging
+from pathlib import Path
+
+from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from fastapi.responses import HTMLResponse
+from lxml import etree
+
+from ietm.errors import IetmError, InputError
+from ietm.parse.loader import load, load_bytes
+from ietm.web.access import csrf_field, require
+from ietm.web.auth import _page
+from ietm.web.links import dm_address, pm_address
+from ietm.web.live import checks, refresh
+
+log = logging.getLogger("ietm.web")
+router = APIRouter(tags=["quality assurance"])
+
+#: elements whose text is one line of the readable diff
+BLOCKS = {"title", "para", "simplePara", "warningAndCautionPara", "notePara", "entry", "isolationStepQuestion",
+          "isolationStepAnswer", "listItemTerm", "listItemDefinition", "techName", "infoName", "partNumber",
+          "personCategory", "name", "shortName", "reqQuantity", "caption", "acronymTerm", "acronymDefinition"}
+
+
+def text_lines(path: str) -> list[str]:
+    """The readable text of a module, one line per block, so a diff shows what a reader sees change."""
+    root = load(path).root
+    content = root.find("content")
+    lines = []
+    for el in (content if content is not None else root).iter():
+        if isinstance(el.tag, str) and el.tag in BLOCKS:
+            own = " ".join("".join(t for t in el.itertext()).split())
+            if own and not any(isinstance(c.tag, str) and c.tag in BLOCKS for c in el):
+                lines.append(own)
+    return lines
+
+
+def readable_diff(old: str | None, new: str) -> list[tuple[str, str]]:
+    """(+|-| , line) rows with a little context; empty when the text is unchanged."""
+    if old is None:
+        return []
+    rows = []
+    for line in difflib.unified_diff(text_lines(old), text_lines(new), lineterm="", n=1):
+        if line.startswith(("---", "+++")):
+            continue
+        if line.startswith("@@"):
+            rows.append(("@", "…"))
+        else:
+            rows.append((line[0], line[1:]))
+    return rows
+
+
+def awaiting(site, user) -> list:
+    """Latest official issues of modules whose QA status says unverified, that the reviewer may see."""
+    return [o for o in site.latest.values()
+            if o.kind in ("dm", "pm") and o.qa in (None, "unverified") and not o.in_work and user.cleared_for(o.security)]
+
+
+@router.get("/qa", response_class=HTMLResponse, include_in_schema=False)
+def queue(request: Request, session=Depends(require("qa"))) -> HTMLResponse:
+    site = request.app.state.site
+    rows = [{"key": o.key, "title": o.title, "issue": o.issue, "language": o.language, "type": o.content_type,
+             "review": f"/qa/review/{o.key}?lang={o.language or ''}"} for o in awaiting(site, session.user)]
+    rows.sort(key=lambda r: (r["key"], r["language"] or ""))
+    return _page(request, "qa.html", title="QA", rows=rows)
+
+
+@router.get("/qa/review/{key}", response_class=HTMLResponse, include_in_schema=False)
+def review(request: Request, key: str, lang: str | None = None, session=Depends(require("qa"))) -> HTMLResponse:
+    site = request.app.state.site
+    obj = site.find(site.key(key, "pm" if key.upper().startswith("PMC-") else "dm"), None, lang)
+    older = [o for o in site.copies.get(obj.key, []) if o.language == obj.language and o.issue != obj.issue
+             and (o.issue or "") < (obj.issue or "")]
+    previous = older[-1] if older else None
+    address = (pm_address if obj.kind == "pm" else dm_address)(obj.key)
+    return _page(request, "qa_review.html", title=f"QA: {obj.title}", obj=obj, previous=previous,
+                 diff=readable_diff(previous.path if previous else None, obj.path),
+                 view=f"{address}?issue={obj.issue}&lang={obj.language or ''}", csrf=session.csrf, outcome=None)
+
+
+@router.post("/qa/approve", response_class=HTMLResponse, include_in_schema=False)
+async def approve(
+    request: Request,
+    key: str = Form(..., max_length=100),
+    issue: str = Form(..., pattern=r"^\d{3}-\d{2}$"),
+    language: str = Form("", max_length=10),
+    verification: str = Form("first", pattern="^(first|second)$"),
+    vtype: str = Form("tabtop", pattern="^(tabtop|onobject|ttandoo)$"),
+    passphrase: str = Form(..., max_length=1024),
+    keyfile: UploadFile = File(...),
+    csrf: str = Form(""),
+    session=Depends(require("qa")),
+) -> HTMLResponse:
+    csrf_field(request, csrf)
+    site = request.app.state.site
+    obj = site.find(site.key(key, "pm" if key.upper().startswith("PMC-") else "dm"), issue, language or None)
+    material = await keyfile.read(64 * 1024 + 1)
+    status, outcome = 200, None
+    try:
+        if len(material) > 64 * 1024:
+            raise InputError("a PKCS#12 key file is a few kilobytes; this one is too large", keyfile.filename)
+        signed = await asyncio.to_thread(_sign, request.app, Path(obj.path), material, passphrase.encode(),
+                                         verification, vtype, session.user.name)
+        outcome = {"ok": True, "message": f"Signed: {signed.obj.key} issue {signed.obj.issue}, "
+                                          f"{signed.obj.qa} verification ({signed.obj.qa_type}); "
+                                          f"signature {signed.signature.name}"}
+    except IetmError as exc:
+        status = exc.http_status
+        outcome = {"ok": False, "message": exc.message}
+    finally:
+        del material, passphrase  # the key and its passphrase live no longer than this request
+    obj = site.find(obj.key, issue, obj.language)
+    return _page(request, "qa_review.html", status, title=f"QA: {obj.title}", obj=obj, previous=None, diff=[],
+                 view=f"{dm_address(obj.key)}?issue={obj.issue}", csrf=session.csrf, outcome=outcome)
+
+
+def _sign(app, path: Path, material: bytes, passphrase: bytes, verification: str, vtype: str, reviewer: str):
+    """Sign as `ietm sign` does: same checks, same refusals, same audit log."""
+    from ietm.sign import audit
+    from ietm.sign.commands import audit_log_path
+    from ietm.sign.detached import Credentials, prepare
+    from ietm.sign.keys import load_private_key_data
+    from ietm.sign.verify import load_store
+
+    site = app.state.site
+    log_path = audit_log_path(site.csdb, None)
+    key, chain = load_private_key_data(material, passphrase, "the uploaded key file")
+    creds = Credentials.of(key, chain, "the uploaded key file")
+    store = load_store(site.csdb)
+    check = checks(app)
+
+    def problems(data: bytes, display: str) -> list[str]:
+        tmp = path.with_name(f".upload-qa-{path.name}")
+        tmp.write_bytes(data)
+        try:
+            return [f"{f.rule}: line {f.line}: {f.message}" for f in check(tmp) if f.severity == "error"]
+        finally:
+            tmp.unlink(missing_ok=True)
+
+    try:
+        signed = prepare(path, creds, store, verification, vtype, problems)
+        signed.write()
+    except IetmError as exc:
+        audit.append(log_path, "sign-refused", path=str(path), signer=creds.cert.subject.rfc4514_string(),
+                     reviewer=reviewer, reason=exc.message)
+        raise
+    audit.append(log_path, "sign", path=str(signed.path), signature=str(signed.signature), object=signed.obj.key,
+                 issue=signed.obj.issue, language=signed.obj.language, qa=signed.obj.qa, qa_type=signed.obj.qa_type,
+                 sha256=signed.sha256, signer=creds.cert.subject.rfc4514_string(), reviewer=reviewer,
+                 algorithm=creds.algorithm.name)
+    refresh(app, [signed.path])
+    log.info("QA approval by %s: %s %s", reviewer, signed.obj.key, signed.obj.issue)
+    return signed
