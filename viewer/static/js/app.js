@@ -4,7 +4,7 @@
 (function () {
   "use strict";
 
-  var KEYS = { settings: "ietm.settings", bookmarks: "ietm.bookmarks", recent: "ietm.recent", lang: "ietm.lang" };
+  var KEYS = { settings: "ietm.settings", bookmarks: "ietm.bookmarks", recent: "ietm.recent" };
   var RECENT_MAX = 15;
 
   function read(key, fallback) {
@@ -68,7 +68,6 @@
       url.searchParams.set("lang", a.getAttribute("data-lang"));
       url.hash = "";
       a.setAttribute("href", url.pathname + url.search);
-      a.addEventListener("click", function () { write(KEYS.lang, a.getAttribute("data-lang")); });
     });
   }
 
