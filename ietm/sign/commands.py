@@ -15,7 +15,7 @@ import click
 from ietm.check.commands import schema_options
 from ietm.check.integrity_commands import brex_options
 from ietm.cli import format_option
-from ietm.errors import IetmError, InputError, NotFound, Refused
+from ietm.errors import IetmError, NotFound, Refused
 from ietm.sign.trust import EXIT_CODES, STATUSES
 
 VERIFY_EXIT_HELP = ("Exit codes: 0 valid; 10 invalid (a signed file or the signature changed); 11 untrusted "
@@ -60,14 +60,9 @@ def audit_log_path(start: Path, explicit: Path | None) -> Path:
 
 def _credentials(key: Path, cert: Path, passphrase_file: Path | None, allow_unencrypted: bool):
     from ietm.sign.detached import Credentials
-    from ietm.sign.keys import _is_encrypted_pem, load_certificates, load_private_key, read_passphrase
+    from ietm.sign.keys import load_certificates, load_private_key, needs_passphrase, read_passphrase
 
-    try:
-        head = key.read_bytes()[:4096]
-    except OSError as exc:
-        raise InputError(f"cannot read the key: {exc.strerror}", str(key)) from None
-    needs = not (b"-----BEGIN" in head and not _is_encrypted_pem(head))
-    passphrase = read_passphrase(passphrase_file) if needs else None
+    passphrase = read_passphrase(passphrase_file) if needs_passphrase(key) else None
     private, bundled = load_private_key(key, passphrase, allow_unencrypted)
     return Credentials.of(private, [*load_certificates(cert), *bundled], str(cert))
 

@@ -49,6 +49,15 @@ def _is_encrypted_pem(data: bytes) -> bool:
     return b"ENCRYPTED PRIVATE KEY" in data or b"Proc-Type: 4,ENCRYPTED" in data
 
 
+def needs_passphrase(path: Path) -> bool:
+    """Whether opening the key asks for a passphrase: encrypted PEM, or PKCS#12 (which always takes one)."""
+    try:
+        head = path.read_bytes()[:4096]
+    except OSError as exc:
+        raise InputError(f"cannot read the key: {exc.strerror}", str(path)) from None
+    return b"-----BEGIN" not in head or _is_encrypted_pem(head)
+
+
 def load_private_key(path: Path, passphrase: bytes | None, allow_unencrypted: bool = False) -> tuple[PrivateKey, list[x509.Certificate]]:
     """The key at `path` (PEM or PKCS#12) and any certificates a PKCS#12 file carries with it."""
     try:
