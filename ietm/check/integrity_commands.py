@@ -13,12 +13,18 @@ from ietm.errors import NotFound
 from ietm.report import write
 
 
+csdb_argument = click.argument("csdb", required=False, default=".", type=click.Path(path_type=Path))
+default_brex_option = click.option(
+    "-B", "--default-brex", "default_brex", multiple=True, type=click.Path(path_type=Path),
+    help="Default BREX file or folder, per S1000D issue: used when an object names no BREX or its BREX is not "
+         "found, and references to it resolve (repeatable; adds to brex.default in ietm.toml).",
+)
+
+
 def brex_options(f):
     """BREX options, shared by `ietm brex` and `ietm check`."""
     f = click.option("--no-values", is_flag=True, help="Do not check objectValue (allowed values); only structure rules.")(f)
-    f = click.option("-B", "--default-brex", "default_brex", multiple=True, type=click.Path(path_type=Path),
-                     help="Default BREX file or folder, used per S1000D issue when an object names no BREX or "
-                          "its BREX is not found (repeatable; adds to brex.default in ietm.toml).")(f)
+    f = default_brex_option(f)
     f = click.option("-d", "--dir", "search", multiple=True, type=click.Path(path_type=Path),
                      help="Another folder to look for BREX data modules in, by code (repeatable).")(f)
     f = click.option("--brex", "explicit", type=click.Path(path_type=Path),
@@ -65,12 +71,6 @@ def brex(paths, explicit, search, default_brex, no_values, jobs, fmt, quiet) -> 
     if not report.ok:
         click.get_current_context().exit(1)
 
-
-csdb_argument = click.argument("csdb", required=False, default=".", type=click.Path(path_type=Path))
-default_brex_option = click.option(
-    "-B", "--default-brex", "default_brex", multiple=True, type=click.Path(path_type=Path),
-    help="Default BREX file or folder (repeatable; adds to brex.default in ietm.toml): references to it resolve.",
-)
 
 
 def open_catalog(csdb: Path, progress: bool):
