@@ -281,3 +281,12 @@ def test_both_cores_find_what_one_core_finds(large_csdb):
     assert one.findings == both.findings
     # each bike copy brings its own PCT and CCT faults (3 + 3), the shared LIGHTING repository one
     assert len(one.findings) == 6 * 6 + 1
+
+
+def test_a_missing_cct_is_named(bike_copy):
+    """Without the CCT, the SB-S001 condition of the PCT is undeclared, and the finding says why."""
+    (bike_copy / "DMC-S1000DBIKE-AAA-D00-00-00-00AA-00QA-D_006-00_en-US.XML").unlink()
+    report = check_csdb(bike_copy)
+    undeclared = [f for f in report.findings if f.rule == "applic-undeclared" and "SB-S001" in f.message]
+    assert len(undeclared) == 3  # one per product of the PCT
+    assert all(f.message.endswith("(DMC-S1000DBIKE-AAA-D00-00-00-00AA-00QA-D not in the CSDB)") for f in undeclared)

@@ -31,6 +31,11 @@ def _finding(severity: str, path: str, line: int | None, rule: str, message: str
     return Finding(severity, path, message, line, rule=rule, check=CHECK)
 
 
+def _nowhere(scope: Scope) -> str:
+    unread = f" ({', '.join(scope.missing)} not in the CSDB)" if scope.missing else ""
+    return f"declared neither in ACT {scope.act.key if scope.act else '?'} nor in its CCT{unread}"
+
+
 def check_asserts(doc: Loaded, scope: Scope) -> list[Finding]:
     out: list[Finding] = []
     asserts = [a for a in doc.root.iter("assert") if a.get("applicPropertyIdent") is not None]
@@ -48,7 +53,7 @@ def check_asserts(doc: Loaded, scope: Scope) -> list[Finding]:
         if prop is None:
             what = "condition" if ptype == "condition" else "product attribute"
             out.append(_finding("error", doc.path, a.sourceline, "applic-undeclared",
-                                f"{what} '{ident}' is declared neither in ACT {scope.act.key} nor in its CCT"))
+                                f"{what} '{ident}' is {_nowhere(scope)}"))
             continue
         if ptype and ptype != prop.type:
             out.append(_finding("error", doc.path, a.sourceline, "applic-type",
@@ -101,7 +106,7 @@ def check_pct(pct: Pct, applic: Applicability) -> list[Finding]:
             prop = scope.properties.get(a.ident)
             if prop is None:
                 out.append(_finding("error", pct.path, a.line, "applic-undeclared",
-                                    f"product {product.id} assigns '{a.ident}', declared neither in ACT {act.key} nor in its CCT"))
+                                    f"product {product.id} assigns '{a.ident}', which is {_nowhere(scope)}"))
             elif not prop.allows(a.value):
                 out.append(_finding("error", pct.path, a.line, "applic-value",
                                     f"product {product.id}: value '{a.value}' of '{a.ident}' is not allowed "
