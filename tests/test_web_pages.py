@@ -321,3 +321,26 @@ def test_contents_carry_each_module_applicability(bike_site: httpx.Client, bike:
                 assert evaluate_json(expr, product.assignment) is False, (key, product.id)
                 hidden += 1
     assert hidden > 0
+
+
+def test_a_reindexed_csdb_mends_a_broken_reference(bike: Path, bike_copy: Path) -> None:
+    """After the missing module arrives and the site is indexed again (as `serve --watch` does), the same
+    page links it: rendered pages are not kept across index generations."""
+    from ietm.web.links import ServerLinks
+    from ietm.web.pages import Pages
+    from ietm.web.site import Site
+
+    target = "DMC-S1000DBIKE-AAA-DA1-10-00-00AA-251A-A"
+    removed = next(bike_copy.glob(f"{target}_*.XML"))
+    removed.unlink()
+    referrer = next(o for o in (read_object(p) for p in sorted(bike_copy.glob("DMC-*.XML")))
+                    if any(r.kind == "dm" and r.target == target for r in o.refs))
+    site = Site(bike_copy)
+    pages = Pages(site)
+    before = pages.data_module(referrer.key, None, None, None, ServerLinks(site), "en")
+    assert f'data-ref="{target}"' in before and f'href="{address(target)}' not in before
+    shutil.copy(bike / removed.name, removed)
+    site.catalog.refresh()
+    site.index()
+    after = pages.data_module(referrer.key, None, None, None, ServerLinks(site), "en")
+    assert f'href="{address(target)}' in after

@@ -70,7 +70,7 @@ class Pages:
         self.env.filters["script_json"] = _script_json
         self._rendered: OrderedDict[tuple, tuple[Markup, Markup]] = OrderedDict()
         self._rendered_guard = threading.Lock()  # requests run on several threads
-        self._applic: dict[str | None, dict[str, Any]] = {}
+        self._applic: dict[tuple[int, str | None], dict[str, Any]] = {}
 
     # -- shared page context --------------------------------------------------------------------------------
 
@@ -104,9 +104,11 @@ class Pages:
         from ietm.applic import act_ref
 
         act = act_ref(root)[0] if root is not None else None
-        if act not in self._applic:
-            self._applic[act] = self._applic_data(root)
-        return self._applic[act]
+        key = (self.site.generation, act)  # a re-indexed CSDB may have new tables
+        if key not in self._applic:
+            self._applic = {k: v for k, v in self._applic.items() if k[0] == self.site.generation}
+            self._applic[key] = self._applic_data(root)
+        return self._applic[key]
 
     def _applic_data(self, root: etree._Element | None) -> dict[str, Any]:
         try:
@@ -232,7 +234,8 @@ class Pages:
         from ietm.render.content import render_content, render_ident
 
         path = Path(obj.path)
-        stamp = (str(path), path.stat().st_mtime_ns, language, pm, type(links).__name__)
+        # links in a fragment depend on what else the CSDB holds, hence the index generation in the key
+        stamp = (str(path), path.stat().st_mtime_ns, language, pm, type(links).__name__, self.site.generation)
         with self._rendered_guard:
             hit = self._rendered.get(stamp)
             if hit is not None:

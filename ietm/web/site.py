@@ -87,6 +87,7 @@ class Site:
         self._loaded: OrderedDict[tuple[str, int], Loaded] = OrderedDict()
         self._loaded_guard = threading.Lock()  # requests run on several threads
         self._module_applic: dict[tuple[str, int], dict | None] = {}
+        self.generation = 0  # counts index() calls: what was derived from an older index is stale
         self.index()
 
     # -- indexes -----------------------------------------------------------------------------------------
@@ -94,6 +95,7 @@ class Site:
     def index(self) -> None:
         """Read what pages need from the catalog once: titles, issues, ICN files, publications, products."""
         objects = self.catalog.objects(state="all")
+        self.generation += 1
         self.latest: dict[str, CsdbObject] = {}
         self.copies: dict[str, list[CsdbObject]] = {}
         self.icns: dict[str, Path] = {}  # lower-case file name -> file
