@@ -248,3 +248,15 @@ def test_module_naming_no_brex_gets_the_default_of_its_issue(bike, brex42, tmp_p
     assert code == 1 and [x["rule"] for x in found] == ["BREX-S1-00030"]
     code, found = findings(f)
     assert code == 0 and [(x["rule"], x["severity"]) for x in found] == [("brex-none", "warning")]
+
+
+def test_lines_of_multi_line_start_tags():
+    """lxml knows the line where a start tag ends; findings point at the tag's first line or the attribute's."""
+    from ietm.check.brex import _Places
+    from ietm.parse import load_bytes
+
+    doc = load_bytes(b'<a>\n<note\n  x="1"><notePara x="2">t</notePara></note>\n</a>', "t.XML")
+    note = doc.root[0]
+    places = _Places(doc)
+    assert (places.element(note), places.attribute(note, "x")) == (2, 3)
+    assert (places.element(note[0]), places.attribute(note[0], "x")) == (3, 3)

@@ -476,7 +476,10 @@ class _Places:
         end = self._starts[line] if line < len(self._starts) else len(self.data)
         local = etree.QName(el).localname
         qname = f"{el.prefix}:{local}" if el.prefix else local
-        pos = self.data.rfind(b"<" + qname.encode(), 0, end)
+        needle = b"<" + qname.encode()
+        pos = self.data.rfind(needle, 0, end)
+        while pos >= 0 and self.data[pos + len(needle) : pos + len(needle) + 1] not in (b" ", b"\t", b"\r", b"\n", b"/", b">"):
+            pos = self.data.rfind(needle, 0, pos)  # <note... was <notePara: look further back
         return pos if pos >= 0 else None
 
     def element(self, el: etree._Element) -> int | None:
