@@ -88,7 +88,7 @@ def main() -> None:
     sample = files[: args.xmlsec_sample]
     t = time.perf_counter()
     for f in sample:
-        subprocess.run(["xmlsec1", "--verify", "--trusted-pem", str(tmp / "pki" / "ca.pem"), f.name + ".sig.xml"],
+        subprocess.run(["xmlsec1", "--verify", "--trusted-pem", str(tmp / "pki" / "ca.pem"), f.name + ".xsig"],
                        cwd=f.parent, capture_output=True, check=True)
     t_xmlsec = (time.perf_counter() - t) / len(sample) * n
 

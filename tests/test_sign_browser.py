@@ -98,17 +98,17 @@ def test_changed_file_named_in_the_browser(page, site, bpki):
         module.write_bytes(original)
 
 
-@pytest.mark.parametrize("target", ["release.xml", "release.xml.sig.xml"])
+@pytest.mark.parametrize("target", ["release.manifest", "release.manifest.xsig"])
 def test_changed_manifest_or_signature_in_the_browser(page, site, bpki, target):
     f = site[0] / "bundle" / target
     original = f.read_bytes()
     try:
-        old = b'qa="first"' if target == "release.xml" else b'kind="release"'
-        f.write_bytes(original.replace(old, old.replace(b'"', b'" ', 1), 1) if target == "release.xml.sig.xml"
+        old = b'qa="first"' if target == "release.manifest" else b'kind="release"'
+        f.write_bytes(original.replace(old, old.replace(b'"', b'" ', 1), 1) if target == "release.manifest.xsig"
                       else original.replace(old, b'qa="second"', 1))
         r = run(page, [bpki.ca.read_text()])
         assert r["status"] == "invalid", r
-        assert r["changed"] and r["changed"][0].startswith("release.xml")
+        assert r["changed"] and r["changed"][0].startswith("release.manifest")
     finally:
         f.write_bytes(original)
 
@@ -120,15 +120,15 @@ def test_untrusted_expired_and_role_in_the_browser(page, site, bpki):
     later = page.evaluate("""async (anchors) => (await IetmVerify.verifyRelease({base: "bundle/", anchors,
         files: false, now: new Date(Date.now() + 3000 * 86400e3)})).status""", [bpki.ca.read_text()])
     assert later == "expired"
-    manifest = site[0] / "bundle" / "release.xml"
+    manifest = site[0] / "bundle" / "release.manifest"
     sig = sig_path(manifest)
     original = sig.read_bytes()
     try:  # the manifest signed by the writer: cryptographically sound, but not a role that approves releases
         key = serialization.load_pem_private_key(bpki.key("writer").read_bytes(), PASSPHRASE.encode())
         creds = Credentials.of(key, load_certificates(bpki.cert("writer")), "writer")
         sig.write_bytes(serialize(creds.algorithm.sign(creds.key, creds.chain,
-                                                       [SignedFile("release.xml", manifest.read_bytes())],
-                                                       approval("release", {"file": "release.xml"}))))
+                                                       [SignedFile("release.manifest", manifest.read_bytes())],
+                                                       approval("release", {"file": "release.manifest"}))))
         r = run(page, [bpki.ca.read_text()], files=False)
         assert r["status"] == "role" and "ietm demo technical writer" in r["reason"]
     finally:

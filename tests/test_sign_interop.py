@@ -36,7 +36,7 @@ def test_xmlsec1_verifies_ietm_signatures(xmlsec1, ipki, bike_copy, schemas42):
     module = bike_copy / MODULE
     r = ietm("sign", module, *ipki.signer("qa"), "--trust", ipki.ca, "--verification", "second", "--schemas", schemas42)
     assert r.code == 0, r.err
-    sig = module.name + ".sig.xml"
+    sig = module.name + ".xsig"
     p = run_xmlsec(xmlsec1, "--verify", "--trusted-pem", ipki.ca, sig, cwd=bike_copy)
     assert p.returncode == 0 and "OK" in p.stdout + p.stderr, p.stderr
     assert "SignedInfo References (ok/all): 2/2" in p.stderr
@@ -54,7 +54,7 @@ def test_xmlsec1_release_signature(xmlsec1, ipki, bike_copy, schemas42, brex42):
     r = ietm("release", bike_copy, *ipki.signer("qa"), "--trust", ipki.ca, "--schemas", schemas42, "-B", brex42,
              "--skip", "refs", "--skip", "applic")
     assert r.code == 0, r.err
-    p = run_xmlsec(xmlsec1, "--verify", "--trusted-pem", ipki.ca, "release.xml.sig.xml", cwd=bike_copy)
+    p = run_xmlsec(xmlsec1, "--verify", "--trusted-pem", ipki.ca, "release.manifest.xsig", cwd=bike_copy)
     assert p.returncode == 0, p.stderr
 
 
@@ -78,7 +78,7 @@ def test_ietm_verifies_xmlsec1_signatures(xmlsec1, ipki, bike_copy, tmp_path, wi
     template.write_text(TEMPLATE.format(name=MODULE, approval_ref=APPROVAL_REF if with_approval else "",
                                         approval=APPROVAL if with_approval else ""))
     key = f"{ipki.key('qa')},{ipki.cert('qa')}"
-    p = run_xmlsec(xmlsec1, "--sign", "--privkey-pem", key, "--pwd", PASSPHRASE, "--output", module.name + ".sig.xml",
+    p = run_xmlsec(xmlsec1, "--sign", "--privkey-pem", key, "--pwd", PASSPHRASE, "--output", module.name + ".xsig",
                    template, cwd=bike_copy)
     assert p.returncode == 0, p.stderr
     r = ietm("verify", module, "--trust", ipki.ca, "--format", "json")

@@ -52,7 +52,7 @@ def test_sign_sets_qa_and_only_qa_and_verifies(demo_pki, bike_copy, schemas42):
     # the DOCTYPE, the ICN declarations and every other byte are as they were; only the QA status grew
     assert after.replace(b'\n            <secondVerification verificationType="onobject"/>', b"") == before
     assert read_object(module).qa == "second" and read_object(module).qa_type == "onobject"
-    sig = bike_copy / (MODULE + ".sig.xml")
+    sig = bike_copy / (MODULE + ".xsig")
     assert sig.is_file() and f'URI="{MODULE}"'.encode() in sig.read_bytes()
     r, out = verify(demo_pki, module)
     assert r.code == 0, r.out
@@ -131,7 +131,7 @@ def test_changed_icn_declaration_is_detected(demo_pki, bike_copy, schemas42):
 
 @pytest.mark.parametrize("where", ["signature-value", "approval", "reference"])
 def test_one_byte_in_signature_is_detected(demo_pki, signed, where):
-    sig = signed.with_name(signed.name + ".sig.xml")
+    sig = signed.with_name(signed.name + ".xsig")
     text = sig.read_text()
     if where == "signature-value":
         m = re.search(r"<ds:SignatureValue>(.)", text)
@@ -162,7 +162,7 @@ def test_in_work_issue_refused(demo_pki, tmp_path, schemas42):
     before = target.read_bytes()
     r = sign(demo_pki, target, extra=["--verification", "first"], schemas=schemas42)
     assert r.code == 6 and "in work" in r.err and len(r.err.strip().splitlines()) == 1
-    assert target.read_bytes() == before and not target.with_name(target.name + ".sig.xml").exists()
+    assert target.read_bytes() == before and not target.with_name(target.name + ".xsig").exists()
 
 
 def test_object_failing_schema_refused_and_left_alone(demo_pki, bike_copy, schemas42):
@@ -171,7 +171,7 @@ def test_object_failing_schema_refused_and_left_alone(demo_pki, bike_copy, schem
     before = module.read_bytes()
     r = sign(demo_pki, module, schemas=schemas42)
     assert r.code == 6 and "fails checks" in r.err and "notAnS1000DElement" in r.err
-    assert module.read_bytes() == before and not module.with_name(MODULE + ".sig.xml").exists()
+    assert module.read_bytes() == before and not module.with_name(MODULE + ".xsig").exists()
 
 
 def test_object_failing_its_brex_refused(demo_pki, bike_copy, schemas42):
@@ -179,7 +179,7 @@ def test_object_failing_its_brex_refused(demo_pki, bike_copy, schemas42):
     module = bike_copy / "DMC-S1000DBIKE-AAA-D00-00-00-00AA-022A-D_009-00_en-US.XML"
     r = ietm("sign", module, *demo_pki.signer("qa"), "--trust", demo_pki.ca, "--schemas", schemas42)
     assert r.code == 6 and "fails checks" in r.err and "brex-not-found" in r.err
-    assert not module.with_name(module.name + ".sig.xml").exists()
+    assert not module.with_name(module.name + ".xsig").exists()
 
 
 def test_bad_passphrase_clear_error_nothing_written(demo_pki, bike_copy, schemas42, tmp_path):
@@ -192,7 +192,7 @@ def test_bad_passphrase_clear_error_nothing_written(demo_pki, bike_copy, schemas
     r = ietm(*args)
     assert r.code == 3 and "wrong passphrase" in r.err and len(r.err.strip().splitlines()) == 1
     assert "xyzzy" not in r.err + r.out
-    assert module.read_bytes() == before and not module.with_name(MODULE + ".sig.xml").exists()
+    assert module.read_bytes() == before and not module.with_name(MODULE + ".xsig").exists()
     audit = bike_copy / ".ietm" / "audit.jsonl"
     assert not audit.exists() or "xyzzy" not in audit.read_text()
 
@@ -210,7 +210,7 @@ def test_unencrypted_key_refused_unless_insisted(demo_pki, bike_copy, schemas42)
             "--schemas", schemas42]
     r = ietm(*base, env=env_without_passphrase())
     assert r.code == 6 and "not encrypted" in r.err
-    assert not module.with_name(MODULE + ".sig.xml").exists()
+    assert not module.with_name(MODULE + ".xsig").exists()
     r = ietm(*base, "--allow-unencrypted-key", env=env_without_passphrase())
     assert r.code == 0, r.err
 
@@ -223,7 +223,7 @@ def test_key_of_another_certificate_refused(demo_pki, bike_copy, schemas42):
 
 @pytest.mark.parametrize("junk", [b"", b"not xml at all", b"<?xml version='1.0'?><a>", b"<Signature/>"])
 def test_malformed_signature_file_is_invalid_with_reason(demo_pki, bike_copy, junk):
-    sig = bike_copy / (MODULE + ".sig.xml")
+    sig = bike_copy / (MODULE + ".xsig")
     sig.write_bytes(junk)
     r, out = verify(demo_pki, bike_copy / MODULE)
     assert r.code == 10 and out["results"][0]["reason"]
@@ -242,7 +242,7 @@ def test_malformed_key_and_missing_object(demo_pki, bike_copy, tmp_path):
 def test_failed_write_leaves_module_as_it_was(demo_pki, bike_copy, schemas42):
     module = bike_copy / MODULE
     before = module.read_bytes()
-    (bike_copy / (MODULE + ".sig.xml")).mkdir()  # the signature cannot replace a folder
+    (bike_copy / (MODULE + ".xsig")).mkdir()  # the signature cannot replace a folder
     r = sign(demo_pki, module, extra=["--verification", "second"], schemas=schemas42)
     assert r.code != 0 and "cannot write" in r.err and len(r.err.strip().splitlines()) == 1
     assert module.read_bytes() == before
@@ -252,7 +252,7 @@ def test_failed_write_leaves_module_as_it_was(demo_pki, bike_copy, schemas42):
 def test_rsa_pss_signature(demo_pki, bike_copy, schemas42):
     r = sign(demo_pki, bike_copy / MODULE, who="rsa", schemas=schemas42)
     assert r.code == 0, r.err
-    sig = (bike_copy / (MODULE + ".sig.xml")).read_text()
+    sig = (bike_copy / (MODULE + ".xsig")).read_text()
     assert "xmldsig-more#sha256-rsa-MGF1" in sig
     r, out = verify(demo_pki, bike_copy / MODULE)
     assert r.code == 0 and out["results"][0]["signer"] == "RSA QA"
@@ -265,7 +265,7 @@ def test_one_refusal_signs_nothing(demo_pki, bike_copy, schemas42):
     before = good.read_bytes()
     r = sign(demo_pki, good, bad, extra=["--verification", "second"], schemas=schemas42)
     assert r.code == 6 and bad.name in r.err and r.out == ""
-    assert good.read_bytes() == before and not good.with_name(MODULE + ".sig.xml").exists()
+    assert good.read_bytes() == before and not good.with_name(MODULE + ".xsig").exists()
 
 
 def test_pkcs12_key(demo_pki, bike_copy, schemas42, tmp_path):

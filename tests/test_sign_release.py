@@ -48,7 +48,7 @@ def verify(pki, path, *extra):
 
 
 def test_manifest_lists_every_object_and_icn_and_is_schema_valid(released, bike):
-    manifest = etree.parse(str(released / "release.xml"))
+    manifest = etree.parse(str(released / "release.manifest"))
     assert etree.XMLSchema(etree.parse(str(SCHEMA))).validate(manifest)
     ns = {"r": "urn:ietm:release:1"}
     paths = {el.get("path") for el in manifest.iterfind("r:*", ns)}
@@ -65,17 +65,17 @@ def test_release_verifies_and_each_change_is_named(rpki, released):
     icn.write_bytes(icn.read_bytes()[:-1] + bytes([icn.read_bytes()[-1] ^ 1]))
     module = released / "DMC-S1000DBIKE-AAA-DA1-10-00-00AA-251A-A_008-00_en-US.XML"
     module.write_bytes(module.read_bytes().replace(b"<para>", b"<para> ", 1))
-    r, res = verify(rpki, released / "release.xml")
+    r, res = verify(rpki, released / "release.manifest")
     assert r.code == 10 and sorted(res[0]["changed"]) == sorted([icn.name, module.name])
     assert "2 file(s) changed since release" in res[0]["reason"]
 
 
 def test_one_byte_in_manifest_is_detected(rpki, released):
-    manifest = released / "release.xml"
+    manifest = released / "release.manifest"
     data = manifest.read_bytes()
     manifest.write_bytes(data.replace(b'qa="first"', b'qa="second"', 1))
     r, res = verify(rpki, released)
-    assert r.code == 10 and res[0]["changed"] == ["release.xml"]
+    assert r.code == 10 and res[0]["changed"] == ["release.manifest"]
 
 
 def test_published_bundle_folder(rpki, released, tmp_path):
@@ -106,12 +106,12 @@ def test_release_refuses_failing_gate_in_work_and_writer(rpki, bike_copy, schema
     module.write_bytes(module.read_bytes().replace(b'inWork="00"', b'inWork="01"', 1))
     r = ietm("release", bike_copy, *rpki.signer("qa"), "--trust", rpki.ca, "--schemas", schemas42, *BIKE_GATE)
     assert r.code == 6 and "in work cannot be released" in r.err and module.name in r.err
-    assert not (bike_copy / "release.xml").exists() and not (bike_copy / "release.xml.sig.xml").exists()
+    assert not (bike_copy / "release.manifest").exists() and not (bike_copy / "release.manifest.xsig").exists()
 
 
 def test_sample_manual_released_through_the_full_gate(rpki, content, schemas42, brex42, tmp_path):
     copy = tmp_path / "content"
-    shutil.copytree(content, copy, ignore=shutil.ignore_patterns(".ietm", "*.sig.xml", "release.xml"))
+    shutil.copytree(content, copy, ignore=shutil.ignore_patterns(".ietm", "*.xsig", "release.manifest"))
     r = ietm("release", copy, *rpki.signer("qa"), "--trust", rpki.ca, "--schemas", schemas42, "-B", brex42)
     assert r.code == 0, r.err
     r, res = verify(rpki, copy)
@@ -126,6 +126,21 @@ def test_manifest_with_path_outside_the_release_is_refused(rpki, released, tmp_p
     from ietm.errors import InputError
     from ietm.sign.manifest import parse
 
-    data = (released / "release.xml").read_bytes().replace(b'path="DDN-', b'path="../../etc/DDN-', 1)
+    data = (released / "release.manifest").read_bytes().replace(b'path="DDN-', b'path="../../etc/DDN-', 1)
     with pytest.raises(InputError, match="outside the release"):
-        parse(data, "release.xml")
+        parse(data, "release.manifest")
+
+
+def test_signed_and_released_csdb_still_passes_ietm_check(rpki, content, schemas42, brex42, tmp_path):
+    """Signatures and the manifest are not S1000D objects: the gate and the catalog must not trip on them."""
+    copy = tmp_path / "content"
+    shutil.copytree(content, copy, ignore=shutil.ignore_patterns(".ietm", "*.xsig", "release.manifest"))
+    module = next(p for p in sorted(copy.glob("DMC-*.XML")) if b"firstVerification" in p.read_bytes())
+    r = ietm("sign", module, *rpki.signer("qa"), "--trust", rpki.ca, "--schemas", schemas42, "-B", brex42)
+    assert r.code == 0, r.err
+    r = ietm("release", copy, *rpki.signer("qa"), "--trust", rpki.ca, "--schemas", schemas42, "-B", brex42)
+    assert r.code == 0, r.err
+    r = ietm("check", copy, "--schemas", schemas42, "-B", brex42, "-q")
+    assert r.code == 0, r.out
+    r = ietm("ls", copy, "--format", "json")
+    assert r.code == 0 and ".xsig" not in r.out and "release.manifest" not in r.out

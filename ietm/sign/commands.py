@@ -145,7 +145,7 @@ def pki_init(folder: Path, algorithm: str, passphrase_file: Path | None) -> None
 @format_option()
 def sign(objects, key, cert, passphrase_file, allow_unencrypted_key, verification, vtype, audit_log, trust, crls, policy,
          schema_dirs, catalogs, profile, explicit, search, default_brex, no_values, fmt) -> None:
-    """Approve objects: set their QA status and write a detached signature OBJECT.sig.xml beside each.
+    """Approve objects: set their QA status and write a detached signature OBJECT.xsig beside each.
 
     The signature's reference covers the object's exact bytes (DOCTYPE and ICN declarations included).
     Refused: in-work issues, objects failing schema validation or their BREX, signers the trust store or policy would
@@ -199,7 +199,7 @@ def sign(objects, key, cert, passphrase_file, allow_unencrypted_key, verificatio
 @format_option()
 def release(csdb, key, cert, passphrase_file, allow_unencrypted_key, name, audit_log, trust, crls, policy,
             schema_dirs, catalogs, profile, explicit, search, default_brex, no_values, skip, fmt) -> None:
-    """Write and sign the release manifest CSDB/release.xml (+ release.xml.sig.xml).
+    """Write and sign the release manifest CSDB/release.manifest (+ release.manifest.xsig).
 
     The manifest lists every object (identity, issue, language, QA status, SHA-256) and every ICN of
     the set. Refused when an object is in work, when `ietm check` (schema, BREX, references,
@@ -254,8 +254,8 @@ def release(csdb, key, cert, passphrase_file, allow_unencrypted_key, name, audit
 @trust_options
 @format_option()
 def verify(paths, audit_log, trust, crls, policy, fmt) -> None:
-    """Check signatures: of objects (OBJECT.sig.xml), of a release manifest and every file it lists,
-    or of a folder (its release.xml if it has one, else each object in it).
+    """Check signatures: of objects (OBJECT.xsig), of a release manifest and every file it lists,
+    or of a folder (its release.manifest if it has one, else each object in it).
 
     Each result is one of: valid, invalid (names what changed), untrusted, expired (or not yet valid),
     revoked (with --crl), role (the policy does not let the signer approve it), unsigned.
@@ -271,7 +271,7 @@ def verify(paths, audit_log, trust, crls, policy, fmt) -> None:
     log = audit_log_path(start, audit_log)
     outcomes = [o for p in paths for o in verify_path(p, store)]
     if not outcomes:
-        raise NotFound("nothing to verify: no release.xml and no S1000D object here", str(paths[0]))
+        raise NotFound("nothing to verify: no release.manifest and no S1000D object here", str(paths[0]))
     for o in outcomes:
         if not o.valid:
             audit.append(log, "verify-failed", path=o.path, status=o.status, reason=o.reason, signer=o.signer,

@@ -1,7 +1,9 @@
 """Signing objects: the approval statement, the detached signature beside the object, the atomic write.
 
-`DMC-...XML` is signed by `DMC-...XML.sig.xml` in the same folder; its Reference names the object by its
-file name, so object and signature travel together and a verifier finds one from the other.
+`DMC-...XML` is signed by `DMC-...XML.xsig` (an XML Signature document) in the same folder; its Reference
+names the object by its file name, so object and signature travel together and a verifier finds one from
+the other. The suffix is not `.xml` on purpose: every CSDB scanner (validate, BREX, catalog) takes `*.xml`
+files for S1000D objects, and a signature is not one.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from ietm.sign.signer import Algorithm, SignedFile, for_key
 from ietm.sign.trust import TrustStore, subject_name
 
 APPROVAL_NS = "urn:ietm:signature:1"
-SIG_SUFFIX = ".sig.xml"
+SIG_SUFFIX = ".xsig"
 SIGNABLE = ("dm", "pm", "dml", "ddn", "comment", "imf")
 
 

@@ -20,7 +20,7 @@ from ietm.parse.model import ICN_SUFFIXES, read_object
 from ietm.paths import SCHEMAS
 
 RELEASE_NS = "urn:ietm:release:1"
-MANIFEST_NAME = "release.xml"
+MANIFEST_NAME = "release.manifest"
 SCHEMA = SCHEMAS / "release" / "release.xsd"
 
 
@@ -45,13 +45,17 @@ def schema() -> etree.XMLSchema:
 
 
 def delivered_files(csdb: Path) -> list[Path]:
-    """The CSDB's objects and ICNs: hidden folders, signatures and the manifest itself left out."""
+    """The CSDB's objects and ICNs (hidden files and folders left out).
+
+    Signatures (`.xsig`) and the manifest (`release.manifest`) have names no CSDB scanner picks up as an
+    object, so signing a CSDB never makes `ietm check` or the catalog see files it cannot read.
+    """
     out = []
     for folder, dirs, files in os.walk(csdb):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in sorted(files):
             low = name.lower()
-            if name.startswith(".") or low.endswith(".sig.xml") or low == MANIFEST_NAME:
+            if name.startswith("."):
                 continue
             if low.endswith(".xml") or Path(low).suffix in ICN_SUFFIXES:
                 out.append(Path(folder) / name)

@@ -2,7 +2,7 @@
  * so a tablet with no network can tell whether what it shows is exactly what QA signed.
  *
  * What it checks (the same as `ietm verify BUNDLE`, less the CRL):
- *   1. release.xml.sig.xml is an XML Signature (ECDSA P-256/SHA-256, or RSA-PSS/SHA-256) whose references are
+ *   1. release.manifest.xsig is an XML Signature (ECDSA P-256/SHA-256, or RSA-PSS/SHA-256) whose references are
  *      the manifest's exact bytes (SHA-256) and the ds:Object "approval" (exclusive C14N); the signature value
  *      is checked over the exclusive C14N of ds:SignedInfo with the key of the certificate in ds:X509Data.
  *   2. The signer's certificate is one of `anchors` or issued by one (ECDSA P-256 or RSA PKCS#1 v1.5, SHA-256),
@@ -12,8 +12,8 @@
  * Interface (a global `IetmVerify`, no dependencies, no network beyond `fetch` of the bundle's own files):
  *
  *   IetmVerify.verifyRelease(options) -> Promise<Result>
- *     options.base       URL of the folder holding release.xml (default: the page's URL)
- *     options.manifest   manifest file name (default "release.xml"); its signature is `<manifest>.sig.xml`
+ *     options.base       URL of the folder holding release.manifest (default: the page's URL)
+ *     options.manifest   manifest file name (default "release.manifest"); its signature is `<manifest>.xsig`
  *     options.anchors    [PEM string | base64 DER] trusted CA or signer certificates (required). Anchors read
  *                        from the same bundle only guard against accidental change; pin them in the installed
  *                        app (or the service worker's first install) to guard against a rewritten bundle.
@@ -217,7 +217,7 @@
     var doc = new DOMParser().parseFromString(sigText, "application/xml");
     var sig = doc.documentElement;
     if (doc.getElementsByTagName("parsererror").length || sig.namespaceURI !== DS || sig.localName !== "Signature")
-      return result("invalid", "the release signature is not an XML Signature", { changed: [manifestName + ".sig.xml"] });
+      return result("invalid", "the release signature is not an XML Signature", { changed: [manifestName + ".xsig"] });
     var info = dsChild(sig, "SignedInfo"), value = dsChild(sig, "SignatureValue"), keyInfo = dsChild(sig, "KeyInfo");
     if (!info || !value || !keyInfo) return result("invalid", "the release signature is incomplete");
     var c14nAlg = dsChild(info, "CanonicalizationMethod"), method = dsChild(info, "SignatureMethod");
@@ -244,7 +244,7 @@
         return result("invalid", "the release signature refers to " + target + ", which a browser does not check");
       }
       if (!sameBytes(digest, b64ToBytes(dv.textContent))) {
-        var which = target === "#approval" ? manifestName + ".sig.xml" : manifestName;
+        var which = target === "#approval" ? manifestName + ".xsig" : manifestName;
         return result("invalid", which + " changed since it was signed", { changed: [which] });
       }
     }
@@ -259,7 +259,7 @@
       var raw = b64ToBytes(value.textContent);
       ok = await subtle.verify(k.alg, k.key, raw, utf8(c14n(info, {})));
     } catch (e) { ok = false; }
-    if (!ok) return result("invalid", "signature value does not match: the signature file was altered", { changed: [manifestName + ".sig.xml"], signer: cert.cn });
+    if (!ok) return result("invalid", "signature value does not match: the signature file was altered", { changed: [manifestName + ".xsig"], signer: cert.cn });
     return { cert: cert, approval: approval };
   }
 
@@ -304,14 +304,14 @@
     var get = options.fetch || global.fetch.bind(global);
     var base = new URL(options.base || ".", global.location ? global.location.href : undefined);
     if (!/\/$/.test(base.pathname)) base = new URL(base.pathname.replace(/[^/]*$/, ""), base);
-    var name = options.manifest || "release.xml";
+    var name = options.manifest || "release.manifest";
     var roles = options.roles || { eku: [QA_EKU], ou: ["Quality Assurance"] };
     var now = options.now || new Date();
     var anchors = options.anchors.map(function (a) { return parseCert(typeof a === "string" ? pemToDer(a) : a); });
     var manifestBytes, sigText;
     try {
       manifestBytes = await fetchBytes(get, new URL(name, base).href);
-      sigText = new TextDecoder().decode(await fetchBytes(get, new URL(name + ".sig.xml", base).href));
+      sigText = new TextDecoder().decode(await fetchBytes(get, new URL(name + ".xsig", base).href));
     } catch (e) {
       return result("error", "cannot read " + name + " or its signature: " + e.message);
     }
