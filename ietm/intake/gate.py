@@ -112,7 +112,9 @@ def clean_stale(csdb: Path) -> int:
             shutil.rmtree(leftover, ignore_errors=True) if leftover.is_dir() else leftover.unlink(missing_ok=True)
             removed += 1
     for leftover in csdb.iterdir():
-        if leftover.name.startswith(TEMP_PREFIXES) and leftover.is_file():
+        # also the hidden .NAME.XXXX.tmp files of a signing's write-together (ietm.sign.detached)
+        hidden_tmp = leftover.name.startswith(".") and leftover.name.endswith(".tmp")
+        if (leftover.name.startswith(TEMP_PREFIXES) or hidden_tmp) and leftover.is_file():
             leftover.unlink(missing_ok=True)
             removed += 1
     return removed
