@@ -221,12 +221,27 @@ def test_key_of_another_certificate_refused(demo_pki, bike_copy, schemas42):
     assert r.code == 6 and "does not belong to the private key" in r.err
 
 
-@pytest.mark.parametrize("junk", [b"", b"not xml at all", b"<?xml version='1.0'?><a>", b"<Signature/>"])
+XXE = (b'<?xml version="1.0"?><!DOCTYPE s [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+       b'<ds:Signature xmlns:ds="http://www.w3.org/2000/09/xmldsig#">&x;</ds:Signature>')
+
+
+@pytest.mark.parametrize("junk", [b"", b"not xml at all", b"<?xml version='1.0'?><a>", b"<Signature/>", XXE],
+                         ids=["empty", "text", "truncated", "not-dsig", "external-entity"])
 def test_malformed_signature_file_is_invalid_with_reason(demo_pki, bike_copy, junk):
     sig = bike_copy / (MODULE + ".xsig")
     sig.write_bytes(junk)
     r, out = verify(demo_pki, bike_copy / MODULE)
     assert r.code == 10 and out["results"][0]["reason"]
+    assert "root:" not in r.out  # nothing of /etc/passwd
+
+
+def test_malformed_module_refused_untouched(demo_pki, bike_copy, schemas42):
+    module = bike_copy / MODULE
+    module.write_bytes(module.read_bytes().replace(b"</dmodule>", b""))
+    before = module.read_bytes()
+    r = sign(demo_pki, module, extra=["--verification", "second"], schemas=schemas42)
+    assert r.code == 3 and "not well-formed" in r.err and len(r.err.strip().splitlines()) == 1
+    assert module.read_bytes() == before and not module.with_name(MODULE + ".xsig").exists()
 
 
 def test_malformed_key_and_missing_object(demo_pki, bike_copy, tmp_path):
