@@ -163,7 +163,7 @@ class TrustStore:
             revoked = self._revoked(c, issuer)
             if revoked:
                 return Verdict("revoked", revoked)
-        if path[0] is not cert or not _has_digital_signature(cert):
+        if not _has_digital_signature(cert):
             return Verdict("untrusted", f"certificate {subject_name(cert)} does not allow digital signatures")
         ok, reason = self.policy.may_approve(cert, kind)
         return Verdict("valid", reason) if ok else Verdict("role", reason)
