@@ -305,3 +305,17 @@ def test_no_passphrase_and_no_terminal(demo_pki, bike_copy):
     r = ietm("sign", bike_copy / MODULE, "--key", demo_pki.key("qa"), "--cert", demo_pki.cert("qa"),
              "--trust", demo_pki.ca, env=env_without_passphrase())
     assert r.code == 3 and "no terminal to ask on" in r.err
+
+
+def test_signature_path_and_worst_outcome_decides(demo_pki, signed, bike_copy):
+    sig = signed.with_name(signed.name + ".xsig")
+    r, out = verify(demo_pki, sig)  # the signature file itself names the object it covers
+    assert r.code == 0 and out["results"][0]["path"] == str(signed)
+    unsigned = bike_copy / "DMC-S1000DBIKE-AAA-D00-00-00-00AA-001A-A_002-00_en-US.XML"
+    r, out = verify(demo_pki, signed, unsigned)
+    assert r.code == 15 and out["status"] == "unsigned"
+    _flip(signed, b"<para>", b"<para> ")
+    r = ietm("verify", signed, unsigned, "--trust", demo_pki.ca)
+    assert r.code == 10
+    assert r.out.splitlines()[0].startswith(f"INVALID: {signed}: ") and r.out.splitlines()[1].startswith("UNSIGNED: ")
+    assert r.out.splitlines()[-1] == "FAILED: verify: 2 checked, 2 not valid"
