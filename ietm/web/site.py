@@ -93,43 +93,47 @@ class Site:
     # -- indexes -----------------------------------------------------------------------------------------
 
     def index(self) -> None:
-        """Read what pages need from the catalog once: titles, issues, ICN files, publications, products."""
-        objects = self.catalog.objects(state="all")
-        self.generation += 1
-        self.latest: dict[str, CsdbObject] = {}
-        self.copies: dict[str, list[CsdbObject]] = {}
-        self.icns: dict[str, Path] = {}  # lower-case file name -> file
-        self.icn_stems: dict[str, Path] = {}  # lower-case ICN code (no extension) -> best displayable file
-        for obj in objects:
+        """Read what pages need from the catalog once: titles, issues, ICN files, publications, products.
+
+        Everything is built aside and swapped in at the end, so requests served while `serve --watch`
+        re-indexes see the old index or the new one, not half of each."""
+        copies: dict[str, list[CsdbObject]] = {}
+        icns: dict[str, Path] = {}  # lower-case file name -> file
+        icn_stems: dict[str, Path] = {}  # lower-case ICN code (no extension) -> best displayable file
+        for obj in self.catalog.objects(state="all"):
             if obj.kind == "icn":
                 path = Path(obj.path)
-                self.icns[path.name.lower()] = path
+                icns[path.name.lower()] = path
                 continue
-            self.copies.setdefault(obj.key, []).append(obj)
-        for key, copies in self.copies.items():
-            copies.sort(key=lambda o: (_issue_order(o.issue), (o.language or "").startswith("en")))
-            self.latest[key] = copies[-1]
-        for name, path in sorted(self.icns.items()):
+            copies.setdefault(obj.key, []).append(obj)
+        latest: dict[str, CsdbObject] = {}
+        for key, found in copies.items():
+            found.sort(key=lambda o: (_issue_order(o.issue), (o.language or "").startswith("en")))
+            latest[key] = found[-1]
+        for name, path in sorted(icns.items()):
             stem = name.rsplit(".", 1)[0]
-            if stem not in self.icn_stems or path.suffix.lower() in BROWSER_TYPES:
-                self.icn_stems[stem] = path
-        self.titles = {k: o.title for k, o in self.latest.items()}
-        self.publications: dict[str, Publication] = {}  # key -> the default copy (latest, English first)
-        self._publication_copies: dict[str, Publication] = {}  # path -> each language's latest issue
-        for key in sorted(self.latest):
-            if self.latest[key].kind != "pm":
+            if stem not in icn_stems or path.suffix.lower() in BROWSER_TYPES:
+                icn_stems[stem] = path
+        titles = {k: o.title for k, o in latest.items()}
+        publications: dict[str, Publication] = {}  # key -> the default copy (latest, English first)
+        publication_copies: dict[str, Publication] = {}  # path -> each language's latest issue
+        for key in sorted(latest):
+            if latest[key].kind != "pm":
                 continue
             by_language: dict[str | None, CsdbObject] = {}
-            for c in self.copies[key]:  # oldest first, so the latest issue of each language wins
+            for c in copies[key]:  # oldest first, so the latest issue of each language wins
                 by_language[c.language] = c
             for obj in by_language.values():
                 try:
-                    self._publication_copies[obj.path] = self._publication(obj)
+                    publication_copies[obj.path] = self._publication(obj, copies, titles)
                 except IetmError as exc:
                     log.warning("publication not readable: %s", exc)
-            if self.latest[key].path in self._publication_copies:
-                self.publications[key] = self._publication_copies[self.latest[key].path]
-        self._applicability = None
+            if latest[key].path in publication_copies:
+                publications[key] = publication_copies[latest[key].path]
+        (self.copies, self.latest, self.titles, self.icns, self.icn_stems, self.publications,
+         self._publication_copies, self._applicability) = (
+            copies, latest, titles, icns, icn_stems, publications, publication_copies, None)
+        self.generation += 1
 
     @property
     def applicability(self):
@@ -249,7 +253,7 @@ class Site:
 
     # -- publications --------------------------------------------------------------------------------------
 
-    def _publication(self, obj: CsdbObject) -> Publication:
+    def _publication(self, obj: CsdbObject, copies: dict[str, list[CsdbObject]], titles: dict[str, str]) -> Publication:
         doc = load(obj.path, Path(obj.path).name)
         root = doc.root
         applics = _applics(root)
@@ -259,21 +263,21 @@ class Site:
         if content is not None:
             for el in content:
                 if el.tag == "pmEntry":
-                    toc.children.append(self._entry(el, applics, order, []))
+                    toc.children.append(self._entry(el, applics, order, [], titles))
         short = _text(root.find("identAndStatusSection/pmAddress/pmAddressItems/shortPmTitle"))
-        order = [o for o in order if o[0].key in self.copies]  # reading order skips what the CSDB lacks
+        order = [o for o in order if o[0].key in copies]  # reading order skips what the CSDB lacks
         return Publication(obj, short, toc, order)
 
-    def _entry(self, el: etree._Element, applics: dict, order: list, trail: list[str]) -> TocEntry:
+    def _entry(self, el: etree._Element, applics: dict, order: list, trail: list[str], titles: dict[str, str]) -> TocEntry:
         title = _text(el.find("pmEntryTitle"))
         entry = TocEntry(title, applic=applics.get(el.get("applicRefId") or ""))
         here = trail + [title] if title else trail
         for child in el:
             tag = child.tag if isinstance(child.tag, str) else ""
             if tag == "pmEntry":
-                entry.children.append(self._entry(child, applics, order, here))
+                entry.children.append(self._entry(child, applics, order, here, titles))
             elif tag == "dmRef":
-                item = self._dm_item(child, applics)
+                item = self._dm_item(child, applics, titles)
                 if item is not None:
                     entry.children.append(item)
                     order.append((item, here))
@@ -285,14 +289,14 @@ class Site:
                     key = f"PMC-{PmCode.from_xml(code)}"
                 except IetmError:
                     continue
-                title = _text(child.find("pmRefAddressItems/pmTitle")) or self.titles.get(key, "")
+                title = _text(child.find("pmRefAddressItems/pmTitle")) or titles.get(key, "")
                 entry.children.append(TocItem("pm", key, title, applic=applics.get(child.get("applicRefId") or "")))
             elif tag == "externalPubRef":
                 title = _text(child.find("externalPubRefIdent/externalPubTitle")) or _text(child)
                 entry.children.append(TocItem("external", _text(child.find("externalPubRefIdent/externalPubCode")), title))
         return entry
 
-    def _dm_item(self, el: etree._Element, applics: dict) -> TocItem | None:
+    def _dm_item(self, el: etree._Element, applics: dict, titles: dict[str, str]) -> TocItem | None:
         ident = el.find("dmRefIdent")
         key = dm_ref_key(ident) if ident is not None else None
         if key is None:
@@ -305,7 +309,7 @@ class Site:
         issue = Issue.from_xml(ident.find("issueInfo"))
         lang = Language.from_xml(ident.find("language"))
         return TocItem(
-            "dm", key, title or self.titles.get(key, ""), str(issue) if issue else None, str(lang) if lang else None,
+            "dm", key, title or titles.get(key, ""), str(issue) if issue else None, str(lang) if lang else None,
             applics.get(el.get("applicRefId") or ""),
         )
 
