@@ -27,7 +27,7 @@ from ietm.web.site import Publication, Site, TocEntry, TocItem
 log = logging.getLogger("ietm.web")
 
 #: the shell's own scripts and styles; a content fragment links the assets it needs itself (ietm.render.content)
-SHELL_JS = ("js/applic.js", "js/app.js")
+SHELL_JS = ("js/applic.js", "js/app.js", "js/remarks.js")
 SHELL_CSS = ("css/ietm.css",)
 
 

@@ -11,9 +11,12 @@
   function outbox() { try { return JSON.parse(localStorage.getItem(OUTBOX) || "[]"); } catch (e) { return []; } }
   function save(list) { localStorage.setItem(OUTBOX, JSON.stringify(list)); }
 
+  var flushing = false;  // one delivery at a time, so a remark is never sent twice
+
   function flush(status) {
     var list = outbox();
-    if (!list.length) return Promise.resolve();
+    if (!list.length || flushing) return Promise.resolve();
+    flushing = true;
     return fetch("/api/me", { cache: "no-store" }).then(function (r) { return r.json(); }).then(function (me) {
       if (!me.csrf) return;
       return list.reduce(function (chain, remark) {
@@ -29,7 +32,8 @@
           });
         });
       }, Promise.resolve());
-    }).catch(function () { /* offline: the outbox keeps them */ });
+    }).catch(function () { /* offline: the outbox keeps them */ })
+      .then(function () { flushing = false; });
   }
 
   function form(me) {
