@@ -19,7 +19,7 @@ LANGUAGES = ("en", "ru")
 SNOWBALL = {"en": "english", "ru": "russian"}
 #: a word: letters/digits, keeping inner dots and commas of numbers and codes together ("0.5", "M10x1,25")
 WORD = r"\w+(?:[.,]\w+)*"
-_WORD_RE = re.compile(WORD)
+WORD_RE = re.compile(WORD)
 
 
 def language_of(language: str | None) -> str:
@@ -39,6 +39,11 @@ def _stemmer(lang: str) -> Stemmer.Stemmer:
     return stemmer
 
 
+def stemmer_of(lang: str):  # type: ignore[no-untyped-def]
+    """The stem function of a language (PyStemmer's, with its cache)."""
+    return _stemmer(lang).stemWord
+
+
 def stem(word: str, lang: str) -> str:
     """The index term of one word (already folded)."""
     return _stemmer(lang).stemWord(word)
@@ -46,7 +51,7 @@ def stem(word: str, lang: str) -> str:
 
 def words(text: str) -> Iterator[str]:
     """Folded words of a text, in order, as the index tokenizer splits them."""
-    for m in _WORD_RE.finditer(text):
+    for m in WORD_RE.finditer(text):
         yield fold(m.group())
 
 
@@ -85,7 +90,7 @@ class LanguageAnalyzer(Analyzer):
         folded = fold(value)  # same length as value: lower() and ё→е keep every character in place
         if len(folded) != len(value):
             folded = value
-        for pos, match in enumerate(_WORD_RE.finditer(folded)):
+        for pos, match in enumerate(WORD_RE.finditer(folded)):
             word = match.group()
             if keeporiginal:
                 t.original = value[match.start():match.end()]
@@ -107,5 +112,5 @@ def vocabulary(*texts: str) -> str:
     suggestions, prefix completion and the offline index read (built by the workers, cheaply)."""
     seen: set[str] = set()
     for text in texts:
-        seen.update(_WORD_RE.findall(fold(text)))
+        seen.update(WORD_RE.findall(fold(text)))
     return " ".join(sorted(seen))

@@ -16,11 +16,11 @@ import time
 from bisect import bisect_right
 from dataclasses import asdict, dataclass, field
 
-from whoosh import highlight, qparser, query, sorting
+from whoosh import highlight, qparser, query
 from whoosh.index import Index
 from whoosh.searching import Searcher
 
-from ietm.index.analysis import LANGUAGES, fold, language_of, stem, words
+from ietm.index.analysis import LANGUAGES, WORD_RE, fold, language_of, stem, stemmer_of, words
 from ietm.index.store import ALL_PRODUCTS, TITLE_BOOST, code_term
 
 _CODE_FIELD = re.compile(r"""(?<![\w:])code:("[^"]*"|\S+)""", re.IGNORECASE)
@@ -28,6 +28,7 @@ _CODE_FIELD = re.compile(r"""(?<![\w:])code:("[^"]*"|\S+)""", re.IGNORECASE)
 _BARE_CODE = re.compile(r"(?<![\w\-\"])((?:DMC-|PMC-)?[A-Z0-9]+(?:-[A-Z0-9]+){2,}\*?)(?![\w\-])", re.IGNORECASE)
 FACETS = ("type", "system", "lang")
 SNIPPET_CHARS = 240
+WINDOW = 1200  # characters of a module's text handed to the highlighter
 MAX_EXPANSIONS = 256
 
 
@@ -136,28 +137,69 @@ def build_query(index: Index, text: str, reader=None) -> query.Query | None:  # 
     return parts[0] if len(parts) == 1 else query.And(parts)
 
 
-def filter_query(product: str | None, types: list[str] | None, lang: str | None, system: str | None,
-                 all_issues: bool = False) -> query.Query | None:
-    terms: list[query.Query] = []
-    if not all_issues:
-        terms.append(query.Term("latest", True))
-    if product:
-        terms.append(query.Or([query.Term("products", product), query.Term("products", ALL_PRODUCTS)]))
-    if types:
-        terms.append(query.Or([query.Term("type", t) for t in types]))
-    if lang:
-        terms.append(query.Term("lang", language_of(lang)))
-    if system:
-        terms.append(query.Term("system", system.upper()))
-    return query.And(terms) if terms else None
+@dataclass
+class DocTable:
+    """Per-document values the filters and facets need, read once per searcher (not per search): counting
+    facets by walking Whoosh's collectors costs tens of milliseconds per thousand matches, a list lookup does not."""
+
+    type: list[str]
+    system: list[str]
+    lang: list[str]
+    old: set[int]  # documents that are not the latest issue
+    products: dict[str, set[int]]  # product id (or "*", every product) -> documents
+
+    @classmethod
+    def read(cls, searcher: Searcher) -> DocTable:
+        reader = searcher.reader()
+
+        def column(name: str) -> list[str]:
+            return [v or "" for v in reader.column_reader(name)] if reader.doc_count_all() else []
+
+        products: dict[str, set[int]] = {}
+        for term in reader.lexicon("products"):
+            text = term.decode("utf-8") if isinstance(term, bytes) else term
+            products[text] = set(searcher.docs_for_query(query.Term("products", text)))
+        return cls(column("type"), column("system"), column("lang"),
+                   set(searcher.docs_for_query(query.Term("latest", False))), products)
+
+    def allowed(self, docs: set[int], product: str | None, types: list[str] | None, lang: str | None,
+                system: str | None, all_issues: bool) -> set[int]:
+        if not all_issues and self.old:
+            docs = docs - self.old
+        if product:
+            docs = docs & (self.products.get(product, set()) | self.products.get(ALL_PRODUCTS, set()))
+        if types:
+            wanted = set(types)
+            docs = {d for d in docs if self.type[d] in wanted}
+        if lang:
+            want = language_of(lang)
+            docs = {d for d in docs if self.lang[d] == want}
+        if system:
+            want = system.upper()
+            docs = {d for d in docs if self.system[d] == want}
+        return docs
+
+    def facets(self, docs: set[int]) -> dict[str, dict[str, int]]:
+        out = {}
+        for name in FACETS:
+            values = getattr(self, name)
+            counts: dict[str, int] = {}
+            for d in docs:
+                v = values[d]
+                if v:
+                    counts[v] = counts.get(v, 0) + 1
+            out[name] = dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+        return out
 
 
 class Searching:
-    """Searches one opened index; cheap to make, holds one searcher until closed."""
+    """Searches one opened index; holds one searcher (and its document table) until closed or refreshed."""
 
     def __init__(self, index: Index) -> None:
         self.index = index
         self.searcher: Searcher = index.searcher()
+        self.table = DocTable.read(self.searcher)
+        self._term_docs: dict[tuple[str, str], set[int]] = {}
 
     def close(self) -> None:
         self.searcher.close()
@@ -169,18 +211,22 @@ class Searching:
         self.close()
 
     def refresh(self) -> None:
-        self.searcher = self.searcher.refresh()
+        fresh = self.searcher.refresh()
+        if fresh is not self.searcher:
+            self.searcher = fresh
+            self.table = DocTable.read(fresh)
+            self._term_docs = {}
 
     def search(self, text: str, product: str | None = None, types: list[str] | None = None, lang: str | None = None,
                system: str | None = None, limit: int = 20, offset: int = 0, all_issues: bool = False) -> Results:
         started = time.perf_counter()
         text = text.strip()
-        flt = filter_query(product, types, lang, system, all_issues)
-        res = self._run(text, flt, limit, offset)
+        filters = (product, types, lang, system, all_issues)
+        res = self._run(text, filters, limit, offset)
         suggestion = self.correction(text)
         corrected_from = None
         if res.total == 0 and suggestion:
-            corrected = self._run(suggestion, flt, limit, offset)
+            corrected = self._run(suggestion, filters, limit, offset)
             if corrected.total:
                 res, corrected_from, suggestion = corrected, text, None
         res.did_you_mean = suggestion
@@ -188,35 +234,85 @@ class Searching:
         res.took_ms = round((time.perf_counter() - started) * 1000, 2)
         return res
 
-    def _run(self, text: str, flt: query.Query | None, limit: int, offset: int) -> Results:
+    def _run(self, text: str, filters: tuple, limit: int, offset: int) -> Results:
         q = build_query(self.index, text, self.searcher.reader())
         if q is None:
             return Results(text, 0, [])
-        facets = {name: sorting.FieldFacet(name, maptype=sorting.Count) for name in FACETS}
-        found = self.searcher.search(q, filter=flt, limit=offset + limit, groupedby=facets, terms=True)
-        found.fragmenter = highlight.ContextFragmenter(maxchars=SNIPPET_CHARS, surround=80)
-        found.formatter = highlight.HtmlFormatter(tagname="mark", between=" … ")
-        hits = [self._hit(h) for h in found[offset:offset + limit]]
-        counts = {name: {k: v for k, v in sorted(found.groups(name).items(), key=lambda kv: (-kv[1], kv[0])) if k}
-                  for name in FACETS}
-        return Results(text, found.estimated_length() if not found.has_exact_length() else len(found), hits, counts)
+        matching = self._docs(q)
+        allowed = self.table.allowed(matching, *filters)
+        if not allowed:
+            return Results(text, 0, [], {name: {} for name in FACETS})
+        # the ranked page: Whoosh's top-N collector, restricted to the allowed documents when filters took some out
+        found = self.searcher.search(q, filter=allowed if len(allowed) < len(matching) else None,
+                                     limit=offset + limit, terms=True)
+        hits = [self._hit(h, found) for h in found[offset:offset + limit]]
+        return Results(text, len(allowed), hits, self.table.facets(allowed))
 
-    def _hit(self, h) -> Hit:  # type: ignore[no-untyped-def]
+    def _docs(self, q: query.Query) -> set[int]:
+        """The documents a query matches, as a set: terms' posting lists (cached) combined with set operations,
+        which is several times faster than Whoosh's matcher tree; phrases and the rest go through Whoosh."""
+        if isinstance(q, query.Term):
+            key = (q.fieldname, q.text)
+            docs = self._term_docs.get(key)
+            if docs is None:
+                reader = self.searcher.reader()
+                docs = set(reader.postings(*key).all_ids()) if (key in reader) else set()
+                if len(self._term_docs) > 4096:
+                    self._term_docs.clear()
+                self._term_docs[key] = docs
+            return docs
+        if isinstance(q, query.Or):
+            out: set[int] = set()
+            for sub in q.subqueries:
+                out |= self._docs(sub)
+            return out
+        if isinstance(q, query.And):
+            parts = sorted((self._docs(sub) for sub in q.subqueries), key=len)
+            out = set(parts[0]) if parts else set()
+            for part in parts[1:]:
+                out &= part
+            return out
+        if q is query.NullQuery:
+            return set()
+        return set(self.searcher.docs_for_query(q))
+
+    def _hit(self, h, found) -> Hit:  # type: ignore[no-untyped-def]
         f = h.fields()
         body = f.get("body", "")
-        snippet = h.highlights(f"text_{f['lang']}", text=body, top=2) if body else ""
-        section = None
-        if snippet:
-            section = _section_of(f.get("sections") or [], body, snippet)
-        else:
-            snippet = html.escape(body[:SNIPPET_CHARS] + ("…" if len(body) > SNIPPET_CHARS else ""))
+        lang = f["lang"]
+        snippet, section = self._snippet(found, h, lang, body, f.get("sections") or [])
         return Hit(
-            key=f["key"], title=f.get("title", ""), path=f["uid"], language=f.get("language", ""), lang=f["lang"],
+            key=f["key"], title=f.get("title", ""), path=f["uid"], language=f.get("language", ""), lang=lang,
             type=f.get("type", ""), system=f.get("system", ""), info_code=f.get("info_code", ""),
             issue=f.get("issue", ""), qa=f.get("qa", ""), applic=f.get("applic", ""),
             products=[p for p in f.get("products", "").split(",") if p], score=round(h.score, 4), snippet=snippet,
             section_id=section[1] if section else None, section_title=section[2] if section else None,
         )
+
+    def _snippet(self, found, h, lang: str, body: str, sections: list) -> tuple[str, tuple | None]:  # type: ignore[no-untyped-def]
+        """Highlighted fragments around the first matched word. Only a window of the text is analysed: the
+        highlighter re-tokenizes what it is given, and modules can be long."""
+        fieldname = f"text_{lang}"
+        stems = {t for f, t in found.matched_terms() if f == fieldname} if found.has_matched_terms() else set()
+        stems = {t.decode("utf-8") if isinstance(t, bytes) else t for t in stems}
+        first = None
+        if stems and body:
+            stem_word = stemmer_of(lang)
+            for m in WORD_RE.finditer(body):
+                if stem_word(fold(m.group())) in stems:
+                    first = m.start()
+                    break
+        if first is None:
+            text = body[:SNIPPET_CHARS] + ("…" if len(body) > SNIPPET_CHARS else "")
+            return html.escape(text), None
+        start = max(0, first - WINDOW // 4)
+        window = body[start:start + WINDOW]
+        terms = frozenset(stems)
+        fragments = highlight.highlight(window, terms, self.index.schema[fieldname].analyzer,
+                                        highlight.ContextFragmenter(maxchars=SNIPPET_CHARS, surround=80),
+                                        highlight.HtmlFormatter(tagname="mark", between=" … "), top=2)
+        i = bisect_right([sec[0] for sec in sections], first) - 1
+        return fragments, (tuple(sections[i]) if i >= 0 else None)
 
     # -- did you mean --------------------------------------------------------------------------------------
 
@@ -281,25 +377,13 @@ class Searching:
         if typed:
             q = build_query(self.index, typed + ("*" if last.isalnum() else ""), self.searcher.reader())
             if q is not None:
-                flt = filter_query(product, None, lang, None)
-                for h in self.searcher.search(q, filter=flt, limit=limit):
-                    modules.append({"key": h["key"], "title": h.get("title", ""), "language": h.get("language", ""),
-                                    "type": h.get("type", "")})
+                matching = self._docs(q)
+                allowed = self.table.allowed(matching, product, None, lang, None, False)
+                if allowed:
+                    found = self.searcher.search(q, filter=allowed if len(allowed) < len(matching) else None, limit=limit)
+                    modules = [{"key": h["key"], "title": h.get("title", ""), "language": h.get("language", ""),
+                                "type": h.get("type", "")} for h in found]
         return {"query": text, "completions": completions, "modules": modules}
-
-
-def _section_of(sections: list, body: str, snippet: str) -> tuple[int, str | None, str] | None:
-    """The section holding the first highlighted fragment (found by its text in the body)."""
-    if not sections:
-        return None
-    first = snippet.split(" … ")[0]
-    plain = html.unescape(re.sub(r"<[^>]+>", "", first)).strip()
-    pos = body.find(plain[:60]) if plain else -1
-    if pos < 0:
-        return None
-    starts = [s[0] for s in sections]
-    i = bisect_right(starts, pos) - 1
-    return tuple(sections[i]) if i >= 0 else None  # type: ignore[return-value]
 
 
 def _distance(a: str, b: str) -> int:
