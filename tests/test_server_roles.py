@@ -133,6 +133,13 @@ def test_clearance_hides_classified_modules(server):
     assert login(server, "tech").get(f"/dm/{code}").status_code == 404
     assert login(server, "tech").get(f"/api/dm/{code}").status_code == 404
     assert login(server, "qa").get(f"/dm/{code}").status_code == 200
+    # listings and search do not name it to those not cleared either
+    key = "DMC-" + code
+    assert key not in {o["key"] for o in httpx.get(server.url + "/api/objects").json()}
+    assert key in {o["key"] for o in login(server, "qa").get("/api/objects").json()}
+    hits = httpx.get(server.url + "/api/search", params={"q": f"code:{key}"}).json()["hits"]
+    assert key not in {h["key"] for h in hits}
+    assert key in {h["key"] for h in login(server, "qa").get("/api/search", params={"q": f"code:{key}"}).json()["hits"]}
 
 
 def test_session_fixation_and_logout(server):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import json
 import logging
 import re
 from pathlib import Path
@@ -32,6 +33,8 @@ PUBLIC = ("/login", "/static/", "/favicon.ico", "/sw.js", "/manifest.webmanifest
 MUTATING = {"POST", "PUT", "PATCH", "DELETE"}
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 _GUARDED = re.compile(r"^/(?:api/)?(dm|pm)/([^/?#]+)")
+#: JSON listings whose items name modules; classified ones are taken out for users not cleared for them
+LISTINGS = ("/api/objects", "/api/search", "/api/suggest")
 
 
 def accounts_of(site) -> Accounts:
@@ -89,7 +92,10 @@ def install(app: FastAPI, site) -> None:
         guarded = _GUARDED.match(path)
         if guarded and not _cleared(site, guarded.group(2), request.query_params.get("issue"), user or ANONYMOUS):
             return _error(404, "no such address")
-        return await call_next(request)
+        response = await call_next(request)
+        if path in LISTINGS and response.status_code == 200:
+            return await _without_classified(response, site, user or ANONYMOUS)
+        return response
 
     hashes = " ".join(inline_script_hashes())
     csp = security.CSP.replace("script-src 'self'", f"script-src 'self' {hashes}".rstrip())
@@ -97,6 +103,27 @@ def install(app: FastAPI, site) -> None:
     app.add_middleware(security.SecurityHeaders, csp=csp)
     for module in (auth, upload, feedback, qa):
         app.include_router(module.router)
+
+
+async def _without_classified(response: Response, site, user: User) -> Response:
+    """A JSON listing (objects, search hits, suggestions) less the modules above the user's clearance."""
+    body = b"".join([chunk async for chunk in response.body_iterator])
+    data = json.loads(body)
+
+    def visible(item: dict) -> bool:
+        return _cleared(site, item.get("key", ""), item.get("issue"), user)
+
+    if isinstance(data, list):
+        data = [i for i in data if visible(i)]
+    else:
+        for field in ("hits", "modules"):
+            if isinstance(data.get(field), list):
+                kept = [i for i in data[field] if visible(i)]
+                if field == "hits" and "total" in data:
+                    data["total"] -= len(data[field]) - len(kept)
+                data[field] = kept
+    headers = {k: v for k, v in response.headers.items() if k.lower() != "content-length"}
+    return JSONResponse(data, response.status_code, headers)
 
 
 def _cleared(site, code: str, issue: str | None, user: User) -> bool:
