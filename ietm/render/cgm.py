@@ -86,8 +86,24 @@ class _Reader:
         return self.vdc(), self.vdc()
 
     def points(self) -> list[tuple[float, float]]:
+        """All remaining points; the common fixed-size encodings are unpacked in one call (point lists are
+        most of a drawing)."""
         size = 2 * self._vdc_size()
-        return [self.point() for _ in range(self.left() // size)]
+        count = self.left() // size
+        code = self._vdc_struct()
+        if code is None:
+            return [self.point() for _ in range(count)]
+        flat = struct.unpack_from(f">{2 * count}{code}", self.d, self.i)
+        self.i += count * size
+        return list(zip(flat[0::2], flat[1::2]))
+
+    def _vdc_struct(self) -> str | None:
+        st = self.st
+        if st.vdc_type == 0:
+            return {16: "h", 32: "i"}.get(st.vdc_int_prec)
+        if st.vdc_real_prec[0] == 0:
+            return {(9, 23): "f", (12, 52): "d"}.get(st.vdc_real_prec[1:])
+        return None
 
     def _vdc_size(self) -> int:
         if self.st.vdc_type == 0:
@@ -272,11 +288,21 @@ class _Painter:
 
     @staticmethod
     def n(v: float) -> str:
-        s = f"{v:.2f}".rstrip("0").rstrip(".")
-        return "0" if s in ("-0", "") else s
+        s = f"{v:.2f}"
+        if s.endswith("00"):
+            s = s[:-3]
+        elif s.endswith("0"):
+            s = s[:-1]
+        return "0" if s == "-0" else s
 
     def pts(self, points: list[tuple[float, float]]) -> str:
-        return " ".join(f"{self.n(x)},{self.n(y)}" for x, y in map(self.xy, points))
+        if self.flip:
+            mirror = self.y0 + self.y1
+            points = [(x, mirror - y) for x, y in points]
+        xs, ys = [p[0] for p in points], [p[1] for p in points]
+        self.grow(min(xs), min(ys), max(xs), max(ys))
+        n = self.n
+        return " ".join(f"{n(x)},{n(y)}" for x, y in points)
 
     def arc_path(
         self, c: tuple[float, float], u: tuple[float, float], v: tuple[float, float], t0: float, t1: float, move: bool
