@@ -133,3 +133,22 @@ def test_untrusted_expired_and_role_in_the_browser(page, site, bpki):
         assert r["status"] == "role" and "ietm demo technical writer" in r["reason"]
     finally:
         sig.write_bytes(original)
+
+
+def test_rsa_pss_release_signature_in_the_browser(page, site, bpki):
+    manifest = site[0] / "bundle" / "release.manifest"
+    sig = sig_path(manifest)
+    original = sig.read_bytes()
+    try:
+        key = serialization.load_pem_private_key(bpki.key("rsa").read_bytes(), PASSPHRASE.encode())
+        creds = Credentials.of(key, load_certificates(bpki.cert("rsa")), "rsa")
+        assert creds.algorithm.name == "rsa-pss"
+        sig.write_bytes(serialize(creds.algorithm.sign(creds.key, creds.chain,
+                                                       [SignedFile("release.manifest", manifest.read_bytes())],
+                                                       approval("release", {"file": "release.manifest"}))))
+        r = run(page, [bpki.ca.read_text()], files=False)
+        assert r["status"] == "valid" and r["signer"] == "RSA QA", r
+        sig.write_bytes(sig.read_bytes().replace(b"<ds:SignatureValue>", b"<ds:SignatureValue>AAAA", 1))
+        assert run(page, [bpki.ca.read_text()], files=False)["status"] == "invalid"
+    finally:
+        sig.write_bytes(original)
