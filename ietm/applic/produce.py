@@ -5,7 +5,6 @@ whose entries for modules left out are dropped so the instance folder holds no r
 from __future__ import annotations
 
 import os
-import shutil
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,7 +16,7 @@ from ietm.applic.instance import Result, make_instance, remove_and_repair
 from ietm.applic.tables import Product
 from ietm.author.files import serialize, write_new
 from ietm.errors import IetmError, InputError, NotFound, Refused
-from ietm.parse.loader import load
+from ietm.parse.loader import Loaded, load
 from ietm.parse.model import describe, dm_ref_key
 
 
@@ -169,10 +168,13 @@ def _drop_refs(root: etree._Element, left_out: set[str], result: Result) -> list
     return dropped
 
 
-def _copy_illustrations(doc, source: Path, output: Path) -> None:
-    """The ICN files the instance still shows (infoEntityIdent), so the instance folder is a viewable CSDB."""
-    used = {v for v in doc.root.xpath("//@infoEntityIdent")}
-    for name in used:
-        file = doc.entities.get(str(name))
+def _copy_illustrations(doc: Loaded, source: Path, output: Path) -> None:
+    """The ICN files the instance still shows (infoEntityIdent), so the instance folder is a viewable CSDB.
+    Workers may copy the same file at once: each copy is atomic and the second one is simply not needed."""
+    for name in {str(v) for v in doc.root.xpath("//@infoEntityIdent")}:
+        file = doc.entities.get(name)
         if file and (source / file).is_file() and not (output / file).exists():
-            shutil.copy2(source / file, output / file)
+            try:
+                write_new(output / file, (source / file).read_bytes(), durable=False)
+            except Refused:
+                pass
