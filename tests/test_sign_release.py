@@ -80,14 +80,16 @@ def test_one_byte_in_manifest_is_detected(rpki, released):
 
 def test_published_bundle_folder(rpki, released, tmp_path):
     """A bundle carries the manifest, its signature and the files at the same relative paths."""
-    bundle = tmp_path / "bundle"
-    bundle.mkdir()
+    bundle = tmp_path / "site" / "bundle"
+    bundle.mkdir(parents=True)
     for p in released.iterdir():
         if p.is_file():
             shutil.copy(p, bundle / p.name)
     (bundle / "index.html").write_text("<!doctype html><title>manual</title>")  # the viewer's own files
     r, res = verify(rpki, bundle)
     assert r.code == 0, res
+    r, res = verify(rpki, tmp_path / "site")  # the release one folder down, as a bundle may keep it
+    assert r.code == 0 and [x["path"] for x in res] == [str(bundle / "release.manifest")]
     shutil.copy(bundle / "DMC-S1000DBIKE-AAA-DA1-10-00-00AA-251A-A_008-00_en-US.XML",
                 bundle / "DMC-S1000DBIKE-AAA-DA1-10-00-00AA-251A-A_009-00_en-US.XML")
     (bundle / "ICN-C0419-S1000D0360-001-01.PNG").unlink()

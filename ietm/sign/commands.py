@@ -255,7 +255,7 @@ def release(csdb, key, cert, passphrase_file, allow_unencrypted_key, name, audit
 @format_option()
 def verify(paths, audit_log, trust, crls, policy, fmt) -> None:
     """Check signatures: of objects (OBJECT.xsig), of a release manifest and every file it lists,
-    or of a folder (its release.manifest if it has one, else each object in it).
+    or of a folder (every release.manifest in it, else each object in it).
 
     Each result is one of: valid, invalid (names what changed), untrusted, expired (or not yet valid),
     revoked (with --crl), role (the policy does not let the signer approve it), unsigned.

@@ -227,11 +227,13 @@ def is_release(path: Path) -> bool:
 
 
 def verify_path(path: Path, store: TrustStore) -> list[Outcome]:
-    """A file (object, signature or manifest) or a folder (its release manifest, else each signed object)."""
+    """A file (object, signature or manifest) or a folder (the release manifests in it, else each object)."""
     if path.is_dir():
-        manifest = path / MANIFEST_NAME
-        if manifest.is_file():
-            return verify_release(manifest, store)
+        # a bundle may keep its release below its top folder (e.g. bundle/csdb/release.manifest)
+        manifests = sorted(m for m in path.rglob(MANIFEST_NAME)
+                           if not any(part.startswith(".") for part in m.relative_to(path).parts))
+        if manifests:
+            return [o for m in manifests for o in verify_release(m, store)]
         from ietm.sign.manifest import delivered_files
 
         objects = [p for p in delivered_files(path) if p.suffix.lower() == ".xml"]
