@@ -87,12 +87,13 @@ def code_term(key: str) -> str:
 
 
 class Applic:
-    """Which products each module applies to, from the CSDB's ACT/CCT/PCT (through ietm.applic)."""
+    """Which products each module applies to, from the CSDB's ACT/CCT/PCT (through ietm.applic).
+
+    The tables are read only when a module needs them: an update with nothing to re-index reads none."""
 
     def __init__(self, catalog: Catalog) -> None:
-        from ietm.applic.csdb import Applicability
-
-        self.tables = Applicability.for_csdb(catalog)
+        self.catalog = catalog
+        self._tables = None
         self.sig = json.dumps(
             sorted(
                 (Path(o.path).name, file_sig(o.path))
@@ -102,11 +103,14 @@ class Applic:
         )
 
     def products(self, m: ModuleText) -> list[str]:
+        from ietm.applic.csdb import Applicability
         from ietm.applic.expr import evaluate
 
         if m.applic_xml is None:
             return [ALL_PRODUCTS]
-        scope = self.tables.scope(m.act_key)
+        if self._tables is None:
+            self._tables = Applicability.for_csdb(self.catalog)
+        scope = self._tables.scope(m.act_key)
         if not scope.products:
             return [ALL_PRODUCTS]
         applic = etree.fromstring(m.applic_xml)
@@ -192,11 +196,15 @@ class SearchIndex:
         catalog = Catalog.open(self.csdb)
         try:
             catalog.refresh(jobs=jobs, progress=progress)
-            objs = catalog.objects(kind="dm", state="all" if all_issues else "latest")
-            latest = {o.path for o in catalog.objects(kind="dm", state="latest")} if all_issues else None
-            applic = Applic(catalog)
+            return self._index(catalog, all_issues, jobs, progress, full, started)
         finally:
             catalog.close()
+
+    def _index(self, catalog: Catalog, all_issues: bool, jobs: int, progress: bool, full: bool,
+               started: float) -> UpdateResult:
+        objs = catalog.objects(kind="dm", state="all" if all_issues else "latest")
+        latest = {o.path for o in catalog.objects(kind="dm", state="latest")} if all_issues else None
+        applic = Applic(catalog)
         root = self.csdb.resolve()
         wanted: dict[str, tuple[str, str]] = {}  # rel path -> (full path, signature)
         for o in objs:
