@@ -53,6 +53,8 @@ def test_declared_attributes_and_conditions(bike_applic):
     assert scope.pct is not None and scope.cct is not None
     assert scope.properties["version"].allows("Mk9") and not scope.properties["version"].allows("Mk5")
     assert scope.properties["versrank"].allows("3") and not scope.properties["versrank"].allows("4")
+    assert not scope.properties["versrank"].allows("2.5")  # valueDataType="integer", though 1 <= 2.5 <= 3
+    assert scope.properties["versrank"].allowed_text() == "integer 1~3"
     assert scope.properties["SB-S001"].type == "condition"
     assert scope.properties["SB-S001"].allows("POST-017") and not scope.properties["SB-S001"].allows("Post")
     assert scope.properties["tourFinished"].allows("False")

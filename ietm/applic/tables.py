@@ -17,6 +17,14 @@ from ietm.parse.loader import Loaded
 from ietm.parse.model import dm_ref_key
 
 
+_ANY = re.compile(r".*", re.DOTALL)
+_DATATYPES = {
+    "integer": re.compile(r"^[+-]?\d+$"),
+    "real": re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$"),
+    "boolean": re.compile(r"^(true|false|1|0)$"),
+}
+
+
 @dataclass
 class Property:
     """A declared product attribute (prodattr) or condition: what values an assertion may name."""
@@ -28,9 +36,13 @@ class Property:
     pattern: str | None = None
     path: str = ""
     line: int | None = None
+    datatype: str = "string"  # valueDataType: string | integer | real | boolean
 
     def allows(self, value: str) -> bool:
-        """A value is allowed when it lies in some enumeration (if any are given) and matches valuePattern."""
+        """A value is allowed when it is of the valueDataType, lies in some enumeration (if any are given)
+        and matches valuePattern."""
+        if not _DATATYPES.get(self.datatype, _ANY).match(value):
+            return False
         if self.enumerations and not any(a.holds(value) for alts in self.enumerations for a in alts):
             return False
         if self.pattern is not None:
@@ -43,6 +55,8 @@ class Property:
     def allowed_text(self) -> str:
         parts = ["|".join(a.low if a.high is None else f"{a.low}~{a.high}" for a in alts) for alts in self.enumerations]
         text = " or ".join(parts)
+        if self.datatype != "string":
+            text = f"{self.datatype} {text}".strip()
         if self.pattern is not None:
             text = f"{text} (pattern {self.pattern})" if text else f"pattern {self.pattern}"
         return text or "any value"
@@ -101,7 +115,7 @@ class Act:
             if not ident:
                 continue
             props[ident] = Property(ident, "prodattr", _text(el.find("name")), _enumerations(el), el.get("valuePattern"),
-                                    doc.path, el.sourceline)
+                                    doc.path, el.sourceline, el.get("valueDataType", "string"))
             if el.get("productIdentifier") == "primary" and primary is None:
                 primary = ident
         for el in table.iter("externalProductAttribute") if table is not None else ():
@@ -138,7 +152,8 @@ class Cct:
             for el in table.iter("condType"):
                 if el.get("id"):
                     types[el.get("id")] = Property(el.get("id"), "condType", _text(el.find("name")), _enumerations(el),
-                                                   el.get("valuePattern"), doc.path, el.sourceline)
+                                                   el.get("valuePattern"), doc.path, el.sourceline,
+                                                   el.get("valueDataType", "string"))
             for el in table.iter("cond"):
                 ident = el.get("id")
                 if not ident:
@@ -146,7 +161,7 @@ class Cct:
                 ctype = types.get(el.get("condTypeRefId", ""))
                 props[ident] = Property(ident, "condition", _text(el.find("name")),
                                         list(ctype.enumerations) if ctype else [], ctype.pattern if ctype else None,
-                                        doc.path, el.sourceline)
+                                        doc.path, el.sourceline, ctype.datatype if ctype else "string")
         return cls(key, doc.path, props, types)
 
 
