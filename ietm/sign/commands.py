@@ -67,7 +67,7 @@ def _credentials(key: Path, cert: Path, passphrase_file: Path | None, allow_unen
     return Credentials.of(private, [*load_certificates(cert), *bundled], str(cert))
 
 
-def _object_check(start: Path, schema_args: tuple, brex_args: tuple):
+def _object_check(folders: list[Path], schema_args: tuple, brex_args: tuple):
     """The per-object part of `ietm check` (schema and BREX) on the bytes about to be signed.
 
     References and applicability are checks of a whole CSDB: `ietm release` runs them (the full gate).
@@ -79,8 +79,8 @@ def _object_check(start: Path, schema_args: tuple, brex_args: tuple):
     from ietm.check.schema import Validator
     from ietm.parse.loader import load_bytes
 
-    validator = Validator(make_locator(start, *schema_args))
-    checker = Checker(brex_spec([start], *brex_args))
+    validator = Validator(make_locator(folders[0], *schema_args))
+    checker = Checker(brex_spec(folders, *brex_args))  # each object's BREX is looked for beside it
 
     def check(data: bytes, display: str) -> list[str]:
         doc = load_bytes(data, display)
@@ -163,7 +163,8 @@ def sign(objects, key, cert, passphrase_file, allow_unencrypted_key, verificatio
     log = audit_log_path(start, audit_log)
     store = load_store(start, trust, crls, policy)
     creds = _credentials(key, cert, passphrase_file, allow_unencrypted_key)
-    check = _object_check(start, (schema_dirs, catalogs, profile), (explicit, search, default_brex, no_values))
+    folders = list(dict.fromkeys(o.parent for o in objects))
+    check = _object_check(folders, (schema_dirs, catalogs, profile), (explicit, search, default_brex, no_values))
     signer = creds.cert.subject.rfc4514_string()
     prepared = []
     for o in objects:  # all refusals come before the first write: either every object is signed or none

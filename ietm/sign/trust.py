@@ -193,10 +193,16 @@ class TrustStore:
 
 
 def _is_ca(cert: x509.Certificate) -> bool:
+    """A CA certificate that may sign certificates: basicConstraints CA, and keyCertSign if it has key usage."""
     try:
-        return bool(cert.extensions.get_extension_for_class(x509.BasicConstraints).value.ca)
+        if not cert.extensions.get_extension_for_class(x509.BasicConstraints).value.ca:
+            return False
     except x509.ExtensionNotFound:
         return False
+    try:
+        return bool(cert.extensions.get_extension_for_class(x509.KeyUsage).value.key_cert_sign)
+    except x509.ExtensionNotFound:
+        return True
 
 
 def _has_digital_signature(cert: x509.Certificate) -> bool:
