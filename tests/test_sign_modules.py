@@ -319,3 +319,23 @@ def test_signature_path_and_worst_outcome_decides(demo_pki, signed, bike_copy):
     assert r.code == 10
     assert r.out.splitlines()[0].startswith(f"INVALID: {signed}: ") and r.out.splitlines()[1].startswith("UNSIGNED: ")
     assert r.out.splitlines()[-1] == "FAILED: verify: 2 checked, 2 not valid"
+
+
+def test_object_changed_while_being_signed_is_not_overwritten(demo_pki, bike_copy, schemas42):
+    from cryptography.hazmat.primitives import serialization
+
+    from ietm.errors import Refused
+    from ietm.sign.detached import Credentials, prepare
+    from ietm.sign.keys import load_certificates
+    from ietm.sign.verify import load_store
+
+    module = bike_copy / MODULE
+    key = serialization.load_pem_private_key(demo_pki.key("qa").read_bytes(), PASSPHRASE.encode())
+    creds = Credentials.of(key, load_certificates(demo_pki.cert("qa")), "qa")
+    store = load_store(bike_copy, (demo_pki.ca,))
+    done = prepare(module, creds, store, "second", "onobject", lambda data, display: [])
+    module.write_bytes(module.read_bytes().replace(b"<para>", b"<para>Edited meanwhile. ", 1))
+    edited = module.read_bytes()
+    with pytest.raises(Refused, match="changed on disk while it was being signed"):
+        done.write()
+    assert module.read_bytes() == edited and not module.with_name(MODULE + ".xsig").exists()

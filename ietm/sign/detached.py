@@ -92,8 +92,16 @@ class Signed:
     sha256: str
     data: bytes | None
     signature_data: bytes
+    read_digest: str  # SHA-256 of the object as it was read
 
     def write(self) -> None:
+        """Write object and signature, unless someone changed the object since it was read."""
+        try:
+            now = sha256(self.path.read_bytes()).hexdigest()
+        except OSError as exc:
+            raise IetmError(f"cannot read: {exc.strerror}", str(self.path)) from None
+        if now != self.read_digest:
+            raise Refused("changed on disk while it was being signed; nothing written, sign it again", str(self.path))
         write_together([(self.path, self.data), (self.signature, self.signature_data)])
 
 
@@ -130,7 +138,8 @@ def prepare(path: Path, creds: Credentials, store: TrustStore, level: str | None
         "verification": obj.qa, "verificationType": obj.qa_type, "signer": subject_name(creds.cert),
     })
     sig = creds.algorithm.sign(creds.key, creds.chain, [SignedFile(path.name, data)], statement)
-    return Signed(path, sig_path(path), obj, digest, data if data != doc.data else None, serialize(sig))
+    return Signed(path, sig_path(path), obj, digest, data if data != doc.data else None, serialize(sig),
+                  sha256(doc.data).hexdigest())
 
 
 def write_together(files: list[tuple[Path, bytes | None]]) -> None:
