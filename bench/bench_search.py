@@ -14,6 +14,7 @@ import argparse
 import functools
 import gzip
 import json
+import resource
 import shutil
 import statistics
 import sys
@@ -73,7 +74,7 @@ def browser_latency(bundle: Path, rounds: int) -> tuple[float, list[float], int]
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
-            page = browser.new_page()
+            page = browser.new_context(service_workers="block").new_page()  # measure search, not precaching
             page.goto(base + "search.html")
             page.wait_for_function("!!window.IetmOfflineSearch && !!window.snowballFactory")
             out = page.evaluate("""async ([queries, rounds]) => {
@@ -101,6 +102,16 @@ class _Quiet(SimpleHTTPRequestHandler):
         pass
 
 
+def cpu_seconds() -> float:
+    """CPU time of this process and its finished children: with the machine shared, wall time alone misleads."""
+    own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+def load() -> str:
+    return open("/proc/loadavg").read().split()[0]
+
+
 def folder_bytes(folder: Path) -> tuple[int, int]:
     files = [p for p in folder.rglob("*") if p.is_file()]
     return len(files), sum(p.stat().st_size for p in files)
@@ -111,6 +122,7 @@ def main() -> None:
     parser.add_argument("--copies", type=int, default=104, help="copies of the Bike set (97 data modules each)")
     parser.add_argument("--rounds", type=int, default=5, help="rounds of the query list for latency")
     parser.add_argument("--skip-publish", action="store_true")
+    parser.add_argument("--skip-search", action="store_true", help="keep the index as it is; measure publish only")
     args = parser.parse_args()
     corpus = renamed_corpus(args.copies)
     t = time.perf_counter()
@@ -122,41 +134,47 @@ def main() -> None:
           f"({scan.parsed} files read)")
 
     ix = SearchIndex(corpus, folder=OUT / f"search-index-x{args.copies}")
-    full = ix.update(full=True)
-    print(f"full index: {full.total} modules in {full.seconds:.1f} s ({full.total / full.seconds:.0f} modules/s)")
-    noop = ix.update()
-    print(f"update, nothing changed: {noop.seconds:.2f} s")
-    target = next(corpus.glob(f"copy{args.copies // 2:04d}/DMC-*-DA0-10-20-00AA-362B-A_*.XML"))
-    original = target.read_text(encoding="utf-8")
-    try:
-        target.write_text(original.replace("Locate the valve stem", "Locate the zirconium valve stem"), encoding="utf-8")
-        one = ix.update()
-        print(f"update, one module changed: {one.indexed} re-indexed in {one.seconds:.2f} s")
-    finally:
-        target.write_text(original, encoding="utf-8")
-        ix.update()
-    size = sum(p.stat().st_size for p in ix.folder.rglob("*") if p.is_file())
-    print(f"server index size: {size / 1e6:.1f} MB ({size / full.total * 1000 / 1e6:.1f} MB per 1000 modules)")
-
-    searches, suggests = server_latency(ix, args.rounds)
-    print(f"server search (in process, limit 10, snippets, facets): {stats(searches)}")
-    print(f"server suggest: {stats(suggests)}")
+    full = one = None
+    if not args.skip_search:
+        cpu = cpu_seconds()
+        full = ix.update(full=True)
+        print(f"full index: {full.total} modules in {full.seconds:.1f} s ({full.total / full.seconds:.0f} modules/s), "
+              f"CPU {cpu_seconds() - cpu:.0f} s, load average {load()}")
+        noop = ix.update()
+        print(f"update, nothing changed: {noop.seconds:.2f} s")
+        target = next(corpus.glob(f"copy{args.copies // 2:04d}/DMC-*-DA0-10-20-00AA-362B-A_*.XML"))
+        original = target.read_text(encoding="utf-8")
+        try:
+            target.write_text(original.replace("Locate the valve stem", "Locate the zirconium valve stem"), encoding="utf-8")
+            one = ix.update()
+            print(f"update, one module changed: {one.indexed} re-indexed in {one.seconds:.2f} s")
+        finally:
+            target.write_text(original, encoding="utf-8")
+            ix.update()
+        size = sum(p.stat().st_size for p in ix.folder.rglob("*") if p.is_file())
+        print(f"server index size: {size / 1e6:.1f} MB ({size / full.total * 1000 / 1e6:.1f} MB per 1000 modules)")
+        searches, suggests = server_latency(ix, args.rounds)
+        print(f"server search (in process, limit 10, snippets, facets): {stats(searches)}, load average {load()}")
+        print(f"server suggest: {stats(suggests)}")
     if args.skip_publish:
         return
 
     out = OUT / f"bundle-x{args.copies}"
     shutil.rmtree(out, ignore_errors=True)
+    cpu = cpu_seconds()
     result = publish(corpus, out, allow_errors=True, progress=True)
+    cpu = cpu_seconds() - cpu
     files, total = folder_bytes(out)
     index_bytes = (out / "search-index.json").stat().st_size
     index_gz = len(gzip.compress((out / "search-index.json").read_bytes(), 6))
-    print(f"publish: {result.pages} pages, {result.illustrations} illustrations in {result.seconds:.1f} s")
+    print(f"publish: {result.pages} pages, {result.illustrations} illustrations in {result.seconds:.1f} s, "
+          f"CPU {cpu:.0f} s, load average {load()}")
     print(f"bundle: {files} files, {total / 1e6:.0f} MB ({total / modules * 1000 / 1e6:.1f} MB per 1000 modules)")
     print(f"offline index: {index_bytes / 1e6:.1f} MB, gzip {index_gz / 1e6:.1f} MB "
           f"({index_bytes / modules * 1000 / 1e6:.2f} MB, gzip {index_gz / modules * 1000 / 1e6:.2f} MB per 1000 modules)")
     load, times, hits = browser_latency(out, args.rounds)
     print(f"browser: index fetch + parse {load:.0f} ms; search {stats(times)}")
-    print(json.dumps({"modules": modules, "full_index_s": full.seconds, "one_update_s": one.seconds,
+    print(json.dumps({"modules": modules, "full_index_s": full and full.seconds, "one_update_s": one and one.seconds,
                       "publish_s": result.seconds}))
 
 

@@ -25,7 +25,8 @@ from whoosh import index as whoosh_index
 from whoosh.fields import BOOLEAN, ID, KEYWORD, STORED, TEXT, Schema
 
 from ietm.catalog import Catalog
-from ietm.errors import NotFound
+from ietm.errors import IetmError, NotFound
+from ietm.parse.loader import load
 from ietm.index.analysis import LANGUAGES, analyzer, language_of
 from ietm.index.extract import ModuleText, extract, file_sig
 from ietm.paths import state_dir
@@ -89,10 +90,15 @@ def code_term(key: str) -> str:
 class Applic:
     """Which products each module applies to, from the CSDB's ACT/CCT/PCT (through ietm.applic).
 
-    The tables are read only when a module needs them: an update with nothing to re-index reads none."""
+    Tables are read when a module first needs them, and only the chain its ACT names (ACT, CCT, PCT and the
+    ACTs it catalogues): re-indexing one module reads a handful of tables, not every table of the CSDB."""
 
     def __init__(self, catalog: Catalog) -> None:
         self.catalog = catalog
+        self._acts: dict = {}
+        self._ccts: dict = {}
+        self._pcts: dict = {}
+        self._unreadable: set[str] = set()
         self._tables = None
         self.sig = json.dumps(
             sorted(
@@ -102,16 +108,43 @@ class Applic:
             )
         )
 
-    def products(self, m: ModuleText) -> list[str]:
+    def _read(self, key: str, reader, into: dict) -> object | None:  # type: ignore[no-untyped-def]
+        if key in into or key in self._unreadable:
+            return into.get(key)
+        obj = self.catalog.latest(key)
+        try:
+            if obj is None:
+                raise NotFound("not in the CSDB", key)
+            into[key] = reader(key, load(obj.path))
+        except IetmError:  # `ietm applic` reports broken tables; the index treats the module as for every product
+            self._unreadable.add(key)
+        return into.get(key)
+
+    def _scope(self, act_key: str):  # type: ignore[no-untyped-def]
         from ietm.applic.csdb import Applicability
+        from ietm.applic.tables import Act, Cct, Pct
+
+        if act_key not in self._acts and act_key not in self._unreadable:
+            todo = [act_key]
+            while todo:
+                act = self._read(todo.pop(), Act.read, self._acts)
+                if act is None:
+                    continue
+                if act.cct:
+                    self._read(act.cct, Cct.read, self._ccts)
+                if act.pct:
+                    self._read(act.pct, Pct.read, self._pcts)
+                todo += [k for k in act.catalog if k not in self._acts and k not in self._unreadable]
+            self._tables = Applicability(self._acts, self._ccts, self._pcts, [])
+        return self._tables.scope(act_key) if self._tables is not None else None
+
+    def products(self, m: ModuleText) -> list[str]:
         from ietm.applic.expr import evaluate
 
-        if m.applic_xml is None:
+        if m.applic_xml is None or m.act_key is None:
             return [ALL_PRODUCTS]
-        if self._tables is None:
-            self._tables = Applicability.for_csdb(self.catalog)
-        scope = self._tables.scope(m.act_key)
-        if not scope.products:
+        scope = self._scope(m.act_key)
+        if scope is None or not scope.products:
             return [ALL_PRODUCTS]
         applic = etree.fromstring(m.applic_xml)
         return [p.id for p in scope.products if evaluate(applic, p.assignment) is not False]
