@@ -50,11 +50,19 @@ def test_default_brex_of_issue_50_against_50_schemas(brex50: Path, schemas50: Pa
     assert r.code == 0, r.out + r.err
 
 
-def test_missing_schema_is_one_clear_error(bike: Path):
-    r = ietm("validate", bike / PROC)
+def test_missing_schema_is_one_clear_error(brex50: Path):
+    # ietm has no profile of Issue 5.0, so without --schemas its schema is nowhere to be found
+    r = ietm("validate", brex50)
     assert r.code == 1
-    assert "schema http://www.s1000d.org/S1000D_4-2/xml_schema_flat/proced.xsd not found locally" in r.out
+    assert "schema http://www.s1000d.org/S1000D_5-0/xml_schema_flat/brex.xsd not found locally" in r.out
     assert "--schemas DIR" in r.err and "--catalog FILE" in r.err
+
+
+def test_without_official_schemas_the_ietm_profile_applies(bike: Path):
+    # the profile covers what ietm renders fully; this Bike procedure uses more, and the profile says where
+    r = ietm("validate", bike / PROC)
+    assert r.code == 1 and "not found locally" not in r.out
+    assert f"{bike / PROC}:" in r.out and ": error: schema: " in r.out
 
 
 def _break(bike: Path, tmp_path: Path, old: str, new: str, occurrence: int = 1) -> tuple[Path, int]:
