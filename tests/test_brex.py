@@ -260,3 +260,23 @@ def test_lines_of_multi_line_start_tags():
     places = _Places(doc)
     assert (places.element(note), places.attribute(note, "x")) == (2, 3)
     assert (places.element(note[0]), places.attribute(note[0], "x")) == (3, 3)
+
+
+def test_brex_chain_that_loops_ends(bike, tmp_path):
+    """Project BREX A refers to BREX B, which refers back to A: both apply, once, and the run ends."""
+    text = (bike / BIKE_BREX).read_text(encoding="utf-8")
+    ident = re.search(r'(<dmIdent>\s*<dmCode [^>]*?infoCode="022"\s+infoCodeVariant=")A(")', text)
+    assert ident
+    b_text = text[: ident.start()] + ident.group(1) + "B" + ident.group(2) + text[ident.end():]
+    b_text = b_text.replace('brDecisionIdentNumber="BIKE-BR-00007"', 'brDecisionIdentNumber="LOOP-B-00007"')  # B's own rule
+    ref_a = '<dmCode modelIdentCode="S1000DBIKE" systemDiffCode="AAA" systemCode="D00" subSystemCode="0" subSubSystemCode="0" ' \
+            'assyCode="00" disassyCode="00" disassyCodeVariant="AA" infoCode="022" infoCodeVariant="{v}" itemLocationCode="D"/>'
+    def point(t: str, variant: str) -> str:
+        return re.sub(r"(<brexDmRef>\s*<dmRef>\s*<dmRefIdent>\s*)<dmCode [^>]*/>", lambda m: m.group(1) + ref_a.format(v=variant), t, count=1)
+    (tmp_path / BIKE_BREX).write_text(point(text, "B"), encoding="utf-8")
+    (tmp_path / BIKE_BREX.replace("022A", "022B")).write_text(point(b_text, "A"), encoding="utf-8")
+    module = (bike / WHEEL_CLEAN).read_text(encoding="utf-8").replace('securityClassification="01"', 'securityClassification="02"')
+    (tmp_path / WHEEL_CLEAN).write_text(module, encoding="utf-8")
+    code, found = findings(tmp_path / WHEEL_CLEAN)
+    assert code == 1
+    assert sorted((x["rule"], x["line"]) for x in found) == [("BIKE-BR-00007", 32), ("LOOP-B-00007", 32)]
