@@ -325,7 +325,7 @@ def test_object_changed_while_being_signed_is_not_overwritten(demo_pki, bike_cop
     from cryptography.hazmat.primitives import serialization
 
     from ietm.errors import Refused
-    from ietm.sign.detached import Credentials, prepare
+    from ietm.sign.detached import Credentials, examine, sign_examined
     from ietm.sign.keys import load_certificates
     from ietm.sign.verify import load_store
 
@@ -333,9 +333,21 @@ def test_object_changed_while_being_signed_is_not_overwritten(demo_pki, bike_cop
     key = serialization.load_pem_private_key(demo_pki.key("qa").read_bytes(), PASSPHRASE.encode())
     creds = Credentials.of(key, load_certificates(demo_pki.cert("qa")), "qa")
     store = load_store(bike_copy, (demo_pki.ca,))
-    done = prepare(module, creds, store, "second", "onobject", lambda data, display: [])
+    done = sign_examined(examine(module, "second", "onobject", lambda data, display: []), creds, store)
     module.write_bytes(module.read_bytes().replace(b"<para>", b"<para>Edited meanwhile. ", 1))
     edited = module.read_bytes()
     with pytest.raises(Refused, match="changed on disk while it was being signed"):
         done.write()
     assert module.read_bytes() == edited and not module.with_name(MODULE + ".xsig").exists()
+
+
+def test_refusal_among_many_examined_on_both_cores(demo_pki, bike_copy, schemas42):
+    """Large batches are examined in worker processes; a refusal there still names its file and signs nothing."""
+    objects = sorted(p for p in bike_copy.glob("*.XML") if read_object(p).kind in ("dm", "pm"))
+    broken = objects[len(objects) // 2]
+    _flip(broken, b"</dmodule>" if b"</dmodule>" in broken.read_bytes() else b"</pm>", b"<oops/></dmodule>")
+    before = {p: p.read_bytes() for p in objects}
+    r = sign(demo_pki, *objects, schemas=schemas42)
+    assert r.code in (3, 6) and str(broken) in r.err and len(r.err.strip().splitlines()) == 1, r.err
+    assert not list(bike_copy.glob("*.xsig"))
+    assert all(p.read_bytes() == data for p, data in before.items())

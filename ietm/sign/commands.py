@@ -15,6 +15,7 @@ import click
 from ietm.check.commands import schema_options
 from ietm.check.integrity_commands import brex_options
 from ietm.cli import format_option
+from ietm.config import load_config
 from ietm.errors import IetmError, NotFound, Refused
 from ietm.sign.trust import EXIT_CODES, STATUSES
 
@@ -67,37 +68,11 @@ def _credentials(key: Path, cert: Path, passphrase_file: Path | None, allow_unen
     return Credentials.of(private, [*load_certificates(cert), *bundled], str(cert))
 
 
-def _object_check(folders: list[Path], schema_args: tuple, brex_args: tuple):
-    """The per-object part of `ietm check` (schema and BREX) on the bytes about to be signed.
-
-    References and applicability are checks of a whole CSDB: `ietm release` runs them (the full gate).
-    """
-    from ietm.check.brex import Checker
-    from ietm.check.brex import check as brex_check
-    from ietm.check.commands import make_locator
-    from ietm.check.integrity_commands import brex_spec
-    from ietm.check.schema import Validator
-    from ietm.parse.loader import load_bytes
-
-    validator = Validator(make_locator(folders[0], *schema_args))
-    checker = Checker(brex_spec(folders, *brex_args))  # each object's BREX is looked for beside it
-
-    def check(data: bytes, display: str) -> list[str]:
-        doc = load_bytes(data, display)
-        findings = validator.validate(doc)
-        chain, found = checker.layers(doc)
-        findings += found + brex_check(doc, chain, checker.spec.values, checker.spec.nonfailing)
-        return [f"{f.rule}: line {f.line}: {f.message}" for f in findings if f.severity == "error"]
-
-    return check
-
-
 def _gate(csdb: Path, schema_args: tuple, brex_args: tuple, skip: tuple[str, ...]):
     """`ietm check` over the whole set, as that command runs it."""
     from ietm.check.brex import DEFAULT_NONFAILING
     from ietm.check.gate import run_gate, standard_steps
     from ietm.check.integrity_commands import default_brex_paths
-    from ietm.config import load_config
 
     explicit, search, default_brex, no_values = brex_args
     config = load_config(csdb)
@@ -153,7 +128,8 @@ def sign(objects, key, cert, passphrase_file, allow_unencrypted_key, verificatio
     signature are written together; if writing fails, the object stays as it was.
     """
     from ietm.sign import audit
-    from ietm.sign.detached import prepare
+    from ietm.sign.checks import CheckSpec, examine_many
+    from ietm.sign.detached import sign_examined
     from ietm.sign.verify import load_store
 
     for o in objects:
@@ -163,16 +139,16 @@ def sign(objects, key, cert, passphrase_file, allow_unencrypted_key, verificatio
     log = audit_log_path(start, audit_log)
     store = load_store(start, trust, crls, policy)
     creds = _credentials(key, cert, passphrase_file, allow_unencrypted_key)
-    folders = list(dict.fromkeys(o.parent for o in objects))
-    check = _object_check(folders, (schema_dirs, catalogs, profile), (explicit, search, default_brex, no_values))
     signer = creds.cert.subject.rfc4514_string()
-    prepared = []
-    for o in objects:  # all refusals come before the first write: either every object is signed or none
-        try:
-            prepared.append(prepare(o, creds, store, verification, vtype if verification else None, check))
-        except IetmError as exc:
-            audit.append(log, "sign-refused", path=str(o), signer=signer, reason=exc.message)
-            raise
+    spec = CheckSpec(tuple(dict.fromkeys(o.parent for o in objects)), (schema_dirs, catalogs, profile),
+                     (explicit, search, default_brex, no_values))
+    try:  # every refusal comes before the first write: either every object is signed or none
+        examined = examine_many(list(objects), verification, vtype if verification else None, spec,
+                                load_config(start).get("check.jobs"))
+        prepared = [sign_examined(e, creds, store) for e in examined]
+    except IetmError as exc:
+        audit.append(log, "sign-refused", path=exc.path or str(objects[0]), signer=signer, reason=exc.message)
+        raise
     results = []
     for done in prepared:
         done.write()

@@ -105,11 +105,19 @@ class Signed:
         write_together([(self.path, self.data), (self.signature, self.signature_data)])
 
 
-def prepare(path: Path, creds: Credentials, store: TrustStore, level: str | None, vtype: str | None, check) -> Signed:
-    """Everything short of writing: refusals, QA status, checks and the signature itself.
+@dataclass
+class Examined:
+    """An object found fit to approve: what it is, and the bytes to sign (QA status set)."""
 
-    `check(data, display)` returns the problems that make an object unfit to sign (schema, BREX ...).
-    """
+    path: Path
+    obj: CsdbObject
+    data: bytes
+    changed: bool  # whether `data` differs from the file (the QA status was set)
+    read_digest: str
+
+
+def examine(path: Path, level: str | None, vtype: str | None, check) -> Examined:
+    """Refusals that need no key: kind, in-work issue, QA status, and `check(data, display)` problems."""
     from ietm.parse.loader import load
     from ietm.sign.qa import set_qa
 
@@ -120,7 +128,6 @@ def prepare(path: Path, creds: Credentials, store: TrustStore, level: str | None
         raise Refused(f"is a {obj.kind}; ietm signs {', '.join(SIGNABLE)} objects (ICNs are covered by a release)", display)
     if obj.in_work:
         raise Refused(f"issue {obj.issue} is in work (inWork is not 00); only an official issue can be approved", display)
-    creds.approve_check(store, obj.kind, display)
     data = doc.data
     if level:
         data = set_qa(data, display, level, vtype or "tabtop")
@@ -130,16 +137,21 @@ def prepare(path: Path, creds: Credentials, store: TrustStore, level: str | None
     if problems:
         raise Refused(f"fails checks, so it cannot be approved: {problems[0]}"
                       + (f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""), display)
-    if data is not doc.data:
+    if data != doc.data:
         obj = describe(load_bytes(data, display))
-    digest = sha256(data).hexdigest()
-    statement = approval(obj.kind, {
-        "object": obj.key, "issue": obj.issue, "language": obj.language, "file": path.name, "sha256": digest,
-        "verification": obj.qa, "verificationType": obj.qa_type, "signer": subject_name(creds.cert),
+    return Examined(path, obj, data, data != doc.data, sha256(doc.data).hexdigest())
+
+
+def sign_examined(e: Examined, creds: Credentials, store: TrustStore) -> Signed:
+    """The signature over an examined object, if the signer may approve its kind."""
+    creds.approve_check(store, e.obj.kind, str(e.path))
+    digest = sha256(e.data).hexdigest()
+    statement = approval(e.obj.kind, {
+        "object": e.obj.key, "issue": e.obj.issue, "language": e.obj.language, "file": e.path.name, "sha256": digest,
+        "verification": e.obj.qa, "verificationType": e.obj.qa_type, "signer": subject_name(creds.cert),
     })
-    sig = creds.algorithm.sign(creds.key, creds.chain, [SignedFile(path.name, data)], statement)
-    return Signed(path, sig_path(path), obj, digest, data if data != doc.data else None, serialize(sig),
-                  sha256(doc.data).hexdigest())
+    sig = creds.algorithm.sign(creds.key, creds.chain, [SignedFile(e.path.name, e.data)], statement)
+    return Signed(e.path, sig_path(e.path), e.obj, digest, e.data if e.changed else None, serialize(sig), e.read_digest)
 
 
 def write_together(files: list[tuple[Path, bytes | None]]) -> None:
