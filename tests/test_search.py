@@ -89,7 +89,9 @@ def test_code_queries(bike_search):
     assert set(keys(bike_search.search("code:DMC-S1000DBIKE-AAA-DA1-10"))) == {"DMC-S1000DBIKE-AAA-DA1-10-00-00AA-251A-A"}
     assert set(keys(bike_search.search("DA1-10-00-00AA-251A"))) == PADS  # a bare code, found anywhere in codes
     # a part number written like a code still finds the modules that list it (the foot pump BSK-TLST-001-05)
-    assert "DMC-S1000DBIKE-AAA-DA0-10-20-00AA-215A-A" in keys(bike_search.search("BSK-TLST-001-05"))
+    pump = bike_search.search("BSK-TLST-001-05")
+    assert "DMC-S1000DBIKE-AAA-DA0-10-20-00AA-215A-A" in keys(pump)
+    assert all('<mark class="match">BSK-TLST-001-05</mark>' in h.snippet for h in pump.hits)
 
 
 def test_title_field_query(bike_search):

@@ -6,6 +6,7 @@ Runs in worker processes (plain data in, plain data out), so a large CSDB is rea
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 
 from lxml import etree
@@ -27,6 +28,7 @@ SECTION_TAGS = frozenset({
 SKIP_TAGS = frozenset({"refs", "dmRefIdent", "pmRefIdent", "identAndStatusSection", "applic"})
 #: attributes that carry words a technician types (part numbers, manufacturer codes)
 TEXT_ATTRS = ("partNumberValue", "manufacturerCodeValue")
+_IDENT = re.compile(r"(?<![\w-])[A-Za-z0-9]+(?:-[A-Za-z0-9]+)+(?![\w-])")
 MAX_BODY = 200_000  # characters stored per module; longer text is still indexed, snippets come from the start
 
 
@@ -56,6 +58,7 @@ class ModuleText:
     act_key: str | None  # the ACT its applicability refers to
     body: str
     words: str = ""  # distinct folded words of title and body (see ietm.index.analysis.vocabulary)
+    idents: str = ""  # part numbers and codes written in the text (BSK-TLST-001-05), lower case
     sections: list[Section] = field(default_factory=list)
     error: str | None = None
 
@@ -88,8 +91,15 @@ def extract(full: str, rel: str) -> ModuleText:
         content_type=obj.content_type, info_code=obj.info_code, system=system, subsystem=subsystem,
         qa=obj.qa, in_work=obj.in_work, applic_text=obj.applic,
         applic_xml=etree.tostring(applic) if applic is not None else None, act_key=act_ref(root)[0],
-        body=body, words=vocabulary(obj.title, body), sections=sections,
+        body=body, words=vocabulary(obj.title, body), idents=identifiers(body), sections=sections,
     )
+
+
+def identifiers(text: str) -> str:
+    """Hyphenated identifiers (part numbers, tool and module codes) as whole terms, so that searching for one
+    is a single lookup rather than a phrase of its pieces."""
+    found = {m.lower() for m in _IDENT.findall(text) if any(c.isdigit() for c in m) and any(c.isalpha() for c in m)}
+    return " ".join(sorted(found))
 
 
 def section_text(content: etree._Element | None) -> tuple[str, list[Section]]:

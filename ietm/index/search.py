@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass, field
 
 from whoosh import highlight, qparser, query
 from whoosh.index import Index
-from whoosh.searching import Searcher
+from whoosh.searching import Hit as WhooshHit, Searcher
 
 from ietm.index.analysis import LANGUAGES, WORD_RE, fold, language_of, stem, stemmer_of, words
 from ietm.index.store import ALL_PRODUCTS, TITLE_BOOST, code_term
@@ -121,8 +121,7 @@ def build_query(index: Index, text: str, reader=None) -> query.Query | None:  # 
         if sum(ch.isdigit() for ch in token) and sum(ch.isalpha() for ch in token):
             # a module code, or a part number written the same way: match either
             term = code_term(token).rstrip("*")
-            as_text = [parsers[lang].parse(f'"{token.rstrip("*")}"') for lang in LANGUAGES]
-            parts.append(query.Or([query.Wildcard("code", f"*{term}*"), *as_text]))
+            parts.append(query.Or([query.Wildcard("code", f"*{term}*"), query.Term("idents", token.rstrip("*").lower())]))
             rest = rest.replace(token, " ", 1)
     rest = rest.strip()
     if rest:
@@ -135,6 +134,10 @@ def build_query(index: Index, text: str, reader=None) -> query.Query | None:  # 
     if not parts:
         return None
     return parts[0] if len(parts) == 1 else query.And(parts)
+
+
+def _has_phrase(q: query.Query) -> bool:
+    return isinstance(q, query.Phrase) or any(_has_phrase(sub) for sub in q.children())
 
 
 @dataclass
@@ -238,6 +241,13 @@ class Searching:
         q = build_query(self.index, text, self.searcher.reader())
         if q is None:
             return Results(text, 0, [])
+        if _has_phrase(q):
+            # phrases are checked against positions in Python: do it once, ranking every match in the same pass
+            every = self.searcher.search(q, limit=None, terms=True)
+            allowed = self.table.allowed(set(every.docs()), *filters)
+            ranked = [(score, d) for score, d in every.top_n if d in allowed][offset:offset + limit]
+            hits = [self._hit(WhooshHit(every, d, offset + i, score), every) for i, (score, d) in enumerate(ranked)]
+            return Results(text, len(allowed), hits, self.table.facets(allowed))
         matching = self._docs(q)
         allowed = self.table.allowed(matching, *filters)
         if not allowed:
@@ -302,6 +312,17 @@ class Searching:
                 if stem_word(fold(m.group())) in stems:
                     first = m.start()
                     break
+        idents = [t.decode("utf-8") if isinstance(t, bytes) else t
+                  for f, t in (found.matched_terms() if found.has_matched_terms() else ()) if f == "idents"]
+        if first is None and idents:  # a part number or code: mark it where the text first names it
+            at = [i for i in (body.lower().find(x) for x in idents) if i >= 0]
+            if at:
+                start = max(0, min(at) - 80)
+                window = html.escape(body[start:start + SNIPPET_CHARS])
+                pattern = re.compile("|".join(re.escape(x) for x in idents), re.IGNORECASE)
+                marked = pattern.sub(lambda m: f'<mark class="match">{m.group()}</mark>', window)
+                i = bisect_right([sec[0] for sec in sections], min(at)) - 1
+                return ("… " if start else "") + marked + " …", (tuple(sections[i]) if i >= 0 else None)
         if first is None:
             text = body[:SNIPPET_CHARS] + ("…" if len(body) > SNIPPET_CHARS else "")
             return html.escape(text), None

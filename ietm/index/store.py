@@ -28,10 +28,10 @@ from ietm.catalog import Catalog
 from ietm.errors import IetmError, NotFound
 from ietm.parse.loader import load
 from ietm.index.analysis import LANGUAGES, analyzer, language_of
-from ietm.index.extract import ModuleText, extract, file_sig
+from ietm.index.extract import MAX_BODY, ModuleText, extract, file_sig
 from ietm.paths import state_dir
 
-VERSION = 2
+VERSION = 3
 ALL_PRODUCTS = "*"  # the products term of a module that applies to every product
 PARALLEL_FROM = 64  # below this many changed modules, starting worker processes costs more than it saves
 TITLE_BOOST = 3.0
@@ -54,6 +54,7 @@ def make_schema() -> Schema:
         in_work=BOOLEAN(stored=True),
         latest=BOOLEAN(stored=True),
         products=KEYWORD(stored=True, commas=True),
+        idents=KEYWORD(scorable=True),  # part numbers and codes written in the text
         applic=STORED(),
         body=STORED(),
         sections=STORED(),
@@ -321,9 +322,10 @@ class SearchIndex:
             "latest": latest,
             "products": ",".join(applic.products(m)),
             "applic": m.applic_text or "",
-            "body": m.body[:200_000],
+            "body": m.body[:MAX_BODY],
             "sections": [(s.start, s.id, s.title) for s in m.sections],
             f"title_{lang}": m.title,
             f"text_{lang}": m.body,
             f"words_{lang}": m.words,
+            "idents": m.idents,
         }
