@@ -15,8 +15,6 @@ from liveserver import serving
 
 pytestmark = pytest.mark.browser
 
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
 PASSWORD = "correct horse battery"
 PROC = "DMC-S1000DBIKE-AAA-DA1-10-00-00AA-251A-A_008-00_en-US.XML"
 ADDRESS = "/dm/S1000DBIKE-AAA-DA1-10-00-00AA-251A-A"
@@ -39,15 +37,6 @@ def csdb(tmp_path_factory, bike) -> Path:
     Accounts(state_dir(root) / "accounts.sqlite").add("tech", "technician", PASSWORD)
     return root
 
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
-        yield b
-        b.close()
 
 
 def test_script_in_module_text_never_runs(csdb, browser):

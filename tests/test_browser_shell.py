@@ -14,8 +14,6 @@ from webserver import serving
 
 pytestmark = pytest.mark.browser
 
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
 SHOTS = Path(__file__).parent / "screenshots"
 PROCEDURE = "/dm/S1000DBIKE-AAA-D00-00-01-00AA-930A-A"  # a module whose content varies by product
 IPD = "/dm/S1000DBIKE-AAA-D00-00-00-01AA-941A-D"
@@ -26,15 +24,6 @@ def base(bike: Path):
     with serving(bike) as url:
         yield url
 
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture

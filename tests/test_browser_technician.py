@@ -18,8 +18,6 @@ from webserver import serving
 
 pytestmark = pytest.mark.browser
 
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
 SHOTS = Path(__file__).parent / "screenshots"
 HANDLEBAR = "/dm/S1000DBIKE-AAA-DA2-20-00-00AA-520A-A"  # a safety warning guards every step
 TIRE_FAULT = "/dm/S1000DBIKE-AAA-DA0-10-20-00AA-400A-A"
@@ -33,15 +31,6 @@ def base(bike: Path):
     with serving(bike) as url:
         yield url
 
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture

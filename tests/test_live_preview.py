@@ -11,8 +11,6 @@ import pytest
 
 from liveserver import serving
 
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
 PROC = "DMC-S1000DBIKE-AAA-DA1-10-00-00AA-251A-A_008-00_en-US.XML"
 ADDRESS = "/dm/S1000DBIKE-AAA-DA1-10-00-00AA-251A-A"
 
@@ -54,11 +52,8 @@ def test_changed_file_is_rechecked_and_announced(csdb):
 
 
 @pytest.mark.browser
-def test_open_page_reloads_and_shows_problems(csdb):
-    from playwright.sync_api import sync_playwright
-
-    with serving(csdb, "--watch") as server, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+def test_open_page_reloads_and_shows_problems(csdb, browser):
+    with serving(csdb, "--watch") as server:
         page = browser.new_page(base_url=server.url)
         page.goto(ADDRESS)
         page.evaluate("window.__marker = 1")
@@ -71,4 +66,4 @@ def test_open_page_reloads_and_shows_problems(csdb):
         box = page.locator("#live-problems")
         box.wait_for(timeout=30000)
         assert f"line {line}" in box.inner_text() and "issueType" in box.inner_text()
-        browser.close()
+        page.close()
