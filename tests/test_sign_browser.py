@@ -152,3 +152,42 @@ def test_rsa_pss_release_signature_in_the_browser(page, site, bpki):
         assert run(page, [bpki.ca.read_text()], files=False)["status"] == "invalid"
     finally:
         sig.write_bytes(original)
+
+
+@pytest.fixture(scope="module")
+def published_site(bpki, content, schemas42, brex42, tmp_path_factory):
+    """The sample manual as `ietm publish` writes it, signed with `ietm release BUNDLE`, served on loopback."""
+    root = tmp_path_factory.mktemp("pubsite")
+    src = root / "src"
+    shutil.copytree(content, src, ignore=shutil.ignore_patterns(".ietm", "*.xsig", "release.manifest", "ietm.toml"))
+    (src / "ietm.toml").write_text(f'[schemas]\ndirs = ["{schemas42}"]\n[brex]\ndefault = ["{brex42}"]\n')
+    assert ietm("publish", src, "-o", root / "dist").code == 0
+    r = ietm("release", root / "dist", *bpki.signer("qa"), "--trust", bpki.ca)
+    assert r.code == 0, r.err
+    # the verifier as the bundle itself carries it (ietm publish copies viewer/static)
+    (root / "check.html").write_text('<!doctype html><meta charset="utf-8"><title>check</title>'
+                                     '<script src="dist/static/js/verify.js"></script>')
+    handler = functools.partial(QuietHandler, directory=str(root))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield root / "dist", f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+
+
+def test_published_bundle_manifest_json_in_the_browser(page, published_site, bpki):
+    dist, base = published_site
+    page = page.context.browser.new_page()  # a page from the bundle's own origin
+    page.goto(base + "check.html")
+    opts = {"base": base + "dist/", "manifest": "manifest.json", "anchors": [bpki.ca.read_text()]}
+    r = page.evaluate("async (o) => { const r = await IetmVerify.verifyRelease(o); delete r.checkFile; return r; }", opts)
+    assert r["status"] == "valid", r
+    assert r["release"]["files"] == len(r["entries"]) > 100
+    page_file = dist / "index.html"
+    original = page_file.read_bytes()
+    try:
+        page_file.write_bytes(original.replace(b"</body>", b"<p>not what QA signed</p></body>", 1))
+        r = page.evaluate("async (o) => { const r = await IetmVerify.verifyRelease(o); delete r.checkFile; return r; }", opts)
+        assert r["status"] == "invalid" and r["changed"] == ["index.html"], r
+    finally:
+        page_file.write_bytes(original)
+        page.close()

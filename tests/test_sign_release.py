@@ -146,3 +146,32 @@ def test_signed_and_released_csdb_still_passes_ietm_check(rpki, content, schemas
     assert r.code == 0, r.out
     r = ietm("ls", copy, "--format", "json")
     assert r.code == 0 and ".xsig" not in r.out and "release.manifest" not in r.out
+
+
+@pytest.fixture(scope="module")
+def published(rpki, content, schemas42, brex42, tmp_path_factory):
+    """The sample manual published by `ietm publish`, its manifest.json signed by `ietm release BUNDLE`."""
+    root = tmp_path_factory.mktemp("published")
+    src = root / "content"
+    shutil.copytree(content, src, ignore=shutil.ignore_patterns(".ietm", "*.xsig", "release.manifest", "ietm.toml"))
+    (src / "ietm.toml").write_text(f'[schemas]\ndirs = ["{schemas42}"]\n[brex]\ndefault = ["{brex42}"]\n')
+    r = ietm("publish", src, "-o", root / "dist")
+    assert r.code == 0, r.err
+    r = ietm("release", root / "dist", *rpki.signer("qa"), "--trust", rpki.ca, "--format", "json")
+    assert r.code == 0, r.err
+    assert json.loads(r.out)["signature"].endswith("manifest.json.xsig")
+    return root / "dist"
+
+
+def test_published_bundle_signed_and_verified(rpki, published, tmp_path):
+    bundle = Path(shutil.copytree(published, tmp_path / "dist"))
+    r, res = verify(rpki, bundle)
+    assert r.code == 0 and res[0]["kind"] == "release" and res[0]["path"].endswith("manifest.json"), res
+    page = next(bundle.glob("dm/**/*.html"), None) or next(bundle.rglob("*.html"))
+    page.write_text(page.read_text().replace("</body>", "<script>steal()</script></body>", 1))
+    (bundle / "extra.js").write_text("steal()")
+    r, res = verify(rpki, bundle)
+    rel = page.relative_to(bundle).as_posix()
+    assert r.code == 10 and set(res[0]["changed"]) == {rel, "extra.js"}, res
+    r = ietm("release", bundle, *rpki.signer("qa"), "--trust", rpki.ca)
+    assert r.code == 6 and "no longer matches its manifest" in r.err

@@ -176,7 +176,8 @@ def sign(objects, key, cert, passphrase_file, allow_unencrypted_key, verificatio
 @format_option()
 def release(csdb, key, cert, passphrase_file, allow_unencrypted_key, name, audit_log, trust, crls, policy,
             schema_dirs, catalogs, profile, explicit, search, default_brex, no_values, skip, fmt) -> None:
-    """Write and sign the release manifest CSDB/release.manifest (+ release.manifest.xsig).
+    """Write and sign the release manifest CSDB/release.manifest (+ release.manifest.xsig); or, given a
+    bundle written by `ietm publish`, sign its manifest.json (+ manifest.json.xsig) as it stands.
 
     The manifest lists every object (identity, issue, language, QA status, SHA-256) and every ICN of
     the set. Refused when an object is in work, when `ietm check` (schema, BREX, references,
@@ -184,7 +185,7 @@ def release(csdb, key, cert, passphrase_file, allow_unencrypted_key, name, audit
     """
     from ietm.sign import audit
     from ietm.sign.detached import approval, serialize, sig_path, write_together
-    from ietm.sign.manifest import MANIFEST_NAME, build, collect
+    from ietm.sign.manifest import BUNDLE_MANIFEST, MANIFEST_NAME, build, collect
     from ietm.sign.signer import SignedFile
     from ietm.sign.verify import load_store
 
@@ -193,6 +194,9 @@ def release(csdb, key, cert, passphrase_file, allow_unencrypted_key, name, audit
     log = audit_log_path(csdb, audit_log)
     store = load_store(csdb, trust, crls, policy)
     creds = _credentials(key, cert, passphrase_file, allow_unencrypted_key)
+    if (csdb / BUNDLE_MANIFEST).is_file():
+        _release_bundle(csdb / BUNDLE_MANIFEST, creds, store, log, fmt)
+        return
     target = csdb / MANIFEST_NAME
     try:
         creds.approve_check(store, "release", str(target))
@@ -224,6 +228,42 @@ def release(csdb, key, cert, passphrase_file, allow_unencrypted_key, name, audit
         sys.stdout.write("\n")
     else:
         click.echo(f"RELEASED: {target} ({objects} object(s), {len(entries) - objects} ICN(s)), signed in {sig_path(target).name}")
+
+
+def _release_bundle(manifest: Path, creds, store, log: Path, fmt: str) -> None:
+    """Sign a published bundle's manifest.json, after checking that every file still matches it."""
+    import hashlib
+
+    from ietm.sign import audit
+    from ietm.sign.detached import approval, serialize, sig_path, write_together
+    from ietm.sign.manifest import parse_bundle
+    from ietm.sign.signer import SignedFile
+    from ietm.sign.verify import compare
+
+    signer = creds.cert.subject.rfc4514_string()
+    try:
+        creds.approve_check(store, "release", str(manifest))
+        data = manifest.read_bytes()
+        entries = parse_bundle(data, str(manifest))
+        changed, missing, extra = compare(manifest.parent, entries, manifest.name)
+        if changed or missing or extra:
+            what = [*(f"{p} changed" for p in changed), *(f"{p} missing" for p in missing), *(f"{p} not listed" for p in extra)]
+            raise Refused(f"the bundle no longer matches its manifest ({len(what)}: {', '.join(what[:5])}); publish it again",
+                          str(manifest))
+        statement = approval("release", {"object": manifest.parent.resolve().name, "file": manifest.name,
+                                         "sha256": hashlib.sha256(data).hexdigest(), "signer": signer})
+        sig = creds.algorithm.sign(creds.key, creds.chain, [SignedFile(manifest.name, data)], statement)
+        write_together([(sig_path(manifest), serialize(sig))])
+    except IetmError as exc:
+        audit.append(log, "release-refused", path=str(manifest), signer=signer, reason=exc.message)
+        raise
+    audit.append(log, "release", path=str(manifest), files=len(entries), sha256=hashlib.sha256(data).hexdigest(),
+                 signer=signer)
+    if fmt == "json":
+        json.dump({"manifest": str(manifest), "signature": str(sig_path(manifest)), "files": len(entries)}, sys.stdout, indent=2)
+        sys.stdout.write("\n")
+    else:
+        click.echo(f"RELEASED: {manifest} ({len(entries)} file(s) of the bundle), signed in {sig_path(manifest).name}")
 
 
 @click.command(epilog=VERIFY_EXIT_HELP)

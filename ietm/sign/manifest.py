@@ -21,6 +21,8 @@ from ietm.paths import SCHEMAS
 
 RELEASE_NS = "urn:ietm:release:1"
 MANIFEST_NAME = "release.manifest"
+#: the manifest `ietm publish` writes into a bundle: {"files": {path: {"sha256", "size"}}, "release": id}
+BUNDLE_MANIFEST = "manifest.json"
 SCHEMA = SCHEMAS / "release" / "release.xsd"
 
 
@@ -121,3 +123,18 @@ def parse(data: bytes, display: str) -> tuple[etree._Element, list[Entry]]:
         entries.append(Entry(kind, el.get("code"), el.get("path"), el.get("sha256"), int(el.get("size")),
                              el.get("issue"), el.get("language"), el.get("qa")))
     return root, entries
+
+
+def parse_bundle(data: bytes, display: str) -> list[Entry]:
+    """The entries of a published bundle's manifest.json (every file of the bundle but itself)."""
+    import json
+
+    try:
+        files = json.loads(data.decode("utf-8"))["files"]
+        entries = [Entry("file", rel, rel, meta["sha256"], int(meta["size"])) for rel, meta in sorted(files.items())]
+    except (ValueError, KeyError, TypeError, AttributeError, UnicodeDecodeError):
+        raise InputError("not a bundle manifest (JSON with files: {path: {sha256, size}})", display) from None
+    for e in entries:
+        if any(part in ("..", ".", "") for part in e.path.split("/")) or e.path.startswith("/") or ":" in e.path:
+            raise InputError(f"bundle manifest names a path outside the bundle: {e.path}", display)
+    return entries

@@ -17,7 +17,7 @@ from lxml import etree
 
 from ietm.errors import IetmError, InputError
 from ietm.sign.detached import APPROVAL_NS, SIG_SUFFIX, sig_path
-from ietm.sign.manifest import MANIFEST_NAME, RELEASE_NS, parse
+from ietm.sign.manifest import BUNDLE_MANIFEST, MANIFEST_NAME, RELEASE_NS, parse, parse_bundle
 from ietm.sign.signer import SignatureMismatch, ds, for_uri
 from ietm.sign.trust import TrustStore, subject_name
 
@@ -176,37 +176,29 @@ def verify_object(path: Path, store: TrustStore) -> Outcome:
 
 
 def verify_release(manifest: Path, store: TrustStore) -> list[Outcome]:
-    """The manifest's own signature, then every listed file against its SHA-256."""
+    """The manifest's own signature, then every listed file against its SHA-256.
+
+    Two manifests are understood: ietm's release.manifest (objects and ICNs of a CSDB; an S1000D object
+    in the folder but not listed was slipped in) and the manifest.json of a published bundle (every file
+    of the bundle; any file not listed, signatures aside, was slipped in).
+    """
     seen: dict[str, bytes] = {}
     head = check_signature(sig_path(manifest), store, [manifest.name], "release", seen) if sig_path(manifest).is_file() \
         else Outcome(str(manifest), "unsigned", f"release manifest has no signature ({sig_path(manifest).name})")
     head.path = str(manifest)
     if head.status == "invalid":
         return [head]
+    data = seen.get(manifest.name) or manifest.read_bytes()
+    bundle = manifest.name == BUNDLE_MANIFEST
     try:
-        _, entries = parse(seen.get(manifest.name) or manifest.read_bytes(), str(manifest))
+        entries = parse_bundle(data, str(manifest)) if bundle else parse(data, str(manifest))[1]
     except InputError as exc:
         return [Outcome(str(manifest), "invalid", exc.message)]
-    changed, missing = [], []
-    base = manifest.parent
-    for e in entries:
-        f = base / e.path
-        try:
-            data = f.read_bytes()
-        except OSError:
-            missing.append(e.path)
-            continue
-        if sha256(data).hexdigest() != e.sha256:
-            changed.append(e.path)
-    listed = {e.path for e in entries}
-    from ietm.sign.manifest import delivered_files
-
-    extra = [p.relative_to(base).as_posix() for p in delivered_files(base)
-             if p.name.upper().startswith(OBJECT_PREFIXES) and p.relative_to(base).as_posix() not in listed]
+    changed, missing, extra = compare(manifest.parent, entries, manifest.name)
     if changed or missing or extra:
         parts = []
         if extra:
-            parts.append(f"{len(extra)} object(s) not in the release: {', '.join(extra[:10])}")
+            parts.append(f"{len(extra)} file(s) not in the release: {', '.join(extra[:10])}")
         if changed:
             parts.append(f"{len(changed)} file(s) changed since release: {', '.join(changed[:10])}")
         if missing:
@@ -215,6 +207,31 @@ def verify_release(manifest: Path, store: TrustStore) -> list[Outcome]:
                         head.signed_at, "release", changed=changed + missing + extra)]
     head.reason += f"; {len(entries)} file(s) match the manifest"
     return [head]
+
+
+def compare(base: Path, entries: list, manifest_name: str) -> tuple[list[str], list[str], list[str]]:
+    """Files of a release folder against its manifest: changed, missing, and slipped in (not listed)."""
+    changed, missing = [], []
+    for e in entries:
+        try:
+            data = (base / e.path).read_bytes()
+        except OSError:
+            missing.append(e.path)
+            continue
+        if sha256(data).hexdigest() != e.sha256:
+            changed.append(e.path)
+    listed = {e.path for e in entries}
+    if manifest_name == BUNDLE_MANIFEST:
+        # hidden files and folders (.ietm, where ietm keeps its caches and audit log) are not the bundle's
+        present = (p.relative_to(base) for p in base.rglob("*") if p.is_file())
+        extra = [r.as_posix() for r in present if not any(part.startswith(".") for part in r.parts)
+                 and r.as_posix() not in listed and r.as_posix() != manifest_name and not r.name.endswith(SIG_SUFFIX)]
+    else:
+        from ietm.sign.manifest import delivered_files
+
+        extra = [p.relative_to(base).as_posix() for p in delivered_files(base)
+                 if p.name.upper().startswith(OBJECT_PREFIXES) and p.relative_to(base).as_posix() not in listed]
+    return changed, missing, sorted(extra)
 
 
 def is_release(path: Path) -> bool:
@@ -234,6 +251,8 @@ def verify_path(path: Path, store: TrustStore) -> list[Outcome]:
                            if not any(part.startswith(".") for part in m.relative_to(path).parts))
         if manifests:
             return [o for m in manifests for o in verify_release(m, store)]
+        if (path / BUNDLE_MANIFEST).is_file() and sig_path(path / BUNDLE_MANIFEST).is_file():
+            return verify_release(path / BUNDLE_MANIFEST, store)
         from ietm.sign.manifest import delivered_files
 
         objects = [p for p in delivered_files(path) if p.suffix.lower() == ".xml"]
@@ -242,7 +261,7 @@ def verify_path(path: Path, store: TrustStore) -> list[Outcome]:
         raise InputError("no such file or folder", str(path))
     if path.name.endswith(SIG_SUFFIX):
         path = path.with_name(path.name[: -len(SIG_SUFFIX)])
-    if is_release(path):
+    if is_release(path) or path.name == BUNDLE_MANIFEST:
         return verify_release(path, store)
     return [verify_object(path, store)]
 

@@ -13,7 +13,8 @@
  *
  *   IetmVerify.verifyRelease(options) -> Promise<Result>
  *     options.base       URL of the folder holding release.manifest (default: the page's URL)
- *     options.manifest   manifest file name (default "release.manifest"); its signature is `<manifest>.xsig`
+ *     options.manifest   manifest file name (default "release.manifest"); its signature is `<manifest>.xsig`.
+ *                        "manifest.json" reads the manifest `ietm publish` writes (signed by `ietm release BUNDLE`).
  *     options.anchors    [PEM string | base64 DER] trusted CA or signer certificates (required). Anchors read
  *                        from the same bundle only guard against accidental change; pin them in the installed
  *                        app (or the service worker's first install) to guard against a rewritten bundle.
@@ -28,12 +29,15 @@
  *     status:  "valid" | "invalid" | "untrusted" | "expired" | "role" | "error"   (same words as `ietm verify`)
  *     reason:  one sentence for people
  *     signer:  certificate common name, signedAt: the signer's stated time (ISO 8601) or null
- *     release: {name, created, objects, icns} from the manifest, or null
+ *     release: {name, created, objects, icns} from release.manifest, {name, created: null, files} from
+ *              manifest.json, or null
  *     entries: [{kind, code, path, sha256, size, issue, language, qa}]  (only once the signature holds)
  *     changed: [path] files whose bytes differ, missing: [path] files that could not be fetched
  *     checkFile(path) -> Promise<"valid" | "changed" | "missing" | "unlisted">  one file against the manifest
  *   }
  *   A status other than "valid" never throws; programming errors (no anchors given) reject the promise.
+ *   A browser cannot list the server's files, so unlike `ietm verify` it does not report files added to
+ *   the bundle; it checks every listed file (and so everything the manifest says the manual holds).
  */
 (function (global) {
   "use strict";
@@ -281,6 +285,20 @@
     return ["valid", "signed by " + cert.cn];
   }
 
+  function safePath(path) {
+    return !(path.split("/").some(function (p) { return p === ".." || p === "." || p === ""; }) || /^[a-z]+:|^\//i.test(path));
+  }
+
+  function readBundleManifest(bytes) {  /* manifest.json of `ietm publish`: {release, files: {path: {sha256, size}}} */
+    var data;
+    try { data = JSON.parse(new TextDecoder().decode(bytes)); } catch (e) { return null; }
+    if (!data || typeof data.files !== "object") return null;
+    var paths = Object.keys(data.files).sort();
+    if (!paths.every(safePath)) return null;
+    return { release: { name: data.release || null, created: null, files: paths.length },
+      entries: paths.map(function (p) { return { kind: "file", code: p, path: p, sha256: data.files[p].sha256, size: +data.files[p].size }; }) };
+  }
+
   function readManifest(bytes) {
     var doc = new DOMParser().parseFromString(new TextDecoder().decode(bytes), "application/xml");
     var root = doc.documentElement, entries = [];
@@ -288,7 +306,7 @@
     for (var n = root.firstElementChild; n; n = n.nextElementSibling) {
       if (n.namespaceURI !== RELEASE_NS) continue;
       var path = n.getAttribute("path") || "";
-      if (path.split("/").some(function (p) { return p === ".." || p === "." || p === ""; }) || /^[a-z]+:|^\//i.test(path)) return null;
+      if (!safePath(path)) return null;
       entries.push({ kind: n.localName === "icn" ? "icn" : n.getAttribute("kind"), code: n.getAttribute("code"), path: path,
         sha256: n.getAttribute("sha256"), size: +n.getAttribute("size"), issue: n.getAttribute("issue"),
         language: n.getAttribute("language"), qa: n.getAttribute("qa") });
@@ -321,7 +339,7 @@
     if (sig.status) return sig;
     var verdict = await judge(sig.cert, anchors, roles, now);
     var signedAt = sig.approval ? sig.approval.getAttribute("signedAt") : null;
-    var manifest = readManifest(manifestBytes);
+    var manifest = /\.json$/.test(name) ? readBundleManifest(manifestBytes) : readManifest(manifestBytes);
     if (!manifest) return result("invalid", name + " is not a release manifest", { signer: sig.cert.cn });
     var out = result(verdict[0], verdict[1] + (signedAt ? " on " + signedAt : ""), { signer: sig.cert.cn, signedAt: signedAt, release: manifest.release });
     if (verdict[0] !== "valid") return out;
@@ -355,4 +373,4 @@
   }
 
   global.IetmVerify = { verifyRelease: verifyRelease, QA_EKU: QA_EKU };
-})(typeof window !== "undefined" ? window : self);
+})(typeof window !== "undefined" ? window : typeof self !== "undefined" ? self : globalThis);
