@@ -119,3 +119,11 @@ def test_unknown_path_and_bad_settings(tmp_path):
     (tmp_path / "x.xml").write_text("<a/>")
     r = ietm("validate", tmp_path)
     assert r.code == 4 and "unknown setting 'schemas.folders'" in r.err and "ietm.toml" in r.err
+
+
+def test_sample_manual_passes_the_gate_as_shipped(content: Path):
+    """`ietm check content/` with nothing but the settings the sample manual carries: the profile schemas,
+    its project BREX and the S1000D default BREX it names."""
+    r = ietm("check", content, "-q")
+    assert r.code == 0, r.out + r.err
+    assert "SUCCESS: check:" in r.out
