@@ -19,7 +19,7 @@ from ietm.paths import STATIC
 from ietm.web import access, deps, i18n, live
 from ietm.web.links import ServerLinks
 from ietm.web.pages import Pages
-from ietm.web import search
+from ietm.web import release, search
 from ietm.web.routes import api, dm, home, icn, pm, products
 from ietm.web.site import Site
 
@@ -41,6 +41,7 @@ def create_app(csdb: Path, config: Config | None = None) -> FastAPI:
     for module in (home, pm, dm, icn, products, api):
         app.include_router(module.router)
     app.include_router(search.router)
+    app.include_router(release.router)  # /release: the signed release manifest (ietm.web.release)
 
     @app.middleware("http")
     async def remember_language(request: Request, call_next):

@@ -22,6 +22,7 @@ from ietm.paths import TEMPLATES
 from ietm.render.context import Links, RenderContext
 from ietm.web import i18n
 from ietm.web.links import dm_address, pm_address
+from ietm.web.signatures import Signatures
 from ietm.web.site import Publication, Site, TocEntry, TocItem
 
 log = logging.getLogger("ietm.web")
@@ -71,6 +72,7 @@ class Pages:
         self._rendered: OrderedDict[tuple, tuple[Markup, Markup]] = OrderedDict()
         self._rendered_guard = threading.Lock()  # requests run on several threads
         self._applic: dict[tuple[int, str | None], dict[str, Any]] = {}
+        self.signatures = Signatures(site.csdb)  # signature badges, cached per file version (ietm.web.signatures)
 
     # -- shared page context --------------------------------------------------------------------------------
 
@@ -226,6 +228,7 @@ class Pages:
             crumbs=crumbs, prev_link=prev_link, next_link=next_link, latest=latest, copies=copies,
             page_key=key, module_applic=module_applic, applic=self.applic_data(doc.root),
             state_key=f"{key}_{obj.issue}_{obj.language}",
+            signature=self.signatures.badge(Path(obj.path), language),  # _partials/_signature.html
         )
         return self.render("dm.html", ctx)
 

@@ -1,0 +1,212 @@
+"""What the viewer tells readers about signatures: a badge per module and the CSDB's release.
+
+Worked out once per file version (keyed by modification times of the object, its signature and the release
+manifest), never per request: a page view costs a dict lookup, re-signing or editing a file is seen at once.
+The words are in the page's language; the verdicts come from ietm.sign (the same as `ietm verify`).
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from hashlib import sha256
+from pathlib import Path
+
+from ietm.errors import IetmError, InputError
+from ietm.sign import signature_status
+from ietm.sign.detached import sig_path
+from ietm.sign.manifest import MANIFEST_NAME, Entry, parse
+
+#: the badge's words, English and Russian (key -> (en, ru)); kept here so the signature UI is one module
+WORDS: dict[str, tuple[str, str]] = {
+    "valid": ("Signed by {signer}{when} · {qa} · valid", "Подписано: {signer}{when} · {qa} · подпись верна"),
+    "invalid": ("Signature invalid: {files} changed since it was signed",
+                "Подпись недействительна: {files} изменён после подписания"),
+    "invalid_other": ("Signature invalid: {reason}", "Подпись недействительна: {reason}"),
+    "untrusted": ("Signed by {signer}{when}, but the signer is not trusted",
+                  "Подписано: {signer}{when}, но подписант не входит в доверенные"),
+    "expired": ("Signed by {signer}{when}, but the certificate is expired or not yet valid",
+                "Подписано: {signer}{when}, но срок действия сертификата истёк или не наступил"),
+    "revoked": ("Signed by {signer}{when}, but the certificate is revoked",
+                "Подписано: {signer}{when}, но сертификат отозван"),
+    "role": ("Signed by {signer}{when}, but the signer's role may not approve it",
+             "Подписано: {signer}{when}, но роль подписанта не даёт права утверждать"),
+    "unsigned": ("Not signed", "Не подписано"),
+    "on": (" on {date}", " {date}"),
+    "qa_first": ("first verification", "первая проверка"),
+    "qa_second": ("second verification", "вторая проверка"),
+    "qa_none": ("QA level not stated", "уровень проверки не указан"),
+    "in_release": ("In release {name}: matches what QA released", "В выпуске {name}: совпадает с утверждённым"),
+    "release_changed": ("In release {name}: content altered since QA signed it",
+                        "В выпуске {name}: содержимое изменено после подписания"),
+    "not_in_release": ("Not in release {name}", "Не входит в выпуск {name}"),
+    "release": ("Release", "Выпуск"),
+    "no_release": ("This CSDB has no release manifest (`ietm release` writes one).",
+                   "В этой базе нет манифеста выпуска (его создаёт `ietm release`)."),
+    "state": ("State now", "Состояние сейчас"),
+    "matches": ("matches", "совпадает"),
+    "changed": ("changed", "изменён"),
+    "missing": ("missing", "отсутствует"),
+    "unlisted": ("not in the release", "не в выпуске"),
+}
+
+
+def word(key: str, language: str, **values: object) -> str:
+    en, ru = WORDS[key]
+    return (ru if language == "ru" else en).format(**values)
+
+
+def _mtime(path: Path) -> int:
+    try:
+        return path.stat().st_mtime_ns
+    except OSError:
+        return 0
+
+
+@dataclass
+class Release:
+    """The release manifest of a CSDB as checked: its signature's verdict and its entries."""
+
+    path: Path
+    status: str
+    reason: str
+    signer: str | None
+    signed_at: str | None
+    name: str | None
+    created: str | None
+    entries: dict[str, Entry]  # path relative to the CSDB -> entry
+
+
+class Signatures:
+    """Signature verdicts of one CSDB's files, cached per file version; safe to use from several threads."""
+
+    def __init__(self, csdb: Path) -> None:
+        self.csdb = Path(csdb).resolve()
+        self._status: dict[str, tuple[tuple[int, int], dict]] = {}
+        self._digests: dict[str, tuple[tuple[int, int], str]] = {}
+        self._release: tuple[tuple[int, int], Release | None] | None = None
+        self._guard = threading.Lock()
+
+    # -- one object ------------------------------------------------------------------------------------------
+
+    def status(self, path: Path) -> dict:
+        """signature_status(path), computed again only when the object or its signature changed."""
+        path = Path(path)
+        sig = sig_path(path)
+        stamp = (_mtime(path), _mtime(sig))
+        with self._guard:
+            hit = self._status.get(str(path))
+        if hit is not None and hit[0] == stamp:
+            return hit[1]
+        if stamp[1] == 0:  # no signature: no need to read the trust store
+            out = {"signed": False, "valid": False, "status": "unsigned", "reason": "no signature", "changed": []}
+        else:
+            out = signature_status(path)
+        with self._guard:
+            self._status[str(path)] = (stamp, out)
+        return out
+
+    def digest(self, path: Path) -> str | None:
+        """SHA-256 of a file, hashed again only when its modification time or size changed (None: unreadable)."""
+        try:
+            st = path.stat()
+        except OSError:
+            return None
+        stamp = (st.st_mtime_ns, st.st_size)
+        with self._guard:
+            hit = self._digests.get(str(path))
+        if hit is not None and hit[0] == stamp:
+            return hit[1]
+        try:
+            value = sha256(path.read_bytes()).hexdigest()
+        except OSError:
+            return None
+        with self._guard:
+            self._digests[str(path)] = (stamp, value)
+        return value
+
+    # -- the release -----------------------------------------------------------------------------------------
+
+    def release(self) -> Release | None:
+        """The CSDB's release.manifest with its signature checked (None when there is none)."""
+        manifest = self.csdb / MANIFEST_NAME
+        stamp = (_mtime(manifest), _mtime(sig_path(manifest)))
+        with self._guard:
+            hit = self._release
+        if hit is not None and hit[0] == stamp:
+            return hit[1]
+        found = self._read_release(manifest) if stamp[0] else None
+        with self._guard:
+            self._release = (stamp, found)
+        return found
+
+    def _read_release(self, manifest: Path) -> Release:
+        from ietm.sign.verify import check_signature, load_store
+
+        seen: dict[str, bytes] = {}
+        status, reason, signer, signed_at = "unsigned", f"no signature ({sig_path(manifest).name} not found)", None, None
+        if sig_path(manifest).is_file():
+            try:
+                out = check_signature(sig_path(manifest), load_store(self.csdb), [manifest.name], "release", seen)
+                status, reason, signer, signed_at = out.status, out.reason, out.signer, out.signed_at
+            except IetmError as exc:  # no usable trust store: say so, the entries can still be listed
+                status, reason = "untrusted", f"cannot check signatures: {exc}"
+        data = seen.get(manifest.name)
+        try:
+            root, entries = parse(data if data is not None else manifest.read_bytes(), str(manifest))
+        except (InputError, OSError) as exc:
+            return Release(manifest, "invalid", str(exc), signer, signed_at, None, None, {})
+        return Release(manifest, status, reason, signer, signed_at, root.get("name"), root.get("created"),
+                       {e.path: e for e in entries})
+
+    def state(self, release: Release, rel: str) -> str:
+        """One file against the release: matches, changed, missing, or unlisted."""
+        entry = release.entries.get(rel)
+        if entry is None:
+            return "unlisted"
+        found = self.digest(self.csdb / rel)
+        if found is None:
+            return "missing"
+        return "matches" if found == entry.sha256 else "changed"
+
+    # -- what a page shows -----------------------------------------------------------------------------------
+
+    def badge(self, path: Path, language: str) -> dict:
+        """The badge of one module page: status (for styling), headline, detail and the release line."""
+        path = Path(path).resolve()
+        s = self.status(path)
+        status = s["status"]
+        when = word("on", language, date=_date(s["signed_at"])) if s.get("signed_at") else ""
+        qa = word(f"qa_{s['verification']}", language) if s.get("verification") in ("first", "second") \
+            else word("qa_none", language)
+        signer = s.get("signer") or "?"
+        if status == "invalid" and s.get("changed"):
+            headline = word("invalid", language, files=", ".join(s["changed"]))
+        elif status == "invalid":
+            headline = word("invalid_other", language, reason=s.get("reason") or "")
+        else:
+            headline = word(status, language, signer=signer, when=when, qa=qa)
+        try:
+            rel = path.relative_to(self.csdb).as_posix()
+        except ValueError:
+            rel = path.name
+        release_line = None
+        release_state = None
+        release = self.release()
+        if release is not None:
+            release_state = self.state(release, rel)
+            key = {"matches": "in_release", "unlisted": "not_in_release"}.get(release_state, "release_changed")
+            release_line = word(key, language, name=release.name or MANIFEST_NAME)
+            if release.status != "valid":
+                release_line += f" ({release.status}: {release.reason})"
+        return {
+            "status": status, "signed": s["signed"], "valid": s["valid"], "signer": s.get("signer"),
+            "signed_at": s.get("signed_at"), "verification": s.get("verification"), "changed": s.get("changed", []),
+            "reason": s.get("reason"), "headline": headline, "detail": s.get("reason") if status != "unsigned" else None,
+            "source": rel, "release": release_line, "release_state": release_state,
+        }
+
+
+def _date(stamp: str) -> str:
+    """2026-11-29T06:20:00Z -> 2026-11-29 06:20 UTC (the signer's stated time)."""
+    return stamp.replace("T", " ")[:16] + " UTC" if "T" in stamp else stamp
