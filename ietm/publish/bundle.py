@@ -25,6 +25,7 @@ from ietm.index.store import SearchIndex
 from ietm.paths import STATIC, VIEWER
 from ietm.publish.links import Plan, StaticLinks, icn_output
 from ietm.publish.manifest import digests, release_id, write_manifest
+from ietm.publish.signatures import carry_signatures
 from ietm.web.pages import Crumb, Pages
 from ietm.web.site import BROWSER_TYPES, Site
 
@@ -300,6 +301,7 @@ def publish(csdb: Path, out: Path, language: str = "en", allow_errors: bool = Fa
         (build / "icon.svg").write_text(ICON, encoding="utf-8")
         (build / "manifest.webmanifest").write_text(json.dumps(_web_manifest(title, language), ensure_ascii=False),
                                                      encoding="utf-8")
+        carry_signatures(csdb, build)  # the signed release and signatures, checked in the browser (publish/signatures.py)
         contents = digests(build)
         release = release_id(contents)
         (build / "release.json").write_text(json.dumps({"release": release, "ietm": __version__}), encoding="utf-8")

@@ -1,0 +1,75 @@
+"""The signatures a published bundle carries, so a tablet can check offline what QA signed.
+
+Into `csdb/` of the bundle go the CSDB's signed release (release.manifest and its .xsig), every file it
+lists (objects and ICNs, byte for byte: the browser hashes them against the manifest) and every object's
+own signature; `signatures.json` names the manifest and embeds the trust anchors and the roles allowed to
+approve a release, taken from the CSDB's trust store at publish time. js/signature-badge.js reads it on
+each module page. Anchors inside the bundle guard against changed content, not against a bundle rewritten
+whole by someone with their own CA (see verify.js): for that, the anchors must be pinned on the device.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+from pathlib import Path
+
+from cryptography.hazmat.primitives import serialization
+
+from ietm.errors import IetmError, InputError
+from ietm.sign.detached import SIG_SUFFIX, sig_path
+from ietm.sign.manifest import MANIFEST_NAME, delivered_files, parse
+
+log = logging.getLogger("ietm.publish")
+
+FOLDER = "csdb"
+INDEX = "signatures.json"
+
+
+def carry_signatures(csdb: Path, bundle: Path) -> int:
+    """Copy the release, the files it lists and the object signatures into the bundle; returns files copied."""
+    csdb = Path(csdb).resolve()
+    manifest = csdb / MANIFEST_NAME
+    listed: list[str] = []
+    if manifest.is_file():
+        try:
+            listed = [e.path for e in parse(manifest.read_bytes(), str(manifest))[1]]
+        except InputError as exc:  # carried as it is: the browser then says the release is invalid
+            log.warning("%s", exc)
+        listed += [MANIFEST_NAME, sig_path(manifest).name]
+    signed = [p for p in delivered_files(csdb) if sig_path(p).is_file()]
+    listed += [p.relative_to(csdb).as_posix() for p in signed]
+    listed += [sig_path(p).relative_to(csdb).as_posix() for p in signed]
+    copied = 0
+    for rel in sorted(set(listed)):
+        source = csdb / rel
+        if not source.is_file():
+            continue  # the release lists a file that is gone: the browser reports it missing
+        target = bundle / FOLDER / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, target)
+        copied += 1
+    if not copied:
+        return 0
+    anchors, roles = _trust(csdb)
+    index = {"folder": f"{FOLDER}/", "manifest": MANIFEST_NAME if manifest.is_file() else None,
+             "anchors": anchors, "roles": roles, "signatureSuffix": SIG_SUFFIX}
+    (bundle / INDEX).write_text(json.dumps(index, indent=1), encoding="utf-8")
+    return copied
+
+
+def _trust(csdb: Path) -> tuple[list[str], dict[str, list[str]]]:
+    """The trusted certificates (PEM) and the release-approving roles of the CSDB's trust store."""
+    from ietm.sign.verify import load_store
+
+    try:
+        store = load_store(csdb)
+    except IetmError as exc:  # no trust store: the bundle says "untrusted", publishing goes on
+        log.warning("no trust anchors embedded in the bundle: %s", exc)
+        return [], {"eku": [], "ou": []}
+    pems = [c.public_bytes(serialization.Encoding.PEM).decode() for c in [*store.anchors, *store.pinned]]
+    allowed = store.policy.approve.get("release", [])
+    roles = {"eku": sorted({o for r in allowed for o in store.policy.roles.get(r, {}).get("eku", [])}),
+             "ou": sorted({o for r in allowed for o in store.policy.roles.get(r, {}).get("ou", [])})}
+    return pems, roles
