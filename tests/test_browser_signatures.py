@@ -1,0 +1,114 @@
+"""A signed release in the published bundle, checked by the browser offline (WebCrypto, verify.js): the module
+page's badge says valid; in a bundle published after one module was altered, the page warns that the content
+was altered since QA signed it. Served by a plain static server on loopback, then with the network cut off."""
+
+from __future__ import annotations
+
+import functools
+import json
+import shutil
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from badge_support import SIGNED, UNSIGNED, alter_one_byte, sign_and_release
+from clirun import ietm
+
+pytestmark = pytest.mark.browser
+
+PAGE = "dm/DGEN-A-D00-00-00-00A-001A-A_en-US.html"
+UNSIGNED_PAGE = "dm/DGEN-A-D00-00-00-00A-001B-A_en-US.html"
+
+
+class Quiet(SimpleHTTPRequestHandler):
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def bundles(content, schemas42, brex42, tmp_path_factory) -> dict[str, Path]:
+    """Two bundles of one signed release: as released, and with one module altered after QA signed it."""
+    root = tmp_path_factory.mktemp("signed-bundles")
+    signed = sign_and_release(root, content, schemas42, brex42)
+    out = {"intact": root / "intact", "altered": root / "altered"}
+    r = ietm("publish", signed.csdb, "-o", out["intact"])
+    assert r.code == 0, r.err
+    altered = root / "csdb-altered"
+    shutil.copytree(signed.csdb, altered, ignore=shutil.ignore_patterns(".ietm"))
+    alter_one_byte(altered / SIGNED)
+    r = ietm("publish", altered, "-o", out["altered"])
+    assert r.code == 0, r.err
+    return out
+
+
+def open_offline(browser, bundle: Path, page_path: str):
+    """First visit online (the service worker installs), then the server stops and the browser goes offline."""
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(bundle)))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{httpd.server_address[1]}/"
+    context = browser.new_context()
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    try:
+        page.goto(base + "index.html")
+        page.wait_for_function("document.documentElement.dataset.offlineReady === 'true'", timeout=120_000)
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+    context.set_offline(True)
+    page.goto(base + page_path)
+    page.wait_for_selector("[data-signature][data-signature-checked=device]", timeout=30_000)
+    return context, page, errors
+
+
+def verdict(page) -> tuple[str, str]:
+    el = page.locator("[data-signature]")
+    return el.get_attribute("data-signature-status"), page.inner_text("[data-signature-text]")
+
+
+def test_bundle_carries_release_signatures_and_anchors(bundles):
+    b = bundles["intact"]
+    index = json.loads((b / "signatures.json").read_text())
+    assert index["manifest"] == "release.manifest" and index["anchors"][0].startswith("-----BEGIN CERTIFICATE-----")
+    assert (b / "csdb" / "release.manifest.xsig").is_file() and (b / "csdb" / (SIGNED + ".xsig")).is_file()
+    assert (b / "csdb" / SIGNED).read_bytes() != (bundles["altered"] / "csdb" / SIGNED).read_bytes()
+    listed = json.loads((b / "manifest.json").read_text())["files"]
+    assert "csdb/release.manifest" in listed and "signatures.json" in listed  # precached by the service worker
+    pki = b.parent / "pki"
+    r = ietm("verify", b, "--trust", pki / "ca.pem")
+    assert r.code == 0, r.out + r.err
+    r = ietm("verify", bundles["altered"], "--trust", pki / "ca.pem")
+    assert r.code == 10 and SIGNED in r.out
+
+
+def test_valid_badge_offline(browser, bundles):
+    context, page, errors = open_offline(browser, bundles["intact"], PAGE)
+    try:
+        status, text = verdict(page)
+        assert status == "valid", text
+        assert text.startswith("Signed by ietm demo QA inspector") and "release sample-1" in text
+        assert "content matches what QA signed (checked on this device)" in text
+        page.goto(page.url.replace(PAGE, UNSIGNED_PAGE))  # released, not signed on its own: the release covers it
+        page.wait_for_selector("[data-signature][data-signature-checked=device]")
+        assert verdict(page)[0] == "valid"
+        assert not errors
+    finally:
+        context.close()
+
+
+def test_tampered_module_warns_offline(browser, bundles):
+    context, page, errors = open_offline(browser, bundles["altered"], PAGE)
+    try:
+        status, text = verdict(page)
+        assert status == "invalid"
+        assert text == f"Warning: content altered since QA signed it ({SIGNED})"
+        assert "signature-altered" in page.get_attribute("[data-signature]", "class")
+        page.goto(page.url.replace(PAGE, UNSIGNED_PAGE))  # the other modules are still what QA released
+        page.wait_for_selector("[data-signature][data-signature-checked=device]")
+        assert verdict(page)[0] == "valid"
+        assert not errors
+    finally:
+        context.close()
