@@ -78,7 +78,7 @@ def test_whole_bike_set_signed_and_verified_as_a_folder(demo_pki, bike_copy, sch
 
 def test_sample_manual_modules_signed_and_verified(demo_pki, content, schemas42, tmp_path):
     copy = tmp_path / "content"
-    shutil.copytree(content, copy, ignore=shutil.ignore_patterns(".ietm"))
+    shutil.copytree(content, copy, ignore=shutil.ignore_patterns(".ietm", "ietm.toml"))
     modules = sorted(p for p in copy.glob("DMC-*.XML") if not read_object(p).in_work)
     assert len(modules) > 20
     unverified = [m for m in modules if read_object(m).qa == "unverified"]

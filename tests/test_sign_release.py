@@ -113,7 +113,7 @@ def test_release_refuses_failing_gate_in_work_and_writer(rpki, bike_copy, schema
 
 def test_sample_manual_released_through_the_full_gate(rpki, content, schemas42, brex42, tmp_path):
     copy = tmp_path / "content"
-    shutil.copytree(content, copy, ignore=shutil.ignore_patterns(".ietm", "*.xsig", "release.manifest"))
+    shutil.copytree(content, copy, ignore=shutil.ignore_patterns(".ietm", "*.xsig", "release.manifest", "ietm.toml"))
     r = ietm("release", copy, *rpki.signer("qa"), "--trust", rpki.ca, "--schemas", schemas42, "-B", brex42)
     assert r.code == 0, r.err
     r, res = verify(rpki, copy)
@@ -136,7 +136,7 @@ def test_manifest_with_path_outside_the_release_is_refused(rpki, released, tmp_p
 def test_signed_and_released_csdb_still_passes_ietm_check(rpki, content, schemas42, brex42, tmp_path):
     """Signatures and the manifest are not S1000D objects: the gate and the catalog must not trip on them."""
     copy = tmp_path / "content"
-    shutil.copytree(content, copy, ignore=shutil.ignore_patterns(".ietm", "*.xsig", "release.manifest"))
+    shutil.copytree(content, copy, ignore=shutil.ignore_patterns(".ietm", "*.xsig", "release.manifest", "ietm.toml"))
     module = next(p for p in sorted(copy.glob("DMC-*.XML")) if b"firstVerification" in p.read_bytes())
     r = ietm("sign", module, *rpki.signer("qa"), "--trust", rpki.ca, "--schemas", schemas42, "-B", brex42)
     assert r.code == 0, r.err
