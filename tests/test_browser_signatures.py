@@ -20,6 +20,7 @@ pytestmark = pytest.mark.browser
 
 PAGE = "dm/DGEN-A-D00-00-00-00A-001A-A_en-US.html"
 UNSIGNED_PAGE = "dm/DGEN-A-D00-00-00-00A-001B-A_en-US.html"
+OTHER_PAGE = "dm/DGEN-A-D00-00-00-00A-005A-A_en-US.html"
 
 
 class Quiet(SimpleHTTPRequestHandler):
@@ -29,7 +30,8 @@ class Quiet(SimpleHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def bundles(content, schemas42, brex42, tmp_path_factory) -> dict[str, Path]:
-    """Two bundles of one signed release: as released, and with one module altered after QA signed it."""
+    """Two bundles of one signed release: as released, and with two modules altered after QA released them
+    (one also signed on its own, one covered by the release only)."""
     root = tmp_path_factory.mktemp("signed-bundles")
     signed = sign_and_release(root, content, schemas42, brex42)
     out = {"intact": root / "intact", "altered": root / "altered"}
@@ -38,6 +40,7 @@ def bundles(content, schemas42, brex42, tmp_path_factory) -> dict[str, Path]:
     altered = root / "csdb-altered"
     shutil.copytree(signed.csdb, altered, ignore=shutil.ignore_patterns(".ietm"))
     alter_one_byte(altered / SIGNED)
+    alter_one_byte(altered / UNSIGNED)
     r = ietm("publish", altered, "-o", out["altered"])
     assert r.code == 0, r.err
     return out
@@ -81,7 +84,7 @@ def test_bundle_carries_release_signatures_and_anchors(bundles):
     r = ietm("verify", b, "--trust", pki / "ca.pem")
     assert r.code == 0, r.out + r.err
     r = ietm("verify", bundles["altered"], "--trust", pki / "ca.pem")
-    assert r.code == 10 and SIGNED in r.out
+    assert r.code == 10 and SIGNED in r.out and UNSIGNED in r.out
 
 
 def test_valid_badge_offline(browser, bundles):
@@ -89,7 +92,7 @@ def test_valid_badge_offline(browser, bundles):
     try:
         status, text = verdict(page)
         assert status == "valid", text
-        assert text.startswith("Signed by ietm demo QA inspector") and "release sample-1" in text
+        assert text.startswith("Signed by ietm demo QA inspector") and "· first verification · release sample-1" in text
         assert "content matches what QA signed (checked on this device)" in text
         page.goto(page.url.replace(PAGE, UNSIGNED_PAGE))  # released, not signed on its own: the release covers it
         page.wait_for_selector("[data-signature][data-signature-checked=device]")
@@ -106,7 +109,10 @@ def test_tampered_module_warns_offline(browser, bundles):
         assert status == "invalid"
         assert text == f"Warning: content altered since QA signed it ({SIGNED})"
         assert "signature-altered" in page.get_attribute("[data-signature]", "class")
-        page.goto(page.url.replace(PAGE, UNSIGNED_PAGE))  # the other modules are still what QA released
+        page.goto(page.url.replace(PAGE, UNSIGNED_PAGE))  # covered by the release only: its hash gives it away
+        page.wait_for_selector("[data-signature][data-signature-checked=device]")
+        assert verdict(page) == ("invalid", f"Warning: content altered since QA signed it ({UNSIGNED})")
+        page.goto(page.url.replace(UNSIGNED_PAGE, OTHER_PAGE))  # the other modules are still what QA released
         page.wait_for_selector("[data-signature][data-signature-checked=device]")
         assert verdict(page)[0] == "valid"
         assert not errors

@@ -52,24 +52,27 @@ def carry_signatures(csdb: Path, bundle: Path) -> int:
         copied += 1
     if not copied:
         return 0
-    anchors, roles = _trust(csdb)
+    anchors, roles, object_roles = _trust(csdb)
     index = {"folder": f"{FOLDER}/", "manifest": MANIFEST_NAME if manifest.is_file() else None,
-             "anchors": anchors, "roles": roles, "signatureSuffix": SIG_SUFFIX}
+             "anchors": anchors, "roles": roles, "objectRoles": object_roles, "signatureSuffix": SIG_SUFFIX}
     (bundle / INDEX).write_text(json.dumps(index, indent=1), encoding="utf-8")
     return copied
 
 
-def _trust(csdb: Path) -> tuple[list[str], dict[str, list[str]]]:
-    """The trusted certificates (PEM) and the release-approving roles of the CSDB's trust store."""
+def _trust(csdb: Path) -> tuple[list[str], dict[str, list[str]], dict[str, list[str]]]:
+    """The trusted certificates (PEM) of the CSDB's trust store, and the roles that may approve a release and
+    a data module ({eku: [OID], ou: [name]}, as verify.js takes them)."""
     from ietm.sign.verify import load_store
 
     try:
         store = load_store(csdb)
     except IetmError as exc:  # no trust store: the bundle says "untrusted", publishing goes on
         log.warning("no trust anchors embedded in the bundle: %s", exc)
-        return [], {"eku": [], "ou": []}
+        return [], {"eku": [], "ou": []}, {"eku": [], "ou": []}
     pems = [c.public_bytes(serialization.Encoding.PEM).decode() for c in [*store.anchors, *store.pinned]]
-    allowed = store.policy.approve.get("release", [])
-    roles = {"eku": sorted({o for r in allowed for o in store.policy.roles.get(r, {}).get("eku", [])}),
-             "ou": sorted({o for r in allowed for o in store.policy.roles.get(r, {}).get("ou", [])})}
-    return pems, roles
+
+    def roles(kind: str) -> dict[str, list[str]]:
+        allowed = store.policy.approve.get(kind, [])
+        return {how: sorted({v for r in allowed for v in store.policy.roles.get(r, {}).get(how, [])}) for how in ("eku", "ou")}
+
+    return pems, roles("release"), roles("dm")

@@ -4,7 +4,8 @@
  * lists, the objects' own .xsig) and writes signatures.json: {folder, manifest, anchors: [PEM], roles}
  * (ietm/publish/signatures.py). On a module page this script, with IetmVerify (verify.js, WebCrypto):
  *   1. checks the release manifest's signature against the anchors embedded at publish time;
- *   2. hashes the page's source object (data-signature-source on the badge) against the manifest;
+ *   2. hashes the page's source object (data-signature-source on the badge) against the manifest, and checks
+ *      the object's own signature (csdb/<object>.xsig) when it has one;
  *   3. if the bundle's manifest.json is signed too (`ietm release BUNDLE`), hashes this page itself against it;
  * and replaces the badge's words (rendered when the bundle was published) with what it found. The service
  * worker answers every fetch from its cache, so all of this works with no network.
@@ -18,8 +19,10 @@
 
   var ru = (document.documentElement.getAttribute("data-ui-lang") || document.documentElement.lang) === "ru";
   var WORDS = {
-    valid: ["Signed by {signer}{when} · release {release} · content matches what QA signed (checked on this device)",
-      "Подписано: {signer}{when} · выпуск {release} · содержимое совпадает с подписанным (проверено на устройстве)"],
+    valid: ["Signed by {signer}{when}{qa} · release {release} · content matches what QA signed (checked on this device)",
+      "Подписано: {signer}{when}{qa} · выпуск {release} · содержимое совпадает с подписанным (проверено на устройстве)"],
+    valid_own: ["Signed by {signer}{when}{qa} · content matches what QA signed (checked on this device)",
+      "Подписано: {signer}{when}{qa} · содержимое совпадает с подписанным (проверено на устройстве)"],
     altered: ["Warning: content altered since QA signed it ({file})",
       "Внимание: содержимое изменено после подписания ({file})"],
     missing: ["Warning: the signed source of this page is missing from the bundle ({file})",
@@ -50,30 +53,49 @@
 
   var root = new URL(meta.getAttribute("content") || "./", location.href);
   var source = badge.getAttribute("data-signature-source");
+  var own = badge.getAttribute("data-signature-own") === "true";  /* the module has its own .xsig */
+
+  function failure(r) {  /* a verdict other than valid, in words */
+    if (r.status === "invalid" && r.changed && r.changed.length && !/\.xsig$|\.manifest$|\.json$/.test(r.changed[0]))
+      return show("invalid", say("altered", { file: r.changed.join(", ") }), true);
+    return show(r.status, say(WORDS[r.status] ? r.status : "error", { signer: r.signer || "?", reason: r.reason }),
+      r.status === "invalid");
+  }
+  function when(r) { return r.signedAt ? " " + r.signedAt.replace("T", " ").slice(0, 16) + " UTC" : ""; }
 
   async function check() {
     var index;
     try {
-      var r = await fetch(new URL("signatures.json", root).href);
-      index = r.ok ? await r.json() : null;
+      var resp = await fetch(new URL("signatures.json", root).href);
+      index = resp.ok ? await resp.json() : null;
     } catch (e) { index = null; }
-    if (!index || !index.manifest) return show("unsigned", say("nosig"));
+    if (!index || (!index.manifest && !own)) return show("unsigned", say("nosig"));
     if (!index.anchors || !index.anchors.length) return show("untrusted", say("untrusted", { signer: "?", reason: "no trusted certificate was embedded at publish time" }));
-    var release = await IetmVerify.verifyRelease({ base: new URL(index.folder, root).href, manifest: index.manifest,
-      anchors: index.anchors, roles: index.roles, files: false });
-    var name = release.release && release.release.name;
-    if (release.status !== "valid") {
-      var altered = release.status === "invalid";
-      return show(release.status, say(WORDS[release.status] ? release.status : "error",
-        { signer: release.signer, reason: release.reason }), altered);
+    var folder = new URL(index.folder, root);
+    var mine = null, release = null;
+    if (own) {  /* the module's own signature, over the bytes of its source in the bundle */
+      var dir = source.replace(/[^/]*$/, "");
+      mine = await IetmVerify.verifyRelease({ base: new URL(dir, folder).href, manifest: source.slice(dir.length),
+        object: true, files: false, anchors: index.anchors, roles: index.objectRoles || index.roles });
+      if (mine.status !== "valid") return failure(mine);
     }
-    var state = await release.checkFile(source);
-    if (state === "changed") return show("invalid", say("altered", { file: source }), true);
-    if (state === "missing") return show("invalid", say("missing", { file: source }), true);
-    if (state === "unlisted") return show("unsigned", say("unlisted", { release: name }));
-    var page = await checkPage(index);
-    if (page === "changed") return show("invalid", say("altered", { file: pagePath() }), true);
-    show("valid", say("valid", { signer: release.signer, when: release.signedAt ? " " + release.signedAt.replace("T", " ").slice(0, 16) + " UTC" : "", release: name }));
+    if (index.manifest) {  /* the signed release, and this page's source object against it */
+      release = await IetmVerify.verifyRelease({ base: folder.href, manifest: index.manifest, anchors: index.anchors,
+        roles: index.roles, files: false });
+      if (release.status !== "valid") return failure(release);
+      var state = await release.checkFile(source);
+      if (state === "changed") return show("invalid", say("altered", { file: source }), true);
+      if (state === "missing") return show("invalid", say("missing", { file: source }), true);
+      if (state === "unlisted") {
+        if (!mine) return show("unsigned", say("unlisted", { release: release.release && release.release.name }));
+        release = null;
+      }
+    }
+    if (await checkPage(index) === "changed") return show("invalid", say("altered", { file: pagePath() }), true);
+    var by = mine || release;
+    var qa = mine && badge.getAttribute("data-signature-qa");
+    show("valid", say(release ? "valid" : "valid_own", { signer: by.signer, when: when(by), qa: qa ? " · " + qa : "",
+      release: release && release.release && release.release.name }));
   }
 
   function pagePath() {

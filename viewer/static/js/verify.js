@@ -22,6 +22,8 @@
  *                        (default: ietm's QA EKU 2.25.318559316513677154828397551058826772885.1, OU "Quality Assurance")
  *     options.now        Date for the validity check (default: new Date())
  *     options.files      false to check the manifest's signature only (default true: every listed file too)
+ *     options.object     true: `manifest` names a signed object (its detached signature `<object>.xsig`), not a
+ *                        manifest; only the signature over its bytes is checked (use with files: false)
  *     options.fetch      function(url) -> Promise<Response> (default: window.fetch; a service worker answers offline)
  *     options.onProgress function(done, total) while files are hashed
  *
@@ -339,7 +341,8 @@
     if (sig.status) return sig;
     var verdict = await judge(sig.cert, anchors, roles, now);
     var signedAt = sig.approval ? sig.approval.getAttribute("signedAt") : null;
-    var manifest = /\.json$/.test(name) ? readBundleManifest(manifestBytes) : readManifest(manifestBytes);
+    var manifest = options.object ? { release: null, entries: [] }  /* one object's own signature (signature-badge.js) */
+      : /\.json$/.test(name) ? readBundleManifest(manifestBytes) : readManifest(manifestBytes);
     if (!manifest) return result("invalid", name + " is not a release manifest", { signer: sig.cert.cn });
     var out = result(verdict[0], verdict[1] + (signedAt ? " on " + signedAt : ""), { signer: sig.cert.cn, signedAt: signedAt, release: manifest.release });
     if (verdict[0] !== "valid") return out;
