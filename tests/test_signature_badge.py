@@ -112,3 +112,55 @@ def test_csdb_without_release(content, schemas42, brex42, tmp_path):
         assert "has no release manifest" in c.get("/release").text
         assert c.get("/api/release").json() == {"release": None}
         assert badge(c.get(MODULE_URL).text) == "Not signed"
+
+
+def _sign_as(module, key, cert) -> None:
+    """A detached signature as `ietm sign` writes it, by a certificate `ietm sign` itself would refuse."""
+    from ietm.sign.detached import Credentials, approval, serialize, sig_path
+    from ietm.sign.signer import SignedFile
+
+    creds = Credentials.of(key, [cert], str(module))
+    data = module.read_bytes()
+    statement = approval("dm", {"file": module.name, "verification": "first"})
+    sig_path(module).write_bytes(serialize(creds.algorithm.sign(creds.key, creds.chain, [SignedFile(module.name, data)],
+                                                                statement)))
+
+
+def test_expired_wrong_role_and_revoked_while_serving(content, schemas42, brex42, tmp_path, monkeypatch):
+    """Each refusal with its reason on the page; a CRL added to ietm.toml turns a served badge to revoked."""
+    import datetime as dt
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import serialization
+
+    from badge_support import PASSPHRASE
+    from ietm.sign import pki as demo
+    from ietm.web import signatures
+
+    monkeypatch.setattr(signatures, "TRUST_RECHECK", 0.0)
+    folder = make_pki(tmp_path)
+    csdb = copy_content(content, tmp_path / "csdb", folder, schemas42, brex42)
+    ca_key = serialization.load_pem_private_key((folder / "ca.key.pem").read_bytes(), PASSPHRASE)
+    ca = x509.load_pem_x509_certificate((folder / "ca.pem").read_bytes())
+    writer_key = serialization.load_pem_private_key((folder / "writer.key.pem").read_bytes(), PASSPHRASE)
+    writer = x509.load_pem_x509_certificate((folder / "writer.pem").read_bytes())
+    now = dt.datetime.now(dt.timezone.utc)
+    old_key, soon_key = demo.new_key(), demo.new_key()
+    expired = demo.issue(ca_key, ca, old_key, "expired QA", "qa", now - dt.timedelta(days=400), now - dt.timedelta(days=1))
+    to_revoke = demo.issue(ca_key, ca, soon_key, "soon revoked QA", "qa")
+    (folder / "revoked.crl.pem").write_bytes(demo.make_crl(ca_key, ca, [to_revoke]).public_bytes(serialization.Encoding.PEM))
+    cases = {"001A": (writer_key, writer), "001B": (old_key, expired), "005A": (soon_key, to_revoke)}
+    for info, (key, cert) in cases.items():
+        _sign_as(csdb / SIGNED.replace("001A", info), key, cert)
+    url = MODULE_URL.replace("001A", "{}")
+    with serving(csdb) as base, client(base) as c:
+        role = badge(c.get(url.format("001A")).text)
+        assert "Signed by ietm demo technical writer" in role and "role may not approve" in role
+        assert "policy lets only qa approve dm" in role
+        expired_text = badge(c.get(url.format("001B")).text)
+        assert "Signed by expired QA" in expired_text and "expired or not yet valid" in expired_text
+        assert "· valid" in badge(c.get(url.format("005A")).text)
+        toml = csdb / "ietm.toml"
+        toml.write_text(toml.read_text().replace("[sign]\n", f'[sign]\ncrl = ["{folder / "revoked.crl.pem"}"]\n'))
+        revoked = badge(c.get(url.format("005A")).text)
+        assert "Signed by soon revoked QA" in revoked and "certificate is revoked" in revoked, revoked

@@ -1,13 +1,16 @@
 """What the viewer tells readers about signatures: a badge per module and the CSDB's release.
 
-Worked out once per file version (keyed by modification times of the object, its signature and the release
-manifest), never per request: a page view costs a dict lookup, re-signing or editing a file is seen at once.
+Worked out once per file version (keyed by modification times of the object, its signature, the release
+manifest and the trust store: ietm.toml, trusted certificates, CRLs, policy), never per request: a page view
+costs a dict lookup; re-signing or editing a file, or a new CRL, is seen at once (the trust store's files are
+looked at no more than once every TRUST_RECHECK seconds).
 The words are in the page's language; the verdicts come from ietm.sign (the same as `ietm verify`).
 """
 
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import dataclass
 from hashlib import sha256
 from pathlib import Path
@@ -51,6 +54,9 @@ WORDS: dict[str, tuple[str, str]] = {
 }
 
 
+TRUST_RECHECK = 2.0  # seconds
+
+
 def word(key: str, language: str, **values: object) -> str:
     en, ru = WORDS[key]
     return (ru if language == "ru" else en).format(**values)
@@ -82,10 +88,30 @@ class Signatures:
 
     def __init__(self, csdb: Path) -> None:
         self.csdb = Path(csdb).resolve()
-        self._status: dict[str, tuple[tuple[int, int], dict]] = {}
+        self._status: dict[str, tuple[tuple, dict]] = {}
         self._digests: dict[str, tuple[tuple[int, int], str]] = {}
-        self._release: tuple[tuple[int, int], Release | None] | None = None
+        self._release: tuple[tuple, Release | None] | None = None
+        self._trust: tuple[float, tuple] = (float("-inf"), ())
         self._guard = threading.Lock()
+
+    def trust_stamp(self) -> tuple:
+        """Modification times of what decides trust (config, certificates, CRLs, policy)."""
+        from ietm.config import load_config
+        from ietm.sign.trust import default_places
+
+        checked, value = self._trust
+        if time.monotonic() - checked < TRUST_RECHECK:
+            return value
+        try:
+            config = load_config(self.csdb)
+            trust, crls, policy = default_places(config.values, config.source.parent if config.source else None)
+            places = [p for p in (config.source, *trust, *crls, policy) if p is not None]
+            files = [*places, *(f for p in places if p.is_dir() for f in sorted(p.iterdir()))]
+            value = tuple((str(f), _mtime(f)) for f in files)
+        except IetmError as exc:  # a broken ietm.toml: every verdict says so, until it is fixed
+            value = (str(exc),)
+        self._trust = (time.monotonic(), value)
+        return value
 
     # -- one object ------------------------------------------------------------------------------------------
 
@@ -93,7 +119,7 @@ class Signatures:
         """signature_status(path), computed again only when the object or its signature changed."""
         path = Path(path)
         sig = sig_path(path)
-        stamp = (_mtime(path), _mtime(sig))
+        stamp = (_mtime(path), _mtime(sig), self.trust_stamp())
         with self._guard:
             hit = self._status.get(str(path))
         if hit is not None and hit[0] == stamp:
@@ -130,7 +156,7 @@ class Signatures:
     def release(self) -> Release | None:
         """The CSDB's release.manifest with its signature checked (None when there is none)."""
         manifest = self.csdb / MANIFEST_NAME
-        stamp = (_mtime(manifest), _mtime(sig_path(manifest)))
+        stamp = (_mtime(manifest), _mtime(sig_path(manifest)), self.trust_stamp())
         with self._guard:
             hit = self._release
         if hit is not None and hit[0] == stamp:
