@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 import shutil
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -92,7 +93,8 @@ def test_valid_badge_offline(browser, bundles):
     try:
         status, text = verdict(page)
         assert status == "valid", text
-        assert text.startswith("Signed by ietm demo QA inspector") and "· first verification · release sample-1" in text
+        assert re.match(r"Signed by ietm demo QA inspector on \d{4}-\d\d-\d\d \d\d:\d\d UTC · first verification · "
+                        r"release sample-1 · ", text), text
         assert "content matches what QA signed (checked on this device)" in text
         page.goto(page.url.replace(PAGE, UNSIGNED_PAGE))  # released, not signed on its own: the release covers it
         page.wait_for_selector("[data-signature][data-signature-checked=device]")

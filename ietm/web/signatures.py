@@ -228,7 +228,7 @@ class Signatures:
         return {
             "status": status, "signed": s["signed"], "valid": s["valid"], "signer": s.get("signer"),
             "signed_at": s.get("signed_at"), "verification": s.get("verification"), "changed": s.get("changed", []),
-            "reason": s.get("reason"), "headline": headline, "detail": s.get("reason") if status != "unsigned" else None,
+            "reason": s.get("reason"), "headline": headline, "detail": s.get("reason") if status not in ("unsigned", "valid") else None,
             "source": rel, "release": release_line, "release_state": release_state, "qa_text": qa if s["signed"] else None,
         }
 

@@ -61,7 +61,7 @@
     return show(r.status, say(WORDS[r.status] ? r.status : "error", { signer: r.signer || "?", reason: r.reason }),
       r.status === "invalid");
   }
-  function when(r) { return r.signedAt ? " " + r.signedAt.replace("T", " ").slice(0, 16) + " UTC" : ""; }
+  function when(r) { return r.signedAt ? (ru ? " " : " on ") + r.signedAt.replace("T", " ").slice(0, 16) + " UTC" : ""; }
 
   async function check() {
     var index;
