@@ -26,7 +26,9 @@ def publish(csdb: Path, out: Path, lang: str | None, allow_errors: bool, jobs: i
     offline search, a web app manifest and a service worker that keeps the manual on the device.
 
     Refuses a CSDB that fails `ietm check` unless --allow-errors. Writes manifest.json, the SHA-256 of every
-    file of the bundle. Serve the folder with any static web server (service workers need http://).
+    file of the bundle. A CSDB's signed release (`ietm release`) and signatures travel in csdb/, with the
+    trusted CA in signatures.json, so every module page checks offline that it shows what QA signed.
+    Serve the folder with any static web server (service workers need http://).
     """
     from ietm.publish.bundle import publish as run
 
