@@ -135,6 +135,8 @@ def test_clearance_hides_classified_modules(server):
     assert login(server, "qa").get(f"/dm/{code}").status_code == 200
     # listings and search do not name it to those not cleared either
     key = "DMC-" + code
+    assert code not in httpx.get(server.url + "/dm").text
+    assert code in login(server, "qa").get("/dm").text
     assert key not in {o["key"] for o in httpx.get(server.url + "/api/objects").json()}
     assert key in {o["key"] for o in login(server, "qa").get("/api/objects").json()}
     hits = httpx.get(server.url + "/api/search", params={"q": f"code:{key}"}).json()["hits"]

@@ -153,10 +153,11 @@ class Pages:
                         unreadable=unreadable)
         return self.render("home.html", ctx)
 
-    def modules(self, links: Links, language: str) -> str:
+    def modules(self, links: Links, language: str, visible=lambda obj: True) -> str:
+        """The list of every data module; `visible` leaves out what the reader is not cleared to see."""
         rows = [
             {"key": o.key, "title": o.title, "type": o.content_type or "", "issue": o.issue, "url": links.dm(o.key)}
-            for o in self.site.data_modules()
+            for o in self.site.data_modules() if visible(o)
         ]
         crumbs = [Crumb(i18n.t("home", language), "/"), Crumb(i18n.t("all_modules", language))]
         ctx = self.base(links, language, "/dm", title=i18n.t("all_modules", language), rows=rows, crumbs=crumbs)

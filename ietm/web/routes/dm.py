@@ -1,16 +1,19 @@
 """Data modules: `/dm/<data module code>` (latest issue, chosen language), `?issue=NNN-NN`, `?language=xx-YY`."""
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse
 
 from ietm.web import deps
+from ietm.web.access import ANONYMOUS, current_user
 
 router = APIRouter(include_in_schema=False)
 
 
 @router.get("/dm", response_class=HTMLResponse)
-def modules(pages=Depends(deps.pages), links=Depends(deps.links), lang: str = Depends(deps.language)) -> str:
-    return pages.modules(links, lang)
+def modules(request: Request, pages=Depends(deps.pages), links=Depends(deps.links),
+            lang: str = Depends(deps.language)) -> str:
+    user = current_user(request) or ANONYMOUS
+    return pages.modules(links, lang, lambda obj: user.cleared_for(obj.security))
 
 
 @router.get("/dm/{code}", response_class=HTMLResponse)
