@@ -172,8 +172,8 @@ def main() -> None:
     print(f"bundle: {files} files, {total / 1e6:.0f} MB ({total / modules * 1000 / 1e6:.1f} MB per 1000 modules)")
     print(f"offline index: {index_bytes / 1e6:.1f} MB, gzip {index_gz / 1e6:.1f} MB "
           f"({index_bytes / modules * 1000 / 1e6:.2f} MB, gzip {index_gz / modules * 1000 / 1e6:.2f} MB per 1000 modules)")
-    load, times, hits = browser_latency(out, args.rounds)
-    print(f"browser: index fetch + parse {load:.0f} ms; search {stats(times)}")
+    index_load, times, hits = browser_latency(out, args.rounds)
+    print(f"browser: index fetch + parse {index_load:.0f} ms; search {stats(times)}")
     print(json.dumps({"modules": modules, "full_index_s": full and full.seconds, "one_update_s": one and one.seconds,
                       "publish_s": result.seconds}))
 
