@@ -44,3 +44,7 @@ class RenderContext:
     doc: Loaded  # its parsed file; doc.entities maps ICN entity -> file name
     titles: Callable[[str], str | None]  # key -> title of a referenced object, for link texts
     unknown: Callable[[etree._Element], None]  # called for an element no renderer knows (the server logs it)
+    # (kind, ident) -> the common information repository entry (warningSpec, toolSpec, partSpec...) a reference
+    # names, in the page's language where the CSDB has both; None = not resolvable here (the reference then
+    # shows its identifier). Kinds and ident forms: ietm.render.content.cir.
+    repository: Callable[[str, str], etree._Element | None] | None = None

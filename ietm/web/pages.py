@@ -249,7 +249,9 @@ class Pages:
         def unknown(el: etree._Element) -> None:
             log.warning("%s:%s: no renderer for <%s>; its text is shown", path.name, el.sourceline, el.tag)
 
-        ctx = RenderContext(links, language, obj, doc, self.site.titles.get, unknown)
+        # repository references (warnings, tools, parts...) resolve in the module's own language where both exist
+        ctx = RenderContext(links, language, obj, doc, self.site.titles.get, unknown,
+                            repository=self.site.repository(obj.language))
         out = (render_ident(ctx), render_content(ctx))
         with self._rendered_guard:
             self._rendered[stamp] = out

@@ -13,6 +13,7 @@ import re
 import tempfile
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -130,10 +131,58 @@ class Site:
                     log.warning("publication not readable: %s", exc)
             if latest[key].path in publication_copies:
                 publications[key] = publication_copies[latest[key].path]
+        repositories = self._repositories(copies)
         (self.copies, self.latest, self.titles, self.icns, self.icn_stems, self.publications,
-         self._publication_copies, self._applicability) = (
-            copies, latest, titles, icns, icn_stems, publications, publication_copies, None)
+         self._publication_copies, self._applicability, self._repository_entries, self._repository_lookups) = (
+            copies, latest, titles, icns, icn_stems, publications, publication_copies, None, repositories, {})
         self.generation += 1
+
+    # -- common information repositories (ietm.render.content.cir) ---------------------------------------
+
+    def _repositories(self, copies: dict[str, list[CsdbObject]]) -> dict[str, dict[tuple[str, str], etree._Element]]:
+        """language -> (kind, ident) -> entry, from the latest issue of each repository module in each language.
+        Read once per index: procedures show warnings, tools and parts by these entries."""
+        from ietm.render.content.cir import index_repository
+
+        out: dict[str, dict[tuple[str, str], etree._Element]] = {}
+        for key in sorted(copies):
+            by_language: dict[str, CsdbObject] = {}
+            for c in copies[key]:  # oldest first, so the latest issue of each language wins
+                if c.kind == "dm" and c.content_type == "comrep":
+                    by_language[c.language or ""] = c
+            for language, obj in by_language.items():
+                try:
+                    root = load(obj.path, Path(obj.path).name).root
+                except IetmError as exc:
+                    log.warning("repository module not readable: %s", exc)
+                    continue
+                entries = out.setdefault(language, {})
+                for ident, entry in index_repository(root):
+                    entries.setdefault(ident, entry)
+        return out
+
+    def repository(self, language: str | None) -> Callable[[str, str], etree._Element | None]:
+        """The repository lookup for a page in this content language: that language's entries first, then the
+        same language of another country, then English, then any (a repository not yet translated still shows)."""
+        lookups = self._repository_lookups
+        found = lookups.get(language or "")
+        if found is not None:
+            return found
+        wanted = (language or "").lower()
+        order = sorted(self._repository_entries.items(), key=lambda item: (
+            item[0].lower() != wanted, item[0].lower()[:2] != wanted[:2], not item[0].lower().startswith("en"),
+            item[0]))
+        tables = [table for _, table in order]
+
+        def lookup(kind: str, ident: str) -> etree._Element | None:
+            for table in tables:
+                entry = table.get((kind, ident))
+                if entry is not None:
+                    return entry
+            return None
+
+        lookups[language or ""] = lookup
+        return lookup
 
     @property
     def applicability(self):

@@ -9,6 +9,7 @@ from __future__ import annotations
 from markupsafe import Markup
 
 from ietm.render.content import (  # noqa: F401  (each module registers its element renderers)
+    cir,
     comments,
     common,
     comrep,

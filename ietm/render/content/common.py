@@ -12,6 +12,7 @@ from ietm.parse.codes import Issue, Language, PmCode
 from ietm.parse.model import dm_ref_key
 from ietm.errors import InputError
 from ietm.render.content.base import EMPTY, Html, handles, number, text_of
+from ietm.render.content.cir import guard_from_repository
 
 XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
 
@@ -52,9 +53,8 @@ def verbatim(r: Html, el: etree._Element) -> Markup:
 
 @handles("changeInline", "inlineSignificantData", "quantity", "quantityGroup", "quantityValue", "quantityTolerance",
          "dimension", "name", "shortName", "descr", "reqQuantity", "identNumber", "partAndSerialNumber",
-         "manufacturerCode", "partNumber", "serialNumber", "natoStockNumber", "toolRef", "partRef", "zoneRef",
-         "controlIndicatorRef", "functionalItemRef", "functionalPhysicalAreaRef", "materialSetRef", "enterpriseRef",
-         "applicRef")
+         "manufacturerCode", "partNumber", "serialNumber", "natoStockNumber", "functionalPhysicalAreaRef",
+         "materialSetRef", "enterpriseRef", "applicRef")  # repository references: ietm.render.content.cir
 def inline_span(r: Html, el: etree._Element) -> Markup:
     """Inline data whose element name matters to software but whose text is what a reader needs."""
     label = _INLINE_LABELS.get(el.tag)
@@ -338,7 +338,11 @@ def warning(r: Html, el: etree._Element, ack: str | None = None) -> Markup:
 
 @handles("warningRef", "cautionRef")
 def warning_ref(r: Html, el: etree._Element, ack: str | None = None) -> Markup:
-    """A warning/caution kept in a common information repository module: named, linked, acknowledged."""
+    """A warning/caution kept in a common information repository module: its text from the repository where
+    the CSDB has it (cir), else named and linked; acknowledged either way."""
+    resolved = guard_from_repository(r, el, ack)
+    if resolved is not None:
+        return resolved
     kind = "warning" if el.tag == "warningRef" else "caution"
     ident = el.get("warningIdentNumber") or el.get("cautionIdentNumber") or el.get("id", "")
     link = r.children(el)

@@ -9,6 +9,7 @@ from lxml import etree
 from markupsafe import Markup
 
 from ietm.render.content.base import EMPTY, Html, handles, number, text_of
+from ietm.render.content.cir import CAGE, REFS, entry_link, entry_name, resolve, resolve_ref
 from ietm.render.content.labels import js_labels
 from ietm.render.content.common import referenced_guards, render_guard
 
@@ -175,6 +176,7 @@ DESCRS = ("supportEquipDescr", "supplyDescr", "spareDescr", "embeddedSupportEqui
           "embeddedSpareDescr")
 ORDERABLE = ("spareDescr", "supplyDescr", "embeddedSpareDescr", "embeddedSupplyDescr")
 IDENTITY = ("name", "shortName", "identNumber", "reqQuantity", "natoStockNumber")
+ITEM_REFS = ("toolRef", "supplyRef", "partRef")  # the row's identity, shown in its part number column
 
 
 def equipment_row(r: Html, el: etree._Element, orderable: bool) -> Markup:
@@ -187,11 +189,25 @@ def equipment_row(r: Html, el: etree._Element, orderable: bool) -> Markup:
     ident = el.find("identNumber")
     pn = text_of(ident.find("partAndSerialNumber/partNumber")) if ident is not None else ""
     cage = text_of(ident.find("manufacturerCode")) if ident is not None else ""
+    # the repository entry (tool, supply, part) the row names: by its reference, else by its part number
+    ref = next((c for c in el if c.tag in ITEM_REFS), None)
+    if ref is not None:
+        r.consume(ref)
+        pn = pn or ref.get(REFS[ref.tag][1], "")
+        cage = cage or ref.get(CAGE, "")
+        entry = resolve_ref(r, ref)
+    else:
+        entry = resolve(r, "part", pn, cage or None) if pn else None
+    name_text = text_of(name_el)
+    if name_el is None and entry is not None:
+        name_text = entry_name(entry)
+        name = Markup("{}").format(name_text)
+    pn_html = entry_link(r, entry, pn) if entry is not None and pn else Markup("{}").format(pn)
     nsn = text_of(el.find("natoStockNumber"))
     qty_el = el.find("reqQuantity")
     qty = text_of(qty_el)
     unit = qty_el.get("unitOfMeasure", "") if qty_el is not None else ""
-    rest = Markup(" ").join(r.render(c) for c in el if c.tag not in IDENTITY)
+    rest = Markup(" ").join(r.render(c) for c in el if c.tag not in IDENTITY and c is not ref)
     if nsn:
         rest = Markup('<span class="fld"><span class="k">{}</span> {}</span> {}').format(r.t("nsn"), nsn, rest)
     order = EMPTY
@@ -200,9 +216,9 @@ def equipment_row(r: Html, el: etree._Element, orderable: bool) -> Markup:
         order = Markup(
             '<td><button type="button" class="order-add" data-order-pn="{}" data-order-cage="{}" data-order-name="{}"'
             ' data-order-qty="{}" data-order-unit="{}" data-order-source="{}">{}</button></td>').format(
-            pn, cage, text_of(name_el), number, unit, r.ctx.obj.key, r.t("add_to_order"))
+            pn, cage, name_text, number, unit, r.ctx.obj.key, r.t("add_to_order"))
     return Markup('<tr{}>{}<td>{}</td><td>{}</td><td>{}</td><td>{} {}</td><td>{}</td>{}</tr>').format(
-        r.attrs(el, "req"), _cell(r, text_of(name_el)), name, pn, cage, qty, unit, rest, order)
+        r.attrs(el, "req"), _cell(r, name_text), name, pn_html, cage, qty, unit, rest, order)
 
 
 @handles(*DESCRS)
