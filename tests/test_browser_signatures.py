@@ -120,3 +120,25 @@ def test_tampered_module_warns_offline(browser, bundles):
         assert not errors
     finally:
         context.close()
+
+
+def test_altered_page_of_a_signed_bundle_warns_offline(browser, bundles, tmp_path):
+    """With the bundle's manifest.json signed too (`ietm release BUNDLE`), a page changed after that is caught,
+    although its source module is intact."""
+    bundle = tmp_path / "bundle"
+    shutil.copytree(bundles["intact"], bundle)
+    pki = bundles["intact"].parent / "pki"
+    r = ietm("release", bundle, "--key", pki / "qa.key.pem", "--cert", pki / "qa.pem", "--passphrase-file",
+             pki.parent / "pass", "--trust", pki / "ca.pem")
+    assert r.code == 0, r.err
+    other = bundle / OTHER_PAGE
+    other.write_text(other.read_text(encoding="utf-8").replace("</h1>", " (edited)</h1>", 1), encoding="utf-8")
+    context, page, errors = open_offline(browser, bundle, OTHER_PAGE)
+    try:
+        assert verdict(page) == ("invalid", f"Warning: content altered since QA signed it ({OTHER_PAGE})")
+        page.goto(page.url.replace(OTHER_PAGE, PAGE))
+        page.wait_for_selector("[data-signature][data-signature-checked=device]")
+        assert verdict(page)[0] == "valid"
+        assert not errors
+    finally:
+        context.close()
