@@ -185,3 +185,19 @@ def test_acknowledging_a_repository_warning_unlocks_its_steps(browser, content: 
         assert pg.is_checked("li.step[data-step='1.1'] > .step-head input") and drain.is_enabled()
         context.close()
     assert not errors, errors
+
+
+def test_the_static_bundle_resolves_the_same_references(content: Path, tmp_path: Path) -> None:
+    """`ietm publish` renders through the same pages: each language's copy reads that language's repository."""
+    from clirun import ietm
+
+    out = tmp_path / "bundle"
+    result = ietm("publish", content, "-o", out, "-j", "2")
+    assert result.code == 0, result.err
+    for lang, suffix in (("en", "en-US"), ("ru", "ru-RU")):
+        doc = lxml_html.fromstring((out / "dm" / f"DGEN-A-D10-10-00-00A-212A-A_{suffix}.html").read_text("utf-8"))
+        box = guards(doc, "WRN-005")[0]
+        assert WRN_005[lang] in text(box) and "adm-resolved" in box.get("class")
+        href = box.xpath(".//p[@class='adm-source']//a/@href")[0]
+        assert href.endswith(f"DGEN-A-D00-00-00-00A-0A4A-D_{suffix}.html#wrn-005-spec"), href
+        assert (out / "dm" / href.split("/")[-1].split("#")[0]).is_file(), "the link lands on a page of the bundle"
