@@ -40,6 +40,7 @@ def test_signed_module_shows_who_when_qa_and_valid(server):
                      text), text
     assert "In release sample-1: matches what QA released" in text
     assert 'data-signature-status="valid"' in r.text
+    assert '<a href="/release">In release sample-1' in r.text  # the release line leads to the release page
 
 
 def test_badge_in_russian(server):
