@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from ietm.catalog import Catalog
-from ietm.index.analysis import stem, words
+from ietm.index.analysis import analyzer, stem
 from ietm.index.search import Searching
 from ietm.index.store import SearchIndex
 
@@ -40,7 +40,8 @@ def _stored(ix: SearchIndex, key: str) -> dict:
 def test_analysis_stems_and_folds_both_languages():
     assert stem("двигателя", "ru") == stem("двигатель", "ru")
     assert stem("filters", "en") == stem("filter", "en")
-    assert list(words("Ёмкость БАКА, 0.5 л")) == ["емкость", "бака", "0.5", "л"]
+    assert [t.text for t in analyzer("ru")("Ёмкость БАКА, 0.5 л")] == [stem("емкость", "ru"), stem("бак", "ru"), "0.5", "л"]
+    assert [t.text for t in analyzer("en")("Filters' O-rings")] == ["filter", "o", "ring"]
 
 
 def test_index_records_every_latest_module_of_bike(bike: Path, tmp_path: Path):

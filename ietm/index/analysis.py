@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Iterator
 
 import Stemmer
 from whoosh.analysis import Analyzer, Token
@@ -47,12 +46,6 @@ def stemmer_of(lang: str):  # type: ignore[no-untyped-def]
 def stem(word: str, lang: str) -> str:
     """The index term of one word (already folded)."""
     return _stemmer(lang).stemWord(word)
-
-
-def words(text: str) -> Iterator[str]:
-    """Folded words of a text, in order, as the index tokenizer splits them."""
-    for m in WORD_RE.finditer(text):
-        yield fold(m.group())
 
 
 class LanguageAnalyzer(Analyzer):

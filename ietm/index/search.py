@@ -23,7 +23,7 @@ from whoosh.fields import Schema
 from whoosh.index import Index
 from whoosh.searching import Searcher
 
-from ietm.index.analysis import LANGUAGES, WORD_RE, fold, language_of, stem, stemmer_of, words
+from ietm.index.analysis import LANGUAGES, WORD_RE, fold, language_of, stem, stemmer_of
 from ietm.index.store import ALL_PRODUCTS, TITLE_BOOST, code_term
 
 _CODE_FIELD = re.compile(r"""(?<![\w:])code:("[^"]*"|\S+)""", re.IGNORECASE)
@@ -560,8 +560,3 @@ def _distance(a: str, b: str) -> int:
                 cur[j] = min(cur[j], prev2[j - 2] + 1)
         prev2, prev = prev, cur
     return prev[-1]
-
-
-def terms_of(text: str, lang: str) -> list[str]:
-    """Index terms of a text in one language (what the offline index and tests compare with)."""
-    return [stem(w, lang) for w in words(text)]
