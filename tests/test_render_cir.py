@@ -140,6 +140,10 @@ def test_bike_lighting_procedure_shows_its_repository_warnings_and_cautions(bike
     assert w and c
     assert warning in text(w[0]) and "adm-resolved" in w[0].get("class") and w[0].get("data-ack")
     assert caution in text(c[0]) and "caution" in c[0].get("class")
+    # the source link lands on the entry in its repository (the Bike set keeps the id on warningIdent)
+    href = w[0].xpath(".//p[@class='adm-source']//a/@href")[0]
+    path, fragment = href.split("#")
+    assert path.endswith("01AA-012A-A") and page(bike_http, path).xpath(f"//*[@id='{fragment}']"), href
 
 
 def test_bike_tools_and_controls_named_by_their_repository(bike: Path, bike_http) -> None:

@@ -114,11 +114,18 @@ def entry_link(r: Html, entry: etree._Element, shown: Markup | str) -> Markup:
     key = module_key(root)
     ident = root.find("identAndStatusSection/dmAddress/dmIdent")
     lang = Language.from_xml(ident.find("language")) if ident is not None else None
-    fragment = entry.get("id") or None
+    fragment = entry.get("id") or _ident_id(entry)
     url = r.ctx.links.dm(key, None, str(lang) if lang else None, fragment) if key else None
     if url is None:
         return Markup('<span class="cir-name">{}</span>').format(shown)
     return Markup('<a class="ref cir" href="{}" data-key="{}">{}</a>').format(url, key, shown)
+
+
+def _ident_id(entry: etree._Element) -> str | None:
+    """The id of an entry's identifying child (Bike repositories put it there, not on the entry)."""
+    ident_tag = next((i for spec, i, _ in ENTRIES.values() if spec == entry.tag), None)
+    ident = entry.find(ident_tag) if ident_tag else None
+    return ident.get("id") if ident is not None and ident.get("id") else None
 
 
 def repository_title(r: Html, entry: etree._Element) -> str:

@@ -31,8 +31,8 @@ def warning_spec(r: Html, el: etree._Element) -> Markup:
 @handles("warningIdent", "cautionIdent")
 def warning_ident(r: Html, el: etree._Element) -> Markup:
     ident = el.get("warningIdentNumber") or el.get("cautionIdentNumber") or ""
-    return Markup('<div class="rec leaf"><span class="k">{}</span> <span class="v">{}</span></div>').format(
-        r.t("code"), ident)
+    return Markup('<div{}><span class="k">{}</span> <span class="v">{}</span></div>').format(
+        r.attrs(el, "rec leaf"), r.t("code"), ident)  # its id is where references to the entry land
 
 
 register(
