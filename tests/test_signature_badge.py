@@ -85,6 +85,8 @@ def test_release_page_lists_every_object_with_issue_sha256_and_state(server, sig
     rows = re.findall(r'<tr data-path="([^"]+)" data-state="(\w+)">', page.text)
     files = sorted(p.name for p in signed.csdb.iterdir() if p.suffix.upper() in (".XML", ".SVG"))
     assert sorted(p for p, _ in rows) == files and {s for _, s in rows} == {"matches"}
+    n = len(files)
+    assert re.search(rf"Released \d{{4}}-\d\d-\d\dT[\d:]+Z: {n} files; now {n} match, 0 changed, 0 missing", page.text)
     data = server.get("/api/release").json()["release"]
     entry = next(o for o in data["objects"] if o["path"] == UNSIGNED)
     assert entry["issue"] == "001-00" and re.fullmatch(r"[0-9a-f]{64}", entry["sha256"])

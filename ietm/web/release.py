@@ -52,6 +52,7 @@ def release_page(request: Request, pages=Depends(deps.pages), links=Depends(deps
         e["url"] = links.dm(e["code"], None, e["language"]) if e["kind"] == "dm" and e["code"] in pages.site.latest else None
         e["state_text"] = word(e["state"] if e["state"] != "unlisted" else "unlisted", lang)
     ctx = pages.base(links, lang, "/release", title=title, release=data, no_release=word("no_release", lang),
-                     state_title=word("state", lang), crumbs=[Crumb(i18n.t("home", lang), "/"), Crumb(title)])
+                     state_title=word("state", lang), summary=word("summary", lang, created=data["created"], n=len(data["objects"]),
+                                                                  **data["counts"]) if data else None, crumbs=[Crumb(i18n.t("home", lang), "/"), Crumb(title)])
     ctx["css"] = [*ctx["css"], "css/signature.css"]
     return pages.render("release.html", ctx)

@@ -47,6 +47,8 @@ WORDS: dict[str, tuple[str, str]] = {
     "no_release": ("This CSDB has no release manifest (`ietm release` writes one).",
                    "В этой базе нет манифеста выпуска (его создаёт `ietm release`)."),
     "state": ("State now", "Состояние сейчас"),
+    "summary": ("Released {created}: {n} files; now {matches} match, {changed} changed, {missing} missing",
+                "Выпущен {created}: файлов {n}; сейчас совпадают {matches}, изменены {changed}, отсутствуют {missing}"),
     "matches": ("matches", "совпадает"),
     "changed": ("changed", "изменён"),
     "missing": ("missing", "отсутствует"),
