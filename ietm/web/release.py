@@ -48,11 +48,14 @@ def release_page(request: Request, pages=Depends(deps.pages), links=Depends(deps
                  lang: str = Depends(deps.language)) -> str:
     data = release_data(request)
     title = word("release", lang) + (f" {data['name']}" if data and data["name"] else "")
-    for e in data["objects"] if data else []:
-        e["url"] = links.dm(e["code"], None, e["language"]) if e["kind"] == "dm" and e["code"] in pages.site.latest else None
-        e["state_text"] = word(e["state"] if e["state"] != "unlisted" else "unlisted", lang)
-    ctx = pages.base(links, lang, "/release", title=title, release=data, no_release=word("no_release", lang),
-                     state_title=word("state", lang), summary=word("summary", lang, created=data["created"], n=len(data["objects"]),
-                                                                  **data["counts"]) if data else None, crumbs=[Crumb(i18n.t("home", lang), "/"), Crumb(title)])
+    summary = None
+    if data:
+        summary = word("summary", lang, created=data["created"], n=len(data["objects"]), **data["counts"])
+        for e in data["objects"]:
+            known = e["kind"] == "dm" and e["code"] in pages.site.latest
+            e["url"] = links.dm(e["code"], None, e["language"]) if known else None
+            e["state_text"] = word(e["state"], lang)
+    ctx = pages.base(links, lang, "/release", title=title, release=data, summary=summary, no_release=word("no_release", lang),
+                     state_title=word("state", lang), crumbs=[Crumb(i18n.t("home", lang), "/"), Crumb(title)])
     ctx["css"] = [*ctx["css"], "css/signature.css"]
     return pages.render("release.html", ctx)

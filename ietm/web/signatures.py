@@ -52,7 +52,6 @@ WORDS: dict[str, tuple[str, str]] = {
     "matches": ("matches", "совпадает"),
     "changed": ("changed", "изменён"),
     "missing": ("missing", "отсутствует"),
-    "unlisted": ("not in the release", "не в выпуске"),
 }
 
 

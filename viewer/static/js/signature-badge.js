@@ -34,7 +34,7 @@
     untrusted: ["Warning: signed by {signer}, who is not trusted: {reason}", "Внимание: подписант {signer} не доверенный: {reason}"],
     expired: ["Warning: the signer's certificate is expired or not yet valid: {reason}",
       "Внимание: срок действия сертификата подписанта истёк или не наступил: {reason}"],
-    role: ["Warning: the signer may not approve a release: {reason}", "Внимание: подписант не вправе утверждать выпуск: {reason}"],
+    role: ["Warning: the signer's role may not approve this: {reason}", "Внимание: роль подписанта не даёт права утверждать: {reason}"],
     error: ["The signature could not be checked on this device: {reason}", "Подпись не удалось проверить на устройстве: {reason}"]
   };
   function say(key, values) {
