@@ -20,6 +20,7 @@ from markupsafe import Markup
 from ietm.parse.codes import Language
 from ietm.parse.model import dm_ref_key
 from ietm.render.content.base import EMPTY, Html, handles, text_of
+from ietm.render.content.records import record
 
 #: kind -> (repository entry element, its identifying child (None: the entry itself), number attribute)
 ENTRIES: dict[str, tuple[str, str | None, str]] = {
@@ -49,6 +50,8 @@ REFS: dict[str, tuple[str, str]] = {
     "accessPointRef": ("accessPoint", "accessPointNumber"),
 }
 
+#: references shown as labelled records (with their attributes) when no repository entry answers
+RECORD_REFS = ("supplyRef", "circuitBreakerRef", "accessPointRef")
 CAGE = "manufacturerCodeValue"
 #: where an entry keeps the name a reader knows it by, best first
 NAMES = ("name", "itemIdentData/shortName", "itemIdentData/descrForPart", "shortName", "controlIndicatorName",
@@ -148,6 +151,8 @@ def item_ref(r: Html, el: etree._Element) -> Markup:
     """A repository item named inline or in a requirement row: its name, its number, linked to its entry."""
     entry = resolve_ref(r, el)
     if entry is None:
+        if el.tag in RECORD_REFS:
+            return record(r, el)
         from ietm.render.content.common import inline_span  # the identifier as written (circular import)
 
         return inline_span(r, el)
