@@ -3,7 +3,7 @@
 Worked out once per file version (keyed by modification times of the object, its signature, the release
 manifest and the trust store: ietm.toml, trusted certificates, CRLs, policy), never per request: a page view
 costs a dict lookup; re-signing or editing a file, or a new CRL, is seen at once (the trust store's files are
-looked at no more than once every TRUST_RECHECK seconds).
+looked at no more than once every TRUST_RECHECK seconds), and every verdict is worked out again each hour.
 The words are in the page's language; the verdicts come from ietm.sign (the same as `ietm verify`).
 """
 
@@ -96,7 +96,8 @@ class Signatures:
         self._guard = threading.Lock()
 
     def trust_stamp(self) -> tuple:
-        """Modification times of what decides trust (config, certificates, CRLs, policy)."""
+        """Modification times of what decides trust (config, certificates, CRLs, policy), and the hour: a
+        certificate that expires while the viewer runs turns its badges to "expired" within the hour."""
         from ietm.config import load_config
         from ietm.sign.trust import default_places
 
@@ -108,7 +109,7 @@ class Signatures:
             trust, crls, policy = default_places(config.values, config.source.parent if config.source else None)
             places = [p for p in (config.source, *trust, *crls, policy) if p is not None]
             files = [*places, *(f for p in places if p.is_dir() for f in sorted(p.iterdir()))]
-            value = tuple((str(f), _mtime(f)) for f in files)
+            value = (int(time.time() // 3600), *((str(f), _mtime(f)) for f in files))
         except IetmError as exc:  # a broken ietm.toml: every verdict says so, until it is fixed
             value = (str(exc),)
         self._trust = (time.monotonic(), value)
