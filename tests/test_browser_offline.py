@@ -108,6 +108,8 @@ def test_bundle_works_offline_after_the_first_visit(browser, bundle: Path) -> No
     first = page.locator("ol.results li.result >> nth=0")
     assert first.get_attribute("data-key") == "DMC-S1000DBIKE-AAA-DA0-10-20-00AA-362B-A"
     page.wait_for_function("document.querySelector('ol.results li .snippet mark') !== null")
+    snippet = page.inner_text("ol.results li.result >> nth=0 >> .snippet")
+    assert "pressure" in snippet.lower() and "Bookmarks" not in snippet  # the module's text, not the page shell
     shot(page, "offline-search")
     first.locator("a.result-title").click()
     page.wait_for_load_state()

@@ -297,7 +297,10 @@
   Engine.prototype.snippetTerms = function (lang, text) { // [start, end] of each word of text whose stem was asked for
     var stems = this._stems ? this._stems[lang] : null, out = [], m, re = new RegExp(WORD.source, "gu");
     if (!stems) return out;
-    while ((m = re.exec(text))) if (stems.has(this.stemIndex(lang, fold(m[0])))) out.push([m.index, m.index + m[0].length]);
+    while ((m = re.exec(text))) {
+      var si = this.stemIndex(lang, fold(m[0]));
+      if (stems.has(si)) out.push([m.index, m.index + m[0].length, si]);
+    }
     return out;
   };
 
@@ -306,11 +309,24 @@
     var self = this;
     return fetch(hit.url).then(function (r) { return r.ok ? r.text() : ""; }).then(function (html) {
       var doc = new DOMParser().parseFromString(html, "text/html");
-      var main = doc.querySelector(".module .content, main, body");
-      var text = main ? main.textContent.replace(/\s+/g, " ").trim() : "";
+      // the module's own text, not the page around it (a selector list would return the first in page order)
+      var main = doc.querySelector(".module .content") || doc.querySelector("main") || doc.body;
+      var parts = [], walker = doc.createTreeWalker(main, NodeFilter.SHOW_TEXT); // cells and items apart, not glued
+      while (walker.nextNode()) {
+        var tag = walker.currentNode.parentNode.nodeName;
+        if (tag !== "SCRIPT" && tag !== "STYLE") parts.push(walker.currentNode.nodeValue);
+      }
+      var text = parts.join(" ").replace(/\s+/g, " ").trim();
       self._stems = stems;
       var marks = self.snippetTerms(hit.lang, text);
-      var start = marks.length ? Math.max(0, marks[0][0] - 80) : 0, end = Math.min(text.length, start + 240);
+      // the first place where the most different query words stand close together
+      var best = 0, bestCount = 0;
+      for (var i = 0; i < marks.length; i++) {
+        var seen = new Set();
+        for (var j = i; j < marks.length && marks[j][0] < marks[i][0] + 160; j++) seen.add(marks[j][2]);
+        if (seen.size > bestCount) { best = i; bestCount = seen.size; }
+      }
+      var start = marks.length ? Math.max(0, marks[best][0] - 80) : 0, end = Math.min(text.length, start + 240);
       var frag = document.createDocumentFragment(), at = start;
       if (start > 0) frag.appendChild(document.createTextNode("… "));
       marks.forEach(function (mk) {
