@@ -123,8 +123,8 @@ def test_tampered_module_warns_offline(browser, bundles):
 
 
 def test_altered_page_of_a_signed_bundle_warns_offline(browser, bundles, tmp_path):
-    """With the bundle's manifest.json signed too (`ietm release BUNDLE`), a page changed after that is caught,
-    although its source module is intact."""
+    """With the bundle's manifest.json signed too (`ietm release BUNDLE`), a page or an illustration changed after
+    that is caught, although the source modules are intact."""
     bundle = tmp_path / "bundle"
     shutil.copytree(bundles["intact"], bundle)
     pki = bundles["intact"].parent / "pki"
@@ -133,12 +133,19 @@ def test_altered_page_of_a_signed_bundle_warns_offline(browser, bundles, tmp_pat
     assert r.code == 0, r.err
     other = bundle / OTHER_PAGE
     other.write_text(other.read_text(encoding="utf-8").replace("</h1>", " (edited)</h1>", 1), encoding="utf-8")
+    drawing = re.search(r'<img class="icn" src="\.\./(icn/[^"]+)"', (bundle / PAGE).read_text(encoding="utf-8")).group(1)
     context, page, errors = open_offline(browser, bundle, OTHER_PAGE)
     try:
         assert verdict(page) == ("invalid", f"Warning: content altered since QA signed it ({OTHER_PAGE})")
         page.goto(page.url.replace(OTHER_PAGE, PAGE))
         page.wait_for_selector("[data-signature][data-signature-checked=device]")
         assert verdict(page)[0] == "valid"
+    finally:
+        context.close()
+    (bundle / drawing).write_bytes((bundle / drawing).read_bytes().replace(b"<svg", b"<svg data-x='1'", 1))
+    context, page, errors = open_offline(browser, bundle, PAGE)  # another port: a fresh device, nothing cached
+    try:
+        assert verdict(page) == ("invalid", f"Warning: content altered since QA signed it ({drawing})")
         assert not errors
     finally:
         context.close()

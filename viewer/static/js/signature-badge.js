@@ -6,7 +6,8 @@
  *   1. checks the release manifest's signature against the anchors embedded at publish time;
  *   2. hashes the page's source object (data-signature-source on the badge) against the manifest, and checks
  *      the object's own signature (csdb/<object>.xsig) when it has one;
- *   3. if the bundle's manifest.json is signed too (`ietm release BUNDLE`), hashes this page itself against it;
+ *   3. if the bundle's manifest.json is signed too (`ietm release BUNDLE`), hashes this page itself and the
+ *      illustrations it shows against it;
  * and replaces the badge's words (rendered when the bundle was published) with what it found. The service
  * worker answers every fetch from its cache, so all of this works with no network.
  * On the server (no <meta name="ietm-bundle">) it does nothing: the server's badge is already checked.
@@ -91,7 +92,8 @@
         release = null;
       }
     }
-    if (await checkPage(index) === "changed") return show("invalid", say("altered", { file: pagePath() }), true);
+    var altered = await checkPage(index);
+    if (altered) return show("invalid", say("altered", { file: altered }), true);
     var by = mine || release;
     var qa = mine && badge.getAttribute("data-signature-qa");
     show("valid", say(release ? "valid" : "valid_own", { signer: by.signer, when: when(by), qa: qa ? " · " + qa : "",
@@ -103,14 +105,22 @@
     return !rel || /\/$/.test(rel) ? rel + "index.html" : rel;
   }
 
-  /* the rendered page itself, when the bundle's manifest.json is signed as well */
+  /* the rendered page itself and the illustrations it shows, when the bundle's manifest.json is signed as well;
+     returns the first altered file, or null */
   async function checkPage(index) {
     var bundle = await IetmVerify.verifyRelease({ base: root.href, manifest: "manifest.json", anchors: index.anchors,
       roles: index.roles, files: false });
-    if (bundle.status === "error") return "unsigned";  /* manifest.json.xsig absent: nothing more to check */
-    if (bundle.status !== "valid") return "changed";
-    var state = await bundle.checkFile(pagePath());
-    return state === "valid" ? "valid" : "changed";
+    if (bundle.status === "error") return null;  /* manifest.json.xsig absent: nothing more to check */
+    if (bundle.status !== "valid") return (bundle.changed && bundle.changed[0]) || "manifest.json";
+    var files = [pagePath()];
+    Array.prototype.forEach.call(document.querySelectorAll("main img[src]"), function (img) {
+      var u = new URL(img.getAttribute("src"), location.href);
+      if (u.origin === root.origin && u.pathname.indexOf(root.pathname) === 0) files.push(decodeURIComponent(u.pathname.slice(root.pathname.length)));
+    });
+    for (var i = 0; i < files.length; i++) {
+      if (await bundle.checkFile(files[i]) !== "valid") return files[i];
+    }
+    return null;
   }
 
   check().catch(function (e) { show("error", say("error", { reason: e.message })); });
