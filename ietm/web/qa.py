@@ -124,7 +124,7 @@ def _sign(app, path: Path, material: bytes, passphrase: bytes, verification: str
     """Sign as `ietm sign` does: same checks, same refusals, same audit log."""
     from ietm.sign import audit
     from ietm.sign.commands import audit_log_path
-    from ietm.sign.detached import Credentials, prepare
+    from ietm.sign.detached import Credentials, examine, sign_examined
     from ietm.sign.keys import load_private_key_data
     from ietm.sign.verify import load_store
 
@@ -144,7 +144,7 @@ def _sign(app, path: Path, material: bytes, passphrase: bytes, verification: str
             tmp.unlink(missing_ok=True)
 
     try:
-        signed = prepare(path, creds, store, verification, vtype, problems)
+        signed = sign_examined(examine(path, verification, vtype, problems), creds, store)
         signed.write()
     except IetmError as exc:
         audit.append(log_path, "sign-refused", path=str(path), signer=creds.cert.subject.rfc4514_string(),
