@@ -199,3 +199,13 @@ def test_http_api_and_search_page(bike: Path):
         assert 'data-result-count="' in page.text and "<mark" in page.text
         assert "Brake pads - Clean with rubbing alcohol" in page.text
         assert "/api/search" in http.get("/openapi.json").text
+
+
+def test_search_page_in_russian(content: Path):
+    with serving(content) as base, client(base) as http:
+        page = http.get("/search", params={"q": "двигателя", "lang": "ru"})
+        assert page.status_code == 200
+        assert "Найдено модулей" in page.text and "Поиск по руководству" in page.text
+        assert "Двигатель - Описание" in page.text and "<mark" in page.text
+        data = http.get("/api/search", params={"q": "двигателя", "lang": "ru"}).json()
+        assert data["hits"][0]["key"] == ENGINE and data["hits"][0]["language"] == "ru-RU"
