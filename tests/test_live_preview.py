@@ -51,6 +51,16 @@ def test_changed_file_is_rechecked_and_announced(csdb):
             time.sleep(0.3)
 
 
+def _marker(page) -> str:
+    """'set' before the reload, 'gone' after it; a question asked while the page navigates waits for the next."""
+    from playwright.sync_api import Error
+
+    try:
+        return "set" if page.evaluate("() => window.__marker") == 1 else "gone"
+    except Error:  # the execution context went away mid-question: the reload is under way
+        return "navigating"
+
+
 @pytest.mark.browser
 def test_open_page_reloads_and_shows_problems(csdb, browser):
     with serving(csdb, "--watch") as server:
@@ -60,7 +70,7 @@ def test_open_page_reloads_and_shows_problems(csdb, browser):
         page.wait_for_timeout(500)
         line = _edit(csdb / PROC, 'issueType="deleted"', 'issueType="bogus"')
         deadline = time.monotonic() + 30  # the page reloads itself; a fresh document has no marker
-        while page.evaluate("() => window.__marker") == 1:
+        while _marker(page) != "gone":
             assert time.monotonic() < deadline, "the page never reloaded"
             page.wait_for_timeout(200)
         box = page.locator("#live-problems")
