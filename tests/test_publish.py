@@ -112,6 +112,11 @@ def test_refuses_a_csdb_that_fails_the_gate(bike: Path, tmp_path: Path):
     assert not out.exists() and not list(tmp_path.glob(".bundle.building-*"))
 
 
+def test_bundle_inside_the_csdb_is_refused(bike_copy: Path):
+    r = ietm("publish", bike_copy, "-o", bike_copy / "dist", "--allow-errors")
+    assert r.code == 3 and "must not be inside the CSDB" in r.err and not (bike_copy / "dist").exists()
+
+
 def test_does_not_overwrite_a_folder_that_is_not_a_bundle(content: Path, tmp_path: Path):
     out = tmp_path / "mine"
     out.mkdir()

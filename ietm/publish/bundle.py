@@ -277,6 +277,9 @@ def publish(csdb: Path, out: Path, language: str = "en", allow_errors: bool = Fa
         from ietm.errors import NotFound
 
         raise NotFound("not a CSDB folder", str(csdb))
+    if Path(out).resolve().is_relative_to(csdb.resolve()):
+        raise InputError("the bundle folder must not be inside the CSDB (its files would be read as CSDB objects)",
+                         str(out))
     gate_summary = None
     if not allow_errors:
         ok, gate_summary = check_gate(csdb, jobs)
