@@ -224,3 +224,31 @@ def test_a_newer_release_is_offered_and_taken(browser, content: Path, tmp_path: 
         context.close()
         httpd.shutdown()
         httpd.server_close()
+
+
+def test_offline_search_in_russian_agrees_with_the_server(browser, content: Path, tmp_path: Path) -> None:
+    out = tmp_path / "manual"
+    assert ietm("publish", content, "-o", out, "--allow-errors").code == 0
+    queries = ["двигателя", "топливного фильтра", "ёмкостью", "масло*", "filters", "генератора напряжение"]
+    ix = SearchIndex(content, folder=tmp_path / "ix")
+    ix.update()
+    with Searching(ix.open()) as s:
+        server = {q: [h.key + h.language for h in s.search(q, limit=5).hits] for q in queries}
+    httpd, base = start_static_server(out)
+    context = browser.new_context(service_workers="block")
+    page = context.new_page()
+    try:
+        page.goto(base + "search.html")
+        page.wait_for_function("!!window.IetmOfflineSearch && !!window.snowballFactory")
+        offline = page.evaluate("""async (queries) => {
+            const e = await IetmOfflineSearch.load('search-index.json');
+            const out = {};
+            for (const q of queries) out[q] = e.search(q, null, 5).hits.map(h => h.key + h.language);
+            return out; }""", queries)
+    finally:
+        context.close()
+        httpd.shutdown()
+        httpd.server_close()
+    assert server["двигателя"][0] == "DMC-DGEN-A-D10-00-00-00A-040A-Aru-RU"
+    for q in queries:
+        assert server[q] and offline[q] == server[q], (q, server[q], offline[q])

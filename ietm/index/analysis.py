@@ -71,9 +71,9 @@ class LanguageAnalyzer(Analyzer):
         t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
         t.boost = 1.0
         t.stopped = False
-        if not tokenize:
+        if not tokenize:  # a prefix or wildcard as typed: folded, not stemmed ("масло*" is words that start so)
             t.original = value
-            t.text = stem_word(fold(value))
+            t.text = fold(value)
             if positions:
                 t.pos = start_pos
             if chars:
