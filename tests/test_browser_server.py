@@ -34,7 +34,9 @@ def csdb(tmp_path_factory, bike) -> Path:
     head, body = text.split("<content>", 1)
     text = head + "<content>" + re.sub(r"(<para>)", lambda m: m.group(1) + hostile, body, count=3)
     (root / PROC).write_text(text, encoding="utf-8")
-    Accounts(state_dir(root) / "accounts.sqlite").add("tech", "technician", PASSWORD)
+    accounts = Accounts(state_dir(root) / "accounts.sqlite")
+    accounts.add("tech", "technician", PASSWORD)
+    accounts.add("writer", "writer", PASSWORD)
     return root
 
 
@@ -86,4 +88,21 @@ def test_remark_waits_offline_and_is_sent_when_back_online(csdb, browser):
         [comment] = list(csdb.glob("COM-*.XML"))
         text = comment.read_text(encoding="utf-8")
         assert "the screwdriver size is not given" in text and 'commentPriorityCode="cp02"' in text
+        context.close()
+
+
+def test_script_in_an_uploaded_file_name_never_runs(csdb, browser):
+    with serving(csdb) as server:
+        context = browser.new_context(base_url=server.url)
+        page = context.new_page()
+        dialogs: list[str] = []
+        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        _login(page, "writer")
+        page.goto("/upload")
+        name = '<img src=x onerror="window.__pwned=5;alert(5)">.XML'
+        page.set_input_files("#upload-files", files=[{"name": name, "mimeType": "text/xml", "buffer": b"<a/>"}])
+        page.click("form.upload-form button[type=submit]")
+        page.wait_for_load_state("networkidle")
+        assert "not a plain CSDB file name" in page.inner_text("main")
+        assert page.evaluate("() => window.__pwned") is None and not dialogs
         context.close()

@@ -121,6 +121,10 @@ def test_hostile_uploads(server, csdb):
     xxe = b'<?xml version="1.0"?><!DOCTYPE dmodule [<!ENTITY x SYSTEM "file:///etc/passwd">]><dmodule>&x;</dmodule>'
     r = writer.post("/upload", files={"files": ("DMC-XXE.XML", xxe)}, data={"csrf": token})
     assert r.status_code == 422 and "external entity" in r.text and "root:" not in r.text
+    decls = '<!ENTITY a0 "ha">' + "".join(f'<!ENTITY a{i} "{("&a" + str(i - 1) + ";") * 10}">' for i in range(1, 9))
+    bomb = f'<?xml version="1.0"?><!DOCTYPE dmodule [{decls}]><dmodule>&a8;</dmodule>'.encode()
+    r = writer.post("/upload", files={"files": ("DMC-BOMB.XML", bomb)}, data={"csrf": token})
+    assert r.status_code == 422 and "entity-expansion bomb" in r.text and not (csdb / "DMC-BOMB.XML").exists()
     script_name = writer.post("/upload", files={"files": ("<script>alert(1)</script>.XML", b"<a/>")}, data={"csrf": token})
     assert script_name.status_code == 422 and "<script>alert(1)" not in script_name.text
     big = writer.post("/upload", files={"files": ("big.XML", b"x" * (3 * 1024 * 1024))}, data={"csrf": token})
