@@ -18,13 +18,14 @@ from markupsafe import Markup, escape
 from ietm.applic import to_json as applic_json
 from ietm.render.content.labels import label
 from ietm.render.context import RenderContext
+from ietm.render.content.fastmarkup import FastMarkup
 
 Handler = Callable[["Html", etree._Element], Markup]
 HANDLERS: dict[str, Handler] = {}
 #: tag prefixes of S1000D families shown as labelled records (learning, service bulletin, business rules)
 PREFIX_HANDLERS: dict[str, Handler] = {}
 
-EMPTY = Markup("")
+EMPTY = FastMarkup("")
 
 
 def handles(*tags: str) -> Callable[[Handler], Handler]:
@@ -113,27 +114,27 @@ class Html:
         """The whole fragment: the rendered content, its footnotes, and the stylesheet/scripts it needs."""
         links = self.ctx.links
         if root is None:
-            body = Markup('<p class="no-content">{}</p>').format(self.t("no_content"))
+            body = FastMarkup('<p class="no-content">{}</p>').format(self.t("no_content"))
             kind = "none"
         else:
             self.seen.add(root)
             # a data module's <content> only wraps; other roots (a comment's commentContent) have a renderer
             body = self.children(root) if root.tag == "content" else self.render(root)
             kind = self.ctx.obj.content_type or self.ctx.obj.kind
-        assets = [Markup('<link rel="stylesheet" href="{}">').format(links.static("css/content.css"))]
-        assets += [Markup('<script src="{}" defer></script>').format(links.static(f"js/{name}"))
+        assets = [FastMarkup('<link rel="stylesheet" href="{}">').format(links.static("css/content.css"))]
+        assets += [FastMarkup('<script src="{}" defer></script>').format(links.static(f"js/{name}"))
                    for name in sorted(self.scripts)]
-        return Markup('<div class="s1000d ct-{}" lang="{}">{}{}{}</div>').format(
-            kind, self.ctx.obj.language or "", body, self.footnote_list(), Markup("").join(assets))
+        return FastMarkup('<div class="s1000d ct-{}" lang="{}">{}{}{}</div>').format(
+            kind, self.ctx.obj.language or "", body, self.footnote_list(), FastMarkup("").join(assets))
 
     def footnote_list(self) -> Markup:
         if not self.footnotes:
             return EMPTY
-        items = Markup("").join(
-            Markup('<li id="{0}">{1} <a href="#{0}-ref" class="fn-back" aria-label="{2}">↩</a></li>').format(
+        items = FastMarkup("").join(
+            FastMarkup('<li id="{0}">{1} <a href="#{0}-ref" class="fn-back" aria-label="{2}">↩</a></li>').format(
                 ident, body, self.t("back_to_text"))
             for ident, body in self.footnotes)
-        return Markup('<ol class="footnotes">{}</ol>').format(items)
+        return FastMarkup('<ol class="footnotes">{}</ol>').format(items)
 
     # -- dispatch ------------------------------------------------------------------------------------------
 
@@ -162,11 +163,11 @@ class Html:
                 parts.append(self.render(child))
             if child.tail:
                 parts.append(escape(child.tail))
-        return Markup("".join(parts))  # every part is already escaped or rendered markup
+        return FastMarkup("".join(parts))  # every part is already escaped or rendered markup
 
     def children(self, el: etree._Element, *tags: str) -> Markup:
         """Only the child elements (no text), optionally only those with the given tags."""
-        return Markup("".join([self.render(c) for c in el if not tags or c.tag in tags]))
+        return FastMarkup("".join([self.render(c) for c in el if not tags or c.tag in tags]))
 
     def consume(self, el: etree._Element | None) -> None:
         """Mark a subtree the caller has read itself (a code, a reference's identity), so it counts as shown."""
@@ -180,7 +181,7 @@ class Html:
     def unknown(self, el: etree._Element) -> Markup:
         self.ctx.unknown(el)
         self.consume(el)
-        return Markup('<span class="unknown" data-element="{}" title="{}">{}</span>').format(
+        return FastMarkup('<span class="unknown" data-element="{}" title="{}">{}</span>').format(
             el.tag, self.t("unknown_element", name=el.tag), text_of(el)
         )
 
@@ -205,7 +206,7 @@ class Html:
             pairs.append(("class", " ".join(classes)))
         pairs.extend(self.applic_pairs(el))
         pairs.extend((k.replace("_", "-"), v) for k, v in extra.items() if v is not None)
-        return Markup("".join([f' {k}="{escape(v)}"' for k, v in pairs]))  # names are ours, values escaped
+        return FastMarkup("".join([f' {k}="{escape(v)}"' for k, v in pairs]))  # names are ours, values escaped
 
     def applic_pairs(self, el: etree._Element) -> list[tuple[str, object]]:
         ref = el.get("applicRefId")

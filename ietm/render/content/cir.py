@@ -21,6 +21,7 @@ from ietm.parse.codes import Language
 from ietm.parse.model import dm_ref_key
 from ietm.render.content.base import EMPTY, Html, handles, text_of
 from ietm.render.content.records import record
+from ietm.render.content.fastmarkup import FastMarkup
 
 #: kind -> (repository entry element, its identifying child (None: the entry itself), number attribute)
 ENTRIES: dict[str, tuple[str, str | None, str]] = {
@@ -120,8 +121,8 @@ def entry_link(r: Html, entry: etree._Element, shown: Markup | str) -> Markup:
     fragment = entry.get("id") or _ident_id(entry)
     url = r.ctx.links.dm(key, None, str(lang) if lang else None, fragment) if key else None
     if url is None:
-        return Markup('<span class="cir-name">{}</span>').format(shown)
-    return Markup('<a class="ref cir" href="{}" data-key="{}">{}</a>').format(url, key, shown)
+        return FastMarkup('<span class="cir-name">{}</span>').format(shown)
+    return FastMarkup('<a class="ref cir" href="{}" data-key="{}">{}</a>').format(url, key, shown)
 
 
 def _ident_id(entry: etree._Element) -> str | None:
@@ -160,8 +161,8 @@ def item_ref(r: Html, el: etree._Element) -> Markup:
     own = r.inner(el) if text_of(el) else EMPTY  # a reference's own text (a zoneRef's name) stays
     name = entry_name(entry)
     shown = own or name or el.get(attr, "")
-    code = Markup(' <span class="code">{}</span>').format(el.get(attr)) if (own or name) else EMPTY
-    return Markup('<span{}>{}{}</span>').format(
+    code = FastMarkup(' <span class="code">{}</span>').format(el.get(attr)) if (own or name) else EMPTY
+    return FastMarkup('<span{}>{}{}</span>').format(
         r.attrs(el, f"cir-ref {el.tag}", data_repository_ref=el.get(attr), data_repository_kind=kind),
         entry_link(r, entry, shown), code)
 
@@ -178,12 +179,12 @@ def guard_from_repository(r: Html, el: etree._Element, ack: str | None) -> Marku
     ident = el.get(attr, "")
     r.consume(el)  # its dmRef is the source link below
     ident_tag = ENTRIES[kind][1]
-    body = Markup("").join(r.render(c) for c in entry if c.tag != ident_tag)
-    source = Markup('<p class="adm-source"><span class="code">{}</span> {}</p>').format(
+    body = FastMarkup("").join(r.render(c) for c in entry if c.tag != ident_tag)
+    source = FastMarkup('<p class="adm-source"><span class="code">{}</span> {}</p>').format(
         ident, entry_link(r, entry, repository_title(r, entry)))
-    extra = Markup(' data-ack="{}"').format(ack) if ack else EMPTY
-    button = Markup('<button type="button" class="ack-btn" data-ack-for="{}">{}</button>').format(
+    extra = FastMarkup(' data-ack="{}"').format(ack) if ack else EMPTY
+    button = FastMarkup('<button type="button" class="ack-btn" data-ack-for="{}">{}</button>').format(
         ack, r.t("acknowledge")) if ack else EMPTY
-    return Markup('<aside{}{} role="note" aria-label="{}"><span class="adm-label">{}</span>{}{}{}</aside>').format(
+    return FastMarkup('<aside{}{} role="note" aria-label="{}"><span class="adm-label">{}</span>{}{}{}</aside>').format(
         r.attrs(el, f"adm {kind} adm-ref adm-resolved", data_repository_ref=ident), extra, r.t(kind), r.t(kind),
         body, source, button)

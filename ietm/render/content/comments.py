@@ -7,6 +7,7 @@ from markupsafe import Markup
 
 from ietm.render.content.base import Html, handles, text_of
 from ietm.render.content.records import register
+from ietm.render.content.fastmarkup import FastMarkup
 
 
 @handles("commentContent")
@@ -17,13 +18,13 @@ def comment_content(r: Html, el: etree._Element) -> Markup:
         priority = status.find("commentPriority")
         response = status.find("commentResponse")
         if priority is not None:
-            facts.append(Markup("<dt>{}</dt><dd>{}</dd>").format(r.t("priority"), priority.get("commentPriorityCode", "")))
+            facts.append(FastMarkup("<dt>{}</dt><dd>{}</dd>").format(r.t("priority"), priority.get("commentPriorityCode", "")))
         if response is not None:
-            facts.append(Markup("<dt>{}</dt><dd>{}</dd>").format(r.t("response_type"), response.get("responseType", "")))
+            facts.append(FastMarkup("<dt>{}</dt><dd>{}</dd>").format(r.t("response_type"), response.get("responseType", "")))
     title = text_of(r.root.find("identAndStatusSection/commentAddress/commentAddressItems/commentTitle"))
-    head = Markup("<h2>{}</h2>").format(title) if title else Markup("")
-    return Markup('<article{}>{}<dl class="comment-facts">{}</dl>{}</article>').format(
-        r.attrs(el, "comment"), head, Markup("").join(facts), r.children(el))
+    head = FastMarkup("<h2>{}</h2>").format(title) if title else FastMarkup("")
+    return FastMarkup('<article{}>{}<dl class="comment-facts">{}</dl>{}</article>').format(
+        r.attrs(el, "comment"), head, FastMarkup("").join(facts), r.children(el))
 
 
 register("commentRefs", "attachmentRef", "noReferences", "dmRefGroup", "pmRefGroup", "commentPriority",

@@ -13,6 +13,7 @@ from ietm.parse.model import dm_ref_key
 from ietm.errors import InputError
 from ietm.render.content.base import EMPTY, Html, handles, number, text_of
 from ietm.render.content.cir import guard_from_repository
+from ietm.render.content.fastmarkup import FastMarkup
 
 XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
 
@@ -24,31 +25,31 @@ XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
          "copyrightPara", "captionLine", "attentionListItemPara", "simpleRefPara", "reducedListItemPara",
          "checkListPara", "simpleRemark", "action")
 def para(r: Html, el: etree._Element) -> Markup:
-    return Markup(f'<p{r.attrs(el, "para")}>{r.inner(el)}</p>')  # the commonest element: no format() cost
+    return FastMarkup(f'<p{r.attrs(el, "para")}>{r.inner(el)}</p>')  # the commonest element: no format() cost
 
 
 @handles("emphasis")
 def emphasis(r: Html, el: etree._Element) -> Markup:
     kind = el.get("emphasisType", "em01")
     tag = {"em01": "strong", "em02": "em", "em03": "u", "em04": "strong", "em05": "s"}.get(kind, "strong")
-    return Markup("<{0} class=\"emph {1}\">{2}</{0}>").format(Markup(tag), kind, r.inner(el))
+    return FastMarkup("<{0} class=\"emph {1}\">{2}</{0}>").format(FastMarkup(tag), kind, r.inner(el))
 
 
 @handles("subScript")
 def sub(r: Html, el: etree._Element) -> Markup:
-    return Markup("<sub>{}</sub>").format(r.inner(el))
+    return FastMarkup("<sub>{}</sub>").format(r.inner(el))
 
 
 @handles("superScript")
 def sup(r: Html, el: etree._Element) -> Markup:
-    return Markup("<sup>{}</sup>").format(r.inner(el))
+    return FastMarkup("<sup>{}</sup>").format(r.inner(el))
 
 
 @handles("verbatimText")
 def verbatim(r: Html, el: etree._Element) -> Markup:
     if el.get("verbatimStyle") in ("vs11", "vs23", "vs24") or "\n" in (el.text or ""):
-        return Markup('<pre class="verbatim">{}</pre>').format(r.inner(el))
-    return Markup('<code class="verbatim">{}</code>').format(r.inner(el))
+        return FastMarkup('<pre class="verbatim">{}</pre>').format(r.inner(el))
+    return FastMarkup('<code class="verbatim">{}</code>').format(r.inner(el))
 
 
 @handles("changeInline", "inlineSignificantData", "quantity", "quantityGroup", "quantityValue", "quantityTolerance",
@@ -61,14 +62,14 @@ def inline_span(r: Html, el: etree._Element) -> Markup:
     value = r.inner(el)
     if not text_of(el):  # an empty reference (<zoneRef zoneNumber="..."/>): its identifying values are its text
         refs = [v for k, v in el.attrib.items() if k.endswith(("Value", "Number", "Code", "Ident"))]
-        value = Markup(" ").join(Markup('<span class="v">{}</span>').format(v) for v in refs) + value
+        value = FastMarkup(" ").join(FastMarkup('<span class="v">{}</span>').format(v) for v in refs) + value
     unit = el.get("unitOfMeasure") or el.get("quantityUnitOfMeasure")
     if unit:
-        value = Markup('{} <span class="unit">{}</span>').format(value, unit)
+        value = FastMarkup('{} <span class="unit">{}</span>').format(value, unit)
     if label:
-        return Markup('<span{}><span class="k">{}</span> {}</span>').format(
+        return FastMarkup('<span{}><span class="k">{}</span> {}</span>').format(
             r.attrs(el, f"fld {el.tag}"), r.t(label), value)
-    return Markup("<span{}>{}</span>").format(r.attrs(el, el.tag), value)
+    return FastMarkup("<span{}>{}</span>").format(r.attrs(el, el.tag), value)
 
 
 _INLINE_LABELS = {
@@ -85,7 +86,7 @@ def acronym(r: Html, el: etree._Element) -> Markup:
     r.consume(definition)  # read as the title of the term
     shown = r.inner(term) if term is not None else escape(text_of(el))
     meaning = text_of(definition)
-    return Markup('<abbr{} title="{}">{}</abbr>').format(r.attrs(el, "acronym"), meaning, shown)
+    return FastMarkup('<abbr{} title="{}">{}</abbr>').format(r.attrs(el, "acronym"), meaning, shown)
 
 
 @handles("acronymTerm")
@@ -93,12 +94,12 @@ def acronym_term(r: Html, el: etree._Element) -> Markup:
     """A term that refers to an acronym defined elsewhere (internalRefId)."""
     target = r.ids.get(el.get("internalRefId") or "")
     meaning = text_of(target.find("acronymDefinition")) if target is not None else ""
-    return Markup('<abbr class="acronym" title="{}">{}</abbr>').format(meaning, r.inner(el))
+    return FastMarkup('<abbr class="acronym" title="{}">{}</abbr>').format(meaning, r.inner(el))
 
 
 @handles("acronymDefinition")
 def acronym_definition(r: Html, el: etree._Element) -> Markup:
-    return Markup('<span class="acronym-def">({})</span>').format(r.inner(el))
+    return FastMarkup('<span class="acronym-def">({})</span>').format(r.inner(el))
 
 
 @handles("footnote")
@@ -106,14 +107,14 @@ def footnote(r: Html, el: etree._Element) -> Markup:
     n = len(r.footnotes) + 1
     ident = el.get("id") or f"fn-{n}"
     mark = el.get("footnoteMark") or str(n)
-    r.footnotes.append((ident, Markup("{}").format(r.children(el))))
-    return Markup('<sup class="fn-ref"><a href="#{0}" id="{0}-ref">{1}</a></sup>').format(ident, mark)
+    r.footnotes.append((ident, FastMarkup("{}").format(r.children(el))))
+    return FastMarkup('<sup class="fn-ref"><a href="#{0}" id="{0}-ref">{1}</a></sup>').format(ident, mark)
 
 
 @handles("footnoteRef")
 def footnote_ref(r: Html, el: etree._Element) -> Markup:
     target = el.get("internalRefId", "")
-    return Markup('<sup class="fn-ref"><a href="#{}">*</a></sup>').format(target)
+    return FastMarkup('<sup class="fn-ref"><a href="#{}">*</a></sup>').format(target)
 
 
 @handles("symbol")
@@ -124,14 +125,14 @@ def symbol(r: Html, el: etree._Element) -> Markup:
 @handles("indexFlag")
 def index_flag(r: Html, el: etree._Element) -> Markup:
     """Index terms feed the search index, not the page; shown only to screen readers' search."""
-    return Markup('<span class="index-flag" hidden data-index="{}"></span>').format(
+    return FastMarkup('<span class="index-flag" hidden data-index="{}"></span>').format(
         " / ".join(v for k, v in sorted(el.attrib.items()) if k.startswith("indexLevel")))
 
 
 @handles("title")
 def title(r: Html, el: etree._Element) -> Markup:
     """A title whose parent renders it in place (levelledPara, step...) never reaches here; others are headings."""
-    return Markup('<div{}>{}</div>').format(r.attrs(el, "title"), r.inner(el))
+    return FastMarkup('<div{}>{}</div>').format(r.attrs(el, "title"), r.inner(el))
 
 
 @handles("referencedApplicGroup", "referencedApplicGroupRef")
@@ -145,7 +146,7 @@ def applic_group(r: Html, el: etree._Element) -> Markup:
 
 
 def broken(r: Html, shown: str, ref: str) -> Markup:
-    return Markup('<span class="broken-ref" data-ref="{}" title="{}">⚠ {}</span>').format(
+    return FastMarkup('<span class="broken-ref" data-ref="{}" title="{}">⚠ {}</span>').format(
         ref, r.t("broken_ref"), shown)
 
 
@@ -169,8 +170,8 @@ def dm_ref(r: Html, el: etree._Element) -> Markup:
     shown = title or key
     if url is None:
         return broken(r, f"{key} {title}".strip(), key)
-    code = Markup(' <span class="code">{}</span>').format(key) if title else EMPTY
-    return Markup('<a{} href="{}" data-key="{}">{}</a>{}').format(r.attrs(el, "ref dmref"), url, key, shown, code)
+    code = FastMarkup(' <span class="code">{}</span>').format(key) if title else EMPTY
+    return FastMarkup('<a{} href="{}" data-key="{}">{}</a>{}').format(r.attrs(el, "ref dmref"), url, key, shown, code)
 
 
 @handles("pmRef")
@@ -190,8 +191,8 @@ def pm_ref(r: Html, el: etree._Element) -> Markup:
     url = r.ctx.links.pm(key, str(issue) if issue else None, str(lang) if lang else None)
     if url is None:
         return broken(r, f"{key} {title}".strip(), key)
-    code = Markup(' <span class="code">{}</span>').format(key) if title else EMPTY
-    return Markup('<a{} href="{}" data-key="{}">{}</a>{}').format(r.attrs(el, "ref pmref"), url, key, title or key, code)
+    code = FastMarkup(' <span class="code">{}</span>').format(key) if title else EMPTY
+    return FastMarkup('<a{} href="{}" data-key="{}">{}</a>{}').format(r.attrs(el, "ref pmref"), url, key, title or key, code)
 
 
 @handles("externalPubRef")
@@ -204,9 +205,9 @@ def external_pub_ref(r: Html, el: etree._Element) -> Markup:
     shown = " ".join(x for x in (title, code, issue) if x) or text_of(el)
     href = el.get(XLINK_HREF, "")
     if href.lower().startswith(("http://", "https://")):
-        return Markup('<a class="ref extref" href="{}" rel="noopener noreferrer" target="_blank">{}</a>').format(
+        return FastMarkup('<a class="ref extref" href="{}" rel="noopener noreferrer" target="_blank">{}</a>').format(
             href, shown)
-    return Markup('<cite class="ref extref">{}</cite>').format(shown)
+    return FastMarkup('<cite class="ref extref">{}</cite>').format(shown)
 
 
 def target_label(r: Html, target: etree._Element) -> str:
@@ -242,17 +243,17 @@ def internal_ref(r: Html, el: etree._Element) -> Markup:
     if target is None:
         return broken(r, text_of(el) or ident, ident)
     shown = content if text_of(el) else escape(target_label(r, target))
-    extra = Markup("")
+    extra = FastMarkup("")
     if target.tag == "hotspot":
-        extra = Markup(' data-hotspot="{}"').format(ident)
-    return Markup('<a class="ref iref" href="#{}" data-target-type="{}"{}>{}</a>').format(
+        extra = FastMarkup(' data-hotspot="{}"').format(ident)
+    return FastMarkup('<a class="ref iref" href="#{}" data-target-type="{}"{}>{}</a>').format(
         ident, el.get("internalRefTargetType", target.tag), extra, shown)
 
 
 @handles("refs")
 def refs(r: Html, el: etree._Element) -> Markup:
-    items = Markup("").join(Markup("<li>{}</li>").format(r.render(c)) for c in el if isinstance(c.tag, str))
-    return Markup('<section class="refs"><h2>{}</h2><ul>{}</ul></section>').format(r.t("references"), items)
+    items = FastMarkup("").join(FastMarkup("<li>{}</li>").format(r.render(c)) for c in el if isinstance(c.tag, str))
+    return FastMarkup('<section class="refs"><h2>{}</h2><ul>{}</ul></section>').format(r.t("references"), items)
 
 
 # -- lists ---------------------------------------------------------------------------------------------------
@@ -261,12 +262,12 @@ def refs(r: Html, el: etree._Element) -> Markup:
 @handles("randomList", "attentionRandomList", "reducedRandomList")
 def random_list(r: Html, el: etree._Element) -> Markup:
     style = el.get("listItemPrefix", "pf02")
-    return Markup('<ul{}>{}{}</ul>').format(r.attrs(el, f"list {style}"), _list_title(r, el), r.children(el))
+    return FastMarkup('<ul{}>{}{}</ul>').format(r.attrs(el, f"list {style}"), _list_title(r, el), r.children(el))
 
 
 @handles("sequentialList", "attentionSequentialList")
 def sequential_list(r: Html, el: etree._Element) -> Markup:
-    return Markup('<ol{}>{}{}</ol>').format(r.attrs(el, "list"), _list_title(r, el), r.children(el))
+    return FastMarkup('<ol{}>{}{}</ol>').format(r.attrs(el, "list"), _list_title(r, el), r.children(el))
 
 
 def _list_title(r: Html, el: etree._Element) -> Markup:
@@ -274,42 +275,42 @@ def _list_title(r: Html, el: etree._Element) -> Markup:
     if t is None:
         return EMPTY
     r.seen.add(t)
-    return Markup('<li class="list-title">{}</li>').format(r.inner(t))
+    return FastMarkup('<li class="list-title">{}</li>').format(r.inner(t))
 
 
 @handles("listItem", "attentionRandomListItem", "attentionSequentialListItem", "reducedRandomListItem")
 def list_item(r: Html, el: etree._Element) -> Markup:
-    return Markup("<li{}>{}</li>").format(r.attrs(el), r.inner(el))
+    return FastMarkup("<li{}>{}</li>").format(r.attrs(el), r.inner(el))
 
 
 @handles("definitionList")
 def definition_list(r: Html, el: etree._Element) -> Markup:
-    return Markup('<dl{}>{}</dl>').format(r.attrs(el, "deflist"), r.inner(el))
+    return FastMarkup('<dl{}>{}</dl>').format(r.attrs(el, "deflist"), r.inner(el))
 
 
 @handles("definitionListHeader")
 def definition_header(r: Html, el: etree._Element) -> Markup:
-    return Markup('<div class="deflist-head">{}</div>').format(r.children(el))
+    return FastMarkup('<div class="deflist-head">{}</div>').format(r.children(el))
 
 
 @handles("termTitle", "definitionTitle")
 def definition_titles(r: Html, el: etree._Element) -> Markup:
-    return Markup('<span class="{}">{}</span>').format(el.tag, r.inner(el))
+    return FastMarkup('<span class="{}">{}</span>').format(el.tag, r.inner(el))
 
 
 @handles("definitionListItem")
 def definition_item(r: Html, el: etree._Element) -> Markup:
-    return Markup("<div{}>{}</div>").format(r.attrs(el, "deflist-item"), r.children(el))
+    return FastMarkup("<div{}>{}</div>").format(r.attrs(el, "deflist-item"), r.children(el))
 
 
 @handles("listItemTerm")
 def term(r: Html, el: etree._Element) -> Markup:
-    return Markup("<dt{}>{}</dt>").format(r.attrs(el), r.inner(el))
+    return FastMarkup("<dt{}>{}</dt>").format(r.attrs(el), r.inner(el))
 
 
 @handles("listItemDefinition")
 def definition(r: Html, el: etree._Element) -> Markup:
-    return Markup("<dd{}>{}</dd>").format(r.attrs(el), r.inner(el))
+    return FastMarkup("<dd{}>{}</dd>").format(r.attrs(el), r.inner(el))
 
 
 # -- notes, warnings, cautions ---------------------------------------------------------------------------
@@ -317,7 +318,7 @@ def definition(r: Html, el: etree._Element) -> Markup:
 
 @handles("note")
 def note(r: Html, el: etree._Element) -> Markup:
-    return Markup('<aside{} role="note"><span class="adm-label">{}</span>{}</aside>').format(
+    return FastMarkup('<aside{} role="note"><span class="adm-label">{}</span>{}</aside>').format(
         r.attrs(el, "note"), r.t("note"), r.children(el))
 
 
@@ -329,10 +330,10 @@ def warning(r: Html, el: etree._Element, ack: str | None = None) -> Markup:
     button = EMPTY
     extra = EMPTY
     if ack:
-        extra = Markup(' data-ack="{}"').format(ack)
-        button = Markup('<button type="button" class="ack-btn" data-ack-for="{}">{}</button>').format(
+        extra = FastMarkup(' data-ack="{}"').format(ack)
+        button = FastMarkup('<button type="button" class="ack-btn" data-ack-for="{}">{}</button>').format(
             ack, r.t("acknowledge"))
-    return Markup('<aside{}{} role="note" aria-label="{}"><span class="adm-label">{}</span>{}{}</aside>').format(
+    return FastMarkup('<aside{}{} role="note" aria-label="{}"><span class="adm-label">{}</span>{}{}</aside>').format(
         r.attrs(el, f"adm {kind}"), extra, r.t(kind), r.t(kind), body, button)
 
 
@@ -346,10 +347,10 @@ def warning_ref(r: Html, el: etree._Element, ack: str | None = None) -> Markup:
     kind = "warning" if el.tag == "warningRef" else "caution"
     ident = el.get("warningIdentNumber") or el.get("cautionIdentNumber") or el.get("id", "")
     link = r.children(el)
-    extra = Markup(' data-ack="{}"').format(ack) if ack else EMPTY
-    button = Markup('<button type="button" class="ack-btn" data-ack-for="{}">{}</button>').format(
+    extra = FastMarkup(' data-ack="{}"').format(ack) if ack else EMPTY
+    button = FastMarkup('<button type="button" class="ack-btn" data-ack-for="{}">{}</button>').format(
         ack, r.t("acknowledge")) if ack else EMPTY
-    return Markup('<aside{}{} role="note" aria-label="{}"><span class="adm-label">{}</span><p>{} {}</p>{}</aside>').format(
+    return FastMarkup('<aside{}{} role="note" aria-label="{}"><span class="adm-label">{}</span><p>{} {}</p>{}</aside>').format(
         r.attrs(el, f"adm {kind} adm-ref", data_repository_ref=ident), extra, r.t(kind), r.t(kind),
         r.t("see_repository", ident=ident), link, button)
 
@@ -379,11 +380,11 @@ def table(r: Html, el: etree._Element) -> Markup:
     caption = EMPTY
     if t is not None:
         r.seen.add(t)
-        caption = Markup("<caption>{} {}</caption>").format(r.t("table_n", n=r.numbers.get(el, "")), r.inner(t))
-    body = Markup("").join(r.render(c) for c in el if c.tag != "title")
+        caption = FastMarkup("<caption>{} {}</caption>").format(r.t("table_n", n=r.numbers.get(el, "")), r.inner(t))
+    body = FastMarkup("").join(r.render(c) for c in el if c.tag != "title")
     if el.find("tgroup") is None:
-        return Markup('<figure{}>{}{}</figure>').format(r.attrs(el, "table-graphic"), caption, body)
-    return Markup('<div class="table-wrap"><table{}>{}{}</table></div>').format(r.attrs(el, "cals"), caption, body)
+        return FastMarkup('<figure{}>{}{}</figure>').format(r.attrs(el, "table-graphic"), caption, body)
+    return FastMarkup('<div class="table-wrap"><table{}>{}{}</table></div>').format(r.attrs(el, "cals"), caption, body)
 
 
 @handles("tgroup")
@@ -403,16 +404,16 @@ def tgroup(r: Html, el: etree._Element) -> Markup:
         r.seen.add(spec)
         spans[spec.get("spanname", "")] = (spec.get("namest", ""), spec.get("nameend", ""))
     grid = _Grid(max(cols, len(widths)), colnames, spans)
-    parts = [Markup('<colgroup>{}</colgroup>').format(Markup("").join(
-        Markup('<col style="width:{}">').format(w) if w and not w.endswith("*") else Markup("<col>")
+    parts = [FastMarkup('<colgroup>{}</colgroup>').format(FastMarkup("").join(
+        FastMarkup('<col style="width:{}">').format(w) if w and not w.endswith("*") else FastMarkup("<col>")
         for w in widths))] if widths else []
     for section in el:
         if section.tag in ("thead", "tfoot", "tbody"):
             r.seen.add(section)
             cell = "th" if section.tag == "thead" else "td"
             rows = _rows(r, section, grid, cell)
-            parts.append(Markup("<{0}{1}>{2}</{0}>").format(Markup(section.tag), r.attrs(section), rows))
-    return Markup("").join(parts)
+            parts.append(FastMarkup("<{0}{1}>{2}</{0}>").format(FastMarkup(section.tag), r.attrs(section), rows))
+    return FastMarkup("").join(parts)
 
 
 class _Grid:
@@ -475,7 +476,7 @@ def _rows(r: Html, section: etree._Element, grid: _Grid, cell: str) -> Markup:
         for c in list(covered):
             covered[c] -= 1
         out.append(f"<tr{r.attrs(row)}>{''.join(cells)}</tr>")
-    return Markup("".join(out))  # cells are rendered markup; other rows' parts come from renderers
+    return FastMarkup("".join(out))  # cells are rendered markup; other rows' parts come from renderers
 
 
 # -- figures and illustrations ----------------------------------------------------------------------------
@@ -486,9 +487,9 @@ def icn_image(r: Html, el: etree._Element, entity: str, cls: str, alt: str) -> M
     file_name = r.ctx.doc.entities.get(entity)
     url = r.ctx.links.icn(file_name) if file_name else None
     if url is None:
-        return Markup('<div class="icn-missing" data-icn="{0}" role="img" aria-label="{1}">{1}</div>').format(
+        return FastMarkup('<div class="icn-missing" data-icn="{0}" role="img" aria-label="{1}">{1}</div>').format(
             entity, r.t("icn_missing", name=file_name or entity))
-    return Markup('<img class="{}" src="{}" alt="{}" data-icn="{}" loading="lazy">').format(cls, url, alt, entity)
+    return FastMarkup('<img class="{}" src="{}" alt="{}" data-icn="{}" loading="lazy">').format(cls, url, alt, entity)
 
 
 @handles("figure")
@@ -508,10 +509,10 @@ def figure(r: Html, el: etree._Element) -> Markup:
             body.append(graphic(r, child, sheets=sheets, fig_title=text_of(t)))
         else:
             body.append(r.render(child))
-    caption = Markup('<figcaption><span class="fig-no">{}</span> {}</figcaption>').format(
+    caption = FastMarkup('<figcaption><span class="fig-no">{}</span> {}</figcaption>').format(
         r.t("fig_n", n=r.numbers.get(el, "")), title_html)
-    return Markup('<figure{}>{}{}</figure>').format(
-        r.attrs(el, "figure", data_sheets=sheets), Markup("").join(body), caption)
+    return FastMarkup('<figure{}>{}{}</figure>').format(
+        r.attrs(el, "figure", data_sheets=sheets), FastMarkup("").join(body), caption)
 
 
 @handles("graphic")
@@ -524,10 +525,10 @@ def graphic(r: Html, el: etree._Element, sheets: int = 1, fig_title: str = "") -
     hotspots = [h for h in el if h.tag == "hotspot"]
     spots = EMPTY
     if hotspots:
-        spots = Markup('<ol class="hotspots">{}</ol>').format(Markup("").join(r.render(h) for h in hotspots))
-    others = Markup("").join(r.render(c) for c in el if c.tag != "hotspot")
-    label = Markup('<div class="sheet-no">{}</div>').format(r.t("sheet_of", n=sheet, total=sheets)) if sheets > 1 else EMPTY
-    return Markup('<div{} data-sheet="{}">{}{}{}{}</div>').format(
+        spots = FastMarkup('<ol class="hotspots">{}</ol>').format(FastMarkup("").join(r.render(h) for h in hotspots))
+    others = FastMarkup("").join(r.render(c) for c in el if c.tag != "hotspot")
+    label = FastMarkup('<div class="sheet-no">{}</div>').format(r.t("sheet_of", n=sheet, total=sheets)) if sheets > 1 else EMPTY
+    return FastMarkup('<div{} data-sheet="{}">{}{}{}{}</div>').format(
         r.attrs(el, "sheet"), sheet, label, img, spots, others)
 
 
@@ -541,10 +542,10 @@ def hotspot(r: Html, el: etree._Element) -> Markup:
     numbered = _NUMBERED.match(name)
     if numbered and (not callout or callout == numbered.group(1)):
         callout, name = numbered.group(1), numbered.group(2)  # "1. Oil filter": the callout is in the title
-    nested = Markup("").join(r.render(c) for c in el)
+    nested = FastMarkup("").join(r.render(c) for c in el)
     r.scripts.add("parts.js")  # callouts and the text or parts rows that name them point at each other
     ident = el.get("id", "")
-    return Markup('<li><a{} href="#{}" data-hotspot="{}" data-aps="{}" data-callout="{}">'
+    return FastMarkup('<li><a{} href="#{}" data-hotspot="{}" data-aps="{}" data-callout="{}">'
                   '<span class="callout">{}</span> {}</a>{}</li>').format(
         r.attrs(el, "hotspot"), ident, ident, el.get("applicationStructureIdent", ""), callout, callout, name, nested)
 
@@ -555,8 +556,8 @@ def multimedia(r: Html, el: etree._Element) -> Markup:
     title_html = r.inner(t) if t is not None else EMPTY
     if t is not None:
         r.seen.add(t)
-    body = Markup("").join(r.render(c) for c in el if c.tag != "title")
-    return Markup('<figure{}>{}<figcaption>{} {}</figcaption></figure>').format(
+    body = FastMarkup("").join(r.render(c) for c in el if c.tag != "title")
+    return FastMarkup('<figure{}>{}<figcaption>{} {}</figcaption></figure>').format(
         r.attrs(el, "multimedia"), body, r.t("media_n", n=r.numbers.get(el, "")), title_html)
 
 
@@ -567,14 +568,14 @@ def multimedia_object(r: Html, el: etree._Element) -> Markup:
     url = r.ctx.links.icn(file_name) if file_name else None
     r.consume(el)
     if url is None:
-        return Markup('<div class="icn-missing" data-icn="{0}">{1}</div>').format(
+        return FastMarkup('<div class="icn-missing" data-icn="{0}">{1}</div>').format(
             entity, r.t("icn_missing", name=file_name or entity))
     lower = (file_name or "").lower()
     if lower.endswith((".mp4", ".webm")):
-        return Markup('<video controls src="{}" data-icn="{}"></video>').format(url, entity)
+        return FastMarkup('<video controls src="{}" data-icn="{}"></video>').format(url, entity)
     if lower.endswith((".png", ".jpg", ".jpeg", ".gif", ".svg")):
-        return Markup('<img class="icn" src="{}" alt="{}" data-icn="{}">').format(url, entity, entity)
-    return Markup('<div class="icn-unplayable" data-icn="{0}">{1} <a href="{2}" download>{3}</a></div>').format(
+        return FastMarkup('<img class="icn" src="{}" alt="{}" data-icn="{}">').format(url, entity, entity)
+    return FastMarkup('<div class="icn-unplayable" data-icn="{0}">{1} <a href="{2}" download>{3}</a></div>').format(
         entity, r.t("media_unplayable", name=file_name), url, r.t("download"))
 
 
@@ -585,18 +586,18 @@ def multimedia_object(r: Html, el: etree._Element) -> Markup:
 def alternatives(r: Html, el: etree._Element) -> Markup:
     """Alternatives for different products: all are rendered with their applicability; the viewer's
     applicability script keeps the one that applies to the selected product."""
-    return Markup("<div{}>{}</div>").format(r.attrs(el, f"alts {el.tag}"), r.children(el))
+    return FastMarkup("<div{}>{}</div>").format(r.attrs(el, f"alts {el.tag}"), r.children(el))
 
 
 @handles("foldout")
 def foldout(r: Html, el: etree._Element) -> Markup:
     """A fold-out page of the printed manual: on screen, its figures and tables in place."""
-    return Markup("<div{}>{}</div>").format(r.attrs(el, "foldout"), r.children(el))
+    return FastMarkup("<div{}>{}</div>").format(r.attrs(el, "foldout"), r.children(el))
 
 
 @handles("legend")
 def legend(r: Html, el: etree._Element) -> Markup:
-    return Markup('<div class="legend">{}</div>').format(r.children(el))
+    return FastMarkup('<div class="legend">{}</div>').format(r.children(el))
 
 
 @handles("captionGroup", "captionBody", "captionRow", "captionEntry", "caption", "captionText")
@@ -604,8 +605,8 @@ def caption(r: Html, el: etree._Element) -> Markup:
     """Captions imitate the labels of physical panels and lamps: small boxed texts, in a grid of `cols`."""
     tag = {"captionGroup": "span", "captionBody": "span", "captionRow": "span"}.get(el.tag, "span")
     cols = el.get("cols") if el.tag == "captionGroup" else None
-    style = Markup(' style="grid-template-columns:repeat({},auto)"').format(int(cols)) if cols and cols.isdigit() else EMPTY
-    return Markup('<{0}{1}{2}>{3}</{0}>').format(Markup(tag), r.attrs(el, el.tag), style, r.inner(el))
+    style = FastMarkup(' style="grid-template-columns:repeat({},auto)"').format(int(cols)) if cols and cols.isdigit() else EMPTY
+    return FastMarkup('<{0}{1}{2}>{3}</{0}>').format(FastMarkup(tag), r.attrs(el, el.tag), style, r.inner(el))
 
 
 @handles("colspec", "spanspec")

@@ -8,30 +8,31 @@ from markupsafe import Markup
 
 from ietm.render.content.base import Html, handles
 from ietm.render.content.records import register
+from ietm.render.content.fastmarkup import FastMarkup
 
 
 @handles("commonRepository")
 def repository(r: Html, el: etree._Element) -> Markup:
-    return Markup("<div{}>{}</div>").format(r.attrs(el, "comrep"), r.children(el))
+    return FastMarkup("<div{}>{}</div>").format(r.attrs(el, "comrep"), r.children(el))
 
 
 @handles("warningRepository", "cautionRepository")
 def warning_repository(r: Html, el: etree._Element) -> Markup:
-    return Markup("<div{}>{}</div>").format(r.attrs(el, f"comrep-{el.tag}"), r.children(el))
+    return FastMarkup("<div{}>{}</div>").format(r.attrs(el, f"comrep-{el.tag}"), r.children(el))
 
 
 @handles("warningSpec", "cautionSpec")
 def warning_spec(r: Html, el: etree._Element) -> Markup:
     """A repository's warning or caution looks as it will where procedures refer to it."""
     kind = "warning" if el.tag == "warningSpec" else "caution"
-    return Markup('<aside{} role="note" aria-label="{}"><span class="adm-label">{}</span>{}</aside>').format(
+    return FastMarkup('<aside{} role="note" aria-label="{}"><span class="adm-label">{}</span>{}</aside>').format(
         r.attrs(el, f"adm {kind}"), r.t(kind), r.t(kind), r.children(el))
 
 
 @handles("warningIdent", "cautionIdent")
 def warning_ident(r: Html, el: etree._Element) -> Markup:
     ident = el.get("warningIdentNumber") or el.get("cautionIdentNumber") or ""
-    return Markup('<div{}><span class="k">{}</span> <span class="v">{}</span></div>').format(
+    return FastMarkup('<div{}><span class="k">{}</span> <span class="v">{}</span></div>').format(
         r.attrs(el, "rec leaf"), r.t("code"), ident)  # its id is where references to the entry land
 
 

@@ -9,6 +9,7 @@ from markupsafe import Markup
 from ietm.render.content.base import EMPTY, Html, handles
 from ietm.render.content.procedural import module_state_attrs, work_record
 from ietm.render.content.records import register
+from ietm.render.content.fastmarkup import FastMarkup
 
 
 def _titled(r: Html, el: etree._Element, tag: str, cls: str, heading: str) -> Markup:
@@ -16,8 +17,8 @@ def _titled(r: Html, el: etree._Element, tag: str, cls: str, heading: str) -> Ma
     head = EMPTY
     if title is not None:
         r.seen.add(title)
-        head = Markup("<{0}{1}>{2}</{0}>").format(Markup(heading), r.attrs(title), r.inner(title))
-    return Markup("<{0}{1}>{2}{3}</{0}>").format(Markup(tag), r.attrs(el, cls), head, r.inner(el, ("title",)))
+        head = FastMarkup("<{0}{1}>{2}</{0}>").format(FastMarkup(heading), r.attrs(title), r.inner(title))
+    return FastMarkup("<{0}{1}>{2}{3}</{0}>").format(FastMarkup(tag), r.attrs(el, cls), head, r.inner(el, ("title",)))
 
 
 @handles("crew")
@@ -27,9 +28,9 @@ def crew(r: Html, el: etree._Element) -> Markup:
     r.mode = "crew"
     body = r.children(el)
     r.mode = ""
-    progress = Markup('<div class="proc-progress"><progress value="0" max="1" data-progress></progress>'
+    progress = FastMarkup('<div class="proc-progress"><progress value="0" max="1" data-progress></progress>'
                       ' <span data-progress-text></span></div>')
-    return Markup("<section{}>{}{}{}</section>").format(
+    return FastMarkup("<section{}>{}{}{}</section>").format(
         r.attrs(el, "crew", **module_state_attrs(r, "data-procedure")), body, progress, work_record(r))
 
 
@@ -57,26 +58,26 @@ def drill_step(r: Html, el: etree._Element) -> Markup:
     head = EMPTY
     if title is not None:
         r.seen.add(title)
-        head = Markup("<span{}>{}</span>").format(r.attrs(title, "step-title"), r.inner(title))
-    box = Markup('<label class="step-check"><input type="checkbox" data-step-id="{0}" aria-label="{1}"></label>').format(
+        head = FastMarkup("<span{}>{}</span>").format(r.attrs(title, "step-title"), r.inner(title))
+    box = FastMarkup('<label class="step-check"><input type="checkbox" data-step-id="{0}" aria-label="{1}"></label>').format(
         n, r.t("step_done", n=n))
-    return Markup('<div{}><div class="step-head">{}{}</div><div class="step-body">{}</div></div>').format(
+    return FastMarkup('<div{}><div class="step-head">{}{}</div><div class="step-body">{}</div></div>').format(
         r.attrs(el, "crew-step step", data_step=n), box, head, r.inner(el, ("title",)))
 
 
 @handles("challengeAndResponse")
 def challenge_response(r: Html, el: etree._Element) -> Markup:
-    return Markup('<div{}>{}</div>').format(r.attrs(el, "cr"), r.children(el))
+    return FastMarkup('<div{}>{}</div>').format(r.attrs(el, "cr"), r.children(el))
 
 
 @handles("challenge", "response")
 def side(r: Html, el: etree._Element) -> Markup:
-    return Markup('<div class="cr-{}" aria-label="{}">{}</div>').format(el.tag, r.t(el.tag), r.inner(el))
+    return FastMarkup('<div class="cr-{}" aria-label="{}">{}</div>').format(el.tag, r.t(el.tag), r.inner(el))
 
 
 @handles("crewProcedureName")
 def procedure_name(r: Html, el: etree._Element) -> Markup:
-    return Markup('<div class="crew-proc">{}</div>').format(r.inner(el))
+    return FastMarkup('<div class="crew-proc">{}</div>').format(r.inner(el))
 
 
 @handles("if", "elseIf", "case")
@@ -86,13 +87,13 @@ def branch(r: Html, el: etree._Element) -> Markup:
     if cond is not None:
         r.seen.add(cond)
         word = {"if": "IF", "elseIf": "ELSE IF", "case": "CASE"}[el.tag]
-        head = Markup('<div class="case-cond"><span class="kw">{}</span> {}</div>').format(word, r.inner(cond))
-    return Markup("<div{}>{}{}</div>").format(r.attrs(el, f"crew-{el.tag}"), head, r.inner(el, ("caseCond",)))
+        head = FastMarkup('<div class="case-cond"><span class="kw">{}</span> {}</div>').format(word, r.inner(cond))
+    return FastMarkup("<div{}>{}{}</div>").format(r.attrs(el, f"crew-{el.tag}"), head, r.inner(el, ("caseCond",)))
 
 
 @handles("caseCond")
 def case_cond(r: Html, el: etree._Element) -> Markup:
-    return Markup('<div class="case-cond">{}</div>').format(r.inner(el))
+    return FastMarkup('<div class="case-cond">{}</div>').format(r.inner(el))
 
 
 register("descrCrew", "crewMemberGroup", "crewMember", "endMatter", "crewStepCondition")

@@ -6,24 +6,25 @@ from lxml import etree
 from markupsafe import Markup
 
 from ietm.render.content.base import EMPTY, Html, handles
+from ietm.render.content.fastmarkup import FastMarkup
 
 
 @handles("description")
 def description(r: Html, el: etree._Element) -> Markup:
-    return Markup("<div{}>{}</div>").format(r.attrs(el, "description"), r.children(el))
+    return FastMarkup("<div{}>{}</div>").format(r.attrs(el, "description"), r.children(el))
 
 
 @handles("levelledPara", "levelledParaAlts")
 def levelled_para(r: Html, el: etree._Element) -> Markup:
     if el.tag == "levelledParaAlts":
-        return Markup("<div{}>{}</div>").format(r.attrs(el, "alts"), r.children(el))
+        return FastMarkup("<div{}>{}</div>").format(r.attrs(el, "alts"), r.children(el))
     depth = sum(1 for a in el.iterancestors("levelledPara"))
     level = min(2 + depth, 6)
     title = el.find("title")
     head = EMPTY
     if title is not None:
         r.seen.add(title)
-        head = Markup('<h{0}{1}><span class="lp-no">{2}</span> {3}</h{0}>').format(
+        head = FastMarkup('<h{0}{1}><span class="lp-no">{2}</span> {3}</h{0}>').format(
             level, r.attrs(title, "lp-title"), r.numbers.get(el, ""), r.inner(title))
-    return Markup("<section{}>{}{}</section>").format(
+    return FastMarkup("<section{}>{}{}</section>").format(
         r.attrs(el, f"levelled-para lp{depth + 1}"), head, r.inner(el, ("title",)))

@@ -10,6 +10,7 @@ from markupsafe import Markup
 from ietm.render.content.base import EMPTY, Html, handles, text_of
 from ietm.render.content.procedural import module_state_attrs
 from ietm.render.content.records import register
+from ietm.render.content.fastmarkup import FastMarkup
 
 NODES = ("isolationStep", "isolationProcedureEnd", "isolationStepAlts", "isolationProcedureEndAlts")
 
@@ -17,7 +18,7 @@ NODES = ("isolationStep", "isolationProcedureEnd", "isolationStepAlts", "isolati
 @handles("faultIsolation", "faultReporting")
 def fault_root(r: Html, el: etree._Element) -> Markup:
     r.scripts.add("fault.js")
-    return Markup("<div{}>{}</div>").format(r.attrs(el, el.tag), r.children(el))
+    return FastMarkup("<div{}>{}</div>").format(r.attrs(el, el.tag), r.children(el))
 
 
 @handles("faultIsolationProcedure", "isolatedFault", "detectedFault", "observedFault", "correlatedFault",
@@ -31,15 +32,15 @@ def fault_item(r: Html, el: etree._Element) -> Markup:
         r.seen.add(code_el)
     if descr is not None:
         r.consume(descr)
-    head = Markup('<h2 class="fault-title"><span class="tag">{}</span> {}</h2>').format(
+    head = FastMarkup('<h2 class="fault-title"><span class="tag">{}</span> {}</h2>').format(
         f"{r.t('fault_code')} {code}" if code else r.t("fault"), title)
-    body = Markup("").join(r.render(c) for c in el if c.tag not in ("fault", "faultDescr"))
-    return Markup("<section{}>{}{}</section>").format(r.attrs(el, f"fault-item {el.tag}"), head, body)
+    body = FastMarkup("").join(r.render(c) for c in el if c.tag not in ("fault", "faultDescr"))
+    return FastMarkup("<section{}>{}{}</section>").format(r.attrs(el, f"fault-item {el.tag}"), head, body)
 
 
 @handles("isolationProcedure", "testProcedure")
 def isolation_procedure(r: Html, el: etree._Element) -> Markup:
-    return Markup("<div{}>{}</div>").format(r.attrs(el, el.tag), r.children(el))
+    return FastMarkup("<div{}>{}</div>").format(r.attrs(el, el.tag), r.children(el))
 
 
 @handles("isolationMainProcedure")
@@ -57,21 +58,21 @@ def isolation_main(r: Html, el: etree._Element) -> Markup:
                 parts.append(node(r, child, following[id(child)]))
         else:
             parts.append(r.render(child))
-    bar = Markup(
+    bar = FastMarkup(
         '<div class="fi-bar" role="group"><button type="button" data-fi-mode="run" aria-pressed="true">{}</button>'
         '<button type="button" data-fi-mode="tree" aria-pressed="false">{}</button></div>'
         '<ol class="fi-path" data-fi-path aria-label="path"></ol>').format(r.t("step_by_step"), r.t("whole_tree"))
-    return Markup('<section{} data-start="{}"><h2>{}</h2>{}<div class="fi-nodes">{}</div></section>').format(
+    return FastMarkup('<section{} data-start="{}"><h2>{}</h2>{}<div class="fi-nodes">{}</div></section>').format(
         r.attrs(el, "fi", **module_state_attrs(r, "data-fault")), start, r.t("isolation_procedure"), bar,
-        Markup("").join(parts))
+        FastMarkup("").join(parts))
 
 
 def alternatives(r: Html, el: etree._Element, following: str | None) -> Markup:
     """Alternative steps for different products: one node; the applicability script keeps the one that applies."""
     ident = el.get("id") or r.next_id("fi")
     end = el.tag == "isolationProcedureEndAlts"
-    inner = Markup("").join(node(r, c, following, alt=True) if c.tag in NODES else r.render(c) for c in el)
-    return Markup('<section{} data-node="{}" data-kind="{}">{}</section>').format(
+    inner = FastMarkup("").join(node(r, c, following, alt=True) if c.tag in NODES else r.render(c) for c in el)
+    return FastMarkup('<section{} data-node="{}" data-kind="{}">{}</section>').format(
         r.attrs(el, f"fi-node {'fi-end' if end else 'fi-step'} fi-alts", id=None if el.get("id") else ident), ident,
         "end" if end else "step", inner)
 
@@ -88,26 +89,26 @@ def node(r: Html, el: etree._Element, following: str | None, alt: bool = False) 
     for child in el:
         if child.tag == "isolationStepQuestion":
             r.seen.add(child)
-            body.append(Markup('<p class="fi-question"><span class="k">{}</span> {}</p>').format(
+            body.append(FastMarkup('<p class="fi-question"><span class="k">{}</span> {}</p>').format(
                 r.t("question"), r.inner(child)))
         elif child.tag == "isolationStepAnswer":
             r.seen.add(child)
             answers = answer(r, child)
         elif child.tag == "action":
             r.seen.add(child)
-            body.append(Markup('<p class="fi-action">{}</p>').format(r.inner(child)))
+            body.append(FastMarkup('<p class="fi-action">{}</p>').format(r.inner(child)))
         else:
             body.append(r.render(child))
     if not end and answers is EMPTY and following:
-        answers = Markup('<div class="fi-answers"><a class="fi-answer" href="#{0}" data-next="{0}">{1}</a></div>').format(
+        answers = FastMarkup('<div class="fi-answers"><a class="fi-answer" href="#{0}" data-next="{0}">{1}</a></div>').format(
             following, r.t("next"))
     heading = r.t("end_of_isolation") if end else f"{r.t('step_n', n=n)}"
     if alt:
-        return Markup('<div{}><h3>{}</h3>{}{}</div>').format(
-            r.attrs(el, "fi-alt"), heading, Markup("").join(body), answers)
-    return Markup('<section{} data-node="{}" data-kind="{}"><h3>{}</h3>{}{}</section>').format(
+        return FastMarkup('<div{}><h3>{}</h3>{}{}</div>').format(
+            r.attrs(el, "fi-alt"), heading, FastMarkup("").join(body), answers)
+    return FastMarkup('<section{} data-node="{}" data-kind="{}"><h3>{}</h3>{}{}</section>').format(
         r.attrs(el, f"fi-node {'fi-end' if end else 'fi-step'}", id=None if el.get("id") else ident), ident,
-        "end" if end else "step", heading, Markup("").join(body), answers)
+        "end" if end else "step", heading, FastMarkup("").join(body), answers)
 
 
 def answer(r: Html, el: etree._Element) -> Markup:
@@ -118,16 +119,16 @@ def answer(r: Html, el: etree._Element) -> Markup:
             r.seen.add(choice)
             target = choice.get("nextActionRefId", "")
             if choice.tag == "yesAnswer":
-                shown = Markup("{}").format(r.t("yes"))
+                shown = FastMarkup("{}").format(r.t("yes"))
             elif choice.tag == "noAnswer":
-                shown = Markup("{}").format(r.t("no"))
+                shown = FastMarkup("{}").format(r.t("no"))
             else:
                 shown = r.inner(choice)
             if target in r.ids:
-                links.append(Markup('<a class="fi-answer" href="#{0}" data-next="{0}">{1}</a>').format(target, shown))
+                links.append(FastMarkup('<a class="fi-answer" href="#{0}" data-next="{0}">{1}</a>').format(target, shown))
             else:
-                links.append(Markup('<span class="fi-answer broken-ref" data-ref="{}">⚠ {}</span>').format(target, shown))
-    return Markup('<div class="fi-answers">{}</div>').format(Markup("").join(links))
+                links.append(FastMarkup('<span class="fi-answer broken-ref" data-ref="{}">⚠ {}</span>').format(target, shown))
+    return FastMarkup('<div class="fi-answers">{}</div>').format(FastMarkup("").join(links))
 
 
 register(

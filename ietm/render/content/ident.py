@@ -8,6 +8,7 @@ from markupsafe import Markup
 
 from ietm.render.content.base import EMPTY, Html, summarize_applic, text_of
 from ietm.render.context import RenderContext
+from ietm.render.content.fastmarkup import FastMarkup
 
 _QA = {"unverified": "qa_unverified", "first": "qa_first", "second": "qa_second"}
 
@@ -32,13 +33,13 @@ def render_ident(ctx: RenderContext) -> Markup:
         applic = status.find("applic")
         if applic is not None:
             shown = text_of(applic.find("displayText")) or summarize_applic(applic) or r.t("all_applicable")
-            rows.append(("applicability", Markup('<span class="applic-statement">{}</span>').format(shown)))
+            rows.append(("applicability", FastMarkup('<span class="applic-statement">{}</span>').format(shown)))
         for tag, key in (("responsiblePartnerCompany", "responsible"), ("originator", "originator")):
             found = status.find(tag)
             if found is not None:
                 rows.append((key, text_of(found.find("enterpriseName")) or found.get("enterpriseCode", "")))
-    dl = Markup("").join(Markup("<dt>{}</dt><dd>{}</dd>").format(r.t(k), v) for k, v in rows)
-    return Markup('<section class="ident"><dl>{}</dl>{}</section>').format(dl, reasons(r, status))
+    dl = FastMarkup("").join(FastMarkup("<dt>{}</dt><dd>{}</dd>").format(r.t(k), v) for k, v in rows)
+    return FastMarkup('<section class="ident"><dl>{}</dl>{}</section>').format(dl, reasons(r, status))
 
 
 def reasons(r: Html, status: etree._Element | None) -> Markup:
@@ -47,11 +48,11 @@ def reasons(r: Html, status: etree._Element | None) -> Markup:
     items = []
     for rfu in status.findall("reasonForUpdate"):
         marks = rfu.get("updateHighlight") == "1"
-        items.append(Markup('<li{}{}>{}</li>').format(
-            Markup(' id="{}"').format(rfu.get("id")) if rfu.get("id") else EMPTY,
-            Markup(' class="highlighted"') if marks else EMPTY,
-            Markup(" ").join(r.inner(p) for p in rfu.findall("simplePara")) or text_of(rfu)))
+        items.append(FastMarkup('<li{}{}>{}</li>').format(
+            FastMarkup(' id="{}"').format(rfu.get("id")) if rfu.get("id") else EMPTY,
+            FastMarkup(' class="highlighted"') if marks else EMPTY,
+            FastMarkup(" ").join(r.inner(p) for p in rfu.findall("simplePara")) or text_of(rfu)))
     if not items:
         return EMPTY
-    return Markup('<details class="rfu" open><summary>{}</summary><ol>{}</ol></details>').format(
-        r.t("reasons_for_update"), Markup("").join(items))
+    return FastMarkup('<details class="rfu" open><summary>{}</summary><ol>{}</ol></details>').format(
+        r.t("reasons_for_update"), FastMarkup("").join(items))

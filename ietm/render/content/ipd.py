@@ -12,6 +12,7 @@ from ietm.render.content.base import EMPTY, Html, handles, number, text_of
 from ietm.render.content.common import figure
 from ietm.render.content.labels import js_labels
 from ietm.render.content.records import register
+from ietm.render.content.fastmarkup import FastMarkup
 
 COLUMNS = ("item", "part_number", "cage", "description", "units_per_assy", "unit_of_issue", "smr", "order")
 
@@ -31,13 +32,13 @@ def catalog(r: Html, el: etree._Element) -> Markup:
             parts.append(ipd_figure(r, child, number, [c for c in csns if c.get("figureNumber", number) == number]))
         else:
             parts.append(r.render(child))
-    head = Markup("").join(Markup('<th scope="col">{}</th>').format(r.t(k)) for k in COLUMNS)
-    rows = Markup("").join(csn_rows(r, c) for c in csns)
-    table = Markup('<div class="table-wrap"><table class="parts-list"><thead><tr>{}</tr></thead><tbody>{}</tbody>'
+    head = FastMarkup("").join(FastMarkup('<th scope="col">{}</th>').format(r.t(k)) for k in COLUMNS)
+    rows = FastMarkup("").join(csn_rows(r, c) for c in csns)
+    table = FastMarkup('<div class="table-wrap"><table class="parts-list"><thead><tr>{}</tr></thead><tbody>{}</tbody>'
                    '</table></div>').format(head, rows)
-    return Markup('<section{} data-ipd data-key="{}" data-i18n="{}">{}{}</section>').format(
+    return FastMarkup('<section{} data-ipd data-key="{}" data-i18n="{}">{}{}</section>').format(
         r.attrs(el, "ipd"), r.ctx.obj.key, json.dumps(js_labels(r.ctx.language), ensure_ascii=False),
-        Markup("").join(parts), table)
+        FastMarkup("").join(parts), table)
 
 
 def ipd_figure(r: Html, el: etree._Element, number: str, csns: list[etree._Element]) -> Markup:
@@ -51,10 +52,10 @@ def ipd_figure(r: Html, el: etree._Element, number: str, csns: list[etree._Eleme
         if item and item not in seen:
             seen.append(item)
     names = {(_callout(c.get("item", ""))): _descr(c) for c in reversed(csns)}
-    spots = Markup("").join(
-        Markup('<li><a class="hotspot" href="#{0}" data-callout="{1}" data-figure="{2}"><span class="callout">{1}</span>'
+    spots = FastMarkup("").join(
+        FastMarkup('<li><a class="hotspot" href="#{0}" data-callout="{1}" data-figure="{2}"><span class="callout">{1}</span>'
                ' {3}</a></li>').format(f"ipd-{number}-{item}", item, number, names.get(item, "")) for item in seen)
-    return Markup('<div class="ipd-figure" data-figure="{}">{}<ol class="hotspots ipd-callouts">{}</ol></div>').format(
+    return FastMarkup('<div class="ipd-figure" data-figure="{}">{}<ol class="hotspots ipd-callouts">{}</ol></div>').format(
         number, html, spots)
 
 
@@ -77,10 +78,10 @@ def csn_rows(r: Html, csn: etree._Element) -> Markup:
     isns = [c for c in csn if c.tag == "itemSeqNumber"]
     for n, isn in enumerate(isns):
         rows.append(isn_row(r, csn, isn, fig, item + variant, indenture, first=n == 0))
-    others = Markup("").join(r.render(c) for c in csn if c.tag != "itemSeqNumber")
+    others = FastMarkup("").join(r.render(c) for c in csn if c.tag != "itemSeqNumber")
     if others:
-        rows.append(Markup('<tr class="csn-extra"><td colspan="{}">{}</td></tr>').format(len(COLUMNS), others))
-    return Markup("").join(rows)
+        rows.append(FastMarkup('<tr class="csn-extra"><td colspan="{}">{}</td></tr>').format(len(COLUMNS), others))
+    return FastMarkup("").join(rows)
 
 
 def isn_row(r: Html, csn: etree._Element, isn: etree._Element, fig: str, item: str, indenture: int,
@@ -144,7 +145,7 @@ def isn_row(r: Html, csn: etree._Element, isn: etree._Element, fig: str, item: s
                  f' data-order-source="{e(r.ctx.obj.key)}" data-order-item="{e(f"{fig}-{item}")}">'
                  f'{e(r.t("add_to_order"))}</button>')
     indent = f'<span class="indent" aria-hidden="true">{"•" * max(indenture - 1, 0)}</span>'
-    return Markup(
+    return FastMarkup(
         f'<tr{r.attrs(isn, "part-row", id=row_id)} data-callout="{callout}" data-figure="{e(fig)}"'
         f' data-indenture="{indenture}"><td>{item_cell}</td><td class="pn">{e(pn)}</td><td>{e(cage)}</td>'
         f'<td>{indent}{e(descr)}{more}</td><td>{e(qty)}</td><td>{e(unit)}</td><td>{e(smr)}</td><td>{order}</td></tr>')

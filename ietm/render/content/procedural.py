@@ -12,6 +12,7 @@ from ietm.render.content.base import EMPTY, Html, handles, number, text_of
 from ietm.render.content.cir import CAGE, REFS, entry_link, entry_name, resolve, resolve_ref
 from ietm.render.content.labels import js_labels
 from ietm.render.content.common import referenced_guards, render_guard
+from ietm.render.content.fastmarkup import FastMarkup
 
 STEP_GROUP = ("proceduralStep", "proceduralStepAlts")
 GUARDS = ("warning", "caution")
@@ -23,10 +24,10 @@ def procedure(r: Html, el: etree._Element) -> Markup:
     r.mode = "procedure"
     body = r.children(el)
     r.mode = ""
-    progress = Markup('<div class="proc-progress"><progress value="0" max="1" data-progress></progress>'
+    progress = FastMarkup('<div class="proc-progress"><progress value="0" max="1" data-progress></progress>'
                       ' <span data-progress-text></span></div>')
     # last in the section and sticky to the bottom: visible while the technician scrolls through the steps
-    return Markup('<section{}>{}{}{}</section>').format(
+    return FastMarkup('<section{}>{}{}{}</section>').format(
         r.attrs(el, "procedure", **module_state_attrs(r, "data-procedure")), body, progress, work_record(r))
 
 
@@ -44,7 +45,7 @@ def module_state_attrs(r: Html, flag: str) -> dict[str, object]:
 
 
 def work_record(r: Html) -> Markup:
-    return Markup(
+    return FastMarkup(
         '<section class="work-record" data-work-record><h2>{}</h2>'
         '<label>{}<input type="text" name="technician" autocomplete="name"></label>'
         '<label>{}<textarea name="remarks" rows="3"></textarea></label>'
@@ -62,11 +63,11 @@ def work_record(r: Html) -> Markup:
 @handles("preliminaryRqmts", "closeRqmts")
 def requirements(r: Html, el: etree._Element) -> Markup:
     heading = r.t("preliminary_requirements" if el.tag == "preliminaryRqmts" else "close_requirements")
-    return Markup('<section{}><h2>{}</h2>{}</section>').format(r.attrs(el, f"rqmts {el.tag}"), heading, r.children(el))
+    return FastMarkup('<section{}><h2>{}</h2>{}</section>').format(r.attrs(el, f"rqmts {el.tag}"), heading, r.children(el))
 
 
 def _section(r: Html, el: etree._Element, key: str, body: Markup) -> Markup:
-    return Markup('<div{}><h3>{}</h3>{}</div>').format(r.attrs(el, f"rq {el.tag}"), r.t(key), body)
+    return FastMarkup('<div{}><h3>{}</h3>{}</div>').format(r.attrs(el, f"rq {el.tag}"), r.t(key), body)
 
 
 def _done(r: Html) -> tuple[str, ...]:
@@ -75,57 +76,57 @@ def _done(r: Html) -> tuple[str, ...]:
 
 
 def _cell(r: Html, what: str) -> Markup:
-    return Markup("<td>{}</td>").format(_check(r, what)) if r.mode == "procedure" else EMPTY
+    return FastMarkup("<td>{}</td>").format(_check(r, what)) if r.mode == "procedure" else EMPTY
 
 
 def _check(r: Html, what: str) -> Markup:
     if r.mode != "procedure":
         return EMPTY
-    return Markup('<input type="checkbox" class="req-check" data-req="{}" aria-label="{}">').format(
+    return FastMarkup('<input type="checkbox" class="req-check" data-req="{}" aria-label="{}">').format(
         r.next_id("req"), r.t("check_item", what=what))
 
 
 @handles("reqCondGroup")
 def req_conds(r: Html, el: etree._Element) -> Markup:
-    items = Markup("").join(r.render(c) for c in el)
-    return _section(r, el, "required_conditions", Markup('<ul class="checklist">{}</ul>').format(items))
+    items = FastMarkup("").join(r.render(c) for c in el)
+    return _section(r, el, "required_conditions", FastMarkup('<ul class="checklist">{}</ul>').format(items))
 
 
 @handles("reqCondNoRef", "reqCondDm", "reqCondPm", "reqCondExternalPub", "reqCondCircuitBreaker", "reqTechInfo")
 def req_cond(r: Html, el: etree._Element) -> Markup:
     cat = el.get("reqTechInfoCategory")
-    label = Markup('<span class="tag">{}</span> ').format(cat) if cat else EMPTY
-    body = Markup(" ").join(r.render(c) for c in el if isinstance(c.tag, str))
-    return Markup('<li{}><label>{}<span class="req-text">{}{}</span></label></li>').format(
+    label = FastMarkup('<span class="tag">{}</span> ').format(cat) if cat else EMPTY
+    body = FastMarkup(" ").join(r.render(c) for c in el if isinstance(c.tag, str))
+    return FastMarkup('<li{}><label>{}<span class="req-text">{}{}</span></label></li>').format(
         r.attrs(el, "req"), _check(r, text_of(el)), label, body)
 
 
 @handles("reqCond")
 def req_cond_text(r: Html, el: etree._Element) -> Markup:
-    return Markup('<span class="req-cond">{}</span>').format(r.inner(el))
+    return FastMarkup('<span class="req-cond">{}</span>').format(r.inner(el))
 
 
 @handles("noConds", "noSupportEquips", "noSupplies", "noSpares", "noSafety")
 def none(r: Html, el: etree._Element) -> Markup:
     tag = "li" if el.getparent() is not None and el.getparent().tag == "reqCondGroup" else "p"
-    return Markup('<{0} class="none">{1}</{0}>').format(Markup(tag), r.t("none"))
+    return FastMarkup('<{0} class="none">{1}</{0}>').format(FastMarkup(tag), r.t("none"))
 
 
 @handles("reqTechInfoGroup")
 def tech_info(r: Html, el: etree._Element) -> Markup:
     return _section(r, el, "technical_information",
-                    Markup('<ul class="checklist">{}</ul>').format(r.children(el)))
+                    FastMarkup('<ul class="checklist">{}</ul>').format(r.children(el)))
 
 
 @handles("reqPersons")
 def persons(r: Html, el: etree._Element) -> Markup:
     rows = [r.render(c) for c in el if isinstance(c.tag, str)]
     count = sum(number(c.get("numRequired"), 1) if c.tag == "personnel" else 1 for c in el if c.tag in ("person", "personnel"))
-    head = Markup("").join(Markup("<th>{}</th>").format(r.t(k)) for k in (
+    head = FastMarkup("").join(FastMarkup("<th>{}</th>").format(r.t(k)) for k in (
         *_done(r), "person", "category", "skill_level", "trade", "estimated_time", "number"))
-    return _section(r, el, "required_persons", Markup(
+    return _section(r, el, "required_persons", FastMarkup(
         '<p class="persons-total">{}</p><div class="table-wrap"><table class="reqs persons"><thead><tr>{}</tr></thead>'
-        '<tbody>{}</tbody></table></div>').format(r.t("persons_total", n=count), head, Markup("").join(rows)))
+        '<tbody>{}</tbody></table></div>').format(r.t("persons_total", n=count), head, FastMarkup("").join(rows)))
 
 
 SKILLS = {"sk01": "skill_basic", "sk02": "skill_intermediate", "sk03": "skill_advanced", "sk04": "skill_expert"}
@@ -147,9 +148,9 @@ def person(r: Html, el: etree._Element) -> Markup:
     skill_text = f"{r.t(SKILLS[skill_code])} ({skill_code})" if skill_code in SKILLS else skill_code
     time_text = f"{text_of(time)} {time.get('unitOfMeasure', '')}".strip() if time is not None else ""
     number = el.get("numRequired", "1") if el.tag == "personnel" else "1"
-    rest = Markup("").join(r.render(c) for c in el if c.tag not in ("personCategory", "personSkill", "trade", "estimatedTime"))
+    rest = FastMarkup("").join(r.render(c) for c in el if c.tag not in ("personCategory", "personSkill", "trade", "estimatedTime"))
     who = el.get("man", "")
-    return Markup('<tr{}>{}<td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}{}</td></tr>').format(
+    return FastMarkup('<tr{}>{}<td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}{}</td></tr>').format(
         r.attrs(el, "req"), _cell(r, f"{r.t('person')} {who}"), who,
         category.get("personCategoryCode", "") if category is not None else "", skill_text, text_of(trade),
         time_text, number, rest)
@@ -164,11 +165,11 @@ def equipment(r: Html, el: etree._Element) -> Markup:
 @handles("supportEquipDescrGroup", "supplyDescrGroup", "spareDescrGroup")
 def equipment_group(r: Html, el: etree._Element) -> Markup:
     orderable = el.tag in ("spareDescrGroup", "supplyDescrGroup")
-    head = Markup("").join(Markup("<th>{}</th>").format(r.t(k)) for k in (
+    head = FastMarkup("").join(FastMarkup("<th>{}</th>").format(r.t(k)) for k in (
         *_done(r), "name", "part_number", "cage", "quantity", "remarks")) + (
-        Markup("<th>{}</th>").format(r.t("order")) if orderable else EMPTY)
-    rows = Markup("").join(equipment_row(r, c, orderable) if c.tag in DESCRS else r.render(c) for c in el)
-    return Markup('<div class="table-wrap"><table{}><thead><tr>{}</tr></thead><tbody>{}</tbody></table></div>').format(
+        FastMarkup("<th>{}</th>").format(r.t("order")) if orderable else EMPTY)
+    rows = FastMarkup("").join(equipment_row(r, c, orderable) if c.tag in DESCRS else r.render(c) for c in el)
+    return FastMarkup('<div class="table-wrap"><table{}><thead><tr>{}</tr></thead><tbody>{}</tbody></table></div>').format(
         r.attrs(el, "reqs equipment"), head, rows)
 
 
@@ -182,7 +183,7 @@ ITEM_REFS = ("toolRef", "supplyRef", "partRef")  # the row's identity, shown in 
 def equipment_row(r: Html, el: etree._Element, orderable: bool) -> Markup:
     r.seen.add(el)
     name_el = el.find("name") if el.find("name") is not None else el.find("shortName")
-    name = r.inner(name_el) if name_el is not None else Markup("")
+    name = r.inner(name_el) if name_el is not None else FastMarkup("")
     for tag in IDENTITY:
         for found in el.findall(tag):
             r.consume(found)
@@ -201,30 +202,30 @@ def equipment_row(r: Html, el: etree._Element, orderable: bool) -> Markup:
     name_text = text_of(name_el)
     if name_el is None and entry is not None:
         name_text = entry_name(entry)
-        name = Markup("{}").format(name_text)
-    pn_html = entry_link(r, entry, pn) if entry is not None and pn else Markup("{}").format(pn)
+        name = FastMarkup("{}").format(name_text)
+    pn_html = entry_link(r, entry, pn) if entry is not None and pn else FastMarkup("{}").format(pn)
     nsn = text_of(el.find("natoStockNumber"))
     qty_el = el.find("reqQuantity")
     qty = text_of(qty_el)
     unit = qty_el.get("unitOfMeasure", "") if qty_el is not None else ""
-    rest = Markup(" ").join(r.render(c) for c in el if c.tag not in IDENTITY and c is not ref)
+    rest = FastMarkup(" ").join(r.render(c) for c in el if c.tag not in IDENTITY and c is not ref)
     if nsn:
-        rest = Markup('<span class="fld"><span class="k">{}</span> {}</span> {}').format(r.t("nsn"), nsn, rest)
+        rest = FastMarkup('<span class="fld"><span class="k">{}</span> {}</span> {}').format(r.t("nsn"), nsn, rest)
     order = EMPTY
     if orderable:
         number = qty if qty.replace(".", "", 1).isdigit() else "1"
-        order = Markup(
+        order = FastMarkup(
             '<td><button type="button" class="order-add" data-order-pn="{}" data-order-cage="{}" data-order-name="{}"'
             ' data-order-qty="{}" data-order-unit="{}" data-order-source="{}">{}</button></td>').format(
             pn, cage, name_text, number, unit, r.ctx.obj.key, r.t("add_to_order"))
-    return Markup('<tr{}>{}<td>{}</td><td>{}</td><td>{}</td><td>{} {}</td><td>{}</td>{}</tr>').format(
+    return FastMarkup('<tr{}>{}<td>{}</td><td>{}</td><td>{}</td><td>{} {}</td><td>{}</td>{}</tr>').format(
         r.attrs(el, "req"), _cell(r, name_text), name, pn_html, cage, qty, unit, rest, order)
 
 
 @handles(*DESCRS)
 def equipment_alone(r: Html, el: etree._Element) -> Markup:
     """A description outside its group (rare): one row in a table of its own."""
-    return Markup('<table class="reqs equipment"><tbody>{}</tbody></table>').format(
+    return FastMarkup('<table class="reqs equipment"><tbody>{}</tbody></table>').format(
         equipment_row(r, el, el.tag in ORDERABLE))
 
 
@@ -248,7 +249,7 @@ def safety_rqmts(r: Html, el: etree._Element) -> Markup:
             parts.append(render_guard(r, child, ack))
         else:
             parts.append(r.render(child))
-    return Markup("<div{}>{}</div>").format(r.attrs(el, "safety"), Markup("").join(parts))
+    return FastMarkup("<div{}>{}</div>").format(r.attrs(el, "safety"), FastMarkup("").join(parts))
 
 
 # -- steps ---------------------------------------------------------------------------------------------------
@@ -256,7 +257,7 @@ def safety_rqmts(r: Html, el: etree._Element) -> Markup:
 
 @handles("mainProcedure")
 def main_procedure(r: Html, el: etree._Element) -> Markup:
-    return Markup('<section{}><h2>{}</h2>{}</section>').format(
+    return FastMarkup('<section{}><h2>{}</h2>{}</section>').format(
         r.attrs(el, "main-procedure"), r.t("procedure"), steps_and_blocks(r, el))
 
 
@@ -274,12 +275,12 @@ def steps_and_blocks(r: Html, el: etree._Element, skip: tuple[str, ...] = ()) ->
             run.append(r.render(child))
             continue
         if run:
-            parts.append(Markup('<ol class="steps">{}</ol>').format(Markup("").join(run)))
+            parts.append(FastMarkup('<ol class="steps">{}</ol>').format(FastMarkup("").join(run)))
             run = []
         parts.append(r.render(child))
     if run:
-        parts.append(Markup('<ol class="steps">{}</ol>').format(Markup("").join(run)))
-    return Markup("").join(parts)
+        parts.append(FastMarkup('<ol class="steps">{}</ol>').format(FastMarkup("").join(run)))
+    return FastMarkup("").join(parts)
 
 
 @handles("proceduralStep")
@@ -294,25 +295,25 @@ def step(r: Html, el: etree._Element) -> Markup:
     head = EMPTY
     if title is not None:
         r.seen.add(title)
-        head = Markup('<span{}>{}</span>').format(r.attrs(title, "step-title"), r.inner(title))
-    warnings = Markup("").join(render_guard(r, g, a) for g, a in guards)
+        head = FastMarkup('<span{}>{}</span>').format(r.attrs(title, "step-title"), r.inner(title))
+    warnings = FastMarkup("").join(render_guard(r, g, a) for g, a in guards)
     skip = ("title", *GUARDS) if interactive else ("title",)
     body = steps_and_blocks(r, el, skip)
     step_guards = " ".join(r.guards)
     r.guards = saved
     if interactive:
-        box = Markup('<label class="step-check"><input type="checkbox" data-step-id="{0}" aria-label="{1}">'
+        box = FastMarkup('<label class="step-check"><input type="checkbox" data-step-id="{0}" aria-label="{1}">'
                      '<span class="step-no">{0}</span></label>').format(number, r.t("step_done", n=number))
     else:
-        box = Markup('<span class="step-no">{}</span>').format(number)
-    return Markup('<li{}><div class="step-head">{}{}</div>{}<div class="step-body">{}</div></li>').format(
+        box = FastMarkup('<span class="step-no">{}</span>').format(number)
+    return FastMarkup('<li{}><div class="step-head">{}{}</div>{}<div class="step-body">{}</div></li>').format(
         r.attrs(el, "step", data_step=number, data_guards=step_guards or None), box, head, warnings, body)
 
 
 @handles("proceduralStepAlts")
 def step_alts(r: Html, el: etree._Element) -> Markup:
     """Alternative steps for different applicability: all are listed, the applicability script keeps one."""
-    return Markup('<li{}><ol class="steps alts">{}</ol></li>').format(r.attrs(el, "step-alts"), r.children(el))
+    return FastMarkup('<li{}><ol class="steps alts">{}</ol></li>').format(r.attrs(el, "step-alts"), r.children(el))
 
 
 @handles("commonInfo")
@@ -321,5 +322,5 @@ def common_info(r: Html, el: etree._Element) -> Markup:
     head = EMPTY
     if title is not None:
         r.seen.add(title)
-        head = Markup("<h2>{}</h2>").format(r.inner(title))
-    return Markup("<section{}>{}{}</section>").format(r.attrs(el, "common-info"), head, r.inner(el, ("title",)))
+        head = FastMarkup("<h2>{}</h2>").format(r.inner(title))
+    return FastMarkup("<section{}>{}{}</section>").format(r.attrs(el, "common-info"), head, r.inner(el, ("title",)))

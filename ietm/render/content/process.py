@@ -13,6 +13,7 @@ from markupsafe import Markup
 from ietm.render.content.base import EMPTY, Html, handles, text_of
 from ietm.render.content.procedural import module_state_attrs, steps_and_blocks
 from ietm.render.content.records import register
+from ietm.render.content.fastmarkup import FastMarkup
 
 OPERATORS = ("booleanOperator", "numberOperator", "setOperator", "stringOperator")
 FUNCTIONS = ("booleanFunction", "numberFunction", "setFunction", "stringFunction")
@@ -137,19 +138,19 @@ def process(r: Html, el: etree._Element) -> Markup:
     post = [c for c in el if c.tag == "variablePostSet"]
     for c in pre + post:
         r.seen.add(c)
-    body = Markup("").join(r.render(c) for c in el if c.tag not in ("variableDeclarations", "variablePreSet",
+    body = FastMarkup("").join(r.render(c) for c in el if c.tag not in ("variableDeclarations", "variablePreSet",
                                                                       "variablePostSet"))
-    var_rows = Markup("").join(Markup('<tr><th scope="row">{}</th><td>{}</td><td data-var-value="{}">–</td></tr>').format(
+    var_rows = FastMarkup("").join(FastMarkup('<tr><th scope="row">{}</th><td>{}</td><td data-var-value="{}">–</td></tr>').format(
         v["name"], v["type"], v["name"]) for v in variables)
-    engine = Markup(
+    engine = FastMarkup(
         '<div class="pe" data-pe-engine hidden><div class="pe-stage" data-pe-stage aria-live="polite"></div>'
         '<p class="pe-error" data-pe-error role="alert"></p>'
         '<div class="pe-nav"><button type="button" data-pe-back class="secondary">{}</button>'
         '<button type="button" data-pe-next>{}</button>'
         '<button type="button" data-pe-restart class="secondary">{}</button></div>'
         '<details class="pe-vars"><summary>{}</summary><table><tbody>{}</tbody></table>{}</details></div>'
-    ).format(r.t("back"), r.t("next"), r.t("reset"), r.t("variables"), var_rows, Markup("").join(asks))
-    return Markup('<section{} data-vars="{}" data-pre="{}" data-post="{}"><h2>{}</h2>{}<div class="pe-flow">{}</div>'
+    ).format(r.t("back"), r.t("next"), r.t("reset"), r.t("variables"), var_rows, FastMarkup("").join(asks))
+    return FastMarkup('<section{} data-vars="{}" data-pre="{}" data-post="{}"><h2>{}</h2>{}<div class="pe-flow">{}</div>'
                   '</section>').format(
         r.attrs(el, "process", **module_state_attrs(r, "data-process")), dumps(variables),
         dumps([a for c in pre for a in assertions(r, c)]), dumps([a for c in post for a in assertions(r, c)]),
@@ -168,7 +169,7 @@ def condition(r: Html, el: etree._Element) -> dict[str, str]:
 def seq(r: Html, el: etree._Element) -> Markup:
     extra = condition(r, el)
     role = {"dmThenSeq": "then", "dmElseSeq": "else"}.get(el.tag, "seq")
-    return Markup('<div{} data-pe="{}">{}</div>').format(r.attrs(el, f"pe-seq pe-{role}", **extra), role, r.children(el))
+    return FastMarkup('<div{} data-pe="{}">{}</div>').format(r.attrs(el, f"pe-seq pe-{role}", **extra), role, r.children(el))
 
 
 @handles("dmNode")
@@ -179,21 +180,21 @@ def node(r: Html, el: etree._Element) -> Markup:
     for x in (pre, post, title):
         if x is not None:
             r.seen.add(x)
-    head = Markup('<h3{}>{}</h3>').format(r.attrs(title, "pe-title"), r.inner(title)) if title is not None else EMPTY
+    head = FastMarkup('<h3{}>{}</h3>').format(r.attrs(title, "pe-title"), r.inner(title)) if title is not None else EMPTY
     body = steps_and_blocks(r, el, ("title", "variablePreSet", "variablePostSet"))
-    return Markup('<div{} data-pe="node" data-pre="{}" data-post="{}">{}{}</div>').format(
+    return FastMarkup('<div{} data-pe="node" data-pre="{}" data-post="{}">{}{}</div>').format(
         r.attrs(el, "pe-node", **condition(r, el)), dumps(assertions(r, pre)), dumps(assertions(r, post)), head, body)
 
 
 @handles("dmNodeAlts")
 def node_alts(r: Html, el: etree._Element) -> Markup:
-    return Markup('<div{} data-pe="nodealts">{}</div>').format(r.attrs(el, "pe-alts"), r.children(el))
+    return FastMarkup('<div{} data-pe="nodealts">{}</div>').format(r.attrs(el, "pe-alts"), r.children(el))
 
 
 @handles("dmIf")
 def dm_if(r: Html, el: etree._Element) -> Markup:
     cond = el.find("expression")
-    return Markup('<div{} data-pe="if" data-cond="{}"><div class="pe-cond">{}</div>{}</div>').format(
+    return FastMarkup('<div{} data-pe="if" data-cond="{}"><div class="pe-cond">{}</div>{}</div>').format(
         r.attrs(el, "pe-if"), dumps(expression(r, cond) if cond is not None else {"lit": False}),
         describe(cond), r.children(el, "dmThenSeq", "dmElseSeq"))
 
@@ -204,7 +205,7 @@ def dm_loop(r: Html, el: etree._Element) -> Markup:
     pre = el.find("variablePreSet")
     if pre is not None:
         r.seen.add(pre)
-    return Markup('<div{} data-pe="loop" data-cond="{}" data-pre="{}" data-each="{}"><div class="pe-cond">{}</div>{}'
+    return FastMarkup('<div{} data-pe="loop" data-cond="{}" data-pre="{}" data-each="{}"><div class="pe-cond">{}</div>{}'
                   '</div>').format(
         r.attrs(el, "pe-loop"), dumps(expression(r, cond) if cond is not None else {"lit": False}),
         dumps(assertions(r, pre)), dumps(assertions(r, el)), describe(cond), r.children(el, "dmSeq"))
@@ -213,8 +214,8 @@ def dm_loop(r: Html, el: etree._Element) -> Markup:
 @handles("dmSeqAlts")
 def seq_alts(r: Html, el: etree._Element) -> Markup:
     name = el.get("altsName")
-    head = Markup('<div class="pe-cond">{}</div>').format(name) if name else EMPTY
-    return Markup('<div{} data-pe="alts">{}{}</div>').format(r.attrs(el, "pe-alts"), head, r.children(el))
+    head = FastMarkup('<div class="pe-cond">{}</div>').format(name) if name else EMPTY
+    return FastMarkup('<div{} data-pe="alts">{}{}</div>').format(r.attrs(el, "pe-alts"), head, r.children(el))
 
 
 def describe(cond: etree._Element | None) -> str:
@@ -262,8 +263,8 @@ def dialog(r: Html, el: etree._Element) -> Markup:
     head = EMPTY
     if title is not None:
         r.seen.add(title)
-        head = Markup('<div class="pe-dialog-title">{}</div>').format(r.inner(title))
-    return Markup('<div{} data-pe-dialog>{}{}</div>').format(
+        head = FastMarkup('<div class="pe-dialog-title">{}</div>').format(r.inner(title))
+    return FastMarkup('<div{} data-pe-dialog>{}{}</div>').format(
         r.attrs(el, f"pe-{el.tag}"), head, r.children(el, *(t for t in DIALOG_PARTS)))
 
 
@@ -271,7 +272,7 @@ DIALOG_PARTS = ("userEntry", "menu", "pushButton", "message", "dialogGroup", "he
 
 
 def prompt(r: Html, el: etree._Element) -> Markup:
-    return Markup(" ").join(Markup('<span class="pe-prompt">{}</span>').format(r.children(p))
+    return FastMarkup(" ").join(FastMarkup('<span class="pe-prompt">{}</span>').format(r.children(p))
                             for p in el.findall("prompt") if r.seen.add(p) is None)
 
 
@@ -304,14 +305,14 @@ def user_entry(r: Html, el: etree._Element) -> Markup:
         expr = default.find("expression")
         default_json = dumps(expression(r, expr)) if expr is not None else None
     size = el.get("dataEntryFieldLength")
-    field = Markup('<input type="text" data-pe-input data-target="{}"{}{}{}{}>').format(
+    field = FastMarkup('<input type="text" data-pe-input data-target="{}"{}{}{}{}>').format(
         dumps(value(target) if target is not None else {"unsupported": "target"}),
-        Markup(' size="{0}" maxlength="{0}"').format(size) if size else EMPTY,
-        Markup(' required') if el.get("mandatory") == "1" else EMPTY,
-        Markup(' data-default="{}"').format(default_json) if default_json else EMPTY,
-        Markup("").join(Markup(' {}="{}"').format(k.replace("_", "-"), v) for k, v in check.items()))
+        FastMarkup(' size="{0}" maxlength="{0}"').format(size) if size else EMPTY,
+        FastMarkup(' required') if el.get("mandatory") == "1" else EMPTY,
+        FastMarkup(' data-default="{}"').format(default_json) if default_json else EMPTY,
+        FastMarkup("").join(FastMarkup(' {}="{}"').format(k.replace("_", "-"), v) for k, v in check.items()))
     buttons = r.children(el, "pushButton")
-    return Markup('<label{}>{} {}</label>{}').format(r.attrs(el, "pe-entry", **enabled(r, el)), prompt(r, el), field,
+    return FastMarkup('<label{}>{} {}</label>{}').format(r.attrs(el, "pe-entry", **enabled(r, el)), prompt(r, el), field,
                                                       buttons)
 
 
@@ -326,17 +327,17 @@ def menu(r: Html, el: etree._Element) -> Markup:
         for x in choice:
             if x.tag == "noAssertions":
                 r.seen.add(x)
-        choices.append(Markup('<label class="pe-choice"><input type="{}" name="{}" data-assign="{}"{}> {}</label>').format(
+        choices.append(FastMarkup('<label class="pe-choice"><input type="{}" name="{}" data-assign="{}"{}> {}</label>').format(
             "checkbox" if multiple else "radio", name, dumps(assigns),
-            Markup(" required") if el.get("mandatory") == "1" and not multiple else EMPTY, prompt(r, choice)))
-    return Markup('<fieldset{} data-pe-menu><legend>{}</legend>{}</fieldset>').format(
-        r.attrs(el, "pe-menu", **enabled(r, el)), prompt(r, el), Markup("").join(choices))
+            FastMarkup(" required") if el.get("mandatory") == "1" and not multiple else EMPTY, prompt(r, choice)))
+    return FastMarkup('<fieldset{} data-pe-menu><legend>{}</legend>{}</fieldset>').format(
+        r.attrs(el, "pe-menu", **enabled(r, el)), prompt(r, el), FastMarkup("").join(choices))
 
 
 @handles("pushButton")
 def push_button(r: Html, el: etree._Element) -> Markup:
     inner = r.children(el, "dialog", "externalApplication")
-    return Markup('<details{}><summary class="button">{}</summary>{}</details>').format(
+    return FastMarkup('<details{}><summary class="button">{}</summary>{}</details>').format(
         r.attrs(el, "pe-push", **enabled(r, el)), prompt(r, el), inner)
 
 
@@ -346,26 +347,26 @@ def message(r: Html, el: etree._Element) -> Markup:
     head = EMPTY
     if title is not None:
         r.seen.add(title)
-        head = Markup("<strong>{}</strong> ").format(r.inner(title))
-    return Markup('<div{} role="status">{}{}</div>').format(r.attrs(el, "pe-message"), head, prompt(r, el))
+        head = FastMarkup("<strong>{}</strong> ").format(r.inner(title))
+    return FastMarkup('<div{} role="status">{}{}</div>').format(r.attrs(el, "pe-message"), head, prompt(r, el))
 
 
 @handles("prompt")
 def prompt_alone(r: Html, el: etree._Element) -> Markup:
-    return Markup('<span class="pe-prompt">{}</span>').format(r.children(el))
+    return FastMarkup('<span class="pe-prompt">{}</span>').format(r.children(el))
 
 
 @handles("variableRef")
 def variable_ref(r: Html, el: etree._Element) -> Markup:
     """A variable in text: the engine writes its current value here."""
     name = el.get("variableName", "")
-    return Markup('<span class="pe-var" data-var="{0}">{0}</span>').format(name)
+    return FastMarkup('<span class="pe-var" data-var="{0}">{0}</span>').format(name)
 
 
 @handles("globalPropertyRef")
 def global_property(r: Html, el: etree._Element) -> Markup:
     name = el.get("applicPropertyIdent", "")
-    return Markup('<span class="pe-var" data-prop="{0}">{0}</span>').format(name)
+    return FastMarkup('<span class="pe-var" data-prop="{0}">{0}</span>').format(name)
 
 
 register("externalApplication", "helpInfo", "variableDescr", "dialogAlts", "trigger")

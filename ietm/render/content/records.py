@@ -9,6 +9,7 @@ from markupsafe import Markup, escape
 
 from ietm.render.content.base import EMPTY, PREFIX_HANDLERS, Html, handles, humanize
 from ietm.render.content.labels import record_label
+from ietm.render.content.fastmarkup import FastMarkup
 
 HIDDEN_ATTRS = {"id", "applicRefId", "changeMark", "changeType", "reasonForUpdateRefIds"}
 
@@ -19,7 +20,7 @@ def facts(el: etree._Element) -> Markup:
         return EMPTY
     items = " ".join(f'<span class="fact"><span class="fk">{escape(humanize(k))}</span> {escape(v)}</span>'
                      for k, v in shown)
-    return Markup(f'<span class="facts">{items}</span>')
+    return FastMarkup(f'<span class="facts">{items}</span>')
 
 
 def record(r: Html, el: etree._Element) -> Markup:
@@ -27,9 +28,9 @@ def record(r: Html, el: etree._Element) -> Markup:
     (Built with f-strings over escaped parts: records are the bulk of large data modules.)"""
     label = escape(record_label(r.ctx.language, el.tag, humanize(el.tag)))
     if not any(isinstance(c.tag, str) for c in el):
-        return Markup(f'<div{r.attrs(el, f"rec leaf r-{el.tag}")}><span class="k">{label}</span> '
+        return FastMarkup(f'<div{r.attrs(el, f"rec leaf r-{el.tag}")}><span class="k">{label}</span> '
                       f'<span class="v">{r.inner(el)}</span> {facts(el)}</div>')
-    return Markup(f'<div{r.attrs(el, f"rec r-{el.tag}")}><div class="rec-h">{label} {facts(el)}</div>'
+    return FastMarkup(f'<div{r.attrs(el, f"rec r-{el.tag}")}><div class="rec-h">{label} {facts(el)}</div>'
                   f'<div class="rec-b">{r.inner(el)}</div></div>')
 
 

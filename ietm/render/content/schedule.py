@@ -8,11 +8,12 @@ from markupsafe import Markup
 
 from ietm.render.content.base import Html, handles
 from ietm.render.content.records import register
+from ietm.render.content.fastmarkup import FastMarkup
 
 
 @handles("maintPlanning")
 def maint_planning(r: Html, el: etree._Element) -> Markup:
-    return Markup("<div{}>{}</div>").format(r.attrs(el, "schedule"), r.children(el))
+    return FastMarkup("<div{}>{}</div>").format(r.attrs(el, "schedule"), r.children(el))
 
 
 register(

@@ -8,11 +8,12 @@ from markupsafe import Markup
 
 from ietm.render.content.base import PREFIX_HANDLERS, Html, handles, text_of
 from ietm.render.content.records import record, register
+from ietm.render.content.fastmarkup import FastMarkup
 
 
 @handles("wiringData", "wiringFields")
 def wiring(r: Html, el: etree._Element) -> Markup:
-    return Markup("<div{}>{}</div>").format(r.attrs(el, "wiring"), r.children(el))
+    return FastMarkup("<div{}>{}</div>").format(r.attrs(el, "wiring"), r.children(el))
 
 
 WIRE_COLUMNS = ("wire_number", "wire_from", "wire_to", "wire_type", "wire_gauge", "wire_colour", "part_number",
@@ -23,11 +24,11 @@ WIRE_COLUMNS = ("wire_number", "wire_from", "wire_to", "wire_type", "wire_gauge"
 def wire_group(r: Html, el: etree._Element) -> Markup:
     """The wire list as a table a technician can scan: number, both ends, type, gauge, colour; every other
     field of a wire is kept under its row."""
-    head = Markup("").join(Markup('<th scope="col">{}</th>').format(r.t(k)) for k in WIRE_COLUMNS)
-    rows = Markup("").join(wire_row(r, w) if w.tag == "wire" else
-                           Markup('<tr><td colspan="{}">{}</td></tr>').format(len(WIRE_COLUMNS), r.render(w))
+    head = FastMarkup("").join(FastMarkup('<th scope="col">{}</th>').format(r.t(k)) for k in WIRE_COLUMNS)
+    rows = FastMarkup("").join(wire_row(r, w) if w.tag == "wire" else
+                           FastMarkup('<tr><td colspan="{}">{}</td></tr>').format(len(WIRE_COLUMNS), r.render(w))
                            for w in el if isinstance(w.tag, str))
-    return Markup('<div class="table-wrap"><table{}><thead><tr>{}</tr></thead><tbody>{}</tbody></table></div>').format(
+    return FastMarkup('<div class="table-wrap"><table{}><thead><tr>{}</tr></thead><tbody>{}</tbody></table></div>').format(
         r.attrs(el, "wire-list"), head, rows)
 
 
@@ -52,10 +53,10 @@ def wire_row(r: Html, wire: etree._Element) -> Markup:
         text_of(wire.find("wireInfo/partNumber")),
         text_of(wire.find("wireInfo/harnessIdent")),
     )
-    detail = Markup('<details class="part-more"><summary>…</summary>{}</details>').format(r.children(wire))
-    first = Markup('<td class="pn">{}{}</td>').format(cells[0], detail)
-    rest = Markup("").join(Markup("<td>{}</td>").format(c) for c in cells[1:])
-    return Markup("<tr{}>{}{}</tr>").format(r.attrs(wire, "wire-row", data_state=wire.get("wireState")), first, rest)
+    detail = FastMarkup('<details class="part-more"><summary>…</summary>{}</details>').format(r.children(wire))
+    first = FastMarkup('<td class="pn">{}{}</td>').format(cells[0], detail)
+    rest = FastMarkup("").join(FastMarkup("<td>{}</td>").format(c) for c in cells[1:])
+    return FastMarkup("<tr{}>{}{}</tr>").format(r.attrs(wire, "wire-row", data_state=wire.get("wireState")), first, rest)
 
 
 register(
