@@ -146,6 +146,9 @@ def test_clearance_hides_classified_modules(server):
     hits = httpx.get(server.url + "/api/search", params={"q": f"code:{key}"}).json()["hits"]
     assert key not in {h["key"] for h in hits}
     assert key in {h["key"] for h in login(server, "qa").get("/api/search", params={"q": f"code:{key}"}).json()["hits"]}
+    link = f'/dm/{code}'  # a result links to the module; the query box only echoes what was typed
+    assert link not in httpx.get(server.url + "/search", params={"q": f"code:{key}"}).text
+    assert link in login(server, "qa").get("/search", params={"q": f"code:{key}"}).text
 
 
 def test_session_fixation_and_logout(server):

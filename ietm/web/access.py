@@ -90,7 +90,7 @@ def install(app: FastAPI, site) -> None:
             elif not is_form:  # forms carry the token as a field, checked by their route (csrf_field)
                 return _error(403, "missing CSRF token")
         guarded = _GUARDED.match(path)
-        if guarded and not _cleared(site, guarded.group(2), request.query_params.get("issue"), user or ANONYMOUS):
+        if guarded and not cleared(site, guarded.group(2), request.query_params.get("issue"), user or ANONYMOUS):
             return _error(404, "no such address")
         response = await call_next(request)
         if path in LISTINGS and response.status_code == 200:
@@ -111,7 +111,7 @@ async def _without_classified(response: Response, site, user: User) -> Response:
     data = json.loads(body)
 
     def visible(item: dict) -> bool:
-        return _cleared(site, item.get("key", ""), item.get("issue"), user)
+        return cleared(site, item.get("key", ""), item.get("issue"), user)
 
     if isinstance(data, list):
         data = [i for i in data if visible(i)]
@@ -126,7 +126,7 @@ async def _without_classified(response: Response, site, user: User) -> Response:
     return JSONResponse(data, response.status_code, headers)
 
 
-def _cleared(site, code: str, issue: str | None, user: User) -> bool:
+def cleared(site, code: str, issue: str | None, user: User) -> bool:
     """Whether the user may see the object a /dm or /pm address names; unknown codes are left to the route."""
     try:
         key = normalise_key(code)

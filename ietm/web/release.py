@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 
 from ietm.web import deps, i18n
-from ietm.web.access import ANONYMOUS, _cleared, current_user
+from ietm.web.access import ANONYMOUS, cleared, current_user
 from ietm.web.pages import Crumb
 from ietm.web.signatures import word
 
@@ -28,7 +28,7 @@ def release_data(request: Request) -> dict | None:
     user = current_user(request) or ANONYMOUS
     entries = []
     for rel, e in sorted(release.entries.items(), key=lambda kv: (kv[1].kind == "icn", kv[0])):
-        if e.kind != "icn" and not _cleared(site, e.code, e.issue, user):
+        if e.kind != "icn" and not cleared(site, e.code, e.issue, user):
             continue
         entries.append({"kind": e.kind, "code": e.code, "path": rel, "issue": e.issue, "language": e.language,
                         "qa": e.qa, "sha256": e.sha256, "size": e.size, "state": sigs.state(release, rel)})

@@ -16,6 +16,7 @@ from markupsafe import Markup
 from ietm.index.search import Results, Searching
 from ietm.index.store import SearchIndex
 from ietm.web import deps
+from ietm.web.access import ANONYMOUS, cleared, current_user
 
 router = APIRouter()
 
@@ -138,6 +139,10 @@ def search_page(
     if q.strip():
         res = svc.search(text=q, product=product, types=_types(type), lang=lang_filter, limit=50)
         results = _with_urls(res, links)
+        user = current_user(request) or ANONYMOUS  # modules above the reader's clearance are not named
+        kept = [h for h in results["hits"] if cleared(request.app.state.site, h["key"], h["issue"], user)]
+        results["total"] -= len(results["hits"]) - len(kept)
+        results["hits"] = kept
         for hit in results["hits"]:
             hit["snippet"] = Markup(hit["snippet"])  # escaped by the highlighter, only <mark> added
     return render_page(pages, links, lang, "/search", results=results, q=q, product=product, type=type,
