@@ -80,3 +80,29 @@ def browser():
         b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield b
         b.close()
+
+
+SCREENSHOTS = ROOT / "tests" / "screenshots"
+
+
+@pytest.fixture
+def page(browser, base):
+    """A tablet-sized page on the module's `base` URL; any script error on it fails the test."""
+    context = browser.new_context(viewport={"width": 1024, "height": 1366}, base_url=base, accept_downloads=True)
+    pg = context.new_page()
+    errors: list[str] = []
+    pg.on("pageerror", lambda e: errors.append(str(e)))
+    yield pg
+    context.close()
+    assert not errors, errors
+
+
+@pytest.fixture
+def shot():
+    """Save a screenshot of a page for review (tests/screenshots/, not committed)."""
+
+    def take(pg, name: str) -> None:
+        SCREENSHOTS.mkdir(exist_ok=True)
+        pg.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=False)
+
+    return take

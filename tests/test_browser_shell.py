@@ -14,7 +14,6 @@ from webserver import serving
 
 pytestmark = pytest.mark.browser
 
-SHOTS = Path(__file__).parent / "screenshots"
 PROCEDURE = "/dm/S1000DBIKE-AAA-D00-00-01-00AA-930A-A"  # a module whose content varies by product
 IPD = "/dm/S1000DBIKE-AAA-D00-00-00-01AA-941A-D"
 
@@ -26,23 +25,10 @@ def base(bike: Path):
 
 
 
-@pytest.fixture
-def page(browser, base):
-    context = browser.new_context(viewport={"width": 1024, "height": 1366}, base_url=base)
-    pg = context.new_page()
-    errors: list[str] = []
-    pg.on("pageerror", lambda e: errors.append(str(e)))
-    yield pg
-    context.close()
-    assert not errors, errors
 
 
-def shot(pg, name: str) -> None:
-    SHOTS.mkdir(exist_ok=True)
-    pg.screenshot(path=str(SHOTS / f"{name}.png"), full_page=False)
 
-
-def test_picking_a_product_hides_what_does_not_apply(page, bike: Path) -> None:
+def test_picking_a_product_hides_what_does_not_apply(page, bike: Path, shot) -> None:
     product = Applicability.for_csdb(bike).products()[0]
     page.goto(PROCEDURE)
     marked = page.eval_on_selector_all("[data-applic]", "els => els.map(e => e.getAttribute('data-applic'))")
@@ -90,7 +76,7 @@ def test_attribute_values_instead_of_a_product(page, bike: Path) -> None:
     assert page.locator(".inapplicable").count() == 0
 
 
-def test_night_mode_and_russian(page) -> None:
+def test_night_mode_and_russian(page, shot) -> None:
     page.goto(IPD)
     page.wait_for_load_state("networkidle")
     shot(page, "ipd-day")
@@ -116,7 +102,7 @@ def test_night_mode_and_russian(page) -> None:
     assert "Manuals" in page.locator("header.topbar").inner_text()
 
 
-def test_bookmarks_notes_and_recent_survive_a_reload(page) -> None:
+def test_bookmarks_notes_and_recent_survive_a_reload(page, shot) -> None:
     page.goto(IPD)
     title = page.locator("h1").inner_text()
     button = page.locator("[data-bookmark]").first
@@ -149,7 +135,7 @@ def test_bookmarks_notes_and_recent_survive_a_reload(page) -> None:
     assert not page.url.endswith(PROCEDURE)
 
 
-def test_touch_targets_and_landmarks(page) -> None:
+def test_touch_targets_and_landmarks(page, shot) -> None:
     page.set_viewport_size({"width": 800, "height": 1280})
     page.goto(IPD)
     for selector in ("header .tool", "[data-bookmark]", ".pager a", ".crumbs a"):
@@ -161,7 +147,7 @@ def test_touch_targets_and_landmarks(page) -> None:
     shot(page, "ipd-tablet-portrait")
 
 
-def test_hotspots_of_a_converted_cgm_are_clickable_both_ways(page, bike: Path) -> None:
+def test_hotspots_of_a_converted_cgm_are_clickable_both_ways(page, bike: Path, shot) -> None:
     from lxml import etree
 
     dm = bike / "DMC-S1000DBIKE-AAA-D00-00-00-00AA-041A-A_010-00_en-US.XML"
@@ -191,7 +177,7 @@ def test_products_page_picks_a_product_for_every_page(page, bike: Path) -> None:
     assert page.locator("[data-applic].inapplicable").count() > 0
 
 
-def test_print_shows_the_content_without_the_shell(page) -> None:
+def test_print_shows_the_content_without_the_shell(page, shot) -> None:
     page.goto(IPD)
     page.emulate_media(media="print")
     for selector in ("header.topbar", ".pager", ".notes", ".applic-status", "footer.foot"):

@@ -18,7 +18,6 @@ from webserver import serving
 
 pytestmark = pytest.mark.browser
 
-SHOTS = Path(__file__).parent / "screenshots"
 HANDLEBAR = "/dm/S1000DBIKE-AAA-DA2-20-00-00AA-520A-A"  # a safety warning guards every step
 TIRE_FAULT = "/dm/S1000DBIKE-AAA-DA0-10-20-00AA-400A-A"
 IPD = "/dm/S1000DBIKE-AAA-D00-00-00-01AA-941A-D"
@@ -33,20 +32,7 @@ def base(bike: Path):
 
 
 
-@pytest.fixture
-def page(browser, base):
-    context = browser.new_context(viewport={"width": 1024, "height": 1366}, base_url=base, accept_downloads=True)
-    pg = context.new_page()
-    errors: list[str] = []
-    pg.on("pageerror", lambda e: errors.append(str(e)))
-    yield pg
-    context.close()
-    assert not errors, errors
 
-
-def shot(pg, name: str) -> None:
-    SHOTS.mkdir(exist_ok=True)
-    pg.screenshot(path=str(SHOTS / f"{name}.png"), full_page=False)
 
 
 def download(pg, selector: str) -> str:
@@ -55,7 +41,7 @@ def download(pg, selector: str) -> str:
     return Path(info.value.path()).read_text(encoding="utf-8")
 
 
-def test_procedure_warning_steps_reload_and_work_record(page) -> None:
+def test_procedure_warning_steps_reload_and_work_record(page, shot) -> None:
     page.goto(HANDLEBAR)
     first = page.locator("li.step[data-step='1'] > .step-head input")
     assert first.is_disabled(), "steps wait for the safety warning"
@@ -90,7 +76,7 @@ def test_procedure_warning_steps_reload_and_work_record(page) -> None:
     assert rows[0]["technician"] == "A. Petrova"
 
 
-def test_fault_isolation_to_the_fix_and_back(page) -> None:
+def test_fault_isolation_to_the_fix_and_back(page, shot) -> None:
     page.goto(TIRE_FAULT)
     visible = lambda: page.eval_on_selector_all(".fi-node[data-node]", "ns => ns.filter(n => !n.hidden).map(n => n.dataset.node)")
     assert visible() == ["stp-0001"]
@@ -122,7 +108,7 @@ def test_fault_isolation_to_the_fix_and_back(page) -> None:
     assert visible() == ["stp-0001"]
 
 
-def test_parts_from_ipd_callout_and_procedure_spares_to_an_exported_order(page) -> None:
+def test_parts_from_ipd_callout_and_procedure_spares_to_an_exported_order(page, shot) -> None:
     page.goto(IPD)
     page.evaluate("localStorage.removeItem('ietm:order')")
     page.click("ol.ipd-callouts a[data-callout='2']")
@@ -151,7 +137,7 @@ def test_parts_from_ipd_callout_and_procedure_spares_to_an_exported_order(page) 
     assert page.get_attribute("#ietm-order-toggle", "data-count") == str(1 + int(rows[1]["quantity"]))
 
 
-def test_process_module_runs_dialogs_branches_and_loop(page) -> None:
+def test_process_module_runs_dialogs_branches_and_loop(page, shot) -> None:
     page.goto(PROCESS)
     page.click("[data-pe-restart]")
     stage = page.locator("[data-pe-stage]")
@@ -220,7 +206,7 @@ def test_scripts_work_on_static_pages_without_a_server(browser, bike: Path, tmp_
     assert not errors, errors
 
 
-def test_text_references_and_hotspots_point_at_each_other(page) -> None:
+def test_text_references_and_hotspots_point_at_each_other(page, shot) -> None:
     page.goto("/dm/S1000DBIKE-AAA-D00-00-00-00AA-041A-A")
     page.click("a.iref[data-hotspot='fig-0001-gra-0001-hot-0009']")
     assert page.eval_on_selector_all(".hl", "els => els.map(e => e.id)") == ["fig-0001-gra-0001-hot-0009"]
@@ -261,7 +247,7 @@ def content_base(content: Path):
         yield url
 
 
-def test_clicking_a_part_in_the_drawing_finds_its_row(browser, content_base) -> None:
+def test_clicking_a_part_in_the_drawing_finds_its_row(browser, content_base, shot) -> None:
     context = browser.new_context(viewport={"width": 1024, "height": 1366}, base_url=content_base)
     pg = context.new_page()
     errors: list[str] = []
@@ -295,7 +281,7 @@ def test_process_resumes_after_reload_and_speaks_russian(page) -> None:
     assert page.inner_text("[data-progress-text]").startswith("Выполнено шагов: ")
 
 
-def test_operator_checklist_is_ticked_off_and_kept(page) -> None:
+def test_operator_checklist_is_ticked_off_and_kept(page, shot) -> None:
     page.goto("/dm/S1000DBIKE-AAA-D00-00-00-00AA-131A-A")
     items = page.locator(".crew-step.step[data-step] > .step-head input")
     total = items.count()
