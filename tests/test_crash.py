@@ -140,7 +140,7 @@ def test_sigkill_under_load_loses_nothing(content: Path, schemas42: Path, brex42
     again = Server(csdb)
     again.start()
     try:
-        assert not [p.name for p in csdb.iterdir() if p.name.startswith((".upload-", ".comment-")) or p.name.endswith(".tmp")]
+        assert not [p.name for p in csdb.iterdir() if p.name.startswith(".upload-") or p.name.endswith(".tmp")]
         assert not list((state_dir(csdb) / "staging").iterdir())
         latest = max(accepted)
         issue = re.search(r"_(\d{3}-\d{2})_", latest).group(1)

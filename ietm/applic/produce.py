@@ -14,7 +14,8 @@ from lxml import etree
 from ietm.applic.csdb import Applicability
 from ietm.applic.instance import Result, make_instance, remove_and_repair
 from ietm.applic.tables import Product
-from ietm.author.files import serialize, write_new
+from ietm.atomic import write_new
+from ietm.author.files import serialize
 from ietm.errors import IetmError, InputError, NotFound, Refused
 from ietm.parse.loader import Loaded, load
 from ietm.parse.model import describe, dm_ref_key

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from ietm.author.create import DM_TYPES, S1000D_ISSUES, new_dm, new_pm
-from ietm.author.files import write_new
+from ietm.atomic import write_new
 from ietm.author.upissue import ISSUE_TYPES, upissue as make_upissue
 from ietm.cli import format_option
 from ietm.errors import NotFound

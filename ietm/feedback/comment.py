@@ -2,26 +2,24 @@
 
 A remark is a query (`commentType="q"`) about one data module, with a priority: routine, emergency or
 safety critical (cp01, cp02, cp03). Its sequence number is the next free one for the year, and the file
-is created exclusively, so two remarks sent at once never overwrite each other.
+is created exclusively, so two remarks sent at once never overwrite each other (ietm.atomic).
 """
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 from lxml import etree
 
-from ietm.errors import InputError
+from ietm.atomic import write_new
+from ietm.errors import InputError, Refused
 from ietm.parse.codes import DmCode
 
 PRIORITIES = {"routine": "cp01", "emergency": "cp02", "safety": "cp03"}
-SENDER = "IETMF"
-TEMP_PREFIX = ".comment-"  # ietm.intake.gate.clean_stale removes what a killed server left  # the CAGE-like sender code of comments raised from the viewer
+SENDER = "IETMF"  # the CAGE-like sender code of comments raised from the viewer
 MAX_TEXT = 4000
 SCHEMA_URL = "http://www.s1000d.org/S1000D_4-2/xml_schema_flat/comment.xsd"
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
@@ -97,15 +95,8 @@ def write(remark: Remark, csdb: Path, today: date | None = None, brex: str | Non
         root = build(remark, seq, today, brex)
         name = f"{prefix}{seq:05d}-Q_{lang}-{country.upper()}.XML"
         data = etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
-        fd, tmp = tempfile.mkstemp(dir=csdb, prefix=TEMP_PREFIX)
         try:
-            with os.fdopen(fd, "wb") as out:
-                out.write(data)
-                out.flush()
-                os.fsync(out.fileno())
-            os.link(tmp, csdb / name)  # exclusive: fails if another remark took this number meanwhile
+            write_new(csdb / name, data)  # exclusive: refused if another remark took this number meanwhile
             return csdb / name
-        except FileExistsError:
+        except Refused:
             seq += 1
-        finally:
-            os.unlink(tmp)

@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Callable
 
 from ietm.errors import InputError
-from ietm.feedback.comment import TEMP_PREFIX as COMMENT_TEMP
 from ietm.intake.archive import Upload
 from ietm.parse.loader import load_bytes
 from ietm.parse.model import ICN_SUFFIXES, describe
@@ -96,7 +95,7 @@ def _inspect(up: Upload, staged: Path, verdict: Verdict, check: Check) -> list[F
     return findings
 
 
-TEMP_PREFIXES = (".upload-", COMMENT_TEMP)
+TEMP_PREFIXES = (".upload-",)
 
 
 def clean_stale(csdb: Path) -> int:
@@ -112,7 +111,7 @@ def clean_stale(csdb: Path) -> int:
             shutil.rmtree(leftover, ignore_errors=True) if leftover.is_dir() else leftover.unlink(missing_ok=True)
             removed += 1
     for leftover in csdb.iterdir():
-        # also the hidden .NAME.XXXX.tmp files of a signing's write-together (ietm.sign.detached)
+        # also the hidden .NAME.XXXX.tmp files of ietm.atomic and of a signing's write-together
         hidden_tmp = leftover.name.startswith(".") and leftover.name.endswith(".tmp")
         if (leftover.name.startswith(TEMP_PREFIXES) or hidden_tmp) and leftover.is_file():
             leftover.unlink(missing_ok=True)

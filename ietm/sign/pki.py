@@ -7,8 +7,6 @@ signatures and a role the signing policy recognises (ietm's role EKU, or an OU/t
 from __future__ import annotations
 
 import datetime as dt
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,7 +15,8 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.x509.oid import NameOID
 
-from ietm.errors import IetmError, Refused
+from ietm.atomic import write_new
+from ietm.errors import Refused
 from ietm.sign.keys import PrivateKey
 from ietm.sign.trust import ROLE_EKU
 
@@ -95,18 +94,7 @@ def cert_pem(cert: x509.Certificate) -> bytes:
 
 def write_private(path: Path, data: bytes) -> None:
     """A file only its owner can read, written whole or not at all."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        os.fchmod(fd, 0o600)
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-        os.replace(tmp, path)
-    except BaseException as exc:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        if isinstance(exc, OSError):
-            raise IetmError(f"cannot write: {exc.strerror or exc}", str(path)) from None
-        raise
+    write_new(path, data, overwrite=True, mode=0o600)
 
 
 @dataclass
