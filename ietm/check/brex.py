@@ -129,27 +129,11 @@ def _text(el: etree._Element | None) -> str:
 def required_names(path: str) -> tuple[tuple[str, str], ...]:
     """Element and attribute names an objectPath cannot select anything without, when the whole expression is
     one location path (no union, operator or comparison at top level): every named step of that path."""
-    depth, quote, top = 0, "", []
-    for ch in path:
-        if quote:
-            quote = "" if ch == quote else quote
-            continue
-        if ch in "[(":
-            depth += 1
-            if depth == 1:
-                top.append(ch)
-        elif ch in "])":
-            depth -= 1
-            if depth == 0:
-                top.append(ch)
-        elif depth == 0:
-            if not (ch.isalnum() or ch in "/@:.*_-"):
-                return ()
-            top.append(ch)
-        elif ch in "'\"":
-            quote = ch
+    top = _top_level(path)
+    if not all(ch.isalnum() or ch in "/@:.*_-[]()" for ch in top):
+        return ()
     names = []
-    for step in "".join(top).split("/"):
+    for step in top.split("/"):
         step = re.sub(r"\[\]", "", step)
         if not step or step.endswith("()"):
             continue
