@@ -46,6 +46,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("sign", "policy", "", str, "Signing policy (TOML), relative to ietm.toml; empty means signing/policy.toml."),
     Setting("sign", "audit", "", str, "Audit log file, relative to ietm.toml; empty means <csdb>/.ietm/audit.jsonl."),
     Setting("serve", "max_upload_mb", 64, int, "Largest request body (an upload) the server accepts, in MiB."),
+    Setting("server", "database", "", str, "The server's own database (accounts, orders, register ...): a SQLAlchemy URL such as postgresql://user@host/ietm; empty means SQLite in <csdb>/.ietm/server.sqlite."),
 )
 
 

@@ -15,7 +15,8 @@ from starlette.exceptions import HTTPException
 from ietm import __version__
 from ietm.config import Config
 from ietm.errors import IetmError
-from ietm.paths import STATIC
+from ietm.paths import STATIC, state_dir
+from ietm.serverdb import database_url, open_database
 from ietm.web import access, deps, i18n, live
 from ietm.web.links import ServerLinks
 from ietm.web.pages import Pages
@@ -36,6 +37,7 @@ def create_app(csdb: Path, config: Config | None = None) -> FastAPI:
         "(/dm/<data module code>, /pm/<pm code>, /icn/<file>) and a JSON API under /api.",
     )
     app.state.site = site
+    app.state.db = open_database(database_url(site.config, state_dir(site.csdb)))  # the server's own state
     app.state.pages = Pages(site)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     for module in (home, pm, dm, icn, products, api):
