@@ -30,8 +30,10 @@ def state_dir(csdb: Path) -> Path:
     if override:
         return Path(override) / hashlib.sha256(str(csdb).encode()).hexdigest()[:16]
     inside = csdb / ".ietm"
-    mode = csdb.stat().st_mode
-    if inside.is_dir() or (mode & stat.S_IWUSR and os.access(csdb, os.W_OK)):
+    # mode bits, not only os.access: root may write anywhere, yet a folder without write bits (shared reference
+    # data, a mounted release) is meant to stay as it is, and a read-only .ietm inside it is someone else's cache
+    holder = inside if inside.is_dir() else csdb
+    if holder.stat().st_mode & stat.S_IWUSR and os.access(holder, os.W_OK):
         return inside
     cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
     return cache / "ietm" / hashlib.sha256(str(csdb).encode()).hexdigest()[:16]

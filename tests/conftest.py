@@ -56,7 +56,7 @@ def content() -> Path:
 def bike_copy(bike: Path, tmp_path: Path) -> Path:
     """A writable copy of the Bike set, for tests that break or change files."""
     dest = tmp_path / "bike"
-    shutil.copytree(bike, dest)
+    shutil.copytree(bike, dest, ignore=shutil.ignore_patterns(".*"))  # not another run's caches
     # the shared data carries no write bits; a working copy must be writable like a writer's CSDB
     for p in [dest, *dest.rglob("*")]:
         p.chmod(p.stat().st_mode | 0o200)

@@ -25,7 +25,7 @@ PAYLOADS = ['<script>window.__pwned = 1; alert(1)</script>', '<img src="x" onerr
 @pytest.fixture(scope="module")
 def csdb(tmp_path_factory, bike) -> Path:
     root = tmp_path_factory.mktemp("browser-server") / "csdb"
-    shutil.copytree(bike, root)
+    shutil.copytree(bike, root, ignore=shutil.ignore_patterns(".*"))
     for p in [root, *root.rglob("*")]:
         p.chmod(p.stat().st_mode | 0o200)
     # hostile text inside a real module: escaped as XML, so it is text that looks like markup

@@ -18,7 +18,7 @@ ADDRESS = "/dm/S1000DBIKE-AAA-DA1-10-00-00AA-251A-A"
 @pytest.fixture
 def csdb(bike, schemas42, brex42, tmp_path) -> Path:
     root = tmp_path / "csdb"
-    shutil.copytree(bike, root)
+    shutil.copytree(bike, root, ignore=shutil.ignore_patterns(".*"))
     for p in [root, *root.rglob("*")]:
         p.chmod(p.stat().st_mode | 0o200)
     (root / "ietm.toml").write_text(f'[schemas]\ndirs = ["{schemas42}"]\n[brex]\ndefault = ["{brex42}"]\n')
