@@ -86,6 +86,33 @@ def split_title(title: str) -> tuple[str, str | None]:
     return tech, (info or None) if sep else None
 
 
+def dm_tree(
+    dmc: DmCode,
+    lang: Language,
+    tech: str,
+    info: str | None,
+    schema: str,
+    issue: str = "4.2",
+    enterprise: str = "00000",
+    brex: DmCode | None = None,
+    today: dt.date | None = None,
+) -> etree._ElementTree:
+    """A data module's identification and status section, ready for its content element."""
+    tree = _template("dmodule.xml")
+    root = tree.getroot()
+    root.set(XSI, schema_url(issue, schema))
+    ident = root.find("identAndStatusSection/dmAddress/dmIdent")
+    _set_code(ident.find("dmCode"), dmc)
+    _set_code(ident.find("language"), lang)
+    items = root.find("identAndStatusSection/dmAddress/dmAddressItems")
+    _set_date(items.find("issueDate"), today or dt.date.today())
+    items.find("dmTitle/techName").text = tech
+    if info:
+        etree.SubElement(items.find("dmTitle"), "infoName").text = info
+    _status(root, "dmStatus", enterprise, brex or default_brex(issue))
+    return tree
+
+
 def new_dm(
     code: str,
     title: str,
@@ -104,20 +131,33 @@ def new_dm(
     lang = Language.parse(language)
     brex_code = DmCode.parse(brex) if brex else default_brex(issue)
     tech, info = split_title(title)
-    tree = _template("dmodule.xml")
-    root = tree.getroot()
-    root.set(XSI, schema_url(issue, DM_TYPES[dm_type]))
-    ident = root.find("identAndStatusSection/dmAddress/dmIdent")
-    _set_code(ident.find("dmCode"), dmc)
-    _set_code(ident.find("language"), lang)
-    items = root.find("identAndStatusSection/dmAddress/dmAddressItems")
-    _set_date(items.find("issueDate"), today or dt.date.today())
-    items.find("dmTitle/techName").text = tech
-    if info:
-        etree.SubElement(items.find("dmTitle"), "infoName").text = info
-    _status(root, "dmStatus", enterprise, brex_code)
-    root.append(_template(f"content/{dm_type}.xml").getroot())
+    tree = dm_tree(dmc, lang, tech, info, DM_TYPES[dm_type], issue, enterprise, brex_code, today)
+    tree.getroot().append(_template(f"content/{dm_type}.xml").getroot())
     return _finish(tree)
+
+
+def pm_tree(
+    pmc: PmCode,
+    lang: Language,
+    title: str,
+    issue: str = "4.2",
+    enterprise: str = "00000",
+    brex: DmCode | None = None,
+    today: dt.date | None = None,
+) -> etree._ElementTree:
+    """A publication module with its identification and status and one empty entry titled like it."""
+    tree = _template("pm.xml")
+    root = tree.getroot()
+    root.set(XSI, schema_url(issue, "pm"))
+    ident = root.find("identAndStatusSection/pmAddress/pmIdent")
+    _set_code(ident.find("pmCode"), pmc)
+    _set_code(ident.find("language"), lang)
+    items = root.find("identAndStatusSection/pmAddress/pmAddressItems")
+    _set_date(items.find("issueDate"), today or dt.date.today())
+    items.find("pmTitle").text = title
+    _status(root, "pmStatus", enterprise, brex or default_brex(issue))
+    root.find("content/pmEntry/pmEntryTitle").text = title
+    return tree
 
 
 def new_pm(
@@ -140,18 +180,9 @@ def new_pm(
     refs = [DmCode.parse(d) for d in dms]
     if not title.strip():
         raise InputError("the publication module needs a title")
-    tree = _template("pm.xml")
+    tree = pm_tree(pmc, lang, title.strip(), issue, enterprise, brex_code, today)
     root = tree.getroot()
-    root.set(XSI, schema_url(issue, "pm"))
-    ident = root.find("identAndStatusSection/pmAddress/pmIdent")
-    _set_code(ident.find("pmCode"), pmc)
-    _set_code(ident.find("language"), lang)
-    items = root.find("identAndStatusSection/pmAddress/pmAddressItems")
-    _set_date(items.find("issueDate"), today or dt.date.today())
-    items.find("pmTitle").text = title.strip()
-    _status(root, "pmStatus", enterprise, brex_code)
     entry = root.find("content/pmEntry")
-    entry.find("pmEntryTitle").text = title.strip()
     for ref in refs:
         dm_code = etree.SubElement(etree.SubElement(etree.SubElement(entry, "dmRef"), "dmRefIdent"), "dmCode")
         _set_code(dm_code, ref)

@@ -37,15 +37,31 @@ def read_upload(name: str, data: bytes) -> list[Upload]:
     return [Upload(safe_name(name), data)]
 
 
+def check_sizes(archive: zipfile.ZipFile, name: str) -> list[zipfile.ZipInfo]:
+    """The archive's files, once their count, total size and compression ratios show it is no zip bomb.
+
+    The sizes are those the archive declares; whoever reads a member must stop at the declared size.
+    """
+    infos = [i for i in archive.infolist() if not i.is_dir()]
+    if len(infos) > MAX_ENTRIES:
+        raise InputError(f"archive holds {len(infos)} files, over the limit of {MAX_ENTRIES}", name)
+    total = 0
+    for info in infos:
+        total += info.file_size
+        if total > MAX_TOTAL:
+            raise InputError(f"archive expands to more than {MAX_TOTAL} bytes: refused as a zip bomb", name)
+        if info.file_size > MAX_RATIO * max(info.compress_size, 1) and info.file_size > 1024 * 1024:
+            raise InputError(f"archive entry {info.filename!r} expands {info.file_size // max(info.compress_size, 1)}-fold: "
+                             "refused as a zip bomb", name)
+    return infos
+
+
 def read_zip(name: str, data: bytes) -> list[Upload]:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile:
         raise InputError("not a readable zip archive", name) from None
-    infos = [i for i in archive.infolist() if not i.is_dir()]
-    if len(infos) > MAX_ENTRIES:
-        raise InputError(f"archive holds {len(infos)} files, over the limit of {MAX_ENTRIES}", name)
-    total = 0
+    infos = check_sizes(archive, name)
     out: list[Upload] = []
     for info in infos:
         entry = info.filename
@@ -54,12 +70,6 @@ def read_zip(name: str, data: bytes) -> list[Upload]:
             raise InputError(f"archive entry {entry!r} points outside the CSDB: refused", name)
         if stat.S_ISLNK(info.external_attr >> 16):
             raise InputError(f"archive entry {entry!r} is a symbolic link: refused", name)
-        total += info.file_size
-        if total > MAX_TOTAL:
-            raise InputError(f"archive expands to more than {MAX_TOTAL} bytes: refused as a zip bomb", name)
-        if info.file_size > MAX_RATIO * max(info.compress_size, 1) and info.file_size > 1024 * 1024:
-            raise InputError(f"archive entry {entry!r} expands {info.file_size // max(info.compress_size, 1)}-fold: "
-                             "refused as a zip bomb", name)
         with archive.open(info) as member:
             content = member.read(info.file_size + 1)
         if len(content) != info.file_size:
