@@ -39,6 +39,7 @@ COMMANDS: dict[str, str] = {
     "release": "ietm.sign.commands:release",
     "verify": "ietm.sign.commands:verify",
     "audit": "ietm.sign.commands:audit",
+    "import": "ietm.ingest.commands:import_",
 }
 
 FORMATS = ("text", "json")

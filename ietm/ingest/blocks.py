@@ -487,6 +487,9 @@ class Reader:
             else:
                 in_header = False
             rows.append(row)
+        # a row made only of the lower parts of vertical merges adds nothing CALS can hold: the merge covers it
+        rows = [r for r in rows if not r or not all(c.continued for c in r)]
+        rows = [r for r in rows if r] or [[Cell([], 0)]]
         cols = max([len(grid)] + [c.col + c.span for r in rows for c in r] or [1])
         # vertical merges: the restarting cell spans the continued cells below it in the same column
         for i, row in enumerate(rows):

@@ -1,0 +1,296 @@
+"""Word manuals with real structure for the import tests and the benchmark, written with python-docx.
+
+`russian_manual` follows GOST 2.601/2.610 (chapters, numbered headings, procedures as numbered lists with
+nested items, ВНИМАНИЕ/ПРЕДУПРЕЖДЕНИЕ/Примечание, captioned figures and tables, the fault, tool, spare parts,
+consumables and maintenance tables) in the words of the sample manual; `english_manual` is its English
+counterpart. `Expect` records what a correct import must show: numbered procedure items, pictures, faults.
+"""
+
+from __future__ import annotations
+
+import struct
+import zlib
+from dataclasses import dataclass, field
+from io import BytesIO
+from pathlib import Path
+
+import docx
+from docx.enum.text import WD_BREAK
+from docx.oxml.ns import qn
+from docx.oxml import OxmlElement
+from docx.shared import Cm
+
+
+def png(seed: int, width: int = 96, height: int = 64) -> bytes:
+    """A small PNG whose pixels depend on `seed`, so that every picture is a different file."""
+    raw = b"".join(b"\x00" + b"".join(bytes(((x * (seed + 3)) % 256, (y * 5 + seed * 17) % 256, (x + y + seed) % 256))
+                                      for x in range(width)) for y in range(height))
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+
+
+@dataclass
+class Expect:
+    """What the import of a generated manual must produce."""
+
+    procedure_items: dict[str, int] = field(default_factory=dict)  # procedure title -> numbered items in it
+    pictures: int = 0
+    faults: list[str] = field(default_factory=list)
+    tools: list[str] = field(default_factory=list)
+    tasks: int = 0
+
+
+class Writer:
+    def __init__(self) -> None:
+        self.doc = docx.Document()
+        self.expect = Expect()
+        self.seed = 0
+        self.current_procedure: str | None = None
+
+    def title(self, text: str) -> None:
+        self.doc.add_paragraph(text, style="Title")
+
+    def heading(self, text: str, level: int, procedure: bool = False) -> None:
+        self.doc.add_heading(text, level)
+        self.current_procedure = text if procedure else None
+        if procedure:
+            self.expect.procedure_items.setdefault(text, 0)
+
+    def para(self, *parts: str | tuple[str, str]) -> None:
+        """Text with emphasis: plain strings, or (text, "b"|"i") pairs."""
+        p = self.doc.add_paragraph()
+        for part in parts:
+            text, style = (part, None) if isinstance(part, str) else part
+            run = p.add_run(text)
+            run.bold = style == "b"
+            run.italic = style == "i"
+
+    def numbered(self, text: str, level: int = 0) -> None:
+        p = self.doc.add_paragraph(text, style="List Number")
+        num_pr = p._p.get_or_add_pPr().get_or_add_numPr()
+        num_pr.get_or_add_ilvl().val = level
+        num_pr.get_or_add_numId().val = 5
+        if self.current_procedure:
+            self.expect.procedure_items[self.current_procedure] += 1
+
+    def typed(self, marker: str, text: str) -> None:
+        """A list item numbered by hand ("1)", "а)"), as many GOST manuals are typed."""
+        self.doc.add_paragraph(f"{marker} {text}")
+        if self.current_procedure:
+            self.expect.procedure_items[self.current_procedure] += 1
+
+    def bullet(self, text: str) -> None:
+        self.doc.add_paragraph(text, style="List Bullet")
+
+    def picture(self, caption: str) -> None:
+        self.seed += 1
+        self.doc.add_picture(BytesIO(png(self.seed)), width=Cm(6))
+        self.doc.add_paragraph(caption, style="Caption")
+        self.expect.pictures += 1
+
+    def table(self, caption: str | None, header: list[str], rows: list[list[str | None]], merge_down: list[tuple[int, int, int]] = ()) -> None:
+        """A table with a header row (repeated on each page); None cells are covered by a merge.
+        merge_down: (row, col, rows) merges a cell with the cells below it."""
+        if caption:
+            self.doc.add_paragraph(caption)
+        t = self.doc.add_table(rows=1 + len(rows), cols=len(header))
+        t.style = "Table Grid"
+        for i, h in enumerate(header):
+            t.rows[0].cells[i].text = h
+        tr_pr = t.rows[0]._tr.get_or_add_trPr()
+        hdr = OxmlElement("w:tblHeader")
+        tr_pr.append(hdr)
+        for r, row in enumerate(rows, 1):
+            for c, text in enumerate(row):
+                if text is not None:
+                    cell = t.rows[r].cells[c]
+                    lines = text.split("\n")
+                    cell.text = lines[0]
+                    for line in lines[1:]:
+                        cell.add_paragraph(line)
+        for r, c, n in merge_down:
+            t.cell(r + 1, c).merge(t.cell(r + 1 + n, c))
+
+    def page_break(self) -> None:
+        self.doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+
+    def header_text(self, text: str) -> None:
+        self.doc.sections[0].header.paragraphs[0].text = text
+
+    def save(self, path: Path) -> Path:
+        self.doc.save(str(path))
+        return path
+
+
+def russian_manual(path: Path, chapters_repeat: int = 1) -> Expect:
+    w = Writer()
+    w.header_text("ДГУ-5 РЭ")
+    w.title("Дизель-генераторная установка ДГУ-5")
+    w.para("Настоящее руководство по эксплуатации предназначено для изучения устройства дизель-генераторной "
+           "установки ДГУ-5 и правил её эксплуатации, технического обслуживания, хранения и транспортирования.")
+    for rep in range(chapters_repeat):
+        base = rep * 7
+        w.heading(f"{base + 1} Описание и работа", 1)
+        w.heading(f"{base + 1}.1 Назначение", 2)
+        w.para("Установка ДГУ-5 предназначена для ", ("автономного электроснабжения", "b"),
+               " потребителей однофазным переменным током напряжением 230 В частотой 50 Гц. ",
+               ("Номинальная мощность", "i"), " установки 5,0 кВА.")
+        w.heading(f"{base + 1}.2 Технические характеристики", 2)
+        w.table(f"Таблица {base + 1} — Основные параметры", ["Параметр", "Значение", "Примечание"], [
+            ["Номинальная мощность, кВА", "5,0", "при коэффициенте мощности 0,8"],
+            ["Номинальное напряжение, В", "230", "однофазное"],
+            ["Частота, Гц", "50", None],
+            ["Расход топлива, л/ч", "1,5", "при нагрузке 75 %"],
+        ], merge_down=[(1, 2, 1)])
+        w.heading(f"{base + 1}.3 Устройство", 2)
+        w.para(f"Общий вид установки показан на рисунке {base + 1}. Установка состоит из следующих основных частей:")
+        w.bullet("двухцилиндрового четырёхтактного дизельного двигателя с водяным охлаждением;")
+        w.bullet("синхронного генератора с автоматическим регулятором напряжения;")
+        w.bullet("панели управления с приборами контроля;")
+        w.bullet("рамы и кожуха.")
+        w.picture(f"Рисунок {base + 1} — Общий вид установки")
+        w.heading(f"{base + 1}.3.1 Система охлаждения", 3)
+        w.para("Двигатель охлаждается жидкостью на основе этиленгликоля. Термостат начинает открываться при "
+               "температуре 82 °C и полностью открыт при 95 °C.")
+        w.picture(f"Рисунок {base + 2} — Система охлаждения")
+
+        w.heading(f"{base + 2} Использование по назначению", 1)
+        w.heading(f"{base + 2}.1 Меры безопасности", 2)
+        w.para("ПРЕДУПРЕЖДЕНИЕ")
+        w.para("Выхлопные газы дизельного двигателя содержат угарный газ. Не эксплуатируйте установку в закрытых "
+               "и плохо проветриваемых помещениях.")
+        w.para("ОСТОРОЖНО! Выходное напряжение 230 В опасно для жизни.")
+        w.para("К работе с установкой допускаются лица, изучившие настоящее руководство.")
+        w.heading(f"{base + 2}.2 Порядок пуска", 2, procedure=True)
+        w.para("Перед пуском установите установку на ровной площадке и отключите нагрузку.")
+        w.para("ВНИМАНИЕ! Не включайте стартер дольше 10 с подряд: перегреется стартер.")
+        w.numbered("Проверьте уровень масла в двигателе.")
+        w.numbered("Проверьте уровень охлаждающей жидкости в расширительном бачке.")
+        w.numbered("Откройте топливный кран.")
+        w.numbered("Подготовьте панель управления:")
+        w.numbered("Установите выключатель нагрузки в положение ОТКЛ.", 1)
+        w.numbered("Поверните ключ в положение ВКЛ и дождитесь, когда погаснет лампа подогрева.", 1)
+        w.para("Примечание — В холодное время подогрев длится до 20 с.")
+        w.numbered("Поверните ключ в положение ПУСК и отпустите его после пуска двигателя.")
+        w.picture(f"Рисунок {base + 3} — Панель управления")
+        w.numbered(f"Убедитесь по вольтметру (рисунок {base + 3}), что напряжение составляет 230 В.")
+        w.heading(f"{base + 2}.2.1 Пуск при низкой температуре", 3, procedure=True)
+        w.para("При температуре окружающего воздуха ниже минус 20 °C выполните следующие действия:")
+        w.typed("1)", "замените масло на зимнее SAE 5W-30;")
+        w.typed("2)", "подключите внешнюю аккумуляторную батарею 12 В к разъёму подогрева;")
+        w.typed("3)", "подогревайте свечи накаливания 30 с перед каждой попыткой пуска.")
+        w.heading(f"{base + 2}.3 Порядок останова", 2, procedure=True)
+        w.numbered("Отключите нагрузку выключателем.")
+        w.numbered("Дайте двигателю поработать без нагрузки 3 мин.")
+        w.numbered("Поверните ключ в положение ОТКЛ.")
+
+        w.heading(f"{base + 3} Техническое обслуживание", 1)
+        w.heading(f"{base + 3}.1 Виды и периодичность технического обслуживания", 2)
+        w.para("Техническое обслуживание выполняют в объёме и в сроки, указанные в таблице.")
+        w.table(f"Таблица {base + 2} — Периодичность технического обслуживания",
+                ["Вид технического обслуживания", "Периодичность", "Содержание работ"], [
+                    ["Ежедневное обслуживание", "ежедневно", "Проверка уровня масла, охлаждающей жидкости и топлива"],
+                    ["ТО-1", "каждые 250 ч", "Замена масла и масляного фильтра"],
+                    ["ТО-2", "каждые 500 ч", "Замена топливного фильтра"],
+                ])
+        w.expect.tasks += 3
+        w.heading(f"{base + 3}.2 Замена масла", 2, procedure=True)
+        w.para("ПРЕДУПРЕЖДЕНИЕ: Горячее масло может вызвать ожоги. Дайте двигателю остыть.")
+        w.numbered("Установите поддон для слива масла под сливную пробку.")
+        w.numbered("Отверните сливную пробку ключом торцовым 17 мм и слейте масло.")
+        w.numbered("Замените масляный фильтр GS-1001.")
+        w.numbered("Заверните пробку с новой прокладкой и залейте 2,8 л масла моторного SAE 15W-40.")
+        w.heading(f"{base + 3}.3 Инструмент и принадлежности", 2)
+        w.table(f"Таблица {base + 3} — Перечень инструмента и принадлежностей",
+                ["№", "Наименование", "Обозначение", "Кол."], [
+                    ["1", "Ключ торцовый 17 мм", "T-017", "1"],
+                    ["2", "Поддон для слива масла", "T-004", "1"],
+                    ["3", "Ареометр-тестер", "T-011", "1"],
+                ])
+        w.expect.tools += ["T-017", "T-004", "T-011"]
+        w.heading(f"{base + 3}.4 Запасные части и расходные материалы", 2)
+        w.table(f"Таблица {base + 4} — Ведомость ЗИП", ["Наименование", "Обозначение", "Кол."], [
+            ["Фильтр масляный", "GS-1001", "2"],
+            ["Фильтр топливный", "GS-1002", "2"],
+        ])
+        w.table(f"Таблица {base + 5} — Перечень расходных материалов", ["Наименование", "Обозначение", "Количество"], [
+            ["Масло моторное SAE 15W-40", "GS-4001", "2,8 л"],
+            ["Охлаждающая жидкость", "GS-4002", "3,0 л"],
+        ])
+
+        w.heading(f"{base + 4} Текущий ремонт", 1)
+        w.heading(f"{base + 4}.1 Возможные неисправности и методы их устранения", 2)
+        w.para("Перечень возможных неисправностей приведён в таблице.")
+        w.table(f"Таблица {base + 6} — Возможные неисправности и методы их устранения",
+                ["Неисправность, внешнее проявление", "Вероятная причина", "Метод устранения"], [
+                    ["Двигатель не запускается", "Нет топлива в баке", "Заправьте бак дизельным топливом"],
+                    [None, "Засорён топливный фильтр", "Замените топливный фильтр"],
+                    [None, "Воздух в топливной системе", "Прокачайте топливную систему"],
+                    ["Двигатель перегревается", "Низкий уровень охлаждающей жидкости", "Долейте охлаждающую жидкость"],
+                    [None, "Ослаблен ремень вентилятора", "Отрегулируйте натяжение ремня"],
+                    ["Нет выходного напряжения", "Выключен автоматический выключатель", "Включите выключатель"],
+                ], merge_down=[(0, 0, 2), (3, 0, 1)])
+        w.expect.faults += ["Двигатель не запускается", "Двигатель перегревается", "Нет выходного напряжения"]
+
+        w.heading(f"{base + 5} Хранение", 1)
+        w.para("Установку хранят в закрытом помещении при температуре от минус 40 до плюс 40 °C.")
+        w.heading(f"{base + 6} Транспортирование", 1)
+        w.para("Установку транспортируют любым видом транспорта с ", ("закреплением", "b"), " на раме.")
+        w.heading(f"{base + 7} Утилизация", 1)
+        w.para("Отработанные масла и охлаждающую жидкость сдают на переработку.")
+        if rep + 1 < chapters_repeat:
+            w.page_break()
+    w.save(path)
+    return w.expect
+
+
+def english_manual(path: Path) -> Expect:
+    w = Writer()
+    w.header_text("DG-5 Operator's manual")
+    w.title("Diesel generator set DG-5")
+    w.para("This manual tells how the DG-5 diesel generator set works, how to operate it and how to maintain it.")
+    w.heading("1 Description", 1)
+    w.heading("1.1 General", 2)
+    w.para("The DG-5 supplies ", ("single-phase", "b"), " alternating current at 230 V and 50 Hz to portable loads.")
+    w.picture("Figure 1 – General view")
+    w.para("Figure 1 shows the main parts of the generator set.")
+    w.heading("1.2 Specifications", 2)
+    w.table("Table 1 – Main data", ["Item", "Value"], [["Rated output", "5.0 kVA"], ["Fuel consumption", "1.5 l/h"]])
+    w.heading("2 Operation", 1)
+    w.heading("2.1 Starting the engine", 2, procedure=True)
+    w.para("WARNING: Exhaust gas contains carbon monoxide. Never run the engine indoors.")
+    w.numbered("Check the engine oil level.")
+    w.numbered("Open the fuel valve.")
+    w.para("CAUTION")
+    w.para("Do not crank the starter for more than 10 seconds at a time.")
+    w.numbered("Turn the key to START.")
+    w.numbered("Release the key when the engine runs.", 1)
+    w.para("NOTE: In cold weather, preheat the glow plugs for 20 seconds first.")
+    w.picture("Figure 2 – Control panel")
+    w.numbered("Check the voltmeter reads 230 V.")
+    w.heading("2.2 Stopping the engine", 2, procedure=True)
+    w.numbered("Switch off the load.")
+    w.numbered("Let the engine idle for three minutes.")
+    w.numbered("Turn the key to OFF.")
+    w.heading("3 Maintenance", 1)
+    w.heading("3.1 Changing the oil", 2, procedure=True)
+    w.numbered("Place a drain pan under the drain plug.")
+    w.numbered("Remove the drain plug with a socket wrench 17 mm.")
+    w.numbered("Fill with 2.8 l of engine oil SAE 15W-40.")
+    w.heading("3.2 Tools", 2)
+    w.table("Table 2 – Tools and equipment", ["Name", "Part number", "Qty"], [
+        ["Socket wrench 17 mm", "T-017", "1"], ["Drain pan", "T-004", "1"]])
+    w.expect.tools += ["T-017", "T-004"]
+    w.heading("4 Troubleshooting", 1)
+    w.table("Table 3 – Troubleshooting", ["Problem", "Possible cause", "Remedy"], [
+        ["Engine will not start", "No fuel", "Fill the tank with diesel fuel"],
+        [None, "Fuel filter clogged", "Replace the fuel filter"],
+        ["Engine overheats", "Low coolant level", "Top up the coolant"],
+    ], merge_down=[(0, 0, 1)])
+    w.expect.faults += ["Engine will not start", "Engine overheats"]
+    w.save(path)
+    return w.expect
