@@ -16,11 +16,13 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/ietm serve content
 
-# Debian packages the tests drive: Chromium for browser tests, xmlsec1 for signature interoperability.
+# Debian packages the tests drive: Chromium for browser tests, xmlsec1 for signature interoperability,
+# LibreOffice (headless) for `ietm import` of .doc/.odt/.rtf files and EMF/WMF pictures.
 system-deps:
 	@missing=""; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
 	command -v xmlsec1 >/dev/null || missing="$$missing xmlsec1"; \
+	command -v soffice >/dev/null || missing="$$missing libreoffice-writer-nogui libreoffice-draw-nogui"; \
 	if [ -n "$$missing" ]; then \
 		SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
 		$$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \

@@ -30,6 +30,11 @@ from ietm.parse.loader import load_bytes
 from ietm.parse.model import describe, read_object
 
 SCHEMAS = {"descriptive": "descript", "procedural": "proced", "fault": "fault", "schedule": "schedul", "comrep": "comrep"}
+IDENT_ATTRS = {"toolNumber", "partNumberValue", "supplyNumber", "inspectionTypeCategory"}
+STRUCTURE_LABEL = re.compile(
+    r"^(?:(?:рисунок|рис\.|figure|fig\.|таблица|table)\s*[\dА-ЯA-Z][\d.]*|"
+    r"(?:ВНИМАНИЕ|ОСТОРОЖНО|ПРЕДУПРЕЖДЕНИЕ|ОПАСНО|ПРИМЕЧАНИЯ?|WARNINGS?|CAUTIONS?|DANGER|NOTES?)(?=\W|$))",
+    re.IGNORECASE)
 _WORD = re.compile(r"[^\W\d_][\w-]*", re.UNICODE)
 
 
@@ -147,6 +152,7 @@ def _import(path: Path, source, csdb: Path, options: Options) -> ConversionRepor
     # repositories first: procedures name their tools, supplies and spares
     repos: dict[str, typical.Repository] = {}
     repo_titles: dict[str, str] = {}
+    repo_home: dict[str, Section] = {}
     for s, kind, it in found:
         if kind in ("tools", "spares", "supplies"):
             entries = typical.entries(it.table)
@@ -156,6 +162,7 @@ def _import(path: Path, source, csdb: Path, options: Options) -> ConversionRepor
             else:
                 repos[kind] = typical.Repository(kind, entries)
                 repo_titles[kind] = it.title or ""
+                repo_home[kind] = owner(s)
             for e in entries:
                 report.place(e.where, f"{kind} entry", f"{kind} repository: {e.id}")
             report.place(it.where, "table", f"{kind} repository")
@@ -164,7 +171,7 @@ def _import(path: Path, source, csdb: Path, options: Options) -> ConversionRepor
         if kind in repos:
             code = allocator.code(("00", "0", "0", "00"), info, "A", "D")
             repos[kind].code = str(code)
-            add(root, Built(code, title, repo_titles[kind] or labels[kind], "comrep",
+            add(repo_home[kind], Built(code, title, repo_titles[kind] or labels[kind], "comrep",
                             typical.repository_content(kind, repos[kind].entries, options.enterprise), []))
 
     def requirements_for(section: Section, text: str):
@@ -240,12 +247,15 @@ def _import(path: Path, source, csdb: Path, options: Options) -> ConversionRepor
     for icn in icns:
         outputs[icn.filename] = icn.data
 
-    # words: how much of the source is in what was built
-    source_words = words(all_text)
+    # words: how much of the source's text is in what was built (labels S1000D renders from structure left out)
+    typical_heads = {id(it.table) for _, _, it in found}
+    source_words = words(" ".join(_block_text(b, typical_heads, labelled=False) for b in doc.blocks))
     out_words = set()
     for name, data in outputs.items():
         if name.upper().endswith(".XML"):
-            out_words.update(words(" ".join(etree.fromstring(data).itertext())))
+            root_el = etree.fromstring(data)
+            out_words.update(words(" ".join(root_el.itertext())))
+            out_words.update(words(" ".join(v for el in root_el.iter() for k, v in el.attrib.items() if k in IDENT_ATTRS)))
     report.words = (sum(1 for w in source_words if w in out_words), len(source_words))
 
     written = write_all(csdb, outputs, manifest, path.name, report)
@@ -274,12 +284,18 @@ def _entries(section: Section, built: dict[int, list[Built]]) -> Entry:
     return entry
 
 
-def _block_text(b) -> str:
+def _block_text(b, typical_tables: set[int] = frozenset(), labelled: bool = True) -> str:
+    """A block's words; unlabelled: without the labels S1000D makes from structure (caption numbers such as
+    "Рисунок 3", lead words such as "ВНИМАНИЕ", the header rows of tables that became repositories)."""
     if isinstance(b, Paragraph):
         notes = " ".join(t for r in b.runs if r.footnote for t in r.footnote)
-        return f"{b.plain} {notes}".strip()
+        text = b.plain
+        if not labelled:
+            text = STRUCTURE_LABEL.sub("", text)
+        return f"{text} {notes}".strip()
     if isinstance(b, Table):
-        return " ".join(_block_text(p) for row in b.rows for c in row for p in c.paragraphs)
+        rows = b.rows[b.header_rows:] if id(b) in typical_tables and not labelled else b.rows
+        return " ".join(_block_text(p, labelled=labelled) for row in rows for c in row for p in c.paragraphs)
     return ""
 
 

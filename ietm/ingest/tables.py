@@ -33,7 +33,7 @@ def cals(parent: etree._Element, table: Table, title: str | None, table_id: str,
         etree.SubElement(el, "title").text = title
     tgroup = etree.SubElement(el, "tgroup", cols=str(table.cols))
     for i in range(1, table.cols + 1):
-        etree.SubElement(tgroup, "colspec", colname=f"col{i}", colnum=str(i))
+        etree.SubElement(tgroup, "colspec", colname=f"col{i}")
     pictures: list[Picture] = []
     head = etree.SubElement(tgroup, "thead") if table.header_rows else None
     body = etree.SubElement(tgroup, "tbody")

@@ -287,16 +287,25 @@ class Repository:
             e.id = f"{prefix}-{n:04d}"
             e.number_or_id = e.number.strip() or f"{prefix.upper()}-{n:04d}"
 
-    def used_in(self, text: str) -> list[ListEntry]:
-        """Entries a procedure's text names, by designation or by full name (case and spacing ignored)."""
+    def used_in(self, text: str, lang: str) -> list[ListEntry]:
+        """Entries a procedure's text names, by designation or by full name, word forms aside («ключом
+        торцовым 17 мм» names «Ключ торцовый 17 мм»): the name's stems appear in a row in the text's."""
         low = " ".join(text.lower().split())
+        stems = " " + " ".join(_stems(text, lang)) + " "
         out = []
         for e in self.entries:
-            name = " ".join(e.name.lower().split())
+            name = " ".join(_stems(e.name, lang))
             number = e.number.strip().lower()
-            if (len(number) >= 3 and number in low) or (len(name) >= 4 and name in low):
+            if (len(number) >= 3 and number in low) or (len(name) >= 4 and f" {name} " in stems):
                 out.append(e)
         return out
+
+
+def _stems(text: str, lang: str) -> list[str]:
+    from ietm.index.analysis import WORD_RE, fold, language_of, stem
+
+    analysis = language_of(lang)
+    return [stem(fold(w), analysis) for w in WORD_RE.findall(text)]
 
 
 def requirement(prelim: etree._Element, repos: dict[str, Repository], text: str, lang: str,
@@ -312,7 +321,7 @@ def requirement(prelim: etree._Element, repos: dict[str, Repository], text: str,
         ("spares", "reqSpares", "spareDescrGroup", "spareDescr", "noSpares"),
     ):
         el = etree.SubElement(prelim, tag)
-        used = repos[kind].used_in(text) if kind in repos else []
+        used = repos[kind].used_in(text, lang) if kind in repos else []
         if not used:
             etree.SubElement(el, none)
             continue
@@ -327,7 +336,9 @@ def requirement(prelim: etree._Element, repos: dict[str, Repository], text: str,
                 etree.SubElement(d, "supplyRef", supplyNumber=e.number_or_id, supplyNumberType="sp01")
                 etree.SubElement(d, "reqQuantity").text = labels["as_required"]
             else:
-                etree.SubElement(d, "partRef", partNumberValue=e.number_or_id, manufacturerCodeValue=enterprise)
+                ident = etree.SubElement(d, "identNumber")
+                etree.SubElement(ident, "manufacturerCode").text = enterprise
+                etree.SubElement(etree.SubElement(ident, "partAndSerialNumber"), "partNumber").text = e.number_or_id
                 etree.SubElement(d, "reqQuantity").text = "1"
             added.append((kind, e))
     etree.SubElement(etree.SubElement(prelim, "reqSafety"), "noSafety")

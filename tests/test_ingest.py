@@ -1,0 +1,281 @@
+"""`ietm import`: Word manuals (Russian to GOST 2.601/2.610, and English) into a draft CSDB that the official
+S1000D 4.2 schemas accept, with nothing of the text lost, procedures as steps, pictures as ICNs the viewer
+shows, fault tables as fault isolation, lists as repositories; re-import keeps a writer's edits; hostile
+files are refused with one line and nothing written."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import docx
+import pytest
+from lxml import etree
+
+from clirun import ietm
+from docgen import english_manual, russian_manual
+from ietm.check.schema import validate_paths
+from ietm.check.schemas_locator import SchemaLocator
+from webserver import client, serving
+
+WORD = re.compile(r"[^\W\d_][\w-]*")
+#: labels S1000D renders from structure: caption numbers and the lead words of warnings, cautions and notes
+LABEL = re.compile(r"^(?:(?:рисунок|figure|таблица|table)\s*\d+|(?:ВНИМАНИЕ|ОСТОРОЖНО|ПРЕДУПРЕЖДЕНИЕ|ПРИМЕЧАНИЕ|"
+                   r"WARNING|CAUTION|NOTE)\b)", re.IGNORECASE)
+IDENTS = ("toolNumber", "partNumberValue", "supplyNumber", "inspectionTypeCategory")
+
+
+def source_words(path: Path) -> list[str]:
+    """Every word of the document's body text and table cells, read with python-docx (not ietm's reader);
+    the header rows of the lists and fault tables, which become the structure of repositories and fault
+    isolation modules, and the labels above are left out."""
+    d = docx.Document(str(path))
+    text = [LABEL.sub("", p.text.strip()) for p in d.paragraphs]
+    for t in d.tables:
+        first = t.rows[0].cells[0].text.strip()
+        rows = t.rows if first in ("Параметр", "Item") else t.rows[1:]
+        for row in rows:
+            seen = set()
+            for cell in row.cells:
+                if id(cell._tc) not in seen:
+                    seen.add(id(cell._tc))
+                    text.append(cell.text)
+    return [w.lower() for w in WORD.findall(" ".join(text))]
+
+
+def csdb_words(csdb: Path) -> set[str]:
+    out: set[str] = set()
+    for f in csdb.glob("*.XML"):
+        root = etree.parse(str(f)).getroot()
+        out.update(w.lower() for w in WORD.findall(" ".join(root.itertext())))
+        out.update(w.lower() for el in root.iter() for k, v in el.attrib.items() if k in IDENTS for w in WORD.findall(v))
+    return out
+
+
+def modules(csdb: Path, lang: str) -> dict[str, etree._Element]:
+    """infoName -> root of every data module of a language."""
+    out = {}
+    for f in csdb.glob(f"DMC-*_{lang}.XML"):
+        root = etree.parse(str(f)).getroot()
+        out[root.findtext("identAndStatusSection/dmAddress/dmAddressItems/dmTitle/infoName") or f.name] = root
+    return out
+
+
+@pytest.fixture(scope="module")
+def imported(tmp_path_factory, schemas42: Path, brex42: Path):
+    base = tmp_path_factory.mktemp("import")
+    ru, en = base / "ДГУ-5 РЭ.docx", base / "DG-5 manual.docx"
+    expect = {"ru-RU": russian_manual(ru), "en-US": english_manual(en)}
+    csdb = base / "csdb"
+    csdb.mkdir()
+    (csdb / "ietm.toml").write_text(f'[schemas]\ndirs = ["{schemas42}"]\n[brex]\ndefault = ["{brex42}"]\n')
+    r = ietm("import", ru, en, "-o", csdb, "--model-ident-code", "DGEN", "--format", "json")
+    assert r.code == 0, r.out + r.err
+    return {"csdb": csdb, "ru": ru, "en": en, "expect": expect, "reports": json.loads(r.out)}
+
+
+def test_every_object_is_valid_against_the_official_schemas_and_the_profile(imported, schemas42: Path) -> None:
+    csdb = imported["csdb"]
+    official = validate_paths([csdb], SchemaLocator([schemas42]))
+    assert official.files >= 30 and official.ok, [f.text() for f in official.findings]
+    profile = validate_paths([csdb], SchemaLocator([], [], profile_first=True))
+    assert profile.ok, [f.text() for f in profile.findings]
+    for report in imported["reports"]:
+        assert report["ok"] and not report["findings"], report["findings"]  # checked as written, BREX too
+
+
+@pytest.mark.parametrize("lang, key", [("ru-RU", "ru"), ("en-US", "en")])
+def test_at_least_99_percent_of_the_source_words_are_in_the_csdb(imported, lang: str, key: str) -> None:
+    words = source_words(imported[key])
+    have = csdb_words(imported["csdb"])
+    missing = [w for w in words if w not in have]
+    assert len(words) > 150
+    assert 1 - len(missing) / len(words) >= 0.99, missing
+
+
+@pytest.mark.parametrize("lang", ["ru-RU", "en-US"])
+def test_numbered_procedure_items_are_the_procedural_steps(imported, lang: str) -> None:
+    dms = modules(imported["csdb"], lang)
+    for heading, items in imported["expect"][lang].procedure_items.items():
+        title = heading.split(" ", 1)[1]
+        root = dms[title]
+        assert root.find("content/procedure") is not None, title
+        steps = [s for s in root.iter("proceduralStep") if s.find("title") is None]
+        assert len(steps) == items, (title, len(steps), items)
+
+
+def test_nested_items_are_nested_steps_and_warnings_go_before_their_step(imported) -> None:
+    start = modules(imported["csdb"], "ru-RU")["Порядок пуска"]
+    main = start.find("content/procedure/mainProcedure")
+    fourth = main.findall("proceduralStep")[3]
+    assert len(fourth.findall("proceduralStep")) == 2  # "Подготовьте панель управления:" with its two items
+    assert fourth.findall("proceduralStep")[1].find("note") is not None  # "Примечание — ..." after the item
+    safety = start.find("content/procedure/preliminaryRqmts/reqSafety/safetyRqmts")
+    assert "стартер" in "".join(safety.find("caution").itertext())  # ВНИМАНИЕ! before the first step
+    english = modules(imported["csdb"], "en-US")["Starting the engine"]
+    third = english.find("content/procedure/mainProcedure").findall("proceduralStep")[2]
+    assert third[0].tag == "caution"  # CAUTION between steps 2 and 3 belongs to step 3
+
+
+@pytest.mark.parametrize("lang", ["ru-RU", "en-US"])
+def test_fault_tables_become_fault_isolation_modules(imported, lang: str) -> None:
+    faults = {root.findtext("content/faultIsolation/faultIsolationProcedure/faultDescr/descr"): root
+              for root in modules(imported["csdb"], lang).values() if root.find("content/faultIsolation") is not None}
+    assert sorted(faults) == sorted(imported["expect"][lang].faults)
+    first = faults[imported["expect"][lang].faults[0]]
+    steps = first.findall("content/faultIsolation/faultIsolationProcedure/isolationProcedure/isolationMainProcedure/isolationStep")
+    assert len(steps) == (3 if lang == "ru-RU" else 2)  # one per probable cause, merged fault cell
+    ends = {e.get("id"): "".join(e.itertext()) for e in first.iter("isolationProcedureEnd")}
+    yes = steps[0].find("isolationStepAnswer/yesNoAnswer/yesAnswer").get("nextActionRefId")
+    assert "бак" in ends[yes] or "tank" in ends[yes]
+
+
+def test_lists_become_repositories_and_the_procedures_that_use_them_name_them(imported) -> None:
+    dms = modules(imported["csdb"], "ru-RU")
+    tools = next(r for r in dms.values() if r.find("content/commonRepository/toolRepository") is not None)
+    assert [t.get("toolNumber") for t in tools.iter("toolIdent")] == imported["expect"]["ru-RU"].tools
+    assert any(r.find("content/commonRepository/partRepository") is not None for r in dms.values())
+    assert any(r.find("content/commonRepository/supplyRepository") is not None for r in dms.values())
+    oil = dms["Замена масла"]
+    assert [t.get("toolNumber") for t in oil.iter("toolRef")] == ["T-017", "T-004"]
+    assert [s.get("supplyNumber") for s in oil.iter("supplyRef")] == ["GS-4001"]
+    assert [p.text for p in oil.iter("partNumber")] == ["GS-1001"]
+    schedule = next(r for r in dms.values() if r.find("content/maintPlanning") is not None)
+    assert len(schedule.findall("content/maintPlanning/taskDefinition")) == imported["expect"]["ru-RU"].tasks
+
+
+def test_tables_keep_merged_cells_and_header_rows(imported) -> None:
+    data = modules(imported["csdb"], "ru-RU")["Технические характеристики"]
+    table = data.find(".//table")
+    assert table.findtext("title") == "Основные параметры"
+    assert len(table.findall("tgroup/thead/row")) == 1
+    assert [e.get("morerows") for e in table.iter("entry") if e.get("morerows")] == ["1"]
+
+
+def test_every_picture_is_an_icn_the_viewer_shows(imported) -> None:
+    csdb = imported["csdb"]
+    icns = sorted(csdb.glob("ICN-*.PNG"))
+    assert len(icns) == imported["expect"]["ru-RU"].pictures  # the English manual reuses two of the same pictures
+    graphics = {g.get("infoEntityIdent"): f for f in csdb.glob("DMC-*.XML") for g in etree.parse(str(f)).iter("graphic")}
+    assert {f"{name}.PNG" for name in graphics} == {f.name for f in icns}
+    device = modules(csdb, "ru-RU")["Устройство"]
+    figure = device.find(".//figure")
+    assert figure.findtext("title") == "Общий вид установки"
+    ref = device.find(".//internalRef")
+    assert ref.get("internalRefId") == figure.get("id") and ref.text == "рисунке 1"
+    with serving(csdb) as base, client(base) as http:
+        for name, f in list(graphics.items())[:3]:
+            code = f.name.split("_")[0][4:]
+            page = http.get(f"/dm/{code}")
+            assert page.status_code == 200 and f"/icn/{name}.PNG" in page.text, f.name
+            img = http.get(f"/icn/{name}.PNG", headers={"accept": "image/png"})
+            assert img.status_code == 200 and img.headers["content-type"] == "image/png"
+
+
+def test_the_report_says_where_things_went_and_what_has_no_place(imported) -> None:
+    report = imported["reports"][0]
+    assert report["counts"]["step"] >= 18 and report["counts"]["picture"] == 3
+    assert any("header" in u["what"] for u in report["unmapped"])  # the page header has no place in S1000D
+    assert report["words"]["found"] / report["words"]["total"] >= 0.99
+    assert (imported["csdb"] / ".ietm-import" / f"{imported['ru'].stem}.report.txt").read_text().count("->") > 50
+
+
+def test_reimport_keeps_what_the_writer_edited(tmp_path: Path) -> None:
+    src = tmp_path / "manual.docx"
+    russian_manual(src)
+    csdb = tmp_path / "csdb"
+    assert ietm("import", src, "-o", csdb, "--model-ident-code", "DGEN").code == 0
+    edited = next(csdb.glob("DMC-*-921A-A_*.XML"))
+    text = edited.read_text().replace("Замените масляный фильтр", "Замените масляный фильтр (правка писателя)")
+    edited.write_text(text)
+    again = ietm("import", src, "-o", csdb, "--model-ident-code", "DGEN", "--format", "json")
+    report = json.loads(again.out)[0]
+    assert again.code == 0
+    assert [k["file"] for k in report["kept"]] == [edited.name]
+    assert "правка писателя" in edited.read_text()
+    assert report["written"] == []  # the same document on the same day: everything else is as it was
+    assert len(report["unchanged"]) == len(list(csdb.glob("*.XML"))) + len(list(csdb.glob("ICN-*"))) - 1
+
+
+def _docx_with(tmp_path: Path, name: str, change) -> Path:
+    """A copy of a generated manual with its package changed by `change(zip_in, zip_out)`."""
+    good = tmp_path / "good.docx"
+    english_manual(good)
+    out = tmp_path / name
+    with zipfile.ZipFile(good) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        change(zin, zout)
+    return out
+
+
+def _copy(zin, zout, replace=None):
+    for info in zin.infolist():
+        data = zin.read(info.filename)
+        if replace:
+            data = replace(info.filename, data)
+        zout.writestr(info.filename, data)
+
+
+def test_hostile_and_broken_files_are_refused_with_one_line_and_nothing_written(tmp_path: Path) -> None:
+    def bomb(zin, zout):
+        _copy(zin, zout)
+        zout.writestr("word/media/huge.bin", b"\0" * (64 * 1024 * 1024))
+
+    def macros(zin, zout):
+        _copy(zin, zout)
+        zout.writestr("word/vbaProject.bin", b"\xd0\xcf\x11\xe0 macro")
+
+    def external(zin, zout):
+        def link(name, data):
+            if name == "word/_rels/document.xml.rels":
+                return data.replace(b'Target="media/image1.png"', b'Target="http://example.invalid/x.png" TargetMode="External"')
+            return data
+        _copy(zin, zout, link)
+
+    cases = {
+        _docx_with(tmp_path, "bomb.docx", bomb): "zip bomb",
+        _docx_with(tmp_path, "macros.docx", macros): "macros",
+        _docx_with(tmp_path, "external.docx", external): "outside the document",
+        _docx_with(tmp_path, "manual.docm", lambda zin, zout: _copy(zin, zout)): "macro-enabled",
+    }
+    corrupt = tmp_path / "corrupt.docx"
+    corrupt.write_bytes(b"PK\x03\x04" + bytes(range(256)) * 40)
+    cases[corrupt] = "not a readable Word document"
+    for path, words in cases.items():
+        csdb = tmp_path / f"out-{path.stem}"
+        r = ietm("import", path, "-o", csdb, "--model-ident-code", "DGEN")
+        lines = r.err.strip().splitlines()
+        assert r.code == 3 and len(lines) == 1 and words in lines[0] and path.name in lines[0], (path.name, r.err)
+        assert not csdb.exists() or not any(csdb.iterdir()), path.name
+
+
+def test_odt_is_converted_by_libreoffice(tmp_path: Path, schemas42: Path) -> None:
+    src = tmp_path / "manual.docx"
+    expect = english_manual(src)
+    subprocess.run(["soffice", f"-env:UserInstallation={(tmp_path / 'lo').as_uri()}", "--headless", "--convert-to", "odt",
+                    "--outdir", str(tmp_path), str(src)], check=True, capture_output=True, timeout=300)
+    csdb = tmp_path / "csdb"
+    r = ietm("import", tmp_path / "manual.odt", "-o", csdb, "--model-ident-code", "DGEN", "--lang", "en-US")
+    assert r.code == 0, r.out + r.err
+    assert validate_paths([csdb], SchemaLocator([schemas42])).ok
+    stop = modules(csdb, "en-US")["Stopping the engine"]
+    assert len(list(stop.iter("proceduralStep"))) == expect.procedure_items["2.2 Stopping the engine"]
+    assert len(list(csdb.glob("ICN-*.PNG"))) == expect.pictures
+
+
+def test_a_map_gives_codes_and_a_wrong_one_stops_with_one_line(tmp_path: Path) -> None:
+    src = tmp_path / "manual.docx"
+    english_manual(src)
+    good = tmp_path / "map.toml"
+    good.write_text('depth = 2\n[[section]]\ntitle = "(?i)starting"\nsns = "D10-20"\ninfo = "100B"\n')
+    csdb = tmp_path / "csdb"
+    assert ietm("import", src, "-o", csdb, "--model-ident-code", "DGEN", "--map", good).code == 0
+    assert list(csdb.glob("DMC-DGEN-A-D10-20-00-00A-100B-A_*_en-US.XML"))
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[[section]]\ntitle = "x"\nsns = "not a code"\n')
+    r = ietm("import", src, "-o", tmp_path / "other", "--model-ident-code", "DGEN", "--map", bad)
+    assert r.code == 4 and len(r.err.strip().splitlines()) == 1 and "not a system code" in r.err
