@@ -68,13 +68,13 @@ def test_only_qa_sees_the_queue(setup):
 
 def test_review_shows_what_changed_since_the_previous_issue(setup):
     server, csdb, _ = setup
-    page = _login(server, "inspector").get(f"/qa/review/{MODULE}?lang=en-US")
+    page = _login(server, "inspector").get(f"/qa/review/{MODULE}?language=en-US")
     assert page.status_code == 200 and "001-00 → 002-00" in page.text
     assert 'class="diff-add"' in page.text or 'class="diff-del"' in page.text
 
 
 def _approve(client, p12: bytes, passphrase: str, verification="first"):
-    review = client.get(f"/qa/review/{MODULE}?lang=en-US")
+    review = client.get(f"/qa/review/{MODULE}?language=en-US")
     token = re.search(r'name="csrf" value="([^"]+)"', review.text).group(1)
     return client.post("/qa/approve", data={"key": MODULE, "issue": "002-00", "language": "en-US", "verification": verification,
                                             "vtype": "onobject", "passphrase": passphrase, "csrf": token},
@@ -93,11 +93,11 @@ def test_approval_refusals_and_success(setup):
     assert target.read_bytes() == before and not target.with_name(target.name + ".sig.xml").exists()
     done = _approve(qa, _p12(pki, "qa", b"p12 secret"), "p12 secret")
     assert done.status_code == 200, done.text
-    assert "Signed:" in done.text and "first verification (onobject)" in done.text
+    assert "Signed:" in done.text and "First verification (on the object)" in done.text
     assert b'<firstVerification verificationType="onobject"/>' in target.read_bytes()
     verified = ietm("verify", target, "--trust", pki / "ca.pem", "--format", "json")
     assert verified.code == 0, verified.out + verified.err
-    assert f"/qa/review/{MODULE}?lang=en-US" not in qa.get("/qa").text
+    assert f"/qa/review/{MODULE}?language=en-US" not in qa.get("/qa").text
     audit = ietm("audit", "verify", csdb)
     assert audit.code == 0, audit.out + audit.err
     # never stored: the passphrase appears in no file of the CSDB or its state

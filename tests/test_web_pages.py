@@ -17,6 +17,7 @@ from lxml import etree
 from ietm.catalog import Catalog
 from ietm.parse import read_object
 from ietm.parse.model import dm_ref_key
+from ietm.render.content.codelists import code_name
 from webserver import client, serving
 
 
@@ -252,6 +253,22 @@ def test_content_language_follows_the_interface_language(content: Path) -> None:
         assert "Руководства" in http.get("/").text
 
 
+def test_interface_language_follows_the_browser_until_the_reader_chooses(content: Path) -> None:
+    russian = {"Accept-Language": "ru-RU,ru;q=0.9,en-US;q=0.8"}
+    with serving(content) as base, client(base) as http:
+        home = http.get("/", headers=russian)
+        assert '<html lang="ru"' in home.text and "Публикации" in home.text
+        assert "Accept-Language" in home.headers["vary"]  # caches keep one copy per language
+        # the manuals are listed in the reader's language: titles of the Russian copies
+        assert "Руководство по эксплуатации" in home.text
+        assert '<html lang="en"' in http.get("/", headers={"Accept-Language": "de,en;q=0.5"}).text
+        assert '<html lang="en"' in http.get("/", headers={"Accept-Language": "de"}).text  # serve.language
+        # the reader's own choice wins over the browser's, and is remembered
+        chosen = http.get("/dm?lang=en", headers=russian)
+        assert '<html lang="en"' in chosen.text and http.cookies.get("ietm_lang") == "en"
+        assert '<html lang="en"' in http.get("/", headers=russian).text
+
+
 def test_every_sample_manual_module_renders(content: Path) -> None:
     objs = []
     for p in sorted(content.glob("*.XML")):
@@ -263,7 +280,7 @@ def test_every_sample_manual_module_renders(content: Path) -> None:
         for obj in objs:
             r = http.get(address(obj.key), params={"language": obj.language or "", "issue": obj.issue or ""})
             assert r.status_code == 200, f"{obj.path}: HTTP {r.status_code}"
-            assert (obj.language or "") in r.text
+            assert f"· {code_name('language', obj.language, 'en')}</p>" in r.text  # the copy asked for
 
 
 def test_home_page_names_files_that_could_not_be_read(bike_copy: Path) -> None:

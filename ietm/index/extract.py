@@ -17,6 +17,7 @@ from ietm.index.analysis import vocabulary
 from ietm.parse.codes import DmCode
 from ietm.parse.loader import load
 from ietm.parse.model import describe
+from ietm.render.content.labels import label
 
 #: elements that start a section a result can point into (their id becomes the link's fragment)
 SECTION_TAGS = frozenset({
@@ -85,7 +86,7 @@ def extract(full: str, rel: str) -> ModuleText:
     except (IetmError, IndexError):
         pass
     applic = root.find("identAndStatusSection/dmStatus/applic")
-    body, sections = section_text(root.find("content"))
+    body, sections = section_text(root.find("content"), obj.language)
     return ModuleText(
         path=rel, sig=sig, key=obj.key, issue=obj.issue, language=obj.language, title=obj.title,
         content_type=obj.content_type, info_code=obj.info_code, system=system, subsystem=subsystem,
@@ -102,8 +103,9 @@ def identifiers(text: str) -> str:
     return " ".join(sorted(found))
 
 
-def section_text(content: etree._Element | None) -> tuple[str, list[Section]]:
-    """The reading text of a module's content, with where each section starts in it."""
+def section_text(content: etree._Element | None, language: str | None = None) -> tuple[str, list[Section]]:
+    """The reading text of a module's content, with where each section starts in it; `language` is the
+    module's (untitled sections are named in it)."""
     parts: list[str] = []
     sections: list[Section] = []
     length = 0
@@ -131,7 +133,7 @@ def section_text(content: etree._Element | None) -> tuple[str, list[Section]]:
         if opened:
             title_el = el.find("title")
             title = " ".join("".join(title_el.itertext()).split()) if title_el is not None else ""
-            current.append(Section(0, el.get("id"), title or _label(tag)))
+            current.append(Section(0, el.get("id"), title or _label(tag, language)))
         for attr in TEXT_ATTRS:
             value = el.get(attr)
             if value:
@@ -153,16 +155,18 @@ def section_text(content: etree._Element | None) -> tuple[str, list[Section]]:
     return body, [s for i, s in enumerate(sections) if i + 1 >= len(sections) or sections[i + 1].start > s.start]
 
 
+#: the name of an untitled section (a label of ietm.render.content.labels), in the module's own language
 LABELS = {
-    "preliminaryRqmts": "Preliminary requirements", "closeRqmts": "Requirements after job completion",
-    "reqSupportEquips": "Support equipment", "reqSupplies": "Supplies", "reqSpares": "Spares",
-    "reqSafety": "Safety conditions", "proceduralStep": "Step", "isolationStep": "Fault isolation step",
-    "isolationProcedureEnd": "Fault isolation result", "crewDrillStep": "Drill step", "catalogSeqNumber": "Part",
-    "taskDefinition": "Task", "warning": "Warning", "caution": "Caution", "figure": "Figure", "table": "Table",
-    "faultDescr": "Fault", "commonInfo": "Common information", "dmNode": "Step", "levelledPara": "Paragraph",
+    "preliminaryRqmts": "preliminary_requirements", "closeRqmts": "close_requirements",
+    "reqSupportEquips": "support_equipment", "reqSupplies": "supplies", "reqSpares": "spares",
+    "reqSafety": "safety", "proceduralStep": "step", "isolationStep": "isolation_step",
+    "isolationProcedureEnd": "isolation_result", "crewDrillStep": "drill_step", "catalogSeqNumber": "part",
+    "taskDefinition": "task", "warning": "warning", "caution": "caution", "figure": "figure", "table": "table",
+    "faultDescr": "fault", "commonInfo": "common_info", "dmNode": "step", "levelledPara": "paragraph",
 }
 
 
-def _label(tag: str) -> str:
-    """A readable name for an untitled section."""
-    return LABELS.get(tag, tag)
+def _label(tag: str, language: str | None) -> str:
+    """A readable name for an untitled section, in the module's language (so a hit reads as one language)."""
+    key = LABELS.get(tag)
+    return label("ru" if (language or "").lower().startswith("ru") else "en", key) if key else tag

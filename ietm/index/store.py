@@ -31,7 +31,7 @@ from ietm.index.analysis import LANGUAGES, analyzer, language_of
 from ietm.index.extract import MAX_BODY, ModuleText, extract, file_sig
 from ietm.paths import state_dir
 
-VERSION = 3
+VERSION = 4
 ALL_PRODUCTS = "*"  # the products term of a module that applies to every product
 PARALLEL_FROM = 64  # below this many changed modules, starting worker processes costs more than it saves
 TITLE_BOOST = 3.0

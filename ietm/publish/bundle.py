@@ -26,6 +26,7 @@ from ietm.paths import STATIC, VIEWER
 from ietm.publish.links import Plan, StaticLinks, icn_output
 from ietm.publish.manifest import digests, release_id, write_manifest
 from ietm.publish.signatures import carry_signatures
+from ietm.web.i18n import message
 from ietm.web.pages import Crumb, Pages
 from ietm.web.site import BROWSER_TYPES, Site
 
@@ -122,7 +123,7 @@ def _render_chunk(jobs: list[tuple]) -> tuple[int, set[str]]:
             html = render_page(pages, links, language, "/search", results=None, q="", product=None, type=None,
                                lang_filter=None, offline_index="search-index.json")
         else:  # "404"
-            html = pages.error(404, "this page is not in the published manual", links=links, language=language)
+            html = pages.error(404, message("not_in_bundle"), links=links, language=language)
         target = out / dest
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(html, encoding="utf-8")

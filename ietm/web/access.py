@@ -24,6 +24,7 @@ from ietm.errors import IetmError
 from ietm.intake.gate import clean_stale
 from ietm.paths import TEMPLATES, state_dir
 from ietm.web import security
+from ietm.web.i18n import message
 
 log = logging.getLogger("ietm.web")
 SESSION_COOKIE = "ietm_session"
@@ -77,21 +78,21 @@ def install(app: FastAPI, site) -> None:
         public = path.startswith(PUBLIC) or path in ("/login", "/logout")
         if user is None and not anonymous_read and not public:
             if path.startswith("/api/"):
-                return _error(401, "log in to read this manual")
+                return _error(401, message("login_to_read"))
             return RedirectResponse(f"/login?next={_local(path)}", status_code=303)
         if request.method in MUTATING and path != "/login":
             if session is None:
-                return _error(401, "log in first")
+                return _error(401, message("login_first"))
             token = request.headers.get("x-csrf-token")
             is_form = request.headers.get("content-type", "").startswith(FORM_TYPES)
             if token is not None:
                 if not hmac.compare_digest(token, session.csrf):
-                    return _error(403, "the CSRF token does not match this session")
+                    return _error(403, message("csrf_mismatch"))
             elif not is_form:  # forms carry the token as a field, checked by their route (csrf_field)
-                return _error(403, "missing CSRF token")
+                return _error(403, message("csrf_missing"))
         guarded = _GUARDED.match(path)
         if guarded and not cleared(site, guarded.group(2), request.query_params.get("issue"), user or ANONYMOUS):
-            return _error(404, "no such address")
+            return _error(404, message("no_such_address"))
         response = await call_next(request)
         if path in LISTINGS and response.status_code == 200:
             return await _without_classified(response, site, user or ANONYMOUS)
@@ -158,9 +159,9 @@ def require(role: str):
     def check(request: Request) -> Session:
         session: Session | None = getattr(request.state, "session", None)
         if session is None:
-            raise HTTPException(401, "log in first")
+            raise HTTPException(401, message("login_first"))
         if not session.user.may(role):
-            raise HTTPException(403, f"this needs the {role} role")
+            raise HTTPException(403, message("needs_role", role=role))
         return session
 
     return check
@@ -170,4 +171,4 @@ def csrf_field(request: Request, token: str) -> None:
     """For form posts: the hidden `csrf` field must match the session's token."""
     session: Session | None = getattr(request.state, "session", None)
     if session is None or not hmac.compare_digest(token or "", session.csrf):
-        raise HTTPException(403, "the form's CSRF token does not match this session")
+        raise HTTPException(403, message("csrf_mismatch"))

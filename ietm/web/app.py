@@ -51,6 +51,8 @@ def create_app(csdb: Path, config: Config | None = None) -> FastAPI:
         asked = request.query_params.get("lang")
         if asked and i18n.pick(asked, "") and not request.url.path.startswith(("/static", "/api")):
             response.set_cookie(deps.LANG_COOKIE, i18n.pick(asked), max_age=365 * 86400, samesite="lax")
+        if response.headers.get("content-type", "").startswith("text/html"):
+            response.headers.append("Vary", "Accept-Language, Cookie")  # the page's language follows both
         return response
 
     access.install(app, site)  # accounts, roles, clearances, CSRF, security headers, body limit
@@ -87,7 +89,8 @@ async def _ietm_error(request: Request, exc: IetmError) -> Response:
 
 async def _http_error(request: Request, exc: HTTPException) -> Response:
     kind = "NotFound" if exc.status_code == 404 else "HTTPError"
-    message = "no such address" if exc.status_code == 404 else str(exc.detail)
+    message = i18n.message("no_such_address") if exc.status_code == 404 else exc.detail
+    message = message if isinstance(message, str) else str(message)
     return error_response(request, exc.status_code, kind, message)
 
 
@@ -95,7 +98,7 @@ async def _unexpected(request: Request, exc: Exception) -> Response:
     """A bug, not a user error: logged with its traceback, answered in the same shape as every other error."""
     log.exception("unexpected error on %s", request.url.path)
     try:
-        return error_response(request, 500, "InternalError", "unexpected error; the server log has the details")
+        return error_response(request, 500, "InternalError", i18n.message("unexpected"))
     except Exception:  # the error page itself failed: say so in the plainest way
         log.exception("error page failed")
         return PlainTextResponse("500 unexpected error; the server log has the details", 500)
@@ -104,4 +107,9 @@ async def _unexpected(request: Request, exc: Exception) -> Response:
 async def _validation_error(request: Request, exc: RequestValidationError) -> Response:
     first = exc.errors()[0] if exc.errors() else {}
     where = ".".join(str(p) for p in first.get("loc", ()))
-    return error_response(request, 422, "InputError", first.get("msg", "invalid request"), where or None)
+    where = where or "?"
+    if first.get("type") == "missing":
+        text = i18n.message("param_missing", where=where)
+    else:
+        text = i18n.message("param_invalid", where=where, detail=first.get("msg", "invalid request"))
+    return error_response(request, 422, "InputError", text, where)

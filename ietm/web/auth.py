@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from ietm.errors import Refused
-from ietm.web import deps
+from ietm.web import deps, i18n
 from ietm.web.access import LOGIN_CSRF_COOKIE, SESSION_COOKIE, _local, csrf_field, current_user
 from ietm.web.links import ServerLinks
 
@@ -17,6 +17,8 @@ router = APIRouter(tags=["accounts"])
 
 
 def _page(request: Request, template: str, status: int = 200, **extra) -> HTMLResponse:
+    """A page of the shared server; words made by i18n.message() (the title, a message) are put in the page's
+    language."""
     pages = request.app.state.pages
     lang = deps.language(request)
     ctx = pages.base(ServerLinks(request.app.state.site), lang, request.url.path, user=current_user(request), **extra)
@@ -26,7 +28,7 @@ def _page(request: Request, template: str, status: int = 200, **extra) -> HTMLRe
 @router.get("/login", response_class=HTMLResponse, include_in_schema=False)
 def login_form(request: Request, next: str = "/") -> Response:
     token = secrets.token_urlsafe(24)
-    response = _page(request, "login.html", title="Log in", next=_local(next), csrf=token, failed=False)
+    response = _page(request, "login.html", title=i18n.message("login"), next=_local(next), csrf=token, failed=False)
     response.set_cookie(LOGIN_CSRF_COOKIE, token, httponly=True, samesite="strict", secure=request.url.scheme == "https")
     return response
 
@@ -41,17 +43,17 @@ def login(
 ) -> Response:
     cookie = request.cookies.get(LOGIN_CSRF_COOKIE, "")
     if not cookie or not hmac.compare_digest(cookie, csrf):
-        return _page(request, "login.html", 403, title="Log in", next=_local(next), csrf=cookie, failed=True,
-                     message="The form expired; please try again.")
+        return _page(request, "login.html", 403, title=i18n.message("login"), next=_local(next), csrf=cookie, failed=True,
+                     message=i18n.message("form_expired"))
     client = request.client.host if request.client else "unknown"
     try:
         session = request.app.state.accounts.login(name, password, client)
     except Refused as exc:
-        return _page(request, "login.html", 429, title="Log in", next=_local(next), csrf=cookie, failed=True,
+        return _page(request, "login.html", 429, title=i18n.message("login"), next=_local(next), csrf=cookie, failed=True,
                      message=exc.message)
     if session is None:
-        return _page(request, "login.html", 401, title="Log in", next=_local(next), csrf=cookie, failed=True,
-                     message="Wrong name or password.")
+        return _page(request, "login.html", 401, title=i18n.message("login"), next=_local(next), csrf=cookie, failed=True,
+                     message=i18n.message("wrong_login"))
     response = RedirectResponse(_local(next), status_code=303)
     response.set_cookie(SESSION_COOKIE, session.token, httponly=True, samesite="strict",
                         secure=request.url.scheme == "https", max_age=8 * 3600)

@@ -21,9 +21,11 @@ def pages(request: Request) -> Pages:
 
 
 def language(request: Request) -> str:
-    """`?lang=` (remembered in a cookie by the middleware), else the cookie, else the `serve.language` setting."""
+    """The reader's choice (`?lang=`, remembered in a cookie by the middleware), else the language the browser
+    asks for (Accept-Language), else the `serve.language` setting."""
     default = i18n.pick(request.app.state.site.config.get("serve.language"))
-    return i18n.pick(request.query_params.get("lang") or request.cookies.get(LANG_COOKIE), default)
+    browser = i18n.negotiate(request.headers.get("accept-language"))
+    return i18n.pick(request.query_params.get("lang") or request.cookies.get(LANG_COOKIE), browser or default)
 
 
 def links(request: Request) -> ServerLinks:

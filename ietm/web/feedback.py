@@ -14,6 +14,7 @@ from ietm.feedback.comment import PRIORITIES, Remark, write
 from ietm.parse.loader import load
 from ietm.web.access import require
 from ietm.web.auth import _page
+from ietm.web.i18n import message
 from ietm.web.links import dm_address
 from ietm.web.live import refresh
 
@@ -39,7 +40,7 @@ async def send_remark(remark: RemarkIn, request: Request, session=Depends(requir
     site = request.app.state.site
     key = site.key(remark.module, "dm")
     if key not in site.latest:
-        raise NotFound(f"no data module {key}")
+        raise NotFound(message("not_in_csdb", key=key))
     brex = next((r.target for r in site.latest[key].refs if r.kind == "brex"), None)
     path = await asyncio.to_thread(
         write,
@@ -69,4 +70,4 @@ def remark_queue(request: Request, session=Depends(require("writer"))) -> HTMLRe
             "by": " ".join("".join(root.findtext(".//remarks/simplePara") or "").split()),
         })
     rows.sort(key=lambda r: (r["priority"] != "safety", r["priority"] != "emergency", r["date"] or ""), reverse=False)
-    return _page(request, "remarks.html", title="Remarks", rows=rows)
+    return _page(request, "remarks.html", title=message("remarks"), rows=rows)

@@ -1,14 +1,32 @@
-"""The viewer's interface strings in English and Russian: one table, so no page hard-codes a language.
+"""The viewer shell's words (menus, panels, lists, forms, error pages) and the reader's interface language.
 
-Content text comes from the modules themselves; these are only the words of the shell around them.
+The words are kept by ietm.i18n (one table for every layer, imported here for the web's use): a page or a
+feature declares its own words next to its code with `words({...})` (key -> (English, Russian)), and
+templates, routes and browser scripts (which read `table()` from the page) look them up by key. Words a
+content renderer adds around S1000D text live in ietm.render.content.labels, and the names of S1000D code
+values (issue type, QA status, security class, skill level, info code...) in ietm.render.content.codelists.
+An error a reader may see carries a `message(key, ...)`: English in the log and on the command line, in the
+reader's language on the page (`localise`).
 """
 
 from __future__ import annotations
 
-LANGUAGES = ("en", "ru")
-DEFAULT = "en"
+import re
 
-STRINGS: dict[str, tuple[str, str]] = {  # key -> (English, Russian)
+from ietm.i18n import (  # noqa: F401  (the web's one import of the mechanism)
+    DEFAULT,
+    LANGUAGES,
+    STRINGS,
+    CodeName,
+    Message,
+    localise,
+    message,
+    t,
+    table,
+    words,
+)
+
+words({  # key -> (English, Russian)  # key -> (English, Russian)
     "app_title": ("Technical manual", "Техническое руководство"),
     "skip": ("Skip to content", "Перейти к содержанию"),
     "home": ("Manuals", "Руководства"),
@@ -107,27 +125,71 @@ STRINGS: dict[str, tuple[str, str]] = {  # key -> (English, Russian)
     "qa_no_text_change": ("The text is unchanged.", "Текст не изменился."),
     "qa_approve": ("Approve and sign", "Утвердить и подписать"),
     "qa_verification": ("Verification", "Верификация"),
+    "qa_status": ("QA status", "Статус верификации"),
     "qa_type": ("Type", "Вид"),
     "qa_keyfile": ("Your key (PKCS#12)", "Ваш ключ (PKCS#12)"),
     "qa_passphrase": ("Passphrase", "Пароль ключа"),
     "qa_sign": ("Sign", "Подписать"),
-}
-
-
-def t(key: str, language: str, **values: object) -> str:
-    """The string for `key` in `language` (English when missing), with {placeholders} filled."""
-    pair = STRINGS.get(key)
-    if pair is None:
-        return key
-    text = pair[1] if language == "ru" else pair[0]
-    return text.format(**values) if values else text
-
-
-def table(language: str) -> dict[str, str]:
-    """Every string of one language: handed to the browser scripts as JSON."""
-    return {k: (v[1] if language == "ru" else v[0]) for k, v in STRINGS.items()}
+    "qa_review_title": ("QA: {title}", "Верификация: {title}"),
+    "qa_signed": ("Signed: {key} issue {issue}, {qa} ({qa_type}); signature {signature}",
+                  "Подписано: {key}, выпуск {issue}, {qa} ({qa_type}); подпись {signature}"),
+    # live preview (ietm serve --watch)
+    "live_problems": ("Validation problems ({n})", "Ошибки проверки ({n})"),
+    "live_line": ("line {n}", "строка {n}"),
+    "severity_error": ("error", "ошибка"),
+    "severity_warning": ("warning", "предупреждение"),
+    "severity_info": ("information", "сведения"),
+    # what a reader is told when something goes wrong (raised with message(), see below)
+    "error_generic": ("The request could not be served.", "Запрос не удалось выполнить."),
+    "error_detail": ("Details", "Подробности"),
+    "no_such_address": ("no such address", "такого адреса нет"),
+    "login_to_read": ("log in to read this manual", "войдите, чтобы читать это руководство"),
+    "login_first": ("log in first", "сначала войдите в систему"),
+    "csrf_mismatch": ("the CSRF token does not match this session",
+                      "токен защиты формы (CSRF) не соответствует сеансу; обновите страницу"),
+    "csrf_missing": ("missing CSRF token", "нет токена защиты формы (CSRF)"),
+    "needs_role": ("this needs the {role} role", "для этого нужна роль «{role}»"),
+    "form_expired": ("The form expired; please try again.", "Срок действия формы истёк; попробуйте ещё раз."),
+    "wrong_login": ("Wrong name or password.", "Неверное имя или пароль."),
+    "not_dm_code": ("'{code}' is not a data module code", "«{code}» — не код модуля данных"),
+    "not_pm_code": ("'{code}' is not a publication module code", "«{code}» — не код публикационного модуля"),
+    "not_in_csdb": ("{key} is not in this CSDB", "{key} нет в этой базе"),
+    "bad_issue": ("issue '{issue}' is not of the form NNN-NN (for example 008-00)",
+                  "выпуск «{issue}» должен иметь вид NNN-NN (например, 008-00)"),
+    "no_issue": ("{key} has no issue {issue} (issues here: {known})", "у {key} нет выпуска {issue} (есть выпуски: {known})"),
+    "not_publication": ("{key} is not a publication module of this CSDB", "{key} — не публикационный модуль этой базы"),
+    "no_illustration": ("no illustration '{name}' in this CSDB", "иллюстрации «{name}» в этой базе нет"),
+    "key_too_large": ("a PKCS#12 key file is a few kilobytes; this one is too large",
+                      "файл ключа PKCS#12 занимает несколько килобайт, а этот слишком велик"),
+    "not_in_bundle": ("this page is not in the published manual", "этой страницы нет в опубликованном руководстве"),
+    "unexpected": ("unexpected error; the server log has the details", "непредвиденная ошибка; подробности в журнале сервера"),
+    "param_missing": ("{where}: a value is required", "{where}: нужно указать значение"),
+    "param_invalid": ("{where}: {detail}", "{where}: недопустимое значение"),
+})
 
 
 def pick(requested: str | None, fallback: str = DEFAULT) -> str:
     lang = (requested or "").lower()[:2]
     return lang if lang in LANGUAGES else fallback
+
+
+_RANGE = re.compile(r"^\s*([A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*|\*)\s*(?:;\s*q\s*=\s*([0-9.]+))?\s*$")
+
+
+def negotiate(accept_language: str | None) -> str | None:
+    """The interface language a browser prefers among ours (RFC 9110 Accept-Language), None if it names none.
+
+    `ru-RU,ru;q=0.9,en;q=0.8` -> ru; `de,en;q=0.5` -> en; `*` or `de` -> None (the server's setting decides)."""
+    best: tuple[float, int, str] | None = None
+    for position, item in enumerate((accept_language or "").split(",")[:32]):
+        m = _RANGE.match(item)
+        if not m or m.group(1) == "*":
+            continue
+        try:
+            q = float(m.group(2)) if m.group(2) is not None else 1.0
+        except ValueError:
+            continue
+        lang = m.group(1).lower()[:2]
+        if q > 0 and lang in LANGUAGES and (best is None or (q, -position) > best[:2]):
+            best = (q, -position, lang)
+    return best[2] if best else None

@@ -19,6 +19,7 @@ from lxml import etree
 from markupsafe import Markup
 
 from ietm.paths import TEMPLATES
+from ietm.render.content.codelists import code_name
 from ietm.render.context import Links, RenderContext
 from ietm.web import i18n
 from ietm.web.links import dm_address, pm_address
@@ -77,12 +78,18 @@ class Pages:
     # -- shared page context --------------------------------------------------------------------------------
 
     def base(self, links: Links, language: str, path: str, **extra: Any) -> dict[str, Any]:
+        """What every template needs; a value made by i18n.message() is put in the page's language."""
         def t(key: str, **values: object) -> str:
             return i18n.t(key, language, **values)
+
+        def name_of(kind: str, value: str | None) -> str:
+            return code_name(kind, value, language)
 
         return {
             "lang": language,
             "t": t,
+            "name_of": name_of,
+            "say": lambda text: i18n.localise(text, language),  # words made by i18n.message() inside a value
             "strings": i18n.table(language),
             "static": links.static,
             "links": links,
@@ -92,7 +99,7 @@ class Pages:
             "js": SHELL_JS,
             "css": SHELL_CSS,
             "applic": self.applic_data(None),
-            **extra,
+            **{k: i18n.localise(v, language) if isinstance(v, i18n.Message) else v for k, v in extra.items()},
         }
 
     def render(self, template: str, context: dict[str, Any]) -> str:
@@ -142,7 +149,7 @@ class Pages:
     def home(self, links: Links, language: str) -> str:
         pubs = [
             {"key": k, "title": p.obj.title or k, "short": p.short_title, "url": links.pm(k), "issue": p.obj.issue, "count": len(p.order)}
-            for k, p in self.site.publications.items()
+            for k, p in ((k, self.site.publication(k, language)) for k in self.site.publications)
         ]
         unreadable = [
             {"where": f"{Path(path).name}:{line}" if line else Path(path).name, "message": message}
@@ -155,9 +162,11 @@ class Pages:
 
     def modules(self, links: Links, language: str, visible=lambda obj: True) -> str:
         """The list of every data module; `visible` leaves out what the reader is not cleared to see."""
+        shown = (self.site.find(o.key, None, language) for o in self.site.data_modules() if visible(o))
         rows = [
-            {"key": o.key, "title": o.title, "type": o.content_type or "", "issue": o.issue, "url": links.dm(o.key)}
-            for o in self.site.data_modules() if visible(o)
+            {"key": o.key, "title": o.title, "type": code_name("content_type", o.content_type, language),
+             "info": code_name("info_code", o.info_code, language), "issue": o.issue, "url": links.dm(o.key)}
+            for o in shown
         ]
         crumbs = [Crumb(i18n.t("home", language), "/"), Crumb(i18n.t("all_modules", language))]
         ctx = self.base(links, language, "/dm", title=i18n.t("all_modules", language), rows=rows, crumbs=crumbs)
@@ -265,7 +274,12 @@ class Pages:
         return self.render("products.html", ctx)
 
     def error(self, status: int, message: str, links: Links, language: str, where: str | None = None) -> str:
+        """The error page; a message not made by i18n.message() (a tool's own words) is shown under a sentence
+        in the reader's language, marked as the language it is in."""
         title = i18n.t("not_found" if status == 404 else "error", language)
-        ctx = self.base(links, language, "", title=title, status=status, message=message, where=where,
+        localised = isinstance(message, i18n.Message) or language == "en"
+        ctx = self.base(links, language, "", title=title, status=status, where=where,
+                        message=i18n.localise(message, language) if localised else i18n.t("error_generic", language),
+                        detail=None if localised else message,
                         crumbs=[Crumb(i18n.t("home", language), "/"), Crumb(title)])
         return self.render("error.html", ctx)

@@ -16,6 +16,7 @@ from ietm.errors import IetmError, InputError
 from ietm.parse.loader import load, load_bytes
 from ietm.web.access import csrf_field, require
 from ietm.web.auth import _page
+from ietm.web.i18n import CodeName, message
 from ietm.web.links import dm_address, pm_address
 from ietm.web.live import checks, refresh
 
@@ -66,22 +67,23 @@ def awaiting(site, user) -> list:
 def queue(request: Request, session=Depends(require("qa"))) -> HTMLResponse:
     site = request.app.state.site
     rows = [{"key": o.key, "title": o.title, "issue": o.issue, "language": o.language, "type": o.content_type,
-             "review": f"/qa/review/{o.key}?lang={o.language or ''}"} for o in awaiting(site, session.user)]
+             "review": f"/qa/review/{o.key}?language={o.language or ''}"} for o in awaiting(site, session.user)]
     rows.sort(key=lambda r: (r["key"], r["language"] or ""))
-    return _page(request, "qa.html", title="QA", rows=rows)
+    return _page(request, "qa.html", title=message("qa_queue"), rows=rows)
 
 
 @router.get("/qa/review/{key}", response_class=HTMLResponse, include_in_schema=False)
-def review(request: Request, key: str, lang: str | None = None, session=Depends(require("qa"))) -> HTMLResponse:
+def review(request: Request, key: str, language: str | None = None, session=Depends(require("qa"))) -> HTMLResponse:
+    """`?language=` is the module copy's language (`?lang=` stays the interface's, as on every page)."""
     site = request.app.state.site
-    obj = site.find(site.key(key, "pm" if key.upper().startswith("PMC-") else "dm"), None, lang)
+    obj = site.find(site.key(key, "pm" if key.upper().startswith("PMC-") else "dm"), None, language)
     older = [o for o in site.copies.get(obj.key, []) if o.language == obj.language and o.issue != obj.issue
              and (o.issue or "") < (obj.issue or "")]
     previous = older[-1] if older else None
     address = (pm_address if obj.kind == "pm" else dm_address)(obj.key)
-    return _page(request, "qa_review.html", title=f"QA: {obj.title}", obj=obj, previous=previous,
+    return _page(request, "qa_review.html", title=message("qa_review_title", title=obj.title), obj=obj, previous=previous,
                  diff=readable_diff(previous.path if previous else None, obj.path),
-                 view=f"{address}?issue={obj.issue}&lang={obj.language or ''}", csrf=session.csrf, outcome=None)
+                 view=f"{address}?issue={obj.issue}&language={obj.language or ''}", csrf=session.csrf, outcome=None)
 
 
 @router.post("/qa/approve", response_class=HTMLResponse, include_in_schema=False)
@@ -104,19 +106,19 @@ async def approve(
     status, outcome = 200, None
     try:
         if len(material) > 64 * 1024:
-            raise InputError("a PKCS#12 key file is a few kilobytes; this one is too large", keyfile.filename)
+            raise InputError(message("key_too_large"), keyfile.filename)
         signed = await asyncio.to_thread(_sign, request.app, Path(obj.path), material, passphrase.encode(),
                                          verification, vtype, session.user.name)
-        outcome = {"ok": True, "message": f"Signed: {signed.obj.key} issue {signed.obj.issue}, "
-                                          f"{signed.obj.qa} verification ({signed.obj.qa_type}); "
-                                          f"signature {signed.signature.name}"}
+        outcome = {"ok": True, "message": message(
+            "qa_signed", key=signed.obj.key, issue=signed.obj.issue, qa=CodeName("qa", signed.obj.qa),
+            qa_type=CodeName("qa_type", signed.obj.qa_type), signature=signed.signature.name)}
     except IetmError as exc:
         status = exc.http_status
         outcome = {"ok": False, "message": exc.message}
     finally:
         del material, passphrase  # the key and its passphrase live no longer than this request
     obj = site.find(obj.key, issue, obj.language)
-    return _page(request, "qa_review.html", status, title=f"QA: {obj.title}", obj=obj, previous=None, diff=[],
+    return _page(request, "qa_review.html", status, title=message("qa_review_title", title=obj.title), obj=obj, previous=None, diff=[],
                  view=f"{dm_address(obj.key)}?issue={obj.issue}", csrf=session.csrf, outcome=outcome)
 
 

@@ -14,13 +14,15 @@ from fastapi.responses import HTMLResponse
 from markupsafe import Markup
 
 from ietm.index.search import Results, Searching
+from ietm.i18n import t, words
 from ietm.index.store import SearchIndex
+from ietm.render.content.codelists import LISTS, code_name
 from ietm.web import deps
 from ietm.web.access import ANONYMOUS, cleared, current_user
 
 router = APIRouter()
 
-#: the search page's own words (the shell's words live in ietm.web.i18n)
+#: the search page's own words, declared as search_<key> in the one table (ietm.i18n)
 STRINGS: dict[str, tuple[str, str]] = {
     "search": ("Search", "Поиск"),
     "search_label": ("Search the manual", "Поиск по руководству"),
@@ -43,8 +45,15 @@ STRINGS: dict[str, tuple[str, str]] = {
 }
 
 
-def strings(language: str) -> dict[str, str]:
-    return {k: (v[1] if language == "ru" else v[0]) for k, v in STRINGS.items()}
+words({f"search_{key}": pair for key, pair in STRINGS.items()})
+
+
+def strings(language: str) -> dict[str, Any]:
+    """The page's words, with the names of facet values (module types, languages) for the device-side search."""
+    out: dict[str, Any] = {k: t(f"search_{k}", language) for k in STRINGS}
+    out["names"] = {"type": {k: code_name("content_type", k, language) for k in LISTS["content_type"]},
+                    "lang": {k: code_name("language", k, language) for k in LISTS["language"]}}
+    return out
 
 
 class SearchService:

@@ -16,11 +16,12 @@ from hashlib import sha256
 from pathlib import Path
 
 from ietm.errors import IetmError, InputError
+from ietm.i18n import t, words
 from ietm.sign import signature_status
 from ietm.sign.detached import sig_path
 from ietm.sign.manifest import MANIFEST_NAME, Entry, parse
 
-#: the badge's words, English and Russian (key -> (en, ru)); kept here so the signature UI is one module
+#: the badge's words (key -> (English, Russian)), declared as sig_<key> in the one table (ietm.i18n)
 WORDS: dict[str, tuple[str, str]] = {
     "valid": ("Signed by {signer}{when} · {qa} · valid", "Подписано: {signer}{when} · {qa} · подпись верна"),
     "invalid": ("Signature invalid: {files} changed since it was signed",
@@ -58,9 +59,11 @@ WORDS: dict[str, tuple[str, str]] = {
 TRUST_RECHECK = 2.0  # seconds
 
 
+words({f"sig_{key}": pair for key, pair in WORDS.items()})
+
+
 def word(key: str, language: str, **values: object) -> str:
-    en, ru = WORDS[key]
-    return (ru if language == "ru" else en).format(**values)
+    return t(f"sig_{key}", language, **values)
 
 
 def _mtime(path: Path) -> int:

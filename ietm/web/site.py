@@ -27,6 +27,7 @@ from ietm.parse.codes import Issue, Language, PmCode
 from ietm.parse.loader import Loaded, load
 from ietm.parse.model import CsdbObject, dm_ref_key
 from ietm.paths import state_dir
+from ietm.web.i18n import message
 
 log = logging.getLogger("ietm.web")
 
@@ -203,24 +204,24 @@ class Site:
         try:
             key = normalise_key(code)
         except IetmError:
-            raise NotFound(f"'{code}' is not a {'data module' if kind == 'dm' else 'publication module'} code") from None
+            raise NotFound(message("not_dm_code" if kind == "dm" else "not_pm_code", code=code)) from None
         prefix = ("DMC-", "DME-") if kind == "dm" else ("PMC-",)
         if not key.startswith(prefix):
-            raise NotFound(f"'{code}' is not a {'data module' if kind == 'dm' else 'publication module'} code")
+            raise NotFound(message("not_dm_code" if kind == "dm" else "not_pm_code", code=code))
         return key
 
     def find(self, key: str, issue: str | None = None, language: str | None = None) -> CsdbObject:
         """The copy of an object to show: that issue (else the latest), in that language where it exists."""
         copies = self.copies.get(key)
         if not copies:
-            raise NotFound(f"{key} is not in this CSDB")
+            raise NotFound(message("not_in_csdb", key=key))
         if issue is not None:
             if not ISSUE_RE.match(issue):
-                raise InputError(f"issue '{issue}' is not of the form NNN-NN (for example 008-00)")
+                raise InputError(message("bad_issue", issue=issue))
             copies = [c for c in copies if c.issue == issue]
             if not copies:
                 known = ", ".join(sorted({c.issue or "?" for c in self.copies[key]}))
-                raise NotFound(f"{key} has no issue {issue} (issues here: {known})")
+                raise NotFound(message("no_issue", key=key, issue=issue, known=known))
         if language:
             wanted = language.lower()
             exact = [c for c in copies if (c.language or "").lower() == wanted]
@@ -367,7 +368,7 @@ class Site:
         obj = self.find(key, None, language)
         pub = self._publication_copies.get(obj.path)
         if pub is None:
-            raise NotFound(f"{key} is not a readable publication module of this CSDB")
+            raise NotFound(message("not_publication", key=key))
         return pub
 
     def placement(self, key: str, pm: str | None = None, language: str | None = None) -> tuple[Publication, int] | None:

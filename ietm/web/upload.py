@@ -14,6 +14,7 @@ from ietm.intake.gate import Verdict, admit
 from ietm.report import Finding
 from ietm.web.access import csrf_field, require
 from ietm.web.auth import _page
+from ietm.web.i18n import message
 from ietm.web.live import checks, refresh
 
 log = logging.getLogger("ietm.web")
@@ -22,7 +23,7 @@ router = APIRouter(tags=["authoring"])
 
 @router.get("/upload", response_class=HTMLResponse, include_in_schema=False)
 def upload_form(request: Request, session=Depends(require("writer"))) -> HTMLResponse:
-    return _page(request, "upload.html", title="Upload", csrf=session.csrf, verdicts=None)
+    return _page(request, "upload.html", title=message("upload"), csrf=session.csrf, verdicts=None)
 
 
 @router.post("/upload", response_class=HTMLResponse, include_in_schema=False)
@@ -47,7 +48,7 @@ async def upload(
     status = 200 if verdicts and all(v.accepted for v in verdicts) else 422
     log.info("upload by %s: %d accepted, %d rejected", session.user.name,
              sum(v.accepted for v in verdicts), sum(not v.accepted for v in verdicts))
-    return _page(request, "upload.html", status, title="Upload", csrf=session.csrf, verdicts=verdicts)
+    return _page(request, "upload.html", status, title=message("upload"), csrf=session.csrf, verdicts=verdicts)
 
 
 def _admit(app, uploads) -> list[Verdict]:

@@ -16,6 +16,7 @@ from lxml import etree
 from markupsafe import Markup, escape
 
 from ietm.applic import to_json as applic_json
+from ietm.render.content.codelists import code_name
 from ietm.render.content.labels import label
 from ietm.render.context import RenderContext
 from ietm.render.content.fastmarkup import FastMarkup
@@ -140,6 +141,10 @@ class Html:
 
     def t(self, key: str, **values: object) -> str:
         return label(self.ctx.language, key, **values)
+
+    def name(self, kind: str, value: str | None) -> str:
+        """A code value (issue type, skill level, unit...) as a reader of the UI language names it."""
+        return code_name(kind, value, self.ctx.language)
 
     def render(self, el: etree._Element) -> Markup:
         if not isinstance(el.tag, str):  # XML comments and processing instructions are not content

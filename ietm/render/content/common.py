@@ -65,7 +65,7 @@ def inline_span(r: Html, el: etree._Element) -> Markup:
         value = FastMarkup(" ").join(FastMarkup('<span class="v">{}</span>').format(v) for v in refs) + value
     unit = el.get("unitOfMeasure") or el.get("quantityUnitOfMeasure")
     if unit:
-        value = FastMarkup('{} <span class="unit">{}</span>').format(value, unit)
+        value = FastMarkup('{} <span class="unit">{}</span>').format(value, r.name("unit", unit))
     if label:
         return FastMarkup('<span{}><span class="k">{}</span> {}</span>').format(
             r.attrs(el, f"fld {el.tag}"), r.t(label), value)

@@ -10,25 +10,23 @@ from ietm.render.content.base import EMPTY, Html, summarize_applic, text_of
 from ietm.render.context import RenderContext
 from ietm.render.content.fastmarkup import FastMarkup
 
-_QA = {"unverified": "qa_unverified", "first": "qa_first", "second": "qa_second"}
-
-
 def render_ident(ctx: RenderContext) -> Markup:
     r = Html(ctx)
     obj = ctx.obj
     status = next((s for s in r.root.iter("dmStatus", "pmStatus", "commentStatus", "imfStatus") ), None)
     rows: list[tuple[str, Markup | str]] = [("code", obj.key)]
     if obj.issue:
-        rows.append(("issue", f"{obj.issue}" + (f" ({obj.issue_type})" if obj.issue_type else "")))
+        rows.append(("issue", f"{obj.issue}" + (f" ({r.name('issue_type', obj.issue_type)})" if obj.issue_type else "")))
     if obj.issue_date:
         rows.append(("issue_date", obj.issue_date))
     if obj.language:
-        rows.append(("language", obj.language))
+        rows.append(("language", f"{r.name('language', obj.language)} ({obj.language})"))
     if obj.security:
-        rows.append(("security", obj.security))
+        named = r.name("security", obj.security)
+        rows.append(("security", f"{named} ({obj.security})" if named != obj.security else named))
     if obj.qa:
-        qa = r.t(_QA.get(obj.qa, "qa_unverified"))
-        rows.append(("qa", f"{qa} ({obj.qa_type})" if obj.qa_type else qa))
+        qa = r.name("qa", obj.qa)
+        rows.append(("qa", f"{qa} ({r.name('qa_type', obj.qa_type)})" if obj.qa_type else qa))
     if status is not None:
         applic = status.find("applic")
         if applic is not None:

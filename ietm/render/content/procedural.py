@@ -129,9 +129,6 @@ def persons(r: Html, el: etree._Element) -> Markup:
         '<tbody>{}</tbody></table></div>').format(r.t("persons_total", n=count), head, FastMarkup("").join(rows)))
 
 
-SKILLS = {"sk01": "skill_basic", "sk02": "skill_intermediate", "sk03": "skill_advanced", "sk04": "skill_expert"}
-
-
 @handles("person", "personnel")
 def person(r: Html, el: etree._Element) -> Markup:
     def cell(tag: str) -> etree._Element | None:
@@ -145,8 +142,8 @@ def person(r: Html, el: etree._Element) -> Markup:
     trade = cell("trade")
     time = cell("estimatedTime")
     skill_code = skill.get("skillLevelCode", "") if skill is not None else ""
-    skill_text = f"{r.t(SKILLS[skill_code])} ({skill_code})" if skill_code in SKILLS else skill_code
-    time_text = f"{text_of(time)} {time.get('unitOfMeasure', '')}".strip() if time is not None else ""
+    skill_text = r.name("skill", skill_code)
+    time_text = f"{text_of(time)} {r.name('unit', time.get('unitOfMeasure'))}".strip() if time is not None else ""
     number = el.get("numRequired", "1") if el.tag == "personnel" else "1"
     rest = FastMarkup("").join(r.render(c) for c in el if c.tag not in ("personCategory", "personSkill", "trade", "estimatedTime"))
     who = el.get("man", "")
@@ -219,7 +216,7 @@ def equipment_row(r: Html, el: etree._Element, orderable: bool) -> Markup:
             ' data-order-qty="{}" data-order-unit="{}" data-order-source="{}">{}</button></td>').format(
             pn, cage, name_text, number, unit, r.ctx.obj.key, r.t("add_to_order"))
     return FastMarkup('<tr{}>{}<td>{}</td><td>{}</td><td>{}</td><td>{} {}</td><td>{}</td>{}</tr>').format(
-        r.attrs(el, "req"), _cell(r, name_text), name, pn_html, cage, qty, unit, rest, order)
+        r.attrs(el, "req"), _cell(r, name_text), name, pn_html, cage, qty, r.name("unit", unit), rest, order)
 
 
 @handles(*DESCRS)

@@ -9,6 +9,7 @@ from pydantic import BaseModel
 
 from ietm.errors import NotFound
 from ietm.web import deps
+from ietm.web.i18n import message
 from ietm.web.links import dm_address, pm_address
 from ietm.web.site import TocEntry
 
@@ -105,7 +106,7 @@ def publication(
 ) -> PublicationOut:
     key = site.key(code, "pm")
     if key not in site.publications:
-        raise NotFound(f"{key} is not a publication module of this CSDB")
+        raise NotFound(message("not_publication", key=key))
     pub = site.publication(key, language)
     return PublicationOut(**_out(pub.obj).model_dump(), toc=_toc(pub.toc))
 

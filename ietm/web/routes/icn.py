@@ -13,6 +13,7 @@ from fastapi.responses import FileResponse, Response
 
 from ietm.errors import NotFound
 from ietm.web import deps
+from ietm.web.i18n import message, t, words
 from ietm.web.site import BROWSER_TYPES
 
 router = APIRouter(include_in_schema=False)
@@ -33,15 +34,14 @@ def placeholder_svg(lines: list[str]) -> str:
     )
 
 
-MESSAGES = {
-    "missing": ("Illustration missing", "Иллюстрация отсутствует"),
-    "unsupported": ("This format cannot be shown", "Этот формат нельзя показать"),
-}
+words({
+    "icn_placeholder_missing": ("Illustration missing", "Иллюстрация отсутствует"),
+    "icn_placeholder_unsupported": ("This format cannot be shown", "Этот формат нельзя показать"),
+})
 
 
 def _say(kind: str, lang: str) -> str:
-    en, ru = MESSAGES[kind]
-    return ru if lang == "ru" else en
+    return t(f"icn_placeholder_{kind}", lang)
 
 
 @router.get("/icn/{name}")
@@ -58,7 +58,7 @@ def icn(
         if wants_image:  # an <img> shows this instead of a broken-image icon
             svg = placeholder_svg([_say("missing", lang), name])
             return Response(svg, status_code=404, media_type="image/svg+xml")
-        raise NotFound(f"no illustration '{name}' in this CSDB")
+        raise NotFound(message("no_illustration", name=name))
     suffix = path.suffix.lower()
     if download:
         return FileResponse(path, filename=path.name, headers=CACHE)

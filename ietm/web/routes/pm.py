@@ -5,6 +5,7 @@ from fastapi.responses import HTMLResponse
 
 from ietm.errors import NotFound
 from ietm.web import deps
+from ietm.web.i18n import message
 from ietm.web.links import ServerLinks
 
 router = APIRouter(include_in_schema=False)
@@ -20,5 +21,5 @@ def publication(
 ) -> str:
     key = site.key(code, "pm")
     if key not in site.publications:
-        raise NotFound(f"{key} is not a publication module of this CSDB")
+        raise NotFound(message("not_publication", key=key))
     return pages.publication(site.publication(key, language or lang), ServerLinks(site, key), lang)

@@ -3,6 +3,7 @@
 (function () {
   "use strict";
   var version = -1;
+  var S = JSON.parse((document.getElementById("ietm-strings") || {}).textContent || "{}");  /* the page's words */
 
   function showProblems(problems) {
     var list = problems[location.pathname] || [];
@@ -18,12 +19,12 @@
     }
     box.textContent = "";
     var h = document.createElement("h2");
-    h.textContent = "Validation problems (" + list.length + ")";
+    h.textContent = S.live_problems.replace("{n}", list.length);
     box.appendChild(h);
     var ul = document.createElement("ul");
     list.forEach(function (p) {
       var li = document.createElement("li");
-      li.textContent = (p.line ? "line " + p.line + ": " : "") + p.severity + ": " + (p.rule ? p.rule + ": " : "") + p.message;
+      li.textContent = (p.line ? S.live_line.replace("{n}", p.line) + ": " : "") + (S["severity_" + p.severity] || p.severity) + ": " + (p.rule ? p.rule + ": " : "") + p.message;
       ul.appendChild(li);
     });
     box.appendChild(ul);

@@ -17,6 +17,11 @@
   var engine = null;
   var enginePromise = null;
 
+  function name(list, value) {  // a facet value (module type, language) in the reader's language
+    var names = (S.names || {})[list] || {};
+    return names[value] || value;
+  }
+
   function selectedProduct() {
     // the technician's product choice, kept on the device by applic.js as {id, assigns}
     try {
@@ -156,7 +161,7 @@
       var nav = el("nav", "facet"); nav.setAttribute("aria-label", f[1]);
       nav.appendChild(el("span", "facet-name", f[1] + ":"));
       keys.forEach(function (k) {
-        var chip = el("a", "chip", k + " "); var extra = {}; extra[f[2]] = k; chip.href = link(extra);
+        var chip = el("a", "chip", name(f[0], k) + " "); var extra = {}; extra[f[2]] = k; chip.href = link(extra);
         chip.setAttribute("data-facet", f[0]); chip.setAttribute("data-value", k);
         chip.appendChild(el("span", "n", String(counts[k])));
         nav.appendChild(chip);
@@ -169,7 +174,7 @@
       var li = el("li", "result"); li.setAttribute("data-key", h.key);
       var a = el("a", "result-title", h.title || h.key); a.href = h.url;
       li.appendChild(a);
-      li.appendChild(el("span", "code", [h.key, h.language, h.type].join(" · ")));
+      li.appendChild(el("span", "code", [h.key, name("lang", (h.language || "").slice(0, 2)), name("type", h.type)].join(" · ")));
       var sn = el("p", "snippet");
       li.appendChild(sn);
       if (i < 10) e.snippet(h, res.stems).then(function (frag) { sn.appendChild(frag); });
