@@ -17,12 +17,14 @@ run: $(STAMP)
 	$(BIN)/ietm serve content
 
 # Debian packages the tests drive: Chromium for browser tests, xmlsec1 for signature interoperability,
-# LibreOffice (headless) for `ietm import` of .doc/.odt/.rtf files and EMF/WMF pictures.
+# LibreOffice (headless) for `ietm import` of .doc/.odt/.rtf files and EMF/WMF pictures,
+# PostgreSQL for the server tests that run on it as on SQLite (tests/pgserver.py starts its own).
 system-deps:
 	@missing=""; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
 	command -v xmlsec1 >/dev/null || missing="$$missing xmlsec1"; \
 	command -v soffice >/dev/null || missing="$$missing libreoffice-writer-nogui libreoffice-draw-nogui"; \
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
 	if [ -n "$$missing" ]; then \
 		SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
 		$$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \

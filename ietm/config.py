@@ -5,6 +5,7 @@ Relative paths in `ietm.toml` are relative to the file itself, so a CSDB and its
 
 from __future__ import annotations
 
+import logging
 import os
 import tomllib
 from dataclasses import dataclass, field
@@ -14,6 +15,7 @@ from typing import Any
 from ietm.errors import ConfigError
 
 CONFIG_NAME = "ietm.toml"
+log = logging.getLogger("ietm")
 
 
 @dataclass(frozen=True)
@@ -40,14 +42,21 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("serve", "port", 8000, int, "Port the viewer listens on."),
     Setting("serve", "language", "en", str, "Interface language (en or ru) when the browser asks for neither."),
     Setting("serve", "anonymous_read", True, bool, "Whether people who are not logged in may read the manual."),
-    Setting("serve", "accounts", "", str, "Accounts database of the server; empty means <csdb>/.ietm/accounts.sqlite."),
     Setting("sign", "trust", [], list, "Trusted CA and signer certificates (PEM files or folders); empty means signing/trust/.", True),
     Setting("sign", "crl", [], list, "Certificate revocation lists honoured when verifying signatures.", True),
     Setting("sign", "policy", "", str, "Signing policy (TOML), relative to ietm.toml; empty means signing/policy.toml."),
     Setting("sign", "audit", "", str, "Audit log file, relative to ietm.toml; empty means <csdb>/.ietm/audit.jsonl."),
     Setting("serve", "max_upload_mb", 64, int, "Largest request body (an upload) the server accepts, in MiB."),
     Setting("server", "database", "", str, "The server's own database (accounts, orders, register ...): a SQLAlchemy URL such as postgresql://user@host/ietm; empty means SQLite in <csdb>/.ietm/server.sqlite."),
+    Setting("server", "trusted_proxies", [], list, "Reverse proxies (addresses or networks) whose X-Forwarded-For names the client; empty trusts none."),
 )
+
+
+#: settings of earlier versions: still accepted (with a warning saying what replaced them) so that an upgrade
+#: moves forward instead of stopping; their values are kept in `Config.retired` for what moves the data forward
+RETIRED: dict[str, str] = {
+    "serve.accounts": "accounts now live in the server database ([server] database); this file is moved into it once",
+}
 
 
 @dataclass
@@ -56,6 +65,7 @@ class Config:
 
     values: dict[str, Any] = field(default_factory=dict)
     source: Path | None = None
+    retired: dict[str, Any] = field(default_factory=dict)
 
     def get(self, name: str) -> Any:
         return self.values[name]
@@ -87,12 +97,17 @@ def load_config(start: Path | None = None, explicit: Path | None = None) -> Conf
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"not valid TOML: {exc}", str(source)) from None
     known = {s.name: s for s in SETTINGS}
+    retired: dict[str, Any] = {}
     for section, table in data.items():
         if not isinstance(table, dict):
             raise ConfigError(f"'{section}' must be a table like [{section}]", str(source))
         for key, value in table.items():
             name = f"{section}.{key}"
             setting = known.get(name)
+            if name in RETIRED:
+                log.warning("%s: setting '%s' is retired: %s", source, name, RETIRED[name])
+                retired[name] = value
+                continue
             if setting is None:
                 raise ConfigError(f"unknown setting '{name}'; known: {', '.join(sorted(known))}", str(source))
             if not isinstance(value, setting.kind) or (setting.kind is int and isinstance(value, bool)):
@@ -102,4 +117,4 @@ def load_config(start: Path | None = None, explicit: Path | None = None) -> Conf
             if setting.is_path:
                 value = [str((source.parent / os.path.expanduser(v)).resolve()) for v in value]
             values[name] = value
-    return Config(values, source)
+    return Config(values, source, retired)

@@ -63,6 +63,39 @@ def bike_copy(bike: Path, tmp_path: Path) -> Path:
     return dest
 
 
+@pytest.fixture(scope="session")
+def postgres():
+    """A real PostgreSQL server (Debian's) for this test process, stopped at the end whatever happened."""
+    from pgserver import Postgres
+
+    server = Postgres()
+    try:
+        server.start()
+        yield server
+    finally:
+        server.stop()
+
+
+DATABASES = ["sqlite", "postgresql"]
+
+
+def _database_url(request) -> str:
+    """"" for the default (SQLite in the CSDB's state folder), else a fresh PostgreSQL database's URL."""
+    return "" if request.param == "sqlite" else request.getfixturevalue("postgres").new_database()
+
+
+@pytest.fixture(params=DATABASES)
+def db_url(request) -> str:
+    """`[server] database` for one test: the server tests run on SQLite and on PostgreSQL alike."""
+    return _database_url(request)
+
+
+@pytest.fixture(scope="module", params=DATABASES)
+def module_db_url(request) -> str:
+    """`[server] database` for a module's shared server, on SQLite and on PostgreSQL alike."""
+    return _database_url(request)
+
+
 #: Debian's Chromium, headless, with the background services that would try the (closed) network turned off
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",

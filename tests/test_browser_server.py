@@ -9,8 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from ietm.accounts import Accounts
-from ietm.paths import state_dir
+from ietm.accounts import open_accounts
 from liveserver import serving
 
 pytestmark = pytest.mark.browser
@@ -34,7 +33,7 @@ def csdb(tmp_path_factory, bike) -> Path:
     head, body = text.split("<content>", 1)
     text = head + "<content>" + re.sub(r"(<para>)", lambda m: m.group(1) + hostile, body, count=3)
     (root / PROC).write_text(text, encoding="utf-8")
-    accounts = Accounts(state_dir(root) / "accounts.sqlite")
+    accounts = open_accounts(root)
     accounts.add("tech", "technician", PASSWORD)
     accounts.add("writer", "writer", PASSWORD)
     return root

@@ -19,7 +19,7 @@ import httpx
 from lxml import etree
 
 from clirun import ietm
-from ietm.accounts import Accounts
+from ietm.accounts import open_accounts
 from ietm.catalog import Catalog
 from ietm.catalog.db import csdb_files
 from ietm.index.store import SearchIndex
@@ -52,7 +52,7 @@ def test_sigkill_under_load_loses_nothing(content: Path, schemas42: Path, brex42
     (tmp_path / "passphrase").write_text("demo passphrase\n")
     (csdb / "ietm.toml").write_text(f'[schemas]\ndirs = ["{schemas42}"]\n[brex]\ndefault = ["{brex42}"]\n'
                                     f'[sign]\ntrust = ["{pki / "ca.pem"}"]\n')
-    Accounts(state_dir(csdb) / "accounts.sqlite").add("writer", "writer", PASSWORD)
+    open_accounts(csdb).add("writer", "writer", PASSWORD)
     server = Server(csdb)
     server.start()
     client = httpx.Client(base_url=server.url, timeout=30)

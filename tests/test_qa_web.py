@@ -13,7 +13,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.serialization import pkcs12
 
 from clirun import ietm
-from ietm.accounts import Accounts
+from ietm.accounts import open_accounts
 from ietm.paths import state_dir
 from ietm.sign.keys import load_certificates, load_private_key
 from ietm.sign.pki import init_demo
@@ -44,7 +44,7 @@ def setup(tmp_path_factory, content, schemas42, brex42):
     (csdb / "ietm.toml").write_text(
         f'[schemas]\ndirs = ["{schemas42}"]\n[brex]\ndefault = ["{brex42}"]\n[sign]\ntrust = ["{pki / "ca.pem"}"]\n'
     )
-    accounts = Accounts(state_dir(csdb) / "accounts.sqlite")
+    accounts = open_accounts(csdb)
     accounts.add("inspector", "qa", PASSWORD, "02")
     accounts.add("writer", "writer", PASSWORD)
     with serving(csdb) as server:

@@ -10,8 +10,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from ietm.accounts import Accounts
-from ietm.paths import state_dir
+from ietm.accounts import open_accounts
 from liveserver import serving
 
 PROC = "DMC-S1000DBIKE-AAA-DA1-10-00-00AA-251A-A_008-00_en-US.XML"
@@ -19,7 +18,7 @@ PASSWORD = "correct horse battery"
 
 
 @pytest.fixture(scope="module")
-def csdb(tmp_path_factory, bike, schemas42, brex42) -> Path:
+def csdb(tmp_path_factory, bike, schemas42, brex42, module_db_url) -> Path:
     import shutil
 
     root = tmp_path_factory.mktemp("server") / "csdb"
@@ -29,8 +28,9 @@ def csdb(tmp_path_factory, bike, schemas42, brex42) -> Path:
     # one module classified 03 (confidential), which only cleared users may see
     secret = root / "DMC-S1000DBIKE-AAA-DA2-00-00-00AA-041A-A_009-00_en-US.XML"
     secret.write_text(secret.read_text(encoding="utf-8").replace('securityClassification="01"', 'securityClassification="03"', 1), encoding="utf-8")
-    (root / "ietm.toml").write_text(f'[schemas]\ndirs = ["{schemas42}"]\n[brex]\ndefault = ["{brex42}"]\n[serve]\nmax_upload_mb = 2\n')
-    accounts = Accounts(state_dir(root) / "accounts.sqlite")
+    (root / "ietm.toml").write_text(f'[schemas]\ndirs = ["{schemas42}"]\n[brex]\ndefault = ["{brex42}"]\n'
+                                    f'[server]\ndatabase = "{module_db_url}"\n[serve]\nmax_upload_mb = 2\n')
+    accounts = open_accounts(root)
     for name, role, clearance in (("tech", "technician", "01"), ("writer", "writer", "01"), ("qa", "qa", "03"), ("admin", "admin", "05")):
         accounts.add(name, role, PASSWORD, clearance)
     return root
@@ -167,13 +167,50 @@ def test_session_fixation_and_logout(server):
     assert stale.get("/api/me").json()["user"] is None
 
 
-def test_login_needs_its_form_token_and_throttles_guessing(server):
+def _try_login(client: httpx.Client, name: str, password: str, forwarded_for: str | None = None) -> httpx.Response:
+    token = re.search(r'name="csrf" value="([^"]+)"', client.get("/login").text).group(1)
+    headers = {"X-Forwarded-For": forwarded_for} if forwarded_for else {}
+    return client.post("/login", data={"name": name, "password": password, "csrf": token}, headers=headers)
+
+
+def test_login_needs_its_form_token_and_slows_guessing(server):
     client = httpx.Client(base_url=server.url)
     assert client.post("/login", data={"name": "admin", "password": PASSWORD, "csrf": "x"}).status_code == 403
-    token = re.search(r'name="csrf" value="([^"]+)"', client.get("/login").text).group(1)
-    codes = [client.post("/login", data={"name": "admin", "password": f"guess {i}", "csrf": token}).status_code for i in range(6)]
+    # the peer is no trusted proxy, so a forged X-Forwarded-For changes nothing: every guess counts for 127.0.0.1
+    codes = [_try_login(client, "admin", f"guess {i}", f"203.0.113.{i}").status_code for i in range(6)]
     assert codes[:5] == [401] * 5 and codes[5] == 429
-    assert client.post("/login", data={"name": "admin", "password": PASSWORD, "csrf": token}).status_code == 429
+    waiting = _try_login(httpx.Client(base_url=server.url, cookies={"ietm_lang": "ru"}), "admin", PASSWORD)
+    assert waiting.status_code == 429 and int(waiting.headers["retry-after"]) >= 1
+    assert "Слишком много неверных паролей" in waiting.text
+    # a wait, not a lockout of the address: the others at this address log in as usual
+    assert _try_login(httpx.Client(base_url=server.url), "tech", PASSWORD).status_code == 303
+
+
+def _own_server(csdb: Path, folder: Path, module_db_url: str, request, server_settings: str = "",
+                serve_settings: str = "") -> Path:
+    """A copy of the module's CSDB for a server of its own (with a database of its own) and extra settings."""
+    import shutil
+
+    shutil.copytree(csdb, folder, ignore=shutil.ignore_patterns(".ietm"))
+    toml = (csdb / "ietm.toml").read_text().replace("[server]\n", f"[server]\n{server_settings}") + serve_settings
+    if module_db_url:
+        toml = toml.replace(module_db_url, request.getfixturevalue("postgres").new_database())
+    (folder / "ietm.toml").write_text(toml)
+    return folder
+
+
+def test_behind_a_trusted_proxy_each_client_waits_apart(csdb, tmp_path, module_db_url, request):
+    proxied = _own_server(csdb, tmp_path / "proxied", module_db_url, request, 'trusted_proxies = ["127.0.0.1/32"]\n')
+    open_accounts(proxied).add("admin", "admin", PASSWORD, "05")
+    attacker, colleague = "203.0.113.5", "198.51.100.7"
+    with serving(proxied) as s:
+        client = httpx.Client(base_url=s.url)
+        codes = [_try_login(client, "admin", f"guess {i}", attacker).status_code for i in range(6)]
+        assert codes[:5] == [401] * 5 and codes[5] == 429
+        # the proxy appends the address it saw: what the client wrote to the left of it does not help
+        assert _try_login(client, "admin", "guess", f"{colleague}, {attacker}").status_code == 429
+        # the same user behind the same proxy, from another machine, is not locked out
+        assert _try_login(client, "admin", PASSWORD, colleague).status_code == 303
 
 
 @pytest.mark.parametrize("path", ["/icn/..%2F..%2F..%2Fetc%2Fpasswd", "/icn/%2e%2e/%2e%2e/etc/passwd",
@@ -184,13 +221,9 @@ def test_path_traversal_is_refused(server, path):
     assert r.status_code in (400, 404) and "root:" not in r.text and "[project]" not in r.text
 
 
-def test_restricted_manual_needs_login(csdb, tmp_path):
-    import shutil
-
-    closed = tmp_path / "closed"
-    shutil.copytree(csdb, closed, ignore=shutil.ignore_patterns(".ietm"))
-    (closed / "ietm.toml").write_text((csdb / "ietm.toml").read_text() + "anonymous_read = false\n")
-    Accounts(state_dir(closed) / "accounts.sqlite").add("tech", "technician", PASSWORD)
+def test_restricted_manual_needs_login(csdb, tmp_path, module_db_url, request):
+    closed = _own_server(csdb, tmp_path / "closed", module_db_url, request, serve_settings="anonymous_read = false\n")
+    open_accounts(closed).add("tech", "technician", PASSWORD)
     with serving(closed) as s:
         home = httpx.get(s.url + "/", follow_redirects=False)
         assert home.status_code == 303 and home.headers["location"].startswith("/login")

@@ -37,3 +37,52 @@ def test_a_wrong_database_is_one_line_naming_it(url: str, says: str) -> None:
         open_database(url)
     assert says in str(err.value)
     assert "\n" not in str(err.value)
+
+
+def _feature_tables() -> None:
+    """Import every feature's tables module (`ietm/<feature>/tables.py`), so `metadata` holds them all."""
+    import importlib
+    import ietm
+
+    root = Path(ietm.__file__).parent
+    for module in sorted(root.glob("*/tables.py")):
+        importlib.import_module(f"ietm.{module.parent.name}.tables")
+
+
+def test_migrations_build_exactly_the_declared_tables(tmp_path: Path, db_url: str) -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from ietm.serverdb import metadata
+
+    _feature_tables()
+    db = open_database(db_url or f"sqlite:///{tmp_path / 'server.sqlite'}")
+    try:
+        with db.read() as conn:
+            diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), metadata)
+    finally:
+        db.dispose()
+    assert diff == [], "the migrations and the tables modules disagree (write a migration):\n" + "\n".join(map(str, diff))
+
+
+def test_migration_files_follow_the_branch_conventions() -> None:
+    import importlib.util
+    import re
+
+    from ietm.serverdb.engine import MIGRATIONS
+
+    heads: dict[str, list[str]] = {}
+    for path in sorted(MIGRATIONS.glob("*.py")):
+        m = re.fullmatch(r"([a-z]+)_(\d{4})_[a-z0-9_]+\.py", path.name)
+        assert m, f"{path.name}: name migrations <feature>_NNNN_<what>.py"
+        spec = importlib.util.spec_from_file_location(path.stem, path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        feature, number = m.group(1), int(m.group(2))
+        assert module.revision == f"{feature}_{number:04d}", path.name
+        if number == 1:
+            assert module.down_revision is None and module.branch_labels == (feature,), path.name
+        else:
+            assert module.down_revision == f"{feature}_{number - 1:04d}", path.name
+        heads.setdefault(feature, []).append(module.revision)
+    assert "accounts" in heads

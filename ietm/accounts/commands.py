@@ -8,17 +8,10 @@ from pathlib import Path
 
 import click
 
-from ietm.accounts.store import ROLES, SECURITY_CLASSES, Accounts
+from ietm.accounts import PERMISSIONS, ROLES, SECURITY_CLASSES, open_accounts
 from ietm.cli import format_option
-from ietm.config import load_config
 from ietm.errors import InputError
-from ietm.paths import CONTENT, state_dir
-
-
-def accounts_for(csdb: Path) -> Accounts:
-    """The accounts of the server of a CSDB: `serve.accounts` in ietm.toml, else the CSDB's state folder."""
-    configured = load_config(csdb).get("serve.accounts")
-    return Accounts(Path(configured) if configured else state_dir(csdb) / "accounts.sqlite")
+from ietm.paths import CONTENT
 
 
 def _password(password_file: Path | None, confirm: bool = True) -> str:
@@ -40,19 +33,28 @@ password_option = click.option("--password-file", type=click.Path(path_type=Path
 
 @click.group()
 def user() -> None:
-    """Manage users of the shared server: roles technician, writer, qa, admin."""
+    """Manage users of the shared server (kept in its database, [server] database).
+
+    \b
+    Roles:
+      technician  reads, sends remarks, orders spare parts
+      writer      also uploads modules and reads the remarks
+      qa          also verifies and signs revisions
+      admin       everything, and manages users
+      supply      reads, and works the supply desk (/orders)
+    """
 
 
 @user.command("add")
 @click.argument("name")
-@click.option("--role", type=click.Choice(ROLES), required=True, help="What the user may do.")
+@click.option("--role", type=click.Choice(list(ROLES)), required=True, help="What the user may do.")
 @click.option("--clearance", type=click.Choice(SECURITY_CLASSES), default="01", show_default=True,
               help="Highest security classification of modules the user may read.")
 @password_option
 @csdb_option
 def add(name: str, role: str, clearance: str, password_file: Path | None, csdb: Path) -> None:
     """Add a user; the password is stored as an Argon2id hash."""
-    created = accounts_for(csdb).add(name, role, _password(password_file), clearance)
+    created = open_accounts(csdb).add(name, role, _password(password_file), clearance)
     click.echo(f"added {created.name} ({created.role}, clearance {created.clearance})")
 
 
@@ -62,7 +64,7 @@ def add(name: str, role: str, clearance: str, password_file: Path | None, csdb: 
 @csdb_option
 def passwd(name: str, password_file: Path | None, csdb: Path) -> None:
     """Change a user's password; their open sessions end."""
-    accounts_for(csdb).set_password(name, _password(password_file))
+    open_accounts(csdb).set_password(name, _password(password_file))
     click.echo(f"password of {name} changed")
 
 
@@ -71,7 +73,7 @@ def passwd(name: str, password_file: Path | None, csdb: Path) -> None:
 @csdb_option
 def remove(name: str, csdb: Path) -> None:
     """Remove a user and end their sessions."""
-    accounts_for(csdb).remove(name)
+    open_accounts(csdb).remove(name)
     click.echo(f"removed {name}")
 
 
@@ -80,9 +82,20 @@ def remove(name: str, csdb: Path) -> None:
 @format_option()
 def list_users(csdb: Path, fmt: str) -> None:
     """List users with their role and clearance."""
-    users = accounts_for(csdb).users()
+    users = open_accounts(csdb).users()
     if fmt == "json":
         click.echo(json.dumps([u.__dict__ for u in users], indent=2))
         return
     for u in users:
         click.echo(f"{u.name}\t{u.role}\t{u.clearance}")
+
+
+@user.command("roles")
+@format_option()
+def roles(fmt: str) -> None:
+    """List the roles and what each may do."""
+    if fmt == "json":
+        click.echo(json.dumps({role: sorted(grants) for role, grants in ROLES.items()}, indent=2))
+        return
+    for role, grants in ROLES.items():
+        click.echo(f"{role}: " + "; ".join(PERMISSIONS[p][0] for p in PERMISSIONS if p in grants))

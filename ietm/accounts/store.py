@@ -1,8 +1,8 @@
-"""The accounts database: users with a role and a clearance, server-side sessions, login throttling.
+"""Users with a role and a clearance, server-side sessions, and login throttling, in the server database.
 
-Roles are ordered by what they may do: a technician reads; a writer also uploads and previews; QA also
-approves and signs; an admin also manages users. Clearance is the highest S1000D security classification
-(01 unclassified ... 05) whose modules the user may see.
+Every worker process (and every machine sharing a PostgreSQL server) reads the same rows, so a login on one
+worker is known to all, a logout or password change ends a session everywhere, and throttling counts every
+try wherever it landed.
 """
 
 from __future__ import annotations
@@ -10,38 +10,43 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
-import sqlite3
 import time
 from dataclasses import dataclass
-from datetime import datetime, timezone
-from pathlib import Path
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.exc import IntegrityError
 
+from ietm.accounts.roles import ROLES, SECURITY_CLASSES, User
+from ietm.accounts.tables import login_throttle, sessions, users
 from ietm.errors import InputError, NotFound, Refused
+from ietm.serverdb import Database, insert_or_ignore
 
-ROLES = ("technician", "writer", "qa", "admin")
-SECURITY_CLASSES = ("01", "02", "03", "04", "05")
 SESSION_SECONDS = 8 * 3600
-MAX_FAILURES = 5  # per client address or user name, within FAILURE_WINDOW
-FAILURE_WINDOW = 300.0
+FREE_TRIES = 5  # wrong passwords per (name, address) before waits begin
+FIRST_WAIT = 2.0  # seconds after the first try past the free ones; each further failure doubles it ...
+LONGEST_WAIT = 300.0  # ... up to this: an attacker gets a dozen guesses an hour, a user is never locked out
+FORGET_AFTER = 24 * 3600.0  # failures older than this are forgotten
 _NAME = re.compile(r"^[A-Za-z0-9._@-]{1,64}$")
 _hasher = PasswordHasher()  # Argon2id with the library's current recommended cost
 
 
-@dataclass(frozen=True)
-class User:
-    name: str
-    role: str
-    clearance: str
+class Throttled(Refused):
+    """Too many wrong passwords for this name from this address: try again after `retry_after` seconds."""
 
-    def may(self, role: str) -> bool:
-        """True when this user's role includes `role` (admin ⊃ qa ⊃ writer ⊃ technician)."""
-        return ROLES.index(self.role) >= ROLES.index(role)
+    http_status = 429
 
-    def cleared_for(self, security: str | None) -> bool:
-        return (security or "01") <= self.clearance
+    def __init__(self, retry_after: float) -> None:
+        self.retry_after = max(1, int(retry_after + 0.999))
+        super().__init__(f"too many failed logins for this name from this address; try again in {self.retry_after} s")
+
+
+def wait_after(failures: int) -> float:
+    """Seconds before the next try after `failures` wrong passwords in a row: none at first, then doubling."""
+    if failures < FREE_TRIES:
+        return 0.0
+    return min(FIRST_WAIT * 2 ** (failures - FREE_TRIES), LONGEST_WAIT)
 
 
 @dataclass(frozen=True)
@@ -55,14 +60,16 @@ def _hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def _check_password(password: str) -> None:
+    if len(password) < 10:
+        raise InputError("a password needs at least 10 characters")
+
+
 class Accounts:
-    def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self.path = path
-        self.db = sqlite3.connect(path, timeout=30, check_same_thread=False, isolation_level=None)
-        self.db.row_factory = sqlite3.Row
-        self.db.execute("PRAGMA foreign_keys = ON")
-        self.db.executescript(Path(__file__).with_name("schema.sql").read_text(encoding="utf-8"))
+    """The accounts of one server, over its database (`ietm.serverdb`)."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
 
     # -- users ------------------------------------------------------------------------------------------
 
@@ -73,81 +80,97 @@ class Accounts:
             raise InputError(f"role '{role}' is not one of {', '.join(ROLES)}")
         if clearance not in SECURITY_CLASSES:
             raise InputError(f"clearance '{clearance}' is not one of {', '.join(SECURITY_CLASSES)}")
-        if len(password) < 10:
-            raise InputError("a password needs at least 10 characters")
+        _check_password(password)
         try:
-            self.db.execute(
-                "INSERT INTO users VALUES (?, ?, ?, ?, ?)",
-                (name, role, clearance, _hasher.hash(password), datetime.now(timezone.utc).isoformat(timespec="seconds")),
-            )
-        except sqlite3.IntegrityError:
+            with self.db.begin() as conn:
+                conn.execute(insert(users).values(name=name, role=role, clearance=clearance,
+                                                  password=_hasher.hash(password), created=time.time()))
+        except IntegrityError:
             raise Refused(f"user '{name}' exists already") from None
         return User(name, role, clearance)
 
     def get(self, name: str) -> User | None:
-        row = self.db.execute("SELECT name, role, clearance FROM users WHERE name = ?", (name,)).fetchone()
-        return User(row["name"], row["role"], row["clearance"]) if row else None
+        with self.db.read() as conn:
+            row = conn.execute(select(users.c.name, users.c.role, users.c.clearance).where(users.c.name == name)).first()
+        return User(*row) if row else None
 
     def users(self) -> list[User]:
-        return [User(r["name"], r["role"], r["clearance"]) for r in self.db.execute("SELECT * FROM users ORDER BY name")]
+        with self.db.read() as conn:
+            rows = conn.execute(select(users.c.name, users.c.role, users.c.clearance).order_by(users.c.name)).all()
+        return [User(*r) for r in rows]
 
     def remove(self, name: str) -> None:
-        if self.db.execute("DELETE FROM users WHERE name = ?", (name,)).rowcount == 0:
-            raise NotFound(f"no user '{name}'")
+        with self.db.begin() as conn:
+            conn.execute(delete(sessions).where(sessions.c.username == name))
+            if conn.execute(delete(users).where(users.c.name == name)).rowcount == 0:
+                raise NotFound(f"no user '{name}'")
 
     def set_password(self, name: str, password: str) -> None:
-        if len(password) < 10:
-            raise InputError("a password needs at least 10 characters")
-        if self.db.execute("UPDATE users SET password = ? WHERE name = ?", (_hasher.hash(password), name)).rowcount == 0:
-            raise NotFound(f"no user '{name}'")
-        self.db.execute("DELETE FROM sessions WHERE user = ?", (name,))
+        """A new password; every open session of the user ends."""
+        _check_password(password)
+        with self.db.begin() as conn:
+            if conn.execute(update(users).where(users.c.name == name).values(password=_hasher.hash(password))).rowcount == 0:
+                raise NotFound(f"no user '{name}'")
+            conn.execute(delete(sessions).where(sessions.c.username == name))
 
     # -- login and sessions -----------------------------------------------------------------------------
 
-    def throttled(self, *who: str) -> bool:
-        since = time.time() - FAILURE_WINDOW
-        self.db.execute("DELETE FROM login_failures WHERE at < ?", (since,))
-        return any(
-            self.db.execute("SELECT count(*) FROM login_failures WHERE who = ? AND at >= ?", (w, since)).fetchone()[0]
-            >= MAX_FAILURES
-            for w in who
-        )
-
     def login(self, name: str, password: str, client: str) -> Session | None:
-        """A new session for right credentials (a fresh token every time: no session fixation), else None."""
-        if self.throttled(f"ip:{client}", f"user:{name}"):
-            raise Refused("too many failed logins; wait a few minutes")
-        row = self.db.execute("SELECT * FROM users WHERE name = ?", (name,)).fetchone()
+        """A new session for right credentials (a fresh token every time: no session fixation), else None.
+
+        Raises Throttled while this name has to wait after wrong passwords from this address."""
+        now = time.time()
+        with self.db.read() as conn:
+            throttle = conn.execute(select(login_throttle.c.not_before).where(
+                login_throttle.c.name == name, login_throttle.c.address == client)).first()
+            row = conn.execute(select(users).where(users.c.name == name)).first()
+        if throttle is not None and throttle.not_before > now:
+            raise Throttled(throttle.not_before - now)
         ok = False
         if row is not None:
             try:
-                ok = _hasher.verify(row["password"], password)
+                ok = _hasher.verify(row.password, password)
             except (VerificationError, InvalidHashError):
                 ok = False
         else:
             _hasher.hash(password)  # spend the same time whether or not the user exists
-        if not ok:
-            now = time.time()
-            self.db.executemany("INSERT INTO login_failures VALUES (?, ?)", [(f"ip:{client}", now), (f"user:{name}", now)])
-            return None
-        if _hasher.check_needs_rehash(row["password"]):
-            self.db.execute("UPDATE users SET password = ? WHERE name = ?", (_hasher.hash(password), name))
-        token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
-        self.db.execute("DELETE FROM sessions WHERE expires < ?", (time.time(),))
-        self.db.execute("INSERT INTO sessions VALUES (?, ?, ?, ?)", (_hash_token(token), name, csrf, time.time() + SESSION_SECONDS))
-        return Session(token, User(row["name"], row["role"], row["clearance"]), csrf)
+        with self.db.begin() as conn:
+            if not ok:
+                self._failed(conn, name, client, now)
+                return None
+            conn.execute(delete(login_throttle).where(login_throttle.c.name == name, login_throttle.c.address == client))
+            if _hasher.check_needs_rehash(row.password):
+                conn.execute(update(users).where(users.c.name == name).values(password=_hasher.hash(password)))
+            token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
+            conn.execute(delete(sessions).where(sessions.c.expires < now))
+            conn.execute(insert(sessions).values(id_hash=_hash_token(token), username=name, csrf=csrf,
+                                                 expires=now + SESSION_SECONDS))
+        return Session(token, User(row.name, row.role, row.clearance), csrf)
+
+    @staticmethod
+    def _failed(conn, name: str, client: str, now: float) -> None:
+        """Count one more wrong password for (name, address) and set how long the next try must wait."""
+        conn.execute(delete(login_throttle).where(login_throttle.c.last_failure < now - FORGET_AFTER))
+        insert_or_ignore(conn, login_throttle, name=name, address=client, failures=0, last_failure=now, not_before=now)
+        where = (login_throttle.c.name == name, login_throttle.c.address == client)
+        # the row stays locked to the end of the transaction, so two workers never both count the same failure
+        failures = conn.execute(select(login_throttle.c.failures).where(*where).with_for_update()).scalar_one() + 1
+        conn.execute(update(login_throttle).where(*where).values(
+            failures=failures, last_failure=now, not_before=now + wait_after(failures)))
 
     def session(self, token: str | None) -> Session | None:
         if not token:
             return None
-        row = self.db.execute(
-            "SELECT s.csrf, s.expires, u.name, u.role, u.clearance FROM sessions s JOIN users u ON u.name = s.user "
-            "WHERE s.id_hash = ?",
-            (_hash_token(token),),
-        ).fetchone()
-        if row is None or row["expires"] < time.time():
+        with self.db.read() as conn:
+            row = conn.execute(
+                select(sessions.c.csrf, sessions.c.expires, users.c.name, users.c.role, users.c.clearance)
+                .join(users, users.c.name == sessions.c.username)
+                .where(sessions.c.id_hash == _hash_token(token))
+            ).first()
+        if row is None or row.expires < time.time():
             return None
-        return Session(token, User(row["name"], row["role"], row["clearance"]), row["csrf"])
+        return Session(token, User(row.name, row.role, row.clearance), row.csrf)
 
     def logout(self, token: str) -> None:
-        self.db.execute("DELETE FROM sessions WHERE id_hash = ?", (_hash_token(token),))
+        with self.db.begin() as conn:
+            conn.execute(delete(sessions).where(sessions.c.id_hash == _hash_token(token)))

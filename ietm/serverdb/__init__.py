@@ -5,11 +5,26 @@ only the server knows and what every worker process (and every machine behind a 
 alike: accounts and sessions, login throttling, the QA queue's state, orders, deliveries, the signing
 register, usage, and the events that tell other workers a page or cache changed.
 
-Each feature declares its tables once, on the shared `metadata`, in its own module, and adds its migrations
-to `versions/` on a branch labelled with its name (`accounts`, `orders`, ...). `open_database` upgrades every
-branch to its head before the server answers, under a lock, so several workers starting at once migrate once.
+Conventions for a feature that keeps state here (accounts, orders, ...):
+
+- **Tables** are declared once, with SQLAlchemy Core, on the shared `metadata`, in the feature's own module
+  `ietm/<feature>/tables.py` (tests import every `ietm.*.tables` module and check the migrated database
+  matches them). Give strings a length (`String(64)`), times as `Float` seconds since the epoch
+  (`time.time()`), structured values as `JSON`; name no column after an SQL keyword (`user`, `order`).
+- **Migrations** are written by hand in `ietm/serverdb/versions/<feature>_NNNN_<what>.py` with
+  `revision = "<feature>_NNNN"`; the first of a feature has `down_revision = None` and
+  `branch_labels = ("<feature>",)`, each later one `down_revision = "<feature>_NNNN"` of the one before.
+  A migration spells its tables out with `op.create_table` (it never imports the feature's module: a
+  migration is frozen at the time it was written). `open_database` runs `alembic upgrade heads` (every
+  branch) under a lock, so several workers starting at once migrate once.
+- **Transactions**: `db.begin()` for writes (on SQLite it takes the write lock at once: keep it short, never
+  hold it across Argon2, file writes or network calls), `db.read()` for reads. Read-modify-write of one row:
+  `select(...).with_for_update()` (PostgreSQL locks the row; SQLite writers are serialised anyway).
+  Idempotent inserts (a retried submission, an idempotency key): `insert_or_ignore`, decided by the database.
+- **Portability**: Core expressions only, no dialect SQL, so every query runs on SQLite and PostgreSQL alike;
+  the server tests run against both (`server_db` fixture in tests/conftest.py).
 """
 
-from ietm.serverdb.engine import Database, database_url, metadata, open_database
+from ietm.serverdb.engine import Database, database_url, insert_or_ignore, metadata, open_database, server_database
 
-__all__ = ["Database", "database_url", "metadata", "open_database"]
+__all__ = ["Database", "database_url", "insert_or_ignore", "metadata", "open_database", "server_database"]

@@ -8,7 +8,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator
 
-from sqlalchemy import Connection, Engine, MetaData, create_engine, event, text
+from sqlalchemy import Connection, Engine, MetaData, Table, create_engine, event, text
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.pool import NullPool
@@ -36,6 +37,14 @@ def database_url(config: Any, state: Path) -> str:
     return configured or f"sqlite:///{state / 'server.sqlite'}"
 
 
+def server_database(csdb: Path, config: Any = None) -> "Database":
+    """The database of the server of a CSDB, opened and migrated (for commands and tests)."""
+    from ietm.config import load_config
+    from ietm.paths import state_dir
+
+    return open_database(database_url(config or load_config(csdb), state_dir(csdb)))
+
+
 class Database:
     """One engine; `begin()` gives a connection inside a transaction that commits on success."""
 
@@ -59,6 +68,16 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def insert_or_ignore(conn: Connection, table: Table, **values: Any) -> bool:
+    """Insert a row unless one with the same key is there already; True when this call inserted it.
+
+    For idempotent writes (a retried submission, a file moved once, a first failure counted): the database
+    decides atomically, so two workers doing the same thing at once store it once."""
+    dialect = sqlite if conn.dialect.name == "sqlite" else postgresql
+    statement = dialect.insert(table).values(**values).on_conflict_do_nothing()
+    return conn.execute(statement.execution_options(preserve_rowcount=True)).rowcount == 1
 
 
 def _sqlite_connect(dbapi_conn: Any, _record: Any) -> None:

@@ -13,34 +13,29 @@ import hmac
 import json
 import logging
 import re
-from pathlib import Path
 
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
-from ietm.accounts import Accounts, Session, User
+from ietm.accounts import ANONYMOUS, Session, User, accounts_over
+from ietm.accounts.roles import PERMISSIONS, known_permission
 from ietm.catalog.db import normalise_key
 from ietm.errors import IetmError
 from ietm.intake.gate import clean_stale
-from ietm.paths import TEMPLATES, state_dir
+from ietm.paths import TEMPLATES
 from ietm.web import security
 from ietm.web.i18n import message
+from ietm.web.clients import client_address, trusted_networks
 
 log = logging.getLogger("ietm.web")
 SESSION_COOKIE = "ietm_session"
 LOGIN_CSRF_COOKIE = "ietm_login_csrf"
-ANONYMOUS = User("", "anonymous", "01")
 PUBLIC = ("/login", "/static/", "/favicon.ico", "/sw.js", "/manifest.webmanifest", "/openapi.json", "/docs")
 MUTATING = {"POST", "PUT", "PATCH", "DELETE"}
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 _GUARDED = re.compile(r"^/(?:api/)?(dm|pm)/([^/?#]+)")
 #: JSON listings whose items name modules; classified ones are taken out for users not cleared for them
 LISTINGS = ("/api/objects", "/api/search", "/api/suggest")
-
-
-def accounts_of(site) -> Accounts:
-    configured = site.config.get("serve.accounts")
-    return Accounts(Path(configured) if configured else state_dir(site.csdb) / "accounts.sqlite")
 
 
 def inline_script_hashes() -> list[str]:
@@ -61,12 +56,13 @@ def install(app: FastAPI, site) -> None:
     """Add accounts, access control and hardening to the viewer app (call once, in create_app)."""
     from ietm.web import auth, feedback, qa, upload
 
-    app.state.accounts = accounts_of(site)
+    app.state.accounts = accounts_over(app.state.db, site.config, site.csdb)
     if site.csdb.stat().st_mode & 0o200:
         cleaned = clean_stale(site.csdb)
         if cleaned:
             log.warning("removed %d leftover(s) of interrupted uploads", cleaned)
     anonymous_read = bool(site.config.get("serve.anonymous_read"))
+    trusted = trusted_networks(site.config.get("server.trusted_proxies"))
 
     @app.middleware("http")
     async def access_control(request: Request, call_next):
@@ -74,6 +70,8 @@ def install(app: FastAPI, site) -> None:
         user = session.user if session else None
         request.state.session = session
         request.state.user = user
+        request.state.client = client_address(request.client.host if request.client else None,
+                                              request.headers.get("x-forwarded-for"), trusted)
         path = request.url.path
         public = path.startswith(PUBLIC) or path in ("/login", "/logout")
         if user is None and not anonymous_read and not public:
@@ -153,15 +151,16 @@ def current_user(request: Request) -> User | None:
     return getattr(request.state, "user", None)
 
 
-def require(role: str):
-    """A dependency: the request's user must hold `role` (or a role above it)."""
+def require(permission: str):
+    """A dependency: the request's user must have a role that grants `permission` (ietm.accounts.roles)."""
+    known_permission(permission)
 
     def check(request: Request) -> Session:
         session: Session | None = getattr(request.state, "session", None)
         if session is None:
             raise HTTPException(401, message("login_first"))
-        if not session.user.may(role):
-            raise HTTPException(403, message("needs_role", role=role))
+        if not session.user.may(permission):
+            raise HTTPException(403, message("role_may_not", role=session.user.role, what=message(f"may_{permission}")))
         return session
 
     return check

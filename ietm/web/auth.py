@@ -8,7 +8,7 @@ import secrets
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from ietm.errors import Refused
+from ietm.accounts import Throttled
 from ietm.web import deps, i18n
 from ietm.web.access import LOGIN_CSRF_COOKIE, SESSION_COOKIE, _local, csrf_field, current_user
 from ietm.web.links import ServerLinks
@@ -25,10 +25,15 @@ def _page(request: Request, template: str, status: int = 200, **extra) -> HTMLRe
     return HTMLResponse(pages.render(template, ctx), status)
 
 
+def _login_page(request: Request, status: int, next: str, csrf: str, say: i18n.Message | None = None) -> HTMLResponse:
+    return _page(request, "login.html", status, title=i18n.message("login"), next=_local(next), csrf=csrf,
+                 failed=say is not None, message=say)
+
+
 @router.get("/login", response_class=HTMLResponse, include_in_schema=False)
 def login_form(request: Request, next: str = "/") -> Response:
     token = secrets.token_urlsafe(24)
-    response = _page(request, "login.html", title=i18n.message("login"), next=_local(next), csrf=token, failed=False)
+    response = _login_page(request, 200, next, token)
     response.set_cookie(LOGIN_CSRF_COOKIE, token, httponly=True, samesite="strict", secure=request.url.scheme == "https")
     return response
 
@@ -43,17 +48,15 @@ def login(
 ) -> Response:
     cookie = request.cookies.get(LOGIN_CSRF_COOKIE, "")
     if not cookie or not hmac.compare_digest(cookie, csrf):
-        return _page(request, "login.html", 403, title=i18n.message("login"), next=_local(next), csrf=cookie, failed=True,
-                     message=i18n.message("form_expired"))
-    client = request.client.host if request.client else "unknown"
+        return _login_page(request, 403, next, cookie, i18n.message("form_expired"))
     try:
-        session = request.app.state.accounts.login(name, password, client)
-    except Refused as exc:
-        return _page(request, "login.html", 429, title=i18n.message("login"), next=_local(next), csrf=cookie, failed=True,
-                     message=exc.message)
+        session = request.app.state.accounts.login(name, password, request.state.client)
+    except Throttled as exc:
+        response = _login_page(request, 429, next, cookie, i18n.message("login_throttled", seconds=exc.retry_after))
+        response.headers["Retry-After"] = str(exc.retry_after)
+        return response
     if session is None:
-        return _page(request, "login.html", 401, title=i18n.message("login"), next=_local(next), csrf=cookie, failed=True,
-                     message=i18n.message("wrong_login"))
+        return _login_page(request, 401, next, cookie, i18n.message("wrong_login"))
     response = RedirectResponse(_local(next), status_code=303)
     response.set_cookie(SESSION_COOKIE, session.token, httponly=True, samesite="strict",
                         secure=request.url.scheme == "https", max_age=8 * 3600)

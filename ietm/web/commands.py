@@ -49,4 +49,5 @@ def serve(csdb: Path | None, host: str | None, port: int | None, watch: bool) ->
 
         start_watcher(app)
     click.echo(f"Serving {folder} at http://{host}:{port}/{' with live preview' if watch else ''} (Ctrl+C to stop)")
-    uvicorn.run(app, host=host, port=port, log_level="info")
+    # X-Forwarded-For is read by the app itself, from trusted proxies only ([server] trusted_proxies)
+    uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=False)

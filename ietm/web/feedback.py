@@ -36,7 +36,7 @@ class RemarkOut(BaseModel):
 
 @router.post("/api/remarks", response_model=RemarkOut, status_code=201,
              summary="Send a remark on a data module (an S1000D comment of type query)")
-async def send_remark(remark: RemarkIn, request: Request, session=Depends(require("technician"))) -> RemarkOut:
+async def send_remark(remark: RemarkIn, request: Request, session=Depends(require("remark"))) -> RemarkOut:
     site = request.app.state.site
     key = site.key(remark.module, "dm")
     if key not in site.latest:
@@ -54,7 +54,7 @@ async def send_remark(remark: RemarkIn, request: Request, session=Depends(requir
 
 
 @router.get("/remarks", response_class=HTMLResponse, include_in_schema=False)
-def remark_queue(request: Request, session=Depends(require("writer"))) -> HTMLResponse:
+def remark_queue(request: Request, session=Depends(require("review_remarks"))) -> HTMLResponse:
     site = request.app.state.site
     rows = []
     codes = {v: k for k, v in PRIORITIES.items()}

@@ -102,6 +102,10 @@ words({  # key -> (English, Russian)  # key -> (English, Russian)
     "logout": ("Log out", "Выход"),
     "user_name": ("Name", "Имя"),
     "password": ("Password", "Пароль"),
+    "login_throttled": (
+        "Too many wrong passwords for this name from this address; try again in {seconds} s.",
+        "Слишком много неверных паролей для этого имени с этого адреса; повторите через {seconds} с.",
+    ),
     "upload": ("Upload modules", "Загрузка модулей"),
     "upload_hint": (
         "S1000D objects (XML), illustrations, or a zip of them. Each is checked before it enters the CSDB; "
@@ -148,7 +152,7 @@ words({  # key -> (English, Russian)  # key -> (English, Russian)
     "csrf_mismatch": ("the CSRF token does not match this session",
                       "токен защиты формы (CSRF) не соответствует сеансу; обновите страницу"),
     "csrf_missing": ("missing CSRF token", "нет токена защиты формы (CSRF)"),
-    "needs_role": ("this needs the {role} role", "для этого нужна роль «{role}»"),
+    "role_may_not": ("your role ({role}) may not {what}", "ваша роль ({role}) не позволяет: {what}"),
     "form_expired": ("The form expired; please try again.", "Срок действия формы истёк; попробуйте ещё раз."),
     "wrong_login": ("Wrong name or password.", "Неверное имя или пароль."),
     "not_dm_code": ("'{code}' is not a data module code", "«{code}» — не код модуля данных"),

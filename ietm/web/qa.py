@@ -64,7 +64,7 @@ def awaiting(site, user) -> list:
 
 
 @router.get("/qa", response_class=HTMLResponse, include_in_schema=False)
-def queue(request: Request, session=Depends(require("qa"))) -> HTMLResponse:
+def queue(request: Request, session=Depends(require("approve"))) -> HTMLResponse:
     site = request.app.state.site
     rows = [{"key": o.key, "title": o.title, "issue": o.issue, "language": o.language, "type": o.content_type,
              "review": f"/qa/review/{o.key}?language={o.language or ''}"} for o in awaiting(site, session.user)]
@@ -73,7 +73,7 @@ def queue(request: Request, session=Depends(require("qa"))) -> HTMLResponse:
 
 
 @router.get("/qa/review/{key}", response_class=HTMLResponse, include_in_schema=False)
-def review(request: Request, key: str, language: str | None = None, session=Depends(require("qa"))) -> HTMLResponse:
+def review(request: Request, key: str, language: str | None = None, session=Depends(require("approve"))) -> HTMLResponse:
     """`?language=` is the module copy's language (`?lang=` stays the interface's, as on every page)."""
     site = request.app.state.site
     obj = site.find(site.key(key, "pm" if key.upper().startswith("PMC-") else "dm"), None, language)
@@ -97,7 +97,7 @@ async def approve(
     passphrase: str = Form(..., max_length=1024),
     keyfile: UploadFile = File(...),
     csrf: str = Form(""),
-    session=Depends(require("qa")),
+    session=Depends(require("approve")),
 ) -> HTMLResponse:
     csrf_field(request, csrf)
     site = request.app.state.site

@@ -22,7 +22,7 @@ router = APIRouter(tags=["authoring"])
 
 
 @router.get("/upload", response_class=HTMLResponse, include_in_schema=False)
-def upload_form(request: Request, session=Depends(require("writer"))) -> HTMLResponse:
+def upload_form(request: Request, session=Depends(require("upload"))) -> HTMLResponse:
     return _page(request, "upload.html", title=message("upload"), csrf=session.csrf, verdicts=None)
 
 
@@ -31,7 +31,7 @@ async def upload(
     request: Request,
     files: list[UploadFile] = File(...),
     csrf: str = Form(""),
-    session=Depends(require("writer")),
+    session=Depends(require("upload")),
 ) -> HTMLResponse:
     csrf_field(request, csrf)
     verdicts: list[Verdict] = []
