@@ -118,7 +118,7 @@ def _render_chunk(jobs: list[tuple]) -> tuple[int, set[str]]:
         elif kind == "products":
             html = pages.products(links, language)
         elif kind == "search":
-            from ietm.web.search import render_page
+            from ietm.web.searching import render_page
 
             html = render_page(pages, links, language, "/search", results=None, q="", product=None, type=None,
                                lang_filter=None, offline_index="search-index.json")

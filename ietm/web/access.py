@@ -54,8 +54,6 @@ def inline_script_hashes() -> list[str]:
 
 def install(app: FastAPI, site) -> None:
     """Add accounts, access control and hardening to the viewer app (call once, in create_app)."""
-    from ietm.web import auth, feedback, qa, upload
-
     app.state.accounts = accounts_over(app.state.db, site.config, site.csdb)
     if site.csdb.stat().st_mode & 0o200:
         cleaned = clean_stale(site.csdb)
@@ -77,7 +75,7 @@ def install(app: FastAPI, site) -> None:
         if user is None and not anonymous_read and not public:
             if path.startswith("/api/"):
                 return _error(401, message("login_to_read"))
-            return RedirectResponse(f"/login?next={_local(path)}", status_code=303)
+            return RedirectResponse(f"/login?next={local_path(path)}", status_code=303)
         if request.method in MUTATING and path != "/login":
             if session is None:
                 return _error(401, message("login_first"))
@@ -100,8 +98,6 @@ def install(app: FastAPI, site) -> None:
     csp = security.CSP.replace("script-src 'self'", f"script-src 'self' {hashes}".rstrip())
     app.add_middleware(security.BodyLimit, limit=int(site.config.get("serve.max_upload_mb")) * 1024 * 1024)
     app.add_middleware(security.SecurityHeaders, csp=csp)
-    for module in (auth, upload, feedback, qa):
-        app.include_router(module.router)
 
 
 async def _without_classified(response: Response, site, user: User) -> Response:
@@ -137,7 +133,7 @@ def cleared(site, code: str, issue: str | None, user: User) -> bool:
     return all(user.cleared_for(o.security) for o in copies) if copies else True
 
 
-def _local(path: str) -> str:
+def local_path(path: str) -> str:
     """A redirect target that stays on this server."""
     return path if path.startswith("/") and not path.startswith("//") and "\\" not in path else "/"
 

@@ -17,11 +17,10 @@ from ietm.config import Config
 from ietm.errors import IetmError
 from ietm.paths import STATIC, state_dir
 from ietm.serverdb import database_url, open_database
-from ietm.web import access, deps, i18n, live
+from ietm.web import access, deps, i18n
 from ietm.web.links import ServerLinks
 from ietm.web.pages import Pages
-from ietm.web import release, search
-from ietm.web.routes import api, dm, home, icn, pm, products
+from ietm.web.routes import api, auth, dm, home, icn, live, pm, products, qa, release, remarks, search, upload
 from ietm.web.site import Site
 
 log = logging.getLogger("ietm.web")
@@ -40,10 +39,9 @@ def create_app(csdb: Path, config: Config | None = None) -> FastAPI:
     app.state.db = open_database(database_url(site.config, state_dir(site.csdb)))  # the server's own state
     app.state.pages = Pages(site)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for module in (home, pm, dm, icn, products, api):
+    # one router per resource; each depends on the shared base (access, deps, changes, pages), not on another
+    for module in (home, pm, dm, icn, products, api, search, release, auth, upload, remarks, qa):
         app.include_router(module.router)
-    app.include_router(search.router)
-    app.include_router(release.router)  # /release: the signed release manifest (ietm.web.release)
 
     @app.middleware("http")
     async def remember_language(request: Request, call_next):

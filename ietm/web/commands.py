@@ -45,7 +45,7 @@ def serve(csdb: Path | None, host: str | None, port: int | None, watch: bool) ->
     check_port(host, port)
     app = create_app(folder, config)
     if watch:
-        from ietm.web.live import start_watcher
+        from ietm.web.changes import start_watcher
 
         start_watcher(app)
     click.echo(f"Serving {folder} at http://{host}:{port}/{' with live preview' if watch else ''} (Ctrl+C to stop)")

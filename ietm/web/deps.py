@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from fastapi import Request
+from fastapi.responses import HTMLResponse
 
 from ietm.web import i18n
+from ietm.web.access import current_user
 from ietm.web.links import ServerLinks
 from ietm.web.pages import Pages
 from ietm.web.site import Site
@@ -36,3 +38,12 @@ def links(request: Request) -> ServerLinks:
         key = pm if pm.upper().startswith("PMC-") else f"PMC-{pm}"
         key = key.upper() if key.upper() in s.publications else None
     return ServerLinks(s, key)
+
+
+def page(request: Request, template: str, status: int = 200, **extra) -> HTMLResponse:
+    """A page of the shared server; words made by i18n.message() (the title, a message) are put in the page's
+    language."""
+    pages = request.app.state.pages
+    lang = language(request)
+    ctx = pages.base(ServerLinks(request.app.state.site), lang, request.url.path, user=current_user(request), **extra)
+    return HTMLResponse(pages.render(template, ctx), status)

@@ -10,23 +10,14 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from ietm.accounts import Throttled
 from ietm.web import deps, i18n
-from ietm.web.access import LOGIN_CSRF_COOKIE, SESSION_COOKIE, _local, csrf_field, current_user
-from ietm.web.links import ServerLinks
+from ietm.web.access import LOGIN_CSRF_COOKIE, SESSION_COOKIE, local_path, csrf_field
+from ietm.web.deps import page
 
 router = APIRouter(tags=["accounts"])
 
 
-def _page(request: Request, template: str, status: int = 200, **extra) -> HTMLResponse:
-    """A page of the shared server; words made by i18n.message() (the title, a message) are put in the page's
-    language."""
-    pages = request.app.state.pages
-    lang = deps.language(request)
-    ctx = pages.base(ServerLinks(request.app.state.site), lang, request.url.path, user=current_user(request), **extra)
-    return HTMLResponse(pages.render(template, ctx), status)
-
-
 def _login_page(request: Request, status: int, next: str, csrf: str, say: i18n.Message | None = None) -> HTMLResponse:
-    return _page(request, "login.html", status, title=i18n.message("login"), next=_local(next), csrf=csrf,
+    return page(request, "login.html", status, title=i18n.message("login"), next=local_path(next), csrf=csrf,
                  failed=say is not None, message=say)
 
 
@@ -57,7 +48,7 @@ def login(
         return response
     if session is None:
         return _login_page(request, 401, next, cookie, i18n.message("wrong_login"))
-    response = RedirectResponse(_local(next), status_code=303)
+    response = RedirectResponse(local_path(next), status_code=303)
     response.set_cookie(SESSION_COOKIE, session.token, httponly=True, samesite="strict",
                         secure=request.url.scheme == "https", max_age=8 * 3600)
     response.delete_cookie(LOGIN_CSRF_COOKIE)

@@ -13,10 +13,10 @@ from ietm.errors import NotFound
 from ietm.feedback.comment import PRIORITIES, Remark, write
 from ietm.parse.loader import load
 from ietm.web.access import require
-from ietm.web.auth import _page
+from ietm.web.deps import page
 from ietm.web.i18n import message
 from ietm.web.links import dm_address
-from ietm.web.live import refresh
+from ietm.web.changes import refresh
 
 router = APIRouter(tags=["feedback"])
 
@@ -70,4 +70,4 @@ def remark_queue(request: Request, session=Depends(require("review_remarks"))) -
             "by": " ".join("".join(root.findtext(".//remarks/simplePara") or "").split()),
         })
     rows.sort(key=lambda r: (r["priority"] != "safety", r["priority"] != "emergency", r["date"] or ""), reverse=False)
-    return _page(request, "remarks.html", title=message("remarks"), rows=rows)
+    return page(request, "remarks.html", title=message("remarks"), rows=rows)

@@ -1,25 +1,19 @@
-"""Live preview for writers: `ietm serve --watch` notices changed files, re-checks and re-indexes them, and
-open pages refresh themselves (a long-poll, as MkDocs' live reload does), showing validation problems.
+"""The CSDB changed (an upload, a remark, a QA signature, a file edited under `ietm serve --watch`): bring
+this server's catalog, site model and search index up to date, re-check what changed, and tell open pages.
 
-The same `refresh` brings the server up to date after a web upload.
+Page modules call `refresh`; the live-preview route (ietm.web.routes.live) reads `state`.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from fastapi import APIRouter, Query, Request
-from fastapi.responses import Response
-
 from ietm.web.links import dm_address, pm_address
 
 log = logging.getLogger("ietm.web")
-router = APIRouter(tags=["live preview"])
-POLL_SECONDS = 25.0
 
 
 @dataclass
@@ -99,32 +93,3 @@ def start_watcher(app, stop: threading.Event | None = None) -> threading.Thread:
     thread = threading.Thread(target=run, name="ietm-watch", daemon=True)
     thread.start()
     return thread
-
-
-def install(app) -> None:
-    """Add the long-poll endpoint, and the live-reload script to HTML pages while the server watches."""
-    app.include_router(router)
-
-    @app.middleware("http")
-    async def inject_live_script(request: Request, call_next):
-        response = await call_next(request)
-        if not getattr(app.state, "live_watching", False) or not response.headers.get("content-type", "").startswith("text/html"):
-            return response
-        body = b"".join([chunk async for chunk in response.body_iterator])
-        body = body.replace(b"</body>", b'<script src="/static/js/live.js" defer></script></body>', 1)
-        headers = {k: v for k, v in response.headers.items() if k.lower() != "content-length"}
-        return Response(body, response.status_code, headers)
-
-
-@router.get("/api/changes", summary="Long-poll: wait for the CSDB to change (live preview)")
-async def changes(request: Request, since: int = Query(-1, ge=-1), timeout: float = Query(POLL_SECONDS, gt=0, le=60)) -> dict:
-    live = state(request.app)
-
-    def wait() -> None:
-        with live.condition:
-            live.condition.wait_for(lambda: live.version > since, timeout=timeout)
-
-    if live.version <= since:
-        await asyncio.to_thread(wait)
-    return {"version": live.version, "changed": live.changed, "problems": live.problems,
-            "watching": bool(getattr(request.app.state, "live_watching", False))}

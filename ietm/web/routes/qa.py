@@ -15,10 +15,10 @@ from lxml import etree
 from ietm.errors import IetmError, InputError
 from ietm.parse.loader import load, load_bytes
 from ietm.web.access import csrf_field, require
-from ietm.web.auth import _page
+from ietm.web.deps import page
 from ietm.web.i18n import CodeName, message
 from ietm.web.links import dm_address, pm_address
-from ietm.web.live import checks, refresh
+from ietm.web.changes import checks, refresh
 
 log = logging.getLogger("ietm.web")
 router = APIRouter(tags=["quality assurance"])
@@ -69,7 +69,7 @@ def queue(request: Request, session=Depends(require("approve"))) -> HTMLResponse
     rows = [{"key": o.key, "title": o.title, "issue": o.issue, "language": o.language, "type": o.content_type,
              "review": f"/qa/review/{o.key}?language={o.language or ''}"} for o in awaiting(site, session.user)]
     rows.sort(key=lambda r: (r["key"], r["language"] or ""))
-    return _page(request, "qa.html", title=message("qa_queue"), rows=rows)
+    return page(request, "qa.html", title=message("qa_queue"), rows=rows)
 
 
 @router.get("/qa/review/{key}", response_class=HTMLResponse, include_in_schema=False)
@@ -81,7 +81,7 @@ def review(request: Request, key: str, language: str | None = None, session=Depe
              and (o.issue or "") < (obj.issue or "")]
     previous = older[-1] if older else None
     address = (pm_address if obj.kind == "pm" else dm_address)(obj.key)
-    return _page(request, "qa_review.html", title=message("qa_review_title", title=obj.title), obj=obj, previous=previous,
+    return page(request, "qa_review.html", title=message("qa_review_title", title=obj.title), obj=obj, previous=previous,
                  diff=readable_diff(previous.path if previous else None, obj.path),
                  view=f"{address}?issue={obj.issue}&language={obj.language or ''}", csrf=session.csrf, outcome=None)
 
@@ -118,7 +118,7 @@ async def approve(
     finally:
         del material, passphrase  # the key and its passphrase live no longer than this request
     obj = site.find(obj.key, issue, obj.language)
-    return _page(request, "qa_review.html", status, title=message("qa_review_title", title=obj.title), obj=obj, previous=None, diff=[],
+    return page(request, "qa_review.html", status, title=message("qa_review_title", title=obj.title), obj=obj, previous=None, diff=[],
                  view=f"{dm_address(obj.key)}?issue={obj.issue}", csrf=session.csrf, outcome=outcome)
 
 

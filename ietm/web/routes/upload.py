@@ -13,9 +13,9 @@ from ietm.intake.archive import read_upload
 from ietm.intake.gate import Verdict, admit
 from ietm.report import Finding
 from ietm.web.access import csrf_field, require
-from ietm.web.auth import _page
+from ietm.web.deps import page
 from ietm.web.i18n import message
-from ietm.web.live import checks, refresh
+from ietm.web.changes import checks, refresh
 
 log = logging.getLogger("ietm.web")
 router = APIRouter(tags=["authoring"])
@@ -23,7 +23,7 @@ router = APIRouter(tags=["authoring"])
 
 @router.get("/upload", response_class=HTMLResponse, include_in_schema=False)
 def upload_form(request: Request, session=Depends(require("upload"))) -> HTMLResponse:
-    return _page(request, "upload.html", title=message("upload"), csrf=session.csrf, verdicts=None)
+    return page(request, "upload.html", title=message("upload"), csrf=session.csrf, verdicts=None)
 
 
 @router.post("/upload", response_class=HTMLResponse, include_in_schema=False)
@@ -48,7 +48,7 @@ async def upload(
     status = 200 if verdicts and all(v.accepted for v in verdicts) else 422
     log.info("upload by %s: %d accepted, %d rejected", session.user.name,
              sum(v.accepted for v in verdicts), sum(not v.accepted for v in verdicts))
-    return _page(request, "upload.html", status, title=message("upload"), csrf=session.csrf, verdicts=verdicts)
+    return page(request, "upload.html", status, title=message("upload"), csrf=session.csrf, verdicts=verdicts)
 
 
 def _admit(app, uploads) -> list[Verdict]:
