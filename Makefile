@@ -18,13 +18,15 @@ run: $(STAMP)
 
 # Debian packages the tests drive: Chromium for browser tests, xmlsec1 for signature interoperability,
 # LibreOffice (headless) for `ietm import` of .doc/.odt/.rtf files and EMF/WMF pictures,
-# PostgreSQL for the server tests that run on it as on SQLite (tests/pgserver.py starts its own).
+# PostgreSQL for the server tests that run on it as on SQLite (tests/pgserver.py starts its own),
+# OpenSSL's GOST engine (libengine-gost-openssl) for GOST R 34.10-2012 signatures (ietm itself signs with it, too).
 system-deps:
 	@missing=""; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
 	command -v xmlsec1 >/dev/null || missing="$$missing xmlsec1"; \
 	command -v soffice >/dev/null || missing="$$missing libreoffice-writer-nogui libreoffice-draw-nogui"; \
 	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	openssl engine gost >/dev/null 2>&1 || missing="$$missing libengine-gost-openssl"; \
 	if [ -n "$$missing" ]; then \
 		SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
 		$$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \

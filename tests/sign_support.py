@@ -79,3 +79,41 @@ def env_without_passphrase() -> dict:
     env = dict(os.environ)
     env.pop("IETM_PASSPHRASE", None)
     return env
+
+
+def build_gost_pki(folder: Path) -> Pki:
+    """`ietm pki init --gost`, plus GOST certificates that must be refused or told apart: expired, revoked (with
+    a CRL), a private key usage period already over, no qualified form, a 512-bit holder."""
+    from ietm.sign import gostpki
+    from ietm.sign.gost import GostPrivateKey
+
+    passfile = folder.parent / f"{folder.name}.pass"
+    passfile.write_text(PASSPHRASE + "\n")
+    r = ietm("pki", "init", "--gost", folder, "--passphrase-file", passfile)
+    assert r.code == 0, r.err
+    pw = PASSPHRASE.encode()
+    ca_key = GostPrivateKey.from_pem((folder / "ca.key.pem").read_bytes(), pw, "ca")
+    from cryptography import x509
+
+    ca = x509.load_pem_x509_certificate((folder / "ca.pem").read_bytes())
+    now = dt.datetime.now(dt.timezone.utc)
+    qa = gostpki.PEOPLE[-1]
+
+    def save(name: str, cert, key) -> None:
+        pki.write_private(folder / f"{name}.key.pem", key.to_pem(pw))
+        (folder / f"{name}.pem").write_bytes(pki.cert_pem(cert))
+
+    k = GostPrivateKey.generate("256-B")
+    save("expired", gostpki.make_holder(ca_key, ca, k, qa, now - dt.timedelta(days=400), now - dt.timedelta(days=1)), k)
+    k = GostPrivateKey.generate("256-B")
+    revoked = gostpki.make_holder(ca_key, ca, k, qa)
+    save("revoked", revoked, k)
+    (folder / "revoked.crl.pem").write_bytes(gostpki.make_crl(ca_key, ca, [revoked]).public_bytes(serialization.Encoding.PEM))
+    k = GostPrivateKey.generate("256-B")
+    save("keyperiod", gostpki.make_holder(ca_key, ca, k, qa, key_usage_period=(now - dt.timedelta(days=30),
+                                                                               now - dt.timedelta(days=1))), k)
+    k = GostPrivateKey.generate("256-B")
+    save("unqualified", gostpki.make_holder(ca_key, ca, k, qa, qualified=False, classes=()), k)
+    k = GostPrivateKey.generate("512-A")
+    save("qa512", gostpki.make_holder(ca_key, ca, k, qa), k)
+    return Pki(folder, passfile)

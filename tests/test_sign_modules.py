@@ -119,14 +119,17 @@ def test_one_byte_in_module_is_named(demo_pki, signed):
 
 
 def test_changed_icn_declaration_is_detected(demo_pki, bike_copy, schemas42):
-    """Which file an illustration is lives in the internal DTD subset, outside canonical XML; still covered."""
+    """Which file an illustration is lives in the internal DTD subset, outside canonical XML; still covered,
+    and reported as what it is: the entity now names another file (exit 17)."""
     module = bike_copy / "DMC-S1000DBIKE-AAA-D00-00-00-00AA-001A-A_002-00_en-US.XML"
     assert sign(demo_pki, module, schemas=schemas42).code == 0
     data = module.read_bytes()
     name = re.search(rb'<!ENTITY \S+ SYSTEM "([^"]+)"', data).group(1)
     module.write_bytes(data.replace(b'SYSTEM "' + name, b'SYSTEM "' + name.replace(b"-01.", b"-02."), 1))
     r, out = verify(demo_pki, module)
-    assert r.code == 10 and out["results"][0]["changed"] == [module.name]
+    result = out["results"][0]
+    assert r.code == 17 and result["status"] == "icn" and result["changed"] == [module.name]
+    assert name.replace(b"-01.", b"-02.").decode() in result["reason"] and name.decode() in result["reason"]
 
 
 @pytest.mark.parametrize("where", ["signature-value", "approval", "reference"])

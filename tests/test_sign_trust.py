@@ -86,8 +86,9 @@ def test_crl_not_listing_the_signer_keeps_it_valid(tpki, bike_copy, schemas42):
     assert res["status"] == "valid"
 
 
-def test_swapped_certificate_is_invalid(tpki, bike_copy, schemas42):
-    """Another trusted QA's certificate pasted into the signature: the signature value no longer matches."""
+def test_swapped_certificate_is_wrong_certificate(tpki, bike_copy, schemas42):
+    """Another trusted QA's certificate pasted into the signature: the signature value no longer matches, and the
+    signed statement names another certificate: "wrong certificate", exit 18."""
     module = bike_copy / MODULE
     assert ietm("sign", module, *tpki.signer("qa"), "--trust", tpki.ca, "--schemas", schemas42).code == 0
     other = load_certificates(tpki.cert("revoked"))[0].public_bytes(serialization.Encoding.DER)
@@ -97,7 +98,7 @@ def test_swapped_certificate_is_invalid(tpki, bike_copy, schemas42):
     end = text.index("</ds:X509Certificate>")
     sig.write_text(text[:start] + b64encode(other).decode() + text[end:])
     r, res = verify(tpki, module)
-    assert (r.code, res["status"]) == (10, "invalid") and "signature value does not match" in res["reason"]
+    assert (r.code, res["status"]) == (18, "certificate") and "wrong certificate" in res["reason"]
 
 
 def test_role_from_organizational_unit(tpki, bike_copy, schemas42):

@@ -17,11 +17,15 @@ from ietm.check.integrity_commands import brex_options
 from ietm.cli import format_option
 from ietm.config import load_config
 from ietm.errors import IetmError, NotFound, Refused
+from ietm.sign.gost import PARAMSETS as GOST_PARAMSETS
 from ietm.sign.trust import EXIT_CODES, STATUSES
 
 VERIFY_EXIT_HELP = ("Exit codes: 0 valid; 10 invalid (a signed file or the signature changed); 11 untrusted "
                     "signer; 12 certificate expired or not yet valid; 13 revoked; 14 signer's role not allowed "
-                    "by the policy; 15 not signed. With several paths, the worst outcome decides.")
+                    "by the policy; 15 not signed; 16 no appointment in the register for the role; 17 an "
+                    "illustration or ICN entity declaration changed; 18 wrong certificate; 19 key used outside its "
+                    "private key usage period; 20 certificate not of the qualified form (or CIPF class) the policy "
+                    "requires. With several paths, the worst outcome decides.")
 
 
 def trust_options(f):
@@ -36,6 +40,9 @@ def trust_options(f):
 
 
 def key_options(f):
+    f = click.option("--signature", "fmt_signature", type=click.Choice(["cades", "xml"]),
+                     help="Signature format: cades (OBJECT.sig, CAdES-BES, DER) or xml (OBJECT.xsig, XML Signature); "
+                          "default cades for GOST keys, xml for the others.")(f)
     f = click.option("--allow-unencrypted-key", is_flag=True, help="Use a private key that has no passphrase (not advised).")(f)
     f = click.option("--passphrase-file", type=click.Path(path_type=Path),
                      help="File whose first line is the key's passphrase (else IETM_PASSPHRASE, else a prompt).")(f)
@@ -89,22 +96,74 @@ def pki() -> None:
 
 @pki.command("init")
 @click.argument("folder", type=click.Path(path_type=Path))
+@click.option("--gost", is_flag=True,
+              help="GOST R 34.10-2012: a demonstration CA (not accredited) and holders whose certificates have the "
+                   "qualified form with test values (writer, checker, tcontrol, ncontrol, qa, head).")
+@click.option("--paramset", type=click.Choice(sorted(GOST_PARAMSETS)), default="256-B", show_default=True,
+              help="With --gost: TC26 parameter set of the holders' keys (256-A...D, 512-A...C); the CA is 512-A.")
 @click.option("--algorithm", type=click.Choice(["ecdsa-p256", "rsa-pss"]), default="ecdsa-p256", show_default=True,
-              help="Key type of the signers (the CA always uses ECDSA P-256).")
+              help="Without --gost: key type of the signers (the CA always uses ECDSA P-256).")
+@click.option("--csdb", type=click.Path(path_type=Path),
+              help="Trust the new CA in this CSDB (its ietm.toml [sign] trust and crl, made if missing) and, with "
+                   "--gost, appoint the demonstration holders in its register of signing-key holders.")
 @click.option("--passphrase-file", type=click.Path(path_type=Path), help="File whose first line encrypts the keys.")
-def pki_init(folder: Path, algorithm: str, passphrase_file: Path | None) -> None:
-    """Make a demonstration CA, a QA signer and a writer (encrypted keys) and an empty CRL in FOLDER.
+def pki_init(folder: Path, gost: bool, paramset: str, algorithm: str, csdb: Path | None,
+             passphrase_file: Path | None) -> None:
+    """Make a demonstration CA, signers (encrypted keys) and an empty CRL in FOLDER.
 
-    The QA certificate carries ietm's QA role, the writer's the writer role. To trust the new CA, copy
-    FOLDER/ca.pem into signing/trust/ or pass --trust FOLDER/ca.pem; never commit a *.key.pem file.
+    Without --gost: a QA signer and a writer (ECDSA). With --gost: GOST R 34.10-2012 holders for each ESKD
+    signing role. The QA certificate carries ietm's QA role, the writer's the writer role. The CA is trusted
+    nowhere until you say so: give --csdb CSDB (or add FOLDER/ca.pem to [sign] trust in ietm.toml, or pass
+    --trust FOLDER/ca.pem). Never commit a *.key.pem file.
     """
     from ietm.sign.keys import read_passphrase
-    from ietm.sign.pki import init_demo
 
     passphrase = read_passphrase(passphrase_file, confirm=True)
-    made = init_demo(folder, passphrase or b"", algorithm)
-    for p in made.written:
+    if gost:
+        from ietm.sign.gostpki import init_demo as init_gost
+
+        made = init_gost(folder, passphrase or b"", paramset)
+    else:
+        from ietm.sign.pki import init_demo
+
+        made = init_demo(folder, passphrase or b"", algorithm)
+    for p in made.written:  # stdout: the files, one a line; what it means goes to stderr
         click.echo(str(p))
+    if gost:
+        click.echo(f"NOTE: {folder / 'ca.pem'} is a demonstration CA, NOT an accredited one: its certificates have the "
+                   "qualified form with test values (ОГРН, ИНН, СНИЛС of region 00) and carry no legal force.", err=True)
+    if csdb is None:
+        click.echo(f"To trust this CA in a CSDB: run again with --csdb CSDB on a new folder, or add to CSDB/ietm.toml:\n"
+                   f"  [sign]\n  trust = [\"{(folder / 'ca.pem').resolve()}\"]\n  crl = [\"{(folder / 'crl.pem').resolve()}\"]", err=True)
+        return
+    from ietm.sign.pki import trust_in_csdb
+
+    config, added = trust_in_csdb(csdb, folder / "ca.pem", folder / "crl.pem")
+    if added:
+        click.echo(f"TRUSTED: {config}: " + "; ".join(added) + " (this list replaces the project's signing/trust/ for "
+                   "this CSDB)", err=True)
+    else:
+        click.echo(f"TRUSTED: {config} already trusts {folder / 'ca.pem'}", err=True)
+    if gost:
+        _appoint_demo_holders(csdb, folder, passphrase or b"")
+
+
+def _appoint_demo_holders(csdb: Path, folder: Path, passphrase: bytes) -> None:
+    """Appoint the demonstration holders in the CSDB's register of signing-key holders, when it keeps one."""
+    try:
+        from ietm.sign.register import appoint_demo
+    except ImportError:
+        return
+    from ietm.sign.detached import Credentials
+    from ietm.sign.gostpki import HEAD, PEOPLE
+    from ietm.sign.keys import load_certificates, load_private_key
+
+    head_key, _ = load_private_key(folder / f"{HEAD.stem}.key.pem", passphrase)
+    head = Credentials.of(head_key, load_certificates(folder / f"{HEAD.stem}.pem"), str(folder / f"{HEAD.stem}.pem"))
+    holders = [(p.full_name, p.position, [p.eskd_role], load_certificates(folder / f"{p.stem}.pem")[0]) for p in PEOPLE]
+    made = appoint_demo(csdb, head, holders)
+    click.echo(f"APPOINTED: {len(made)} entries in the register of signing-key holders of {csdb} "
+               f"(appointed by {HEAD.full_name}, {HEAD.position})", err=True)
 
 
 @click.command()
@@ -118,11 +177,13 @@ def pki_init(folder: Path, algorithm: str, passphrase_file: Path | None) -> None
 @schema_options
 @brex_options
 @format_option()
-def sign(objects, key, cert, passphrase_file, allow_unencrypted_key, verification, vtype, audit_log, trust, crls, policy,
-         schema_dirs, catalogs, profile, explicit, search, default_brex, no_values, fmt) -> None:
-    """Approve objects: set their QA status and write a detached signature OBJECT.xsig beside each.
+def sign(objects, key, cert, passphrase_file, allow_unencrypted_key, fmt_signature, verification, vtype, audit_log, trust,
+         crls, policy, schema_dirs, catalogs, profile, explicit, search, default_brex, no_values, fmt) -> None:
+    """Approve objects: set their QA status and write a detached signature beside each: OBJECT.sig
+    (CAdES-BES) or OBJECT.xsig (XML Signature), see --signature.
 
-    The signature's reference covers the object's exact bytes (DOCTYPE and ICN declarations included).
+    The signature covers the object's exact bytes (DOCTYPE and ICN declarations included) and states the
+    digest of each illustration the object declares.
     Refused: in-work issues, objects failing schema validation or their BREX, signers the trust store or policy would
     reject; a refusal of any object stops the run before anything is written. Each object and its
     signature are written together; if writing fails, the object stays as it was.
@@ -145,7 +206,7 @@ def sign(objects, key, cert, passphrase_file, allow_unencrypted_key, verificatio
     try:  # every refusal comes before the first write: either every object is signed or none
         examined = examine_many(list(objects), verification, vtype if verification else None, spec,
                                 load_config(start).get("check.jobs"))
-        prepared = [sign_examined(e, creds, store) for e in examined]
+        prepared = [sign_examined(e, creds, store, fmt_signature) for e in examined]
     except IetmError as exc:
         audit.append(log, "sign-refused", path=exc.path or str(objects[0]), signer=signer, reason=exc.message)
         raise
@@ -174,19 +235,17 @@ def sign(objects, key, cert, passphrase_file, allow_unencrypted_key, verificatio
 @click.option("--skip", multiple=True, type=click.Choice(["schema", "brex", "refs", "applic"]),
               help="Leave a check of the gate out (repeatable); the manifest does not record it, so say why elsewhere.")
 @format_option()
-def release(csdb, key, cert, passphrase_file, allow_unencrypted_key, name, audit_log, trust, crls, policy,
+def release(csdb, key, cert, passphrase_file, allow_unencrypted_key, fmt_signature, name, audit_log, trust, crls, policy,
             schema_dirs, catalogs, profile, explicit, search, default_brex, no_values, skip, fmt) -> None:
-    """Write and sign the release manifest CSDB/release.manifest (+ release.manifest.xsig); or, given a
-    bundle written by `ietm publish`, sign its manifest.json (+ manifest.json.xsig) as it stands.
+    """Write and sign the release manifest CSDB/release.manifest (+ release.manifest.sig or .xsig); or, given
+    a bundle written by `ietm publish`, sign its manifest.json (+ manifest.json.sig or .xsig) as it stands.
 
     The manifest lists every object (identity, issue, language, QA status, SHA-256) and every ICN of
     the set. Refused when an object is in work, when `ietm check` (schema, BREX, references,
     applicability) finds an error, or when the signer's role may not approve releases.
     """
     from ietm.sign import audit
-    from ietm.sign.detached import approval, serialize, sig_path, write_together
     from ietm.sign.manifest import BUNDLE_MANIFEST, MANIFEST_NAME, build, collect
-    from ietm.sign.signer import SignedFile
     from ietm.sign.verify import load_store
 
     if not csdb.is_dir():
@@ -195,7 +254,7 @@ def release(csdb, key, cert, passphrase_file, allow_unencrypted_key, name, audit
     store = load_store(csdb, trust, crls, policy)
     creds = _credentials(key, cert, passphrase_file, allow_unencrypted_key)
     if (csdb / BUNDLE_MANIFEST).is_file():
-        _release_bundle(csdb / BUNDLE_MANIFEST, creds, store, log, fmt)
+        _release_bundle(csdb / BUNDLE_MANIFEST, creds, store, log, fmt, fmt_signature)
         return
     target = csdb / MANIFEST_NAME
     try:
@@ -210,34 +269,49 @@ def release(csdb, key, cert, passphrase_file, allow_unencrypted_key, name, audit
             counts = ", ".join(f"{n} {r.counts['error']}" for n, r in failed.items())
             raise Refused(f"`ietm check` finds errors ({counts}); first: {first.text()}", str(csdb))
         data = build(entries, name or csdb.resolve().name)
-        import hashlib
-
-        statement = approval("release", {"object": name or csdb.resolve().name, "file": MANIFEST_NAME,
-                                         "sha256": hashlib.sha256(data).hexdigest(), "signer": creds.cert.subject.rfc4514_string()})
-        sig = creds.algorithm.sign(creds.key, creds.chain, [SignedFile(MANIFEST_NAME, data)], statement)
-        write_together([(target, data), (sig_path(target), serialize(sig))])
+        sig = _sign_release(target, data, name or csdb.resolve().name, creds, fmt_signature, write_manifest=True)
     except IetmError as exc:
         audit.append(log, "release-refused", path=str(csdb), signer=creds.cert.subject.rfc4514_string(), reason=exc.message)
         raise
+    import hashlib
+
     objects = sum(1 for e in entries if e.kind != "icn")
     audit.append(log, "release", path=str(target), objects=objects, icns=len(entries) - objects,
-                 sha256=hashlib.sha256(data).hexdigest(), signer=creds.cert.subject.rfc4514_string())
+                 sha256=hashlib.sha256(data).hexdigest(), signer=creds.cert.subject.rfc4514_string(),
+                 signature=sig.name)
     if fmt == "json":
-        json.dump({"manifest": str(target), "signature": str(sig_path(target)), "objects": objects,
+        json.dump({"manifest": str(target), "signature": str(sig), "objects": objects,
                    "icns": len(entries) - objects}, sys.stdout, indent=2)
         sys.stdout.write("\n")
     else:
-        click.echo(f"RELEASED: {target} ({objects} object(s), {len(entries) - objects} ICN(s)), signed in {sig_path(target).name}")
+        click.echo(f"RELEASED: {target} ({objects} object(s), {len(entries) - objects} ICN(s)), signed in {sig.name}")
 
 
-def _release_bundle(manifest: Path, creds, store, log: Path, fmt: str) -> None:
+def _sign_release(target: Path, data: bytes, name: str, creds, fmt_signature: str | None, write_manifest: bool) -> Path:
+    """Sign a manifest's bytes in the chosen format; write the signature (and the manifest) together and
+    remove a signature of the other format left from an earlier release. Returns the signature's path."""
+    import hashlib
+
+    from ietm.sign.detached import write_together
+    from ietm.sign.formats import SUFFIXES, sign_bytes
+
+    suffix, signature = sign_bytes(creds, target.name, data, {
+        "kind": "release", "object": name, "file": target.name, "sha256": hashlib.sha256(data).hexdigest(),
+        "signer": creds.cert.subject.rfc4514_string()}, fmt_signature)
+    sig = target.with_name(target.name + suffix)
+    write_together([(target, data if write_manifest else None), (sig, signature)])
+    for other in SUFFIXES:
+        if other != suffix:
+            target.with_name(target.name + other).unlink(missing_ok=True)
+    return sig
+
+
+def _release_bundle(manifest: Path, creds, store, log: Path, fmt: str, fmt_signature: str | None) -> None:
     """Sign a published bundle's manifest.json, after checking that every file still matches it."""
     import hashlib
 
     from ietm.sign import audit
-    from ietm.sign.detached import approval, serialize, sig_path, write_together
     from ietm.sign.manifest import parse_bundle
-    from ietm.sign.signer import SignedFile
     from ietm.sign.verify import compare
 
     signer = creds.cert.subject.rfc4514_string()
@@ -250,20 +324,17 @@ def _release_bundle(manifest: Path, creds, store, log: Path, fmt: str) -> None:
             what = [*(f"{p} changed" for p in changed), *(f"{p} missing" for p in missing), *(f"{p} not listed" for p in extra)]
             raise Refused(f"the bundle no longer matches its manifest ({len(what)}: {', '.join(what[:5])}); publish it again",
                           str(manifest))
-        statement = approval("release", {"object": manifest.parent.resolve().name, "file": manifest.name,
-                                         "sha256": hashlib.sha256(data).hexdigest(), "signer": signer})
-        sig = creds.algorithm.sign(creds.key, creds.chain, [SignedFile(manifest.name, data)], statement)
-        write_together([(sig_path(manifest), serialize(sig))])
+        sig = _sign_release(manifest, data, manifest.parent.resolve().name, creds, fmt_signature, write_manifest=False)
     except IetmError as exc:
         audit.append(log, "release-refused", path=str(manifest), signer=signer, reason=exc.message)
         raise
     audit.append(log, "release", path=str(manifest), files=len(entries), sha256=hashlib.sha256(data).hexdigest(),
                  signer=signer)
     if fmt == "json":
-        json.dump({"manifest": str(manifest), "signature": str(sig_path(manifest)), "files": len(entries)}, sys.stdout, indent=2)
+        json.dump({"manifest": str(manifest), "signature": str(sig), "files": len(entries)}, sys.stdout, indent=2)
         sys.stdout.write("\n")
     else:
-        click.echo(f"RELEASED: {manifest} ({len(entries)} file(s) of the bundle), signed in {sig_path(manifest).name}")
+        click.echo(f"RELEASED: {manifest} ({len(entries)} file(s) of the bundle), signed in {sig.name}")
 
 
 @click.command(epilog=VERIFY_EXIT_HELP)

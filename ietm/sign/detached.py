@@ -1,9 +1,9 @@
 """Signing objects: the approval statement, the detached signature beside the object, the atomic write.
 
-`DMC-...XML` is signed by `DMC-...XML.xsig` (an XML Signature document) in the same folder; its Reference
-names the object by its file name, so object and signature travel together and a verifier finds one from
-the other. The suffix is not `.xml` on purpose: every CSDB scanner (validate, BREX, catalog) takes `*.xml`
-files for S1000D objects, and a signature is not one.
+`DMC-...XML` is signed by `DMC-...XML.sig` (CAdES-BES, DER) or `DMC-...XML.xsig` (XML Signature) in the same
+folder (ietm.sign.formats), so object and signature travel together and a verifier finds one from the other.
+Neither suffix is `.xml` on purpose: every CSDB scanner (validate, BREX, catalog) takes `*.xml` files for
+S1000D objects, and a signature is not one.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from ietm.errors import IetmError, InputError, Refused
 from ietm.parse.loader import load_bytes
 from ietm.parse.model import CsdbObject, describe
 from ietm.sign.keys import PrivateKey
-from ietm.sign.signer import Algorithm, SignedFile, for_key
+from ietm.sign.signer import Algorithm, for_key
 from ietm.sign.trust import TrustStore, subject_name
 
 APPROVAL_NS = "urn:ietm:signature:1"
@@ -72,7 +72,8 @@ class Credentials:
             raise Refused("the certificate does not belong to the private key (public keys differ)", display)
         algorithm = for_key(key)
         if algorithm is None:
-            raise Refused("no signature algorithm for this key: ietm signs with ECDSA P-256 or RSA (2048 bits or more, PSS)", display)
+            raise Refused("no signature algorithm for this key: ietm signs with GOST R 34.10-2012 (256 or 512 bit), "
+                          "ECDSA P-256 or RSA (2048 bits or more, PSS)", display)
         return cls(key, [match[0], *[c for c in chain if c is not match[0]]], algorithm)
 
     def approve_check(self, store: TrustStore, kind: str, display: str) -> None:
@@ -95,7 +96,10 @@ class Signed:
     read_digest: str  # SHA-256 of the object as it was read
 
     def write(self) -> None:
-        """Write object and signature, unless someone changed the object since it was read."""
+        """Write object and signature, unless someone changed the object since it was read; a signature of
+        the other format left from before is removed (it no longer matches the object)."""
+        from ietm.sign.formats import SUFFIXES
+
         try:
             now = sha256(self.path.read_bytes()).hexdigest()
         except OSError as exc:
@@ -103,6 +107,10 @@ class Signed:
         if now != self.read_digest:
             raise Refused("changed on disk while it was being signed; nothing written, sign it again", str(self.path))
         write_together([(self.path, self.data), (self.signature, self.signature_data)])
+        for suffix in SUFFIXES:
+            other = self.path.with_name(self.path.name + suffix)
+            if other != self.signature:
+                other.unlink(missing_ok=True)
 
 
 @dataclass
@@ -114,6 +122,7 @@ class Examined:
     data: bytes
     changed: bool  # whether `data` differs from the file (the QA status was set)
     read_digest: str
+    entities: dict[str, str]  # the ICN entities the object declares: name -> file
 
 
 def examine(path: Path, level: str | None, vtype: str | None, check) -> Examined:
@@ -139,19 +148,23 @@ def examine(path: Path, level: str | None, vtype: str | None, check) -> Examined
                       + (f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""), display)
     if data != doc.data:
         obj = describe(load_bytes(data, display))
-    return Examined(path, obj, data, data != doc.data, sha256(doc.data).hexdigest())
+    return Examined(path, obj, data, data != doc.data, sha256(doc.data).hexdigest(), dict(doc.entities))
 
 
-def sign_examined(e: Examined, creds: Credentials, store: TrustStore) -> Signed:
-    """The signature over an examined object, if the signer may approve its kind."""
+def sign_examined(e: Examined, creds: Credentials, store: TrustStore, fmt: str | None = None) -> Signed:
+    """The signature (`fmt`: cades or xml; None: the key's default) over an examined object, if the signer
+    may approve its kind; it states the object, its QA status and each illustration the object declares."""
+    from ietm.sign.formats import digest_name, illustrations, sign_bytes
+
     creds.approve_check(store, e.obj.kind, str(e.path))
     digest = sha256(e.data).hexdigest()
-    statement = approval(e.obj.kind, {
-        "object": e.obj.key, "issue": e.obj.issue, "language": e.obj.language, "file": e.path.name, "sha256": digest,
-        "verification": e.obj.qa, "verificationType": e.obj.qa_type, "signer": subject_name(creds.cert),
-    })
-    sig = creds.algorithm.sign(creds.key, creds.chain, [SignedFile(e.path.name, e.data)], statement)
-    return Signed(e.path, sig_path(e.path), e.obj, digest, e.data if e.changed else None, serialize(sig), e.read_digest)
+    attrs = {"kind": e.obj.kind, "object": e.obj.key, "issue": e.obj.issue, "language": e.obj.language,
+             "file": e.path.name, "sha256": digest, "verification": e.obj.qa, "verificationType": e.obj.qa_type,
+             "signer": subject_name(creds.cert)}
+    icns = illustrations(e.path.parent, e.entities, digest_name(creds))
+    suffix, signature = sign_bytes(creds, e.path.name, e.data, attrs, fmt, icns)
+    return Signed(e.path, e.path.with_name(e.path.name + suffix), e.obj, digest, e.data if e.changed else None,
+                  signature, e.read_digest)
 
 
 def write_together(files: list[tuple[Path, bytes | None]]) -> None:

@@ -10,13 +10,16 @@ import os
 from pathlib import Path
 
 from cryptography import x509
+from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 
 from ietm.errors import InputError, Refused
+from ietm.sign.gost import GostPrivateKey
 
-PrivateKey = ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey
+#: ECDSA and RSA keys live in `cryptography`; GOST R 34.10-2012 keys inside OpenSSL's GOST engine (ietm.sign.gost)
+PrivateKey = ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey | GostPrivateKey
 PASSPHRASE_ENV = "IETM_PASSPHRASE"
 
 
@@ -78,6 +81,8 @@ def load_private_key_data(data: bytes, passphrase: bytes | None, display: str,
                           "(or pass --allow-unencrypted-key to use it anyway)", display)
         try:
             key = serialization.load_pem_private_key(data, password=passphrase if encrypted else None)
+        except UnsupportedAlgorithm:  # opened, but not a key type of `cryptography`: GOST goes to OpenSSL's engine
+            key = GostPrivateKey.from_pem(data, passphrase if encrypted else None, display)
         except TypeError:
             raise InputError("the key is encrypted: give its passphrase (prompt, --passphrase-file or "
                              f"{PASSPHRASE_ENV})", display) from None
@@ -97,8 +102,9 @@ def load_private_key_data(data: bytes, passphrase: bytes | None, display: str,
         if not passphrase and not allow_unencrypted:
             raise Refused("the PKCS#12 file has no password; protect it (or pass --allow-unencrypted-key)", display)
         certs = [c for c in [cert, *extra] if c is not None]
-    if not isinstance(key, (ec.EllipticCurvePrivateKey, rsa.RSAPrivateKey)):
-        raise InputError(f"unsupported key type {type(key).__name__}; ietm signs with ECDSA or RSA-PSS keys", display)
+    if not isinstance(key, (ec.EllipticCurvePrivateKey, rsa.RSAPrivateKey, GostPrivateKey)):
+        raise InputError(f"unsupported key type {type(key).__name__}; ietm signs with GOST R 34.10-2012, ECDSA or "
+                         "RSA-PSS keys", display)
     return key, certs
 
 
@@ -116,6 +122,14 @@ def load_certificates(path: Path) -> list[x509.Certificate]:
         raise InputError("not a PEM or DER X.509 certificate", str(path)) from None
 
 
+def public_key_der(key: PrivateKey) -> bytes:
+    """The key's SubjectPublicKeyInfo, DER: what a certificate for it carries."""
+    if isinstance(key, GostPrivateKey):
+        return key.public.der
+    return key.public_key().public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+
+
 def public_key_matches(key: PrivateKey, cert: x509.Certificate) -> bool:
-    fmt = (serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
-    return key.public_key().public_bytes(*fmt) == cert.public_key().public_bytes(*fmt)
+    from ietm.sign.certs import spki
+
+    return public_key_der(key) == spki(cert)

@@ -103,15 +103,26 @@ class DemoPki:
     written: list[Path]
 
 
+def write_files(folder: Path, files: dict[str, bytes]) -> list[Path]:
+    """Write a demo PKI's files into `folder` (made if needed): keys readable by their owner only; refused,
+    with nothing written, if any of them exists already."""
+    folder.mkdir(parents=True, exist_ok=True)
+    taken = [n for n in files if (folder / n).exists()]
+    if taken:
+        raise Refused(f"already holds {', '.join(taken)}; ietm never overwrites keys (choose an empty folder)", str(folder))
+    written = []
+    for name, data in files.items():
+        write_private(folder / name, data)
+        if not name.endswith(".key.pem"):
+            (folder / name).chmod(0o644)
+        written.append(folder / name)
+    return written
+
+
 def init_demo(folder: Path, passphrase: bytes, algorithm: str = "ecdsa-p256") -> DemoPki:
     """CA, QA signer, writer and an empty CRL in `folder`; keys encrypted with `passphrase`."""
     if not passphrase:
         raise Refused("a passphrase is required: ietm never writes an unencrypted private key")
-    folder.mkdir(parents=True, exist_ok=True)
-    names = ["ca.pem", "ca.key.pem", "qa.pem", "qa.key.pem", "writer.pem", "writer.key.pem", "crl.pem"]
-    taken = [n for n in names if (folder / n).exists()]
-    if taken:
-        raise Refused(f"already holds {', '.join(taken)}; ietm never overwrites keys (choose an empty folder)", str(folder))
     ca_key = new_key("ecdsa-p256")
     ca = make_ca(ca_key)
     out: dict[str, bytes] = {"ca.pem": cert_pem(ca), "ca.key.pem": key_pem(ca_key, passphrase)}
@@ -120,10 +131,34 @@ def init_demo(folder: Path, passphrase: bytes, algorithm: str = "ecdsa-p256") ->
         out[f"{who}.pem"] = cert_pem(issue(ca_key, ca, key, cn, role))
         out[f"{who}.key.pem"] = key_pem(key, passphrase)
     out["crl.pem"] = make_crl(ca_key, ca, []).public_bytes(serialization.Encoding.PEM)
-    written = []
-    for name in names:
-        write_private(folder / name, out[name])
-        if not name.endswith(".key.pem"):
-            (folder / name).chmod(0o644)
-        written.append(folder / name)
-    return DemoPki(folder, written)
+    return DemoPki(folder, write_files(folder, out))
+
+
+def trust_in_csdb(csdb: Path, ca: Path, crl: Path) -> tuple[Path, list[str]]:
+    """Add the demo CA (and its CRL) to the trust settings of `csdb`: its own ietm.toml, made if it has
+    none, edited in place (comments and layout kept) if it has. Returns the file and what was added."""
+    import os
+
+    import tomlkit
+
+    from ietm.atomic import write_new
+    from ietm.errors import ConfigError
+
+    if not csdb.is_dir():
+        raise Refused("no such folder: give the CSDB folder the demo CA is to be trusted in", str(csdb))
+    config = csdb / "ietm.toml"
+    try:
+        doc = tomlkit.parse(config.read_text(encoding="utf-8")) if config.exists() else tomlkit.document()
+    except (tomlkit.exceptions.ParseError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"not valid TOML: {exc}", str(config)) from None
+    sign = doc.setdefault("sign", tomlkit.table())
+    added = []
+    for key, target in (("trust", ca), ("crl", crl)):
+        rel = Path(os.path.relpath(target.resolve(), csdb.resolve())).as_posix()
+        values = sign.setdefault(key, tomlkit.array())
+        if rel not in [str(v) for v in values]:
+            values.append(rel)
+            added.append(f"[sign] {key} += \"{rel}\"")
+    if added:
+        write_new(config, tomlkit.dumps(doc).encode("utf-8"), overwrite=True)
+    return config, added

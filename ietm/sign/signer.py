@@ -5,13 +5,10 @@ digest is the SHA-256 of the file's exact bytes (DOCTYPE and internal DTD subset
 would drop them, and with them the declarations saying which file each illustration is), plus one
 Reference to a `ds:Object Id="approval"` (exclusive C14N) that states what was approved, by whom, when.
 
-ECDSA P-256 and RSA-PSS (RFC 9231, SHA-256, MGF1, 32-byte salt) go through signxml. A GOST R 34.10-2012
-signer plugs in by subclassing `Algorithm` (signxml knows no GOST algorithm URIs): it names its
-SignatureMethod/DigestMethod URIs (RFC 9215: urn:ietf:params:xml:ns:cpxmlsec:algorithms:gostr34102012-
-gostr34112012-256 and ...:gostr34112012-256), says which keys it `fits`, and implements `sign`/`verify`
-with the same document shape; `ALGORITHMS` registers it and verification dispatches on the URI. None is
-implemented: PyPI's "pygost" is a dependency-confusion placeholder that refuses to install, and
-gostcrypto (last release 2021) is unmaintained; cryptography, signxml and xmlsec1 (OpenSSL build) have no GOST.
+ECDSA P-256 and RSA-PSS (RFC 9231, SHA-256, MGF1, 32-byte salt) go through signxml. GOST R 34.10-2012
+(256 and 512 bit), which signxml does not know, is ietm.sign.xmlgost: the same document shape, built with
+lxml and signed by OpenSSL's GOST engine. Each algorithm says which keys it `fits`; verification dispatches
+on the SignatureMethod URI.
 """
 
 from __future__ import annotations
@@ -19,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from abc import ABC, abstractmethod
 from base64 import b64decode, b64encode
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from hashlib import sha256
 from typing import Callable
 
@@ -50,10 +47,12 @@ class SignedFile:
 
 @dataclass
 class Checked:
-    """The outcome of checking a signature's cryptography: every digest and the signature value matched."""
+    """The outcome of checking a signature's cryptography: the signature value and the approval statement
+    hold; `changed` names the covered files whose bytes (or absence) no longer match what was signed."""
 
     files: list[str]
     approval: etree._Element | None  # the approval statement exactly as signed
+    changed: list[str] = field(default_factory=list)
 
 
 class SignatureMismatch(Exception):
@@ -126,22 +125,12 @@ class SignxmlAlgorithm(Algorithm):
                                                                      DigestAlgorithm.SHA512}),
                                         verification_time=middle.astimezone(dt.timezone.utc))
         refs = [r.get("URI") for r in signature.iterfind(f"{ds('SignedInfo')}/{ds('Reference')}")]
-        changed = []
-        for uri in refs:
-            if uri and not uri.startswith("#"):
-                data = resolve(uri)
-                if data is None:
-                    changed.append(uri)
-        if changed:
-            raise SignatureMismatch(f"signed file(s) missing: {', '.join(changed)}", changed)
+        verifier = _RawFileVerifier()
         try:
-            results = _RawFileVerifier().verify(signature, x509_cert=cert, uri_resolver=resolve, expect_config=config)
-        except InvalidDigest as exc:
-            uri = str(exc).rsplit("(", 1)[-1].rstrip(")")
-            if uri.startswith("#"):
-                raise SignatureMismatch("the signature file was altered: its approval statement differs from what was signed",
-                                        [uri]) from None
-            raise SignatureMismatch(f"{uri} changed since it was signed (SHA-256 differs)", [uri]) from None
+            results = verifier.verify(signature, x509_cert=cert, uri_resolver=resolve, expect_config=config)
+        except InvalidDigest:  # only the approval's own reference raises: files are compared by _RawFileVerifier
+            raise SignatureMismatch("the signature file was altered: its approval statement differs from what was signed",
+                                    [f"#{APPROVAL_ID}"]) from None
         except InvalidSignature:
             raise SignatureMismatch("signature value does not match: the signature file was altered "
                                     "or made with another key than its certificate's") from None
@@ -151,19 +140,25 @@ class SignxmlAlgorithm(Algorithm):
         for uri, result in zip(refs, results if isinstance(results, list) else [results]):
             if uri == f"#{APPROVAL_ID}" and result.signed_xml is not None:
                 approval = next((c for c in result.signed_xml if isinstance(c.tag, str)), None)
-        return Checked([u for u in refs if u and not u.startswith("#")], approval)
+        return Checked([u for u in refs if u and not u.startswith("#")], approval, verifier.changed)
 
 
 class _RawFileVerifier(XMLVerifier):
     """signxml's verifier, except that a Reference to an external file is checked on the file's raw bytes.
 
     signxml digests an external payload correctly but then parses it as XML to hand it back, which an
-    S1000D file (internal DTD subset) fails; ietm needs the digest only, so it compares that itself.
+    S1000D file (internal DTD subset) fails; ietm needs the digest only, so it compares that itself, and
+    records a changed or missing file in `changed` instead of stopping: the signature value and the approval
+    are still checked, so that what changed is reported by an authentic statement of what was signed.
     Such references carry no transforms (the digest is of the exact bytes), and anything else is refused.
     """
 
+    def __init__(self) -> None:
+        super().__init__()
+        self.changed: list[str] = []
+
     def _verify_reference(self, reference, index, root, uri_resolver, *args, **kwargs):
-        from signxml.exceptions import InvalidDigest, InvalidInput
+        from signxml.exceptions import InvalidInput
         from signxml.verifier import VerifyResult
 
         uri = reference.get("URI") or ""
@@ -174,11 +169,9 @@ class _RawFileVerifier(XMLVerifier):
         digest_alg = DigestAlgorithm(self._find(reference, "DigestMethod").get("Algorithm"))
         self.check_digest_alg_expected(digest_alg)
         data = uri_resolver(uri)
-        if data is None:
-            raise InvalidInput(f"Unable to resolve reference URI: {uri}")
-        if b64decode(self._find(reference, "DigestValue").text or "") != self._get_digest(data, digest_alg):
-            raise InvalidDigest(f"Digest mismatch for reference {index} ({uri})")
-        return VerifyResult(data, None, reference, signature_key=b"")
+        if data is None or b64decode(self._find(reference, "DigestValue").text or "") != self._get_digest(data, digest_alg):
+            self.changed.append(uri)
+        return VerifyResult(data or b"", None, reference, signature_key=b"")
 
 
 ALGORITHMS: dict[str, Algorithm] = {
@@ -191,9 +184,15 @@ ALGORITHMS: dict[str, Algorithm] = {
 }
 
 
+def _all() -> list[Algorithm]:
+    from ietm.sign.xmlgost import ALGORITHMS as GOST
+
+    return [*ALGORITHMS.values(), *GOST]
+
+
 def for_key(key: PrivateKey) -> Algorithm | None:
-    return next((a for a in ALGORITHMS.values() if a.fits(key)), None)
+    return next((a for a in _all() if a.fits(key)), None)
 
 
 def for_uri(uri: str | None) -> Algorithm | None:
-    return next((a for a in ALGORITHMS.values() if a.signature_uri == uri), None)
+    return next((a for a in _all() if a.signature_uri == uri), None)

@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from cryptography import x509
-from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
 from cryptography.x509.oid import NameOID
 
@@ -24,9 +23,15 @@ from ietm.paths import SIGNING
 IETM_ARC = "2.25.318559316513677154828397551058826772885"
 ROLE_EKU = {"qa": f"{IETM_ARC}.1", "writer": f"{IETM_ARC}.2"}
 
-#: verification outcomes, most serious first; the CLI exits with the code of the worst one it saw
-STATUSES = ("invalid", "revoked", "untrusted", "expired", "role", "unsigned", "valid")
-EXIT_CODES = {"valid": 0, "invalid": 10, "untrusted": 11, "expired": 12, "revoked": 13, "role": 14, "unsigned": 15}
+#: verification outcomes, most serious first; the CLI exits with the code of the worst one it saw.
+#: icn: an illustration the module declares (or its ICN entity declaration) changed; certificate: the
+#: certificate carried is not the one that signed; key-period: signed outside the private key usage period;
+#: qualified: the policy wants the qualified form (or a higher CIPF class) for the role; appointment: the signer
+#: held no appointment for the role in the register of signing-key holders (ietm.sign.register)
+STATUSES = ("invalid", "icn", "certificate", "revoked", "untrusted", "key-period", "expired", "qualified",
+            "appointment", "role", "unsigned", "valid")
+EXIT_CODES = {"valid": 0, "invalid": 10, "untrusted": 11, "expired": 12, "revoked": 13, "role": 14, "unsigned": 15,
+              "appointment": 16, "icn": 17, "certificate": 18, "key-period": 19, "qualified": 20}
 
 
 def fingerprint(cert: x509.Certificate) -> str:
@@ -42,7 +47,7 @@ def subject_name(cert: x509.Certificate) -> str:
 class Policy:
     """Roles (how a certificate shows one) and approvals (object kind -> roles that may sign it)."""
 
-    roles: dict[str, dict[str, list[str]]] = field(default_factory=dict)
+    roles: dict[str, dict] = field(default_factory=dict)
     approve: dict[str, list[str]] = field(default_factory=dict)
     source: str = ""
 
@@ -58,8 +63,16 @@ class Policy:
         if not isinstance(roles, dict) or not isinstance(approve, dict):
             raise ConfigError("signing policy needs [roles.NAME] tables and an [approve] table", str(path))
         for name, how in roles.items():
-            if not isinstance(how, dict) or not set(how) <= {"eku", "ou", "title"}:
-                raise ConfigError(f"role '{name}' may only list eku, ou and title values", str(path))
+            if not isinstance(how, dict) or not set(how) <= {"eku", "ou", "title", "qualified", "cipf"}:
+                raise ConfigError(f"role '{name}' may only have eku, ou, title, qualified and cipf", str(path))
+            if not isinstance(how.get("qualified", False), bool):
+                raise ConfigError(f"roles.{name}.qualified must be true or false", str(path))
+            if "cipf" in how:
+                from ietm.sign.qualified import CLASS_ORDER, class_name
+
+                if not isinstance(how["cipf"], str) or class_name(how["cipf"]) is None:
+                    raise ConfigError(f"roles.{name}.cipf must be a CIPF class, one of {', '.join(CLASS_ORDER)}",
+                                      str(path))
         for kind, allowed in approve.items():
             unknown = [r for r in allowed if r not in roles] if isinstance(allowed, list) else ["?"]
             if unknown:
@@ -79,15 +92,40 @@ class Policy:
                 found.append(name)
         return found
 
-    def may_approve(self, cert: x509.Certificate, kind: str) -> tuple[bool, str]:
-        """Whether the certificate's roles may approve `kind`; the reason names roles either way."""
+    def may_approve(self, cert: x509.Certificate, kind: str) -> tuple[str, str]:
+        """("valid" | "role" | "qualified", reason): may the certificate's roles approve `kind`, and does the
+        certificate meet what those roles require of its form (qualified, minimum CIPF class)."""
         have = self.roles_of(cert)
         allowed = self.approve.get(kind, [])
-        if set(have) & set(allowed):
-            return True, f"role {', '.join(sorted(set(have) & set(allowed)))} may approve {kind}"
-        shown = ", ".join(have) or "none"
-        return False, (f"signer {subject_name(cert)} has role(s) {shown}; policy lets only "
-                       f"{', '.join(allowed) or 'nobody'} approve {kind}")
+        fitting = sorted(set(have) & set(allowed))
+        if not fitting:
+            shown = ", ".join(have) or "none"
+            return "role", (f"signer {subject_name(cert)} has role(s) {shown}; policy lets only "
+                            f"{', '.join(allowed) or 'nobody'} approve {kind}")
+        shortfalls = []
+        for role in fitting:
+            lacking = self.form_shortfall(cert, role)
+            if not lacking:
+                return "valid", f"role {role} may approve {kind}"
+            shortfalls.append(f"role {role} requires {lacking}")
+        return "qualified", f"certificate of {subject_name(cert)} does not meet the policy: {'; '.join(shortfalls)}"
+
+    def form_shortfall(self, cert: x509.Certificate, role: str) -> str | None:
+        """What the role's `qualified` / `cipf` requirements find lacking in the certificate (None: nothing)."""
+        how = self.roles.get(role, {})
+        if not how.get("qualified") and not how.get("cipf"):
+            return None
+        from ietm.sign.qualified import class_name, class_rank, read
+
+        form = read(cert)
+        if how.get("qualified") and not form.qualified:
+            return f"the qualified form ({form.verdict()})"
+        if how.get("cipf"):
+            needed = class_name(how["cipf"])
+            have = form.cipf_class
+            if have is None or class_rank(have) < class_rank(needed):
+                return f"a signature tool of class {needed} or higher (certificate names {have or 'none'})"
+        return None
 
 
 @dataclass
@@ -136,18 +174,18 @@ class TrustStore:
         return store
 
     def issuer_of(self, cert: x509.Certificate, extra: list[x509.Certificate]) -> x509.Certificate | None:
+        from ietm.sign.certs import issued_by
+
         for ca in [*self.anchors, *extra]:
-            if ca.subject == cert.issuer and ca is not cert:
-                try:
-                    cert.verify_directly_issued_by(ca)
-                    return ca
-                except (ValueError, TypeError, InvalidSignature):
-                    continue
+            if ca is not cert and issued_by(cert, ca):
+                return ca
         return None
 
     def evaluate(self, cert: x509.Certificate, chain: list[x509.Certificate], kind: str,
-                 when: dt.datetime | None = None) -> Verdict:
-        """Trust, time, revocation and role of a signing certificate, each failure with its own status."""
+                 when: dt.datetime | None = None, signed_at: dt.datetime | None = None) -> Verdict:
+        """Trust, time, revocation, key usage period and role of a signing certificate, each failure with its
+        own status. `when` is the time validity is judged at (now); `signed_at` the time the key was used (the
+        signature's signing time; now, when about to sign)."""
         when = when or dt.datetime.now(dt.timezone.utc)
         path = self._path(cert, chain)
         if path is None:
@@ -165,8 +203,10 @@ class TrustStore:
                 return Verdict("revoked", revoked)
         if not _has_digital_signature(cert):
             return Verdict("untrusted", f"certificate {subject_name(cert)} does not allow digital signatures")
-        ok, reason = self.policy.may_approve(cert, kind)
-        return Verdict("valid", reason) if ok else Verdict("role", reason)
+        outside = key_period_violation(cert, signed_at or when)
+        if outside:
+            return Verdict("key-period", outside)
+        return Verdict(*self.policy.may_approve(cert, kind))
 
     def _path(self, cert: x509.Certificate, chain: list[x509.Certificate]) -> list[x509.Certificate] | None:
         """Signer up to a trust anchor (or a pinned signer certificate); None when it reaches neither."""
@@ -182,14 +222,34 @@ class TrustStore:
         return path
 
     def _revoked(self, cert: x509.Certificate, issuer: x509.Certificate) -> str | None:
+        from ietm.sign.certs import crl_signed_by
+
         for crl in self.crls:
-            if crl.issuer != issuer.subject or not crl.is_signature_valid(issuer.public_key()):
+            if crl.issuer != issuer.subject or not crl_signed_by(crl, issuer):
                 continue
             entry = crl.get_revoked_certificate_by_serial_number(cert.serial_number)
             if entry is not None:
                 return (f"certificate {subject_name(cert)} (serial {cert.serial_number:x}) was revoked on "
                         f"{entry.revocation_date_utc:%Y-%m-%d %H:%M} UTC by {subject_name(issuer)}")
         return None
+
+
+def key_period_violation(cert: x509.Certificate, used: dt.datetime) -> str | None:
+    """Why using the certificate's private key at `used` falls outside its privateKeyUsagePeriod (None: it does not)."""
+    from ietm.sign.qualified import private_key_usage_period
+
+    period = private_key_usage_period(cert)
+    if period is None:
+        return None
+    start, end = period
+    stamp = used.astimezone(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    if start is not None and used < start:
+        return (f"the private key of {subject_name(cert)} was used on {stamp}, before its usage period "
+                f"begins ({start:%Y-%m-%d %H:%M} UTC)")
+    if end is not None and used > end:
+        return (f"the private key of {subject_name(cert)} was used on {stamp}, after its usage period "
+                f"ended ({end:%Y-%m-%d %H:%M} UTC)")
+    return None
 
 
 def _is_ca(cert: x509.Certificate) -> bool:

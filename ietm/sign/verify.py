@@ -7,19 +7,22 @@ files whose bytes differ from what was signed. The cryptography is checked first
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import asdict, dataclass, field
 from hashlib import sha256
 from pathlib import Path
+from typing import Callable
 from urllib.parse import unquote
 
 from cryptography import x509
 from lxml import etree
 
 from ietm.errors import IetmError, InputError
-from ietm.sign.detached import APPROVAL_NS, SIG_SUFFIX, sig_path
+from ietm.sign.detached import APPROVAL_NS, SIG_SUFFIX
+from ietm.sign.formats import SUFFIXES, signature_of
 from ietm.sign.manifest import BUNDLE_MANIFEST, MANIFEST_NAME, RELEASE_NS, parse, parse_bundle
-from ietm.sign.signer import SignatureMismatch, ds, for_uri
-from ietm.sign.trust import TrustStore, subject_name
+from ietm.sign.signer import APPROVAL_ID, SignatureMismatch, ds, for_uri
+from ietm.sign.trust import TrustStore, fingerprint, subject_name
 
 MAX_SIG_BYTES = 4 * 1024 * 1024
 #: file names of S1000D objects: one of these in a release folder but not in its manifest was slipped in
@@ -40,13 +43,30 @@ class Outcome:
     issue: str | None = None
     verification: str | None = None
     changed: list[str] = field(default_factory=list)
+    format: str | None = None          # cades | xml
+    algorithm: str | None = None       # gost2012-256, gost2012-512, ecdsa-p256, rsa-pss ...
+    fingerprint: str | None = None     # SHA-256 of the signer's certificate, hex
+    serial: str | None = None          # the signer certificate's serial number, hex
+    issuer: str | None = None          # its issuer, RFC 4514
+    qualified: dict | None = None      # ietm.sign.qualified.read(cert).to_dict()
+    cert: x509.Certificate | None = field(default=None, repr=False, compare=False)
 
     @property
     def valid(self) -> bool:
         return self.status == "valid"
 
     def to_dict(self) -> dict:
-        return {**asdict(self), "valid": self.valid}
+        out = {k: v for k, v in asdict(self).items() if k != "cert"}
+        out["valid"] = self.valid
+        return out
+
+    def describe_signer(self, cert: x509.Certificate) -> None:
+        from ietm.sign.qualified import read
+
+        self.cert, self.signer = cert, subject_name(cert)
+        self.fingerprint, self.serial = fingerprint(cert), f"{cert.serial_number:x}"
+        self.issuer = cert.issuer.rfc4514_string()
+        self.qualified = read(cert).to_dict()
 
 
 def read_signature(path: Path) -> etree._Element:
@@ -86,63 +106,210 @@ def _signer_cert(certs: list[x509.Certificate]) -> x509.Certificate:
     return certs[0]
 
 
-def _resolver(folder: Path, seen: dict[str, bytes]):
+def _resolver(folder: Path, seen: dict[str, bytes]) -> Callable[[str], bytes | None]:
     """Reads referenced files beside the signature; `seen` keeps the bytes that were checked, so callers
     use exactly those (a file swapped after its digest was checked cannot slip in)."""
     def resolve(uri: str) -> bytes | None:
         name = unquote(uri)
         if "/" in name or "\\" in name or ":" in name or name in ("", ".", ".."):
             return None  # only files beside the signature: never elsewhere on disk, never the network
-        try:
-            seen[name] = (folder / name).read_bytes()
-        except OSError:
-            return None
+        if name not in seen:
+            try:
+                seen[name] = (folder / name).read_bytes()
+            except OSError:
+                return None
         return seen[name]
     return resolve
 
 
+class _Failed(Exception):
+    """A signature that does not hold, with its status (invalid or certificate) and reason."""
+
+    def __init__(self, status: str, reason: str, changed: list[str] | None = None) -> None:
+        super().__init__(reason)
+        self.status, self.reason, self.changed = status, reason, changed or []
+
+
+@dataclass
+class _Checked:
+    """What the cryptography of one signature file established, whatever its format."""
+
+    format: str
+    algorithm: str
+    cert: x509.Certificate
+    certs: list[x509.Certificate]
+    files: list[str]
+    changed: list[str]
+    approval: etree._Element | None
+    signed_at: dt.datetime | None
+
+
+def _claimed_certificate(approval: etree._Element | None) -> str | None:
+    return approval.get("certificate") if approval is not None and approval.tag == f"{{{APPROVAL_NS}}}approval" else None
+
+
+def _check_xml(sig_file: Path, resolve, out: Outcome) -> _Checked:
+    sig = read_signature(sig_file)
+    try:
+        certs = _certificates(sig)
+    except ValueError:
+        raise _Failed("invalid", "certificate in the signature is unreadable") from None
+    if not certs:
+        raise _Failed("invalid", "signature carries no X.509 certificate (ietm requires the signer's certificate in KeyInfo)")
+    cert = _signer_cert(certs)
+    out.describe_signer(cert)
+    method = sig.find(f"{ds('SignedInfo')}/{ds('SignatureMethod')}")
+    algorithm = for_uri(method.get("Algorithm") if method is not None else None)
+    if algorithm is None:
+        raise _Failed("invalid", f"signature algorithm {method.get('Algorithm') if method is not None else '(none)'} "
+                                 "is not accepted")
+    try:
+        checked = algorithm.verify(sig, cert, resolve)
+    except SignatureMismatch as exc:
+        # the statement names the certificate it was made with; unproven here, it only tells the two failures apart
+        objects = [o for o in sig.iterfind(ds("Object")) if o.get("Id") == APPROVAL_ID]
+        claimed = _claimed_certificate(next((c for c in objects[0] if isinstance(c.tag, str)), None) if objects else None)
+        if not exc.changed and claimed and claimed != fingerprint(cert):
+            raise _Failed("certificate", f"wrong certificate: the signature was made with the key of certificate "
+                                         f"{claimed[:16]}…, not with that of {subject_name(cert)} which it carries") from None
+        raise _Failed("invalid", str(exc), exc.changed) from None
+    signed_at = None
+    if checked.approval is not None and checked.approval.get("signedAt"):
+        signed_at = _instant(checked.approval.get("signedAt"))
+    return _Checked("xml", algorithm.name, cert, certs, [unquote(u) for u in checked.files],
+                    [unquote(u) for u in checked.changed], checked.approval, signed_at)
+
+
+def _check_cades(sig_file: Path, resolve, out: Outcome) -> _Checked:
+    from ietm.sign import cades
+    from ietm.sign.formats import signed_name
+
+    try:
+        raw = sig_file.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read the signature: {exc.strerror}", str(sig_file)) from None
+    p = cades.parse(raw, str(sig_file))
+    if p.signer is None:
+        raise _Failed("certificate", f"wrong certificate: the signer's certificate ({p.sid}) is not in the signature")
+    out.describe_signer(p.signer)
+    if p.digest_oid not in cades._DIGESTS:
+        raise _Failed("invalid", f"digest algorithm {p.digest_oid} is not accepted")
+    if not cades.signature_holds(p, p.signer):
+        if p.ess is not None and not cades.cert_hash_matches(p, p.signer):
+            raise _Failed("certificate", f"wrong certificate: {subject_name(p.signer)} is not the certificate named in "
+                                         "the signature's signing-certificate attribute, and its key did not sign")
+        raise _Failed("invalid", "signature value does not match: the signature file was altered "
+                                 "or made with another key than its certificate's")
+    if p.ess is None:
+        raise _Failed("invalid", "not a CAdES-BES signature: no signing-certificate attribute binds the signer's "
+                                 "certificate (sign with `openssl cms -sign -cades`)")
+    if not cades.cert_hash_matches(p, p.signer):
+        raise _Failed("certificate", f"wrong certificate: {subject_name(p.signer)} is not the certificate named in the "
+                                     "signature's signing-certificate attribute")
+    if p.content_type != "1.2.840.113549.1.7.1" or p.message_digest is None:
+        raise _Failed("invalid", "not a CAdES-BES signature: content-type (data) or message-digest attribute missing")
+    name = signed_name(sig_file)
+    data = resolve(name)
+    changed = [name] if data is None or cades.digest(p.digest_oid, data) != p.message_digest else []
+    signed_at = p.signing_time
+    if signed_at is None and p.approval is not None and p.approval.get("signedAt"):
+        signed_at = _instant(p.approval.get("signedAt"))
+    return _Checked("cades", cades.algorithm_of(p), p.signer, p.certs, [name], changed, p.approval, signed_at)
+
+
+def _instant(text: str) -> dt.datetime | None:
+    try:
+        return dt.datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=dt.timezone.utc)
+    except ValueError:
+        return None
+
+
+def _icn_verdict(checked: _Checked, resolve) -> str | None:
+    """Why the illustrations differ from what was signed (None: as signed, or the statement names none).
+
+    With the module's bytes changed: its ICN entity declarations against the signed list. With the module as
+    signed: the file each declared entity names against its signed digest.
+    """
+    from ietm.sign.formats import file_digest
+
+    a = checked.approval
+    if a is None or a.tag != f"{{{APPROVAL_NS}}}approval" or a.get("kind") == "release":
+        return None
+    signed = {e.get("entity"): e for e in a.iterfind(f"{{{APPROVAL_NS}}}icn")}
+    if not signed:  # a statement that names no illustration (another tool's, or a module without any)
+        return None
+    name = checked.files[0] if checked.files else None
+    if checked.changed:
+        data = resolve(name) if name else None
+        if data is None:
+            return None
+        try:
+            from ietm.parse.loader import load_bytes
+
+            now = load_bytes(data, name).entities
+        except IetmError:
+            return None
+        was = {k: e.get("file") for k, e in signed.items()}
+        if now == was:
+            return None
+        diffs = [f"{k} now names {now[k]} (signed: {was[k]})" for k in sorted(set(now) & set(was)) if now[k] != was[k]]
+        diffs += [f"{k} added ({now[k]})" for k in sorted(set(now) - set(was))]
+        diffs += [f"{k} removed (was {was[k]})" for k in sorted(set(was) - set(now))]
+        return f"ICN entity declarations of {name} changed since it was signed: {'; '.join(diffs)}"
+    for entity, e in sorted(signed.items()):
+        for digest in ("streebog256", "sha256"):
+            if e.get(digest):
+                data = resolve(e.get("file") or "")
+                if data is None:
+                    return f"illustration {e.get('file')} ({entity}) is missing"
+                if file_digest(digest, data) != e.get(digest):
+                    return f"illustration {e.get('file')} ({entity}) changed since it was signed"
+    return None
+
+
 def check_signature(sig_file: Path, store: TrustStore, expect: list[str], kind: str | None = None,
-                    seen: dict[str, bytes] | None = None) -> Outcome:
-    """Verify `sig_file`, which must cover exactly the files `expect` (names beside it).
+                    seen: dict[str, bytes] | None = None,
+                    resolve: Callable[[str], bytes | None] | None = None) -> Outcome:
+    """Verify `sig_file` (CAdES `.sig` or XML `.xsig`), which must cover exactly the files `expect` (names
+    beside it, or what `resolve` returns for them).
 
     `seen` receives the bytes of the covered files as they were checked.
     """
     out = Outcome(str(sig_file), "invalid", "", signature=str(sig_file))
+    resolve = resolve or _resolver(sig_file.parent, {} if seen is None else seen)
     try:
-        sig = read_signature(sig_file)
-        certs = _certificates(sig)
-    except (InputError, ValueError) as exc:
-        out.reason = exc.message if isinstance(exc, IetmError) else "certificate in the signature is unreadable"
+        checked = (_check_xml if sig_file.name.endswith(SIG_SUFFIX) else _check_cades)(sig_file, resolve, out)
+    except _Failed as exc:
+        out.status, out.reason, out.changed = exc.status, exc.reason, exc.changed
         return out
-    if not certs:
-        out.reason = "signature carries no X.509 certificate (ietm requires the signer's certificate in KeyInfo)"
+    except InputError as exc:
+        out.reason = exc.message
         return out
-    cert = _signer_cert(certs)
-    out.signer = subject_name(cert)
-    method = sig.find(f"{ds('SignedInfo')}/{ds('SignatureMethod')}")
-    algorithm = for_uri(method.get("Algorithm") if method is not None else None)
-    if algorithm is None:
-        out.reason = f"signature algorithm {method.get('Algorithm') if method is not None else '(none)'} is not accepted"
+    out.format, out.algorithm = checked.format, checked.algorithm
+    out.signed_at = checked.signed_at.strftime("%Y-%m-%dT%H:%M:%SZ") if checked.signed_at else None
+    if sorted(checked.files) != sorted(expect):
+        out.reason = f"signature covers {', '.join(checked.files) or 'no file'}, not {', '.join(expect)}"
         return out
-    try:
-        checked = algorithm.verify(sig, cert, _resolver(sig_file.parent, {} if seen is None else seen))
-    except SignatureMismatch as exc:
-        out.reason, out.changed = str(exc), exc.changed
-        return out
-    covered = sorted(unquote(u) for u in checked.files)
-    if covered != sorted(expect):
-        out.reason = f"signature covers {', '.join(covered) or 'no file'}, not {', '.join(expect)}"
-        return out
-    if checked.approval is not None and checked.approval.tag == f"{{{APPROVAL_NS}}}approval":
-        a = checked.approval
-        out.signed_at, out.kind, out.object = a.get("signedAt"), a.get("kind"), a.get("object")
+    a = checked.approval
+    if a is not None and a.tag == f"{{{APPROVAL_NS}}}approval":
+        out.kind, out.object = a.get("kind"), a.get("object")
         out.issue, out.verification = a.get("issue"), a.get("verification")
     if kind and out.kind and out.kind != kind:  # the policy judges what the file is, not what it was called
         out.reason = f"the signature approves a {out.kind}, but {', '.join(expect)} is a {kind}"
         return out
     out.kind = kind or out.kind
-    out.roles = store.policy.roles_of(cert)
-    verdict = store.evaluate(cert, certs, out.kind or "dm")
+    icn = _icn_verdict(checked, resolve)
+    if icn:
+        out.status, out.reason, out.changed = "icn", icn, checked.changed
+        return out
+    if checked.changed:
+        out.changed = checked.changed
+        out.reason = "; ".join(f"{c} changed since it was signed ({'Streebog' if 'gost' in checked.algorithm else 'digest'} "
+                               "differs)" if resolve(c) is not None else f"signed file {c} is missing"
+                               for c in checked.changed)
+        return out
+    out.roles = store.policy.roles_of(checked.cert)
+    verdict = store.evaluate(checked.cert, checked.certs, out.kind or "dm", signed_at=checked.signed_at)
     out.status, out.reason = verdict.status, verdict.reason
     if verdict.status == "valid":
         out.reason = f"signed by {out.signer}" + (f" on {out.signed_at}" if out.signed_at else "") + f"; {verdict.reason}"
@@ -164,11 +331,12 @@ def _kind(path: Path) -> str | None:
 
 
 def verify_object(path: Path, store: TrustStore) -> Outcome:
-    sig = sig_path(path)
+    sig = signature_of(path)
     if not path.is_file():
-        return Outcome(str(path), "invalid", "the signed file is missing", signature=str(sig), changed=[path.name])
-    if not sig.is_file():
-        return Outcome(str(path), "unsigned", f"no signature ({sig.name} not found)")
+        return Outcome(str(path), "invalid", "the signed file is missing", signature=str(sig) if sig else None,
+                       changed=[path.name])
+    if sig is None:
+        return Outcome(str(path), "unsigned", f"no signature ({' or '.join(path.name + s for s in SUFFIXES)} not found)")
     kind = _kind(path)
     out = check_signature(sig, store, [path.name], kind)
     out.path = str(path)
@@ -183,8 +351,9 @@ def verify_release(manifest: Path, store: TrustStore) -> list[Outcome]:
     of the bundle; any file not listed, signatures aside, was slipped in).
     """
     seen: dict[str, bytes] = {}
-    head = check_signature(sig_path(manifest), store, [manifest.name], "release", seen) if sig_path(manifest).is_file() \
-        else Outcome(str(manifest), "unsigned", f"release manifest has no signature ({sig_path(manifest).name})")
+    sig = signature_of(manifest)
+    head = check_signature(sig, store, [manifest.name], "release", seen) if sig is not None \
+        else Outcome(str(manifest), "unsigned", f"release manifest has no signature ({manifest.name}.sig or .xsig)")
     head.path = str(manifest)
     if head.status == "invalid":
         return [head]
@@ -203,8 +372,8 @@ def verify_release(manifest: Path, store: TrustStore) -> list[Outcome]:
             parts.append(f"{len(changed)} file(s) changed since release: {', '.join(changed[:10])}")
         if missing:
             parts.append(f"{len(missing)} file(s) missing: {', '.join(missing[:10])}")
-        return [Outcome(str(manifest), "invalid", "; ".join(parts), head.signature, head.signer, head.roles,
-                        head.signed_at, "release", changed=changed + missing + extra)]
+        head.status, head.reason, head.kind, head.changed = "invalid", "; ".join(parts), "release", changed + missing + extra
+        return [head]
     head.reason += f"; {len(entries)} file(s) match the manifest"
     return [head]
 
@@ -225,7 +394,7 @@ def compare(base: Path, entries: list, manifest_name: str) -> tuple[list[str], l
         # hidden files and folders (.ietm, where ietm keeps its caches and audit log) are not the bundle's
         present = (p.relative_to(base) for p in base.rglob("*") if p.is_file())
         extra = [r.as_posix() for r in present if not any(part.startswith(".") for part in r.parts)
-                 and r.as_posix() not in listed and r.as_posix() != manifest_name and not r.name.endswith(SIG_SUFFIX)]
+                 and r.as_posix() not in listed and r.as_posix() != manifest_name and not r.name.endswith(SUFFIXES)]
     else:
         from ietm.sign.manifest import delivered_files
 
@@ -251,16 +420,18 @@ def verify_path(path: Path, store: TrustStore) -> list[Outcome]:
                            if not any(part.startswith(".") for part in m.relative_to(path).parts))
         if manifests:
             return [o for m in manifests for o in verify_release(m, store)]
-        if (path / BUNDLE_MANIFEST).is_file() and sig_path(path / BUNDLE_MANIFEST).is_file():
+        if (path / BUNDLE_MANIFEST).is_file() and signature_of(path / BUNDLE_MANIFEST) is not None:
             return verify_release(path / BUNDLE_MANIFEST, store)
         from ietm.sign.manifest import delivered_files
 
         objects = [p for p in delivered_files(path) if p.suffix.lower() == ".xml"]
         return [verify_object(p, store) for p in objects]
-    if not path.exists() and not path.name.endswith(SIG_SUFFIX):
+    if not path.exists() and not path.name.endswith(SUFFIXES):
         raise InputError("no such file or folder", str(path))
-    if path.name.endswith(SIG_SUFFIX):
-        path = path.with_name(path.name[: -len(SIG_SUFFIX)])
+    if path.name.endswith(SUFFIXES):
+        from ietm.sign.formats import signed_name
+
+        path = path.with_name(signed_name(path))
     if is_release(path) or path.name == BUNDLE_MANIFEST:
         return verify_release(path, store)
     return [verify_object(path, store)]
@@ -279,8 +450,9 @@ def load_store(start: Path, trust: tuple[Path, ...] = (), crls: tuple[Path, ...]
 def signature_status(path: str | Path) -> dict:
     """For the viewer's badge: is this object signed, by whom, when, valid or not and why.
 
-    Keys: signed (bool), valid (bool), status (trust.STATUSES), reason, signer, roles, signed_at, object,
-    issue, verification, signature (path of the signature file). Never raises for a bad signature.
+    Keys: those of Outcome.to_dict (status, reason, signer, roles, signed_at, object, issue, verification,
+    signature, format, algorithm, fingerprint, serial, issuer, qualified ...) and signed (bool). Never raises
+    for a bad signature.
     """
     p = Path(path)
     try:
@@ -288,7 +460,7 @@ def signature_status(path: str | Path) -> dict:
         out = verify_object(p, store)
     except IetmError as exc:
         out = Outcome(str(p), "untrusted", f"cannot check signatures: {exc}")
-        if not sig_path(p).is_file():
+        if signature_of(p) is None:
             out.status, out.reason = "unsigned", "no signature"
     d = out.to_dict()
     d["signed"] = out.status != "unsigned"
