@@ -1,6 +1,6 @@
 """The signatures a published bundle carries, so a tablet can check offline what QA signed.
 
-Into `csdb/` of the bundle go the CSDB's signed release (release.manifest and its .xsig), every file it
+Into `csdb/` of the bundle go the CSDB's signed release (release.manifest and its .sig or .xsig), every file it
 lists (objects and ICNs, byte for byte: the browser hashes them against the manifest) and every object's
 own signature; `signatures.json` names the manifest and embeds the trust anchors and the roles allowed to
 approve a release, taken from the CSDB's trust store at publish time. js/signature-badge.js reads it on
@@ -18,7 +18,7 @@ from pathlib import Path
 from cryptography.hazmat.primitives import serialization
 
 from ietm.errors import IetmError, InputError
-from ietm.sign.detached import SIG_SUFFIX, sig_path
+from ietm.sign.formats import signature_of
 from ietm.sign.manifest import MANIFEST_NAME, delivered_files, parse
 
 log = logging.getLogger("ietm.publish")
@@ -37,10 +37,12 @@ def carry_signatures(csdb: Path, bundle: Path) -> int:
             listed = [e.path for e in parse(manifest.read_bytes(), str(manifest))[1]]
         except InputError as exc:  # carried as it is: the browser then says the release is invalid
             log.warning("%s", exc)
-        listed += [MANIFEST_NAME, sig_path(manifest).name]
-    signed = [p for p in delivered_files(csdb) if sig_path(p).is_file()]
-    listed += [p.relative_to(csdb).as_posix() for p in signed]
-    listed += [sig_path(p).relative_to(csdb).as_posix() for p in signed]
+        listed.append(MANIFEST_NAME)
+        if signature_of(manifest) is not None:
+            listed.append(signature_of(manifest).name)
+    signatures = {p.relative_to(csdb).as_posix(): signature_of(p) for p in delivered_files(csdb)}
+    signatures = {rel: sig.relative_to(csdb).as_posix() for rel, sig in signatures.items() if sig is not None}
+    listed += [*signatures, *signatures.values()]
     copied = 0
     for rel in sorted(set(listed)):
         source = csdb / rel
@@ -53,8 +55,11 @@ def carry_signatures(csdb: Path, bundle: Path) -> int:
     if not copied:
         return 0
     anchors, roles, object_roles = _trust(csdb)
+    manifest_sig = signature_of(manifest)
     index = {"folder": f"{FOLDER}/", "manifest": MANIFEST_NAME if manifest.is_file() else None,
-             "anchors": anchors, "roles": roles, "objectRoles": object_roles, "signatureSuffix": SIG_SUFFIX}
+             "manifestSignature": manifest_sig.name if manifest_sig else None,
+             "signatures": signatures,  # object (relative path) -> its signature file (.sig CAdES or .xsig XML)
+             "anchors": anchors, "roles": roles, "objectRoles": object_roles}
     (bundle / INDEX).write_text(json.dumps(index, indent=1), encoding="utf-8")
     return copied
 

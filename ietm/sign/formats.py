@@ -101,3 +101,12 @@ def sign_bytes(creds: Credentials, name: str, data: bytes, attrs: dict[str, str 
     if fmt == "cades":
         return SUFFIX[fmt], cades.sign(creds.key, creds.chain, data, el, now)
     return SUFFIX[fmt], serialize(creds.algorithm.sign(creds.key, creds.chain, [SignedFile(name, data)], el))
+
+
+def verify_bytes(sig_file: Path, files: dict[str, bytes], store, kind: str | None):
+    """The Outcome of `sig_file` over the given bytes (name -> data) rather than files beside it."""
+    from urllib.parse import unquote
+
+    from ietm.sign.verify import check_signature
+
+    return check_signature(sig_file, store, list(files), kind, resolve=lambda uri: files.get(unquote(uri)))

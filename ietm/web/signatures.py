@@ -18,7 +18,7 @@ from pathlib import Path
 from ietm.errors import IetmError, InputError
 from ietm.i18n import t, words
 from ietm.sign import signature_status
-from ietm.sign.detached import sig_path
+from ietm.sign.formats import SUFFIXES, signature_of
 from ietm.sign.manifest import MANIFEST_NAME, Entry, parse
 
 #: the badge's words (key -> (English, Russian)), declared as sig_<key> in the one table (ietm.i18n)
@@ -73,6 +73,11 @@ def _mtime(path: Path) -> int:
         return 0
 
 
+def _sig_stamp(path: Path) -> tuple[int, ...]:
+    """Modification times of both possible signature files of `path` (.sig, .xsig); all 0: unsigned."""
+    return tuple(_mtime(path.with_name(path.name + s)) for s in SUFFIXES)
+
+
 @dataclass
 class Release:
     """The release manifest of a CSDB as checked: its signature's verdict and its entries."""
@@ -123,13 +128,12 @@ class Signatures:
     def status(self, path: Path) -> dict:
         """signature_status(path), computed again only when the object or its signature changed."""
         path = Path(path)
-        sig = sig_path(path)
-        stamp = (_mtime(path), _mtime(sig), self.trust_stamp())
+        stamp = (_mtime(path), _sig_stamp(path), self.trust_stamp())
         with self._guard:
             hit = self._status.get(str(path))
         if hit is not None and hit[0] == stamp:
             return hit[1]
-        if stamp[1] == 0:  # no signature: no need to read the trust store
+        if not any(stamp[1]):  # no signature: no need to read the trust store
             out = {"signed": False, "valid": False, "status": "unsigned", "reason": "no signature", "changed": []}
         else:
             out = signature_status(path)
@@ -161,7 +165,7 @@ class Signatures:
     def release(self) -> Release | None:
         """The CSDB's release.manifest with its signature checked (None when there is none)."""
         manifest = self.csdb / MANIFEST_NAME
-        stamp = (_mtime(manifest), _mtime(sig_path(manifest)), self.trust_stamp())
+        stamp = (_mtime(manifest), _sig_stamp(manifest), self.trust_stamp())
         with self._guard:
             hit = self._release
         if hit is not None and hit[0] == stamp:
@@ -175,10 +179,11 @@ class Signatures:
         from ietm.sign.verify import check_signature, load_store
 
         seen: dict[str, bytes] = {}
-        status, reason, signer, signed_at = "unsigned", f"no signature ({sig_path(manifest).name} not found)", None, None
-        if sig_path(manifest).is_file():
+        sig = signature_of(manifest)
+        status, reason, signer, signed_at = "unsigned", f"no signature ({manifest.name}.sig or .xsig not found)", None, None
+        if sig is not None:
             try:
-                out = check_signature(sig_path(manifest), load_store(self.csdb), [manifest.name], "release", seen)
+                out = check_signature(sig, load_store(self.csdb), [manifest.name], "release", seen)
                 status, reason, signer, signed_at = out.status, out.reason, out.signer, out.signed_at
             except IetmError as exc:  # no usable trust store: say so, the entries can still be listed
                 status, reason = "untrusted", f"cannot check signatures: {exc}"
