@@ -39,6 +39,7 @@ COMMANDS: dict[str, str] = {
     "release": "ietm.sign.commands:release",
     "verify": "ietm.sign.commands:verify",
     "audit": "ietm.sign.commands:audit",
+    "cert": "ietm.sign.cert_commands:cert",
     "import": "ietm.ingest.commands:import_",
 }
 

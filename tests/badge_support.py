@@ -28,8 +28,13 @@ class Signed:
                 "--passphrase-file", str(self.pki.parent / "pass")]
 
 
-def make_pki(folder: Path) -> Path:
-    init_demo(folder / "pki", PASSPHRASE)
+def make_pki(folder: Path, gost: bool = False) -> Path:
+    if gost:
+        from ietm.sign.gostpki import init_demo as init_gost
+
+        init_gost(folder / "pki", PASSPHRASE)
+    else:
+        init_demo(folder / "pki", PASSPHRASE)
     (folder / "pass").write_bytes(PASSPHRASE + b"\n")
     return folder / "pki"
 
@@ -42,9 +47,9 @@ def copy_content(content: Path, dest: Path, pki: Path, schemas42: Path, brex42: 
     return dest
 
 
-def sign_and_release(folder: Path, content: Path, schemas42: Path, brex42: Path) -> Signed:
-    """`ietm sign` one module, then `ietm release` the whole set, as QA would."""
-    pki = make_pki(folder)
+def sign_and_release(folder: Path, content: Path, schemas42: Path, brex42: Path, gost: bool = False) -> Signed:
+    """`ietm sign` one module, then `ietm release` the whole set, as QA would (GOST: both CAdES)."""
+    pki = make_pki(folder, gost)
     s = Signed(copy_content(content, folder / "csdb", pki, schemas42, brex42), pki)
     r = ietm("sign", s.csdb / SIGNED, *s.signer())
     assert r.code == 0, r.err

@@ -118,6 +118,8 @@ def pki_init(folder: Path, gost: bool, paramset: str, algorithm: str, csdb: Path
     """
     from ietm.sign.keys import read_passphrase
 
+    if csdb is not None and not csdb.is_dir():
+        raise NotFound("no such folder: give the CSDB folder the demo CA is to be trusted in", str(csdb))
     passphrase = read_passphrase(passphrase_file, confirm=True)
     if gost:
         from ietm.sign.gostpki import init_demo as init_gost
@@ -151,8 +153,12 @@ def pki_init(folder: Path, gost: bool, paramset: str, algorithm: str, csdb: Path
 def _appoint_demo_holders(csdb: Path, folder: Path, passphrase: bytes) -> None:
     """Appoint the demonstration holders in the CSDB's register of signing-key holders, when it keeps one."""
     try:
-        from ietm.sign.register import appoint_demo
+        from ietm.sign.register import appoint_demo, kept
     except ImportError:
+        return
+    if kept(csdb) is None:
+        click.echo(f"NOTE: {csdb} keeps no register of signing-key holders ([register] folder in ietm.toml), so no "
+                   "holder was appointed", err=True)
         return
     from ietm.sign.detached import Credentials
     from ietm.sign.gostpki import HEAD, PEOPLE

@@ -35,6 +35,21 @@ WORDS: dict[str, tuple[str, str]] = {
                 "Подписано: {signer}{when}, но сертификат отозван"),
     "role": ("Signed by {signer}{when}, but the signer's role may not approve it",
              "Подписано: {signer}{when}, но роль подписанта не даёт права утверждать"),
+    "icn": ("Signature invalid: an illustration of the module changed since it was signed",
+            "Подпись недействительна: иллюстрация модуля изменена после подписания"),
+    "certificate": ("Signature invalid: the certificate it carries is not the one that signed",
+                    "Подпись недействительна: приложенный сертификат — не тот, которым подписано"),
+    "key-period": ("Signed by {signer}{when}, outside the private key's usage period",
+                   "Подписано: {signer}{when}, вне срока действия ключа электронной подписи"),
+    "qualified": ("Signed by {signer}{when}, but the certificate is not of the form the policy requires",
+                  "Подписано: {signer}{when}, но сертификат не соответствует форме, требуемой политикой"),
+    "appointment": ("Signed by {signer}{when}, but the signer holds no appointment for this role",
+                    "Подписано: {signer}{when}, но подписант не назначен на эту роль"),
+    "cert_qualified": ("Qualified certificate: {ids}{klass}; issued by {issuer}",
+                       "Квалифицированный сертификат: {ids}{klass}; выдан: {issuer}"),
+    "cert_plain": ("Certificate {algorithm}, not of the qualified form ({missing}); issued by {issuer}",
+                   "Сертификат {algorithm}, не по форме квалифицированного ({missing}); выдан: {issuer}"),
+    "cert_class": (", CIPF class {klass}", ", класс СКЗИ {klass}"),
     "unsigned": ("Not signed", "Не подписано"),
     "on": (" on {date}", " {date}"),
     "qa_first": ("first verification", "первая проверка"),
@@ -236,11 +251,29 @@ class Signatures:
             if release.status != "valid":
                 release_line += f" ({release.status}: {release.reason})"
         return {
+            "certificate": _certificate_line(s, language),
             "status": status, "signed": s["signed"], "valid": s["valid"], "signer": s.get("signer"),
             "signed_at": s.get("signed_at"), "verification": s.get("verification"), "changed": s.get("changed", []),
             "reason": s.get("reason"), "headline": headline, "detail": s.get("reason") if status not in ("unsigned", "valid") else None,
             "source": rel, "release": release_line, "release_state": release_state, "qa_text": qa if s["signed"] else None,
         }
+
+
+def _certificate_line(s: dict, language: str) -> str | None:
+    """The signer's certificate in one line: the qualified form's identifiers and CIPF class, or what it lacks."""
+    from ietm.sign.qualified import ATTRIBUTES
+
+    form = s.get("qualified")
+    if not form or not s.get("signed"):
+        return None
+    issuer = next((part.split("=", 1)[1] for part in (s.get("issuer") or "").split(",") if part.startswith("CN=")),
+                  s.get("issuer") or "?")
+    ids = ", ".join(f"{ATTRIBUTES[k][1]} {v}" for k, v in form["subject"].items())
+    if form["qualified"]:
+        klass = word("cert_class", language, klass=form["cipf_class"]) if form.get("cipf_class") else ""
+        return word("cert_qualified", language, ids=ids, klass=klass, issuer=issuer)
+    missing = ", ".join(form["missing"] + form["malformed"])
+    return word("cert_plain", language, algorithm=s.get("algorithm") or "", missing=missing, issuer=issuer)
 
 
 def _date(stamp: str) -> str:
