@@ -338,8 +338,10 @@ def test_schedule_tasks_with_their_applicability(bike_rendered):
 def test_common_repository_warnings_keep_their_box_and_code(bike_rendered):
     doc = tree(bike_rendered["DMC-S1000DLIGHTING-AAA-D00-00-00-01AA-012A-A_002-00_en-US.XML"].html)
     boxes = doc.xpath("//aside[contains(@class,'adm') and contains(@class,'warning')]")
-    first = boxes[0].text_content()
-    assert "warning-001" in first and "Make sure that the bulb is cool before you replace it." in first
+    assert "Make sure that the bulb is cool before you replace it." in boxes[0].text_content()
+    row = boxes[0].xpath("ancestor::tr")[0]  # the repository's row: its code beside its box
+    assert "warning-001" in row.xpath("td[contains(@class,'cir-ident')]")[0].text_content()
+    assert row.xpath(".//*[@id='w001']"), "references to the warning land on its row"
     tools = tree(bike_rendered["DMC-S1000DLIGHTING-AAA-D00-00-00-00AA-00NA-D_002-00_en-US.XML"].html)
     assert "BSK-TLST-001-01" in tools.xpath("//*[@id='seq-0001']")[0].text_content()
 

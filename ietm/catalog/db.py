@@ -18,7 +18,7 @@ from ietm.parse.model import ICN_SUFFIXES, CsdbObject, Ref, read_object
 from ietm.paths import state_dir
 
 SCHEMA_SQL = (Path(__file__).with_name("schema.sql")).read_text(encoding="utf-8")
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "3"  # 3: references into common information repositories (kind "cir")
 XML_SUFFIXES = {".xml"}
 PARALLEL_FROM = 48  # below this many changed files, process start-up costs more than it saves
 
@@ -262,13 +262,15 @@ class Catalog:
         )
         return sorted(r[0] for r in rows)
 
-    def referrers(self, key: str) -> list[tuple[CsdbObject, Ref]]:
-        """Where-used: every object and reference that points at `key`."""
+    def referrers(self, key: str, kind: str | None = None) -> list[tuple[CsdbObject, Ref]]:
+        """Where-used: every object and reference that points at `key` (a code, or with kind="cir" a repository
+        entry's target as ietm.parse.model.cir_target makes it, matched as it is written)."""
         out = []
+        target = key if kind == "cir" else normalise_key(key)
         for r in self.db.execute(
             "SELECT o.*, r.kind AS rkind, r.target, r.line AS rline, r.issue AS rissue, r.language AS rlang "
             "FROM refs r JOIN objects o ON o.path = r.path WHERE r.target = ? ORDER BY o.path, r.line",
-            (normalise_key(key),),
+            (target,),
         ):
             out.append((self._object(r, with_refs=False), Ref(r["rkind"], r["target"], r["rline"], r["rissue"], r["rlang"])))
         return out

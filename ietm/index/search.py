@@ -4,7 +4,8 @@ A query is parsed once per language against that language's fields (so each word
 modules of that language were), and the two are OR-ed: a Russian module matches the Russian reading of the
 query, an English module the English one. Syntax: words (all must match), "phrases", prefixes (`filt*`),
 `title:word`, `code:S1000DBIKE-AAA-DA1*` (a code or its start, with or without DMC-), and a bare code such as
-`DA1-10-00-00AA-251A` (matched anywhere in module codes).
+`DA1-10-00-00AA-251A` (matched anywhere in module codes). Russian readers write the fields as `название:`,
+`текст:` and `код:`.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from whoosh.searching import Searcher
 from ietm.index.analysis import LANGUAGES, WORD_RE, fold, language_of, stem, stemmer_of
 from ietm.index.store import ALL_PRODUCTS, TITLE_BOOST, code_term
 
-_CODE_FIELD = re.compile(r"""(?<![\w:])code:("[^"]*"|\S+)""", re.IGNORECASE)
+_CODE_FIELD = re.compile(r"""(?<![\w:])(?:code|код):("[^"]*"|\S+)""", re.IGNORECASE)  # Russian field names too
 #: a token that is a data module code or a run of its hyphen-separated parts (three parts at least)
 _BARE_CODE = re.compile(r"(?<![\w\-\"])((?:DMC-|PMC-)?[A-Z0-9]+(?:-[A-Z0-9]+){2,}\*?)(?![\w\-])", re.IGNORECASE)
 FACETS = ("type", "system", "lang")
@@ -83,7 +84,7 @@ def _parsers(schema: Schema) -> dict[str, qparser.QueryParser]:
             [f"title_{lang}", f"text_{lang}"], schema, fieldboosts={f"title_{lang}": TITLE_BOOST},
             group=qparser.AndGroup,
         )
-        p.add_plugin(qparser.FieldAliasPlugin({f"title_{lang}": ["title"], f"text_{lang}": ["text"]}))
+        p.add_plugin(qparser.FieldAliasPlugin({f"title_{lang}": ["title", "название"], f"text_{lang}": ["text", "текст"]}))
         p.remove_plugin_class(qparser.BoostPlugin)
         parsers[lang] = p
     if len(_PARSERS) > 16:

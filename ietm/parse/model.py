@@ -316,6 +316,32 @@ _READERS = {
 
 _TABLE_REFS = {"applicCrossRefTableRef": "act", "condCrossRefTableRef": "cct", "prodCrossRefTableRef": "pct"}
 
+#: references into common information repositories: element -> (kind of entry, attribute naming it). A module's
+#: such references are kept as Ref("cir", "<kind>:<ident>"), so a repository can say where each entry is used.
+CIR_REFS: dict[str, tuple[str, str]] = {
+    "warningRef": ("warning", "warningIdentNumber"),
+    "cautionRef": ("caution", "cautionIdentNumber"),
+    "toolRef": ("tool", "toolNumber"),
+    "supplyRef": ("supply", "supplyNumber"),
+    "partRef": ("part", "partNumberValue"),
+    "functionalItemRef": ("functionalItem", "functionalItemNumber"),
+    "zoneRef": ("zone", "zoneNumber"),
+    "controlIndicatorRef": ("controlIndicator", "controlIndicatorNumber"),
+    "circuitBreakerRef": ("circuitBreaker", "circuitBreakerNumber"),
+    "accessPointRef": ("accessPoint", "accessPointNumber"),
+    "applicRef": ("applic", "applicIdentValue"),
+}
+
+
+#: requirement rows that name a part by its number when they carry no reference (the viewer looks it up by number)
+_NAMED_BY_NUMBER = ("supportEquipDescr", "supplyDescr", "spareDescr", "embeddedSupportEquipDescr",
+                    "embeddedSupplyDescr", "embeddedSpareDescr")
+
+
+def cir_target(kind: str, ident: str) -> str:
+    """The catalog target of a reference to a repository entry (ietm.catalog keeps them as kind "cir")."""
+    return f"{kind}:{ident}"
+
 
 def dm_ref_key(ident: etree._Element) -> str | None:
     """The key a dmRefIdent points at (DMC-... or DME-...), or None when it has no usable dmCode."""
@@ -370,4 +396,12 @@ def references(root: etree._Element, doc: Loaded) -> list[Ref]:
         name = el.get("infoEntityIdent") if isinstance(el.tag, str) else None
         if name:
             refs.append(Ref("icn", doc.entities.get(name, name), el.sourceline))
+    for el in root.iter(*CIR_REFS):
+        kind, attr = CIR_REFS[el.tag]
+        if el.get(attr):
+            refs.append(Ref("cir", cir_target(kind, el.get(attr)), el.sourceline))
+    for el in root.iter(*_NAMED_BY_NUMBER):
+        number = _text(el.find("identNumber/partAndSerialNumber/partNumber"))
+        if number and not any(c.tag in CIR_REFS for c in el):
+            refs.append(Ref("cir", cir_target("part", number), el.sourceline))
     return refs

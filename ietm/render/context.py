@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 from lxml import etree
 
@@ -48,3 +48,11 @@ class RenderContext:
     # names, in the page's language where the CSDB has both; None = not resolvable here (the reference then
     # shows its identifier). Kinds and ident forms: ietm.render.content.cir.
     repository: Callable[[str, str], etree._Element | None] | None = None
+    # the CSDB's applicability (ietm.applic.Applicability): the applicability repositories an applicRef names
+    applicability: Any = None
+    # product attribute or condition ident -> its name in the page's content language (statements spelled out
+    # read `Model: ...`, not `model: ...`); None = idents are shown
+    property_names: Callable[[str], str | None] | None = None
+    # (kind, ident) -> [(key, title)] of the data modules that refer to a repository entry (where it is used),
+    # kinds as in ietm.parse.model.CIR_REFS; None = not known here
+    uses: Callable[[str, str], list[tuple[str, str]]] | None = None

@@ -110,7 +110,7 @@ words({  # key -> (English, Russian)  # key -> (English, Russian)
     "upload_hint": (
         "S1000D objects (XML), illustrations, or a zip of them. Each is checked before it enters the CSDB; "
         "an existing issue is never replaced.",
-        "Объекты S1000D (XML), иллюстрации или zip-архив с ними. Каждый файл проверяется до занесения в базу; "
+        "Объекты S1000D (XML), иллюстрации или ZIP-архив с ними. Каждый файл проверяется до занесения в базу; "
         "существующий выпуск никогда не заменяется.",
     ),
     "files": ("Files", "Файлы"),

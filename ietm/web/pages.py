@@ -259,8 +259,14 @@ class Pages:
             log.warning("%s:%s: no renderer for <%s>; its text is shown", path.name, el.sourceline, el.tag)
 
         # repository references (warnings, tools, parts...) resolve in the module's own language where both exist
-        ctx = RenderContext(links, language, obj, doc, self.site.titles.get, unknown,
-                            repository=self.site.repository(obj.language))
+        try:
+            applicability = self.site.applicability
+        except Exception as exc:  # tables that cannot be read must not take the page down
+            log.warning("applicability tables not readable: %s", exc)
+            applicability = None
+        ctx = RenderContext(links, language, obj, doc, self.site.title_lookup(obj.language), unknown,
+                            repository=self.site.repository(obj.language), applicability=applicability,
+                            uses=self.site.uses(obj.language), property_names=self.site.property_names(obj.language))
         out = (render_ident(ctx), render_content(ctx))
         with self._rendered_guard:
             self._rendered[stamp] = out

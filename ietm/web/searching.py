@@ -19,7 +19,7 @@ from ietm.render.content.codelists import LISTS, code_name
 STRINGS: dict[str, tuple[str, str]] = {
     "search": ("Search", "Поиск"),
     "search_label": ("Search the manual", "Поиск по руководству"),
-    "search_placeholder": ("Words, \"a phrase\", filt*, title:…, code:…", "Слова, «фраза», фильтр*, title:…, code:…"),
+    "search_placeholder": ("Words, \"a phrase\", filt*, title:…, code:…", "Слова, «фраза», фильтр*, название:…, код:…"),
     "search_button": ("Search", "Найти"),
     "results": ("{n} modules found", "Найдено модулей: {n}"),
     "no_results": ("No module matches your search.", "Ничего не найдено."),
@@ -34,7 +34,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "offline_index": ("Searching the copy on this device.", "Поиск по копии на этом устройстве."),
     "section": ("in", "раздел"),
     "help": ("Words must all appear; use quotes for a phrase, * for a word's start, title: or code: for a field.",
-             "Должны встретиться все слова; кавычки — точная фраза, * — начало слова, title: и code: — поиск по полю."),
+             "Должны встретиться все слова; кавычки — точная фраза, * — начало слова, название: и код: — поиск по полю."),
 }
 
 

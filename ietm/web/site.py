@@ -25,7 +25,7 @@ from ietm.config import Config, load_config
 from ietm.errors import IetmError, InputError, NotFound
 from ietm.parse.codes import Issue, Language, PmCode
 from ietm.parse.loader import Loaded, load
-from ietm.parse.model import CsdbObject, dm_ref_key
+from ietm.parse.model import CsdbObject, cir_target, dm_ref_key
 from ietm.paths import state_dir
 from ietm.web.i18n import message
 
@@ -89,6 +89,8 @@ class Site:
         self._loaded: OrderedDict[tuple[str, int], Loaded] = OrderedDict()
         self._loaded_guard = threading.Lock()  # requests run on several threads
         self._module_applic: dict[tuple[str, int], dict | None] = {}
+        self._uses: dict[tuple[int, str, str], list[tuple[str, str]]] = {}  # where repository entries are used
+        self._property_names: dict[tuple[int, str], dict[str, str]] = {}
         self.generation = 0  # counts index() calls: what was derived from an older index is stale
         self.index()
 
@@ -117,6 +119,11 @@ class Site:
             if stem not in icn_stems or path.suffix.lower() in BROWSER_TYPES:
                 icn_stems[stem] = path
         titles = {k: o.title for k, o in latest.items()}
+        titles_in: dict[str, dict[str, str]] = {}  # language (ru, en...) -> key -> title of its latest copy in it
+        for key, found in copies.items():  # sorted oldest first: the latest issue of each language wins
+            for c in found:
+                if c.title:
+                    titles_in.setdefault((c.language or "")[:2].lower(), {})[key] = c.title
         publications: dict[str, Publication] = {}  # key -> the default copy (latest, English first)
         publication_copies: dict[str, Publication] = {}  # path -> each language's latest issue
         for key in sorted(latest):
@@ -127,15 +134,16 @@ class Site:
                 by_language[c.language] = c
             for obj in by_language.values():
                 try:
-                    publication_copies[obj.path] = self._publication(obj, copies, titles)
+                    publication_copies[obj.path] = self._publication(
+                        obj, copies, {**titles, **titles_in.get((obj.language or "")[:2].lower(), {})})
                 except IetmError as exc:
                     log.warning("publication not readable: %s", exc)
             if latest[key].path in publication_copies:
                 publications[key] = publication_copies[latest[key].path]
         repositories = self._repositories(copies)
-        (self.copies, self.latest, self.titles, self.icns, self.icn_stems, self.publications,
+        (self.copies, self.latest, self.titles, self._titles_in, self.icns, self.icn_stems, self.publications,
          self._publication_copies, self._applicability, self._repository_entries, self._repository_lookups) = (
-            copies, latest, titles, icns, icn_stems, publications, publication_copies, None, repositories, {})
+            copies, latest, titles, titles_in, icns, icn_stems, publications, publication_copies, None, repositories, {})
         self.generation += 1
 
     # -- common information repositories (ietm.render.content.cir) ---------------------------------------
@@ -183,6 +191,56 @@ class Site:
             return None
 
         lookups[language or ""] = lookup
+        return lookup
+
+    def title_lookup(self, language: str | None) -> Callable[[str], str | None]:
+        """key -> title in this language (ru-RU or ru) where a copy in it exists, else the default copy's title."""
+        own = self._titles_in.get((language or "")[:2].lower(), {})
+        titles = self.titles
+        return lambda key: own.get(key) or titles.get(key)
+
+    def property_names(self, language: str | None) -> Callable[[str], str | None]:
+        """Product attribute or condition ident -> the name the CSDB's ACTs and CCTs give it, from their copies
+        in `language` where they exist (read once per index and language)."""
+        lang = (language or "")[:2].lower()
+        key = (self.generation, lang)
+        names = self._property_names.get(key)
+        if names is None:
+            names = {}
+            for found in self.copies.values():
+                tables = [c for c in found if c.kind == "dm" and c.content_type in ("act", "cct")]
+                if not tables:
+                    continue
+                mine = [c for c in tables if (c.language or "")[:2].lower() == lang] or tables
+                try:
+                    root = load(mine[-1].path, Path(mine[-1].path).name).root
+                except IetmError as exc:
+                    log.warning("applicability table not readable: %s", exc)
+                    continue
+                for el in root.iter("productAttribute", "cond"):
+                    name = _text(el.find("name")) or _text(el.find("displayName"))
+                    if el.get("id") and name:
+                        names.setdefault(el.get("id"), name)
+            self._property_names = {k: v for k, v in self._property_names.items() if k[0] == self.generation}
+            self._property_names[key] = names
+        return names.get
+
+    def uses(self, language: str | None) -> Callable[[str, str], list[tuple[str, str]]]:
+        """(kind, ident) -> [(key, title)] of the data modules that refer to that repository entry, titled in
+        `language` where a copy in it exists (the catalog keeps these references; ietm.parse.model.CIR_REFS)."""
+        title = self.title_lookup(language)
+        generation = self.generation
+
+        def lookup(kind: str, ident: str) -> list[tuple[str, str]]:
+            key = (generation, kind, ident)
+            found = self._uses.get(key)
+            if found is None:
+                with self._loaded_guard:
+                    rows = self.catalog.referrers(cir_target(kind, ident), "cir")
+                keys = sorted({o.key for o, _ in rows if o.kind == "dm" and o.key in self.latest})
+                found = self._uses[key] = [(k, title(k) or k) for k in keys]
+            return found
+
         return lookup
 
     @property

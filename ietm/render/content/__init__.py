@@ -14,6 +14,7 @@ from ietm.render.content import (  # noqa: F401  (each module registers its elem
     common,
     comrep,
     crew,
+    crossref,
     descriptive,
     fault,
     frontmatter,

@@ -32,6 +32,10 @@ EMPTY = FastMarkup("")
 def handles(*tags: str) -> Callable[[Handler], Handler]:
     def register(fn: Handler) -> Handler:
         for tag in tags:
+            known = HANDLERS.get(tag)
+            if known is not None and known is not fn:  # which one wins would depend on the import order
+                raise ValueError(f"<{tag}> has two renderers: {known.__module__}.{known.__name__} and "
+                                 f"{fn.__module__}.{fn.__name__}")
             HANDLERS[tag] = fn
         return fn
 
@@ -217,13 +221,30 @@ class Html:
         ref = el.get("applicRefId")
         if not ref:
             return []
-        applic = self.ids.get(ref)
+        applic = self.resolve_applic(self.ids.get(ref))
         if applic is None:
             return [("data-applic-ref", ref), ("data-applic-text", self.t("applic_missing", ref=ref))]
-        shown = text_of(applic.find("displayText")) or summarize_applic(applic)
+        shown = self.applic_text(applic)
         pairs: list[tuple[str, object]] = [("data-applic-ref", ref), ("data-applic-text", shown), ("title", shown),
                                            ("data-applic", json.dumps(applic_json(applic), separators=(",", ":")))]
         return pairs
+
+    def resolve_applic(self, found: etree._Element | None) -> etree._Element | None:
+        """The `applic` an applicRefId names: the module's own, or the applicability repository entry that its
+        referencedApplicGroupRef/applicRef (or the status's applicRef) names."""
+        if found is None or found.tag != "applicRef":
+            return found
+        applicability = self.ctx.applicability
+        return applicability.repository.get(found.get("applicIdentValue", "")) if applicability is not None else None
+
+    def applic_text(self, applic: etree._Element) -> str:
+        """What a reader is told an applicability says: its display text, else its statement spelled out."""
+        return text_of(applic.find("displayText")) or applic_statement(self, applic)
+
+    def property_name(self, ident: str) -> str | None:
+        """The name the CSDB's ACT or CCT gives a product attribute or condition."""
+        names = self.ctx.property_names
+        return names(ident) if names is not None else None
 
     def next_id(self, prefix: str) -> str:
         """A stable id in document order (same module issue, same ids), for state kept on the device."""
@@ -231,14 +252,32 @@ class Html:
         return f"{prefix}-{self._counters[prefix]}"
 
 
-def summarize_applic(applic: etree._Element) -> str:
-    parts = []
-    for a in applic.iter("assert"):
-        if a.get("applicPropertyIdent"):
-            parts.append(f"{a.get('applicPropertyIdent')}: {a.get('applicPropertyValues')}")
-        elif (a.text or "").strip():
-            parts.append(text_of(a))
-    return "; ".join(parts)
+#: readers of statements other content types define (a process's `expression`: ietm.render.content.process)
+STATEMENT_READERS: dict[str, Callable[[Html, etree._Element], str]] = {}
+_STATEMENT_TAGS = ("assert", "evaluate", "expression")
+
+
+def applic_statement(r: Html, el: etree._Element) -> str:
+    """An applicability statement spelled out: `Model: Mountain storm and (Version: Mk1 or Mk9)`; property
+    names where the CSDB declares them, else their idents; `a|b` reads `a, b` and `1~3` reads `1–3`."""
+    tag = el.tag if isinstance(el.tag, str) else ""
+    if tag == "applic":
+        return "; ".join(applic_statement(r, c) for c in el if c.tag in _STATEMENT_TAGS)
+    if tag == "assert":
+        ident = el.get("applicPropertyIdent")
+        if ident is None:
+            return text_of(el)
+        values = ", ".join(v.replace("~", "–") for v in (el.get("applicPropertyValues") or "").split("|"))
+        return f"{r.property_name(ident) or ident}: {values}"
+    if tag == "evaluate":
+        joint = r.t("applic_and" if el.get("andOr") == "and" else "applic_or")
+        kids = [c for c in el if c.tag in _STATEMENT_TAGS]
+        parts = [applic_statement(r, c) for c in kids]
+        parts = [f"({p})" if c.tag == "evaluate" and len(c) > 1 else p for p, c in zip(parts, kids)]
+        return f" {joint} ".join(p for p in parts if p)
+    if tag in STATEMENT_READERS:
+        return STATEMENT_READERS[tag](r, el)
+    return text_of(el)
 
 
 _WORD = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")

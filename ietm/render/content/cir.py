@@ -18,7 +18,7 @@ from lxml import etree
 from markupsafe import Markup
 
 from ietm.parse.codes import Language
-from ietm.parse.model import dm_ref_key
+from ietm.parse.model import CIR_REFS, dm_ref_key
 from ietm.render.content.base import EMPTY, Html, handles, text_of
 from ietm.render.content.records import record
 from ietm.render.content.fastmarkup import FastMarkup
@@ -37,19 +37,9 @@ ENTRIES: dict[str, tuple[str, str | None, str]] = {
     "accessPoint": ("accessPointSpec", "accessPointIdent", "accessPointNumber"),
 }
 
-#: reference element -> (kind, number attribute)
-REFS: dict[str, tuple[str, str]] = {
-    "warningRef": ("warning", "warningIdentNumber"),
-    "cautionRef": ("caution", "cautionIdentNumber"),
-    "toolRef": ("tool", "toolNumber"),
-    "supplyRef": ("supply", "supplyNumber"),
-    "partRef": ("part", "partNumberValue"),
-    "functionalItemRef": ("functionalItem", "functionalItemNumber"),
-    "zoneRef": ("zone", "zoneNumber"),
-    "controlIndicatorRef": ("controlIndicator", "controlIndicatorNumber"),
-    "circuitBreakerRef": ("circuitBreaker", "circuitBreakerNumber"),
-    "accessPointRef": ("accessPoint", "accessPointNumber"),
-}
+#: reference element -> (kind, number attribute): ietm.parse.model.CIR_REFS, less applicability (applicRef is
+#: resolved where applicability is, in base.Html.applic_pairs)
+REFS: dict[str, tuple[str, str]] = {tag: v for tag, v in CIR_REFS.items() if v[0] != "applic"}
 
 #: references shown as labelled records (with their attributes) when no repository entry answers
 RECORD_REFS = ("supplyRef", "circuitBreakerRef", "accessPointRef")
@@ -161,7 +151,9 @@ def item_ref(r: Html, el: etree._Element) -> Markup:
     own = r.inner(el) if text_of(el) else EMPTY  # a reference's own text (a zoneRef's name) stays
     name = entry_name(entry)
     shown = own or name or el.get(attr, "")
-    code = FastMarkup(' <span class="code">{}</span>').format(el.get(attr)) if (own or name) else EMPTY
+    # what else tells this item from another of the same number: its manufacturer, the context it is used in
+    idents = [x for x in ((el.get(attr) if (own or name) else None), el.get(CAGE), el.get("contextIdent")) if x]
+    code = FastMarkup(' <span class="code">{}</span>').format(" · ".join(idents)) if idents else EMPTY
     return FastMarkup('<span{}>{}{}</span>').format(
         r.attrs(el, f"cir-ref {el.tag}", data_repository_ref=el.get(attr), data_repository_kind=kind),
         entry_link(r, entry, shown), code)

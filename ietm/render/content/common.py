@@ -11,7 +11,7 @@ from markupsafe import Markup, escape
 from ietm.parse.codes import Issue, Language, PmCode
 from ietm.parse.model import dm_ref_key
 from ietm.errors import InputError
-from ietm.render.content.base import EMPTY, Html, handles, number, text_of
+from ietm.render.content.base import EMPTY, Html, applic_statement, handles, number, text_of
 from ietm.render.content.cir import guard_from_repository
 from ietm.render.content.fastmarkup import FastMarkup
 
@@ -137,9 +137,30 @@ def title(r: Html, el: etree._Element) -> Markup:
 
 @handles("referencedApplicGroup", "referencedApplicGroupRef")
 def applic_group(r: Html, el: etree._Element) -> Markup:
-    """The module's applicability annotations: shown on the elements that refer to them (data-applic)."""
+    """The module's applicability annotations: shown on the elements that refer to them (data-applic), and
+    listed once, folded, for a writer checking them: each with its display text and its statement spelled out
+    (an annotation kept in an applicability repository is looked up there)."""
     r.consume(el)
-    return EMPTY
+    items = []
+    for child in el:
+        if not isinstance(child.tag, str) or child.tag not in ("applic", "applicRef"):
+            continue
+        applic = r.resolve_applic(child)
+        source = FastMarkup(' <span class="code">{}</span>').format(child.get("applicIdentValue")) \
+            if child.tag == "applicRef" else EMPTY
+        if applic is None:
+            items.append(FastMarkup('<li><span class="code">{}</span>{} {}</li>').format(
+                child.get("id", ""), source, r.t("applic_missing", ref=child.get("applicIdentValue", ""))))
+            continue
+        shown = text_of(applic.find("displayText"))
+        statement = applic_statement(r, applic)
+        items.append(FastMarkup('<li><span class="code">{}</span>{} {}{}</li>').format(
+            child.get("id", ""), source, shown or statement,
+            FastMarkup(' <span class="applic-statement">({})</span>').format(statement) if shown and statement else EMPTY))
+    if not items:
+        return EMPTY
+    return FastMarkup('<details class="applic-annotations"><summary>{}</summary><ul>{}</ul></details>').format(
+        r.t("applic_annotations"), FastMarkup("").join(items))
 
 
 # -- references --------------------------------------------------------------------------------------------

@@ -61,7 +61,7 @@ def isolation_main(r: Html, el: etree._Element) -> Markup:
     bar = FastMarkup(
         '<div class="fi-bar" role="group"><button type="button" data-fi-mode="run" aria-pressed="true">{}</button>'
         '<button type="button" data-fi-mode="tree" aria-pressed="false">{}</button></div>'
-        '<ol class="fi-path" data-fi-path aria-label="path"></ol>').format(r.t("step_by_step"), r.t("whole_tree"))
+        '<ol class="fi-path" data-fi-path aria-label="{}"></ol>').format(r.t("step_by_step"), r.t("whole_tree"), r.t("path_taken"))
     return FastMarkup('<section{} data-start="{}"><h2>{}</h2>{}<div class="fi-nodes">{}</div></section>').format(
         r.attrs(el, "fi", **module_state_attrs(r, "data-fault")), start, r.t("isolation_procedure"), bar,
         FastMarkup("").join(parts))

@@ -82,5 +82,5 @@ register(
     "security", "dataRestrictions", "restrictionInstructions", "restrictionInfo", "dataDistribution",
     "exportControl", "exportRegistrationStmt", "dataHandling", "dataDestruction", "dataDisclosure", "copyright",
     "policyStatement", "dataConds", "frontMatterInfo", "reducedPara", "barCode", "barCodeSymbology",
-    "enterpriseSpec", "enterpriseLogo", "tocEntryGroup", "frontMatterInfoGroup", "productCrossRefTableRef",
+    "enterpriseSpec", "enterpriseLogo", "tocEntryGroup", "frontMatterInfoGroup",
 )

@@ -6,7 +6,7 @@ from __future__ import annotations
 from lxml import etree
 from markupsafe import Markup
 
-from ietm.render.content.base import EMPTY, Html, summarize_applic, text_of
+from ietm.render.content.base import EMPTY, Html, text_of
 from ietm.render.context import RenderContext
 from ietm.render.content.fastmarkup import FastMarkup
 
@@ -20,7 +20,7 @@ def render_ident(ctx: RenderContext) -> Markup:
     if obj.issue_date:
         rows.append(("issue_date", obj.issue_date))
     if obj.language:
-        rows.append(("language", f"{r.name('language', obj.language)} ({obj.language})"))
+        rows.append(("language", r.name("language", obj.language)))
     if obj.security:
         named = r.name("security", obj.security)
         rows.append(("security", f"{named} ({obj.security})" if named != obj.security else named))
@@ -29,8 +29,10 @@ def render_ident(ctx: RenderContext) -> Markup:
         rows.append(("qa", f"{qa} ({r.name('qa_type', obj.qa_type)})" if obj.qa_type else qa))
     if status is not None:
         applic = status.find("applic")
+        if applic is None:  # the whole module's applicability kept in an applicability repository
+            applic = r.resolve_applic(status.find("applicRef"))
         if applic is not None:
-            shown = text_of(applic.find("displayText")) or summarize_applic(applic) or r.t("all_applicable")
+            shown = r.applic_text(applic) or r.t("all_applicable")
             rows.append(("applicability", FastMarkup('<span class="applic-statement">{}</span>').format(shown)))
         for tag, key in (("responsiblePartnerCompany", "responsible"), ("originator", "originator")):
             found = status.find(tag)

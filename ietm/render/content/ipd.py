@@ -136,8 +136,11 @@ def isn_row(r: Html, csn: etree._Element, isn: etree._Element, fig: str, item: s
     more = f'<details class="part-more"><summary>…</summary>{details}</details>' if details else ""
     row_id = f"csn-{fig}-{csn.get('item', '')}{csn.get('itemVariant', '')}-{isn.get('itemSeqNumberValue', '')}"
     callout = e(_callout(csn.get("item", "")))
+    # the catalogue sequence number (figure, item, item sequence) is what an order or a remark quotes
+    csn_code = "-".join(x for x in (fig + csn.get("figureNumberVariant", ""), csn.get("item", "") +
+                                    csn.get("itemVariant", ""), isn.get("itemSeqNumberValue", "")) if x)
     item_cell = (f'<a class="callout-link" href="#ipd-{e(fig)}-{callout}" data-callout="{callout}" '
-                 f'data-figure="{e(fig)}">{e(item)}</a>' if first else "")
+                 f'data-figure="{e(fig)}">{e(item)}</a>' if first else "") + f' <span class="csn code">{e(csn_code)}</span>'
     order = ""
     if pn:
         order = (f'<button type="button" class="order-add" data-order-pn="{e(pn)}" data-order-cage="{e(cage)}"'
@@ -148,7 +151,8 @@ def isn_row(r: Html, csn: etree._Element, isn: etree._Element, fig: str, item: s
     return FastMarkup(
         f'<tr{r.attrs(isn, "part-row", id=row_id)} data-callout="{callout}" data-figure="{e(fig)}"'
         f' data-indenture="{indenture}"><td>{item_cell}</td><td class="pn">{e(pn)}</td><td>{e(cage)}</td>'
-        f'<td>{indent}{e(descr)}{more}</td><td>{e(qty)}</td><td>{e(unit)}</td><td>{e(smr)}</td><td>{order}</td></tr>')
+        f'<td>{indent}{e(descr)}{more}</td><td>{e(qty)}</td><td>{e(r.name("unit", unit))}</td><td>{e(smr)}</td>'
+        f'<td>{order}</td></tr>')
 
 register(
     "initialProvisioningProject", "reasonForSelection", "quantityPerNextHigherAssy", "partSegment",
@@ -158,6 +162,6 @@ register(
     "applicabilitySegment", "usableOnCodeEquip", "usableOnCodeAssy", "procurementData", "physicalSecurityPilferageCode",
     "shelfLifeCode", "partCharacteristic", "materialSetGroup", "descrForPart", "maintRestrictions",
     "interchangeability", "electroStaticDischarge", "hazardousClass", "factoryReplaceable", "categoryOneContainerLocation",
-    "selectOrManufactureFromIdent", "dataRestrictions", "selectOrManufacture", "referTo", "partRepository",
+    "selectOrManufactureFromIdent", "dataRestrictions", "selectOrManufacture", "referTo",
     "partSpec", "partIdent", "partAlts", "partUsage",
 )

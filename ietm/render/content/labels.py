@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from ietm.render.content.names_ru import ATTRIBUTES, ELEMENTS
+
 EN: dict[str, str] = {
     "unknown_element": "Element <{name}> is not rendered by this viewer; its text is shown as is",
     "applic_missing": "Applicability {ref} is not declared in this module",
@@ -120,6 +122,47 @@ EN: dict[str, str] = {
     "table": "Table",
     "common_info": "Common information",
     "paragraph": "Paragraph",
+    "applic_and": "and",
+    "value_true": "true",
+    "value_false": "false",
+    "path_taken": "Path taken",
+    "applic_annotations": "Applicability annotations of this module",
+    "var_initial": "Initial value",
+    "var_set_to": "Set to",
+    "var_now": "Now",
+    "applic_or": "or",
+    "cir_ident": "Identifier",
+    "cir_details": "Details",
+    "cir_used": "Used in",
+    "cir_unused": "Not referred to by any data module of this CSDB",
+    "applic_statement": "Statement:",
+    "cir_applicRepository": "Applicability annotations",
+    "cir_cautionRepository": "Cautions",
+    "cir_circuitBreakerRepository": "Circuit breakers",
+    "cir_controlIndicatorRepository": "Controls and indicators",
+    "cir_enterpriseRepository": "Organizations",
+    "cir_functionalItemRepository": "Functional items",
+    "cir_functionalPhysicalAreaRepository": "Functional and physical areas",
+    "cir_partRepository": "Parts",
+    "cir_supplyRepository": "Supplies",
+    "cir_supplyRqmtRepository": "Supply requirements",
+    "cir_toolRepository": "Tools and support equipment",
+    "cir_warningRepository": "Warnings",
+    "cir_zoneRepository": "Zones",
+    "cir_accessPointRepository": "Access points",
+    "xref_values": "Values",
+    "xref_prompt": "Asked as:",
+    "xref_type": "Type",
+    "xref_pattern": "pattern {pattern}",
+    "xref_primary": "Identifies the product",
+    "xref_attributes": "Product attributes",
+    "xref_condition_types": "Condition types",
+    "xref_conditions": "Conditions",
+    "xref_products": "Products",
+    "xref_product": "Product",
+    "xref_cct": "Conditions cross-reference table:",
+    "xref_pct": "Products cross-reference table:",
+    "xref_act": "Applicability cross-reference table:",
 }
 
 RU: dict[str, str] = {
@@ -240,6 +283,47 @@ RU: dict[str, str] = {
     "table": "Таблица",
     "common_info": "Общие сведения",
     "paragraph": "Пункт",
+    "applic_and": "и",
+    "value_true": "да",
+    "value_false": "нет",
+    "path_taken": "Пройденный путь",
+    "applic_annotations": "Аннотации применимости модуля",
+    "var_initial": "Начальное значение",
+    "var_set_to": "Присваивается",
+    "var_now": "Сейчас",
+    "applic_or": "или",
+    "cir_ident": "Обозначение",
+    "cir_details": "Сведения",
+    "cir_used": "Где применяется",
+    "cir_unused": "Ни один модуль данных этой базы на него не ссылается",
+    "applic_statement": "Условие:",
+    "cir_applicRepository": "Аннотации применимости",
+    "cir_cautionRepository": "Предостережения",
+    "cir_circuitBreakerRepository": "Автоматы защиты",
+    "cir_controlIndicatorRepository": "Органы управления и индикации",
+    "cir_enterpriseRepository": "Организации",
+    "cir_functionalItemRepository": "Функциональные элементы",
+    "cir_functionalPhysicalAreaRepository": "Функциональные и физические зоны",
+    "cir_partRepository": "Детали",
+    "cir_supplyRepository": "Расходные материалы",
+    "cir_supplyRqmtRepository": "Потребность в расходных материалах",
+    "cir_toolRepository": "Инструмент и оборудование",
+    "cir_warningRepository": "Предупреждения",
+    "cir_zoneRepository": "Зоны",
+    "cir_accessPointRepository": "Люки и панели доступа",
+    "xref_values": "Значения",
+    "xref_prompt": "Вопрос пользователю:",
+    "xref_type": "Тип",
+    "xref_pattern": "шаблон {pattern}",
+    "xref_primary": "Идентифицирует изделие",
+    "xref_attributes": "Свойства изделия",
+    "xref_condition_types": "Типы условий",
+    "xref_conditions": "Условия",
+    "xref_products": "Изделия",
+    "xref_product": "Изделие",
+    "xref_cct": "Таблица условий:",
+    "xref_pct": "Таблица изделий:",
+    "xref_act": "Таблица применимости:",
 }
 
 #: strings the device-side scripts show (progress, exports, engine messages)
@@ -314,42 +398,20 @@ def label(language: str, key: str, **values: object) -> str:
 def js_labels(language: str) -> dict[str, str]:
     return JS.get(language, JS["en"])
 
-#: Russian names of the data elements shown as labelled records (English ones are made from the tag name)
-RECORD_RU: dict[str, str] = {
-    "itemIdentData": "Идентификация", "descrForPart": "Описание", "techData": "Технические данные",
-    "supplyRef": "Материал", "partSpec": "Деталь", "partIdent": "Обозначение детали", "partUsage": "Применение",
-    "threshold": "Порог", "thresholdValue": "Значение порога", "snsCode": "Код СНС", "snsTitle": "Наименование",
-    "toolSpec": "Инструмент", "toolIdent": "Обозначение инструмента", "procurementData": "Данные закупки",
-    "toolAlts": "Варианты инструмента", "tool": "Инструмент", "itemDescr": "Описание", "remarks": "Примечания",
-    "objectUse": "Назначение", "taskDefinition": "Задача", "task": "Работа", "taskTitle": "Наименование работы",
-    "taskDescr": "Описание работы", "limit": "Ограничение", "inspectionType": "Вид осмотра",
-    "snsSubSystem": "Подсистема", "structureObjectRule": "Правило", "objectPath": "Путь", "supplySpec": "Материал",
-    "supplyIdent": "Обозначение материала", "assign": "Значение", "snsSystem": "Система", "enumeration": "Перечень",
-    "productModel": "Модель изделия", "modelName": "Наименование модели", "frontMatterInfo": "Сведения",
-    "reducedPara": "Абзац", "product": "Изделие", "displayName": "Отображаемое имя", "objectValue": "Значение",
-    "shortPmTitle": "Краткое наименование", "pmCode": "Код публикации", "issueInfo": "Выпуск",
-    "issueDate": "Дата выпуска", "productAndModel": "Изделие и модель", "productName": "Наименование изделия",
-    "security": "Гриф", "responsiblePartnerCompany": "Ответственная организация", "enterpriseName": "Организация",
-    "productAttribute": "Свойство изделия", "partLocationSegment": "Размещение детали",
-    "notIllustrated": "Не показано на рисунке", "partRepository": "Детали", "supplyRepository": "Материалы",
-    "toolRepository": "Инструмент", "productCrossRefTable": "Таблица изделий", "condCrossRefTable": "Таблица условий",
-    "condTypeList": "Типы условий", "condType": "Тип условия", "condList": "Условия", "cond": "Условие",
-    "applicCrossRefTable": "Таблица применимости", "productAttributeList": "Свойства изделия",
-    "condCrossRefTableRef": "Ссылка на таблицу условий", "productCrossRefTableRef": "Ссылка на таблицу изделий",
-    "brex": "Бизнес-правила", "snsRules": "Правила СНС", "snsDescr": "Структура СНС", "contextRules": "Правила",
-    "structureObjectRuleGroup": "Правила структуры", "notationRuleList": "Форматы", "notationRule": "Формат",
-    "notationName": "Формат", "timeLimitInfo": "Сроки", "timeLimit": "Срок", "limitType": "Тип ограничения",
-    "tolerance": "Допуск", "equipGroup": "Оборудование", "equip": "Оборудование", "name": "Наименование",
-    "quantityPerNextHigherAssy": "Кол-во на сборку", "reasonForSelection": "Причина выбора",
-    "locationRcmdSegment": "Рекомендации", "locationRcmd": "Рекомендация", "service": "Служба",
-    "sourceMaintRecoverability": "Код SMR", "unitOfIssue": "Ед. поставки", "genericPartDataGroup": "Доп. данные",
-    "genericPartData": "Данные", "genericPartDataValue": "Значение", "faultDescr": "Описание неисправности",
-    "detectionInfo": "Обнаружение", "isolateDetectedFault": "Локализация", "lruItem": "Блок", "lru": "Блок",
-    "contextAndIsolationInfo": "Условия и локализация", "faultContext": "Условия", "isolationInfo": "Локализация",
-    "locateAndRepair": "Поиск и ремонт", "repair": "Ремонт", "wireIdent": "Провод", "wireConnection": "Соединение",
-    "fromEquip": "Откуда", "toEquip": "Куда", "contact": "Контакт", "wireInfo": "Данные провода",
-}
-
-
 def record_label(language: str, tag: str, fallback: str) -> str:
-    return RECORD_RU.get(tag, fallback) if language == "ru" else fallback
+    """The label of an element shown as a record (`fallback`: the English one, made from the tag)."""
+    return ELEMENTS.get(tag, fallback) if language == "ru" else fallback
+
+
+def attr_label(language: str, name: str, fallback: str) -> str:
+    """The name of an attribute shown as a fact; a BREX's schema flags and attribute relations by their rule."""
+    if language != "ru":
+        return fallback
+    if name in ATTRIBUTES:
+        return ATTRIBUTES[name]
+    if name.endswith("Xsd"):  # s1000dSchemas: which schemas a project uses
+        return f"схема {name[:-3]}.xsd"
+    if name.endswith("AttRelation"):  # a business rule's relation to an attribute's values
+        attr = name[:-len("AttRelation")]
+        return f"связь с атрибутом «{ATTRIBUTES.get(attr, attr)}»"
+    return fallback

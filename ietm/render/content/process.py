@@ -10,7 +10,7 @@ import json
 from lxml import etree
 from markupsafe import Markup
 
-from ietm.render.content.base import EMPTY, Html, handles, text_of
+from ietm.render.content.base import EMPTY, STATEMENT_READERS, Html, handles, text_of
 from ietm.render.content.procedural import module_state_attrs, steps_and_blocks
 from ietm.render.content.records import register
 from ietm.render.content.fastmarkup import FastMarkup
@@ -140,16 +140,30 @@ def process(r: Html, el: etree._Element) -> Markup:
         r.seen.add(c)
     body = FastMarkup("").join(r.render(c) for c in el if c.tag not in ("variableDeclarations", "variablePreSet",
                                                                       "variablePostSet"))
-    var_rows = FastMarkup("").join(FastMarkup('<tr><th scope="row">{}</th><td>{}</td><td data-var-value="{}">–</td></tr>').format(
-        v["name"], v["type"], v["name"]) for v in variables)
+    changes: dict[str, list[str]] = {}  # what sets each variable, spelled out, for a writer checking the logic
+    for a in el.iter("assertion"):
+        target = a.find("variableRef")
+        expr = a.find("expression")
+        if target is not None and expr is not None:
+            changes.setdefault(target.get("variableName", ""), []).append(_readable(r, expr))
+    inits = {v.get("variableName", ""): _readable(r, v.find("initialize/expression"))
+             for v in (decls.findall("variable") if decls is not None else []) if v.find("initialize/expression") is not None}
+    declared = {v["name"] for v in variables}
+    shown = variables + [{"name": n, "type": ""} for n in changes if n not in declared]  # a misnamed one too
+    var_rows = FastMarkup("").join(FastMarkup(
+        '<tr><th scope="row">{}</th><td>{}</td><td>{}</td><td>{}</td><td data-var-value="{}">–</td></tr>').format(
+        v["name"], r.name("datatype", v["type"]), inits.get(v["name"], ""), "; ".join(changes.get(v["name"], [])), v["name"])
+        for v in shown)
+    var_head = FastMarkup("").join(FastMarkup('<th scope="col">{}</th>').format(r.t(k)) for k in (
+        "name", "xref_type", "var_initial", "var_set_to", "var_now"))
     engine = FastMarkup(
         '<div class="pe" data-pe-engine hidden><div class="pe-stage" data-pe-stage aria-live="polite"></div>'
         '<p class="pe-error" data-pe-error role="alert"></p>'
         '<div class="pe-nav"><button type="button" data-pe-back class="secondary">{}</button>'
         '<button type="button" data-pe-next>{}</button>'
         '<button type="button" data-pe-restart class="secondary">{}</button></div>'
-        '<details class="pe-vars"><summary>{}</summary><table><tbody>{}</tbody></table>{}</details></div>'
-    ).format(r.t("back"), r.t("next"), r.t("reset"), r.t("variables"), var_rows, FastMarkup("").join(asks))
+        '<details class="pe-vars"><summary>{}</summary><table><thead><tr>{}</tr></thead><tbody>{}</tbody></table>{}</details></div>'
+    ).format(r.t("back"), r.t("next"), r.t("reset"), r.t("variables"), var_head, var_rows, FastMarkup("").join(asks))
     return FastMarkup('<section{} data-vars="{}" data-pre="{}" data-post="{}"><h2>{}</h2>{}<div class="pe-flow">{}</div>'
                   '</section>').format(
         r.attrs(el, "process", **module_state_attrs(r, "data-process")), dumps(variables),
@@ -196,7 +210,7 @@ def dm_if(r: Html, el: etree._Element) -> Markup:
     cond = el.find("expression")
     return FastMarkup('<div{} data-pe="if" data-cond="{}"><div class="pe-cond">{}</div>{}</div>').format(
         r.attrs(el, "pe-if"), dumps(expression(r, cond) if cond is not None else {"lit": False}),
-        describe(cond), r.children(el, "dmThenSeq", "dmElseSeq"))
+        describe(r, cond), r.children(el, "dmThenSeq", "dmElseSeq"))
 
 
 @handles("dmLoop")
@@ -208,7 +222,7 @@ def dm_loop(r: Html, el: etree._Element) -> Markup:
     return FastMarkup('<div{} data-pe="loop" data-cond="{}" data-pre="{}" data-each="{}"><div class="pe-cond">{}</div>{}'
                   '</div>').format(
         r.attrs(el, "pe-loop"), dumps(expression(r, cond) if cond is not None else {"lit": False}),
-        dumps(assertions(r, pre)), dumps(assertions(r, el)), describe(cond), r.children(el, "dmSeq"))
+        dumps(assertions(r, pre)), dumps(assertions(r, el)), describe(r, cond), r.children(el, "dmSeq"))
 
 
 @handles("dmSeqAlts")
@@ -218,30 +232,32 @@ def seq_alts(r: Html, el: etree._Element) -> Markup:
     return FastMarkup('<div{} data-pe="alts">{}{}</div>').format(r.attrs(el, "pe-alts"), head, r.children(el))
 
 
-def describe(cond: etree._Element | None) -> str:
+def describe(r: Html, cond: etree._Element | None) -> str:
     """A readable form of a condition for the no-script view (humanReadableForm if the author gave one)."""
     if cond is None:
         return ""
     readable = cond.get("humanReadableForm")
     if readable:
         return readable
-    return _readable(cond)
+    return _readable(r, cond)
 
 
 _SYMBOLS = {"equal": "=", "notEqual": "≠", "greaterThan": ">", "greaterThanOrEqual": "≥", "lessThan": "<",
-            "lessThanOrEqual": "≤", "plus": "+", "minus": "−", "times": "×", "divide": "÷", "and": "and", "or": "or"}
+            "lessThanOrEqual": "≤", "plus": "+", "minus": "−", "times": "×", "divide": "÷"}
+_WORDS = {"and": "applic_and", "or": "applic_or", True: "value_true", False: "value_false"}  # in the UI language
 
 
-def _readable(el: etree._Element) -> str:
+def _readable(r: Html, el: etree._Element) -> str:
+    """An expression as a writer reads it: `tourMistakes + 1`, `oilOk = нет`."""
     kids = [c for c in el if isinstance(c.tag, str)]
     if el.tag == "expression":
         words = []
         for k in kids:
             if k.tag in OPERATORS or k.tag in FUNCTIONS:
                 op = k.get(_OPERATION_ATTR[k.tag], "")
-                words.append(_SYMBOLS.get(op, op))
+                words.append(r.t(_WORDS[op]) if op in ("and", "or") else _SYMBOLS.get(op, op))
             else:
-                inner = _readable(k)
+                inner = _readable(r, k)
                 words.append(f"({inner})" if k.tag == "expression" and len(k) > 1 else inner)
         return " ".join(words)
     v = value(el)
@@ -251,6 +267,8 @@ def _readable(el: etree._Element) -> str:
         return v["prop"]
     if "assert" in v:
         return f"{v['assert']} = {v['values']}"
+    if isinstance(v.get("lit"), bool):
+        return r.t(_WORDS[v["lit"]])
     return json.dumps(v.get("lit"), ensure_ascii=False)
 
 
@@ -370,3 +388,6 @@ def global_property(r: Html, el: etree._Element) -> Markup:
 
 
 register("externalApplication", "helpInfo", "variableDescr", "dialogAlts", "trigger")
+
+
+STATEMENT_READERS["expression"] = _readable  # an applicability given as a process expression

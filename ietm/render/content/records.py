@@ -8,18 +8,22 @@ from lxml import etree
 from markupsafe import Markup, escape
 
 from ietm.render.content.base import EMPTY, PREFIX_HANDLERS, Html, handles, humanize
-from ietm.render.content.labels import record_label
+from ietm.render.content.codelists import attr_code_list, code_name
+from ietm.render.content.labels import attr_label, record_label
 from ietm.render.content.fastmarkup import FastMarkup
 
-HIDDEN_ATTRS = {"id", "applicRefId", "changeMark", "changeType", "reasonForUpdateRefIds"}
+HIDDEN_ATTRS = {"id", "applicRefId", "applicMapRefId", "changeMark", "changeType", "reasonForUpdateRefIds"}
 
 
-def facts(el: etree._Element) -> Markup:
-    shown = [(k, v) for k, v in el.attrib.items() if k not in HIDDEN_ATTRS and not k.startswith("{")]
+def facts(r: Html, el: etree._Element, skip: set[str] | frozenset[str] = frozenset(HIDDEN_ATTRS)) -> Markup:
+    """An element's attributes as `name value` facts, named in the UI language; a code value by its name."""
+    shown = [(k, v) for k, v in el.attrib.items() if k not in skip and not k.startswith("{")]
     if not shown:
         return EMPTY
-    items = " ".join(f'<span class="fact"><span class="fk">{escape(humanize(k))}</span> {escape(v)}</span>'
-                     for k, v in shown)
+    language = r.ctx.language
+    items = " ".join(
+        f'<span class="fact"><span class="fk">{escape(attr_label(language, k, humanize(k)))}</span> '
+        f'{escape(code_name(attr_code_list(k), v, language) if attr_code_list(k) else v)}</span>' for k, v in shown)
     return FastMarkup(f'<span class="facts">{items}</span>')
 
 
@@ -29,8 +33,8 @@ def record(r: Html, el: etree._Element) -> Markup:
     label = escape(record_label(r.ctx.language, el.tag, humanize(el.tag)))
     if not any(isinstance(c.tag, str) for c in el):
         return FastMarkup(f'<div{r.attrs(el, f"rec leaf r-{el.tag}")}><span class="k">{label}</span> '
-                      f'<span class="v">{r.inner(el)}</span> {facts(el)}</div>')
-    return FastMarkup(f'<div{r.attrs(el, f"rec r-{el.tag}")}><div class="rec-h">{label} {facts(el)}</div>'
+                      f'<span class="v">{r.inner(el)}</span> {facts(r, el)}</div>')
+    return FastMarkup(f'<div{r.attrs(el, f"rec r-{el.tag}")}><div class="rec-h">{label} {facts(r, el)}</div>'
                   f'<div class="rec-b">{r.inner(el)}</div></div>')
 
 
@@ -48,11 +52,9 @@ register(
     "sb", "brex", "contextRules", "nonContextRules", "nonContextRule", "structureObjectRuleGroup",
     "structureObjectRule", "objectPath", "objectUse", "objectValue", "notationRuleList", "notationRule",
     "snsRules", "brDoc", "sourceDocRef", "policyStatement",
-    # applicability, condition and product cross-reference tables
-    "applicCrossRefTable", "productAttributeList", "productAttribute", "enumeration", "productCrossRefTable",
-    "product", "assign", "condCrossRefTable", "condTypeList", "condType", "condList", "cond",
-    "applicCrossRefTableCatalog", "applicCrossRefTableCatalogItem", "applicCrossRefTableRef",
-    "condCrossRefTableRef", "productCrossRefTableRef", "prodCrossRefTableRef", "dependency",
+    # parts of the applicability, condition and product cross-reference tables (the tables: crossref.py)
+    "productAttribute", "enumeration", "product", "assign", "condType", "cond",
+    "applicCrossRefTableCatalog", "applicCrossRefTableCatalogItem", "prodCrossRefTableRef", "dependency",
     "externalProductAttribute", "displayName", "applic", "displayText", "assert", "evaluate",
     "incorporation", "incorporationStatus", "documentIncorporation", "condIncorporation", "catalogSeqNumberRef",
     "sourceType",

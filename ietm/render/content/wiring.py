@@ -38,6 +38,8 @@ def _end(el: etree._Element | None) -> str:
     item = el.find("functionalItemRef")
     contacts = [c.get("contactIdent", "") for c in el.iter("contact")]
     name = item.get("functionalItemNumber", "") if item is not None else text_of(el.find("name"))
+    if item is not None and item.get("contextIdent"):  # the same number in another context is another item
+        name = f"{name} ({item.get('contextIdent')})"
     return f"{name} : {', '.join(contacts)}" if contacts else name
 
 

@@ -4,7 +4,7 @@
  * query ranks the same modules offline. Query words are mapped to the server's stems through the exported
  * vocabulary; unknown words are stemmed with Snowball (vendor/snowball.js), as the server does.
  * Syntax as on the server: words (all must match), "phrases" (offline: all their words), prefix*, title:word,
- * code:CODE-START, bare codes. Exposes window.IetmOfflineSearch.
+ * code:CODE-START (or название:, текст:, код:), bare codes. Exposes window.IetmOfflineSearch.
  */
 (function () {
   "use strict";
@@ -109,9 +109,11 @@
 
   /* the query as clauses: {kind: word|prefix|phrase|code, text, slots} */
   function parse(q) {
-    var clauses = [], re = /(title:|text:|code:)?("([^"]*)"?|\S+)/gi, m;
+    var clauses = [], re = /(title:|text:|code:|название:|текст:|код:)?("([^"]*)"?|\S+)/gi, m;
+    var FIELDS = { "название:": "title:", "текст:": "text:", "код:": "code:" };  /* the Russian field names */
     while ((m = re.exec(q))) {
       var field = (m[1] || "").toLowerCase(), raw = m[3] !== undefined ? m[3] : m[2];
+      field = FIELDS[field] || field;
       var slots = field === "title:" ? [0] : field === "text:" ? [1] : [0, 1];
       if (field === "code:") { clauses.push({ kind: "code", text: codeTerm(raw) }); continue; }
       if (!field && m[3] === undefined && BARE_CODE.test(raw) && /\d/.test(raw) && /[a-z]/i.test(raw)) {
@@ -232,7 +234,7 @@
 
   /* the query with each unknown word replaced by its nearest indexed word, or null */
   Engine.prototype.correction = function (q) {
-    if (/code:/i.test(q)) return null;
+    if (/(code|код):/i.test(q)) return null;
     var self = this, changed = false;
     var out = q.replace(/(^|[^\p{L}\p{N}_:*?])([\p{L}]{3,})(?![\p{L}\p{N}_*?:])/gu, function (all, pre, word) {
       var w = fold(word);
