@@ -22,7 +22,7 @@ from lxml import etree
 from ietm.author.files import serialize
 from ietm.errors import InputError, Refused
 from ietm.parse.codes import Issue
-from ietm.parse.loader import load, load_bytes
+from ietm.parse.loader import Loaded, load, load_bytes
 from ietm.parse.model import describe
 
 ISSUE_TYPES = ("new", "changed", "deleted", "revised", "status", "rinstate-changed", "rinstate-revised", "rinstate-status")
@@ -123,6 +123,26 @@ def upissue(
     """The next issue of the object at `path`, as a file name and its bytes; nothing is written here."""
     doc = load(path)
     obj = describe(doc)
+    current = Issue.from_xml(doc.root.find(f"identAndStatusSection/{obj.kind}Address/{obj.kind}Ident/issueInfo"))
+    if current is not None and obj.kind in ("dm", "pm"):
+        later = _later_issue(path, obj.key, obj.language, current)
+        if later:
+            raise Refused(f"a later issue exists ({later}); upissue the latest issue", str(path))
+    return raise_issue(doc, official, issue_type, keep_changes, reason, today)
+
+
+def raise_issue(
+    doc: Loaded,
+    official: bool = False,
+    issue_type: str | None = None,
+    keep_changes: bool = False,
+    reason: str | None = None,
+    today: dt.date | None = None,
+) -> Upissued:
+    """The next issue of a loaded object (its tree is changed in place), by the rules of the module docstring;
+    the browser editor raises the issue of a writer's edited copy with it."""
+    path = doc.path
+    obj = describe(doc)
     if obj.kind not in ("dm", "pm"):
         raise InputError(f"is a {obj.kind}; upissue raises data modules and publication modules", str(path))
     if issue_type is not None and issue_type not in ISSUE_TYPES:
@@ -134,9 +154,6 @@ def upissue(
     current = Issue.from_xml(info)
     if current is None or status is None:
         raise InputError(f"{kind}Ident has no issueInfo or the object no {kind}Status", str(path))
-    later = _later_issue(path, obj.key, obj.language, current)
-    if later:
-        raise Refused(f"a later issue exists ({later}); upissue the latest issue", str(path))
     new = next_issue(current, official)
     previous_type = status.get("issueType") or "new"
     cleared = 0

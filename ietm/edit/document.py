@@ -291,6 +291,12 @@ def build(tree: Any, grammar: Grammar, previous: bytes | None, icn_file: Callabl
           display: str = "<editor>") -> Built:
     """The module's bytes from the browser's tree: shape checked, indented, illustrations declared."""
     root, ids = from_json(tree, grammar)
+    return finish(root, ids, grammar, previous, icn_file, display)
+
+
+def finish(root: etree._Element, ids: dict[etree._Element, str], grammar: Grammar, previous: bytes | None,
+           icn_file: Callable[[str], Path | None], display: str = "<editor>") -> Built:
+    """Serialize a built tree (indented, its illustrations declared) and map its lines to browser nodes."""
     try:
         types = grammar.types_of(root)
     except InputError:

@@ -328,3 +328,36 @@ def attribute_label(name: str, language: str) -> str:
     ru, en = ATTRIBUTES.get(name, (None, None))
     found = ru if language == "ru" else en
     return found or words(name)
+
+
+#: attribute -> value -> (Russian, English), for the codes writers meet most; other values show the BREX's words
+VALUES: dict[str, dict[str, tuple[str, str]]] = {
+    "emphasisType": {"em01": ("Полужирный", "Bold"), "em02": ("Курсив", "Italic"), "em03": ("Подчёркнутый", "Underline"),
+                     "em04": ("Надчёркнутый", "Overline"), "em05": ("Зачёркнутый", "Strikethrough")},
+    "internalRefTargetType": {"irtt01": ("Рисунок", "Figure"), "irtt02": ("Таблица", "Table"),
+                              "irtt03": ("Мультимедиа", "Multimedia"), "irtt04": ("Материал", "Supply"),
+                              "irtt05": ("Инструмент", "Support equipment"), "irtt06": ("Запасная часть", "Spare"),
+                              "irtt07": ("Раздел", "Paragraph"), "irtt08": ("Шаг", "Step"),
+                              "irtt09": ("Иллюстрация", "Graphic"), "irtt11": ("Активная зона", "Hotspot")},
+    "securityClassification": {"01": ("Несекретно", "Unclassified"), "02": ("Для служебного пользования", "Restricted"),
+                               "03": ("Конфиденциально", "Confidential"), "04": ("Секретно", "Secret"),
+                               "05": ("Совершенно секретно", "Top secret")},
+    "listItemPrefix": {"pf01": ("Без маркера", "No prefix"), "pf02": ("Тире", "Dash"), "pf03": ("Точка", "Bullet"),
+                       "pf04": ("Квадрат", "Square"), "pf05": ("Галочка", "Check box"), "pf06": ("Стрелка", "Arrow"),
+                       "pf07": ("Ромб", "Diamond")},
+    "verificationType": {"tabtop": ("За столом", "Table-top"), "onobject": ("На изделии", "On object"),
+                         "ttandoo": ("За столом и на изделии", "Table-top and on object")},
+    "issueType": {"new": ("Новый", "New"), "changed": ("Изменённый", "Changed"), "deleted": ("Исключённый", "Deleted"),
+                  "revised": ("Переработанный", "Revised"), "status": ("Изменение статуса", "Status change")},
+    "changeType": {"add": ("Добавлено", "Added"), "delete": ("Удалено", "Deleted"), "modify": ("Изменено", "Modified")},
+    "applicPropertyType": {"prodattr": ("Признак изделия", "Product attribute"), "condition": ("Условие", "Condition")},
+    "andOr": {"and": ("И (все условия)", "And (all)"), "or": ("ИЛИ (любое условие)", "Or (any)")},
+    "hotspotType": {"callout": ("Выноска", "Callout")},
+    "skillLevelCode": {"sk01": ("Базовый", "Basic"), "sk02": ("Средний", "Intermediate"), "sk03": ("Высокий", "Advanced"),
+                       "sk04": ("Эксперт", "Expert")},
+}
+
+
+def value_label(attribute: str, value: str, language: str) -> str | None:
+    ru, en = VALUES.get(attribute, {}).get(value, (None, None))
+    return ru if language == "ru" else en

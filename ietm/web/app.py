@@ -18,6 +18,7 @@ from ietm.errors import IetmError
 from ietm.paths import STATIC, state_dir
 from ietm.serverdb import database_url, open_database
 from ietm.web import access, deps, i18n
+from ietm.edit import web as edit
 from ietm.web.links import ServerLinks
 from ietm.web.pages import Pages
 from ietm.web.routes import api, auth, dm, home, icn, live, pm, products, qa, release, remarks, search, upload
@@ -54,6 +55,7 @@ def create_app(csdb: Path, config: Config | None = None) -> FastAPI:
         return response
 
     access.install(app, site)  # accounts, roles, clearances, CSRF, security headers, body limit
+    edit.install(app, site)  # the writers' structured editor: /edit (ietm.edit)
     live.install(app)  # live preview of `ietm serve --watch`
     app.add_exception_handler(IetmError, _ietm_error)
     app.add_exception_handler(HTTPException, _http_error)

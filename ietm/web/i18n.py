@@ -169,6 +169,8 @@ words({  # key -> (English, Russian)  # key -> (English, Russian)
     "unexpected": ("unexpected error; the server log has the details", "непредвиденная ошибка; подробности в журнале сервера"),
     "param_missing": ("{where}: a value is required", "{where}: нужно указать значение"),
     "param_invalid": ("{where}: {detail}", "{where}: недопустимое значение"),
+    "edit": ("Edit", "Редактировать"),
+    "edit_dashboard": ("Editor", "Редактор"),
 })
 
 

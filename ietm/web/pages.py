@@ -202,7 +202,7 @@ class Pages:
                 "applic": applic}
 
     def data_module(self, key: str, issue: str | None, content_language: str | None, pm: str | None,
-                    links: Links, language: str) -> str:
+                    links: Links, language: str, edit_url: str | None = None) -> str:
         site = self.site
         obj = site.find(key, issue, content_language)
         doc = site.load(obj)
@@ -239,6 +239,7 @@ class Pages:
             page_key=key, module_applic=module_applic, applic=self.applic_data(doc.root),
             state_key=f"{key}_{obj.issue}_{obj.language}",
             signature=self.signatures.badge(Path(obj.path), language),  # _partials/_signature.html
+            edit_url=edit_url,  # a writer on the server gets an Edit button (ietm.edit)
         )
         return self.render("dm.html", ctx)
 

@@ -18,6 +18,7 @@ def modules(request: Request, pages=Depends(deps.pages), links=Depends(deps.link
 
 @router.get("/dm/{code}", response_class=HTMLResponse)
 def data_module(
+    request: Request,
     code: str,
     issue: str | None = Query(None, description="Issue as NNN-NN; the latest when left out."),
     language: str | None = Query(None, description="Content language such as ru-RU; follows the interface language."),
@@ -27,4 +28,7 @@ def data_module(
     lang: str = Depends(deps.language),
 ) -> str:
     key = site.key(code, "dm")
-    return pages.data_module(key, issue or None, language or lang, links.publication, links, lang)
+    user = current_user(request)
+    obj = site.find(key, issue or None, language or lang)
+    edit_url = f"/edit/{key[4:]}?language={obj.language or ''}" if user is not None and user.may("writer") else None
+    return pages.data_module(key, issue or None, language or lang, links.publication, links, lang, edit_url)

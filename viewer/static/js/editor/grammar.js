@@ -3,7 +3,7 @@
    sequence is valid when it runs from state 0 to a final state. Every menu of the editor asks here, so the
    writer is only ever offered what the schema allows at that place (ProseMirror's ContentMatch, for XSD). */
 
-const ID_PREFIX = {
+export const ID_PREFIX = {
   figure: "fig", table: "tab", proceduralStep: "stp", levelledPara: "par", isolationStep: "isostp",
   isolationProcedureEnd: "isoend", supportEquipDescr: "seq", supplyDescr: "sup", spareDescr: "spa",
   warningRef: "wrn", cautionRef: "cau", applic: "app", graphic: "gra", hotspot: "hot", multimedia: "mm",
