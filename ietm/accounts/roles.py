@@ -17,6 +17,7 @@ PERMISSIONS: dict[str, tuple[str, str]] = {
     "remark": ("send remarks on a module", "отправлять замечания к модулю"),
     "order": ("put together and submit spare-part orders", "составлять и отправлять заказы запчастей"),
     "upload": ("upload modules and preview them", "загружать модули и просматривать их"),
+    "edit": ("edit and create modules in the browser editor", "редактировать и создавать модули в редакторе"),
     "review_remarks": ("read the queue of remarks from the field", "читать замечания из эксплуатации"),
     "approve": ("verify and sign revisions (QA)", "верифицировать и подписывать выпуски (ОТК)"),
     "handle_orders": ("work the supply desk: incoming spare-part orders at /orders",
@@ -26,7 +27,7 @@ PERMISSIONS: dict[str, tuple[str, str]] = {
 words({f"may_{name}": said for name, said in PERMISSIONS.items()})  # "your role may not <what>" on a page
 
 _TECHNICIAN = frozenset({"read", "remark", "order"})
-_WRITER = _TECHNICIAN | {"upload", "review_remarks"}
+_WRITER = _TECHNICIAN | {"upload", "edit", "review_remarks"}
 _QA = _WRITER | {"approve"}
 
 #: role -> its permissions; the order is the order `ietm user` lists them in

@@ -295,6 +295,11 @@ def example(t: SimpleType) -> str | None:
 
 # -- the shortest valid content of each type --------------------------------------------------------------------
 
+#: what a writer expects a new element to start with, where the schema lets it choose (a step: a paragraph, not
+#: a title); among fillings of equal size these win
+PREFERRED = frozenset({"para", "simplePara", "notePara", "warningAndCautionPara", "listItem", "entry", "action",
+                       "reqCondNoRef", "definitionListItem"})
+
 class Fills:
     """For each type: the shortest children sequence (by the total size of what it needs) that ends the content
     model, or None when no element of that type can be made without the writer's input (a required reference)."""
@@ -346,6 +351,7 @@ class Fills:
             for name, nxt in dfa.moves[s].items():
                 child = children.get(name, "")
                 c = self.cost.get(child, math.inf) if child else math.inf
+                c += 0 if name in PREFERRED else 0.001  # of equal ways, the one with running text
                 if d + c < best.get(nxt, math.inf):
                     best[nxt] = d + c
                     back[nxt] = (s, name)

@@ -330,7 +330,10 @@ def attribute_label(name: str, language: str) -> str:
     return found or words(name)
 
 
-#: attribute -> value -> (Russian, English), for the codes writers meet most; other values show the BREX's words
+#: attributes whose values the shared code lists (ietm.render.content.codelists) name
+CODE_LISTS = {"issueType": "issue_type", "securityClassification": "security", "skillLevelCode": "skill",
+              "verificationType": "qa_type"}
+#: attribute -> value -> (Russian, English), for other codes writers meet often; other values show the BREX's words
 VALUES: dict[str, dict[str, tuple[str, str]]] = {
     "emphasisType": {"em01": ("Полужирный", "Bold"), "em02": ("Курсив", "Italic"), "em03": ("Подчёркнутый", "Underline"),
                      "em04": ("Надчёркнутый", "Overline"), "em05": ("Зачёркнутый", "Strikethrough")},
@@ -339,25 +342,22 @@ VALUES: dict[str, dict[str, tuple[str, str]]] = {
                               "irtt05": ("Инструмент", "Support equipment"), "irtt06": ("Запасная часть", "Spare"),
                               "irtt07": ("Раздел", "Paragraph"), "irtt08": ("Шаг", "Step"),
                               "irtt09": ("Иллюстрация", "Graphic"), "irtt11": ("Активная зона", "Hotspot")},
-    "securityClassification": {"01": ("Несекретно", "Unclassified"), "02": ("Для служебного пользования", "Restricted"),
-                               "03": ("Конфиденциально", "Confidential"), "04": ("Секретно", "Secret"),
-                               "05": ("Совершенно секретно", "Top secret")},
     "listItemPrefix": {"pf01": ("Без маркера", "No prefix"), "pf02": ("Тире", "Dash"), "pf03": ("Точка", "Bullet"),
                        "pf04": ("Квадрат", "Square"), "pf05": ("Галочка", "Check box"), "pf06": ("Стрелка", "Arrow"),
                        "pf07": ("Ромб", "Diamond")},
-    "verificationType": {"tabtop": ("За столом", "Table-top"), "onobject": ("На изделии", "On object"),
-                         "ttandoo": ("За столом и на изделии", "Table-top and on object")},
-    "issueType": {"new": ("Новый", "New"), "changed": ("Изменённый", "Changed"), "deleted": ("Исключённый", "Deleted"),
-                  "revised": ("Переработанный", "Revised"), "status": ("Изменение статуса", "Status change")},
     "changeType": {"add": ("Добавлено", "Added"), "delete": ("Удалено", "Deleted"), "modify": ("Изменено", "Modified")},
     "applicPropertyType": {"prodattr": ("Признак изделия", "Product attribute"), "condition": ("Условие", "Condition")},
     "andOr": {"and": ("И (все условия)", "And (all)"), "or": ("ИЛИ (любое условие)", "Or (any)")},
     "hotspotType": {"callout": ("Выноска", "Callout")},
-    "skillLevelCode": {"sk01": ("Базовый", "Basic"), "sk02": ("Средний", "Intermediate"), "sk03": ("Высокий", "Advanced"),
-                       "sk04": ("Эксперт", "Expert")},
 }
 
 
 def value_label(attribute: str, value: str, language: str) -> str | None:
+    """A writer's name for an attribute's code value, or None when only the BREX (or nobody) names it."""
+    if attribute in CODE_LISTS:
+        from ietm.render.content.codelists import code_name
+
+        named = code_name(CODE_LISTS[attribute], value, language)
+        return named if named != value else None
     ru, en = VALUES.get(attribute, {}).get(value, (None, None))
     return ru if language == "ru" else en

@@ -66,16 +66,21 @@ def pm_ref(site, key: str) -> dict[str, Any]:  # type: ignore[no-untyped-def]
                                   _el("pmRefAddressItems", children=[_el("pmTitle", children=[title])])])
 
 
-def modules(site, text: str, kind: str = "dm", limit: int = 30) -> list[dict[str, Any]]:  # type: ignore[no-untyped-def]
-    """Modules (or publications) whose code or title holds every word typed, in code order."""
+def modules(site, text: str, kind: str = "dm", language: str | None = None,  # type: ignore[no-untyped-def]
+            limit: int = 30) -> list[dict[str, Any]]:
+    """Modules (or publications) whose code or title in any language holds every word typed, in code order;
+    each titled in the writer's language where it has a copy in it."""
     words = text.lower().split()
+    wanted = (language or "").lower()
     out = []
     for key, obj in sorted(site.latest.items()):
         if obj.kind != kind:
             continue
-        hay = f"{key} {obj.title}".lower()
+        copies = site.copies.get(key, [obj])
+        hay = " ".join([key] + [c.title for c in copies]).lower()
         if all(w in hay for w in words):
-            out.append({"key": key, "title": obj.title, "issue": obj.issue, "type": obj.content_type or ""})
+            shown = next((c for c in reversed(copies) if (c.language or "").lower() == wanted), obj)
+            out.append({"key": key, "title": shown.title, "issue": obj.issue, "type": obj.content_type or ""})
             if len(out) >= limit:
                 break
     return out

@@ -1,9 +1,12 @@
-"""The editor's own interface strings, English and Russian (the shell's are in ietm.web.i18n), handed to its
-scripts as JSON; element and attribute names come from ietm.edit.labels."""
+"""The editor's interface words, English and Russian, declared into the one table (ietm.i18n) under keys that
+start with `ed_`; its scripts read them from the page without the prefix. Element and attribute names come
+from ietm.edit.labels, code values from ietm.render.content.codelists."""
 
 from __future__ import annotations
 
-STRINGS: dict[str, tuple[str, str]] = {  # key -> (English, Russian)
+from ietm.i18n import words
+
+STRINGS: dict[str, tuple[str, str]] = {  # key (without ed_) -> (English, Russian)
     "editor": ("Editor", "Редактор"),
     "dashboard": ("My modules in work", "Мои модули в работе"),
     "dashboard_others": ("Other modules in work", "Другие модули в работе"),
@@ -16,13 +19,6 @@ STRINGS: dict[str, tuple[str, str]] = {  # key -> (English, Russian)
     "new_enterprise": ("Enterprise code", "Код организации"),
     "new_brex": ("Project BREX", "BREX проекта"),
     "create": ("Create", "Создать"),
-    "type_descriptive": ("Description", "Описание"),
-    "type_procedural": ("Procedure", "Процедура"),
-    "type_fault": ("Fault isolation", "Поиск неисправностей"),
-    "type_ipd": ("Illustrated parts data", "Каталог деталей"),
-    "type_crew": ("Crew / operator checklist", "Карта проверок экипажа"),
-    "type_schedule": ("Maintenance schedule", "График обслуживания"),
-    "type_process": ("Process (guided)", "Процесс (пошаговый)"),
     "check_state": ("Check", "Проверка"),
     "saved_by": ("Saved by {who}, {when}", "Сохранил {who}, {when}"),
     "not_saved_here": ("not saved in the editor yet", "в редакторе ещё не сохранялся"),
@@ -180,6 +176,4 @@ STRINGS: dict[str, tuple[str, str]] = {  # key -> (English, Russian)
     "network_error": ("The server cannot be reached", "Сервер недоступен"),
 }
 
-
-def table(language: str) -> dict[str, str]:
-    return {k: (v[1] if language == "ru" else v[0]) for k, v in STRINGS.items()}
+words({f"ed_{key}": pair for key, pair in STRINGS.items()})

@@ -21,7 +21,7 @@ from ietm.atomic import write_new
 from ietm.author.create import DM_TYPES, new_dm
 from ietm.edit import pickers
 from ietm.edit.save import Conflict, Editing, SchemaRefused
-from ietm.edit.strings import table as editor_strings
+from ietm.edit import strings  # noqa: F401  (declares the editor's words)
 from ietm.errors import IetmError, InputError, NotFound
 from ietm.parse.model import describe
 from ietm.web import deps
@@ -65,11 +65,11 @@ def _refused(exc: IetmError, **extra: Any) -> JSONResponse:
 
 def _editor_page(request: Request, template: str, status: int = 200, **extra: Any) -> HTMLResponse:
     return _page(request, template, status, css=("css/ietm.css", "css/content.css", "css/editor.css"),
-                 js=("js/app.js", "js/editor/boot.js"), editor_strings=editor_strings(deps.language(request)), **extra)
+                 js=("js/app.js", "js/editor/boot.js"), **extra)
 
 
 @router.get("/edit", response_class=HTMLResponse, include_in_schema=False)
-def dashboard(request: Request, session=Depends(require("writer"))) -> HTMLResponse:
+def dashboard(request: Request, session=Depends(require("edit"))) -> HTMLResponse:
     site = request.app.state.site
     ed = editing(request)
     mine = {(s.module, s.language): s for s in ed.store.last_saves(session.user.name)}
@@ -116,7 +116,7 @@ def _defaults(site) -> dict[str, Any]:  # type: ignore[no-untyped-def]
 
 
 @router.get("/edit/new", response_class=HTMLResponse, include_in_schema=False)
-def new_form(request: Request, session=Depends(require("writer"))) -> HTMLResponse:
+def new_form(request: Request, session=Depends(require("edit"))) -> HTMLResponse:
     return _editor_page(request, "edit_new.html", title="New data module", types=list(DM_TYPES),
                         defaults=_defaults(request.app.state.site), csrf=session.csrf, message=None, form={})
 
@@ -131,7 +131,7 @@ def create(
     enterprise: str = Form("00000", max_length=10),
     brex: str = Form("", max_length=80),
     csrf: str = Form(""),
-    session=Depends(require("writer")),
+    session=Depends(require("edit")),
 ) -> Response:
     csrf_field(request, csrf)
     site = request.app.state.site
@@ -156,11 +156,11 @@ def create(
 
 
 @router.get("/edit/{code}", response_class=HTMLResponse, include_in_schema=False)
-def editor(request: Request, code: str, language: str | None = None, session=Depends(require("writer"))) -> HTMLResponse:
+def editor(request: Request, code: str, language: str | None = None, session=Depends(require("edit"))) -> HTMLResponse:
     key = _key(request, code, session)
     obj = request.app.state.site.find(key, None, language)
     return _editor_page(request, "edit.html", title=obj.title or key, key=key, obj=obj,
-                        language=obj.language or "", csrf=session.csrf)
+                        content_language=obj.language or "", csrf=session.csrf)
 
 
 # -- the module ---------------------------------------------------------------------------------------------------
@@ -179,14 +179,14 @@ class MergeIn(SaveIn):
 
 
 @router.get("/api/edit/{code}", summary="A data module as the editor opens it (JSON tree, version, what a save does)")
-def open_module(request: Request, code: str, language: str | None = None, session=Depends(require("writer"))) -> dict:
+def open_module(request: Request, code: str, language: str | None = None, session=Depends(require("edit"))) -> dict:
     key = _key(request, code, session)
     return editing(request).open(key, language, deps.language(request))
 
 
 @router.get("/api/edit/{code}/grammar", summary="What the module's schema allows: content automata, attributes, labels")
 def module_grammar(request: Request, code: str, language: str | None = None,
-                   session=Depends(require("writer"))) -> Response:
+                   session=Depends(require("edit"))) -> Response:
     key = _key(request, code, session)
     ed = editing(request)
     cur = ed.current(key, language)
@@ -200,7 +200,7 @@ def module_grammar(request: Request, code: str, language: str | None = None,
 
 
 @router.post("/api/edit/{code}/save", summary="Save: checked, never over an official issue or someone else's save")
-async def save(request: Request, code: str, body: SaveIn, session=Depends(require("writer"))) -> Response:
+async def save(request: Request, code: str, body: SaveIn, session=Depends(require("edit"))) -> Response:
     key = _key(request, code, session)
     ed = editing(request)
     try:
@@ -218,14 +218,14 @@ async def save(request: Request, code: str, body: SaveIn, session=Depends(requir
 
 
 @router.post("/api/edit/{code}/check", summary="Check the module as edited (schema, BREX, references), nothing saved")
-async def check(request: Request, code: str, body: DocIn, session=Depends(require("writer"))) -> dict:
+async def check(request: Request, code: str, body: DocIn, session=Depends(require("edit"))) -> dict:
     key = _key(request, code, session)
     findings = await asyncio.to_thread(editing(request).check, key, body.language, body.doc)
     return {"findings": findings}
 
 
 @router.post("/api/edit/{code}/merge", summary="Merge the writer's edit with the version saved meanwhile")
-async def merge(request: Request, code: str, body: MergeIn, session=Depends(require("writer"))) -> Response:
+async def merge(request: Request, code: str, body: MergeIn, session=Depends(require("edit"))) -> Response:
     key = _key(request, code, session)
     choices = {int(k): v for k, v in body.choices.items() if v in ("mine", "theirs", "both")}
     try:
@@ -236,7 +236,7 @@ async def merge(request: Request, code: str, body: MergeIn, session=Depends(requ
 
 
 @router.post("/api/edit/{code}/preview", summary="The module as edited, rendered as the viewer shows it")
-async def preview(request: Request, code: str, body: DocIn, session=Depends(require("writer"))) -> dict:
+async def preview(request: Request, code: str, body: DocIn, session=Depends(require("edit"))) -> dict:
     from ietm.render.content import render_content
     from ietm.render.context import RenderContext
 
@@ -253,14 +253,14 @@ async def preview(request: Request, code: str, body: DocIn, session=Depends(requ
 
 @router.get("/api/edit-pick/modules", summary="Modules or publications to refer to, by words of their code or title")
 def pick_modules(request: Request, q: str = Query("", max_length=200), kind: str = Query("dm", pattern="^(dm|pm)$"),
-                 session=Depends(require("writer"))) -> list[dict]:
+                 language: str | None = Query(None, max_length=10), session=Depends(require("edit"))) -> list[dict]:
     site = request.app.state.site
-    found = pickers.modules(site, q, kind)
+    found = pickers.modules(site, q, kind, language)
     return [m for m in found if all(session.user.cleared_for(o.security) for o in site.copies[m["key"]])]
 
 
 @router.get("/api/edit-pick/ref", summary="The reference element (dmRef or pmRef) to a module or publication")
-def pick_ref(request: Request, key: str = Query(..., max_length=120), session=Depends(require("writer"))) -> dict:
+def pick_ref(request: Request, key: str = Query(..., max_length=120), session=Depends(require("edit"))) -> dict:
     site = request.app.state.site
     key = key.upper()
     if key.startswith("PMC-"):
@@ -269,12 +269,12 @@ def pick_ref(request: Request, key: str = Query(..., max_length=120), session=De
 
 
 @router.get("/api/edit-pick/icns", summary="The illustrations of the CSDB")
-def pick_icns(request: Request, session=Depends(require("writer"))) -> list[dict]:
+def pick_icns(request: Request, session=Depends(require("edit"))) -> list[dict]:
     return pickers.icns(request.app.state.site)
 
 
 @router.post("/api/edit-pick/icns", summary="Upload a new illustration through the intake gate")
-async def upload_icn(request: Request, file: UploadFile = File(...), session=Depends(require("writer"))) -> Response:
+async def upload_icn(request: Request, file: UploadFile = File(...), session=Depends(require("edit"))) -> Response:
     from ietm.intake.archive import read_upload
     from ietm.intake.gate import admit
 
@@ -300,7 +300,7 @@ async def upload_icn(request: Request, file: UploadFile = File(...), session=Dep
 
 @router.get("/api/edit-pick/repository", summary="Entries of the common information repositories, with their references")
 def pick_repository(request: Request, kind: str = Query(..., max_length=20), language: str | None = Query(None),
-                    session=Depends(require("writer"))) -> list[dict]:
+                    session=Depends(require("edit"))) -> list[dict]:
     app = request.app
     if getattr(app.state, "edit_repositories", None) is None:
         app.state.edit_repositories = pickers.Repositories(app.state.site)
@@ -310,7 +310,7 @@ def pick_repository(request: Request, kind: str = Query(..., max_length=20), lan
 
 @router.get("/api/edit-pick/applic", summary="Products and attributes the module's applicability can name")
 def pick_applic(request: Request, code: str = Query(..., max_length=120), language: str | None = None,
-                session=Depends(require("writer"))) -> dict:
+                session=Depends(require("edit"))) -> dict:
     key = _key(request, code, session)
     cur = editing(request).current(key, language)
     return request.app.state.pages.applic_data(cur.doc.root)

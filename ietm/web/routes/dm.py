@@ -30,5 +30,5 @@ def data_module(
     key = site.key(code, "dm")
     user = current_user(request)
     obj = site.find(key, issue or None, language or lang)
-    edit_url = f"/edit/{key[4:]}?language={obj.language or ''}" if user is not None and user.may("writer") else None
+    edit_url = f"/edit/{key[4:]}?language={obj.language or ''}" if user is not None and user.may("edit") else None
     return pages.data_module(key, issue or None, language or lang, links.publication, links, lang, edit_url)

@@ -6,7 +6,9 @@ import { Server } from "./ui.js";
 async function start() {
   const root = document.getElementById("editor");
   if (!root) return;
-  const S = JSON.parse(document.getElementById("editor-strings").textContent);
+  // the page's words (ietm.i18n); the editor's own start with ed_
+  const all = JSON.parse(document.getElementById("ietm-strings").textContent);
+  const S = Object.fromEntries(Object.entries(all).filter(([k]) => k.startsWith("ed_")).map(([k, v]) => [k.slice(3), v]));
   const server = new Server(root.dataset.csrf);
   const code = encodeURIComponent(root.dataset.code);
   const lang = encodeURIComponent(root.dataset.language || "");

@@ -60,7 +60,7 @@ export class Pickers {
       let seq = 0;
       const run = async () => {
         const mine = ++seq;
-        const res = await this.ed.server.get(`/api/edit-pick/modules?kind=${kind}&q=${encodeURIComponent(input.value)}`);
+        const res = await this.ed.server.get(`/api/edit-pick/modules?kind=${kind}&language=${encodeURIComponent(this.ed.language)}&q=${encodeURIComponent(input.value)}`);
         if (mine !== seq) return;
         const items = (res.ok ? res.data : []).map((m) => ({ label: m.title || m.key, hint: m.key, data: { key: m.key }, key: m.key }));
         results.replaceChildren(choiceList(items, (item) => close(item.key), S.pick_none));

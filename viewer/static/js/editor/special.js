@@ -150,7 +150,7 @@ export class Special {
     const spots = this.kids(node, "hotspot");
     if (spots.length) {
       const list = h("ol", { class: "ed-hotspots" });
-      for (const s of spots) list.append(h("li", {}, view.block(s)));
+      for (const s of spots) list.append(h("li", {}, view.chip(s)));
       chip.append(list);
     }
     return chip;

@@ -28,16 +28,16 @@ export function dialog(title, build, opts = {}) {
     const close = (value) => {
       if (done) return;
       done = true;
-      dlg.removeEventListener("close", onClose);
+      dlg.removeEventListener("cancel", onCancel);
       if (dlg.open) dlg.close();
       resolve(value === undefined ? null : value);
     };
-    const onClose = () => close(null);
+    const onCancel = (e) => { e.preventDefault(); close(null); }; // Esc; "close" events arrive late, after the next dialog opened
     const closeButton = h("button", { type: "button", class: "ed-dialog-close", "aria-label": opts.closeLabel || "×", onclick: () => close(null) }, "×");
     dlg.replaceChildren(h("div", { class: "ed-dialog-head" }, h("h2", { id: "ed-dialog-title", text: title }), closeButton), body);
     dlg.setAttribute("aria-labelledby", "ed-dialog-title");
     dlg.className = "ed-dialog " + (opts.wide ? "wide" : "");
-    dlg.addEventListener("close", onClose);
+    dlg.addEventListener("cancel", onCancel);
     build(body, close);
     if (!dlg.open) dlg.showModal();
     const first = body.querySelector("input, select, textarea, button, [tabindex='0']");

@@ -7,7 +7,7 @@ import { childNames } from "./grammar.js";
 
 /** Elements that stand inside running text as one unit (edited through a picker or the side panel). */
 export function isAtom(name) {
-  return /Ref$/.test(name) || ["symbol", "acronym", "inlineSignificantData", "indexFlag", "footnote",
+  return (/Ref$/.test(name) && name !== "warningsAndCautionsRef") || ["symbol", "acronym", "inlineSignificantData", "indexFlag", "footnote",
     "footnoteRemarks", "verbatimText", "changeInline", "captionGroup", "caption", "quantity"].includes(name);
 }
 
@@ -21,6 +21,22 @@ export function isInline(g, parentType, name) {
 }
 
 const TITLE_LIKE = new Set(["title", "techName", "infoName", "isolationStepQuestion", "pmEntryTitle", "shortName"]);
+/** Blocks a writer thinks of as things (a step, a figure, a requirement): drawn with their name and menu.
+    Other elements that only hold elements (content, procedure, displayText...) draw just what they hold;
+    their menu is one step up the path in the side panel. */
+const HEADED = new Set(["levelledPara", "proceduralStep", "figure", "table", "note", "warning", "caution", "randomList",
+  "sequentialList", "definitionList", "listItem", "definitionListItem", "preliminaryRqmts", "closeRqmts", "reqCondGroup",
+  "reqPersons", "personnel", "person", "reqSupportEquips", "reqSupplies", "reqSpares", "reqSafety", "safetyRqmts",
+  "supportEquipDescr", "supplyDescr", "spareDescr", "reqCondNoRef", "reqCondDm", "commonInfo", "mainProcedure",
+  "isolationStep", "isolationProcedureEnd", "faultIsolationProcedure", "faultDescr", "isolationProcedure",
+  "catalogSeqNumber", "itemSeqNumber", "crewRefCard", "crewDrill", "crewDrillStep", "challengeAndResponse",
+  "taskDefinition", "task", "dmNode", "dmSeq", "dmIf", "dmThenSeq", "dmElseSeq", "referencedApplicGroup",
+  "warningsAndCautionsRef", "legend", "tgroup", "thead", "tbody", "row", "description", "procedure",
+  "faultIsolation", "illustratedPartsCatalog", "crew", "maintPlanning", "process", "commonRepository",
+  "warningRepository", "cautionRepository", "toolRepository", "supplyRepository", "partRepository",
+  "warningSpec", "cautionSpec", "toolSpec", "supplySpec", "partSpec", "yesNoAnswer", "listOfChoices"]);
+/** Blocks shown folded until opened: what a module declares for use elsewhere in it. */
+const FOLDED = new Set(["referencedApplicGroup", "warningsAndCautionsRef"]);
 
 export class View {
   constructor(doc, canvas, ui) {
@@ -30,6 +46,7 @@ export class View {
     this.ui = ui; // {S, info, special, select(node), menu(node, anchor), label(node)}
     this.selected = null;
     this.marks = new Map(); // node id -> finding messages
+    this.opened = new Set(); // folded blocks the writer opened
   }
 
   get top() { return this.doc.find("content") || this.doc.root; }
@@ -61,15 +78,34 @@ export class View {
     if (special) return special;
     const kind = this.kind(node);
     if (kind === "opaque") return this.opaque(node);
+    if (isAtom(node.n) || node.n === "applic" || node.n === "hotspot") return this.chip(node);
     if (kind === "textblock") return this.textBlock(node);
     if (kind === "empty") return this.chip(node);
+    const kids = document.createElement("div");
+    kids.className = "ed-kids";
+    for (const c of node.c) if (typeof c !== "string") kids.append(this.block(c));
+    if (!HEADED.has(node.n) && node !== this.top) {
+      kids.classList.add("ed-wrap", `ed-el-${node.n}`);
+      kids.dataset.id = node.i;
+      this.mark(kids, node);
+      return kids;
+    }
+    if (FOLDED.has(node.n)) {
+      const box = document.createElement("details");
+      box.className = `ed-block ed-folded ed-el-${node.n}`;
+      box.dataset.id = node.i;
+      box.open = this.opened.has(node.i);
+      box.addEventListener("toggle", () => { if (box.open) this.opened.add(node.i); else this.opened.delete(node.i); });
+      const summary = document.createElement("summary");
+      summary.append(this.head(node));
+      box.append(summary, kids);
+      this.mark(box, node);
+      return box;
+    }
     const box = document.createElement("section");
     box.className = `ed-block ed-el-${node.n}`;
     box.dataset.id = node.i;
     box.append(this.head(node));
-    const kids = document.createElement("div");
-    kids.className = "ed-kids";
-    for (const c of node.c) if (typeof c !== "string") kids.append(this.block(c));
     box.append(kids);
     this.mark(box, node);
     return box;
