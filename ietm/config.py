@@ -46,6 +46,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("sign", "crl", [], list, "Certificate revocation lists honoured when verifying signatures.", True),
     Setting("sign", "policy", "", str, "Signing policy (TOML), relative to ietm.toml; empty means signing/policy.toml."),
     Setting("sign", "audit", "", str, "Audit log file, relative to ietm.toml; empty means <csdb>/.ietm/audit.jsonl."),
+    Setting("sign", "external", "", str, "External signer (a CIPF's command line) for `ietm sign --external`: {file} is the file to sign, {signature} where it writes the detached CMS signature (else its standard output)."),
     Setting("serve", "max_upload_mb", 64, int, "Largest request body (an upload) the server accepts, in MiB."),
     Setting("server", "database", "", str, "The server's own database (accounts, orders, register ...): a SQLAlchemy URL such as postgresql://user@host/ietm; empty means SQLite in <csdb>/.ietm/server.sqlite."),
     Setting("server", "trusted_proxies", [], list, "Reverse proxies (addresses or networks) whose X-Forwarded-For names the client; empty trusts none."),

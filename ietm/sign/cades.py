@@ -288,6 +288,11 @@ def signature_holds(p: Parsed, cert: x509.Certificate) -> bool:
     return False
 
 
+def covers(p: Parsed, data: bytes) -> bool:
+    """Whether the signed message-digest is that of `data` (in the signature's own digest algorithm)."""
+    return p.digest_oid in _DIGESTS and p.message_digest is not None and digest(p.digest_oid, data) == p.message_digest
+
+
 def cert_hash_matches(p: Parsed, cert: x509.Certificate) -> bool:
     if p.ess is None:
         return False

@@ -40,6 +40,9 @@ def trust_options(f):
 
 
 def key_options(f):
+    f = click.option("--external", is_flag=True,
+                     help="Sign with the external signer of [sign] external in ietm.toml (a CIPF's command line, e.g. "
+                          "CryptoPro's cryptcp) instead of --key; --cert names the signer's certificate.")(f)
     f = click.option("--signature", "fmt_signature", type=click.Choice(["cades", "xml"]),
                      help="Signature format: cades (OBJECT.sig, CAdES-BES, DER) or xml (OBJECT.xsig, XML Signature); "
                           "default cades for GOST keys, xml for the others.")(f)
@@ -47,7 +50,8 @@ def key_options(f):
     f = click.option("--passphrase-file", type=click.Path(path_type=Path),
                      help="File whose first line is the key's passphrase (else IETM_PASSPHRASE, else a prompt).")(f)
     f = click.option("--cert", required=True, type=click.Path(path_type=Path), help="Signer's certificate (PEM/DER), chain may follow.")(f)
-    f = click.option("--key", required=True, type=click.Path(path_type=Path), help="Signer's private key (PEM or PKCS#12).")(f)
+    f = click.option("--key", type=click.Path(path_type=Path),
+                     help="Signer's private key (PEM or PKCS#12); not with --external.")(f)
     return f
 
 
@@ -66,10 +70,19 @@ def audit_log_path(start: Path, explicit: Path | None) -> Path:
     return state_dir(base) / "audit.jsonl"
 
 
-def _credentials(key: Path, cert: Path, passphrase_file: Path | None, allow_unencrypted: bool):
+def _credentials(key: Path | None, cert: Path, passphrase_file: Path | None, allow_unencrypted: bool,
+                 external: bool = False, start: Path | None = None):
     from ietm.sign.detached import Credentials
     from ietm.sign.keys import load_certificates, load_private_key, needs_passphrase, read_passphrase
 
+    if external == (key is not None):
+        raise click.UsageError("give either --key (the signer's private key) or --external (the configured external "
+                               "signer)")
+    if external:
+        from ietm.sign.external import ExternalSigner
+
+        return ExternalSigner.configured(load_config(start).get("sign.external") or "", load_certificates(cert),
+                                         str(cert))
     passphrase = read_passphrase(passphrase_file) if needs_passphrase(key) else None
     private, bundled = load_private_key(key, passphrase, allow_unencrypted)
     return Credentials.of(private, [*load_certificates(cert), *bundled], str(cert))
@@ -183,8 +196,9 @@ def _appoint_demo_holders(csdb: Path, folder: Path, passphrase: bytes) -> None:
 @schema_options
 @brex_options
 @format_option()
-def sign(objects, key, cert, passphrase_file, allow_unencrypted_key, fmt_signature, verification, vtype, audit_log, trust,
-         crls, policy, schema_dirs, catalogs, profile, explicit, search, default_brex, no_values, fmt) -> None:
+def sign(objects, key, cert, passphrase_file, allow_unencrypted_key, fmt_signature, external, verification, vtype,
+         audit_log, trust, crls, policy, schema_dirs, catalogs, profile, explicit, search, default_brex, no_values,
+         fmt) -> None:
     """Approve objects: set their QA status and write a detached signature beside each: OBJECT.sig
     (CAdES-BES) or OBJECT.xsig (XML Signature), see --signature.
 
@@ -205,7 +219,7 @@ def sign(objects, key, cert, passphrase_file, allow_unencrypted_key, fmt_signatu
     start = objects[0].parent
     log = audit_log_path(start, audit_log)
     store = load_store(start, trust, crls, policy)
-    creds = _credentials(key, cert, passphrase_file, allow_unencrypted_key)
+    creds = _credentials(key, cert, passphrase_file, allow_unencrypted_key, external, start)
     signer = creds.cert.subject.rfc4514_string()
     spec = CheckSpec(tuple(dict.fromkeys(o.parent for o in objects)), (schema_dirs, catalogs, profile),
                      (explicit, search, default_brex, no_values))
@@ -221,7 +235,8 @@ def sign(objects, key, cert, passphrase_file, allow_unencrypted_key, fmt_signatu
         done.write()
         audit.append(log, "sign", path=str(done.path), signature=str(done.signature), object=done.obj.key,
                      issue=done.obj.issue, language=done.obj.language, qa=done.obj.qa, qa_type=done.obj.qa_type,
-                     sha256=done.sha256, signer=signer, algorithm=creds.algorithm.name)
+                     sha256=done.sha256, signer=signer,
+                     algorithm=creds.algorithm.name if creds.algorithm else "external")
         results.append({"path": str(done.path), "signature": str(done.signature), "object": done.obj.key,
                         "issue": done.obj.issue, "qa": done.obj.qa, "sha256": done.sha256})
         if fmt == "text":
@@ -241,8 +256,8 @@ def sign(objects, key, cert, passphrase_file, allow_unencrypted_key, fmt_signatu
 @click.option("--skip", multiple=True, type=click.Choice(["schema", "brex", "refs", "applic"]),
               help="Leave a check of the gate out (repeatable); the manifest does not record it, so say why elsewhere.")
 @format_option()
-def release(csdb, key, cert, passphrase_file, allow_unencrypted_key, fmt_signature, name, audit_log, trust, crls, policy,
-            schema_dirs, catalogs, profile, explicit, search, default_brex, no_values, skip, fmt) -> None:
+def release(csdb, key, cert, passphrase_file, allow_unencrypted_key, fmt_signature, external, name, audit_log, trust, crls,
+            policy, schema_dirs, catalogs, profile, explicit, search, default_brex, no_values, skip, fmt) -> None:
     """Write and sign the release manifest CSDB/release.manifest (+ release.manifest.sig or .xsig); or, given
     a bundle written by `ietm publish`, sign its manifest.json (+ manifest.json.sig or .xsig) as it stands.
 
@@ -258,7 +273,7 @@ def release(csdb, key, cert, passphrase_file, allow_unencrypted_key, fmt_signatu
         raise NotFound("no such folder", str(csdb))
     log = audit_log_path(csdb, audit_log)
     store = load_store(csdb, trust, crls, policy)
-    creds = _credentials(key, cert, passphrase_file, allow_unencrypted_key)
+    creds = _credentials(key, cert, passphrase_file, allow_unencrypted_key, external, csdb)
     if (csdb / BUNDLE_MANIFEST).is_file():
         _release_bundle(csdb / BUNDLE_MANIFEST, creds, store, log, fmt, fmt_signature)
         return

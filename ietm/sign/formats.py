@@ -27,8 +27,9 @@ SUFFIXES = tuple(SUFFIX.values())
 
 
 def default_format(creds: Credentials) -> str:
-    """CAdES for GOST keys (what a qualified signature is exchanged as), XML Signature for the others."""
-    return "cades" if isinstance(creds.key, GostPrivateKey) else "xml"
+    """CAdES for GOST keys (what a qualified signature is exchanged as) and external signers, XML Signature
+    for the others."""
+    return "cades" if isinstance(creds.key, GostPrivateKey) or creds.key is None else "xml"
 
 
 def signature_of(path: Path) -> Path | None:
@@ -50,7 +51,9 @@ def signed_name(sig: Path) -> str:
 
 def digest_name(creds: Credentials) -> str:
     """The digest the statement's illustration entries use: Streebog for GOST keys, SHA-256 otherwise."""
-    return "streebog256" if isinstance(creds.key, GostPrivateKey) else "sha256"
+    from ietm.sign.certs import is_gost
+
+    return "streebog256" if is_gost(creds.cert) else "sha256"
 
 
 def file_digest(name: str, data: bytes) -> str:
@@ -93,9 +96,15 @@ def sign_bytes(creds: Credentials, name: str, data: bytes, attrs: dict[str, str 
     ("cades" or "xml"; None: the key's default)."""
     from ietm.sign import cades
 
+    from ietm.sign.external import ExternalSigner
+
     fmt = fmt or default_format(creds)
     if fmt not in FORMATS:
         raise Refused(f"unknown signature format {fmt}; one of {', '.join(FORMATS)}")
+    if isinstance(creds, ExternalSigner):
+        if fmt != "cades":
+            raise Refused("an external signer makes CAdES signatures (.sig) only; drop --signature xml")
+        return SUFFIX[fmt], creds.sign(name, data)
     now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
     el = statement(creds, attrs, icns, now)
     if fmt == "cades":

@@ -210,7 +210,7 @@ def _check_cades(sig_file: Path, resolve, out: Outcome) -> _Checked:
         raise _Failed("invalid", "not a CAdES-BES signature: content-type (data) or message-digest attribute missing")
     name = signed_name(sig_file)
     data = resolve(name)
-    changed = [name] if data is None or cades.digest(p.digest_oid, data) != p.message_digest else []
+    changed = [name] if data is None or not cades.covers(p, data) else []
     signed_at = p.signing_time
     if signed_at is None and p.approval is not None and p.approval.get("signedAt"):
         signed_at = _instant(p.approval.get("signedAt"))
