@@ -32,7 +32,11 @@ self.addEventListener("install", function (event) {
           }
           // the bundle's own signature (`ietm release BUNDLE`, written after publishing, so not listed): kept when
           // present, so signature-badge.js can check the pages themselves offline
-          return next().then(function () { return cache.add(new Request(url("manifest.json.xsig"), { cache: "no-cache" })).catch(function () {}); });
+          return next().then(function () {  /* the bundle's own signature, if it was signed (`ietm release BUNDLE`) */
+            return Promise.all(["manifest.json.sig", "manifest.json.xsig"].map(function (f) {
+              return cache.add(new Request(url(f), { cache: "no-cache" })).catch(function () {});
+            }));
+          });
         });
       })
   );

@@ -1,11 +1,13 @@
 /* The signature badge of a module page in a published bundle, checked again on the device, offline.
  *
- * `ietm publish` carries the CSDB's signed release into the bundle (csdb/release.manifest + .xsig, the files it
- * lists, the objects' own .xsig) and writes signatures.json: {folder, manifest, anchors: [PEM], roles}
- * (ietm/publish/signatures.py). On a module page this script, with IetmVerify (verify.js, WebCrypto):
+ * `ietm publish` carries the CSDB's signed release into the bundle (csdb/release.manifest + .sig or .xsig, the files
+ * it lists, the objects' own signatures) and writes signatures.json: {folder, manifest, manifestSignature,
+ * signatures: {object: its signature file}, anchors: [PEM], roles}
+ * (ietm/publish/signatures.py). On a module page this script, with IetmVerify (verify.js: WebCrypto, and the vendored
+ * crypto-gost-js for GOST R 34.10-2012 signatures, CAdES .sig or XML .xsig):
  *   1. checks the release manifest's signature against the anchors embedded at publish time;
  *   2. hashes the page's source object (data-signature-source on the badge) against the manifest, and checks
- *      the object's own signature (csdb/<object>.xsig) when it has one;
+ *      the object's own signature (csdb/<object>.sig or .xsig) when it has one;
  *   3. if the bundle's manifest.json is signed too (`ietm release BUNDLE`), hashes this page itself and the
  *      illustrations it shows against it;
  * and replaces the badge's words (rendered when the bundle was published) with what it found. The service
@@ -36,6 +38,8 @@
     expired: ["Warning: the signer's certificate is expired or not yet valid: {reason}",
       "Внимание: срок действия сертификата подписанта истёк или не наступил: {reason}"],
     role: ["Warning: the signer's role may not approve this: {reason}", "Внимание: роль подписанта не даёт права утверждать: {reason}"],
+    certificate: ["Warning: the certificate in the signature is not the one that signed: {reason}",
+      "Внимание: сертификат в подписи — не тот, которым подписано: {reason}"],
     error: ["The signature could not be checked on this device: {reason}", "Подпись не удалось проверить на устройстве: {reason}"]
   };
   function say(key, values) {
@@ -54,10 +58,10 @@
 
   var root = new URL(meta.getAttribute("content") || "./", location.href);
   var source = badge.getAttribute("data-signature-source");
-  var own = badge.getAttribute("data-signature-own") === "true";  /* the module has its own .xsig */
+  var own = badge.getAttribute("data-signature-own") === "true";  /* the module has its own signature */
 
   function failure(r) {  /* a verdict other than valid, in words */
-    if (r.status === "invalid" && r.changed && r.changed.length && !/\.xsig$|\.manifest$|\.json$/.test(r.changed[0]))
+    if (r.status === "invalid" && r.changed && r.changed.length && !/\.x?sig$|\.manifest$|\.json$/.test(r.changed[0]))
       return show("invalid", say("altered", { file: r.changed.join(", ") }), true);
     return show(r.status, say(WORDS[r.status] ? r.status : "error", { signer: r.signer || "?", reason: r.reason }),
       r.status === "invalid");
@@ -75,14 +79,15 @@
     var folder = new URL(index.folder, root);
     var mine = null, release = null;
     if (own) {  /* the module's own signature, over the bytes of its source in the bundle */
-      var dir = source.replace(/[^/]*$/, "");
+      var dir = source.replace(/[^/]*$/, ""), ownSig = index.signatures && index.signatures[source];
       mine = await IetmVerify.verifyRelease({ base: new URL(dir, folder).href, manifest: source.slice(dir.length),
+        signature: ownSig ? ownSig.slice(dir.length) : undefined,
         object: true, files: false, anchors: index.anchors, roles: index.objectRoles || index.roles });
       if (mine.status !== "valid") return failure(mine);
     }
     if (index.manifest) {  /* the signed release, and this page's source object against it */
       release = await IetmVerify.verifyRelease({ base: folder.href, manifest: index.manifest, anchors: index.anchors,
-        roles: index.roles, files: false });
+        signature: index.manifestSignature || undefined, roles: index.roles, files: false });
       if (release.status !== "valid") return failure(release);
       var state = await release.checkFile(source);
       if (state === "changed") return show("invalid", say("altered", { file: source }), true);
@@ -110,7 +115,7 @@
   async function checkPage(index) {
     var bundle = await IetmVerify.verifyRelease({ base: root.href, manifest: "manifest.json", anchors: index.anchors,
       roles: index.roles, files: false });
-    if (bundle.status === "error") return null;  /* manifest.json.xsig absent: nothing more to check */
+    if (bundle.status === "error") return null;  /* manifest.json not signed: nothing more to check */
     if (bundle.status !== "valid") return (bundle.changed && bundle.changed[0]) || "manifest.json";
     var files = [pagePath()];
     Array.prototype.forEach.call(document.querySelectorAll("main img[src]"), function (img) {

@@ -2,18 +2,24 @@
  * so a tablet with no network can tell whether what it shows is exactly what QA signed.
  *
  * What it checks (the same as `ietm verify BUNDLE`, less the CRL):
- *   1. release.manifest.xsig is an XML Signature (ECDSA P-256/SHA-256, or RSA-PSS/SHA-256) whose references are
- *      the manifest's exact bytes (SHA-256) and the ds:Object "approval" (exclusive C14N); the signature value
- *      is checked over the exclusive C14N of ds:SignedInfo with the key of the certificate in ds:X509Data.
- *   2. The signer's certificate is one of `anchors` or issued by one (ECDSA P-256 or RSA PKCS#1 v1.5, SHA-256),
- *      is within its validity period at `now`, and shows an allowed role (EKU OID or subject OU).
+ *   1. The manifest's detached signature: `<manifest>.sig`, a CAdES-BES CMS signature (GOST R 34.10-2012 with
+ *      Streebog, ECDSA P-256, RSA-PSS) whose message-digest is that of the manifest's exact bytes and whose
+ *      signing-certificate attribute names the signer's certificate; or `<manifest>.xsig`, an XML Signature
+ *      (GOST R 34.10-2012, ECDSA P-256/SHA-256, RSA-PSS/SHA-256) whose references are the manifest's exact bytes
+ *      and the ds:Object "approval" (exclusive C14N), the value checked over the exclusive C14N of ds:SignedInfo.
+ *   2. The signer's certificate is one of `anchors` or issued by one (GOST R 34.10-2012, ECDSA P-256 or RSA
+ *      PKCS#1 v1.5, SHA-256), is within its validity period at `now`, and shows an allowed role (EKU or OU).
  *   3. Every file the manifest lists is fetched and its SHA-256 compared (unless `files: false`).
+ *
+ * WebCrypto has no GOST: GOST signatures and Streebog are checked with the vendored crypto-gost-js
+ * (js/vendor/crypto-gost.min.js, loaded only when a GOST signature is met; the service worker keeps it offline).
  *
  * Interface (a global `IetmVerify`, no dependencies, no network beyond `fetch` of the bundle's own files):
  *
  *   IetmVerify.verifyRelease(options) -> Promise<Result>
  *     options.base       URL of the folder holding release.manifest (default: the page's URL)
- *     options.manifest   manifest file name (default "release.manifest"); its signature is `<manifest>.xsig`.
+ *     options.manifest   manifest file name (default "release.manifest"); its signature is `<manifest>.sig` or
+ *                        `<manifest>.xsig` (the first found), or options.signature (a file name beside it).
  *                        "manifest.json" reads the manifest `ietm publish` writes (signed by `ietm release BUNDLE`).
  *     options.anchors    [PEM string | base64 DER] trusted CA or signer certificates (required). Anchors read
  *                        from the same bundle only guard against accidental change; pin them in the installed
@@ -22,7 +28,7 @@
  *                        (default: ietm's QA EKU 2.25.318559316513677154828397551058826772885.1, OU "Quality Assurance")
  *     options.now        Date for the validity check (default: new Date())
  *     options.files      false to check the manifest's signature only (default true: every listed file too)
- *     options.object     true: `manifest` names a signed object (its detached signature `<object>.xsig`), not a
+ *     options.object     true: `manifest` names a signed object (its detached signature beside it), not a
  *                        manifest; only the signature over its bytes is checked (use with files: false)
  *     options.fetch      function(url) -> Promise<Response> (default: window.fetch; a service worker answers offline)
  *     options.onProgress function(done, total) while files are hashed
@@ -52,6 +58,31 @@
   var ECDSA_SHA256 = "http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha256";
   var RSA_PSS_SHA256 = "http://www.w3.org/2007/05/xmldsig-more#sha256-rsa-MGF1";
   var QA_EKU = "2.25.318559316513677154828397551058826772885.1";
+  var APPROVAL_ATTR = "2.25.318559316513677154828397551058826772885.3";
+  var CPXMLSEC = "urn:ietf:params:xml:ns:cpxmlsec:algorithms:";
+  var GOST_SIG_URI = {}, GOST_DIGEST_URI = {};
+  GOST_SIG_URI[CPXMLSEC + "gostr34102012-gostr34112012-256"] = 256;
+  GOST_SIG_URI[CPXMLSEC + "gostr34102012-gostr34112012-512"] = 512;
+  GOST_DIGEST_URI[CPXMLSEC + "gostr34112012-256"] = 256;
+  GOST_DIGEST_URI[CPXMLSEC + "gostr34112012-512"] = 512;
+  /* RFC 9215: key algorithms, certificate signature algorithms, digests */
+  var GOST_KEYS = { "1.2.643.7.1.1.1.1": 256, "1.2.643.7.1.1.1.2": 512 };
+  var GOST_SIGS = { "1.2.643.7.1.1.3.2": 256, "1.2.643.7.1.1.3.3": 512 };
+  var GOST_DIGESTS = { "1.2.643.7.1.1.2.2": 256, "1.2.643.7.1.1.2.3": 512 };
+  /* parameter sets -> crypto-gost-js's named curves (the TC26 sets B-D are CryptoPro's A-C) ... */
+  var NAMED_CURVES = {
+    "1.2.643.7.1.2.1.1.2": "S-256-A", "1.2.643.2.2.35.1": "S-256-A", "1.2.643.2.2.36.0": "S-256-A",
+    "1.2.643.7.1.2.1.1.3": "S-256-B", "1.2.643.2.2.35.2": "S-256-B",
+    "1.2.643.7.1.2.1.1.4": "S-256-C", "1.2.643.2.2.35.3": "S-256-C", "1.2.643.2.2.36.1": "S-256-C",
+    "1.2.643.7.1.2.1.2.1": "T-512-A", "1.2.643.7.1.2.1.2.2": "T-512-B"
+  };
+  /* ... and the two twisted Edwards sets it does not name, in Weierstrass form (R 1323565.1.024-2019, RFC 7836) */
+  var CURVES = {
+    "1.2.643.7.1.2.1.1.1": {p: "0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFD97", a: "0xC2173F1513981673AF4892C23035A27CE25E2013BF95AA33B22C656F277E7335", b: "0x295F9BAE7428ED9CCC20E7C359A9D41A22FCCD9108E17BF7BA9337A6F8AE9513", q: "0x400000000000000000000000000000000FD8CDDFC87B6635C115AF556C360C67", x: "0x91E38443A5E82C0D880923425712B2BB658B9196932E02C78B2582FE742DAA28", y: "0x32879423AB1A0375895786C4BB46E9565FDE0B5344766740AF268ADB32322E5C"},
+    "1.2.643.7.1.2.1.2.3": {p: "0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFDC7", a: "0xDC9203E514A721875485A529D2C722FB187BC8980EB866644DE41C68E143064546E861C0E2C9EDD92ADE71F46FCF50FF2AD97F951FDA9F2A2EB6546F39689BD3", b: "0xB4C4EE28CEBC6C2C8AC12952CF37F16AC7EFB6A9F69F4B57FFDA2E4F0DE5ADE038CBC2FFF719D2C18DE0284B8BFEF3B52B8CC7A5F5BF0A3C8D2319A5312557E1", q: "0x3FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFC98CDBA46506AB004C33A9FF5147502CC8EDA9E7A769A12694623CEF47F023ED", x: "0xE2E31EDFC23DE7BDEBE241CE593EF5DE2295B7A9CBAEF021D385F7074CEA043AA27272A7AE602BF2A7B9033DB9ED3610C6FB85487EAE97AAC5BC7928C1950148", y: "0xF5CE40D95B5EB899ABBCCFF5911CB8577939804D6527378B8C108C3D2090FF9BE18E2D33E3021ED2EF32D85822423B6304F726AA854BAE07D0396E9A9ADDC40F"}
+  };
+  var GOST_SCRIPT = global.document && document.currentScript && document.currentScript.src
+    ? new URL("vendor/crypto-gost.min.js", document.currentScript.src).href : null;
   var subtle = global.crypto && global.crypto.subtle;
 
   /* ---- bytes ---- */
@@ -74,6 +105,39 @@
     return Array.prototype.map.call(new Uint8Array(buf), function (x) { return ("0" + x.toString(16)).slice(-2); }).join("");
   }
   async function sha256(bytes) { return new Uint8Array(await subtle.digest("SHA-256", bytes)); }
+
+  /* ---- GOST, through the vendored crypto-gost-js (loaded on first use) ---- */
+  var gostLoading = null;
+  function gostEngine() {
+    if (global.CryptoGost && global.CryptoGost.GostEngine) return Promise.resolve(global.CryptoGost.GostEngine);
+    if (!gostLoading) gostLoading = new Promise(function (resolve, reject) {
+      if (!GOST_SCRIPT) return reject(new Error("no GOST implementation is loaded"));
+      var s = document.createElement("script");
+      s.src = GOST_SCRIPT;
+      s.onload = function () { resolve(global.CryptoGost.GostEngine); };
+      s.onerror = function () { gostLoading = null; reject(new Error("cannot load the GOST implementation")); };
+      document.head.appendChild(s);
+    });
+    return gostLoading;
+  }
+  function fresh(bytes) { return new Uint8Array(bytes).buffer; }  /* an ArrayBuffer of exactly these bytes */
+  async function streebog(bits, bytes) {
+    var E = await gostEngine();
+    return new Uint8Array(E.getGostDigest({ name: "GOST R 34.11", version: 2012, length: bits }).digest(fresh(bytes)));
+  }
+  /* GOST R 34.10-2012 with the key of `cert`: signature s||r, key x||y little-endian, digest read little-endian
+     (RFC 9215), which is crypto-gost-js's "CP" convention */
+  async function gostVerify(cert, signature, data) {
+    if (!cert.gost) return false;
+    var E = await gostEngine();
+    var alg = { name: "GOST R 34.10", version: 2012, mode: "SIGN", length: cert.gost.bits, procreator: "CP",
+      hash: { name: "GOST R 34.11", version: 2012, mode: "HASH", length: cert.gost.bits, procreator: "CP" } };
+    if (NAMED_CURVES[cert.gost.paramset]) alg.namedCurve = NAMED_CURVES[cert.gost.paramset];
+    else if (CURVES[cert.gost.paramset]) alg.curve = CURVES[cert.gost.paramset];
+    else throw new Error("unsupported GOST parameter set " + cert.gost.paramset);
+    return E.getGostSign(alg).verify(fresh(cert.gost.key), fresh(signature), fresh(data));
+  }
+  async function digestBy(bits, bytes) { return bits ? streebog(bits, bytes) : sha256(bytes); }
 
   /* ---- DER, just enough for X.509 ---- */
   function node(b, pos) {
@@ -121,8 +185,12 @@
       issuer: b.subarray(f[i + 2].from, f[i + 2].end), subject: b.subarray(f[i + 4].from, f[i + 4].end),
       notBefore: time(b, validity[0]), notAfter: time(b, validity[1]),
       spki: b.subarray(f[i + 5].from, f[i + 5].end), keyAlg: oid(b, kids(b, kids(b, f[i + 5])[0])[0]),
-      names: nameAttrs(b, f[i + 4]), eku: []
+      names: nameAttrs(b, f[i + 4]), eku: [], gost: null
     };
+    if (GOST_KEYS[c.keyAlg]) {  /* SubjectPublicKeyInfo {alg {OID, {paramset, ...}}, BIT STRING {OCTET STRING x||y}} */
+      var spki = kids(b, f[i + 5]), params = kids(b, kids(b, spki[0])[1]), point = node(b, spki[1].start + 1);
+      c.gost = { bits: GOST_KEYS[c.keyAlg], paramset: oid(b, params[0]), key: b.slice(point.start, point.end) };
+    }
     f.slice(i + 6).forEach(function (x) {
       if (x.tag !== 0xa3) return;
       kids(b, kids(b, x)[0]).forEach(function (ext) {
@@ -157,6 +225,7 @@
   async function issuedBy(cert, ca) {
     if (!sameBytes(cert.issuer, ca.subject)) return false;
     try {
+      if (GOST_SIGS[cert.sigAlg]) return await gostVerify(ca, cert.sig, cert.tbs);
       if (cert.sigAlg === "1.2.840.10045.4.3.2") {
         var k = await importKey(ca, false);
         return await subtle.verify(k.alg, k.key, derSigToRaw(cert.sig, 32), cert.tbs);
@@ -219,8 +288,8 @@
   }
 
   /* the signature over the manifest: returns {cert, approval} or a failed result */
-  async function checkSignature(sigText, manifestName, manifestBytes) {
-    var doc = new DOMParser().parseFromString(sigText, "application/xml");
+  async function checkXml(sigBytes, manifestName, manifestBytes) {
+    var doc = new DOMParser().parseFromString(new TextDecoder().decode(sigBytes), "application/xml");
     var sig = doc.documentElement;
     if (doc.getElementsByTagName("parsererror").length || sig.namespaceURI !== DS || sig.localName !== "Signature")
       return result("invalid", "the release signature is not an XML Signature", { changed: [manifestName + ".xsig"] });
@@ -229,22 +298,23 @@
     var c14nAlg = dsChild(info, "CanonicalizationMethod"), method = dsChild(info, "SignatureMethod");
     if (!c14nAlg || c14nAlg.getAttribute("Algorithm") !== EXC_C14N) return result("invalid", "unsupported canonicalisation of the release signature");
     var uri = method && method.getAttribute("Algorithm");
-    if (uri !== ECDSA_SHA256 && uri !== RSA_PSS_SHA256) return result("invalid", "unsupported signature algorithm " + uri);
+    if (uri !== ECDSA_SHA256 && uri !== RSA_PSS_SHA256 && !GOST_SIG_URI[uri]) return result("invalid", "unsupported signature algorithm " + uri);
     var approval = null, coversManifest = false;
     var refs = dsChildren(info, "Reference");
     for (var i = 0; i < refs.length; i++) {
       var ref = refs[i], target = ref.getAttribute("URI"), dm = dsChild(ref, "DigestMethod"), dv = dsChild(ref, "DigestValue");
-      if (!dm || dm.getAttribute("Algorithm") !== SHA256 || !dv) return result("invalid", "reference " + target + " is not SHA-256");
+      var bits = dm ? GOST_DIGEST_URI[dm.getAttribute("Algorithm")] : null;
+      if (!dm || (dm.getAttribute("Algorithm") !== SHA256 && !bits) || !dv) return result("invalid", "reference " + target + " is neither SHA-256 nor GOST R 34.11-2012");
       var digest;
       if (target === "#approval") {
         var obj = null;
         dsChildren(sig, "Object").forEach(function (o) { if (o.getAttribute("Id") === "approval") obj = o; });
         var transforms = dsChild(ref, "Transforms"), t = transforms ? dsChildren(transforms, "Transform") : [];
         if (!obj || t.length !== 1 || t[0].getAttribute("Algorithm") !== EXC_C14N) return result("invalid", "the approval statement is missing or not canonicalised as ietm does");
-        digest = await sha256(utf8(c14n(obj, {})));
+        digest = await digestBy(bits, utf8(c14n(obj, {})));
         approval = obj.getElementsByTagNameNS(APPROVAL_NS, "approval")[0] || null;
       } else if (decodeURIComponent(target) === manifestName && !dsChild(ref, "Transforms")) {
-        digest = await sha256(manifestBytes);
+        digest = await digestBy(bits, manifestBytes);
         coversManifest = true;
       } else {
         return result("invalid", "the release signature refers to " + target + ", which a browser does not check");
@@ -261,12 +331,92 @@
     var cert = certs.filter(function (c) { return !certs.some(function (o) { return o !== c && sameBytes(o.issuer, c.subject); }); })[0] || certs[0];
     var ok;
     try {
-      var k = await importKey(cert, uri === RSA_PSS_SHA256);
       var raw = b64ToBytes(value.textContent);
-      ok = await subtle.verify(k.alg, k.key, raw, utf8(c14n(info, {})));
+      if (GOST_SIG_URI[uri]) {
+        ok = !!cert.gost && cert.gost.bits === GOST_SIG_URI[uri] && await gostVerify(cert, raw, utf8(c14n(info, {})));
+      } else {
+        var k = await importKey(cert, uri === RSA_PSS_SHA256);
+        ok = await subtle.verify(k.alg, k.key, raw, utf8(c14n(info, {})));
+      }
     } catch (e) { ok = false; }
     if (!ok) return result("invalid", "signature value does not match: the signature file was altered", { changed: [manifestName + ".xsig"], signer: cert.cn });
-    return { cert: cert, approval: approval };
+    return { cert: cert, approval: approval, signedAt: approval ? approval.getAttribute("signedAt") : null };
+  }
+
+  /* a CAdES-BES detached signature (DER, or base64) over the file's bytes: returns {cert, approval, signedAt} or a
+     failed result. The signature covers the signed attributes, re-tagged as a SET (RFC 5652 5.4). */
+  async function checkCades(sigBytes, name, fileBytes) {
+    var SIG = name + ".sig";
+    var b = sigBytes;
+    if (b[0] !== 0x30) {
+      try { b = b64ToBytes(new TextDecoder().decode(b).replace(/-----[A-Z0-9 ]+-----/g, "")); }
+      catch (e) { return result("invalid", "the signature is neither DER nor base64", { changed: [SIG] }); }
+    }
+    var sd, infos, certs = [], si;
+    try {
+      var top = kids(b, node(b, 0));
+      if (oid(b, top[0]) !== "1.2.840.113549.1.7.2") return result("invalid", "not a CMS SignedData", { changed: [SIG] });
+      sd = kids(b, kids(b, top[1])[0]);  /* [0] EXPLICIT SignedData */
+      var k = 3;
+      if (sd[k].tag === 0xa0) { kids(b, sd[k]).forEach(function (c) { certs.push(parseCert(b.slice(c.from, c.end))); }); k++; }
+      if (sd[k].tag === 0xa1) k++;  /* CRLs */
+      infos = kids(b, sd[k]);
+      if (kids(b, sd[2]).length > 1) return result("invalid", "the signature encapsulates its content", { changed: [SIG] });
+      if (infos.length !== 1) return result("invalid", "the signature has " + infos.length + " signers", { changed: [SIG] });
+      si = kids(b, infos[0]);
+    } catch (e) { return result("invalid", "the signature is not a readable CMS structure", { changed: [SIG] }); }
+    var cert = null;
+    if (si[1].tag === 0x30) {  /* issuerAndSerialNumber (a subjectKeyIdentifier [0] is not matched here) */
+      var sid = kids(b, si[1]), serial = b.subarray(sid[1].start, sid[1].end);
+      cert = certs.filter(function (c) {
+        var tbs = kids(c.der, kids(c.der, node(c.der, 0))[0]), s = tbs[tbs[0].tag === 0xa0 ? 1 : 0];
+        return sameBytes(c.der.subarray(s.start, s.end), serial) && sameBytes(c.issuer, b.subarray(sid[0].from, sid[0].end));
+      })[0];
+    }
+    if (!cert) return result("certificate", "wrong certificate: the signer's certificate is not in the signature", { changed: [SIG] });
+    var digestOid = oid(b, kids(b, si[2])[0]), attrsNode = si[3];
+    if (attrsNode.tag !== 0xa0) return result("invalid", "the signature has no signed attributes (not CAdES-BES)", { changed: [SIG] });
+    var sigAlg = oid(b, kids(b, si[4])[0]), value = b.subarray(si[5].start, si[5].end);
+    var attrs = {};
+    kids(b, attrsNode).forEach(function (a) { var p = kids(b, a); attrs[oid(b, p[0])] = kids(b, p[1])[0]; });
+    var signed = b.slice(attrsNode.from, attrsNode.end);
+    signed[0] = 0x31;
+    var bits = GOST_DIGESTS[digestOid];
+    if (!bits && digestOid !== "2.16.840.1.101.3.4.2.1") return result("invalid", "unsupported digest " + digestOid, { changed: [SIG] });
+    var ok = false;
+    try {
+      if (bits) ok = !!cert.gost && cert.gost.bits === bits && await gostVerify(cert, value, signed);
+      else if (cert.keyAlg === "1.2.840.10045.2.1") {
+        var ek = await importKey(cert, false);
+        ok = await subtle.verify(ek.alg, ek.key, derSigToRaw(value, 32), signed);
+      } else {
+        var rk = await importKey(cert, sigAlg === "1.2.840.113549.1.1.10");
+        ok = await subtle.verify(rk.alg, rk.key, value, signed);
+      }
+    } catch (e) { ok = false; }
+    var ess = attrs["1.2.840.113549.1.9.16.2.47"], essHash = null, essBits = null;
+    if (ess) {
+      var first = kids(b, kids(b, kids(b, ess)[0])[0]), h = first[0];
+      if (h.tag === 0x30) { essBits = GOST_DIGESTS[oid(b, kids(b, h)[0])] || null; h = first[1]; }
+      essHash = b.subarray(h.start, h.end);
+    }
+    var certMatches = essHash && sameBytes(await digestBy(essBits, cert.der), essHash);
+    if (!ok) {
+      if (essHash && !certMatches) return result("certificate", "wrong certificate: " + cert.cn + " did not make the signature", { changed: [SIG], signer: cert.cn });
+      return result("invalid", "signature value does not match: the signature file was altered", { changed: [SIG], signer: cert.cn });
+    }
+    if (!essHash) return result("invalid", "not a CAdES-BES signature: no signing-certificate attribute", { changed: [SIG], signer: cert.cn });
+    if (!certMatches) return result("certificate", "wrong certificate: " + cert.cn + " is not the one the signature names", { changed: [SIG], signer: cert.cn });
+    var md = attrs["1.2.840.113549.1.9.4"];
+    if (!md || !sameBytes(await digestBy(bits, fileBytes), b.subarray(md.start, md.end)))
+      return result("invalid", name + " changed since it was signed", { changed: [name], signer: cert.cn });
+    var approval = null, signedAt = null;
+    if (attrs[APPROVAL_ATTR]) {
+      var a = attrs[APPROVAL_ATTR], xml = new DOMParser().parseFromString(text(b, a), "application/xml");
+      approval = xml.getElementsByTagNameNS(APPROVAL_NS, "approval")[0] || null;
+    }
+    if (attrs["1.2.840.113549.1.9.5"]) signedAt = time(b, attrs["1.2.840.113549.1.9.5"]).toISOString().replace(/\.000Z$/, "Z");
+    return { cert: cert, approval: approval, signedAt: signedAt };
   }
 
   async function judge(cert, anchors, roles, now) {
@@ -328,19 +478,23 @@
     var roles = options.roles || { eku: [QA_EKU], ou: ["Quality Assurance"] };
     var now = options.now || new Date();
     var anchors = options.anchors.map(function (a) { return parseCert(typeof a === "string" ? pemToDer(a) : a); });
-    var manifestBytes, sigText;
+    var manifestBytes, sigBytes = null, sigName = null;
     try {
       manifestBytes = await fetchBytes(get, new URL(name, base).href);
-      sigText = new TextDecoder().decode(await fetchBytes(get, new URL(name + ".xsig", base).href));
+      var names = options.signature ? [options.signature] : [name + ".sig", name + ".xsig"];
+      for (var n = 0; n < names.length && !sigBytes; n++) {
+        try { sigBytes = await fetchBytes(get, new URL(names[n], base).href); sigName = names[n]; }
+        catch (e) { if (n === names.length - 1) throw e; }
+      }
     } catch (e) {
       return result("error", "cannot read " + name + " or its signature: " + e.message);
     }
     var sig;
-    try { sig = await checkSignature(sigText, name, manifestBytes); }
+    try { sig = /\.xsig$/.test(sigName) ? await checkXml(sigBytes, name, manifestBytes) : await checkCades(sigBytes, name, manifestBytes); }
     catch (e) { return result("invalid", "the release signature cannot be read: " + e.message); }
     if (sig.status) return sig;
     var verdict = await judge(sig.cert, anchors, roles, now);
-    var signedAt = sig.approval ? sig.approval.getAttribute("signedAt") : null;
+    var signedAt = sig.signedAt || null;
     var manifest = options.object ? { release: null, entries: [] }  /* one object's own signature (signature-badge.js) */
       : /\.json$/.test(name) ? readBundleManifest(manifestBytes) : readManifest(manifestBytes);
     if (!manifest) return result("invalid", name + " is not a release manifest", { signer: sig.cert.cn });

@@ -1,0 +1,128 @@
+"""GOST R 34.10-2012 signatures checked in the browser with no network: a bundle of a release signed with GOST keys
+(CAdES .sig, the bundle's manifest.json signed too) says valid offline, and warns when a module was altered; and
+verify.js checks CAdES and XML signatures on every TC26 parameter set with the vendored crypto-gost-js, against
+what OpenSSL's GOST engine signed."""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import shutil
+import threading
+from http.server import ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from badge_support import SIGNED, alter_one_byte, sign_and_release
+from clirun import ietm
+from ietm.paths import STATIC
+from ietm.sign import gostpki
+from ietm.sign.detached import Credentials
+from ietm.sign.formats import sign_bytes
+from ietm.sign.gost import PARAMSETS, GostPrivateKey
+from ietm.sign.pki import cert_pem
+from test_browser_signatures import Quiet, open_offline, verdict
+
+pytestmark = pytest.mark.browser
+
+PAGE = "dm/DGEN-A-D00-00-00-00A-001A-A_en-US.html"
+VENDOR = STATIC / "js" / "vendor" / "crypto-gost.min.js"
+VENDOR_SHA256 = "efc4dc981c8dff05b272300f582d8268109281190549895ee7866601ae564c48"  # @wavesenterprise/crypto-gost-js 2.0.1
+
+
+def test_vendored_library_is_the_pinned_release():
+    assert hashlib.sha256(VENDOR.read_bytes()).hexdigest() == VENDOR_SHA256
+    assert "2.0.1" in (VENDOR.parent / "crypto-gost.LICENSE.txt").read_text()
+
+
+@pytest.fixture(scope="module")
+def gost_bundles(content, schemas42, brex42, tmp_path_factory) -> dict[str, Path]:
+    root = tmp_path_factory.mktemp("gost-bundles")
+    signed = sign_and_release(root, content, schemas42, brex42, gost=True)
+    out = {"intact": root / "intact", "altered": root / "altered"}
+    assert ietm("publish", signed.csdb, "-o", out["intact"]).code == 0
+    r = ietm("release", out["intact"], *signed.signer(), "--trust", signed.pki / "ca.pem")  # manifest.json.sig
+    assert r.code == 0, r.err
+    altered = root / "csdb-altered"
+    shutil.copytree(signed.csdb, altered, ignore=shutil.ignore_patterns(".ietm"))
+    alter_one_byte(altered / SIGNED)
+    assert ietm("publish", altered, "-o", out["altered"]).code == 0
+    return out
+
+
+def test_gost_bundle_valid_offline(browser, gost_bundles):
+    b = gost_bundles["intact"]
+    assert (b / "csdb" / (SIGNED + ".sig")).is_file() and (b / "manifest.json.sig").is_file()
+    assert list(b.rglob("crypto-gost.min.js"))  # the GOST implementation travels with the bundle
+    context, page, errors = open_offline(browser, b, PAGE)
+    try:
+        status, text = verdict(page)
+        assert status == "valid", text
+        assert text.startswith("Signed by Кузнецова Мария Олеговна on ") and "release sample-1" in text, text
+        assert "content matches what QA signed (checked on this device)" in text
+        assert not errors
+    finally:
+        context.close()
+
+
+def test_gost_bundle_altered_module_warns_offline(browser, gost_bundles):
+    context, page, errors = open_offline(browser, gost_bundles["altered"], PAGE)
+    try:
+        assert verdict(page) == ("invalid", f"Warning: content altered since QA signed it ({SIGNED})")
+        assert not errors
+    finally:
+        context.close()
+
+
+@pytest.fixture(scope="module")
+def every_paramset(tmp_path_factory) -> Path:
+    """A folder with a GOST CA, and for each TC26 parameter set a holder who signed a small file in CAdES and XML."""
+    folder = tmp_path_factory.mktemp("paramsets")
+    ca_key = GostPrivateKey.generate("512-C")  # a twisted Edwards curve for the CA too
+    ca = gostpki.make_ca(ca_key)
+    (folder / "ca.pem").write_bytes(cert_pem(ca))
+    (folder / "index.html").write_text("<!doctype html><title>GOST parameter sets</title>", encoding="utf-8")
+    for name in PARAMSETS:
+        key = GostPrivateKey.generate(name)
+        cert = gostpki.make_holder(ca_key, ca, key, gostpki.PEOPLE[-1])
+        creds = Credentials.of(key, [cert], name)
+        data = f"signed on {name}\n".encode()
+        for fmt in ("cades", "xml"):
+            (folder / f"{name}.{fmt}.txt").write_bytes(data)
+            suffix, sig = sign_bytes(creds, f"{name}.{fmt}.txt", data, {"kind": "dm"}, fmt)
+            (folder / f"{name}.{fmt}.txt{suffix}").write_bytes(sig)
+    return folder
+
+
+def test_verify_js_checks_every_parameter_set(browser, every_paramset):
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(every_paramset)))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    context = browser.new_context()
+    page = context.new_page()
+    try:
+        base = f"http://127.0.0.1:{httpd.server_address[1]}/"
+        page.goto(base + "index.html")
+        page.add_script_tag(content=(STATIC / "js" / "vendor" / "crypto-gost.min.js").read_text(encoding="utf-8"))
+        page.add_script_tag(content=(STATIC / "js" / "verify.js").read_text(encoding="utf-8"))
+        results = page.evaluate("""async (names) => {
+            const ca = await (await fetch("ca.pem")).text(), out = {};
+            for (const name of names) for (const fmt of ["cades", "xml"]) {
+              const r = await IetmVerify.verifyRelease({ base: location.href, manifest: name + "." + fmt + ".txt",
+                object: true, files: false, anchors: [ca], roles: { eku: [IetmVerify.QA_EKU] } });
+              out[name + "." + fmt] = r.status + ": " + r.reason;
+            }
+            return out;
+        }""", list(PARAMSETS))
+        assert all(v.startswith("valid: signed by Кузнецова Мария Олеговна") for v in results.values()), results
+        (every_paramset / "256-A.cades.txt").write_bytes(b"signed on 256-B\n")  # one changed byte
+        changed = page.evaluate("""async () => {
+            const ca = await (await fetch("ca.pem")).text();
+            return (await IetmVerify.verifyRelease({ base: location.href, manifest: "256-A.cades.txt", object: true,
+              files: false, anchors: [ca], roles: { eku: [IetmVerify.QA_EKU] } })).reason;
+        }""")
+        assert changed == "256-A.cades.txt changed since it was signed"
+    finally:
+        context.close()
+        httpd.shutdown()
+        httpd.server_close()
