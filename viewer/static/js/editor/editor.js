@@ -219,6 +219,11 @@ export class Editor {
       return;
     }
     if (!host) {
+      if ((e.key === "Enter" || e.key === " ") && e.target.classList && e.target.classList.contains("ed-chip")) {
+        e.preventDefault();
+        this.menu(this.doc.get(e.target.dataset.id), e.target);
+        return;
+      }
       if ((e.key === "Delete" || e.key === "Backspace") && e.target.dataset && e.target.dataset.id && !e.target.closest("[data-host]")) {
         const node = this.doc.get(e.target.dataset.id);
         if (node) { e.preventDefault(); this.removeNode(node); }
@@ -317,6 +322,9 @@ export class Editor {
     for (const b of before) { const m = await this.make(parent.t, b); if (!m) return false; nodes.push(m); }
     const made = await this.make(parent.t, name, preset);
     if (!made) return false;
+    const els = this.doc.elements(parent);
+    const neighbour = [els[k - 1], els[k]].find((n) => n && n.n === name);
+    if (neighbour && !preset) this.likeSibling(made, neighbour, this.g.childType(parent.t, name));
     nodes.push(made);
     const pos = this.posOf(parent, k);
     const ok = this.doc.transact(`insert ${name}`, () => nodes.forEach((n, i) => this.doc.insert(parent, pos + i, n)));
@@ -325,6 +333,22 @@ export class Editor {
   }
 
   /** After an insertion: the caret into the new element's first text, else the focus on the element. */
+  /** A new step (list item...) shaped like its neighbour: with a title when the steps beside it have one,
+      as S1000D's business rules ask of sibling steps. */
+  likeSibling(made, neighbour, key) {
+    const first = (n) => n.c.find((c) => typeof c !== "string");
+    const titled = (n) => { const f = first(n); return !!f && f.n === "title"; };
+    if (titled(neighbour) && !titled(made)) {
+      const names = childNames(made);
+      if (this.g.insertable(key, names, 0).some((o) => o.name === "title" && !o.before.length)) {
+        made.c.unshift(this.g.create("title", this.g.childType(key, "title"), this.context()));
+      }
+    } else if (!titled(neighbour) && titled(made)) {
+      const names = childNames(made);
+      if (this.g.valid(key, names.slice(1))) made.c.splice(made.c.indexOf(first(made)), 1);
+    }
+  }
+
   focusNew(node) {
     const first = this.view.firstHost(node);
     this.focusAfter = first ? { id: first.i, offset: 0 } : { id: node.i, element: true };
@@ -389,7 +413,29 @@ export class Editor {
     const host = this.view.caretIn();
     if (host) this.focusAfter = { id: host.node.i, offset: host.offset };
     else this.focusAfter = { id: node.i, element: true };
-    return this.doc.transact(`move ${node.n}`, () => this.doc.move(node, parent, this.posOf(parent, k)));
+    return this.doc.transact(`move ${node.n}`, () => {
+      this.doc.move(node, parent, this.posOf(parent, k));
+      this.titleAmong(node);
+    });
+  }
+
+  /** A titled step moved among steps without titles keeps its words as its first paragraph (S1000D's rules
+      want sibling steps alike); an empty title simply goes. */
+  titleAmong(node) {
+    const first = node.c.find((c) => typeof c !== "string");
+    if (!first || first.n !== "title") return;
+    const others = this.siblings(node).filter((s) => s !== node && s.n === node.n);
+    if (!others.length || others.some((s) => { const f = s.c.find((c) => typeof c !== "string"); return f && f.n === "title"; })) return;
+    const names = childNames(node);
+    const text = this.doc.text(first).trim();
+    if (!text) { if (this.g.valid(node.t, names.slice(1))) this.doc.remove(first); return; }
+    const paraKey = this.g.childType(node.t, "para");
+    if (!paraKey || !this.g.valid(node.t, ["para"].concat(names.slice(1)))) return;
+    const para = this.g.create("para", paraKey, this.context());
+    para.c = first.c.filter((c) => typeof c === "string" || this.g.childType(paraKey, c.n));
+    const pos = node.c.indexOf(first);
+    this.doc.remove(first);
+    this.doc.insert(node, pos, para);
   }
 
   moveBy(node, delta) {
@@ -676,6 +722,8 @@ export class Editor {
       const offers = this.g.insertable(parent.t, names.slice(0, k).concat(made.map((m) => m.n), names.slice(k)), k + made.length)
         .filter((o) => !o.before.length).map((o) => o.name);
       if (block.kind === "list") {
+        const inside = this.listInside(node, block);
+        if (inside) { made.push({ n: "#into", list: inside }); continue; }
         const listName = offers.find((n) => n === (block.ordered ? "sequentialList" : "randomList")) || offers.find((n) => /List$/.test(n));
         if (listName) {
           const key = this.g.childType(parent.t, listName);
@@ -683,8 +731,9 @@ export class Editor {
           const itemName = Object.keys(this.g.type(key).k).find((n) => n === "listItem");
           if (list && itemName) {
             list.c = block.items.map((text) => {
-              const item = this.g.create(itemName, this.g.childType(key, itemName), this.context());
-              const first = this.view.firstHost(item) || null;
+              const itemKey = this.g.childType(key, itemName);
+              const item = this.g.create(itemName, itemKey, this.context());
+              const first = this.textTarget(item, itemKey);
               if (first) first.c = [text];
               return item;
             });
@@ -698,7 +747,9 @@ export class Editor {
       made.push({ n: null, text: block.text });
     }
     const finalNodes = [];
+    const into = [];
     for (const m of made) {
+      if (m.n === "#into") { into.push(m.list); continue; }
       if (m.n) { finalNodes.push(m); continue; }
       const name = fitsText(node.n) && offersAllow(this, parent, node.n) ? node.n : NEXT_TEXT.find((n) => fitsText(n) && offersAllow(this, parent, n));
       if (!name) continue;
@@ -706,7 +757,10 @@ export class Editor {
       if (created) { created.c = [m.text]; finalNodes.push(created); }
     }
     const pos = this.posOf(parent, k);
-    const ok = this.doc.transact("paste", () => finalNodes.forEach((n, i) => this.doc.insert(parent, pos + i, n)));
+    const ok = this.doc.transact("paste", () => {
+      into.forEach((list) => this.doc.insert(node, node.c.length, list));
+      finalNodes.forEach((n, i) => this.doc.insert(parent, pos + i, n));
+    });
     if (!ok) {
       document.execCommand("insertText", false, blocks.map((b) => b.text || (b.items || []).join("\n")).join("\n"));
       this.say(this.S.paste_plain);
@@ -728,6 +782,37 @@ export class Editor {
     if (dirty) this.drafts.keep(true); else this.drafts.clear();
     this.updateButtons();
     this.panel.refresh();
+  }
+
+  /** A pasted list inside the text the caret is in, when its element may hold one at its end. */
+  listInside(node, block) {
+    if (!this.g.allowsText(node.t) || !this.g.type(node.t).m) return null;
+    const names = childNames(node);
+    const offers = this.g.insertable(node.t, names, names.length).filter((o) => !o.before.length).map((o) => o.name);
+    const listName = offers.find((n) => n === (block.ordered ? "sequentialList" : "randomList")) || offers.find((n) => /List$/.test(n) && n !== "definitionList");
+    if (!listName) return null;
+    const key = this.g.childType(node.t, listName);
+    const list = this.g.create(listName, key, this.context());
+    const itemKey = list && this.g.childType(key, "listItem");
+    if (!itemKey) return null;
+    list.c = block.items.map((text) => {
+      const item = this.g.create("listItem", itemKey, this.context());
+      const first = item && this.textTarget(item, itemKey);
+      if (first) first.c = [text];
+      return item;
+    });
+    return list.c.every(Boolean) ? list : null;
+  }
+
+  /** The first element that holds text in a new (not yet adopted) element. */
+  textTarget(node, key) {
+    if (this.g.allowsText(key)) return node;
+    for (const c of node.c) {
+      if (typeof c === "string") continue;
+      const found = this.textTarget(c, this.g.childType(key, c.n));
+      if (found) return found;
+    }
+    return null;
   }
 
   // -- the server -----------------------------------------------------------------------------------------

@@ -102,20 +102,21 @@ export class Special {
   step(node, view) {
     const S = this.S;
     const tools = h("span", { class: "ed-step-tools" },
-      h("button", { type: "button", class: "ed-drag", "aria-label": S.drag_step, title: S.drag_step, dataset: { drag: node.i } }, "⠿"),
-      h("button", { type: "button", class: "ed-mini", "aria-label": S.move_up, title: S.move_up, dataset: { action: "up", id: node.i } }, "↑"),
-      h("button", { type: "button", class: "ed-mini", "aria-label": S.move_down, title: S.move_down, dataset: { action: "down", id: node.i } }, "↓"),
-      h("button", { type: "button", class: "ed-mini", "aria-label": S.indent, title: S.indent, dataset: { action: "indent", id: node.i } }, "→"),
-      h("button", { type: "button", class: "ed-mini", "aria-label": S.outdent, title: S.outdent, dataset: { action: "outdent", id: node.i } }, "←"));
+      h("button", { type: "button", class: "ed-drag", tabindex: "-1", "aria-label": S.drag_step, title: S.drag_step, dataset: { drag: node.i } }, "⠿"),
+      h("button", { type: "button", class: "ed-mini", tabindex: "-1", "aria-label": S.move_up, title: S.move_up, dataset: { action: "up", id: node.i } }, "↑"),
+      h("button", { type: "button", class: "ed-mini", tabindex: "-1", "aria-label": S.move_down, title: S.move_down, dataset: { action: "down", id: node.i } }, "↓"),
+      h("button", { type: "button", class: "ed-mini", tabindex: "-1", "aria-label": S.indent, title: S.indent, dataset: { action: "indent", id: node.i } }, "→"),
+      h("button", { type: "button", class: "ed-mini", tabindex: "-1", "aria-label": S.outdent, title: S.outdent, dataset: { action: "outdent", id: node.i } }, "←"));
     const box = this.box(node, view, "ed-step", tools);
     box.dataset.step = this.number(node);
     const guards = this.guards(node);
     if (guards) box.append(guards);
     box.append(this.kidsOf(node, view));
+    // by keyboard: Ctrl+Enter (a step), Alt+→ (a sub-step), the step's menu (a warning)
     box.append(h("div", { class: "ed-step-add" },
-      h("button", { type: "button", class: "ed-button", dataset: { action: "add-step", id: node.i }, text: S.add_step }),
-      h("button", { type: "button", class: "ed-button", dataset: { action: "add-substep", id: node.i }, text: S.add_substep }),
-      h("button", { type: "button", class: "ed-button", dataset: { action: "add-warning", id: node.i }, text: S.add_warning })));
+      h("button", { type: "button", class: "ed-button", tabindex: "-1", dataset: { action: "add-step", id: node.i }, text: S.add_step }),
+      h("button", { type: "button", class: "ed-button", tabindex: "-1", dataset: { action: "add-substep", id: node.i }, text: S.add_substep }),
+      h("button", { type: "button", class: "ed-button", tabindex: "-1", dataset: { action: "add-warning", id: node.i }, text: S.add_warning })));
     return box;
   }
 

@@ -7,7 +7,7 @@ import { childNames } from "./grammar.js";
 
 /** Elements that stand inside running text as one unit (edited through a picker or the side panel). */
 export function isAtom(name) {
-  return (/Ref$/.test(name) && name !== "warningsAndCautionsRef") || ["symbol", "acronym", "inlineSignificantData", "indexFlag", "footnote",
+  return (/Ref$/.test(name) && !["warningsAndCautionsRef", "reqCondNoRef"].includes(name)) || ["symbol", "acronym", "inlineSignificantData", "indexFlag", "footnote",
     "footnoteRemarks", "verbatimText", "changeInline", "captionGroup", "caption", "quantity"].includes(name);
 }
 
@@ -159,7 +159,9 @@ export class View {
       s.textContent = summary;
       chip.append(s);
     }
-    chip.append(this.moreButton(node));
+    const more = this.moreButton(node);
+    more.tabIndex = -1; // the chip itself takes the focus; Enter opens its menu
+    chip.append(more);
     this.mark(chip, node);
     return chip;
   }
@@ -174,7 +176,9 @@ export class View {
     label.setAttribute("aria-hidden", "true");
     wrap.append(label);
     wrap.append(this.host(node));
-    wrap.append(this.moreButton(node));
+    const more = this.moreButton(node);
+    more.tabIndex = -1; // from the text: Escape, or Ctrl+.
+    wrap.append(more);
     this.mark(wrap, node);
     return wrap;
   }
@@ -282,7 +286,7 @@ export class View {
     const range = sel.getRangeAt(0);
     const hostEl = (range.startContainer.nodeType === 1 ? range.startContainer : range.startContainer.parentElement)
       ?.closest("[data-host]");
-    if (!hostEl || !this.canvas.contains(hostEl)) return null;
+    if (!hostEl || !this.canvas.contains(hostEl) || !this.doc.get(hostEl.dataset.host)) return null;
     return { host: hostEl, node: this.doc.get(hostEl.dataset.host), range, offset: this.offset(hostEl, range.startContainer, range.startOffset),
              end: this.offset(hostEl, range.endContainer, range.endOffset) };
   }
