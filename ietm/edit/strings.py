@@ -145,6 +145,7 @@ STRINGS: dict[str, tuple[str, str]] = {  # key (without ed_) -> (English, Russia
     "ipd_descr": ("Description", "Наименование"),
     "ipd_qty": ("Qty", "Кол-во"),
     "ipd_hotspot": ("Callout", "Выноска"),
+    "ipd_not_illustrated": ("not illustrated", "не изображена"),
     "ipd_no_hotspot": ("no callout on the figure", "нет выноски на рисунке"),
     "ipd_add_hotspot": ("Add the callout", "Добавить выноску"),
     "ipd_orphan_hotspot": ("Callout {n} names no item", "Выноска {n} не соответствует позиции"),

@@ -300,7 +300,7 @@ export class Special {
     for (const f of figures) box.append(view.block(f));
     const items = this.kids(node, "catalogSeqNumber");
     const spots = this.doc.findAll((n) => n.n === "hotspot", node);
-    const callouts = new Set(spots.map((s) => Number(s.a.applicationStructureName)));
+    const callouts = new Set(spots.map((s) => this.callout(s)));
     const table = h("table", { class: "ed-table ed-ipd-items" },
       h("thead", {}, h("tr", {}, [S.ipd_item, S.ipd_part, S.ipd_descr, S.ipd_qty, S.ipd_hotspot, ""].map((t) => h("th", { text: t })))));
     const body = h("tbody");
@@ -315,6 +315,7 @@ export class Special {
       const partInput = h("input", { type: "text", class: "ed-input", value: part ? part.a.partNumberValue || "" : "", "aria-label": S.ipd_part });
       if (part) partInput.addEventListener("change", () => this.doc.transact("part number", () => this.doc.setAttr(part, "partNumberValue", partInput.value.trim())));
       const state = callouts.has(number) ? h("span", { class: "ed-ok", text: "✓" })
+        : this.doc.find("notIllustrated", item) ? h("span", { class: "ed-hint", text: S.ipd_not_illustrated })
         : h("span", {}, h("span", { class: "ed-warn", text: S.ipd_no_hotspot }), " ",
             figures.length ? h("button", { type: "button", class: "ed-mini", dataset: { action: "ipd-hotspot", id: item.i }, text: S.ipd_add_hotspot }) : "");
       const tr = h("tr", { dataset: { id: item.i } }, h("td", {}, input), h("td", {}, partInput),
@@ -326,12 +327,16 @@ export class Special {
     box.append(h("div", { class: "table-wrap" }, table));
     const numbers = new Set(items.map((i) => Number(i.a.item)));
     for (const s of spots) {
-      if (s.a.applicationStructureName && !numbers.has(Number(s.a.applicationStructureName))) {
-        box.append(h("p", { class: "ed-warn", text: format(S.ipd_orphan_hotspot, { n: s.a.applicationStructureName }) }));
-      }
+      const n = this.callout(s);
+      if (n && !numbers.has(n)) box.append(h("p", { class: "ed-warn", text: format(S.ipd_orphan_hotspot, { n }) }));
     }
     box.append(h("button", { type: "button", class: "ed-button", dataset: { action: "ipd-item", id: node.i }, text: S.ipd_add_item }));
     return box;
+  }
+
+  /** The item number a callout shows: its applicationStructureName, else the number its title starts with. */
+  callout(spot) {
+    return Number(spot.a.applicationStructureName) || parseInt(spot.a.hotspotTitle || "", 10) || 0;
   }
 
   renumber(item, value, input) {
@@ -342,8 +347,8 @@ export class Special {
     this.doc.transact("item number", () => {
       this.doc.setAttr(item, "item", value);
       for (const s of this.doc.findAll((n) => n.n === "hotspot", ipd)) {
-        if (Number(s.a.applicationStructureName) === old) {
-          this.doc.setAttr(s, "applicationStructureName", String(Number(value)));
+        if (this.callout(s) === old) {
+          if (s.a.applicationStructureName) this.doc.setAttr(s, "applicationStructureName", String(Number(value)));
           if (s.a.hotspotTitle) this.doc.setAttr(s, "hotspotTitle", s.a.hotspotTitle.replace(/^\d+/, String(Number(value))));
         }
       }
@@ -372,6 +377,20 @@ export class Special {
     const next = items.reduce((m, i) => Math.max(m, Number(i.a.item) || 0), 0) + 1;
     if (last) for (const a of ["figureNumber", "indenture", "systemCode", "subSystemCode", "subSubSystemCode", "assyCode"]) if (last.a[a]) made.a[a] = last.a[a];
     made.a.item = String(next).padStart((last && last.a.item || "001").length, "0");
+    // a row has a description to type in: partSegment/itemIdentData/descrForPart, where the schema has them
+    const variant = this.kids(made, "itemSeqNumber")[0];
+    const variantKey = variant && this.g.childType(key, "itemSeqNumber");
+    if (variant && !this.kids(variant, "partSegment").length) {
+      const names = childNames(variant);
+      const at = this.g.insertable(variantKey, names, names.indexOf("partRef") + 1).find((o) => o.name === "partSegment" && !o.before.length);
+      const segKey = at && this.g.childType(variantKey, "partSegment");
+      const identKey = segKey && this.g.childType(segKey, "itemIdentData");
+      if (identKey && this.g.childType(identKey, "descrForPart")) {
+        const descr = { n: "descrForPart", a: {}, c: [""] };
+        const segment = this.ed.complete({ n: "partSegment", a: {}, c: [{ n: "itemIdentData", a: {}, c: [descr] }] }, segKey);
+        if (segment) variant.c.splice(variant.c.indexOf(this.kids(variant, "partRef")[0]) + 1, 0, segment);
+      }
+    }
     const ok = this.doc.transact("add item", () => this.doc.insert(ipd, ipd.c.indexOf(last) + 1, made));
     if (ok) this.ed.focusNew(made);
   }
