@@ -36,4 +36,6 @@ def state_dir(csdb: Path) -> Path:
     if holder.stat().st_mode & stat.S_IWUSR and os.access(holder, os.W_OK):
         return inside
     cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    return cache / "ietm" / hashlib.sha256(str(csdb).encode()).hexdigest()[:16]
+    # keyed by this installation of ietm too: another version (another checkout) serving the same read-only
+    # folder keeps its own catalog and server database, instead of meeting one its code cannot read
+    return cache / "ietm" / hashlib.sha256(f"{csdb}\n{ROOT}".encode()).hexdigest()[:16]

@@ -143,11 +143,12 @@ def test_clearance_hides_classified_modules(server):
     assert code in login(server, "qa").get("/dm").text
     assert key not in {o["key"] for o in httpx.get(server.url + "/api/objects").json()}
     assert key in {o["key"] for o in login(server, "qa").get("/api/objects").json()}
-    hits = httpx.get(server.url + "/api/search", params={"q": f"code:{key}"}).json()["hits"]
+    # the first search builds the index: give a loaded machine time for it
+    hits = httpx.get(server.url + "/api/search", params={"q": f"code:{key}"}, timeout=120).json()["hits"]
     assert key not in {h["key"] for h in hits}
     assert key in {h["key"] for h in login(server, "qa").get("/api/search", params={"q": f"code:{key}"}).json()["hits"]}
     link = f'/dm/{code}'  # a result links to the module; the query box only echoes what was typed
-    assert link not in httpx.get(server.url + "/search", params={"q": f"code:{key}"}).text
+    assert link not in httpx.get(server.url + "/search", params={"q": f"code:{key}"}, timeout=60).text
     assert link in login(server, "qa").get("/search", params={"q": f"code:{key}"}).text
 
 

@@ -86,3 +86,16 @@ def test_migration_files_follow_the_branch_conventions() -> None:
             assert module.down_revision == f"{feature}_{number - 1:04d}", path.name
         heads.setdefault(feature, []).append(module.revision)
     assert "accounts" in heads
+
+
+def test_a_database_from_a_newer_version_is_one_line(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'server.sqlite'}"
+    open_database(url).dispose()
+    db = open_database(url)
+    with db.begin() as conn:  # as a newer ietm with an `orders` branch would leave it
+        conn.execute(text("INSERT INTO alembic_version VALUES ('orders_0009')"))
+    db.dispose()
+    with pytest.raises(ConfigError) as err:
+        open_database(url)
+    assert "moved forward by a newer ietm" in str(err.value) and "orders_0009" in str(err.value)
+    assert "\n" not in str(err.value)

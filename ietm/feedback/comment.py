@@ -33,6 +33,7 @@ class Remark:
     priority: str = "routine"
     language: str = "en-US"
     title: str = ""
+    security: str = "01"  # the module's classification: what is said about a module is classified as it is
 
 
 def _el(parent: etree._Element, tag: str, text: str | None = None, **attrs: str) -> etree._Element:
@@ -68,7 +69,7 @@ def build(remark: Remark, seq: int, today: date, brex: str | None = None) -> etr
     _el(postal, "city", "-")
     _el(postal, "country", "-")
     status = _el(ident_status, "commentStatus")
-    _el(status, "security", securityClassification="01")
+    _el(status, "security", securityClassification=remark.security)
     _el(status, "commentPriority", commentPriorityCode=PRIORITIES[remark.priority])
     group = _el(_el(status, "commentRefs"), "dmRefGroup")
     ref_ident = _el(_el(group, "dmRef"), "dmRefIdent")

@@ -245,9 +245,11 @@ class DocTable:
                    set(searcher.docs_for_query(query.Term("latest", False))), products)
 
     def allowed(self, docs: set[int], product: str | None, types: list[str] | None, lang: str | None,
-                system: str | None, all_issues: bool) -> set[int]:
+                system: str | None, all_issues: bool, hidden: set[int] = frozenset()) -> set[int]:
         if not all_issues and self.old:
             docs = docs - self.old
+        if hidden:
+            docs = docs - hidden
         if product:
             docs = docs & (self.products.get(product, set()) | self.products.get(ALL_PRODUCTS, set()))
         if types:
@@ -303,12 +305,16 @@ class Searching:
             self._field_lengths = {}
 
     def search(self, text: str, product: str | None = None, types: list[str] | None = None, lang: str | None = None,
-               system: str | None = None, limit: int = 20, offset: int = 0, all_issues: bool = False) -> Results:
+               system: str | None = None, limit: int = 20, offset: int = 0, all_issues: bool = False,
+               hidden: frozenset[str] = frozenset()) -> Results:
+        """`hidden`: keys of modules the reader may not know of (above their clearance): no hit, count, facet,
+        word or correction comes from them."""
         started = time.perf_counter()
         text = text.strip()
-        filters = (product, types, lang, system, all_issues)
+        hidden_docs = self._hidden_docs(hidden)
+        filters = (product, types, lang, system, all_issues, hidden_docs)
         res = self._run(text, filters, limit, offset)
-        suggestion = self.correction(text)
+        suggestion = self.correction(text, hidden_docs)
         corrected_from = None
         if res.total == 0 and suggestion:
             corrected = self._run(suggestion, filters, limit, offset)
@@ -413,6 +419,18 @@ class Searching:
             parts.sort(key=len)
             return {d: sum(p[d] for p in parts) for d in parts[0] if all(d in p for p in parts[1:])}
         return {}
+
+    def _hidden_docs(self, hidden: frozenset[str]) -> set[int]:
+        docs: set[int] = set()
+        for key in hidden:
+            docs |= self._docs(query.Term("key", key))
+        return docs
+
+    def _seen(self, fieldname: str, term: str, hidden_docs: set[int]) -> int:
+        """In how many documents outside `hidden_docs` a term occurs."""
+        if not hidden_docs:
+            return self.searcher.reader().doc_frequency(fieldname, term)
+        return len(self._docs(query.Term(fieldname, term)) - hidden_docs)
 
     def _docs(self, q: query.Query) -> set[int]:
         """The documents a query matches, as a set: terms' posting lists (cached) combined with set operations,
@@ -521,15 +539,14 @@ class Searching:
 
     # -- did you mean --------------------------------------------------------------------------------------
 
-    def _known(self, word: str) -> bool:
-        reader = self.searcher.reader()
+    def _known(self, word: str, hidden_docs: set[int] = frozenset()) -> bool:
         for lang in LANGUAGES:
             s = stem(word, lang)
-            if reader.doc_frequency(f"text_{lang}", s) or reader.doc_frequency(f"title_{lang}", s):
+            if self._seen(f"text_{lang}", s, hidden_docs) or self._seen(f"title_{lang}", s, hidden_docs):
                 return True
         return False
 
-    def _closest(self, word: str) -> str | None:
+    def _closest(self, word: str, hidden_docs: set[int] = frozenset()) -> str | None:
         reader = self.searcher.reader()
         maxdist = 1 if len(word) <= 4 else 2
         best: tuple[int, int, str] | None = None
@@ -537,13 +554,13 @@ class Searching:
             for cand in reader.terms_within(f"words_{lang}", word, maxdist, prefix=1):
                 dist = _distance(word, cand)
                 s = stem(cand, lang)
-                freq = max(reader.doc_frequency(f"text_{lang}", s), reader.doc_frequency(f"title_{lang}", s))
+                freq = max(self._seen(f"text_{lang}", s, hidden_docs), self._seen(f"title_{lang}", s, hidden_docs))
                 key = (dist, -freq, cand)
                 if freq and (best is None or key < best):
                     best = key
         return best[2] if best else None
 
-    def correction(self, text: str) -> str | None:
+    def correction(self, text: str, hidden_docs: set[int] = frozenset()) -> str | None:
         """The query with each word the index does not know replaced by its nearest known word, if any."""
         if _CODE_FIELD.search(text) or not text:
             return None
@@ -551,9 +568,9 @@ class Searching:
         out = text
         for m in reversed(list(re.finditer(r"(?<![\w:*?])([^\W\d_]{3,})(?![\w*?:])", text))):
             word = fold(m.group(1))
-            if self._known(word):
+            if self._known(word, hidden_docs):
                 continue
-            better = self._closest(word)
+            better = self._closest(word, hidden_docs)
             if better and better != word:
                 out = out[: m.start(1)] + better + out[m.end(1):]
                 changed = True
@@ -561,8 +578,11 @@ class Searching:
 
     # -- search as you type --------------------------------------------------------------------------------
 
-    def suggest(self, text: str, limit: int = 8, product: str | None = None, lang: str | None = None) -> dict:
-        """Completions of the last word typed, and modules whose titles match what is typed so far."""
+    def suggest(self, text: str, limit: int = 8, product: str | None = None, lang: str | None = None,
+                hidden: frozenset[str] = frozenset()) -> dict:
+        """Completions of the last word typed, and modules whose titles match what is typed so far (none of them
+        from the `hidden` modules)."""
+        hidden_docs = self._hidden_docs(hidden)
         typed = text.rstrip()
         head, _, last = typed.rpartition(" ")
         last = fold(last)
@@ -573,9 +593,11 @@ class Searching:
             for lg in LANGUAGES:
                 for word in reader.expand_prefix(f"words_{lg}", last):
                     w = word.decode() if isinstance(word, bytes) else word
+                    if hidden_docs and not self._seen(f"words_{lg}", w, hidden_docs):
+                        continue
                     s = stem(w, lg)
-                    in_titles = reader.doc_frequency(f"title_{lg}", s)
-                    scored[w] = max(scored.get(w, 0), 1000 + in_titles if in_titles else reader.doc_frequency(f"text_{lg}", s))
+                    in_titles = self._seen(f"title_{lg}", s, hidden_docs)
+                    scored[w] = max(scored.get(w, 0), 1000 + in_titles if in_titles else self._seen(f"text_{lg}", s, hidden_docs))
             best = sorted(scored, key=lambda w: (-scored[w], len(w), w))[:limit]
             completions = [f"{head} {w}".strip() for w in best]
         modules = []
@@ -583,7 +605,7 @@ class Searching:
             q = build_query(self.schema, typed + ("*" if last.isalnum() else ""), self.searcher.reader())
             if q is not None:
                 matching = self._docs(q)
-                allowed = self.table.allowed(matching, product, None, lang, None, False)
+                allowed = self.table.allowed(matching, product, None, lang, None, False, hidden_docs)
                 if allowed:
                     found = self.searcher.search(q, filter=allowed if len(allowed) < len(matching) else None, limit=limit)
                     modules = [{"key": h["key"], "title": h.get("title", ""), "language": h.get("language", ""),

@@ -158,9 +158,16 @@ def upgrade(engine: Engine) -> None:
 
 def open_database(url: str) -> Database:
     """Connect and migrate; a database that cannot be reached is one line naming it, not a traceback."""
+    from alembic.util import CommandError
+
     engine = make_engine(url)
     try:
         upgrade(engine)
+    except CommandError as exc:  # a revision this version does not know: a newer ietm has moved the database on
+        engine.dispose()
+        raise ConfigError(f"server.database: {engine.url.render_as_string(hide_password=True)} was moved forward by a "
+                          f"newer ietm ({str(exc).splitlines()[0]}); run that version, or give this one another "
+                          "database") from None
     except OperationalError as exc:
         engine.dispose()
         reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)

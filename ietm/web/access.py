@@ -10,7 +10,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import json
 import logging
 import re
 
@@ -34,8 +33,6 @@ PUBLIC = ("/login", "/static/", "/favicon.ico", "/sw.js", "/manifest.webmanifest
 MUTATING = {"POST", "PUT", "PATCH", "DELETE"}
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 _GUARDED = re.compile(r"^/(?:api/)?(dm|pm)/([^/?#]+)")
-#: JSON listings whose items name modules; classified ones are taken out for users not cleared for them
-LISTINGS = ("/api/objects", "/api/search", "/api/suggest")
 
 
 def inline_script_hashes() -> list[str]:
@@ -89,36 +86,12 @@ def install(app: FastAPI, site) -> None:
         guarded = _GUARDED.match(path)
         if guarded and not cleared(site, guarded.group(2), request.query_params.get("issue"), user or ANONYMOUS):
             return _error(404, message("no_such_address"))
-        response = await call_next(request)
-        if path in LISTINGS and response.status_code == 200:
-            return await _without_classified(response, site, user or ANONYMOUS)
-        return response
+        return await call_next(request)
 
     hashes = " ".join(inline_script_hashes())
     csp = security.CSP.replace("script-src 'self'", f"script-src 'self' {hashes}".rstrip())
     app.add_middleware(security.BodyLimit, limit=int(site.config.get("serve.max_upload_mb")) * 1024 * 1024)
     app.add_middleware(security.SecurityHeaders, csp=csp)
-
-
-async def _without_classified(response: Response, site, user: User) -> Response:
-    """A JSON listing (objects, search hits, suggestions) less the modules above the user's clearance."""
-    body = b"".join([chunk async for chunk in response.body_iterator])
-    data = json.loads(body)
-
-    def visible(item: dict) -> bool:
-        return cleared(site, item.get("key", ""), item.get("issue"), user)
-
-    if isinstance(data, list):
-        data = [i for i in data if visible(i)]
-    else:
-        for field in ("hits", "modules"):
-            if isinstance(data.get(field), list):
-                kept = [i for i in data[field] if visible(i)]
-                if field == "hits" and "total" in data:
-                    data["total"] -= len(data[field]) - len(kept)
-                data[field] = kept
-    headers = {k: v for k, v in response.headers.items() if k.lower() != "content-length"}
-    return JSONResponse(data, response.status_code, headers)
 
 
 def cleared(site, code: str, issue: str | None, user: User) -> bool:

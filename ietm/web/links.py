@@ -19,9 +19,10 @@ def pm_address(key: str) -> str:
 class ServerLinks:
     """Links for `ietm serve`. A reference to an object the CSDB lacks gives None: the renderer shows it broken."""
 
-    def __init__(self, site: Site, pm: str | None = None) -> None:
+    def __init__(self, site: Site, pm: str | None = None, hidden: frozenset[str] = frozenset()) -> None:
         self.site = site
         self.publication = pm  # the publication being read, kept on links so next/previous follow it
+        self.hidden = hidden  # modules above the reader's clearance: as unknown to them as a missing one
 
     def _query(self, key: str, issue: str | None) -> str:
         """An issue the reference pins (when the CSDB has it) and the publication being read. The language
@@ -35,13 +36,13 @@ class ServerLinks:
         return "?" + urlencode(params) if params else ""
 
     def dm(self, key: str, issue: str | None = None, language: str | None = None, fragment: str | None = None) -> str | None:
-        if key not in self.site.copies:
+        if key not in self.site.copies or key in self.hidden:
             return None
         url = dm_address(key) + self._query(key, issue)
         return url + "#" + quote(fragment) if fragment else url
 
     def pm(self, key: str, issue: str | None = None, language: str | None = None) -> str | None:
-        if key not in self.site.copies:
+        if key not in self.site.copies or key in self.hidden:
             return None
         return pm_address(key) + self._query(key, issue)
 

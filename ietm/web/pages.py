@@ -57,6 +57,21 @@ def _both(a: dict | None, b: dict | None) -> dict | None:
     return {"id": None, "text": f"{a['text']}; {b['text']}", "expr": {"op": "and", "args": [a["expr"], b["expr"]]}}
 
 
+def visible_toc(entry: TocEntry, hidden: frozenset[str]) -> TocEntry:
+    """A table of contents without the modules the reader may not know of (and without entries left empty)."""
+    if not hidden:
+        return entry
+    children: list[TocEntry | TocItem] = []
+    for child in entry.children:
+        if isinstance(child, TocEntry):
+            kept = visible_toc(child, hidden)
+            if kept.children or not child.children:
+                children.append(kept)
+        elif child.key not in hidden:
+            children.append(child)
+    return TocEntry(entry.title, children, entry.applic)
+
+
 class Pages:
     """The Jinja environment and the page builders over one Site."""
 
@@ -146,23 +161,27 @@ class Pages:
 
     # -- pages --------------------------------------------------------------------------------------------
 
-    def home(self, links: Links, language: str) -> str:
+    # Every page takes `hidden`, the modules above the reader's clearance (Site.hidden): it names none of them,
+    # counts none and links to none, as if the CSDB did not hold them.
+
+    def home(self, links: Links, language: str, hidden: frozenset[str] = frozenset()) -> str:
         pubs = [
-            {"key": k, "title": p.obj.title or k, "short": p.short_title, "url": links.pm(k), "issue": p.obj.issue, "count": len(p.order)}
-            for k, p in ((k, self.site.publication(k, language)) for k in self.site.publications)
+            {"key": k, "title": p.obj.title or k, "short": p.short_title, "url": links.pm(k), "issue": p.obj.issue,
+             "count": sum(item.key not in hidden for item, _ in p.order)}
+            for k, p in ((k, self.site.publication(k, language)) for k in self.site.publications if k not in hidden)
         ]
         unreadable = [
             {"where": f"{Path(path).name}:{line}" if line else Path(path).name, "message": message}
             for path, message, line in self.site.catalog.errors()
         ]
         ctx = self.base(links, language, "/", title=i18n.t("home", language), publications=pubs,
-                        module_count=len(self.site.data_modules()), crumbs=[Crumb(i18n.t("home", language))],
+                        module_count=len(self.site.data_modules(hidden)), crumbs=[Crumb(i18n.t("home", language))],
                         unreadable=unreadable)
         return self.render("home.html", ctx)
 
-    def modules(self, links: Links, language: str, visible=lambda obj: True) -> str:
-        """The list of every data module; `visible` leaves out what the reader is not cleared to see."""
-        shown = (self.site.find(o.key, None, language) for o in self.site.data_modules() if visible(o))
+    def modules(self, links: Links, language: str, hidden: frozenset[str] = frozenset()) -> str:
+        """The list of every data module."""
+        shown = (self.site.find(o.key, None, language) for o in self.site.data_modules(hidden))
         rows = [
             {"key": o.key, "title": o.title, "type": code_name("content_type", o.content_type, language),
              "info": code_name("info_code", o.info_code, language), "issue": o.issue, "url": links.dm(o.key)}
@@ -172,11 +191,11 @@ class Pages:
         ctx = self.base(links, language, "/dm", title=i18n.t("all_modules", language), rows=rows, crumbs=crumbs)
         return self.render("modules.html", ctx)
 
-    def publication(self, pub: Publication, links: Links, language: str) -> str:
+    def publication(self, pub: Publication, links: Links, language: str, hidden: frozenset[str] = frozenset()) -> str:
         crumbs = [Crumb(i18n.t("home", language), "/"), Crumb(pub.short_title or pub.obj.title or pub.obj.key)]
         ctx = self.base(
             links, language, pm_address(pub.obj.key), title=pub.obj.title or pub.obj.key, pub=pub,
-            toc=self._toc(pub.toc, links), crumbs=crumbs, page_key=pub.obj.key, obj=pub.obj,
+            toc=self._toc(visible_toc(pub.toc, hidden), links), crumbs=crumbs, page_key=pub.obj.key, obj=pub.obj,
             applic=self.applic_data(self.site.load(pub.obj).root),
         )
         return self.render("pm.html", ctx)
@@ -202,25 +221,27 @@ class Pages:
                 "applic": applic}
 
     def data_module(self, key: str, issue: str | None, content_language: str | None, pm: str | None,
-                    links: Links, language: str, edit_url: str | None = None) -> str:
+                    links: Links, language: str, edit_url: str | None = None,
+                    hidden: frozenset[str] = frozenset()) -> str:
         site = self.site
         obj = site.find(key, issue, content_language)
         doc = site.load(obj)
-        ident, content = self._render_module(obj, doc, links, language, pm)
+        ident, content = self._render_module(obj, doc, links, language, pm, hidden)
         latest = site.latest[key]
-        placement = site.placement(key, pm, content_language)
+        placement = site.placement(key, pm, content_language, hidden)
         crumbs = [Crumb(i18n.t("home", language), "/")]
         prev_link = next_link = None
         if placement is not None:
             pub, i = placement
             crumbs.append(Crumb(pub.short_title or pub.obj.title or pub.obj.key, links.pm(pub.obj.key)))
             crumbs += [Crumb(title) for title in pub.order[i][1]]
-            if i > 0:
-                item = pub.order[i - 1][0]
-                prev_link = {"title": item.title or item.key, "url": links.dm(item.key, None, item.language)}
-            if i + 1 < len(pub.order):
-                item = pub.order[i + 1][0]
-                next_link = {"title": item.title or item.key, "url": links.dm(item.key, None, item.language)}
+            # the neighbours in reading order that the reader may know of
+            before = [item for item, _ in pub.order[:i] if item.key not in hidden]
+            after = [item for item, _ in pub.order[i + 1:] if item.key not in hidden]
+            if before:
+                prev_link = {"title": before[-1].title or before[-1].key, "url": links.dm(before[-1].key, None, before[-1].language)}
+            if after:
+                next_link = {"title": after[0].title or after[0].key, "url": links.dm(after[0].key, None, after[0].language)}
         crumbs.append(Crumb(obj.title or key))
         module_applic = None
         status_applic = doc.root.find("identAndStatusSection/dmStatus/applic")
@@ -228,10 +249,14 @@ class Pages:
             from ietm.applic import to_json
 
             module_applic = to_json(status_applic)
+        # a module some copy of which is above the reader's clearance is shown only as the copy asked for
+        shown = [obj] if key in hidden else site.copies[key]
+        if key in hidden:
+            latest = obj
         copies = [
             {"issue": c.issue, "language": c.language, "url": dm_address(key) + f"?issue={c.issue}&language={c.language}",
              "current": c.path == obj.path}
-            for c in site.copies[key]
+            for c in shown
         ]
         ctx = self.base(
             links, language, dm_address(key), title=obj.title or key, obj=obj, ident=ident, content=content,
@@ -243,13 +268,15 @@ class Pages:
         )
         return self.render("dm.html", ctx)
 
-    def _render_module(self, obj, doc, links: Links, language: str, pm: str | None) -> tuple[Markup, Markup]:
+    def _render_module(self, obj, doc, links: Links, language: str, pm: str | None,
+                       hidden: frozenset[str] = frozenset()) -> tuple[Markup, Markup]:
         """The renderer's fragments for one module, kept for repeat visits until the file changes."""
         from ietm.render.content import render_content, render_ident
 
         path = Path(obj.path)
-        # links in a fragment depend on what else the CSDB holds, hence the index generation in the key
-        stamp = (str(path), path.stat().st_mtime_ns, language, pm, type(links).__name__, self.site.generation)
+        # links in a fragment depend on what else the CSDB holds (and what of it the reader may know of),
+        # hence the index generation and the hidden modules in the key
+        stamp = (str(path), path.stat().st_mtime_ns, language, pm, type(links).__name__, self.site.generation, hidden)
         with self._rendered_guard:
             hit = self._rendered.get(stamp)
             if hit is not None:
@@ -265,7 +292,12 @@ class Pages:
         except Exception as exc:  # tables that cannot be read must not take the page down
             log.warning("applicability tables not readable: %s", exc)
             applicability = None
-        ctx = RenderContext(links, language, obj, doc, self.site.title_lookup(obj.language), unknown,
+        known = self.site.title_lookup(obj.language)
+
+        def titles(key: str) -> str | None:  # a module the reader may not know of has no title for them
+            return None if key in hidden else known(key)
+
+        ctx = RenderContext(links, language, obj, doc, titles, unknown,
                             repository=self.site.repository(obj.language), applicability=applicability,
                             uses=self.site.uses(obj.language), property_names=self.site.property_names(obj.language))
         out = (render_ident(ctx), render_content(ctx))

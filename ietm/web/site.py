@@ -91,6 +91,7 @@ class Site:
         self._module_applic: dict[tuple[str, int], dict | None] = {}
         self._uses: dict[tuple[int, str, str], list[tuple[str, str]]] = {}  # where repository entries are used
         self._property_names: dict[tuple[int, str], dict[str, str]] = {}
+        self._hidden: dict[tuple[int, str], frozenset[str]] = {}
         self.generation = 0  # counts index() calls: what was derived from an older index is stale
         self.index()
 
@@ -252,8 +253,21 @@ class Site:
             self._applicability = Applicability.for_csdb(self.catalog)
         return self._applicability
 
-    def data_modules(self) -> list[CsdbObject]:
-        return [o for k, o in sorted(self.latest.items()) if o.kind == "dm"]
+    def data_modules(self, hidden: frozenset[str] = frozenset()) -> list[CsdbObject]:
+        return [o for k, o in sorted(self.latest.items()) if o.kind == "dm" and k not in hidden]
+
+    def hidden(self, clearance: str | None) -> frozenset[str]:
+        """Keys of the data and publication modules a reader of this clearance may not know of: those with a copy
+        classified above it. Their titles, codes and counts appear nowhere for that reader. None hides nothing
+        (the publisher, which has no reader)."""
+        if clearance is None:
+            return frozenset()
+        stamp = (self.generation, clearance)
+        found = self._hidden.get(stamp)
+        if found is None:
+            found = frozenset(k for k, copies in self.copies.items() if any((o.security or "01") > clearance for o in copies))
+            self._hidden = {**{s: v for s, v in self._hidden.items() if s[0] == self.generation}, stamp: found}
+        return found
 
     # -- lookups -----------------------------------------------------------------------------------------
 
@@ -429,9 +443,12 @@ class Site:
             raise NotFound(message("not_publication", key=key))
         return pub
 
-    def placement(self, key: str, pm: str | None = None, language: str | None = None) -> tuple[Publication, int] | None:
-        """Where a data module sits in reading order: the publication asked for, else the first that holds it."""
+    def placement(self, key: str, pm: str | None = None, language: str | None = None,
+                  hidden: frozenset[str] = frozenset()) -> tuple[Publication, int] | None:
+        """Where a data module sits in reading order: the publication asked for, else the first that holds it
+        (of those the reader may know of)."""
         keys = ([pm] if pm in self.publications else []) + [k for k in self.publications if k != pm]
+        keys = [k for k in keys if k not in hidden]
         for pub in (self.publication(k, language) for k in keys):
             for i, (item, _) in enumerate(pub.order):
                 if item.key == key:

@@ -11,6 +11,7 @@ from ietm.errors import NotFound
 from ietm.web import deps
 from ietm.web.i18n import message
 from ietm.web.links import dm_address, pm_address
+from ietm.web.pages import visible_toc
 from ietm.web.site import TocEntry
 
 
@@ -69,10 +70,11 @@ def objects(
     kind: str | None = Query(None, description="dm or pm"),
     content_type: str | None = Query(None, description="procedural, descriptive, fault, ipd, ..."),
     site=Depends(deps.site),
+    hidden=Depends(deps.hidden),
 ) -> list[ObjectOut]:
     return [
-        _out(o) for _, o in sorted(site.latest.items())
-        if o.kind in ("dm", "pm") and (kind is None or o.kind == kind)
+        _out(o) for k, o in sorted(site.latest.items())
+        if o.kind in ("dm", "pm") and k not in hidden and (kind is None or o.kind == kind)
         and (content_type is None or o.content_type == content_type)
     ]
 
@@ -103,12 +105,13 @@ def publication(
     code: str,
     language: str | None = Query(None, description="e.g. ru-RU; English first when left out"),
     site=Depends(deps.site),
+    hidden=Depends(deps.hidden),
 ) -> PublicationOut:
     key = site.key(code, "pm")
     if key not in site.publications:
         raise NotFound(message("not_publication", key=key))
     pub = site.publication(key, language)
-    return PublicationOut(**_out(pub.obj).model_dump(), toc=_toc(pub.toc))
+    return PublicationOut(**_out(pub.obj).model_dump(), toc=_toc(visible_toc(pub.toc, hidden)))
 
 
 @router.get("/products", response_model=ProductsOut, summary="Products (PCT) and attributes to filter by")

@@ -4,16 +4,14 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse
 
 from ietm.web import deps
-from ietm.web.access import ANONYMOUS, current_user
 
 router = APIRouter(include_in_schema=False)
 
 
 @router.get("/dm", response_class=HTMLResponse)
-def modules(request: Request, pages=Depends(deps.pages), links=Depends(deps.links),
-            lang: str = Depends(deps.language)) -> str:
-    user = current_user(request) or ANONYMOUS
-    return pages.modules(links, lang, lambda obj: user.cleared_for(obj.security))
+def modules(pages=Depends(deps.pages), links=Depends(deps.links), lang: str = Depends(deps.language),
+            hidden=Depends(deps.hidden)) -> str:
+    return pages.modules(links, lang, hidden)
 
 
 @router.get("/dm/{code}", response_class=HTMLResponse)
@@ -26,9 +24,10 @@ def data_module(
     pages=Depends(deps.pages),
     links=Depends(deps.links),
     lang: str = Depends(deps.language),
+    hidden=Depends(deps.hidden),
 ) -> str:
     key = site.key(code, "dm")
-    user = current_user(request)
+    user = deps.reader(request)
     obj = site.find(key, issue or None, language or lang)
-    edit_url = f"/edit/{key[4:]}?language={obj.language or ''}" if user is not None and user.may("edit") else None
-    return pages.data_module(key, issue or None, language or lang, links.publication, links, lang, edit_url)
+    edit_url = f"/edit/{key[4:]}?language={obj.language or ''}" if user.may("edit") else None
+    return pages.data_module(key, issue or None, language or lang, links.publication, links, lang, edit_url, hidden)

@@ -9,5 +9,6 @@ router = APIRouter(include_in_schema=False)
 
 
 @router.get("/", response_class=HTMLResponse)
-def home(pages=Depends(deps.pages), links=Depends(deps.links), lang: str = Depends(deps.language)) -> str:
-    return pages.home(links, lang)
+def home(pages=Depends(deps.pages), links=Depends(deps.links), lang: str = Depends(deps.language),
+         hidden=Depends(deps.hidden)) -> str:
+    return pages.home(links, lang, hidden)

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import asyncio
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
+from ietm.web import deps
 from ietm.web.changes import state
+from ietm.web.links import dm_address, pm_address
 
 router = APIRouter(tags=["live preview"])
 POLL_SECONDS = 25.0
@@ -30,7 +32,8 @@ def install(app) -> None:
 
 
 @router.get("/api/changes", summary="Long-poll: wait for the CSDB to change (live preview)")
-async def changes(request: Request, since: int = Query(-1, ge=-1), timeout: float = Query(POLL_SECONDS, gt=0, le=60)) -> dict:
+async def changes(request: Request, since: int = Query(-1, ge=-1), timeout: float = Query(POLL_SECONDS, gt=0, le=60),
+                  hidden=Depends(deps.hidden)) -> dict:
     live = state(request.app)
 
     def wait() -> None:
@@ -39,5 +42,7 @@ async def changes(request: Request, since: int = Query(-1, ge=-1), timeout: floa
 
     if live.version <= since:
         await asyncio.to_thread(wait)
-    return {"version": live.version, "changed": live.changed, "problems": live.problems,
+    unseen = {dm_address(k) for k in hidden} | {pm_address(k) for k in hidden}  # above the reader's clearance
+    return {"version": live.version, "changed": [k for k in live.changed if k not in hidden],
+            "problems": {a: p for a, p in live.problems.items() if a not in unseen},
             "watching": bool(getattr(request.app.state, "live_watching", False))}

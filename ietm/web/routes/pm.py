@@ -18,8 +18,9 @@ def publication(
     site=Depends(deps.site),
     pages=Depends(deps.pages),
     lang: str = Depends(deps.language),
+    hidden=Depends(deps.hidden),
 ) -> str:
     key = site.key(code, "pm")
     if key not in site.publications:
         raise NotFound(message("not_publication", key=key))
-    return pages.publication(site.publication(key, language or lang), ServerLinks(site, key), lang)
+    return pages.publication(site.publication(key, language or lang), ServerLinks(site, key, hidden), lang, hidden)

@@ -15,6 +15,7 @@ from lxml import etree
 from ietm.errors import IetmError, InputError
 from ietm.parse.loader import load, load_bytes
 from ietm.web.access import csrf_field, require
+from ietm.web import deps
 from ietm.web.deps import page
 from ietm.web.i18n import CodeName, message
 from ietm.web.links import dm_address, pm_address
@@ -57,17 +58,17 @@ def readable_diff(old: str | None, new: str) -> list[tuple[str, str]]:
     return rows
 
 
-def awaiting(site, user) -> list:
-    """Latest official issues of modules whose QA status says unverified, that the reviewer may see."""
-    return [o for o in site.latest.values()
-            if o.kind in ("dm", "pm") and o.qa in (None, "unverified") and not o.in_work and user.cleared_for(o.security)]
+def awaiting(site, hidden: frozenset[str]) -> list:
+    """Latest official issues of modules whose QA status says unverified, that the reviewer may know of."""
+    return [o for k, o in site.latest.items()
+            if o.kind in ("dm", "pm") and o.qa in (None, "unverified") and not o.in_work and k not in hidden]
 
 
 @router.get("/qa", response_class=HTMLResponse, include_in_schema=False)
-def queue(request: Request, session=Depends(require("approve"))) -> HTMLResponse:
+def queue(request: Request, session=Depends(require("approve")), hidden=Depends(deps.hidden)) -> HTMLResponse:
     site = request.app.state.site
     rows = [{"key": o.key, "title": o.title, "issue": o.issue, "language": o.language, "type": o.content_type,
-             "review": f"/qa/review/{o.key}?language={o.language or ''}"} for o in awaiting(site, session.user)]
+             "review": f"/qa/review/{o.key}?language={o.language or ''}"} for o in awaiting(site, hidden)]
     rows.sort(key=lambda r: (r["key"], r["language"] or ""))
     return page(request, "qa.html", title=message("qa_queue"), rows=rows)
 
@@ -76,7 +77,7 @@ def queue(request: Request, session=Depends(require("approve"))) -> HTMLResponse
 def review(request: Request, key: str, language: str | None = None, session=Depends(require("approve"))) -> HTMLResponse:
     """`?language=` is the module copy's language (`?lang=` stays the interface's, as on every page)."""
     site = request.app.state.site
-    obj = site.find(site.key(key, "pm" if key.upper().startswith("PMC-") else "dm"), None, language)
+    obj = site.find(deps.known(request, site.key(key, "pm" if key.upper().startswith("PMC-") else "dm")), None, language)
     older = [o for o in site.copies.get(obj.key, []) if o.language == obj.language and o.issue != obj.issue
              and (o.issue or "") < (obj.issue or "")]
     previous = older[-1] if older else None
@@ -101,7 +102,7 @@ async def approve(
 ) -> HTMLResponse:
     csrf_field(request, csrf)
     site = request.app.state.site
-    obj = site.find(site.key(key, "pm" if key.upper().startswith("PMC-") else "dm"), issue, language or None)
+    obj = site.find(deps.known(request, site.key(key, "pm" if key.upper().startswith("PMC-") else "dm")), issue, language or None)
     material = await keyfile.read(64 * 1024 + 1)
     status, outcome = 200, None
     try:

@@ -13,6 +13,7 @@ from ietm.errors import NotFound
 from ietm.feedback.comment import PRIORITIES, Remark, write
 from ietm.parse.loader import load
 from ietm.web.access import require
+from ietm.web import deps
 from ietm.web.deps import page
 from ietm.web.i18n import message
 from ietm.web.links import dm_address
@@ -36,15 +37,17 @@ class RemarkOut(BaseModel):
 
 @router.post("/api/remarks", response_model=RemarkOut, status_code=201,
              summary="Send a remark on a data module (an S1000D comment of type query)")
-async def send_remark(remark: RemarkIn, request: Request, session=Depends(require("remark"))) -> RemarkOut:
+async def send_remark(remark: RemarkIn, request: Request, session=Depends(require("remark")),
+                      hidden=Depends(deps.hidden)) -> RemarkOut:
     site = request.app.state.site
     key = site.key(remark.module, "dm")
-    if key not in site.latest:
+    if key not in site.latest or key in hidden:  # a module above the reader's clearance is as unknown as a missing one
         raise NotFound(message("not_in_csdb", key=key))
     brex = next((r.target for r in site.latest[key].refs if r.kind == "brex"), None)
+    security = max((c.security or "01") for c in site.copies[key])
     path = await asyncio.to_thread(
         write,
-        Remark(key, remark.text, session.user.name, remark.priority, remark.language, remark.title),
+        Remark(key, remark.text, session.user.name, remark.priority, remark.language, remark.title, security),
         site.csdb,
         None,
         brex.removeprefix("DMC-") if brex else None,
@@ -54,14 +57,17 @@ async def send_remark(remark: RemarkIn, request: Request, session=Depends(requir
 
 
 @router.get("/remarks", response_class=HTMLResponse, include_in_schema=False)
-def remark_queue(request: Request, session=Depends(require("review_remarks"))) -> HTMLResponse:
+def remark_queue(request: Request, session=Depends(require("review_remarks")),
+                 hidden=Depends(deps.hidden)) -> HTMLResponse:
     site = request.app.state.site
     rows = []
     codes = {v: k for k, v in PRIORITIES.items()}
     for obj in site.catalog.objects(kind="comment"):
+        module = next((r.target for r in obj.refs if r.kind == "dm"), None)
+        if module in hidden or not session.user.cleared_for(obj.security):
+            continue  # a remark on a module above the reader's clearance is not theirs to read
         root = load(obj.path).root
         prio = root.find(".//commentPriority")
-        module = next((r.target for r in obj.refs if r.kind == "dm"), None)
         rows.append({
             "key": obj.key, "date": obj.issue_date, "title": obj.title,
             "priority": codes.get(prio.get("commentPriorityCode") if prio is not None else "", "routine"),

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Query
 from fastapi.responses import HTMLResponse
 from markupsafe import Markup
 
 from ietm.index.search import Results
 from ietm.web import deps
-from ietm.web.access import ANONYMOUS, cleared, current_user
 from ietm.web.searching import SearchService, render_page, service
 
 router = APIRouter()
@@ -36,9 +35,11 @@ def api_search(
     offset: int = Query(0, ge=0, le=10_000),
     svc: SearchService = Depends(service),
     links=Depends(deps.links),
+    hidden=Depends(deps.hidden),
 ) -> dict:
     """Ranked modules with highlighted snippets (HTML with `<mark>`), facet counts and spelling help."""
-    res = svc.search(text=q, product=product, types=_types(type), lang=lang, system=system, limit=limit, offset=offset)
+    res = svc.search(text=q, product=product, types=_types(type), lang=lang, system=system, limit=limit, offset=offset,
+                     hidden=hidden)
     return _with_urls(res, links)
 
 
@@ -49,9 +50,10 @@ def api_suggest(
     lang: str | None = Query(None),
     svc: SearchService = Depends(service),
     links=Depends(deps.links),
+    hidden=Depends(deps.hidden),
 ) -> dict:
     """Completions of the last word typed and modules whose title or text match what is typed so far."""
-    data = svc.suggest(q, product=product, lang=lang)
+    data = svc.suggest(q, product=product, lang=lang, hidden=hidden)
     for m in data["modules"]:
         m["url"] = links.dm(m["key"], None, m["language"])
     return data
@@ -59,7 +61,6 @@ def api_suggest(
 
 @router.get("/search", response_class=HTMLResponse, include_in_schema=False)
 def search_page(
-    request: Request,
     q: str = Query("", max_length=500),
     product: str | None = Query(None),
     type: str | None = Query(None),
@@ -68,15 +69,12 @@ def search_page(
     pages=Depends(deps.pages),
     links=Depends(deps.links),
     lang: str = Depends(deps.language),
+    hidden=Depends(deps.hidden),
 ) -> str:
     results = None
     if q.strip():
-        res = svc.search(text=q, product=product, types=_types(type), lang=lang_filter, limit=50)
+        res = svc.search(text=q, product=product, types=_types(type), lang=lang_filter, limit=50, hidden=hidden)
         results = _with_urls(res, links)
-        user = current_user(request) or ANONYMOUS  # modules above the reader's clearance are not named
-        kept = [h for h in results["hits"] if cleared(request.app.state.site, h["key"], h["issue"], user)]
-        results["total"] -= len(results["hits"]) - len(kept)
-        results["hits"] = kept
         for hit in results["hits"]:
             hit["snippet"] = Markup(hit["snippet"])  # escaped by the highlighter, only <mark> added
     return render_page(pages, links, lang, "/search", results=results, q=q, product=product, type=type,
