@@ -1,7 +1,8 @@
-"""Time signing and verifying a thousand data modules: `ietm sign` and `ietm verify` as a user runs them,
-the in-process cost per module without the schema check, and xmlsec1 (C) verifying the same signatures.
+"""Time signing and verifying a thousand data modules with ECDSA P-256 and GOST R 34.10-2012 (256 and 512 bit):
+`ietm sign` and `ietm verify` as a user runs them, the in-process cost per module without the schema check (CAdES
+and XML Signature), and the standard tools (xmlsec1 for ECDSA, openssl cms with the GOST engine) on a sample.
 
-Run:  .venv/bin/python bench/bench_sign.py [--modules 1000]
+Run:  .venv/bin/python bench/bench_sign.py [--modules 1000] [--kinds ecdsa,gost-256,gost-512]
 """
 
 from __future__ import annotations
@@ -49,57 +50,73 @@ def timed(cmd: list, **kw) -> float:
     return took
 
 
+def run(kind: str, files: list[Path], tmp: Path, passfile: Path, sample: int) -> dict[str, float]:
+    """Sign and verify `files` with one key type: `ietm sign`/`ietm verify` as a user runs them, the signature
+    and the verification alone in process, and the standard tool (xmlsec1 or openssl cms) on a sample."""
+    from ietm.sign.detached import Credentials
+    from ietm.sign.formats import sign_bytes
+    from ietm.sign.keys import load_certificates, load_private_key
+    from ietm.sign.verify import load_store, verify_object
+
+    for f in files:  # fresh copies: no QA status or signature left from the other key type
+        for old in (f.with_name(f.name + ".sig"), f.with_name(f.name + ".xsig")):
+            old.unlink(missing_ok=True)
+    pki = tmp / kind
+    timed([*IETM, "pki", "init", *(["--gost"] if kind.startswith("gost") else []),
+           *(["--paramset", "512-A"] if kind == "gost-512" else []), pki, "--passphrase-file", passfile])
+    env = dict(os.environ, IETM_AUDIT_LOG=str(tmp / f"audit-{kind}.jsonl"))
+    signer = ["--key", pki / "qa.key.pem", "--cert", pki / "qa.pem", "--passphrase-file", passfile, "--trust", pki / "ca.pem"]
+    n = len(files)
+    out = {"sign": timed([*IETM, "sign", *files, *signer, "--schemas", SCHEMAS42, "-B", BREX42], env=env),
+           "verify": timed([*IETM, "verify", *files, "--trust", pki / "ca.pem"], env=env)}
+    key, _ = load_private_key(pki / "qa.key.pem", PASS.encode())
+    creds = Credentials.of(key, load_certificates(pki / "qa.pem"), "qa")
+    blobs = [(f.name, f.read_bytes()) for f in files]
+    for fmt in ("cades", "xml"):
+        t = time.perf_counter()
+        for name, data in blobs:
+            sign_bytes(creds, name, data, {"kind": "dm", "file": name}, fmt)
+        out[f"sign_core_{fmt}"] = time.perf_counter() - t
+    store = load_store(ROOT, (pki / "ca.pem",))
+    t = time.perf_counter()
+    bad = [o for f in files if not (o := verify_object(f, store)).valid]
+    out["verify_core"] = time.perf_counter() - t
+    assert not bad, bad[0]
+    t = time.perf_counter()
+    for f in files[:sample]:
+        if kind.startswith("gost"):
+            cmd = ["openssl", "cms", "-verify", "-engine", "gost", "-binary", "-inform", "DER", "-in", f.name + ".sig",
+                   "-content", f.name, "-CAfile", str(pki / "ca.pem"), "-cades", "-out", "/dev/null"]
+        else:
+            cmd = ["xmlsec1", "--verify", "--trusted-pem", str(pki / "ca.pem"), f.name + ".xsig"]
+        subprocess.run(cmd, cwd=f.parent, capture_output=True, check=True)
+    out["tool"] = (time.perf_counter() - t) / min(sample, n) * n
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--modules", type=int, default=1000)
-    ap.add_argument("--xmlsec-sample", type=int, default=200, help="signatures xmlsec1 verifies (one run each)")
+    ap.add_argument("--sample", type=int, default=200, help="signatures xmlsec1 / openssl cms verify (one run each)")
+    ap.add_argument("--kinds", default="ecdsa,gost-256,gost-512", help="key types, comma-separated")
     args = ap.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="ietm-bench-sign-"))
     passfile = tmp / "pass"
     passfile.write_text(PASS + "\n")
-    timed([*IETM, "pki", "init", tmp / "pki", "--passphrase-file", passfile])
-    files = corpus(args.modules)
-    env = dict(os.environ, IETM_AUDIT_LOG=str(tmp / "audit.jsonl"))
-    signer = ["--key", tmp / "pki" / "qa.key.pem", "--cert", tmp / "pki" / "qa.pem", "--passphrase-file", passfile,
-              "--trust", tmp / "pki" / "ca.pem"]
-    n = len(files)
-    t_sign = timed([*IETM, "sign", *files, *signer, "--schemas", SCHEMAS42, "-B", BREX42], env=env)
-    t_verify = timed([*IETM, "verify", *files, "--trust", tmp / "pki" / "ca.pem"], env=env)
-
-    # in process, per module: the signature alone (no schema check), and verification of each
-    from cryptography.hazmat.primitives import serialization
-
-    from ietm.sign.detached import Credentials, approval
-    from ietm.sign.keys import load_certificates
-    from ietm.sign.signer import SignedFile
-    from ietm.sign.verify import load_store, verify_object
-
-    key = serialization.load_pem_private_key((tmp / "pki" / "qa.key.pem").read_bytes(), PASS.encode())
-    creds = Credentials.of(key, load_certificates(tmp / "pki" / "qa.pem"), "qa")
-    blobs = [(f.name, f.read_bytes()) for f in files]
-    t = time.perf_counter()
-    for name, data in blobs:
-        creds.algorithm.sign(creds.key, creds.chain, [SignedFile(name, data)], approval("dm", {"file": name}))
-    t_sign_core = time.perf_counter() - t
-    store = load_store(ROOT, (tmp / "pki" / "ca.pem",))
-    t = time.perf_counter()
-    bad = [o for f in files if not (o := verify_object(f, store)).valid]
-    t_verify_core = time.perf_counter() - t
-    assert not bad, bad[0]
-
-    sample = files[: args.xmlsec_sample]
-    t = time.perf_counter()
-    for f in sample:
-        subprocess.run(["xmlsec1", "--verify", "--trusted-pem", str(tmp / "pki" / "ca.pem"), f.name + ".xsig"],
-                       cwd=f.parent, capture_output=True, check=True)
-    t_xmlsec = (time.perf_counter() - t) / len(sample) * n
-
-    print(f"{n} Bike data modules, ECDSA P-256")
-    print(f"ietm sign (schema + BREX checks, signature, atomic write), one process: {t_sign:.2f} s, {n / t_sign:.0f} modules/s")
-    print(f"ietm verify, one process: {t_verify:.2f} s, {n / t_verify:.0f} modules/s")
-    print(f"signature alone, in process: {t_sign_core:.2f} s, {t_sign_core / n * 1000:.2f} ms/module")
-    print(f"verification alone, in process: {t_verify_core:.2f} s, {t_verify_core / n * 1000:.2f} ms/module")
-    print(f"xmlsec1 --verify, one run per signature (from {len(sample)}), scaled to {n}: {t_xmlsec:.2f} s")
+    n = args.modules
+    rows = {}
+    for kind in args.kinds.split(","):
+        rows[kind] = run(kind, corpus(n), tmp, passfile, args.sample)
+    print(f"{n} Bike data modules; seconds for all of them (ms per module); load {os.getloadavg()[0]:.1f}")
+    print("| | " + " | ".join(rows) + " |")
+    print("|---|" + "---|" * len(rows))
+    labels = {"sign": "`ietm sign` (schema + BREX checks, signature, atomic writes, audit)",
+              "verify": "`ietm verify` (signature, digest, chain, validity, role)",
+              "sign_core_cades": "CAdES signature alone, in process", "sign_core_xml": "XML signature alone, in process",
+              "verify_core": "verification alone, in process",
+              "tool": f"standard tool, one run per file (xmlsec1 / openssl cms; {args.sample} run, scaled)"}
+    for key, label in labels.items():
+        print(f"| {label} | " + " | ".join(f"{r[key]:.2f} s ({r[key] / n * 1000:.2f})" for r in rows.values()) + " |")
     shutil.rmtree(tmp)
 
 

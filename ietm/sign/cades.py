@@ -21,6 +21,7 @@ import datetime as dt
 import hashlib
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from asn1crypto import algos, cms, core, tsp
 from asn1crypto import x509 as ax509
@@ -95,24 +96,35 @@ def _attribute(oid: str, value: core.Asn1Value) -> cms.CMSAttribute:
     return cms.CMSAttribute({"type": oid, "values": [value]})
 
 
+@lru_cache(maxsize=16)
+def _chain_parts(ders: tuple[bytes, ...], digest_oid: str) -> tuple[bytes, bytes, bytes]:
+    """What a signer's signatures share, encoded once per chain (DER): the certificate set, the signer identifier
+    and the signing-certificate-v2 attribute. Each signature loads them afresh: asn1crypto then keeps their bytes
+    as they are, where a structure built from values is encoded again, deeply, every time it is used."""
+    cert = ax509.Certificate.load(ders[0])
+    certs = cms.CertificateSet([ax509.Certificate.load(d) for d in ders])
+    sid = cms.SignerIdentifier({"issuer_and_serial_number": {"issuer": cert.issuer, "serial_number": cert.serial_number}})
+    ess = _attribute("1.2.840.113549.1.9.16.2.47", tsp.SigningCertificateV2({"certs": [tsp.ESSCertIDv2({
+        "hash_algorithm": {"algorithm": digest_oid if digest_oid in gost.DIGEST.values() else "sha256"},
+        "cert_hash": digest(digest_oid, ders[0]),
+        "issuer_serial": {"issuer": [ax509.GeneralName({"directory_name": cert.issuer})],
+                          "serial_number": cert.serial_number},
+    })]}))
+    return certs.dump(), sid.dump(), ess.dump()
+
+
 def sign(key: PrivateKey, chain: list[x509.Certificate], data: bytes, statement: etree._Element,
          when: dt.datetime | None = None) -> bytes:
     """A detached CAdES-BES signature (DER) of `data` by `key`, whose certificate is `chain[0]`."""
     digest_oid, signature_algorithm = _algorithms(key)
-    cert = ax509.Certificate.load(_der(chain[0]))
+    certs_der, sid_der, ess_der = _chain_parts(tuple(_der(c) for c in chain), digest_oid)
     when = (when or dt.datetime.now(dt.timezone.utc)).replace(microsecond=0)
-    ess = tsp.ESSCertIDv2({
-        "hash_algorithm": {"algorithm": digest_oid if digest_oid in gost.DIGEST.values() else "sha256"},
-        "cert_hash": digest(digest_oid, cert.dump()),
-        "issuer_serial": {"issuer": [ax509.GeneralName({"directory_name": cert.issuer})],
-                          "serial_number": cert.serial_number},
-    })
     text = etree.tostring(statement, method="c14n", exclusive=True).decode("utf-8")
     attrs = [
         _attribute("1.2.840.113549.1.9.3", cms.ContentType("data")),
         _attribute("1.2.840.113549.1.9.5", cms.Time({"utc_time": when} if when.year < 2050 else {"general_time": when})),
         _attribute("1.2.840.113549.1.9.4", core.OctetString(digest(digest_oid, data))),
-        _attribute("1.2.840.113549.1.9.16.2.47", tsp.SigningCertificateV2({"certs": [ess]})),
+        cms.CMSAttribute.load(ess_der),
         _attribute(APPROVAL_ATTR, core.UTF8String(text)),
     ]
     attrs.sort(key=lambda a: a.dump())  # DER: a SET OF is ordered by its members' encodings
@@ -120,8 +132,7 @@ def sign(key: PrivateKey, chain: list[x509.Certificate], data: bytes, statement:
     signature = _raw_sign(key, signed_attrs.dump())
     signer_info = cms.SignerInfo({
         "version": "v1",
-        "sid": cms.SignerIdentifier({"issuer_and_serial_number": {"issuer": cert.issuer,
-                                                                  "serial_number": cert.serial_number}}),
+        "sid": cms.SignerIdentifier.load(sid_der),
         "digest_algorithm": {"algorithm": digest_oid},
         "signed_attrs": signed_attrs,
         "signature_algorithm": signature_algorithm,
@@ -131,7 +142,7 @@ def sign(key: PrivateKey, chain: list[x509.Certificate], data: bytes, statement:
         "version": "v1",
         "digest_algorithms": [{"algorithm": digest_oid}],
         "encap_content_info": {"content_type": "data"},
-        "certificates": [ax509.Certificate.load(_der(c)) for c in chain],
+        "certificates": cms.CertificateSet.load(certs_der),
         "signer_infos": [signer_info],
     })
     return cms.ContentInfo({"content_type": "signed_data", "content": signed}).dump()
