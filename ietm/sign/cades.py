@@ -96,13 +96,19 @@ def _attribute(oid: str, value: core.Asn1Value) -> cms.CMSAttribute:
     return cms.CMSAttribute({"type": oid, "values": [value]})
 
 
+def _tlv(tag: int, body: bytes) -> bytes:
+    """One DER element: tag, definite length, contents."""
+    n = len(body)
+    size = bytes([n]) if n < 0x80 else bytes([0x80 | ((n.bit_length() + 7) // 8)]) + n.to_bytes((n.bit_length() + 7) // 8, "big")
+    return bytes([tag]) + size + body
+
+
 @lru_cache(maxsize=16)
-def _chain_parts(ders: tuple[bytes, ...], digest_oid: str) -> tuple[bytes, bytes, bytes]:
-    """What a signer's signatures share, encoded once per chain (DER): the certificate set, the signer identifier
-    and the signing-certificate-v2 attribute. Each signature loads them afresh: asn1crypto then keeps their bytes
-    as they are, where a structure built from values is encoded again, deeply, every time it is used."""
+def _chain_parts(ders: tuple[bytes, ...], digest_oid: str) -> tuple[bytes, bytes]:
+    """What a signer's signatures share, encoded once per chain (DER): the signer identifier and the
+    signing-certificate-v2 attribute. (asn1crypto encodes a structure built from values again, deeply, each time
+    it is put into another; loading these bytes afresh for each signature keeps them as they are.)"""
     cert = ax509.Certificate.load(ders[0])
-    certs = cms.CertificateSet([ax509.Certificate.load(d) for d in ders])
     sid = cms.SignerIdentifier({"issuer_and_serial_number": {"issuer": cert.issuer, "serial_number": cert.serial_number}})
     ess = _attribute("1.2.840.113549.1.9.16.2.47", tsp.SigningCertificateV2({"certs": [tsp.ESSCertIDv2({
         "hash_algorithm": {"algorithm": digest_oid if digest_oid in gost.DIGEST.values() else "sha256"},
@@ -110,14 +116,15 @@ def _chain_parts(ders: tuple[bytes, ...], digest_oid: str) -> tuple[bytes, bytes
         "issuer_serial": {"issuer": [ax509.GeneralName({"directory_name": cert.issuer})],
                           "serial_number": cert.serial_number},
     })]}))
-    return certs.dump(), sid.dump(), ess.dump()
+    return sid.dump(), ess.dump()
 
 
 def sign(key: PrivateKey, chain: list[x509.Certificate], data: bytes, statement: etree._Element,
          when: dt.datetime | None = None) -> bytes:
     """A detached CAdES-BES signature (DER) of `data` by `key`, whose certificate is `chain[0]`."""
     digest_oid, signature_algorithm = _algorithms(key)
-    certs_der, sid_der, ess_der = _chain_parts(tuple(_der(c) for c in chain), digest_oid)
+    ders = tuple(_der(c) for c in chain)
+    sid_der, ess_der = _chain_parts(ders, digest_oid)
     when = (when or dt.datetime.now(dt.timezone.utc)).replace(microsecond=0)
     text = etree.tostring(statement, method="c14n", exclusive=True).decode("utf-8")
     attrs = [
@@ -138,14 +145,16 @@ def sign(key: PrivateKey, chain: list[x509.Certificate], data: bytes, statement:
         "signature_algorithm": signature_algorithm,
         "signature": signature,
     })
-    signed = cms.SignedData({
-        "version": "v1",
-        "digest_algorithms": [{"algorithm": digest_oid}],
-        "encap_content_info": {"content_type": "data"},
-        "certificates": cms.CertificateSet.load(certs_der),
-        "signer_infos": [signer_info],
-    })
-    return cms.ContentInfo({"content_type": "signed_data", "content": signed}).dump()
+    # SignedData {version, digestAlgorithms, encapContentInfo (no content), [0] certificates, signerInfos}, with
+    # the certificates as their own DER: asn1crypto would re-encode them, and it cannot re-encode a GOST key
+    signed = _tlv(0x30, b"".join([
+        core.Integer(1).dump(),
+        cms.DigestAlgorithms([{"algorithm": digest_oid}]).dump(),
+        cms.EncapsulatedContentInfo({"content_type": "data"}).dump(),
+        _tlv(0xA0, b"".join(ders)),
+        cms.SignerInfos([signer_info]).dump(),
+    ]))
+    return _tlv(0x30, cms.ContentType("signed_data").dump() + _tlv(0xA0, signed))
 
 
 # -- reading ----------------------------------------------------------------------------------------------------

@@ -22,7 +22,7 @@ def describe(c, policy=None) -> dict:
     from cryptography import x509
     from cryptography.hazmat.primitives import hashes
 
-    from ietm.sign.certs import key_description
+    from ietm.sign.certs import SIGNATURE_NAMES, key_description, name_text
     from ietm.sign.qualified import read
     from ietm.sign.trust import fingerprint, subject_name
 
@@ -34,14 +34,15 @@ def describe(c, policy=None) -> dict:
     form = read(c)
     return {
         "name": subject_name(c),
-        "subject": c.subject.rfc4514_string(),
-        "issuer": c.issuer.rfc4514_string(),
+        "subject": name_text(c.subject),
+        "issuer": name_text(c.issuer),
         "serial": f"{c.serial_number:x}",
         "not_before": c.not_valid_before_utc.strftime("%Y-%m-%dT%H:%M:%SZ"),
         "not_after": c.not_valid_after_utc.strftime("%Y-%m-%dT%H:%M:%SZ"),
         "valid_now": c.not_valid_before_utc <= now <= c.not_valid_after_utc,
         "key": key_description(c),
-        "signature_algorithm": c.signature_algorithm_oid._name or c.signature_algorithm_oid.dotted_string,
+        "signature_algorithm": SIGNATURE_NAMES.get(c.signature_algorithm_oid.dotted_string,
+                                                   c.signature_algorithm_oid.dotted_string),
         "extended_key_usage": eku,
         "roles": policy.roles_of(c) if policy is not None else [],
         "sha256": fingerprint(c),

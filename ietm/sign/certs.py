@@ -23,6 +23,20 @@ _ECDSA = {"1.2.840.10045.4.3.2": hashes.SHA256(), "1.2.840.10045.4.3.3": hashes.
           "1.2.840.10045.4.3.4": hashes.SHA512()}
 _RSA_PSS = "1.2.840.113549.1.1.10"
 GOST_SIGNATURES = set(gost.SIGNATURE.values())
+SIGNATURE_NAMES = {gost.SIGNATURE[256]: "GOST R 34.10-2012 256 bit with GOST R 34.11-2012 256",
+                   gost.SIGNATURE[512]: "GOST R 34.10-2012 512 bit with GOST R 34.11-2012 512",
+                   "1.2.840.10045.4.3.2": "ECDSA with SHA-256", "1.2.840.10045.4.3.3": "ECDSA with SHA-384",
+                   "1.2.840.113549.1.1.11": "RSA with SHA-256", _RSA_PSS: "RSASSA-PSS"}
+
+
+#: short names of the qualified form's attributes (and a few X.520 ones) for RFC 4514 strings
+_NAME_KEYS = {"1.2.643.100.1": "OGRN", "1.2.643.100.5": "OGRNIP", "1.2.643.3.131.1.1": "INN", "1.2.643.100.4": "INNLE",
+              "1.2.643.100.3": "SNILS", "2.5.4.4": "SN", "2.5.4.42": "G", "2.5.4.12": "T"}
+
+
+def name_text(name: x509.Name) -> str:
+    """RFC 4514 text of a name, with OGRN, INN, INNLE, SNILS ... named rather than as bare OIDs."""
+    return name.rfc4514_string({x509.ObjectIdentifier(k): v for k, v in _NAME_KEYS.items()})
 
 
 @lru_cache(maxsize=1024)

@@ -61,11 +61,12 @@ class Outcome:
         return out
 
     def describe_signer(self, cert: x509.Certificate) -> None:
+        from ietm.sign.certs import name_text
         from ietm.sign.qualified import read
 
         self.cert, self.signer = cert, subject_name(cert)
         self.fingerprint, self.serial = fingerprint(cert), f"{cert.serial_number:x}"
-        self.issuer = cert.issuer.rfc4514_string()
+        self.issuer = name_text(cert.issuer)
         self.qualified = read(cert).to_dict()
 
 
