@@ -226,3 +226,16 @@ def test_fills_are_shortest_and_valid_for_every_generatable_type():
     payload = grammar_of(PROFILE / "4.2" / "proced.xsd", "dmodule").to_json("ru")
     assert payload["labels"]["proceduralStep"] == "Шаг"
     json.dumps(payload)  # the browser gets it as JSON
+
+
+def test_every_element_of_the_profile_has_a_writers_name_in_both_languages():
+    from ietm.edit.labels import ELEMENTS
+
+    names = set()
+    for name in SCHEMAS:
+        grammar = grammar_of(PROFILE / "4.2" / name, "dmodule")
+        for key in grammar.dfas:
+            names.update(n for n in grammar.children(key) if not n.startswith("{"))
+    missing = sorted(n for n in names if n not in ELEMENTS or not all(ELEMENTS[n]))
+    assert not missing, f"no Russian and English name for: {missing}"
+    assert all(any("а" <= ch <= "я" for ch in ELEMENTS[n][0].lower()) for n in names), "Russian names are Russian"

@@ -108,6 +108,9 @@ def test_a_save_with_schema_errors_is_refused_and_the_element_named(olga, csdb):
     assert body["error"]["kind"] == "SchemaRefused"
     assert any(f["node"] == "the-step" and f["check"] == "schema" for f in body["findings"]), body["findings"]
     assert not list(csdb.glob(f"DMC-{CODE}_001-01_*.XML")), "nothing may be written"
+    log = [json.loads(line) for line in (state_dir(csdb) / "audit.jsonl").read_text().splitlines()]
+    refused = [e for e in log if e["event"] == "edit-refused"]
+    assert refused and "schema" in refused[-1]["reason"] and refused[-1]["writer"] == "olga"
 
 
 def test_the_identity_is_the_servers_and_the_official_issue_stays(olga, csdb):
@@ -132,8 +135,6 @@ def test_the_identity_is_the_servers_and_the_official_issue_stays(olga, csdb):
     save = [e for e in log if e["event"] == "edit-save"][-1]
     assert save["writer"] == "olga" and save["object"] == f"DMC-{CODE}" and save["issue"] == "001-01"
     assert save["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest() and save["previous_sha256"] == data["sha256"]
-    refused = [e for e in log if e["event"] == "edit-refused"]
-    assert refused and "schema" in refused[-1]["reason"]
     # the next save replaces the in-work issue; a save from the old version is refused
     again = opened(olga)
     assert again["issue"] == "001-01" and not again["official"]
@@ -214,3 +215,29 @@ def test_a_new_module_from_the_form(olga, csdb):
     assert duplicate.status_code == 403 and "already exists" in duplicate.text
     bad = olga.post("/edit/new", data={"code": "not a code", "title": "X", "type": "procedural", "language": "en-US", "csrf": csrf})
     assert bad.status_code == 422
+
+
+def test_with_the_official_schemas_configured_the_editor_follows_them(bike_copy, schemas42, brex42):
+    """Where [schemas] names the official package, the grammar and the checks are the official schema's; a save
+    of a Bike module as opened is valid against it (xlink attributes and all) and starts its next in-work issue."""
+    from ietm.accounts import open_accounts
+
+    (bike_copy / "ietm.toml").write_text(f'[schemas]\ndirs = ["{schemas42}"]\n[brex]\ndefault = ["{brex42}"]\n')
+    open_accounts(bike_copy).add("olga", "writer", PASSWORD, "01")
+    code = "S1000DBIKE-AAA-DA1-10-00-00AA-251A-A"
+    with serving(bike_copy) as url:
+        client = login(url, "olga")
+        data = client.get(f"/api/edit/{code}", params={"language": "en-US"}).json()
+        assert data["schema"] == {"url": "proced.xsd", "source": "official"}
+        grammar = client.get(f"/api/edit/{code}/grammar").json()
+        assert grammar["source"] == "official" and "proceduralStepElemType" in grammar["types"]
+        r = client.post(f"/api/edit/{code}/save", json={"base": data["sha256"], "doc": data["doc"], "language": "en-US"})
+        assert r.status_code == 200, r.text
+        assert not [f for f in r.json()["findings"] if f["check"] == "schema"]
+        client.close()
+    saved = bike_copy / f"DMC-{code}_{r.json()['issue']}_EN-US.XML"
+    saved = saved if saved.exists() else next(bike_copy.glob(f"DMC-{code}_{r.json()['issue']}_*.XML"))
+    from ietm.check.schema import Validator
+    from ietm.check.schemas_locator import SchemaLocator
+
+    assert Validator(SchemaLocator([schemas42])).validate_file(str(saved)) == []

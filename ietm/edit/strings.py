@@ -83,6 +83,8 @@ STRINGS: dict[str, tuple[str, str]] = {  # key (without ed_) -> (English, Russia
     "insert_after": ("Insert after", "Вставить после"),
     "insert_inside": ("Add inside", "Добавить внутрь"),
     "replace_with": ("Change into", "Заменить на"),
+    "wrap_in": ("Wrap in", "Обернуть в"),
+    "unwrap": ("Unwrap: keep what it holds", "Убрать обёртку, оставив содержимое"),
     "delete": ("Delete", "Удалить"),
     "move_up": ("Move up", "Переместить вверх"),
     "move_down": ("Move down", "Переместить вниз"),

@@ -390,6 +390,59 @@ export class Editor {
     return this.doc.transact(`delete ${node.n}`, () => this.doc.remove(node));
   }
 
+  /** Elements that may stand where `node` is and hold it (with what else they need filled in). */
+  wrappers(node) {
+    const parent = this.doc.parentOf(node);
+    if (!parent || !parent.t || !node.t) return [];
+    const names = childNames(parent);
+    const k = this.doc.nameIndex(node);
+    return this.g.replaceable(parent.t, names, k).filter((name) => {
+      const key = this.g.childType(parent.t, name);
+      if (!key || this.g.childType(key, node.n) !== node.t) return false;
+      const state = this.g.match(key, [node.n]);
+      return state >= 0 && this.g.completion(key, state) !== null;
+    });
+  }
+
+  wrap(node, name) {
+    const parent = this.doc.parentOf(node);
+    const key = this.g.childType(parent.t, name);
+    const rest = this.g.completion(key, this.g.match(key, [node.n]));
+    const ctx = this.context();
+    const made = this.complete({ n: name, a: {}, c: rest.map((n) => this.g.create(n, this.g.childType(key, n), ctx)) }, key);
+    if (!made || made.c.length !== rest.length) return false;
+    const pos = parent.c.indexOf(node);
+    this.focusAfter = { id: node.i, element: true };
+    return this.doc.transact(`wrap ${node.n} in ${name}`, () => {
+      this.doc.remove(node);
+      made.c.unshift(node);
+      this.doc.insert(parent, pos, made);
+    });
+  }
+
+  /** May the element give way to what it holds (each part fitting where it stood)? */
+  canUnwrap(node) {
+    const parent = this.doc.parentOf(node);
+    if (!parent || !parent.t || !node.t || this.g.allowsText(node.t)) return false;
+    const kids = this.doc.elements(node);
+    if (!kids.length || kids.some((c) => !c.t || this.g.childType(parent.t, c.n) !== c.t)) return false;
+    const names = childNames(parent);
+    const k = this.doc.nameIndex(node);
+    return this.g.valid(parent.t, names.slice(0, k).concat(childNames(node), names.slice(k + 1)));
+  }
+
+  unwrap(node) {
+    const parent = this.doc.parentOf(node);
+    const kids = this.doc.elements(node);
+    const pos = parent.c.indexOf(node);
+    this.focusAfter = { id: kids[0].i, element: true };
+    return this.doc.transact(`unwrap ${node.n}`, () => {
+      kids.forEach((c) => this.doc.remove(c)); // each step recorded, so that undo puts them back inside
+      this.doc.remove(node);
+      kids.forEach((c, i) => this.doc.insert(parent, pos + i, c));
+    });
+  }
+
   unitOf(node) {
     for (let n = node; n; n = this.doc.parentOf(n)) if (STEP_LIKE.has(n.n)) return n;
     return node;
@@ -661,8 +714,11 @@ export class Editor {
       groups.push([S.insert_before, this.g.insertable(parent.t, names, k).map((o) => item(o, k, "before"))]);
       groups.push([S.replace_with, this.g.replaceable(parent.t, names, k).map((name) => ({
         label: label(name), hint: name, data: { name, where: "replace" }, run: () => this.replace(node, name) }))]);
+      groups.push([S.wrap_in, this.wrappers(node).map((name) => ({
+        label: label(name), hint: name, data: { name, where: "wrap" }, run: () => this.wrap(node, name) }))]);
       const actions = [];
       const unit = node;
+      if (this.canUnwrap(node)) actions.push({ label: S.unwrap, data: { action: "unwrap" }, run: () => this.unwrap(node) });
       if (this.fits(unit, parent, k - 1) && k > 0) actions.push({ label: S.move_up, data: { action: "up" }, run: () => this.moveBy(unit, -1) });
       if (k + 2 <= names.length && this.fits(unit, parent, k + 2)) actions.push({ label: S.move_down, data: { action: "down" }, run: () => this.moveBy(unit, 1) });
       const prev = this.prevSibling(unit);
