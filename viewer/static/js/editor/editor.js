@@ -85,7 +85,7 @@ export class Editor {
   changed(change) {
     if (change.rolledBack) {
       this.say(this.S.nothing_allowed + (change.error ? ` (${change.error.message})` : ""), "error");
-      this.view.render();
+      this.view.render(true);
       return;
     }
     this.dirty = true;
@@ -552,7 +552,7 @@ export class Editor {
     const head = this.view.read(host, node, nested);
     const rest = this.freshInline(this.view.read(box, node, []), node);
     const made = await this.make(parent.t, name);
-    if (!made) { this.view.render(); return; }
+    if (!made) { this.view.render(true); return; }
     const newKey = this.g.childType(parent.t, name);
     if (this.g.allowsText(newKey)) {
       const kept = rest.filter((c) => typeof c === "string" || this.g.childType(newKey, c.n));
@@ -564,7 +564,7 @@ export class Editor {
       this.doc.insert(parent, this.posOf(parent, k + 1), made);
       this.focusAfter = { id: made.i, offset: 0 };
     });
-    if (!ok) this.view.render();
+    if (!ok) this.view.render(true);
   }
 
   /** Inline elements that the split copied (a half emphasis) become elements of their own. */
@@ -634,12 +634,12 @@ export class Editor {
     this.doc.byId.set("new", made);
     let children;
     try { children = this.view.read(at.host, node, nested); } finally { this.doc.byId.delete("new"); }
-    if (!this.g.valid(node.t, childNames({ c: children }))) { this.view.render(); this.say(this.S.emphasis_not_here, "error"); return false; }
+    if (!this.g.valid(node.t, childNames({ c: children }))) { this.view.render(true); this.say(this.S.emphasis_not_here, "error"); return false; }
     const ok = this.doc.transact(`wrap in ${name}`, () => {
       this.doc.setContent(node, children.map((c) => (c === made ? made : c)));
       for (const [n, c] of nested) if (n !== made) this.doc.setContent(n, c);
     });
-    if (!ok) this.view.render();
+    if (!ok) this.view.render(true);
     return ok;
   }
 
@@ -657,7 +657,7 @@ export class Editor {
     this.doc.byId.set("new", made);
     let children;
     try { children = this.view.read(at.host, node, []); } finally { this.doc.byId.delete("new"); }
-    if (!this.g.valid(node.t, childNames({ c: children }))) { this.view.render(); this.say(this.S.nothing_allowed, "error"); return false; }
+    if (!this.g.valid(node.t, childNames({ c: children }))) { this.view.render(true); this.say(this.S.nothing_allowed, "error"); return false; }
     this.focusAfter = { id: node.i, offset: at.offset + 1 };
     return this.doc.transact(`insert ${name}`, () => this.doc.setContent(node, children));
   }
@@ -924,7 +924,7 @@ export class Editor {
   showFindings(findings) {
     this.findings = findings;
     this.view.setMarks(findings);
-    this.view.render();
+    this.view.render(true);
     this.panel.showProblems();
   }
 

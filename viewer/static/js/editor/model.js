@@ -114,8 +114,14 @@ export class Doc {
 
   // -- primitive operations (each returns its inverse) -------------------------------------------------------
 
+  /** A change under `node`: it and its ancestors get a new version, so the view redraws only them. */
+  bump(node) {
+    for (let n = node; n; n = this.parents.get(n)) n.v = (n.v || 0) + 1;
+  }
+
   apply(op) {
     const parent = op.p ? this.get(op.p) : null;
+    this.bump(parent || this.get(op.id));
     switch (op.k) {
       case "ins": {
         parent.c.splice(op.pos, 0, op.node);

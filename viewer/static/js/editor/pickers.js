@@ -27,7 +27,8 @@ export class Pickers {
       const res = await this.ed.server.get(`/api/edit-pick/repository?kind=${kind}&language=${encodeURIComponent(this.ed.language)}`);
       this.repo[kind] = res.ok ? res.data : [];
     }));
-    this.ed.view.render();
+    // references drawn before the repositories arrived get their words now (only those, not the whole module)
+    if (this.ed.canvas.querySelector(".ed-el-warningRef, .ed-el-cautionRef, .ed-el-toolRef, .ed-el-supplyRef, .ed-el-partRef, .ed-guard")) this.ed.view.render(true);
   }
 
   entry(kind, number) { return (this.repo[kind] || []).find((e) => e.number === number) || null; }

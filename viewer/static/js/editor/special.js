@@ -75,6 +75,23 @@ export class Special {
 
   // -- drawing ----------------------------------------------------------------------------------------------
 
+  /** Step, figure and table numbers depend on what comes before: brought up to date on every drawing. */
+  relabel(view) {
+    for (const el of view.canvas.querySelectorAll(".ed-step, .ed-el-figure, .ed-el-table")) {
+      const node = this.doc.get(el.dataset.id);
+      if (!node) continue;
+      const label = this.label(node);
+      const shown = el.querySelector(":scope > .ed-head > .ed-label, :scope > summary .ed-label");
+      if (shown && shown.textContent !== label) shown.textContent = label;
+      if (node.n === "proceduralStep") el.dataset.step = this.number(node);
+    }
+    for (const el of view.canvas.querySelectorAll(".ed-atom.ed-el-internalRef")) {  // "→ Figure 2" follows renumbering
+      const node = this.doc.get(el.dataset.id);
+      const text = node && this.summary(node);
+      if (text && el.textContent !== text) el.textContent = text;
+    }
+  }
+
   render(node, view) {
     if (node.n === "proceduralStep") return this.step(node, view);
     if (node.n === "warningRef" || node.n === "cautionRef") return this.safetyChip(node, view);

@@ -35,6 +35,8 @@ const HEADED = new Set(["levelledPara", "proceduralStep", "figure", "table", "no
   "faultIsolation", "illustratedPartsCatalog", "crew", "maintPlanning", "process", "commonRepository",
   "warningRepository", "cautionRepository", "toolRepository", "supplyRepository", "partRepository",
   "warningSpec", "cautionSpec", "toolSpec", "supplySpec", "partSpec", "yesNoAnswer", "listOfChoices"]);
+/** Elements from which a module counts as long (see editor.css, .ed-long). */
+const LONG = 1200;
 /** Blocks shown folded until opened: what a module declares for use elsewhere in it. */
 const FOLDED = new Set(["referencedApplicGroup", "warningsAndCautionsRef"]);
 
@@ -47,14 +49,21 @@ export class View {
     this.selected = null;
     this.marks = new Map(); // node id -> finding messages
     this.opened = new Set(); // folded blocks the writer opened
+    this.drawn = new WeakMap(); // node -> {v, dom}: what was drawn of it, at which version
   }
 
   get top() { return this.doc.find("content") || this.doc.root; }
 
-  render() {
+  /** Draw the module. Elements whose version has not changed since they were drawn keep their drawing, so a
+      change redraws only the elements it touched and their ancestors; numbers are brought up to date after. */
+  render(full = false) {
+    if (full) this.drawn = new WeakMap();
     const keep = this.saveSelection();
     const scroll = window.scrollY;
     this.canvas.replaceChildren(this.block(this.top));
+    // a long module is laid out only near the screen (CSS content-visibility), which keeps typing quick
+    this.canvas.classList.toggle("ed-long", this.doc.byId.size > LONG);
+    if (this.ui.special) this.ui.special.relabel(this);
     this.restoreSelection(keep);
     window.scrollTo(0, scroll);
     if (this.selected && this.doc.get(this.selected.i) === this.selected) this.highlight(this.selected);
@@ -74,6 +83,14 @@ export class View {
   }
 
   block(node) {
+    const cached = this.drawn.get(node);
+    if (cached && cached.v === (node.v || 0)) return cached.dom;
+    const dom = this.draw(node);
+    this.drawn.set(node, { v: node.v || 0, dom });
+    return dom;
+  }
+
+  draw(node) {
     const special = this.ui.special && this.ui.special.render(node, this);
     if (special) return special;
     const kind = this.kind(node);
@@ -373,6 +390,7 @@ export class View {
   // -- findings shown at their elements ---------------------------------------------------------------------
 
   setMarks(findings) {
+    this.drawn = new WeakMap(); // every element may have gained or lost a mark
     this.marks = new Map();
     for (const f of findings) {
       if (!f.node) continue;
