@@ -36,7 +36,9 @@ def latin_words(text: str) -> set[str]:
     out = set()
     text = re.sub(r"\{\w+\}", " ", text)  # a message's placeholders are filled by the page's script
     text = re.sub(r"`[^`]*`", " ", text)  # a command to type, quoted: `ietm release`
-    for m in re.finditer(r"[\w'’.-]+", text):
+    for m in re.finditer(r"/?[\w'’.-]+", text):
+        if m.group(0).startswith("/"):  # an address (/orders, /dm/...) is no word of a language
+            continue
         token = m.group(0).strip(".-'’")
         if not token or any(c.isdigit() for c in token) or not re.search("[A-Za-z]", token):
             continue

@@ -89,7 +89,7 @@ class Site:
         self._loaded: OrderedDict[tuple[str, int], Loaded] = OrderedDict()
         self._loaded_guard = threading.Lock()  # requests run on several threads
         self._module_applic: dict[tuple[str, int], dict | None] = {}
-        self._uses: dict[tuple[int, str, str], list[tuple[str, str]]] = {}  # where repository entries are used
+        self._uses: dict[tuple[int, str, str, str], list[tuple[str, str]]] = {}  # where repository entries are used
         self._property_names: dict[tuple[int, str], dict[str, str]] = {}
         self._hidden: dict[tuple[int, str], frozenset[str]] = {}
         self.generation = 0  # counts index() calls: what was derived from an older index is stale
@@ -233,7 +233,7 @@ class Site:
         generation = self.generation
 
         def lookup(kind: str, ident: str) -> list[tuple[str, str]]:
-            key = (generation, kind, ident)
+            key = (generation, (language or "")[:2].lower(), kind, ident)
             found = self._uses.get(key)
             if found is None:
                 with self._loaded_guard:
