@@ -37,8 +37,8 @@ def latin_words(text: str) -> set[str]:
     text = re.sub(r"\{\w+\}", " ", text)  # a message's placeholders are filled by the page's script
     text = re.sub(r"`[^`]*`", " ", text)  # a command to type, quoted: `ietm release`
     for m in re.finditer(r"/?[\w'’.-]+", text):
-        if m.group(0).startswith("/"):  # an address (/orders, /dm/...) is no word of a language
-            continue
+        if m.group(0).startswith("/") or re.search(r"[a-z]\.[a-z]{2,4}$", m.group(0)):
+            continue  # an address (/orders, /dm/...) or a file name (descript.xsd) is no word of a language
         token = m.group(0).strip(".-'’")
         if not token or any(c.isdigit() for c in token) or not re.search("[A-Za-z]", token):
             continue
@@ -78,7 +78,9 @@ def page_text(page: str) -> tuple[str, list[str]]:
                 shown.extend(_strings(json.loads(el.get(attr))))
     for script in doc.xpath("//script[@type='application/json'][@id='ietm-strings' or @id='ietm-search-strings']"):
         shown.extend(_strings(json.loads(script.text or "{}")))
-    for el in doc.xpath("//script|//style|//template|//*[@data-lang='en']"):
+    # the language switch's "English", and a tool's own words ietm cannot put in Russian (a schema validator's
+    # message, a business rule's text), which the page marks with their language
+    for el in doc.xpath("//script|//style|//template|//*[@data-lang='en']|//*[contains(@class,'tool-words')][@lang]"):
         el.drop_tree()
     return " ".join(doc.itertext()), shown
 

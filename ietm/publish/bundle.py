@@ -106,11 +106,11 @@ def _render_chunk(jobs: list[tuple]) -> tuple[int, set[str]]:
     for job in jobs:
         kind, dest = job[0], job[1]
         prefix = "../" * dest.count("/")
-        links = StaticLinks(site, plan, prefix, icns, job[3] if kind == "dm" else None)
+        links = StaticLinks(site, plan, prefix, icns, job[3] if kind in ("dm", "pm") else None)
         if kind == "dm":
             html = pages.data_module(job[2], None, job[3], None, links, language)
         elif kind == "pm":
-            html = pages.publication(site.publications[job[2]], links, language)
+            html = pages.publication(site.publication(job[2], job[3]), links, language)  # that language's copy
         elif kind == "home":
             html = pages.home(links, language)
         elif kind == "modules":
@@ -136,7 +136,7 @@ def _jobs(site: Site, plan: Plan) -> list[tuple]:
     for (key, language), page in sorted(plan.pages.items(), key=lambda kv: kv[1]):
         if page.startswith("pm/"):
             if key in site.publications:
-                jobs.append(("pm", page, key))
+                jobs.append(("pm", page, key, language))
         else:
             jobs.append(("dm", page, key, language))
     return jobs

@@ -23,7 +23,7 @@ from ietm.errors import IetmError
 from ietm.intake.gate import clean_stale
 from ietm.paths import TEMPLATES
 from ietm.web import security
-from ietm.web.i18n import message
+from ietm.web.i18n import CodeName, message
 from ietm.web.clients import client_address, trusted_networks
 
 log = logging.getLogger("ietm.web")
@@ -129,7 +129,8 @@ def require(permission: str):
         if session is None:
             raise HTTPException(401, message("login_first"))
         if not session.user.may(permission):
-            raise HTTPException(403, message("role_may_not", role=session.user.role, what=message(f"may_{permission}")))
+            raise HTTPException(403, message("role_may_not", role=CodeName("role", session.user.role),
+                                                 what=message(f"may_{permission}")))
         return session
 
     return check

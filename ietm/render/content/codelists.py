@@ -264,6 +264,12 @@ LISTS: dict[str, dict[str, tuple[str, str]]] = {
     "threshold_type": {"interval": ("interval", "интервал"), "threshold": ("threshold", "порог")},
     "worthiness": {"recommended": ("recommended", "рекомендуемый"), "mandatory": ("mandatory", "обязательный")},
     "yes_no": {"Yes": ("Yes", "Да"), "No": ("No", "Нет")},
+    # the roles of the shared server's users (ietm.accounts.roles)
+    "role": {
+        "technician": ("technician", "техник"), "writer": ("writer", "технический писатель"),
+        "qa": ("QA", "контролёр ОТК"), "admin": ("administrator", "администратор"),
+        "supply": ("supply clerk", "отдел снабжения"),
+    },
     # the verdict on a signature (ietm.sign.trust.STATUSES)
     "signature": {
         "valid": ("Signature valid", "Подпись верна"),
