@@ -21,8 +21,8 @@ SHOWN_ATTRS = ("title", "aria-label", "placeholder", "alt", "aria-description", 
 #: attributes holding JSON with words device-side scripts show (a content section's labels)
 WORD_ATTRS = ("data-i18n",)
 LATIN = re.compile(r"[A-Za-z][A-Za-z'’]*(?:-[A-Za-z][A-Za-z'’]*)*")
-#: names that are the same in any language
-NAMES = {"ietm", "S1000D"}
+#: names that are the same in any language (and the keys of a keyboard, written as on their caps)
+NAMES = {"ietm", "S1000D", "Ctrl", "Alt", "Shift", "Enter", "Tab", "Esc", "Backspace", "Delete"}
 
 
 def is_code(word: str) -> bool:

@@ -34,7 +34,8 @@ REVIEWED = "DMC-DGEN-A-D10-10-00-00A-212A-A"  # set back to unverified, so QA ha
 WALK = {
     "/": "reader", "/dm": "reader", "/dm/{code}": "reader", "/pm/{code}": "reader", "/products": "reader",
     "/search": "reader", "/release": "reader", "/login": "reader", "/upload": "writer", "/remarks": "qa",
-    "/qa": "qa", "/qa/review/{key}": "qa", "/icn/{name}": "not a page (an illustration)",
+    "/qa": "qa", "/qa/review/{key}": "qa", "/edit": "writer", "/edit/new": "writer", "/edit/{code}": "writer",
+    "/icn/{name}": "not a page (an illustration)",
 }
 
 
@@ -68,7 +69,7 @@ def _client(base: str, who: str | None) -> httpx.Client:
 def _allowed(csdb: Path, path: str) -> set[str]:
     """The words of the module a page shows (its writer's, whatever their language), and the signer's name."""
     signer = {w.lower() for w in latin_words((csdb / "signer.txt").read_text(encoding="utf-8"))}
-    m = re.match(r"/(?:qa/review/)?(dm|pm|DMC-|PMC-)/?([^?#]+)(?:\?.*language=([\w-]+))?", path)
+    m = re.match(r"/(?:qa/review/|edit/)?(dm|pm|DMC-|PMC-)?/?([^?#]+)(?:\?.*language=([\w-]+))?", path)
     if not m:
         return signer
     prefix = "PMC" if m.group(1) in ("pm", "PMC-") else "DMC"
@@ -142,6 +143,11 @@ def test_every_page_type_of_the_server_speaks_russian(manual: Path) -> None:
         changed = bumped.replace(b'issueType="new"', b'issueType="changed"', 1)
         done = _check(writer, manual, "/upload", 200, "POST", data={"csrf": csrf}, files={"files": (name, changed, "text/xml")})
         assert "принят" in done
+        editable = sorted(set(re.findall(r'href="(/edit/[^"]+)"', _check(writer, manual, "/edit"))))
+        assert editable
+        _check(writer, manual, "/edit/new")
+        for path in editable[:2]:
+            _check(writer, manual, path.replace("&amp;", "&"))
         _check(qa, manual, "/remarks")
         queue = _check(qa, manual, "/qa")
         review = sorted(set(re.findall(r'href="(/qa/review/[^"]+)"', queue)))

@@ -26,6 +26,7 @@ from ietm.errors import IetmError, InputError, NotFound
 from ietm.parse.model import describe
 from ietm.web import deps
 from ietm.web.access import csrf_field, require
+from ietm.web.i18n import message
 from ietm.web.changes import checks, refresh
 from ietm.web.deps import page as _page
 from ietm.web.links import ServerLinks, dm_address
@@ -88,7 +89,7 @@ def dashboard(request: Request, session=Depends(require("edit"))) -> HTMLRespons
                          "mine": (key, lang) in mine, "save": save,
                          "edit": f"/edit/{key[4:]}?language={lang}", "view": dm_address(key) + f"?language={lang}"})
     rows.sort(key=lambda r: (not r["mine"], r["key"], r["language"]))
-    return _editor_page(request, "edit_dashboard.html", title="Editor", rows=rows, types=list(DM_TYPES),
+    return _editor_page(request, "edit_dashboard.html", title=message("ed_editor"), rows=rows, types=list(DM_TYPES),
                         csrf=session.csrf)
 
 
@@ -117,7 +118,7 @@ def _defaults(site) -> dict[str, Any]:  # type: ignore[no-untyped-def]
 
 @router.get("/edit/new", response_class=HTMLResponse, include_in_schema=False)
 def new_form(request: Request, session=Depends(require("edit"))) -> HTMLResponse:
-    return _editor_page(request, "edit_new.html", title="New data module", types=list(DM_TYPES),
+    return _editor_page(request, "edit_new.html", title=message("ed_new_module"), types=list(DM_TYPES),
                         defaults=_defaults(request.app.state.site), csrf=session.csrf, message=None, form={})
 
 
@@ -143,7 +144,7 @@ def create(
         write_new(path, data)
     except IetmError as exc:
         return _editor_page(request, "edit_new.html", exc.http_status if exc.http_status < 500 else 422,
-                            title="New data module", types=list(DM_TYPES), defaults=_defaults(site),
+                            title=message("ed_new_module"), types=list(DM_TYPES), defaults=_defaults(site),
                             csrf=session.csrf, message=exc.message, form=form)
     from ietm.parse.loader import load
     from ietm.sign import audit
