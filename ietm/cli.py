@@ -25,6 +25,7 @@ COMMANDS: dict[str, str] = {
     "index": "ietm.index.commands:index",
     "search": "ietm.index.commands:search",
     "publish": "ietm.publish.commands:publish",
+    "pdf": "ietm.paper.commands:pdf",
     "brex": "ietm.check.integrity_commands:brex",
     "refs": "ietm.check.integrity_commands:refs",
     "completeness": "ietm.check.integrity_commands:completeness",

@@ -1,0 +1,71 @@
+"""The words the printed manual adds around the modules (title page, lists, headers, the ЕСКД form), en and ru."""
+
+from __future__ import annotations
+
+WORDS: dict[str, tuple[str, str]] = {  # key -> (English, Russian)
+    "loedm": ("List of effective data modules", "Перечень действующих модулей данных"),
+    "toc": ("Table of contents", "Содержание"),
+    "code": ("Data module code", "Код модуля данных"),
+    "title": ("Title", "Наименование"),
+    "issue": ("Issue", "Выпуск"),
+    "date": ("Date", "Дата"),
+    "page": ("Page", "Стр."),
+    "pages_of": ("Page {x} of {y}", "Стр. {x} из {y}"),
+    "module_pages_of": ("Module page {x} of {y}", "Стр. модуля {x} из {y}"),
+    "publication": ("Publication", "Публикация"),
+    "pm_code": ("Publication module code", "Код публикационного модуля"),
+    "applicability": ("Applicability", "Применимость"),
+    "all_products": ("All products", "Все изделия"),
+    "for_product": ("For product {id}: {values}", "Для изделия {id}: {values}"),
+    "responsible": ("Responsible company", "Ответственная организация"),
+    "security": ("Security classification", "Гриф"),
+    "see_publication": ("See publication", "См. публикацию"),
+    "external": ("External publication", "Внешняя публикация"),
+    "failed": ("This data module could not be printed", "Этот модуль данных не удалось напечатать"),
+    "not_in_csdb": ("is not in the CSDB", "отсутствует в базе данных"),
+    "module": ("Data module", "Модуль данных"),
+    "title_page": ("Title page", "Титульный лист"),
+    # ЕСКД (GOST 2.104, 2.105, 2.503, 2.051)
+    "izm": ("Rev.", "Изм."),
+    "list": ("Sheet", "Лист"),
+    "n_dokum": ("Doc. No.", "№ докум."),
+    "podp": ("Sign.", "Подп."),
+    "data": ("Date", "Дата"),
+    "razrab": ("Drawn", "Разраб."),
+    "prov": ("Checked", "Пров."),
+    "t_kontr": ("Tech. control", "Т. контр."),
+    "n_kontr": ("Std. control", "Н. контр."),
+    "utv": ("Approved", "Утв."),
+    "lit": ("Letter", "Лит."),
+    "listov": ("Sheets", "Листов"),
+    "inv_podl": ("Inv. No. of orig.", "Инв. № подл."),
+    "podp_data": ("Sign. and date", "Подп. и дата"),
+    "vzam_inv": ("Repl. inv. No.", "Взам. инв. №"),
+    "inv_dubl": ("Inv. No. of dupl.", "Инв. № дубл."),
+    "perv_prim": ("First used in", "Перв. примен."),
+    "sprav": ("Ref. No.", "Справ. №"),
+    "lri": ("Revision record sheet", "Лист регистрации изменений"),
+    "lri_sheets": ("Sheet numbers", "Номера листов (страниц)"),
+    "lri_changed": ("changed", "изменённых"),
+    "lri_replaced": ("replaced", "заменённых"),
+    "lri_new": ("new", "новых"),
+    "lri_cancelled": ("cancelled", "аннулированных"),
+    "lri_total": ("Total sheets in doc.", "Всего листов (страниц) в докум."),
+    "lri_incoming": ("Incoming No. of covering doc. and date", "Входящий № сопроводительного докум. и дата"),
+    "ul": ("Information-certifying sheet", "Информационно-удостоверяющий лист"),
+    "ul_files": ("Files of the release", "Файлы выпуска"),
+    "ul_file": ("File", "Файл"),
+    "ul_digest": ("Checksum", "Контрольная сумма"),
+    "ul_role": ("Nature of work", "Характер работы"),
+    "ul_name": ("Name", "Фамилия"),
+    "ul_sign": ("Signature", "Подпись"),
+    "ul_signed": ("Signed electronically", "Подписано ЭП"),
+    "ul_release": ("Release {name} of {created}", "Выпуск {name} от {created}"),
+    "ul_verdict": ("Signature verdict", "Результат проверки подписи"),
+}
+
+
+def word(key: str, language: str, **values: object) -> str:
+    en, ru = WORDS[key]
+    text = ru if language == "ru" else en
+    return text.format(**values) if values else text
