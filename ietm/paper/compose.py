@@ -1,8 +1,8 @@
 """The book as one HTML document for the paged-media engine: title page, table of contents, list of effective
 data modules, the modules, and in the ЕСКД style the revision record sheet and the information-certifying sheet.
 
-Templates: viewer/templates/paper/ (book.html, pages.css); print stylesheet: viewer/static/css/paper.css over
-the viewer's own content.css, so a module looks on paper as it does on screen, less what only a screen can do.
+Templates: viewer/templates/paper/ (book.html, pages.css); print stylesheet: viewer/static/css/paper.css, which
+styles the classes of the viewer's renderers for paper (what only a screen can do is left out).
 """
 
 from __future__ import annotations
@@ -110,11 +110,11 @@ def compose(book: Book, style: str = "s1000d", block: eskd.TitleBlock | None = N
     obj = book.pub.obj
     return _ENV.get_template("paper/book.html").render(
         lang=lang, t=t, style=style, eskd=is_eskd, version=__version__,
-        stylesheets=[(STATIC / "css" / "content.css").as_uri(), (STATIC / "css" / "paper.css").as_uri()],
+        stylesheets=[(STATIC / "css" / "paper.css").as_uri()],
         page_css=page_css, pm_title=facts["title"], pm_key=obj.key, pm_issue=obj.issue or "",
         pm_date=obj.issue_date or "", applicability=facts["applicability"], organisation=facts["organisation"],
         designation=block.designation if block else facts["designation"], product=product_statement(book),
-        title_part=book.title_part, parts=book.parts, items=book.items, trailing=book.trailing, toc=toc_rows(book),
+        title_part=None if is_eskd else book.title_part, parts=book.parts, items=book.items, trailing=book.trailing, toc=toc_rows(book),
         ul=ul, block=block,
     )
 

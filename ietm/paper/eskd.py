@@ -60,7 +60,8 @@ class _Svg:
             return
         transform = f' transform="rotate(-90 {x:g} {y:g})"' if rotate else ""
         weight = ' font-weight="bold"' if bold else ""
-        self.parts.append(f'<text x="{x:g}" y="{y:g}" font-size="{size:g}" text-anchor="{anchor}"{weight}{transform}>'
+        self.parts.append(f'<text x="{x:g}" y="{y:g}" font-size="{size:g}" text-anchor="{anchor}" stroke="none" '
+                          f'fill="#000"{weight}{transform}>'
                           f'{escape(value)}</text>')
 
     def fitted(self, x1: float, y1: float, x2: float, y2: float, value: str, size: float) -> None:
@@ -78,7 +79,7 @@ class _Svg:
 
     def svg(self) -> str:
         return ('<svg xmlns="http://www.w3.org/2000/svg" width="210mm" height="297mm" viewBox="0 0 210 297">'
-                f'<g stroke="#000" fill="#000" font-family="{FONT}" font-style="italic">{"".join(self.parts)}</g></svg>')
+                f'<g stroke="#000" fill="none" font-family="{FONT}" font-style="italic">{"".join(self.parts)}</g></svg>')
 
 
 def _binding_columns(s: _Svg, language: str) -> None:
