@@ -18,7 +18,7 @@ from pathlib import Path
 from lxml import etree
 from markupsafe import Markup
 
-from ietm.errors import IetmError
+from ietm.errors import IetmError, InputError, NotFound
 from ietm.parse.loader import Loaded
 from ietm.applic import Product
 from ietm.parse.model import CsdbObject
@@ -187,11 +187,26 @@ def load_parts(book: Book, applicability=None, progress: Callable | None = None)
 def _load(site: Site, part: Part, pm_language: str | None) -> None:
     language = part.language or pm_language
     try:
-        part.obj = site.find(part.key, part.issue, language)
-    except IetmError:
-        part.obj = site.find(part.key, None, language)  # the issue the PM names is gone: print the latest
-    part.title = part.obj.title or part.title
-    part.doc = site.load(part.obj)
+        try:
+            obj = site.find(part.key, part.issue, language)
+        except IetmError:
+            obj = site.find(part.key, None, language)  # the issue the PM names is gone: print the latest
+        if language and (obj.language or "")[:2].lower() != language[:2].lower():
+            raise NotFound(f"{part.key} has no copy in {language} (found {obj.language})")
+    except NotFound as exc:
+        raise _unreadable(site, part.key) or exc
+    part.obj = obj
+    part.title = obj.title or part.title
+    part.doc = site.load(obj)
+
+
+def _unreadable(site: Site, key: str) -> IetmError | None:
+    """Why a module the PM names is not in the catalog: its file could not be read (file:line: message)."""
+    code = key.split("-", 1)[1] if "-" in key else key
+    for path, message, line in site.catalog.errors():
+        if code.upper() in Path(path).name.upper():
+            return InputError(message, path, line)
+    return None
 
 
 def _instance(part: Part, product: Product, applicability) -> bool:
