@@ -23,7 +23,6 @@ from ietm.parse.loader import Loaded
 from ietm.applic import Product
 from ietm.parse.model import CsdbObject
 from ietm.paper.links import PaperLinks
-from ietm.render.context import RenderContext
 from ietm.web.site import Publication, Site, TocEntry, TocItem
 
 log = logging.getLogger("ietm.paper")
@@ -241,8 +240,7 @@ def render_parts(book: Book, progress: Callable | None = None) -> None:
         def unknown(el: etree._Element, part: Part = part) -> None:
             part.unknown.append(f"{Path(part.obj.path).name}:{el.sourceline}: no renderer for <{el.tag}>")
 
-        ctx = RenderContext(links, book.language, part.obj, part.doc, book.site.titles.get, unknown,
-                            repository=book.site.repository(part.obj.language))
+        ctx = book.site.render_context(part.obj, part.doc, links, book.language, unknown)
         try:
             part.ident = scope_ids(render_ident(ctx), part.anchor)
             part.content = scope_ids(render_content(ctx), part.anchor)

@@ -16,7 +16,8 @@ from ietm.paper import eskd
 from ietm.paper.book import Book, Part
 from ietm.paper.labels import word
 from ietm.paths import STATIC, TEMPLATES
-from ietm.render.content.base import summarize_applic, text_of
+from ietm.applic import to_json
+from ietm.render.content.base import text_of
 
 STYLES = ("s1000d", "eskd")
 
@@ -72,7 +73,8 @@ def pm_facts(book: Book) -> dict[str, str]:
     code = book.pub.obj.key[4:] if book.pub.obj.key.startswith("PMC-") else book.pub.obj.key
     return {
         "title": book.pub.obj.title or book.pub.obj.key,
-        "applicability": (text_of(applic.find("displayText")) or summarize_applic(applic)) if applic is not None else "",
+        "applicability": (text_of(applic.find("displayText")) or (to_json(applic) or {}).get("text", ""))
+        if applic is not None else "",
         "organisation": (text_of(company.find("enterpriseName")) or company.get("enterpriseCode", "")) if company is not None else "",
         # the ЕСКД designation: the publication's code, and its document code (РЭ, ИЭ...) when the short title is one
         "designation": f"{code} {short}" if short and len(short) <= 6 and " " not in short else code,

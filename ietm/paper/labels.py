@@ -1,8 +1,11 @@
-"""The words the printed manual adds around the modules (title page, lists, headers, the ЕСКД form), en and ru."""
+"""The words the printed manual adds around the modules (title page, lists, headers, the ЕСКД form), en and ru,
+declared in the one table of interface words (ietm.i18n) under keys starting with "pdf_"."""
 
 from __future__ import annotations
 
-WORDS: dict[str, tuple[str, str]] = {  # key -> (English, Russian)
+from ietm.i18n import t, words
+
+_WORDS: dict[str, tuple[str, str]] = {  # key (without "pdf_") -> (English, Russian)
     "loedm": ("List of effective data modules", "Перечень действующих модулей данных"),
     "toc": ("Table of contents", "Содержание"),
     "code": ("Data module code", "Код модуля данных"),
@@ -65,7 +68,8 @@ WORDS: dict[str, tuple[str, str]] = {  # key -> (English, Russian)
 }
 
 
+words({f"pdf_{key}": pair for key, pair in _WORDS.items()})
+
+
 def word(key: str, language: str, **values: object) -> str:
-    en, ru = WORDS[key]
-    text = ru if language == "ru" else en
-    return text.format(**values) if values else text
+    return t(f"pdf_{key}", language, **values)

@@ -20,7 +20,7 @@ from markupsafe import Markup
 
 from ietm.paths import TEMPLATES
 from ietm.render.content.codelists import code_name
-from ietm.render.context import Links, RenderContext
+from ietm.render.context import Links
 from ietm.web import i18n
 from ietm.web.links import dm_address, pm_address
 from ietm.web.signatures import Signatures
@@ -286,20 +286,12 @@ class Pages:
         def unknown(el: etree._Element) -> None:
             log.warning("%s:%s: no renderer for <%s>; its text is shown", path.name, el.sourceline, el.tag)
 
-        # repository references (warnings, tools, parts...) resolve in the module's own language where both exist
-        try:
-            applicability = self.site.applicability
-        except Exception as exc:  # tables that cannot be read must not take the page down
-            log.warning("applicability tables not readable: %s", exc)
-            applicability = None
         known = self.site.title_lookup(obj.language)
 
         def titles(key: str) -> str | None:  # a module the reader may not know of has no title for them
             return None if key in hidden else known(key)
 
-        ctx = RenderContext(links, language, obj, doc, titles, unknown,
-                            repository=self.site.repository(obj.language), applicability=applicability,
-                            uses=self.site.uses(obj.language), property_names=self.site.property_names(obj.language))
+        ctx = self.site.render_context(obj, doc, links, language, unknown, titles)
         out = (render_ident(ctx), render_content(ctx))
         with self._rendered_guard:
             self._rendered[stamp] = out

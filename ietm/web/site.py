@@ -171,6 +171,23 @@ class Site:
                     entries.setdefault(ident, entry)
         return out
 
+    def render_context(self, obj: CsdbObject, doc: Loaded, links, language: str,
+                       unknown: Callable[[etree._Element], None],
+                       titles: Callable[[str], str | None] | None = None):
+        """Everything the renderers may know of this CSDB for one object: the viewer's pages, the static bundle
+        and the printed publication (ietm.paper) render through the same context. Repository references
+        (warnings, tools, parts...) resolve in the module's own language where both exist."""
+        from ietm.render.context import RenderContext
+
+        try:
+            applicability = self.applicability
+        except Exception as exc:  # tables that cannot be read must not take the page down
+            log.warning("applicability tables not readable: %s", exc)
+            applicability = None
+        return RenderContext(links, language, obj, doc, titles or self.title_lookup(obj.language), unknown,
+                             repository=self.repository(obj.language), applicability=applicability,
+                             uses=self.uses(obj.language), property_names=self.property_names(obj.language))
+
     def repository(self, language: str | None) -> Callable[[str, str], etree._Element | None]:
         """The repository lookup for a page in this content language: that language's entries first, then the
         same language of another country, then English, then any (a repository not yet translated still shows)."""
