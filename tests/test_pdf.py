@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -148,9 +149,23 @@ def test_change_marks_have_a_bar_in_the_margin(content: Path, tmp_path: Path):
     edge = float(row.left) / (72 / 25.4) - 0.45  # outside the ordinary 0.5 pt rule, inside the 3 pt bar
     assert dark_share(image, top_mm + 0.5, top_mm + 3, edge, 100, vertical=True, tolerance_px=0) > 0.9
     assert dark_share(image, top_mm - 40, top_mm - 10, edge, 100, vertical=True, tolerance_px=0) < 0.2
-    # changed steps: a bar 4 mm into the left margin, on some page of the module, and never all down the page
-    bars = [dark_share(Image.open(p).convert("L"), 20, 277, 18, 100, vertical=True) for p in images[page:page + 4]]
-    assert 0.005 < max(bars) < 0.5, bars
+    # a changed step ("Remove the gasket ..."): a bar 4 mm left of its text, the height of its line
+    for number in range(page + 1, page + 5):
+        bbox = subprocess.run(["pdftotext", "-bbox", "-f", str(number), "-l", str(number), str(pdf), "-"],
+                              capture_output=True, text=True, check=True).stdout
+        words = re.findall(r'xMin="([\d.]+)" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">(\w+)<', bbox)
+        hit = [w for i, w in enumerate(words[1:], 1) if w[3] == "gasket" and words[i - 1][3] == "the"]
+        if hit:
+            break
+    else:
+        raise AssertionError("the changed step is not in the module")
+    line_start = float(words[words.index(hit[0]) - 2][0]) / (72 / 25.4)  # "Remove"
+    y1, y2 = float(hit[0][1]) / (72 / 25.4), float(hit[0][2]) / (72 / 25.4)
+    image = Image.open(images[number - 1]).convert("L")
+    beside = max(dark_share(image, y1, y2, x / 4, 100, vertical=True, tolerance_px=0)
+                 for x in range(round((line_start - 5) * 4), round((line_start - 1) * 4)))
+    assert beside > 0.9, line_start
+    assert dark_share(image, y1 - 30, y1 - 20, line_start - 3.5, 100, vertical=True) < 0.5
 
 
 def test_eskd_form_on_every_sheet(eskd_pdf: Path, tmp_path: Path, content: Path):
