@@ -101,3 +101,22 @@ def english_on(page: str, allowed: set[str] = frozenset()) -> set[str]:
     text, shown = page_text(page)
     words = latin_words(text) | latin_words(" ".join(shown))
     return {w for w in words if w.lower() not in allowed}
+
+
+def titles_named(csdb: Path, page: str) -> set[str]:
+    """The words of the titles of every module a page names by its code (a QA queue lists copies in any
+    language): the writers' words, whatever their language."""
+    from ietm.parse import read_object
+
+    out: set[str] = set()
+    for key in set(re.findall(r"\b(?:DMC|PMC)-[A-Z0-9-]+[A-Z0-9]", page)):
+        for f in csdb.glob(f"{key}_*.XML"):
+            out |= {w.lower() for w in latin_words(read_object(f).title)}
+    return out
+
+
+def certificate_words(pem: Path) -> set[str]:
+    """The words of a certificate's subject (a signer's name the release page and badges show)."""
+    from ietm.sign.keys import load_certificates
+
+    return {w.lower() for c in load_certificates(pem) for a in c.subject for w in latin_words(str(a.value))}

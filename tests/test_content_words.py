@@ -108,5 +108,5 @@ def test_cross_reference_tables_read_as_tables(content: Path) -> None:
     assert "Заводской номер" in text and "целое число" in text and "Идентифицирует изделие" in text
     pct = _page(content, "DMC-DGEN-A-D00-00-00-00A-00PA-D", "ru")
     heads = [_text(th) for th in pct.xpath("//table[contains(@class,'products')]//th[@scope='col']")]
-    assert heads == ["Изделие", "Исполнение", "Заводской номер"]  # the ACT's names, in Russian
+    assert heads == ["Изделие", "Исполнение", "Зав. №"]  # the display names the ACT gives them, in Russian
     assert [_text(td) for td in pct.xpath("//tr[@id='P-002']/td")] == ["DG-5E", "0870"]

@@ -19,12 +19,10 @@ import pytest
 from badge_support import sign_and_release
 from clirun import ietm
 from ietm.accounts import open_accounts
-from ietm.parse import read_object
-from ietm.sign.keys import load_certificates
 from ietm.web.links import ServerLinks
 from ietm.web.pages import Pages
 from ietm.web.site import Site
-from russian_support import english_on, latin_words, module_words
+from russian_support import certificate_words, english_on, latin_words, module_words, titles_named
 from webserver import serving
 
 PASSWORD = "correct horse battery"
@@ -53,8 +51,8 @@ def manual(tmp_path_factory, content: Path, schemas42: Path, brex42: Path) -> Pa
     accounts = open_accounts(csdb)
     accounts.add("inspector", "qa", PASSWORD, "02")
     accounts.add("writer", "writer", PASSWORD)
-    (csdb / "signer.txt").write_text(" ".join(  # the signer's name, from their certificate: data, not interface
-        a.value for c in load_certificates(signed.pki / "qa.pem") for a in c.subject), encoding="utf-8")
+    (csdb / "signer.txt").write_text(  # the signer's name, from their certificate: data, not interface
+        " ".join(certificate_words(signed.pki / "qa.pem")), encoding="utf-8")
     return csdb
 
 
@@ -77,20 +75,11 @@ def _allowed(csdb: Path, path: str) -> set[str]:
     return signer.union(*(module_words(f) for f in files))
 
 
-def _titles_named(csdb: Path, page: str) -> set[str]:
-    """The words of the titles of every module a page names by its code (a queue lists copies in any language)."""
-    out: set[str] = set()
-    for key in set(re.findall(r"\b(?:DMC|PMC)-[A-Z0-9-]+[A-Z0-9]", page)):
-        for f in csdb.glob(f"{key}_*.XML"):
-            out |= {w.lower() for w in latin_words(read_object(f).title)}
-    return out
-
-
 def _check(http: httpx.Client, csdb: Path, path: str, status: int = 200, method: str = "GET", **kwargs) -> str:
     r = http.request(method, path, **kwargs)
     assert r.status_code == status, f"{path}: HTTP {r.status_code}: {r.text[r.text.find('<main'):][:3000]}"
     assert '<html lang="ru"' in r.text, f"{path}: not in Russian"
-    english = english_on(r.text, _allowed(csdb, path) | _titles_named(csdb, r.text))
+    english = english_on(r.text, _allowed(csdb, path) | titles_named(csdb, r.text))
     assert not english, f"{path}: English on a Russian page: {sorted(english)}"
     return r.text
 

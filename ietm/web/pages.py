@@ -113,9 +113,18 @@ class Pages:
             "languages": i18n.LANGUAGES,
             "js": SHELL_JS,
             "css": SHELL_CSS,
-            "applic": self.applic_data(None),
             **{k: i18n.localise(v, language) if isinstance(v, i18n.Message) else v for k, v in extra.items()},
+            "applic": self._in_language(extra.get("applic") or self.applic_data(None), language),
         }
+
+    def _in_language(self, data: dict[str, Any], language: str) -> dict[str, Any]:
+        """The products panel's attributes named, and their values labelled, as the ACT/CCT copies in the
+        reader's language name them."""
+        names, labels = self.site.property_names(language), self.site.value_labels(language)
+        props = [{**p, "name": names(p["id"]) or p["name"],
+                  "labels": {v: labels[(p["id"], v)] for v in p["values"] if (p["id"], v) in labels}}
+                 for p in data.get("properties", [])]
+        return {**data, "properties": props}
 
     def render(self, template: str, context: dict[str, Any]) -> str:
         return self.env.get_template(template).render(context)

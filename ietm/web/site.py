@@ -90,7 +90,7 @@ class Site:
         self._loaded_guard = threading.Lock()  # requests run on several threads
         self._module_applic: dict[tuple[str, int], dict | None] = {}
         self._uses: dict[tuple[int, str, str, str], list[tuple[str, str]]] = {}  # where repository entries are used
-        self._property_names: dict[tuple[int, str], dict[str, str]] = {}
+        self._property_names: dict[tuple[int, str], tuple[dict[str, str], dict[tuple[str, str], str]]] = {}
         self._hidden: dict[tuple[int, str], frozenset[str]] = {}
         self.generation = 0  # counts index() calls: what was derived from an older index is stale
         self.index()
@@ -220,11 +220,19 @@ class Site:
     def property_names(self, language: str | None) -> Callable[[str], str | None]:
         """Product attribute or condition ident -> the name the CSDB's ACTs and CCTs give it, from their copies
         in `language` where they exist (read once per index and language)."""
+        return self._applic_words(language)[0].get
+
+    def value_labels(self, language: str | None) -> dict[tuple[str, str], str]:
+        """(attribute or condition ident, value) -> the label its enumeration gives the value, in `language`."""
+        return self._applic_words(language)[1]
+
+    def _applic_words(self, language: str | None) -> tuple[dict[str, str], dict[tuple[str, str], str]]:
         lang = (language or "")[:2].lower()
         key = (self.generation, lang)
-        names = self._property_names.get(key)
-        if names is None:
-            names = {}
+        found_words = self._property_names.get(key)
+        if found_words is None:
+            names: dict[str, str] = {}
+            labels: dict[tuple[str, str], str] = {}
             for found in self.copies.values():
                 tables = [c for c in found if c.kind == "dm" and c.content_type in ("act", "cct")]
                 if not tables:
@@ -235,13 +243,22 @@ class Site:
                 except IetmError as exc:
                     log.warning("applicability table not readable: %s", exc)
                     continue
+                types = {t.get("id"): t for t in root.iter("condType") if t.get("id")}
                 for el in root.iter("productAttribute", "cond"):
-                    name = _text(el.find("name")) or _text(el.find("displayName"))
-                    if el.get("id") and name:
+                    name = _text(el.find("displayName")) or _text(el.find("name"))
+                    if not el.get("id"):
+                        continue
+                    if name:
                         names.setdefault(el.get("id"), name)
+                    # a condition's values are its type's
+                    source = types.get(el.get("condTypeRefId") or "", el) if el.tag == "cond" else el
+                    for enum in source.iterfind("enumeration"):
+                        if enum.get("enumerationLabel"):
+                            for value in (enum.get("applicPropertyValues") or "").split("|"):
+                                labels.setdefault((el.get("id"), value.strip()), enum.get("enumerationLabel"))
             self._property_names = {k: v for k, v in self._property_names.items() if k[0] == self.generation}
-            self._property_names[key] = names
-        return names.get
+            found_words = self._property_names[key] = (names, labels)
+        return found_words
 
     def uses(self, language: str | None) -> Callable[[str, str], list[tuple[str, str]]]:
         """(kind, ident) -> [(key, title)] of the data modules that refer to that repository entry, titled in

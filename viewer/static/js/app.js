@@ -167,23 +167,24 @@
     try { data = JSON.parse(document.getElementById("ietm-applic").textContent); } catch (e) { return; }
     var list = dialog.querySelector("[data-product-list]");
     var attrs = dialog.querySelector("[data-attr-list]");
+    var named = {};  /* attribute ident -> its name in the reader's language */
+    (data.properties || []).forEach(function (p) { named[p.id] = p.name; });
     (data.products || []).forEach(function (p) {
       var label = el("label", { "class": "choice" });
       label.appendChild(el("input", { type: "radio", name: "product", value: p.id }));
       label.appendChild(document.createTextNode(" "));
       label.appendChild(el("strong", {}, p.id));
       label.appendChild(document.createTextNode(" "));
-      label.appendChild(el("small", {}, Object.keys(p.assigns).map(function (k) { return k + ": " + p.assigns[k]; }).join("; ")));
+      label.appendChild(el("small", {}, Object.keys(p.assigns).map(function (k) { return (named[k] || k) + ": " + p.assigns[k]; }).join("; ")));
       list.appendChild(label);
     });
     (data.properties || []).forEach(function (p) {
       var label = el("label", { "class": "field" }, p.name + " ");
-      label.appendChild(el("small", {}, "(" + p.id + ")"));
       var field;
       if (p.values && p.values.length) {
         field = el("select", { name: "attr:" + p.id });
         field.appendChild(el("option", { value: "" }, S.any_value));
-        p.values.forEach(function (v) { field.appendChild(el("option", { value: v }, v)); });
+        p.values.forEach(function (v) { field.appendChild(el("option", { value: v }, (p.labels || {})[v] || v)); });
       } else {
         field = el("input", { name: "attr:" + p.id, type: "text", autocomplete: "off" });
       }

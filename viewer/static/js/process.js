@@ -213,6 +213,7 @@
     function shown(v) {
       if (v === null || v === undefined) return "–";
       if (Array.isArray(v)) return v.join(", ");
+      if (typeof v === "boolean") return v ? i18n.value_true || "true" : i18n.value_false || "false";
       return String(v);
     }
 
