@@ -42,6 +42,8 @@ COMMANDS: dict[str, str] = {
     "audit": "ietm.sign.commands:audit",
     "cert": "ietm.sign.cert_commands:cert",
     "import": "ietm.ingest.commands:import_",
+    "register": "ietm.sign.register_commands:register",
+    "ul": "ietm.sign.ul_commands:ul",
 }
 
 FORMATS = ("text", "json")

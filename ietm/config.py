@@ -48,6 +48,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("sign", "audit", "", str, "Audit log file, relative to ietm.toml; empty means <csdb>/.ietm/audit.jsonl."),
     Setting("sign", "external", "", str, "External signer (a CIPF's command line) for `ietm sign --external`: {file} is the file to sign, {signature} where it writes the detached CMS signature (else its standard output)."),
     Setting("serve", "max_upload_mb", 64, int, "Largest request body (an upload) the server accepts, in MiB."),
+    Setting("register", "folder", "", str, "The signing register (holders of signing keys, approval routes), relative to ietm.toml; empty means none is kept and any trusted signer may sign."),
+    Setting("route", "default", ["Разработал", "Проверил", "Т. контр.", "Н. контр.", "Утвердил"], list, "ESKD approval route: the roles that sign an object, in order, where a register is kept."),
+    Setting("route", "kinds", {}, dict, "Routes for particular kinds of object (dm, pm, release ...), e.g. {release = [\"Утвердил\"]}; others follow the default."),
+    Setting("route", "qa", {"Проверил": "first", "Т. контр.": "second"}, dict, "The S1000D QA status a module gets at a step of its route: role = first or second (verification)."),
     Setting("server", "database", "", str, "The server's own database (accounts, orders, register ...): a SQLAlchemy URL such as postgresql://user@host/ietm; empty means SQLite in <csdb>/.ietm/server.sqlite."),
     Setting("server", "trusted_proxies", [], list, "Reverse proxies (addresses or networks) whose X-Forwarded-For names the client; empty trusts none."),
 )

@@ -23,6 +23,7 @@ PERMISSIONS: dict[str, tuple[str, str]] = {
     "handle_orders": ("work the supply desk: incoming spare-part orders at /orders",
                       "работать со входящими заказами запчастей (/orders)"),
     "manage_users": ("manage the server's users", "управлять пользователями сервера"),
+    "manage_register": ("keep the register of signing-key holders", "вести реестр владельцев ключей ЭП"),
 }
 words({f"may_{name}": said for name, said in PERMISSIONS.items()})  # "your role may not <what>" on a page
 

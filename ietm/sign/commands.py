@@ -192,12 +192,14 @@ def _appoint_demo_holders(csdb: Path, folder: Path, passphrase: bytes) -> None:
               help="QA status to set before signing; omit to keep a verified module's status as it is.")
 @click.option("--type", "vtype", type=click.Choice(["tabtop", "onobject", "ttandoo"]), default="tabtop", show_default=True,
               help="How it was verified: desk check (tabtop), on the object, or both (ttandoo).")
+@click.option("--role", help="Where a signing register is kept: the ESKD role signed in (Разработал, Проверил, Т. контр., "
+                             "Н. контр., Утвердил); default the next step of the object's approval route.")
 @trust_options
 @schema_options
 @brex_options
 @format_option()
 def sign(objects, key, cert, passphrase_file, allow_unencrypted_key, fmt_signature, external, verification, vtype,
-         audit_log, trust, crls, policy, schema_dirs, catalogs, profile, explicit, search, default_brex, no_values,
+         role, audit_log, trust, crls, policy, schema_dirs, catalogs, profile, explicit, search, default_brex, no_values,
          fmt) -> None:
     """Approve objects: set their QA status and write a detached signature beside each: OBJECT.sig
     (CAdES-BES) or OBJECT.xsig (XML Signature), see --signature.
@@ -223,6 +225,17 @@ def sign(objects, key, cert, passphrase_file, allow_unencrypted_key, fmt_signatu
     signer = creds.cert.subject.rfc4514_string()
     spec = CheckSpec(tuple(dict.fromkeys(o.parent for o in objects)), (schema_dirs, catalogs, profile),
                      (explicit, search, default_brex, no_values))
+    from ietm.sign import route
+
+    routed = route.load(start, store)
+    if routed is not None:  # a register is kept: each signature is the next step of the object's approval route
+        if verification:
+            raise click.UsageError("--verification: where a signing register is kept, the approval route sets the QA status")
+        route.report(route.sign_objects(list(objects), creds, store, *routed, role, vtype, spec.build(), log,
+                                         fmt_signature), fmt)
+        return
+    if role:
+        raise click.UsageError("--role: no signing register is kept here ([register] folder in ietm.toml)")
     try:  # every refusal comes before the first write: either every object is signed or none
         examined = examine_many(list(objects), verification, vtype if verification else None, spec,
                                 load_config(start).get("check.jobs"))
@@ -278,8 +291,12 @@ def release(csdb, key, cert, passphrase_file, allow_unencrypted_key, fmt_signatu
         _release_bundle(csdb / BUNDLE_MANIFEST, creds, store, log, fmt, fmt_signature)
         return
     target = csdb / MANIFEST_NAME
+    from ietm.sign import route
+
+    routed = route.load(csdb, store)  # a register is kept: the release is step 1 of its approval route
     try:
-        creds.approve_check(store, "release", str(target))
+        if routed is None:
+            creds.approve_check(store, "release", str(target))
         entries, in_work = collect(csdb)
         if in_work:
             raise Refused(f"{len(in_work)} object(s) in work cannot be released: {', '.join(in_work[:5])}", str(csdb))
@@ -290,7 +307,13 @@ def release(csdb, key, cert, passphrase_file, allow_unencrypted_key, fmt_signatu
             counts = ", ".join(f"{n} {r.counts['error']}" for n, r in failed.items())
             raise Refused(f"`ietm check` finds errors ({counts}); first: {first.text()}", str(csdb))
         data = build(entries, name or csdb.resolve().name)
-        sig = _sign_release(target, data, name or csdb.resolve().name, creds, fmt_signature, write_manifest=True)
+        if routed is not None:
+            done = route.prepare(*routed, target, "release", creds, store, None, manifest=data, new_manifest=True,
+                                 fmt=fmt_signature)
+            route.write(done)
+            sig = done.signature
+        else:
+            sig = _sign_release(target, data, name or csdb.resolve().name, creds, fmt_signature, write_manifest=True)
     except IetmError as exc:
         audit.append(log, "release-refused", path=str(csdb), signer=creds.cert.subject.rfc4514_string(), reason=exc.message)
         raise
@@ -367,7 +390,9 @@ def verify(paths, audit_log, trust, crls, policy, fmt) -> None:
     or of a folder (every release.manifest in it, else each object in it).
 
     Each result is one of: valid, invalid (names what changed), untrusted, expired (or not yet valid),
-    revoked (with --crl), role (the policy does not let the signer approve it), unsigned.
+    revoked (with --crl), role (the policy does not let the signer approve it), unsigned; where a signing
+    register is kept, appointment (the signer held no appointment for the role when signing), and the
+    register, not the policy, decides who may sign.
     """
     from ietm.sign import audit
     from ietm.sign.verify import load_store, verify_path
@@ -381,6 +406,9 @@ def verify(paths, audit_log, trust, crls, policy, fmt) -> None:
     outcomes = [o for p in paths for o in verify_path(p, store)]
     if not outcomes:
         raise NotFound("nothing to verify: no release.manifest and no S1000D object here", str(paths[0]))
+    from ietm.sign import route
+
+    route.judge_all(outcomes, start, store)
     for o in outcomes:
         if not o.valid:
             audit.append(log, "verify-failed", path=o.path, status=o.status, reason=o.reason, signer=o.signer,

@@ -125,8 +125,11 @@ class Examined:
     entities: dict[str, str]  # the ICN entities the object declares: name -> file
 
 
-def examine(path: Path, level: str | None, vtype: str | None, check) -> Examined:
-    """Refusals that need no key: kind, in-work issue, QA status, and `check(data, display)` problems."""
+def examine(path: Path, level: str | None, vtype: str | None, check, unverified_ok: bool = False) -> Examined:
+    """Refusals that need no key: kind, in-work issue, QA status, and `check(data, display)` problems.
+
+    `unverified_ok`: an approval route's first steps sign a module before anyone has verified it.
+    """
     from ietm.parse.loader import load
     from ietm.sign.qa import set_qa
 
@@ -140,7 +143,7 @@ def examine(path: Path, level: str | None, vtype: str | None, check) -> Examined
     data = doc.data
     if level:
         data = set_qa(data, display, level, vtype or "tabtop")
-    elif obj.kind in ("dm", "pm") and obj.qa in (None, "unverified"):
+    elif obj.kind in ("dm", "pm") and obj.qa in (None, "unverified") and not unverified_ok:
         raise Refused("the module is unverified: give --verification first (or second) to set its QA status", display)
     problems = check(data, display)
     if problems:
@@ -151,16 +154,22 @@ def examine(path: Path, level: str | None, vtype: str | None, check) -> Examined
     return Examined(path, obj, data, data != doc.data, sha256(doc.data).hexdigest(), dict(doc.entities))
 
 
-def sign_examined(e: Examined, creds: Credentials, store: TrustStore, fmt: str | None = None) -> Signed:
+def sign_examined(e: Examined, creds: Credentials, store: TrustStore, fmt: str | None = None,
+                  route_step: dict[str, str] | None = None) -> Signed:
     """The signature (`fmt`: cades or xml; None: the key's default) over an examined object, if the signer
-    may approve its kind; it states the object, its QA status and each illustration the object declares."""
+    may approve its kind; it states the object, its QA status and each illustration the object declares.
+
+    `route_step` (eskdRole, step): the signature is a step of an approval route, whose signer the signing
+    register has already admitted (ietm.sign.route); the policy's roles are then not asked.
+    """
     from ietm.sign.formats import digest_name, illustrations, sign_bytes
 
-    creds.approve_check(store, e.obj.kind, str(e.path))
+    if route_step is None:
+        creds.approve_check(store, e.obj.kind, str(e.path))
     digest = sha256(e.data).hexdigest()
     attrs = {"kind": e.obj.kind, "object": e.obj.key, "issue": e.obj.issue, "language": e.obj.language,
              "file": e.path.name, "sha256": digest, "verification": e.obj.qa, "verificationType": e.obj.qa_type,
-             "signer": subject_name(creds.cert)}
+             "signer": subject_name(creds.cert), **(route_step or {})}
     icns = illustrations(e.path.parent, e.entities, digest_name(creds))
     suffix, signature = sign_bytes(creds, e.path.name, e.data, attrs, fmt, icns)
     return Signed(e.path, e.path.with_name(e.path.name + suffix), e.obj, digest, e.data if e.changed else None,

@@ -114,12 +114,17 @@ def load_certificates(path: Path) -> list[x509.Certificate]:
         data = path.read_bytes()
     except OSError as exc:
         raise InputError(f"cannot read the certificate: {exc.strerror}", str(path)) from None
+    return load_certificates_data(data, str(path))
+
+
+def load_certificates_data(data: bytes, display: str) -> list[x509.Certificate]:
+    """As load_certificates, for certificates that never touch the disk (a file sent by a browser)."""
     try:
         if b"-----BEGIN CERTIFICATE-----" in data:
             return x509.load_pem_x509_certificates(data)
         return [x509.load_der_x509_certificate(data)]
     except ValueError:
-        raise InputError("not a PEM or DER X.509 certificate", str(path)) from None
+        raise InputError("not a PEM or DER X.509 certificate", display) from None
 
 
 def public_key_der(key: PrivateKey) -> bytes:

@@ -51,3 +51,43 @@ def set_qa(data: bytes, display: str, level: str, vtype: str) -> bytes:
     if after.qa != level or after.qa_type != vtype:
         raise InputError("setting the QA status did not give the expected result; the file was left as it was", display)
     return result
+
+
+_LEVELS = ("unverified", "first", "second")
+
+
+def rewind(data: bytes, display: str, level: str | None) -> bytes:
+    """The module's bytes as they were when its QA status was `level`, undoing what `set_qa` added since.
+
+    An approval route signs a module at several QA levels; each step's signature covers the bytes of its
+    level, which this gives back from the bytes of today. `set_qa` only ever adds a verification and leaves
+    the whitespace around it, so the undoing is exact; an unverified status is written `<unverified/>`
+    (a route starts by putting it so, see `canonical`).
+    """
+    level = level or "unverified"
+    if level not in _LEVELS:
+        raise InputError(f"QA level '{level}' is not one of {', '.join(_LEVELS)}", display)
+    out, pos = [], 0
+    for m in _QA.finditer(data):
+        inner = m.group(2)
+        lead = re.match(rb"\s*", inner).group(0)
+        trail = re.search(rb"\s*$", inner).group(0)
+        if level == "unverified":
+            new = b"<unverified/>"
+        else:
+            first = _FIRST.search(inner)
+            if first is None:
+                return data  # not verified yet: nothing to undo
+            new = first.group(0) if level == "first" else inner[len(lead):len(inner) - len(trail)]
+        out += [data[pos:m.start(2)], lead, new, trail]
+        pos = m.end(2)
+    out.append(data[pos:])
+    return b"".join(out)
+
+
+def canonical(data: bytes, display: str) -> bytes:
+    """An unverified module with its status written `<unverified/>`, so that `rewind` can give it back exactly."""
+    doc = load_bytes(data, display)
+    if describe(doc).qa not in (None, "unverified"):
+        return data
+    return rewind(data, display, "unverified") if _QA.search(data) else data

@@ -457,8 +457,11 @@ def signature_status(path: str | Path) -> dict:
     """
     p = Path(path)
     try:
+        from ietm.sign import route
+
         store = load_store(p if p.is_dir() else p.parent)
         out = verify_object(p, store)
+        route.judge_all([out], p if p.is_dir() else p.parent, store)
     except IetmError as exc:
         out = Outcome(str(p), "untrusted", f"cannot check signatures: {exc}")
         if signature_of(p) is None:

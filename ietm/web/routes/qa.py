@@ -1,5 +1,7 @@
 """QA in the browser: modules awaiting verification, the change since the previous issue, and approval
-with the reviewer's own key (a PKCS#12 file and its passphrase, used for that one request, never stored)."""
+with the reviewer's own key (a PKCS#12 file, or a PEM key with its certificate, and its passphrase, used for
+that one request, never stored). Where a signing register is kept, an approval is the next step of the
+module's ESKD route, signed by a holder appointed for that role (ietm.sign.route), as `ietm sign` does."""
 
 from __future__ import annotations
 
@@ -59,9 +61,37 @@ def readable_diff(old: str | None, new: str) -> list[tuple[str, str]]:
 
 
 def awaiting(site, hidden: frozenset[str]) -> list:
-    """Latest official issues of modules whose QA status says unverified, that the reviewer may know of."""
+    """Latest official issues the reviewer may know of that await a signature: unverified ones, or, where a
+    signing register is kept, those whose approval route is not complete."""
+    from ietm.sign.route import pending
+
+    routed = pending(site.csdb)
     return [o for k, o in site.latest.items()
-            if o.kind in ("dm", "pm") and o.qa in (None, "unverified") and not o.in_work and k not in hidden]
+            if o.kind in ("dm", "pm") and not o.in_work and k not in hidden
+            and (routed(Path(o.path), o.kind) if routed else o.qa in (None, "unverified"))]
+
+
+def uploaded_credentials(material: bytes, cert_material: bytes | None, passphrase: bytes, display: str):
+    """Signing credentials from key material a browser sent: a PKCS#12 file, or a PEM key (with its
+    certificate inside or in `cert_material`). Kept in memory for the one request only."""
+    from cryptography import x509
+
+    from ietm.sign.detached import Credentials
+    from ietm.sign.keys import load_private_key_data
+
+    key, chain = load_private_key_data(material, passphrase, display)
+    for data in (material, cert_material or b""):
+        if b"-----BEGIN CERTIFICATE-----" in data:
+            try:
+                chain += x509.load_pem_x509_certificates(data)
+            except ValueError:
+                raise InputError("the certificate file is not a PEM certificate", display) from None
+        elif data and data is cert_material:
+            try:
+                chain.append(x509.load_der_x509_certificate(data))
+            except ValueError:
+                raise InputError("the certificate file is not a PEM or DER certificate", display) from None
+    return Credentials.of(key, chain, display)
 
 
 @router.get("/qa", response_class=HTMLResponse, include_in_schema=False)
@@ -83,8 +113,26 @@ def review(request: Request, key: str, language: str | None = None, session=Depe
     previous = older[-1] if older else None
     address = (pm_address if obj.kind == "pm" else dm_address)(obj.key)
     return page(request, "qa_review.html", title=message("qa_review_title", title=obj.title), obj=obj, previous=previous,
-                 diff=readable_diff(previous.path if previous else None, obj.path),
+                 diff=readable_diff(previous.path if previous else None, obj.path), route=_route(site, obj),
                  view=f"{address}?issue={obj.issue}&language={obj.language or ''}", csrf=session.csrf, outcome=None)
+
+
+def _route(site, obj) -> dict | None:
+    """Where the module stands on its approval route (None where no signing register is kept)."""
+    from ietm.sign import route
+    from ietm.sign.verify import load_store
+
+    try:
+        store = load_store(site.csdb)
+        routed = route.load(site.csdb, store)
+        if routed is None:
+            return None
+        path = Path(obj.path)
+        state = route.read_route(routed[0], path, path.read_bytes(), obj.kind, routed[1], store)
+    except IetmError as exc:
+        return {"error": exc.message}
+    return {"done": len(state.steps), "of": len(state.roles), "next": state.next_role, "status": state.status,
+            "summary": state.summary() if state.status == "valid" else state.reason}
 
 
 @router.post("/qa/approve", response_class=HTMLResponse, include_in_schema=False)
@@ -97,6 +145,7 @@ async def approve(
     vtype: str = Form("tabtop", pattern="^(tabtop|onobject|ttandoo)$"),
     passphrase: str = Form(..., max_length=1024),
     keyfile: UploadFile = File(...),
+    certfile: UploadFile | None = File(None),
     csrf: str = Form(""),
     session=Depends(require("approve")),
 ) -> HTMLResponse:
@@ -104,37 +153,43 @@ async def approve(
     site = request.app.state.site
     obj = site.find(deps.known(request, site.key(key, "pm" if key.upper().startswith("PMC-") else "dm")), issue, language or None)
     material = await keyfile.read(64 * 1024 + 1)
+    cert_material = await certfile.read(64 * 1024 + 1) if certfile is not None and certfile.filename else None
     status, outcome = 200, None
     try:
-        if len(material) > 64 * 1024:
+        if len(material) > 64 * 1024 or len(cert_material or b"") > 64 * 1024:
             raise InputError(message("key_too_large"), keyfile.filename)
-        signed = await asyncio.to_thread(_sign, request.app, Path(obj.path), material, passphrase.encode(),
-                                         verification, vtype, session.user.name)
-        outcome = {"ok": True, "message": message(
-            "qa_signed", key=signed.obj.key, issue=signed.obj.issue, qa=CodeName("qa", signed.obj.qa),
-            qa_type=CodeName("qa_type", signed.obj.qa_type), signature=signed.signature.name)}
+        signed = await asyncio.to_thread(_sign, request.app, Path(obj.path), material, cert_material,
+                                         passphrase.encode(), verification, vtype, session.user.name)
+        if hasattr(signed, "role"):  # a step of the approval route
+            outcome = {"ok": True, "message": message(
+                "qa_signed_step", key=signed.obj.key, issue=signed.obj.issue, role=signed.role, n=signed.n,
+                qa=CodeName("qa", signed.obj.qa or "unverified"))}
+        else:
+            outcome = {"ok": True, "message": message(
+                "qa_signed", key=signed.obj.key, issue=signed.obj.issue, qa=CodeName("qa", signed.obj.qa),
+                qa_type=CodeName("qa_type", signed.obj.qa_type), signature=signed.signature.name)}
     except IetmError as exc:
         status = exc.http_status
         outcome = {"ok": False, "message": exc.message}
     finally:
-        del material, passphrase  # the key and its passphrase live no longer than this request
+        del material, cert_material, passphrase  # the key and its passphrase live no longer than this request
     obj = site.find(obj.key, issue, obj.language)
-    return page(request, "qa_review.html", status, title=message("qa_review_title", title=obj.title), obj=obj, previous=None, diff=[],
-                 view=f"{dm_address(obj.key)}?issue={obj.issue}", csrf=session.csrf, outcome=outcome)
+    return page(request, "qa_review.html", status, title=message("qa_review_title", title=obj.title), obj=obj,
+                 previous=None, diff=[], route=_route(site, obj), view=f"{dm_address(obj.key)}?issue={obj.issue}",
+                 csrf=session.csrf, outcome=outcome)
 
 
-def _sign(app, path: Path, material: bytes, passphrase: bytes, verification: str, vtype: str, reviewer: str):
+def _sign(app, path: Path, material: bytes, cert_material: bytes | None, passphrase: bytes, verification: str,
+          vtype: str, reviewer: str):
     """Sign as `ietm sign` does: same checks, same refusals, same audit log."""
-    from ietm.sign import audit
+    from ietm.sign import audit, route
     from ietm.sign.commands import audit_log_path
-    from ietm.sign.detached import Credentials, examine, sign_examined
-    from ietm.sign.keys import load_private_key_data
+    from ietm.sign.detached import examine, sign_examined
     from ietm.sign.verify import load_store
 
     site = app.state.site
     log_path = audit_log_path(site.csdb, None)
-    key, chain = load_private_key_data(material, passphrase, "the uploaded key file")
-    creds = Credentials.of(key, chain, "the uploaded key file")
+    creds = uploaded_credentials(material, cert_material, passphrase, "the uploaded key file")
     store = load_store(site.csdb)
     check = checks(app)
 
@@ -146,6 +201,12 @@ def _sign(app, path: Path, material: bytes, passphrase: bytes, verification: str
         finally:
             tmp.unlink(missing_ok=True)
 
+    routed = route.load(site.csdb, store)
+    if routed is not None:  # the route sets the QA status; the form's verification level does not apply
+        step = route.sign_objects([path], creds, store, *routed, None, vtype, problems, log_path)[0]
+        refresh(app, [path])
+        log.info("route step %s (%s) by %s: %s", step.n, step.role, reviewer, path.name)
+        return step
     try:
         signed = sign_examined(examine(path, verification, vtype, problems), creds, store)
         signed.write()

@@ -1,0 +1,174 @@
+"""Signed statements of the signing register: small XML documents, each with a detached signature beside it.
+
+A change of the register of holders and a step of an approval route are both such statements
+(schemas/register/register.xsd). They are signed like an object: a detached signature over the statement's
+exact bytes, made with the signer's own key (`NAME.xsig`), so one verifier serves objects and statements.
+Who may sign a statement is decided by the register itself, not by the role EKUs of the signing policy:
+here the certificate only has to be trusted (chain, validity at the statement's time, not revoked).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from cryptography import x509
+from lxml import etree
+
+from ietm.errors import ConfigError, InputError
+from ietm.paths import SCHEMAS
+from ietm.sign.trust import TrustStore, Verdict, fingerprint, subject_name
+
+NS = "urn:ietm:register:1"
+SCHEMA = SCHEMAS / "register" / "register.xsd"
+#: suffixes of a statement's detached signature: XML Signature; a CMS (CAdES) `.sig` once signers make one
+SIGNATURE_SUFFIXES = (".xsig", ".sig")
+MAX_BYTES = 256 * 1024
+
+
+def q(tag: str) -> str:
+    return f"{{{NS}}}{tag}"
+
+
+def utc(when: dt.datetime) -> str:
+    return when.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def parse_utc(text: str) -> dt.datetime:
+    return dt.datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=dt.timezone.utc)
+
+
+@lru_cache(maxsize=1)
+def schema() -> etree.XMLSchema:
+    try:
+        return etree.XMLSchema(etree.parse(str(SCHEMA)))
+    except (OSError, etree.XMLSchemaParseError) as exc:
+        raise ConfigError(f"register schema unreadable: {exc}", str(SCHEMA)) from None
+
+
+def serialize(root: etree._Element) -> bytes:
+    """The statement's bytes, checked against the schema before anything is signed."""
+    schema().assertValid(root)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+
+
+def parse(data: bytes, display: str) -> etree._Element:
+    """A statement read safely (no DTD, no entities, no network) and valid against the register schema."""
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+    try:
+        root = etree.fromstring(data, parser)
+    except etree.XMLSyntaxError as exc:
+        raise InputError(f"not well-formed XML: {exc.msg}", display, exc.lineno) from None
+    if root.getroottree().docinfo.internalDTD is not None:
+        raise InputError("carries a DTD; refused", display)
+    if not schema().validate(root):
+        err = schema().error_log.last_error
+        raise InputError(f"not a valid register statement: {err.message}", display, err.line)
+    return root
+
+
+def signature_file(path: Path) -> Path | None:
+    found = [path.with_name(path.name + s) for s in SIGNATURE_SUFFIXES if path.with_name(path.name + s).is_file()]
+    if len(found) > 1:
+        raise InputError(f"has two signatures ({', '.join(f.name for f in found)}); keep one", str(path))
+    return found[0] if found else None
+
+
+def trusted_at(store: TrustStore, cert: x509.Certificate, chain: list[x509.Certificate], when: dt.datetime) -> Verdict:
+    """Chain, validity at `when` and revocation of a statement's signer; the register judges roles, not the policy."""
+    verdict = store.evaluate(cert, chain, "register", when)
+    return Verdict("valid", "trusted") if verdict.status in ("valid", "role") else verdict
+
+
+def sign(creds, path: Path, data: bytes, kind: str) -> tuple[Path, bytes]:
+    """The detached signature (its path and bytes) of statement `path` whose bytes are `data`."""
+    from ietm.sign.detached import approval, serialize as serialize_signature
+    from ietm.sign.signer import SignedFile
+
+    statement = approval(kind, {"file": path.name, "signer": subject_name(creds.cert)})
+    sig = creds.algorithm.sign(creds.key, creds.chain, [SignedFile(path.name, data)], statement)
+    return path.with_name(path.name + ".xsig"), serialize_signature(sig)
+
+
+@dataclass
+class Signed:
+    """A statement whose signature holds: its root, bytes, signer certificate and the certificates it carried."""
+
+    path: Path
+    root: etree._Element
+    data: bytes
+    cert: x509.Certificate
+    chain: list[x509.Certificate]
+
+    @property
+    def signer(self) -> str:
+        return subject_name(self.cert)
+
+    @property
+    def fingerprint(self) -> str:
+        return fingerprint(self.cert)
+
+    @property
+    def time(self) -> dt.datetime:
+        return parse_utc(self.root.get("time"))
+
+
+def read(path: Path, store: TrustStore) -> Signed:
+    """Read statement `path`, check its signature over its exact bytes and its signer's trust at its time.
+
+    Raises InputError naming the file and what is wrong; never returns an unchecked statement.
+    """
+    from ietm.sign.signer import SignatureMismatch, ds, for_uri
+    from ietm.sign.verify import _certificates, _signer_cert, read_signature
+
+    display = str(path)
+    try:
+        if path.stat().st_size > MAX_BYTES:
+            raise InputError(f"is over {MAX_BYTES} bytes; not a register statement", display)
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror}", display) from None
+    root = parse(data, display)
+    sig_file = signature_file(path)
+    if sig_file is None:
+        raise InputError("has no signature beside it", display)
+    sig = read_signature(sig_file)
+    try:
+        certs = _certificates(sig)
+    except ValueError:
+        raise InputError("the certificate in its signature is unreadable", str(sig_file)) from None
+    if not certs:
+        raise InputError("its signature carries no certificate", str(sig_file))
+    cert = _signer_cert(certs)
+    method = sig.find(f"{ds('SignedInfo')}/{ds('SignatureMethod')}")
+    algorithm = for_uri(method.get("Algorithm") if method is not None else None)
+    if algorithm is None:
+        raise InputError("its signature algorithm is not accepted", str(sig_file))
+
+    def resolve(uri: str) -> bytes | None:
+        return data if uri == path.name else None
+
+    try:
+        checked = algorithm.verify(sig, cert, resolve)
+    except SignatureMismatch as exc:
+        raise InputError(f"signature does not hold: {exc}", display) from None
+    if checked.files != [path.name]:
+        raise InputError(f"its signature covers {', '.join(checked.files) or 'nothing'}, not {path.name}", display)
+    signed = Signed(path, root, data, cert, certs)
+    verdict = trusted_at(store, cert, certs, signed.time)
+    if verdict.status != "valid":
+        raise InputError(f"signer not trusted at {root.get('time')}: {verdict.reason}", display)
+    return signed
+
+
+def signer_certificate(sig_file: Path) -> x509.Certificate | None:
+    """The end-entity certificate a detached signature carries (None if it carries none or is unreadable)."""
+    from ietm.sign.verify import _certificates, _signer_cert, read_signature
+
+    try:
+        certs = _certificates(read_signature(sig_file))
+    except (InputError, ValueError):
+        return None
+    return _signer_cert(certs) if certs else None
