@@ -246,7 +246,7 @@ class Register:
 
     def appoint(self, creds, kind: str, name: str, position: str, roles: list[str], cert: x509.Certificate,
                 start: dt.datetime | None, until: dt.datetime | None, basis: str | None, store: TrustStore,
-                log: Path | None) -> Appointment:
+                log: Path | None, fmt: str | None = None) -> Appointment:
         """Appoint a holder (with roles) or an official; signed by `creds`, written, and logged."""
         if kind not in KINDS:
             raise InputError(f"kind '{kind}' is not one of {', '.join(KINDS)}")
@@ -273,10 +273,11 @@ class Register:
         if basis:
             etree.SubElement(el, q("basis")).text = basis
         number = self._append(creds, el, store, log, "register-appoint",
-                              {"kind": kind, "name": name, "roles": roles, "certificate": fingerprint(cert)})
+                              {"kind": kind, "name": name, "roles": roles, "certificate": fingerprint(cert)}, fmt)
         return self.appointments[number]
 
-    def end(self, creds, number: int, reason: str, at: dt.datetime | None, store: TrustStore, log: Path | None) -> Appointment:
+    def end(self, creds, number: int, reason: str, at: dt.datetime | None, store: TrustStore, log: Path | None,
+            fmt: str | None = None) -> Appointment:
         """End appointment `number` (revoked, left, certificate replaced ...) from `at` (default now)."""
         a = self.get(number)
         if a.ended_at is not None:
@@ -284,10 +285,12 @@ class Register:
         at = at or dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
         el = etree.Element(q("end"), appointment=str(number), at=utc(at))
         etree.SubElement(el, q("reason")).text = reason
-        self._append(creds, el, store, log, "register-end", {"appointment": number, "name": a.name, "reason": reason})
+        self._append(creds, el, store, log, "register-end", {"appointment": number, "name": a.name, "reason": reason}, fmt)
         return self.appointments[number]
 
-    def _append(self, creds, action: etree._Element, store: TrustStore, log: Path | None, event: str, fields: dict) -> int:
+    def _append(self, creds, action: etree._Element, store: TrustStore, log: Path | None, event: str, fields: dict,
+                fmt: str | None = None) -> int:
+        """Sign and write one change (`fmt`: cades or xml; None: the key's default), then log it."""
         from ietm.sign import audit
 
         self.changes_dir.mkdir(parents=True, exist_ok=True)
@@ -311,7 +314,7 @@ class Register:
             verdict = statement.trusted_at(store, creds.cert, creds.chain, now)
             if verdict.status != "valid":
                 raise Refused(f"{subject_name(creds.cert)} may not sign the register: {verdict.reason}", str(self.folder))
-            sig_path, sig = statement.sign(creds, path, data, "register")
+            sig_path, sig = statement.sign(creds, path, data, "register", fmt)
             write_new(sig_path, sig, mode=0o644)  # the signature first: a reader never sees a change without its signature
             try:
                 write_new(path, data, mode=0o644)
@@ -363,16 +366,17 @@ def check_signer(reg: Register, cert: x509.Certificate, role: str, when: dt.date
 
 
 def appoint_demo(csdb: Path, appointer, holders: list[tuple[str, str, list[str], x509.Certificate]],
-                 official: tuple[str, str] = ("Демонстрационный ответственный", "Ответственный за безопасность средств ЭП"),
-                 log: Path | None = None) -> list[Appointment]:
-    """For `ietm pki init --csdb`: appoint `appointer` (Credentials) as the official responsible for the signing
-    means, then each holder (name, position, ESKD roles, certificate), in the register of `csdb`."""
+                 official: tuple[str, str] | None = None, log: Path | None = None) -> list[Appointment]:
+    """For `ietm pki init --gost --csdb`: appoint `appointer` (Credentials) as the official responsible for the
+    signing means (`official`: name and position; default the certificate's name), then each holder (name,
+    position, ESKD roles, certificate), in the register of `csdb`."""
     from ietm.sign.commands import audit_log_path
     from ietm.sign.verify import load_store
 
     store = load_store(csdb)
     reg = required(csdb, store)
     log = log or audit_log_path(csdb, None)
+    official = official or (subject_name(appointer.cert), "Ответственный за обеспечение безопасности средств ЭП")
     made = [reg.appoint(appointer, "official", official[0], official[1], [], appointer.cert, None, None,
                         "демонстрационный реестр", store, log)]
     for name, position, roles, cert in holders:

@@ -77,7 +77,7 @@ def _appoint_options(f):
 
 
 def _appoint(csdb, name, position, holder_cert, roles, official, start, until, basis, key, cert, passphrase_file,
-             allow_unencrypted_key, fmt) -> None:
+             allow_unencrypted_key, fmt_signature, fmt) -> None:
     from ietm.errors import NotFound
     from ietm.sign.keys import load_certificates
 
@@ -87,7 +87,8 @@ def _appoint(csdb, name, position, holder_cert, roles, official, start, until, b
     holder = load_certificates(holder_cert)[0]
     creds = _credentials(key, cert, passphrase_file, allow_unencrypted_key)
     a = reg.appoint(creds, "official" if official else "holder", name, position, list(roles), holder,
-                    _when(start, "--from"), _when(until, "--until"), basis, store, audit_log_path(csdb, None))
+                    _when(start, "--from"), _when(until, "--until"), basis, store, audit_log_path(csdb, None),
+                    fmt_signature)
     if fmt == "json":
         json.dump(a.to_dict(), sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")
@@ -120,10 +121,10 @@ def add(**kw) -> None:
     _appoint(**kw)
 
 
-def _end(csdb, number, reason, at, key, cert, passphrase_file, allow_unencrypted_key, fmt) -> None:
+def _end(csdb, number, reason, at, key, cert, passphrase_file, allow_unencrypted_key, fmt_signature, fmt) -> None:
     reg, store = _open(csdb)
     creds = _credentials(key, cert, passphrase_file, allow_unencrypted_key)
-    a = reg.end(creds, number, reason, _when(at, "--at"), store, audit_log_path(csdb, None))
+    a = reg.end(creds, number, reason, _when(at, "--at"), store, audit_log_path(csdb, None), fmt_signature)
     if fmt == "json":
         json.dump(a.to_dict(), sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")

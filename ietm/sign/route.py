@@ -6,7 +6,7 @@ its route ([route] in ietm.toml; default Разработал → Провери
     (the register, not the policy's role EKUs, says who may sign where a register is kept);
   - sets the module's S1000D QA status when the route says so ([route] qa, e.g. first verification at
     Проверил, second at Т. контр.), then signs the module's exact bytes as `ietm sign` always does
-    (OBJECT.xsig, naming the role and step in its approval statement);
+    (OBJECT.sig or OBJECT.xsig, naming the role and step in its approval statement);
   - records itself in the register: `approvals/FILE.route/KEY/NN.step` (schemas/register/register.xsd) with the
     SHA-256 of the bytes it signed, chained to the step before, signed detached by the same key.
 A release manifest follows the route of kind `release` the same way (its bytes never change).
@@ -233,18 +233,19 @@ class Prepared:
     qa: str | None
     sha256: str
     lock: Path
+    signature: Path  # the object's own signature the step writes (OBJECT.sig or OBJECT.xsig)
     obj: object = None
 
 
 def prepare(reg: Register, routes: Routes, target: Path, kind: str, creds, store: TrustStore, role: str | None,
-            examined=None, manifest: bytes | None = None, new_manifest: bool = False) -> Prepared:
+            examined=None, manifest: bytes | None = None, new_manifest: bool = False, fmt: str | None = None) -> Prepared:
     """The next step of `target`'s route by `creds`: refused unless it is the signer's turn and appointment.
 
     Either `examined` (an object, detached.examine) or `manifest` (a release manifest's bytes; `new_manifest`
     when they are still to be written, by `ietm release`).
     """
-    from ietm.sign.detached import approval, serialize as serialize_sig, sig_path, sign_examined
-    from ietm.sign.signer import SignedFile
+    from ietm.sign.detached import sign_examined
+    from ietm.sign.formats import sign_bytes
 
     now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
     display = str(target)
@@ -270,17 +271,18 @@ def prepare(reg: Register, routes: Routes, target: Path, kind: str, creds, store
     n = len(state.steps) + 1
     step_tag = {"eskdRole": wanted, "step": str(n)}
     if examined is not None:
-        signed = sign_examined(examined, creds, store, step_tag)
+        signed = sign_examined(examined, creds, store, fmt, route_step=step_tag)
         data, files = examined.data, [(target, signed.data), (signed.signature, signed.signature_data)]
+        signature = signed.signature
         qa, qa_type, obj = examined.obj.qa, examined.obj.qa_type, examined.obj
         code, issue, language = obj.key, obj.issue, obj.language
     else:
         data = manifest
-        statement_el = approval(kind, {"object": target.parent.resolve().name, "file": target.name,
-                                       "sha256": hashlib.sha256(data).hexdigest(), "signer": creds.cert.subject.rfc4514_string(),
-                                       **step_tag})
-        sig = creds.algorithm.sign(creds.key, creds.chain, [SignedFile(target.name, data)], statement_el)
-        files = ([(target, data)] if new_manifest else []) + [(sig_path(target), serialize_sig(sig))]
+        suffix, sig = sign_bytes(creds, target.name, data, {
+            "kind": kind, "object": target.parent.resolve().name, "file": target.name,
+            "sha256": hashlib.sha256(data).hexdigest(), "signer": creds.cert.subject.rfc4514_string(), **step_tag}, fmt)
+        signature = target.with_name(target.name + suffix)
+        files = ([(target, data)] if new_manifest else []) + [(signature, sig)]
         qa = qa_type = obj = None
         code, issue, language = target.parent.resolve().name, None, None
     digest = hashlib.sha256(data).hexdigest()
@@ -295,15 +297,16 @@ def prepare(reg: Register, routes: Routes, target: Path, kind: str, creds, store
                      appointment=str(appointment.number))
     step_data = statement.serialize(root)
     step_path = folder / f"{n:02d}.step"
-    sig_file, sig_data = statement.sign(creds, step_path, step_data, "route-step")
+    sig_file, sig_data = statement.sign(creds, step_path, step_data, "route-step", fmt)
     files += [(step_path, step_data), (sig_file, sig_data)]
     read = None if new_manifest else hashlib.sha256(current).hexdigest()
-    return Prepared(target, files, read, wanted, n, qa, digest, folder.parent / ".lock", obj)
+    return Prepared(target, files, read, wanted, n, qa, digest, folder.parent / ".lock", signature, obj)
 
 
 def write(p: Prepared) -> None:
     """Write the step's files together, unless the object or its route changed since the step was prepared."""
     from ietm.sign.detached import write_together
+    from ietm.sign.formats import SUFFIXES
 
     p.lock.parent.mkdir(parents=True, exist_ok=True)
     with open(p.lock, "a+") as lock:
@@ -315,10 +318,14 @@ def write(p: Prepared) -> None:
             raise Refused(f"someone signed step {p.n} of its route meanwhile; nothing written, sign it again", str(p.target))
         step_path.parent.mkdir(parents=True, exist_ok=True)
         write_together(p.files)
+        for suffix in SUFFIXES:  # a signature of the other format, left from an earlier step, no longer holds
+            other = p.target.with_name(p.target.name + suffix)
+            if other != p.signature:
+                other.unlink(missing_ok=True)
 
 
 def sign_objects(objects: list[Path], creds, store: TrustStore, reg: Register, routes: Routes, role: str | None,
-                 vtype: str, check, log: Path) -> list[Prepared]:
+                 vtype: str, check, log: Path, fmt: str | None = None) -> list[Prepared]:
     """`ietm sign` where a register is kept: the next route step of each object; every refusal before any write."""
     from ietm.parse.loader import load
     from ietm.parse.model import describe
@@ -332,7 +339,8 @@ def sign_objects(objects: list[Path], creds, store: TrustStore, reg: Register, r
     try:
         for path in objects:
             if path.name == MANIFEST_NAME:
-                prepared.append(prepare(reg, routes, path, "release", creds, store, role, manifest=path.read_bytes()))
+                prepared.append(prepare(reg, routes, path, "release", creds, store, role, manifest=path.read_bytes(),
+                                        fmt=fmt))
                 continue
             obj = describe(load(path))
             state = read_route(reg, path, path.read_bytes(), obj.kind, routes, store)
@@ -344,7 +352,7 @@ def sign_objects(objects: list[Path], creds, store: TrustStore, reg: Register, r
             if e.obj.qa in (None, "unverified"):
                 e.data = canonical(e.data, str(path))
                 e.changed = e.data != path.read_bytes()
-            prepared.append(prepare(reg, routes, path, obj.kind, creds, store, role, examined=e))
+            prepared.append(prepare(reg, routes, path, obj.kind, creds, store, role, examined=e, fmt=fmt))
     except IetmError as exc:
         audit.append(log, "sign-refused", path=exc.path or str(objects[0]), signer=signer, reason=exc.message)
         raise
@@ -371,7 +379,7 @@ def judge(outcome, reg: Register, routes: Routes, store: TrustStore, state: Rout
     if state.status != "valid":
         outcome.status, outcome.reason = state.status, state.reason
         return
-    cert = statement.signer_certificate(Path(outcome.signature))
+    cert = outcome.cert
     when = statement.parse_utc(outcome.signed_at) if outcome.signed_at else dt.datetime.now(dt.timezone.utc)
     roles = [s.role for s in state.steps] or list(ROLES)
     held = next((r for r in roles if reg.appointment(fingerprint(cert), r, when)), None) if cert is not None else None

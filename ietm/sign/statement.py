@@ -2,7 +2,8 @@
 
 A change of the register of holders and a step of an approval route are both such statements
 (schemas/register/register.xsd). They are signed like an object: a detached signature over the statement's
-exact bytes, made with the signer's own key (`NAME.xsig`), so one verifier serves objects and statements.
+exact bytes, made with the signer's own key (`NAME.sig`, CAdES, for GOST keys; `NAME.xsig`, XML Signature,
+for the others: ietm.sign.formats), so one verifier serves objects and statements.
 Who may sign a statement is decided by the register itself, not by the role EKUs of the signing policy:
 here the certificate only has to be trusted (chain, validity at the statement's time, not revoked).
 """
@@ -23,8 +24,6 @@ from ietm.sign.trust import TrustStore, Verdict, fingerprint, subject_name
 
 NS = "urn:ietm:register:1"
 SCHEMA = SCHEMAS / "register" / "register.xsd"
-#: suffixes of a statement's detached signature: XML Signature; a CMS (CAdES) `.sig` once signers make one
-SIGNATURE_SUFFIXES = (".xsig", ".sig")
 MAX_BYTES = 256 * 1024
 
 
@@ -70,26 +69,29 @@ def parse(data: bytes, display: str) -> etree._Element:
 
 
 def signature_file(path: Path) -> Path | None:
-    found = [path.with_name(path.name + s) for s in SIGNATURE_SUFFIXES if path.with_name(path.name + s).is_file()]
+    from ietm.sign.formats import SUFFIXES
+
+    found = [path.with_name(path.name + s) for s in SUFFIXES if path.with_name(path.name + s).is_file()]
     if len(found) > 1:
         raise InputError(f"has two signatures ({', '.join(f.name for f in found)}); keep one", str(path))
     return found[0] if found else None
 
 
 def trusted_at(store: TrustStore, cert: x509.Certificate, chain: list[x509.Certificate], when: dt.datetime) -> Verdict:
-    """Chain, validity at `when` and revocation of a statement's signer; the register judges roles, not the policy."""
-    verdict = store.evaluate(cert, chain, "register", when)
+    """Chain, validity and key usage period at `when` and revocation of a statement's signer; the register
+    judges roles, not the policy."""
+    verdict = store.evaluate(cert, chain, "register", when, signed_at=when)
     return Verdict("valid", "trusted") if verdict.status in ("valid", "role") else verdict
 
 
-def sign(creds, path: Path, data: bytes, kind: str) -> tuple[Path, bytes]:
-    """The detached signature (its path and bytes) of statement `path` whose bytes are `data`."""
-    from ietm.sign.detached import approval, serialize as serialize_signature
-    from ietm.sign.signer import SignedFile
+def sign(creds, path: Path, data: bytes, kind: str, fmt: str | None = None) -> tuple[Path, bytes]:
+    """The detached signature (its path and bytes) of statement `path` whose bytes are `data`, in the
+    format of the key (CAdES `.sig` for GOST keys, XML Signature `.xsig` for the others; ietm.sign.formats)."""
+    from ietm.sign.formats import sign_bytes
 
-    statement = approval(kind, {"file": path.name, "signer": subject_name(creds.cert)})
-    sig = creds.algorithm.sign(creds.key, creds.chain, [SignedFile(path.name, data)], statement)
-    return path.with_name(path.name + ".xsig"), serialize_signature(sig)
+    suffix, signature = sign_bytes(creds, path.name, data, {"kind": kind, "file": path.name,
+                                                            "signer": subject_name(creds.cert)}, fmt)
+    return path.with_name(path.name + suffix), signature
 
 
 @dataclass
@@ -120,8 +122,7 @@ def read(path: Path, store: TrustStore) -> Signed:
 
     Raises InputError naming the file and what is wrong; never returns an unchecked statement.
     """
-    from ietm.sign.signer import SignatureMismatch, ds, for_uri
-    from ietm.sign.verify import _certificates, _signer_cert, read_signature
+    from ietm.sign.formats import verify_bytes
 
     display = str(path)
     try:
@@ -134,41 +135,11 @@ def read(path: Path, store: TrustStore) -> Signed:
     sig_file = signature_file(path)
     if sig_file is None:
         raise InputError("has no signature beside it", display)
-    sig = read_signature(sig_file)
-    try:
-        certs = _certificates(sig)
-    except ValueError:
-        raise InputError("the certificate in its signature is unreadable", str(sig_file)) from None
-    if not certs:
-        raise InputError("its signature carries no certificate", str(sig_file))
-    cert = _signer_cert(certs)
-    method = sig.find(f"{ds('SignedInfo')}/{ds('SignatureMethod')}")
-    algorithm = for_uri(method.get("Algorithm") if method is not None else None)
-    if algorithm is None:
-        raise InputError("its signature algorithm is not accepted", str(sig_file))
-
-    def resolve(uri: str) -> bytes | None:
-        return data if uri == path.name else None
-
-    try:
-        checked = algorithm.verify(sig, cert, resolve)
-    except SignatureMismatch as exc:
-        raise InputError(f"signature does not hold: {exc}", display) from None
-    if checked.files != [path.name]:
-        raise InputError(f"its signature covers {', '.join(checked.files) or 'nothing'}, not {path.name}", display)
-    signed = Signed(path, root, data, cert, certs)
-    verdict = trusted_at(store, cert, certs, signed.time)
+    outcome = verify_bytes(sig_file, {path.name: data}, store, None)
+    if outcome.cert is None or outcome.status in ("invalid", "icn", "certificate"):
+        raise InputError(f"signature does not hold: {outcome.reason}", display)
+    signed = Signed(path, root, data, outcome.cert, [outcome.cert])
+    verdict = trusted_at(store, signed.cert, signed.chain, signed.time)
     if verdict.status != "valid":
         raise InputError(f"signer not trusted at {root.get('time')}: {verdict.reason}", display)
     return signed
-
-
-def signer_certificate(sig_file: Path) -> x509.Certificate | None:
-    """The end-entity certificate a detached signature carries (None if it carries none or is unreadable)."""
-    from ietm.sign.verify import _certificates, _signer_cert, read_signature
-
-    try:
-        certs = _certificates(read_signature(sig_file))
-    except (InputError, ValueError):
-        return None
-    return _signer_cert(certs) if certs else None

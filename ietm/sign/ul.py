@@ -13,8 +13,6 @@ included) with role, name, date, certificate serial and issuer, and the verdict 
 from __future__ import annotations
 
 import datetime as dt
-import shutil
-import subprocess
 from pathlib import Path
 
 from ietm.errors import ConfigError, NotFound
@@ -64,28 +62,11 @@ STREEBOG = "GOST R 34.11-2012 (Streebog-256)"
 
 
 def streebog256(paths: list[Path]) -> dict[Path, str]:
-    """GOST R 34.11-2012 256-bit digests of files, through OpenSSL's GOST engine (libengine-gost-openssl),
-    one `openssl dgst` for up to 200 files at a time."""
-    openssl = shutil.which("openssl")
-    if openssl is None:
-        raise ConfigError("openssl not found; the Streebog digest needs OpenSSL with the GOST engine (libengine-gost-openssl)")
-    out: dict[Path, str] = {}
-    for i in range(0, len(paths), 200):
-        chunk = paths[i:i + 200]
-        proc = subprocess.run([openssl, "dgst", "-engine", "gost", "-md_gost12_256", "-r", *map(str, chunk)],
-                              capture_output=True, text=True, timeout=600)
-        if proc.returncode != 0:
-            first = (proc.stderr.strip().splitlines() or ["unknown error"])[-1]
-            raise ConfigError(f"GOST R 34.11-2012 digest failed (is libengine-gost-openssl installed?): {first}")
-        lines = [line for line in proc.stdout.splitlines() if line.strip()]
-        if len(lines) != len(chunk):
-            raise ConfigError("GOST R 34.11-2012 digest: openssl answered for another number of files than asked")
-        for path, line in zip(chunk, lines):
-            digest = line.split(" ", 1)[0].lower()
-            if len(digest) != 64:
-                raise ConfigError(f"GOST R 34.11-2012 digest: unexpected answer for {path}: {line[:80]}")
-            out[path] = digest
-    return out
+    """GOST R 34.11-2012 256-bit digests of files (hex), through the GOST implementation ietm signs with
+    (ietm.sign.gost: OpenSSL's GOST engine)."""
+    from ietm.sign.gost import streebog256_file
+
+    return {p: streebog256_file(p) for p in paths}
 
 
 def _signer(cert) -> dict:
@@ -107,8 +88,6 @@ def _judged(path: Path, outcome, reg, routes, store, kind: str):
 
 def _signatures(outcome, state) -> list[dict]:
     """Every signature of one file: each step of its route where a register is kept, else its one signature."""
-    from ietm.sign.statement import signer_certificate
-
     if state is not None:
         if state.steps:
             return [{"role": s.role, "name": s.name, "date": s.time.strftime("%Y-%m-%dT%H:%M:%SZ"),
@@ -117,7 +96,7 @@ def _signatures(outcome, state) -> list[dict]:
                      "reason": s.reason or outcome.reason, "step": s.n} for s in state.steps]
     if outcome.status == "unsigned" or not outcome.signature:
         return []
-    cert = signer_certificate(Path(outcome.signature))
+    cert = outcome.cert
     return [{"role": ", ".join(outcome.roles) or ROLE_UNKNOWN, "name": outcome.signer, "date": outcome.signed_at,
              **_signer(cert), "status": outcome.status, "reason": outcome.reason, "step": None}]
 

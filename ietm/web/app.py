@@ -21,8 +21,7 @@ from ietm.web import access, deps, i18n
 from ietm.edit import web as edit
 from ietm.web.links import ServerLinks
 from ietm.web.pages import Pages
-from ietm.web.routes import api, auth, dm, home, icn, live, pm, products, qa, release, remarks, search, upload
-from ietm.web import register
+from ietm.web.routes import api, auth, dm, home, icn, live, pm, products, qa, register, release, remarks, search, upload
 from ietm.web.site import Site
 
 log = logging.getLogger("ietm.web")
@@ -42,9 +41,8 @@ def create_app(csdb: Path, config: Config | None = None) -> FastAPI:
     app.state.pages = Pages(site)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     # one router per resource; each depends on the shared base (access, deps, changes, pages), not on another
-    for module in (home, pm, dm, icn, products, api, search, release, auth, upload, remarks, qa):
+    for module in (home, pm, dm, icn, products, api, search, release, auth, upload, remarks, qa, register):
         app.include_router(module.router)
-    app.include_router(register.router)  # /admin/register, /release/ul (ietm.web.register)
 
     @app.middleware("http")
     async def remember_language(request: Request, call_next):
