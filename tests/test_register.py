@@ -234,3 +234,46 @@ def test_bad_input_is_one_line_and_changes_nothing(setup: Setup, tmp_path: Path)
     (setup.csdb / "register" / "changes" / "000007.change.xsig").write_bytes(b"<x/>")
     code, _, err = listing(setup)
     assert code == 4 and "000007.change" in err and "not well-formed" in err
+
+
+def test_gost_holders_from_pki_init_sign_in_the_browser(tmp_path: Path, content: Path, brex42: Path):
+    """`ietm pki init --gost --csdb` appoints its holders in the register; QA signs route steps in the browser with
+    their GOST key files (PEM, PKCS#8 encrypted) and certificates, as CAdES signatures."""
+    import re
+
+    import httpx
+
+    from ietm.accounts import open_accounts
+    from liveserver import serving
+
+    csdb = tmp_path / "csdb"
+    shutil.copytree(content, csdb, ignore=shutil.ignore_patterns(".ietm", "*.xsig", "*.sig", "release.manifest"))
+    (csdb / "ietm.toml").write_text(f'[brex]\ndefault = ["{brex42}"]\n\n[register]\nfolder = "register"\n', encoding="utf-8")
+    passfile = tmp_path / "pass"
+    passfile.write_text("gost holders passphrase\n")
+    r = ietm("pki", "init", "--gost", tmp_path / "holders", "--csdb", csdb, "--passphrase-file", passfile)
+    assert r.code == 0 and "APPOINTED: 6" in r.err, r.err
+    listed = json.loads(ietm("register", "list", csdb, "--format", "json").out)["appointments"]
+    assert [a["roles"] for a in listed if a["kind"] == "holder"] == [["Разработал"], ["Проверил"], ["Т. контр."],
+                                                                       ["Н. контр."], ["Утвердил"]]
+    assert [a["kind"] for a in listed].count("official") == 1
+    password = "correct horse battery"
+    open_accounts(csdb).add("inspector", "qa", password, "02")
+    key = MODULE.split("_")[0][4:]
+    with serving(csdb) as server:
+        client = httpx.Client(base_url=server.url, timeout=120)
+        token = re.search(r'name="csrf" value="([^"]+)"', client.get("/login").text).group(1)
+        assert client.post("/login", data={"name": "inspector", "password": password, "csrf": token}).status_code == 303
+        token = re.search(r'name="csrf" value="([^"]+)"', client.get(f"/qa/review/{key}?lang=ru-RU").text).group(1)
+        for who in ("writer", "checker"):
+            done = client.post("/qa/approve", data={"key": key, "issue": "001-00", "language": "ru-RU",
+                                                    "vtype": "tabtop", "passphrase": "gost holders passphrase",
+                                                    "csrf": token},
+                               files={"keyfile": (f"{who}.key.pem", (tmp_path / "holders" / f"{who}.key.pem").read_bytes()),
+                                      "certfile": (f"{who}.pem", (tmp_path / "holders" / f"{who}.pem").read_bytes())})
+            assert done.status_code == 200, done.text[-1500:]
+    module = csdb / MODULE
+    assert module.with_name(MODULE + ".sig").is_file() and read_object(module).qa == "first"
+    r = ietm("verify", module, "--format", "json")
+    res = json.loads(r.out)["results"][0]
+    assert r.code == 0 and res["format"] == "cades" and "gost" in res["algorithm"] and "route 2/5" in res["reason"]

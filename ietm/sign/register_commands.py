@@ -77,7 +77,7 @@ def _appoint_options(f):
 
 
 def _appoint(csdb, name, position, holder_cert, roles, official, start, until, basis, key, cert, passphrase_file,
-             allow_unencrypted_key, fmt_signature, fmt) -> None:
+             allow_unencrypted_key, fmt_signature, external, fmt) -> None:
     from ietm.errors import NotFound
     from ietm.sign.keys import load_certificates
 
@@ -85,7 +85,7 @@ def _appoint(csdb, name, position, holder_cert, roles, official, start, until, b
     if not holder_cert.is_file():
         raise NotFound("no such file", str(holder_cert))
     holder = load_certificates(holder_cert)[0]
-    creds = _credentials(key, cert, passphrase_file, allow_unencrypted_key)
+    creds = _credentials(key, cert, passphrase_file, allow_unencrypted_key, external, csdb)
     a = reg.appoint(creds, "official" if official else "holder", name, position, list(roles), holder,
                     _when(start, "--from"), _when(until, "--until"), basis, store, audit_log_path(csdb, None),
                     fmt_signature)
@@ -121,9 +121,10 @@ def add(**kw) -> None:
     _appoint(**kw)
 
 
-def _end(csdb, number, reason, at, key, cert, passphrase_file, allow_unencrypted_key, fmt_signature, fmt) -> None:
+def _end(csdb, number, reason, at, key, cert, passphrase_file, allow_unencrypted_key, fmt_signature, external,
+         fmt) -> None:
     reg, store = _open(csdb)
-    creds = _credentials(key, cert, passphrase_file, allow_unencrypted_key)
+    creds = _credentials(key, cert, passphrase_file, allow_unencrypted_key, external, csdb)
     a = reg.end(creds, number, reason, _when(at, "--at"), store, audit_log_path(csdb, None), fmt_signature)
     if fmt == "json":
         json.dump(a.to_dict(), sys.stdout, indent=2, ensure_ascii=False)

@@ -24,8 +24,8 @@ def ul(csdb: Path, output: Path | None, designation: str | None, title: str | No
     with its GOST R 34.11-2012 (Streebog-256) digest, every signature (role, name, date, certificate serial
     and issuer) and the verdict of `ietm verify`, as a printable HTML page (--format json: the data).
 
-    Exit 0 when the release and every signature verify, 1 otherwise (the sheet is written either way,
-    and says what does not hold).
+    Exit 0 when the release verifies, every file matches it and every signature there is holds; 1 otherwise
+    (the sheet is written either way, and says what does not hold).
     """
     from ietm.atomic import write_new
     from ietm.errors import NotFound
@@ -34,7 +34,8 @@ def ul(csdb: Path, output: Path | None, designation: str | None, title: str | No
     if not csdb.is_dir():
         raise NotFound("no such folder", str(csdb))
     sheet = information_sheet(csdb, designation, title)
-    bad = [f["path"] for f in sheet["files"] if f["status"] != "valid"]
+    # an object without a signature of its own is covered by the release's; one that has a signature must hold
+    bad = [f["path"] for f in sheet["files"] if f["state"] != "matches" or f["status"] not in ("valid", "unsigned")]
     ok = sheet["verdict"]["valid"] and not bad
     if fmt == "json":
         json.dump(sheet, sys.stdout, indent=2, ensure_ascii=False)

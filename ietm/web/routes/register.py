@@ -155,7 +155,7 @@ async def appoint(
     session=Depends(require("manage_register")),
 ) -> HTMLResponse:
     from ietm.sign.keys import load_certificates_data
-    from ietm.web.routes.qa import uploaded_credentials
+    from ietm.web.keyfiles import uploaded_credentials
 
     csrf_field(request, csrf)
     try:
@@ -192,7 +192,7 @@ async def end(
     csrf: str = Form(""),
     session=Depends(require("manage_register")),
 ) -> HTMLResponse:
-    from ietm.web.routes.qa import uploaded_credentials
+    from ietm.web.keyfiles import uploaded_credentials
 
     csrf_field(request, csrf)
     try:
