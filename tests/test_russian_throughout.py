@@ -34,6 +34,7 @@ WALK = {
     "/search": "reader", "/release": "reader", "/login": "reader", "/upload": "writer", "/remarks": "qa",
     "/qa": "qa", "/qa/review/{key}": "qa", "/edit": "writer", "/edit/new": "writer", "/edit/{code}": "writer",
     "/icn/{name}": "not a page (an illustration)",
+    "/release/ul": "reader", "/release/ul.html": "reader", "/admin/register": "admin",
 }
 
 
@@ -51,6 +52,7 @@ def manual(tmp_path_factory, content: Path, schemas42: Path, brex42: Path) -> Pa
     accounts = open_accounts(csdb)
     accounts.add("inspector", "qa", PASSWORD, "02")
     accounts.add("writer", "writer", PASSWORD)
+    accounts.add("chief", "admin", PASSWORD)
     (csdb / "signer.txt").write_text(  # the signer's name, from their certificate: data, not interface
         " ".join(certificate_words(signed.pki / "qa.pem")), encoding="utf-8")
     return csdb
@@ -143,6 +145,11 @@ def test_every_page_type_of_the_server_speaks_russian(manual: Path) -> None:
         assert review, "QA has a module to review"
         for path in review:
             _check(qa, manual, path.replace("&amp;", "&"))
+        # the release's information-certifying sheet, and the register of signing-key holders
+        sheet = _check(reader, manual, "/release/ul")
+        assert "Информационно-удостоверяющий лист" in sheet and "data-ul-verdict=" in sheet  # the upload above altered it
+        _check(reader, manual, "/release/ul.html")
+        _check(_client(base, "chief"), manual, "/admin/register")
 
 
 def test_every_bike_module_is_labelled_in_russian(bike: Path) -> None:

@@ -55,6 +55,8 @@ words({  # the sheet's words (key -> (English, Russian))
     "ul_no_release": ("This CSDB has no signed release (`ietm release` makes one).",
                       "В этой базе нет подписанного выпуска (его создаёт `ietm release`)."),
     "ul_number": ("No.", "№ п/п"),
+    "ul_policy_qa": ("QA (signing policy)", "ОТК (по политике подписи)"),
+    "ul_policy_writer": ("writer (signing policy)", "разработчик (по политике подписи)"),
 })
 
 ROLE_UNKNOWN = "—"
@@ -232,6 +234,23 @@ def verdict_words(language: str) -> dict[str, str]:
     return {s: words.get(s, s) for s in STATUSES}
 
 
+def role_words(language: str) -> dict[str, str]:
+    """How a signature's role reads: ESKD roles as they are, the signing policy's roles (qa, writer) in words."""
+    from ietm.i18n import t
+    from ietm.sign.register import ROLES, ROLES_EN
+
+    return {**{r: (r if language == "ru" else ROLES_EN[r]) for r in ROLES},
+            "qa": t("ul_policy_qa", language), "writer": t("ul_policy_writer", language)}
+
+
+def template_words(language: str) -> dict:
+    """What the sheet's template needs besides the sheet: verdict and role words, language names."""
+    from ietm.render.content.codelists import code_name
+
+    return {"verdicts": verdict_words(language), "roles": role_words(language),
+            "language_name": lambda code: code_name("language", code, language)}
+
+
 def render_html(sheet: dict, language: str = "ru", standalone: bool = True) -> str:
     """The sheet as a printable HTML page (standalone: with its own styles, for a file) or a fragment."""
     from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -244,5 +263,5 @@ def render_html(sheet: dict, language: str = "ru", standalone: bool = True) -> s
                       trim_blocks=True, lstrip_blocks=True)
     template = env.get_template("ul_file.html" if standalone else "_partials/ul_sheet.html")
     css = Markup((STATIC / "css" / "ul.css").read_text(encoding="utf-8"))  # our own file: no reader input in it
-    return template.render(ul=sheet, lang=language, css=css, verdicts=verdict_words(language),
-                           t=lambda key, **v: t(key, language, **v))
+    return template.render(ul=sheet, lang=language, css=css, t=lambda key, **v: t(key, language, **v),
+                           **template_words(language))

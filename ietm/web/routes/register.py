@@ -27,8 +27,8 @@ from ietm.web.pages import Crumb
 router = APIRouter()
 words({  # the register page's words (key -> (English, Russian)); the sheet's are in ietm.sign.ul
     "register": ("Register of signing-key holders", "Реестр владельцев ключей электронной подписи"),
-    "register_none": ("No signing register is kept for this CSDB ([register] folder in ietm.toml).",
-                      "Для этой базы реестр владельцев ключей ЭП не ведётся ([register] folder в ietm.toml)."),
+    "register_none": ("No signing register is kept for this CSDB (`[register] folder` in ietm.toml).",
+                      "Для этой базы реестр владельцев ключей ЭП не ведётся (`[register] folder` в ietm.toml)."),
     "register_holders": ("Holders of signing keys", "Владельцы ключей ЭП"),
     "register_officials": ("Officials responsible for the security of the signing means",
                            "Лица, ответственные за обеспечение безопасности средств ЭП"),
@@ -258,12 +258,12 @@ async def ul_json(request: Request) -> dict:
 
 @router.get("/release/ul", response_class=HTMLResponse, include_in_schema=False)
 async def ul_page(request: Request) -> HTMLResponse:
-    from ietm.sign.ul import verdict_words
+    from ietm.sign.ul import template_words
 
     pages, links, lang = deps.pages(request), deps.links(request), deps.language(request)
     data = await asyncio.to_thread(sheet, request)
     title = i18n.t("ul_title", lang)
-    ctx = pages.base(links, lang, "/release/ul", title=title, ul=data, verdicts=verdict_words(lang),
+    ctx = pages.base(links, lang, "/release/ul", title=title, ul=data, **template_words(lang),
                      crumbs=[Crumb(i18n.t("home", lang), "/"), Crumb(i18n.t("ul_release", lang), "/release"), Crumb(title)])
     ctx["css"] = [*ctx["css"], "css/ul.css"]
     return HTMLResponse(pages.render("ul.html", ctx))
