@@ -1,4 +1,8 @@
-"""A real `ietm serve` in its own process on a free loopback port, for tests that need a real server."""
+"""A real `ietm serve` in its own process on a free loopback port, for tests that need a real server.
+
+The server runs in a process group of its own, so that stopping it also ends whatever it started; `serving`
+and `Server` used as a context manager stop it however the test ends.
+"""
 
 from __future__ import annotations
 
@@ -16,18 +20,37 @@ import httpx
 from webserver import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
+#: what `ietm serve` writes when the port it was given was taken meanwhile (by its own check, or by uvicorn)
+PORT_TAKEN = ("cannot listen on", "error while attempting to bind")
 
 
 class Server:
     def __init__(self, csdb: Path, *args: str) -> None:
         self.csdb = csdb
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
         self.args = args
         self.proc: subprocess.Popen | None = None
-        self.log = csdb.parent / f"server-{self.port}.log"
+        self.port = 0
+        self.url = ""
+        self.log = csdb.parent / f"server-{csdb.name}.log"
 
-    def start(self, timeout: float = 60) -> None:
+    def __enter__(self) -> Server:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def start(self, timeout: float = 120) -> None:
+        """Start on a free port; a port someone else took between our look and the server's bind is tried again."""
+        for _ in range(5):
+            if self._start_once(timeout):
+                return
+        raise RuntimeError(f"server found no free port: {self._log_tail()}")
+
+    def _start_once(self, timeout: float) -> bool:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        start = self.log.stat().st_size if self.log.exists() else 0
         with open(self.log, "ab") as out:  # the child keeps its own copy of the descriptor
             self.proc = subprocess.Popen(
                 [sys.executable, "-m", "ietm", "serve", str(self.csdb), "--port", str(self.port), *self.args],
@@ -35,35 +58,60 @@ class Server:
                 start_new_session=True,
             )
         deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"server exited: {self.log.read_text(errors='replace')[-2000:]}")
-            try:
-                if httpx.get(self.url + "/static/css/ietm.css", timeout=2).status_code == 200:
-                    return
-            except httpx.HTTPError:
+        try:
+            while time.monotonic() < deadline:
+                said = self.log.read_bytes()[start:].decode(errors="replace")
+                if self.proc.poll() is not None:
+                    if any(p in said for p in PORT_TAKEN):
+                        return False
+                    raise RuntimeError(f"server exited with {self.proc.returncode}: {said[-2000:]}")
+                # only our own server says it listens on this port: another one that took the port would answer too
+                if f"running on {self.url}" in said and self._answers():
+                    return True
                 time.sleep(0.2)
-        raise RuntimeError("server did not start in time")
+            raise RuntimeError(f"server did not start within {timeout:.0f} s: {said[-2000:]}")
+        except BaseException:
+            self.stop(signal.SIGKILL)
+            raise
+
+    def _answers(self) -> bool:
+        try:
+            return httpx.get(self.url + "/static/css/ietm.css", timeout=10).status_code == 200
+        except httpx.HTTPError:
+            return False
+
+    def _log_tail(self) -> str:
+        return self.log.read_text(errors="replace")[-2000:] if self.log.exists() else ""
 
     def stop(self, sig: int = signal.SIGTERM) -> None:
-        """Stop the server; with SIGKILL, its whole process group dies at once, as in a power cut."""
-        if self.proc and self.proc.poll() is None:
-            if sig == signal.SIGKILL:
-                os.killpg(self.proc.pid, sig)
-            else:
-                self.proc.send_signal(sig)
+        """Stop the server and everything in its process group; SIGKILL kills them all at once, as a power cut.
+
+        SIGTERM gives the server 15 s to finish; then, and always for what it left running, SIGKILL."""
+        proc = self.proc
+        if proc is None:
+            return
+        if proc.poll() is None:
             try:
-                self.proc.wait(15)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+                if sig == signal.SIGKILL:
+                    os.killpg(proc.pid, sig)
+                else:
+                    proc.send_signal(sig)
+                proc.wait(15)
+            except (subprocess.TimeoutExpired, ProcessLookupError):
+                pass
+        _kill_group(proc.pid)
+        proc.wait()
+
+
+def _kill_group(pgid: int) -> None:
+    """SIGKILL whatever is left of a process group (workers a killed server leaves behind)."""
+    try:
+        os.killpg(pgid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
 
 
 @contextmanager
 def serving(csdb: Path, *args: str) -> Iterator[Server]:
-    server = Server(csdb, *args)
-    server.start()
-    try:
+    with Server(csdb, *args) as server:
         yield server
-    finally:
-        server.stop()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import time
@@ -19,7 +20,7 @@ def test_serve_starts_on_the_given_port(bike: Path, tmp_path: Path) -> None:
     port = free_port()
     env = {"IETM_STATE_DIR": str(tmp_path), "PATH": "/usr/bin:/bin"}
     proc = subprocess.Popen([IETM, "serve", str(bike), "--port", str(port)], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
     try:
         deadline = time.monotonic() + 60
         while True:
@@ -33,7 +34,14 @@ def test_serve_starts_on_the_given_port(bike: Path, tmp_path: Path) -> None:
         assert r.status_code == 200 and "PMC-S1000DBIKE-B6865-EPWG1-00" in r.text
     finally:
         proc.send_signal(signal.SIGINT)
-        out, _ = proc.communicate(timeout=20)
+        try:
+            out, _ = proc.communicate(timeout=30)
+        finally:  # whatever happened, nothing of the server outlives the test
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            proc.communicate()
     assert f"http://127.0.0.1:{port}/" in out
 
 

@@ -23,23 +23,29 @@ def free_port() -> int:
 
 @contextmanager
 def serving(csdb: Path) -> Iterator[str]:
-    """Start `ietm serve`'s app on 127.0.0.1 and yield its base URL; stopped when the block ends."""
+    """Start `ietm serve`'s app on 127.0.0.1 and yield its base URL; stopped when the block ends, however it ends.
+
+    A port taken by someone else between `free_port` and the bind is tried again with another."""
     app = create_app(csdb)
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError(f"viewer did not start on {base}")
-        time.sleep(0.02)
-    try:
-        yield base
-    finally:
-        server.should_exit = True
-        thread.join(10)
+    for _ in range(5):
+        port = free_port()
+        server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off"))
+        thread = threading.Thread(target=server.run, name=f"viewer-{port}", daemon=True)
+        thread.start()
+        try:
+            deadline = time.monotonic() + 60
+            while not server.started and thread.is_alive():
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"viewer did not start on port {port} within 60 s")
+                time.sleep(0.02)
+            if not server.started:  # the bind failed: uvicorn gave up and the thread ended
+                continue
+            yield f"http://127.0.0.1:{port}"
+            return
+        finally:
+            server.should_exit = True
+            thread.join(30)
+    raise RuntimeError("viewer found no free port")
 
 
 def client(base: str) -> httpx.Client:
