@@ -12,11 +12,12 @@ import subprocess
 import sys
 import threading
 import time
+from contextlib import ExitStack
 from pathlib import Path
 
 import httpx
-
 from lxml import etree
+from lxml import html as lxml_html
 
 from clirun import ietm
 from ietm.accounts import open_accounts
@@ -44,6 +45,64 @@ def _issues(content: Path, count: int) -> list[tuple[str, bytes]]:
     return out
 
 
+def _reason(r: httpx.Response) -> str:
+    """Why the server refused an upload, whole: the status and the verdicts (or, on another page, its text)."""
+    tree = lxml_html.fromstring(r.text or "<p></p>")
+    part = next((el for el in (tree.find(".//section[@class='upload-verdicts']"), tree.find(".//main")) if el is not None), tree)
+    text = " ".join(part.text_content().split())
+    return f"HTTP {r.status_code}: {text}"
+
+
+class Load:
+    """Writers uploading, technicians posting remarks, QA signing and an indexer, all against one CSDB at once.
+
+    `halt()` ends every thread and process it started; it is called both after the kill and, whatever the test
+    does, when the test ends, so that nothing keeps running after a failure."""
+
+    def __init__(self) -> None:
+        self.stop = threading.Event()
+        self.threads: list[threading.Thread] = []
+        self.procs: list[subprocess.Popen] = []
+        self.errors: list[str] = []
+        self._lock = threading.Lock()
+
+    def thread(self, target) -> None:
+        """Run `target` in a thread; what it raises is kept in `errors` and said when the test fails."""
+
+        def run() -> None:
+            try:
+                target()
+            except Exception as exc:  # noqa: BLE001 - reported by the test, not lost in a thread
+                self.errors.append(f"{target.__name__}: {type(exc).__name__}: {exc}")
+
+        t = threading.Thread(target=run, daemon=True)
+        self.threads.append(t)
+        t.start()
+
+    def spawn(self, *args: str) -> subprocess.Popen | None:
+        """An `ietm` command in its own process group (it and its workers are killed together)."""
+        with self._lock:
+            if self.stop.is_set():
+                return None
+            proc = subprocess.Popen([sys.executable, "-m", "ietm", *args], cwd=ROOT, stdout=subprocess.DEVNULL,
+                                    stderr=subprocess.DEVNULL, start_new_session=True)
+            self.procs.append(proc)
+            return proc
+
+    def halt(self) -> None:
+        with self._lock:
+            self.stop.set()
+        for proc in self.procs:  # each with its worker processes, as a power cut would
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            proc.wait()
+        for t in self.threads:
+            t.join(60)
+        assert not any(t.is_alive() for t in self.threads), "a load thread did not end"
+
+
 def test_sigkill_under_load_loses_nothing(content: Path, schemas42: Path, brex42: Path, tmp_path: Path):
     csdb = tmp_path / "csdb"
     shutil.copytree(content, csdb, ignore=shutil.ignore_patterns(".ietm"))
@@ -53,9 +112,22 @@ def test_sigkill_under_load_loses_nothing(content: Path, schemas42: Path, brex42
     (csdb / "ietm.toml").write_text(f'[schemas]\ndirs = ["{schemas42}"]\n[brex]\ndefault = ["{brex42}"]\n'
                                     f'[sign]\ntrust = ["{pki / "ca.pem"}"]\n')
     open_accounts(csdb).add("writer", "writer", PASSWORD)
+    load = Load()
     server = Server(csdb)
-    server.start()
-    client = httpx.Client(base_url=server.url, timeout=30)
+    with ExitStack() as cleanup:
+        server.start()
+        cleanup.callback(server.stop, signal.SIGKILL)
+        cleanup.callback(load.halt)
+        accepted, rejections = _under_load(server, load, csdb, content, pki, tmp_path)
+        server.stop(signal.SIGKILL)
+        load.halt()
+    assert accepted, f"no upload went through before the kill: {rejections[:3]} {load.errors}"
+    _lost_nothing(csdb, accepted)
+
+
+def _under_load(server: Server, load: Load, csdb: Path, content: Path, pki: Path, tmp_path: Path):
+    """Uploads, remarks, signing and indexing under way until three uploads and three signings have started."""
+    client = httpx.Client(base_url=server.url, timeout=60)
     token = re.search(r'name="csrf" value="([^"]+)"', client.get("/login").text).group(1)
     client.post("/login", data={"name": "writer", "password": PASSWORD, "csrf": token})
     csrf = client.get("/api/me").json()["csrf"]
@@ -63,63 +135,50 @@ def test_sigkill_under_load_loses_nothing(content: Path, schemas42: Path, brex42
 
     accepted: dict[str, bytes] = {}
     rejections: list[str] = []
-    stop = threading.Event()
 
     def upload() -> None:
         for name, data in _issues(content, 200):
-            if stop.is_set():
+            if load.stop.is_set():
                 return
             try:
                 r = client.post("/upload", files={"files": (name, data)}, data={"csrf": form_token})
-            except httpx.HTTPError:
+            except httpx.HTTPError as exc:
+                if not load.stop.is_set():
+                    rejections.append(f"{name}: {type(exc).__name__}: {exc}")
                 return
             if r.status_code == 200:
                 accepted[name] = data
             else:
-                rejections.append(r.text[-3000:])
+                rejections.append(f"{name}: {_reason(r)}")
 
     def remark() -> None:
-        remark_client = httpx.Client(base_url=server.url, timeout=30, cookies=client.cookies)
-        while not stop.is_set():
+        remark_client = httpx.Client(base_url=server.url, timeout=60, cookies=client.cookies)
+        while not load.stop.is_set():
             try:
                 remark_client.post("/api/remarks", headers={"X-CSRF-Token": csrf},
                                    json={"module": MODULE, "text": "Check the oil level figure.", "priority": "routine"})
             except httpx.HTTPError:
                 return
 
-    indexer = subprocess.Popen([sys.executable, "-m", "ietm", "index", str(csdb), "--rebuild"], cwd=ROOT,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-    signing: list[subprocess.Popen] = []
-
     def sign() -> None:
         """QA signs module after module, each with its own `ietm sign`, until the power goes."""
         for path in sorted(csdb.glob("DMC-*_001-00_*.XML")):
-            if stop.is_set():
+            proc = load.spawn("sign", str(path), "--key", str(pki / "qa.key.pem"), "--cert", str(pki / "qa.pem"),
+                              "--passphrase-file", str(tmp_path / "passphrase"), "--verification", "first")
+            if proc is None:
                 return
-            proc = subprocess.Popen([sys.executable, "-m", "ietm", "sign", str(path), "--key", str(pki / "qa.key.pem"),
-                                     "--cert", str(pki / "qa.pem"), "--passphrase-file", str(tmp_path / "passphrase"),
-                                     "--verification", "first"], cwd=ROOT, stdout=subprocess.DEVNULL,
-                                    stderr=subprocess.DEVNULL, start_new_session=True)
-            signing.append(proc)
             proc.wait()
 
-    threads = [threading.Thread(target=upload), threading.Thread(target=remark), threading.Thread(target=sign)]
-    for t in threads:
-        t.start()
-    deadline = time.monotonic() + 60
-    while (len(accepted) < 3 or len(signing) < 3) and time.monotonic() < deadline:
+    load.spawn("index", str(csdb), "--rebuild")
+    for target in (upload, remark, sign):
+        load.thread(target)
+    deadline = time.monotonic() + 120
+    while (len(accepted) < 3 or len(load.procs) < 4) and time.monotonic() < deadline and not rejections[3:] and not load.errors:
         time.sleep(0.1)
-    assert accepted, f"no upload went through before the kill: {rejections[:1]}"
-    server.stop(signal.SIGKILL)
-    stop.set()
-    for proc in (indexer, *signing):  # each with its worker processes, as a power cut would
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait()
-    stop.set()
-    for t in threads:
-        t.join(30)
+    return accepted, rejections
 
+
+def _lost_nothing(csdb: Path, accepted: dict[str, bytes]) -> None:
     # every object file is whole: it parses and says who it is
     for path in csdb_files(csdb):
         obj = read_object(path)
@@ -137,17 +196,13 @@ def test_sigkill_under_load_loses_nothing(content: Path, schemas42: Path, brex42
     assert statuses and statuses <= {"valid", "invalid"}, verified.out + verified.err
 
     # a restarted server cleans what the kill left, and catalog and index agree with the files
-    again = Server(csdb)
-    again.start()
-    try:
+    with Server(csdb) as again:
         assert not [p.name for p in csdb.iterdir() if p.name.startswith(".upload-") or p.name.endswith(".tmp")]
         assert not list((state_dir(csdb) / "staging").iterdir())
         latest = max(accepted)
         issue = re.search(r"_(\d{3}-\d{2})_", latest).group(1)
-        r = httpx.get(f"{again.url}/api/dm/{MODULE[4:]}?lang=en-US", timeout=30)
+        r = httpx.get(f"{again.url}/api/dm/{MODULE[4:]}?lang=en-US", timeout=60)
         assert r.status_code == 200 and r.json()["issue"] >= issue
-    finally:
-        again.stop()
     catalog = Catalog.open(csdb)
     catalog.refresh()
     on_disk = {p.relative_to(csdb).as_posix() for p in csdb_files(csdb)}
