@@ -2,13 +2,61 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared" / "s1000d"
+RUN_CACHE = "IETM_TEST_RUN_CACHE"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Give this run of the suite a user cache of its own (ietm keeps the catalog and index of a read-only CSDB,
+    such as the shared Bike set, there), so that runs from several checkouts at once never share or break
+    each other's caches, and nothing of a run outlives it. xdist workers inherit it from the controller."""
+    if RUN_CACHE not in os.environ:
+        folder = tempfile.mkdtemp(prefix="ietm-test-cache-")
+        os.environ[RUN_CACHE] = os.environ["XDG_CACHE_HOME"] = folder
+        config.stash[_OWN_CACHE] = folder
+    if SHARED.is_dir():
+        config.stash[_SHARED_BEFORE] = _snapshot(SHARED)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    folder = config.stash.get(_OWN_CACHE, None)
+    if folder:
+        shutil.rmtree(folder, ignore_errors=True)
+        del os.environ[RUN_CACHE]
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """The reference data is read in place and never written: a run that changed it fails, naming what changed."""
+    before = session.config.stash.get(_SHARED_BEFORE, None)
+    if before is None or hasattr(session.config, "workerinput"):
+        return
+    after = _snapshot(SHARED)
+    changed = sorted(p for p in before.keys() | after.keys() if before.get(p) != after.get(p))
+    if changed:
+        session.config.get_terminal_writer().line(f"ERROR: the run changed {SHARED}: {', '.join(changed[:10])}", red=True)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+_OWN_CACHE = pytest.StashKey[str]()
+_SHARED_BEFORE = pytest.StashKey[dict]()
+
+
+def _snapshot(root: Path) -> dict[str, tuple[int, int]]:
+    """(size, modification time) of every file and folder under `root`."""
+    out = {}
+    for folder, dirs, files in os.walk(root):
+        for name in [*dirs, *files]:
+            st = os.lstat(os.path.join(folder, name))
+            out[os.path.relpath(os.path.join(folder, name), root)] = (st.st_size, st.st_mtime_ns)
+    return out
 
 
 def _need(path: Path) -> Path:
