@@ -16,24 +16,21 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/ietm serve content
 
-# Debian packages the tests drive: Chromium for browser tests, xmlsec1 for signature interoperability,
-# LibreOffice (headless) for `ietm import` of .doc/.odt/.rtf files and EMF/WMF pictures,
-# PostgreSQL for the server tests that run on it as on SQLite (tests/pgserver.py starts its own),
-# OpenSSL's GOST engine (libengine-gost-openssl) for GOST R 34.10-2012 signatures (ietm itself signs with it, too);
-# `ietm pdf` lays out pages with WeasyPrint on Pango and the fonts named in paper.css, checked with poppler-utils.
-PDF_DEPS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-liberation2 fonts-dejavu-core fonts-dejavu-extra poppler-utils
+# Debian packages the tests need, one list: add a package here when a test starts to need it.
+#   chromium: browser tests; xmlsec1: signature interoperability;
+#   libreoffice-writer-nogui, libreoffice-draw-nogui: `ietm import` of .doc/.odt/.rtf files and EMF/WMF pictures;
+#   postgresql: the server tests that run on it as on SQLite (tests/pgserver.py starts its own);
+#   libengine-gost-openssl: OpenSSL's GOST engine, for GOST R 34.10-2012 signatures (ietm itself signs with it, too);
+#   the rest: `ietm pdf` lays out pages with WeasyPrint on Pango and the fonts named in paper.css, checked with
+#   poppler-utils.
+DEBIAN_PACKAGES := chromium xmlsec1 libreoffice-writer-nogui libreoffice-draw-nogui postgresql libengine-gost-openssl \
+	libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-liberation2 fonts-dejavu-core fonts-dejavu-extra \
+	poppler-utils
+# How long to wait for another apt or dpkg (unattended upgrades, a second make) to let go of the dpkg lock.
+APT_LOCK_WAIT := 600
+
 system-deps:
-	@missing=""; \
-	command -v chromium >/dev/null || missing="$$missing chromium"; \
-	command -v xmlsec1 >/dev/null || missing="$$missing xmlsec1"; \
-	command -v soffice >/dev/null || missing="$$missing libreoffice-writer-nogui libreoffice-draw-nogui"; \
-	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
-	openssl engine gost >/dev/null 2>&1 || missing="$$missing libengine-gost-openssl"; \
-	for p in $(PDF_DEPS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
-	if [ -n "$$missing" ]; then \
-		SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
-		$$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
-	fi
+	@APT_LOCK_WAIT=$(APT_LOCK_WAIT) .ci/system-deps $(DEBIAN_PACKAGES)
 
 test: $(STAMP) system-deps
 	$(BIN)/pytest -n 2 --dist loadfile -q
