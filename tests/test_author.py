@@ -178,6 +178,21 @@ def test_new_never_overwrites(tmp_path):
     assert _digest(tmp_path / _name("000-01")) == digest and len(list(tmp_path.iterdir())) == 1
 
 
+def test_new_creates_the_output_folder_and_says_so(tmp_path):
+    """A writer starting a CSDB writes `-o csdb/` in an empty folder, as the README does."""
+    r = ietm("new", "dm", "--code", DMC, "--title", "Brake - Description", "--type", "descriptive", "-o", "csdb/", cwd=tmp_path)
+    assert r.code == 0 and "created folder csdb" in r.out, r.out + r.err
+    assert [p.name for p in (tmp_path / "csdb").iterdir()] == [_name("000-01")]
+    r = ietm("new", "pm", "--code", "S1000DBIKE-B6865-EPWG2-00", "--title", "Bike", "--dm", DMC, "-o", "csdb/",
+             "--format", "json", cwd=tmp_path)
+    assert r.code == 0 and json.loads(r.out)["createdFolder"] is False  # it is there now
+    deep = ietm("new", "dm", "--code", DMC, "--title", "Brake", "--type", "crew", "-o", tmp_path / "a" / "b", "--format", "json")
+    assert deep.code == 0 and json.loads(deep.out)["createdFolder"] is True
+    (tmp_path / "file").write_text("not a folder")
+    r = ietm("new", "dm", "--code", DMC, "--title", "Brake", "--type", "crew", "-o", tmp_path / "file")
+    assert r.code == 5 and "is a file, not a folder" in r.err and (tmp_path / "file").read_text() == "not a folder"
+
+
 def _limit_file_size() -> None:
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit then fails with EFBIG
     resource.setrlimit(resource.RLIMIT_FSIZE, (4096, 4096))

@@ -12,7 +12,7 @@ from ietm.author.create import DM_TYPES, S1000D_ISSUES, new_dm, new_pm
 from ietm.atomic import write_new
 from ietm.author.upissue import ISSUE_TYPES, upissue as make_upissue
 from ietm.cli import format_option
-from ietm.errors import NotFound
+from ietm.errors import IetmError, NotFound
 
 
 def _common(f):
@@ -29,15 +29,34 @@ def _common(f):
 
 
 def _write(folder: Path, name: str, data: bytes, fmt: str, extra: dict) -> None:
-    if not folder.is_dir():
-        raise NotFound("no such folder", str(folder))
+    """Write a new object into `folder`, creating the folder first, as a writer starting a CSDB expects."""
+    created = _make_folder(folder)
     path = folder / name
     write_new(path, data)
     if fmt == "json":
-        json.dump({"path": str(path), **extra}, sys.stdout, indent=2)
+        json.dump({"path": str(path), "createdFolder": created, **extra}, sys.stdout, indent=2)
         sys.stdout.write("\n")
     else:
+        if created:
+            click.echo(f"SUCCESS: created folder {folder}")
         click.echo(f"SUCCESS: created {path}")
+
+
+def _make_folder(folder: Path) -> bool:
+    """Create the output folder (and its parents) if it is missing; True when it was created."""
+    if folder.is_dir():
+        return False
+    if folder.exists():
+        raise NotFound("is a file, not a folder", str(folder))
+    try:
+        folder.mkdir(parents=True)
+    except FileExistsError:  # made by someone else meanwhile, or a parent is a file
+        if not folder.is_dir():
+            raise NotFound("cannot create the folder: a parent is a file", str(folder)) from None
+        return False
+    except OSError as exc:
+        raise IetmError(f"cannot create the folder: {exc.strerror or exc}", str(folder)) from None
+    return True
 
 
 @click.group()
