@@ -35,7 +35,7 @@ class Setting:
 SETTINGS: tuple[Setting, ...] = (
     Setting("schemas", "dirs", [], list, "Folders holding XML Schemas, searched by file name (any letter case).", True),
     Setting("schemas", "catalogs", [], list, "OASIS XML catalogs that map schema URLs to local files.", True),
-    Setting("brex", "default", [], list, "Default BREX data modules (files or folders), used per S1000D issue.", True),
+    Setting("brex", "default", [], list, "Default BREX data modules (files or folders), used per S1000D issue; for an issue without one, ietm's built-in S1000D default rules.", True),
     Setting("brex", "nonfailing", ["brsl02", "brsl03"], list, "brSeverityLevel values reported as warnings, not errors."),
     Setting("check", "jobs", 0, int, "Worker processes for bulk work; 0 means one per core."),
     Setting("serve", "host", "127.0.0.1", str, "Address the viewer listens on."),

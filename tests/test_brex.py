@@ -86,11 +86,22 @@ def test_rule_of_the_default_brex_reached_through_the_project_brex(bike, brex42,
     f = broken(bike, tmp_path, BRAKE_PADS, lambda t: t.replace('issueNumber="009" inWork="00"', 'issueNumber="001" inWork="00"', 1))
     code, found = findings(f, "-B", brex42)
     assert [(x["rule"], x["line"]) for x in found] == [("BREX-S1-00030", 26)]
-    # without the default BREX the project BREX's reference leads nowhere: said once, as a warning
+    # without the official default BREX, ietm's built-in rules of it find the same, and say where S1000D says it
+    code, found = findings(f)
+    assert code == 1 and [(x["rule"], x["line"]) for x in found] == [("BREX-S1-00030", 26)]
+    assert found[0]["message"].startswith("S1000D 4.2 default rule, Chap 3.9.5.1")
+
+
+def test_a_brex_reference_that_leads_nowhere_is_said_once(bike, tmp_path):
+    """The project BREX refers on to a BREX that neither the CSDB, the settings nor ietm knows."""
+    f = broken(bike, tmp_path, BRAKE_PADS, lambda t: t.replace('issueNumber="009" inWork="00"', 'issueNumber="001" inWork="00"', 1))
+    project = tmp_path / BIKE_BREX
+    project.write_text(project.read_text(encoding="utf-8").replace('modelIdentCode="S1000D" systemDiffCode="F"',
+                                                                   'modelIdentCode="NOSUCH" systemDiffCode="F"', 1), encoding="utf-8")
     code, found = findings(f)
     assert code == 0
     assert [(x["rule"], x["severity"]) for x in found] == [("brex-not-found", "warning")]
-    assert "DMC-S1000D-F-04-10-0301-00A-022A-D" in found[0]["message"]
+    assert "DMC-NOSUCH-F-04-10-0301-00A-022A-D" in found[0]["message"]
 
 
 def sns_brex(bike: Path) -> str:
@@ -170,11 +181,13 @@ def test_clear_errors_without_traceback(bike, tmp_path):
 
 
 def test_module_whose_brex_is_nowhere(bike, tmp_path):
+    """Its project BREX is missing: said as a warning, and the default rules of its issue still apply."""
     (tmp_path / WHEEL_CLEAN).write_bytes((bike / WHEEL_CLEAN).read_bytes())
     code, found = findings(tmp_path)
-    assert code == 1
-    assert [x["rule"] for x in found] == ["brex-not-found"]
+    assert code == 0
+    assert [(x["rule"], x["severity"]) for x in found] == [("brex-not-found", "warning")]
     assert "DMC-S1000DBIKE-AAA-D00-00-00-00AA-022A-D" in found[0]["message"]
+    assert "ietm's built-in S1000D 4.2 default rules" in found[0]["message"]
 
 
 def test_explicit_brex_and_broken_rule(bike, tmp_path):
@@ -184,7 +197,8 @@ def test_explicit_brex_and_broken_rule(bike, tmp_path):
     (tmp_path / "project-brex.XML").write_text(text, encoding="utf-8")
     code, found = findings(bike / WHEEL_CLEAN, "--brex", tmp_path / "project-brex.XML")
     assert code == 0
-    assert {(x["rule"], x["severity"]) for x in found} == {("BIKE-BR-00052", "warning"), ("brex-not-found", "warning")}
+    # the S1000D default BREX it refers to is known by its built-in rules, so nothing else is said
+    assert {(x["rule"], x["severity"]) for x in found} == {("BIKE-BR-00052", "warning")}
     assert any("not usable XPath 1.0" in x["message"] for x in found)
 
 
@@ -246,8 +260,8 @@ def test_module_naming_no_brex_gets_the_default_of_its_issue(bike, brex42, tmp_p
     f = broken(bike, tmp_path, BRAKE_PADS, change)
     code, found = findings(f, "-B", brex42)
     assert code == 1 and [x["rule"] for x in found] == ["BREX-S1-00030"]
-    code, found = findings(f)
-    assert code == 0 and [(x["rule"], x["severity"]) for x in found] == [("brex-none", "warning")]
+    code, found = findings(f)  # ietm's built-in default rules of Issue 4.2
+    assert code == 1 and [x["rule"] for x in found] == ["BREX-S1-00030"]
 
 
 def test_lines_of_multi_line_start_tags():

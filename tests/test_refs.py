@@ -50,10 +50,15 @@ def test_bike_set(bike, brex42):
     assert not [f for f in found if f["rule"] == "brex-not-found"]
 
 
-def test_reference_to_the_default_brex_without_it(bike):
+def test_reference_to_the_default_brex_without_a_copy_of_it(bike, tmp_path):
+    """ietm knows the S1000D default BREX of each issue by its built-in rules; a BREX it does not know is said."""
     code, found = refs(bike)
-    brex = [(name(f), f["severity"]) for f in found if f["rule"] == "brex-not-found"]
-    assert brex == [("DMC-S1000DBIKE-AAA-D00-00-00-00AA-022A-D_009-00_en-US.XML", "warning")]
+    assert not [f for f in found if f["rule"] == "brex-not-found"]
+    project = "DMC-S1000DBIKE-AAA-D00-00-00-00AA-022A-D_009-00_en-US.XML"
+    (tmp_path / project).write_text((bike / project).read_text(encoding="utf-8").replace(
+        'modelIdentCode="S1000D" systemDiffCode="F"', 'modelIdentCode="NOSUCH" systemDiffCode="F"', 1), encoding="utf-8")
+    code, found = refs(tmp_path)
+    assert [(name(f), f["severity"]) for f in found if f["rule"] == "brex-not-found"] == [(project, "warning")]
 
 
 def test_module_missing_from_the_set(bike_copy, brex42):

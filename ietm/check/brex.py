@@ -116,10 +116,11 @@ class Brex:
     sns: dict = field(default_factory=dict)  # systemCode -> subSystemCode -> subSubSystemCode -> assyCode -> {}
     notations: dict[str, tuple[bool, str]] = field(default_factory=dict)  # notation -> (allowed, objectUse)
     problems: list[Finding] = field(default_factory=list)  # rules that cannot be applied, said once
+    label: str = ""  # how messages name it, when not by its file name
 
     @property
     def name(self) -> str:
-        return Path(self.path).name
+        return self.label or Path(self.path).name
 
 
 def _text(el: etree._Element | None) -> str:
@@ -264,33 +265,39 @@ def _read_rule(brex: Brex, el: etree._Element, context: str | None, default_leve
         return None
     decision = el.find("brDecisionRef")
     ident = decision.get("brDecisionIdentNumber") if decision is not None else None
-    ident = ident or f"{brex.name}:{el.sourceline}"
-    path = "".join(path_el.itertext()).strip()
-    values = []
-    for v in el.findall("objectValue"):
-        form, allowed = v.get("valueForm") or "single", v.get("valueAllowed")
-        if allowed is None:
-            continue
+    values = [(v.get("valueForm") or "single", v.get("valueAllowed"), v.sourceline) for v in el.findall("objectValue")
+              if v.get("valueAllowed") is not None]
+    return make_rule(brex, ident or f"{brex.name}:{el.sourceline}", "".join(path_el.itertext()).strip(),
+                     path_el.get("allowedObjectFlag"), _text(el.find("objectUse")), values,
+                     el.get("brSeverityLevel") or default_level, context, el.sourceline, path_el.sourceline,
+                     {k: v for k, v in path_el.nsmap.items() if k})
+
+
+def make_rule(brex: Brex, ident: str, path: str, flag: str | None, use: str, values: Sequence[tuple[str, str, int | None]],
+              severity: str | None, context: str | None, line: int | None, path_line: int | None = None,
+              namespaces: dict[str, str] | None = None) -> Rule:
+    """A rule with its objectPath and patterns compiled; what cannot be used is said once, in `brex.problems`."""
+    allowed = []
+    for form, value, value_line in values:
         regex = None
         if form == "pattern":
             try:
-                regex = xsd_pattern(allowed)
+                regex = xsd_pattern(value)
             except re.error as exc:
-                brex.problems.append(Finding("warning", brex.path, f"objectValue pattern '{allowed}' cannot be used ({exc}); it allows nothing",
-                                             v.sourceline, rule=ident, check="brex"))
-        values.append(Allowed(form, allowed, regex))
-    namespaces = {k: v for k, v in path_el.nsmap.items() if k}
+                brex.problems.append(Finding("warning", brex.path, f"objectValue pattern '{value}' cannot be used ({exc}); it allows nothing",
+                                             value_line, rule=ident, check="brex"))
+        allowed.append(Allowed(form, value, regex))
+    namespaces = dict(namespaces or {})
     namespaces.setdefault("xsi", XSI_URI)
     try:
         etree.XPath(path, namespaces=namespaces)  # the rule's own text must compile, whatever we run instead
         xpath = etree.XPath(faster_path(path), namespaces=namespaces)
     except etree.XPathError as exc:
         brex.problems.append(Finding("warning", brex.path, f"objectPath '{path}' is not usable XPath 1.0 ({exc}); rule skipped",
-                                     path_el.sourceline, rule=ident, check="brex"))
+                                     path_line, rule=ident, check="brex"))
         xpath = None
     needs = required_names(path)
-    return Rule(ident, path, path_el.get("allowedObjectFlag"), _text(el.find("objectUse")), tuple(values),
-                el.get("brSeverityLevel") or default_level, context, el.sourceline, xpath,
+    return Rule(ident, path, flag, use, tuple(allowed), severity, context, line, xpath,
                 frozenset(n for k, n in needs if k == "el"), frozenset(n for k, n in needs if k == "attr"))
 
 
@@ -349,6 +356,13 @@ class Checker:
                 raise ConfigError(f"default BREX cannot be used: {brex.message}", brex.path or path)
             if brex.s1000d_issue:
                 self.by_issue.setdefault(brex.s1000d_issue, brex)
+        # ietm's own form of the S1000D default rules stands in for an official default BREX not configured
+        from ietm.check.default_brex import builtin_rules
+
+        for brex in builtin_rules():
+            self._brex[brex.path] = brex
+            self.by_issue.setdefault(brex.s1000d_issue, brex)
+        self.builtin = {b.key.upper(): b for b in builtin_rules()}
         self.explicit: Brex | None = None
         if spec.explicit:
             brex = self._read(spec.explicit)
@@ -376,15 +390,17 @@ class Checker:
         return self._brex[path]
 
     def find(self, key: str, near: str) -> Brex | IetmError | None:
-        """The BREX module with this key: highest issue, then the copy nearest the object that needs it."""
+        """The BREX module with this key: highest issue, then the copy nearest the object that needs it; for the
+        S1000D default BREX, when no official copy is at hand, ietm's built-in rules of it."""
         folder = os.path.dirname(os.path.abspath(near))
         if (key, folder) not in self._found:
             candidates = list(self.spec.index.get(key.upper(), []))
-            candidates += [(b.issue or "", b.path) for b in self.by_issue.values() if b.key.upper() == key.upper()]
+            candidates += [(b.issue or "", b.path) for b in self.by_issue.values()
+                           if b.key.upper() == key.upper() and b is not self.builtin.get(key.upper())]
             best = max(candidates, key=lambda c: (c[0], len(os.path.commonpath([os.path.abspath(c[1]), folder]))), default=None)
             self._found[(key, folder)] = best[1] if best else None
         path = self._found[(key, folder)]
-        return self._read(path) if path else None
+        return self._read(path) if path else self.builtin.get(key.upper())
 
     def layers(self, doc: Loaded) -> tuple[list[Brex], list[Finding]]:
         """The BREX chain of one object, with what went wrong finding it."""

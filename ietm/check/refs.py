@@ -222,7 +222,9 @@ def where_used(catalog: Catalog, key: str) -> list[Use]:
 
 
 def brex_keys(defaults: Iterable[Path]) -> set[str]:
-    """Keys of the default BREX modules, which a CSDB's BREX may refer to without holding them."""
+    """Keys of the default BREX modules, which a CSDB's BREX may refer to without holding them: those given,
+    and the S1000D default BREX whose rules ietm has built in."""
     from ietm.check.brex import index_dms
+    from ietm.check.default_brex import builtin_keys
 
-    return set(index_dms([Path(d) for d in defaults]))
+    return set(index_dms([Path(d) for d in defaults])) | builtin_keys()
