@@ -26,13 +26,15 @@ def ietm(*args: str | Path, cwd: Path | None = None, timeout: float = 300, env: 
     return Result(code, out, err)
 
 
-def run_group(argv: list[str], cwd: Path, timeout: float, env: dict | None = None) -> tuple[str, str, int]:
+def run_group(argv: list[str], cwd: Path, timeout: float, env: dict | None = None,
+              stdin: str | None = None) -> tuple[str, str, int]:
     """Run a command in a process group of its own and wait; whatever of the group is left (workers of a command
-    that timed out, or was interrupted with the test) is killed, so nothing outlives the test."""
+    that timed out, or was interrupted with the test) is killed, so nothing outlives the test. No stdin unless
+    given: a command that would prompt fails instead of waiting."""
     proc = subprocess.Popen(argv, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            start_new_session=True)
+                            start_new_session=True, stdin=subprocess.DEVNULL if stdin is None else subprocess.PIPE)
     try:
-        out, err = proc.communicate(timeout=timeout)
+        out, err = proc.communicate(stdin, timeout=timeout)
     except BaseException:
         _kill_group(proc.pid)
         proc.communicate()
