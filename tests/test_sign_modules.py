@@ -178,10 +178,13 @@ def test_object_failing_schema_refused_and_left_alone(demo_pki, bike_copy, schem
 
 
 def test_object_failing_its_brex_refused(demo_pki, bike_copy, schemas42):
-    """Schema-valid, but the BREX it names is nowhere: `ietm check` fails it, so QA cannot approve it."""
-    module = bike_copy / "DMC-S1000DBIKE-AAA-D00-00-00-00AA-022A-D_009-00_en-US.XML"
+    """Schema-valid, but a security class its project BREX does not allow: `ietm check` fails it, so QA cannot
+    approve it."""
+    module = bike_copy / MODULE
+    module.write_text(module.read_text(encoding="utf-8").replace('securityClassification="01"', 'securityClassification="02"', 1),
+                      encoding="utf-8")
     r = ietm("sign", module, *demo_pki.signer("qa"), "--trust", demo_pki.ca, "--schemas", schemas42)
-    assert r.code == 6 and "fails checks" in r.err and "brex-not-found" in r.err
+    assert r.code == 6 and "fails checks" in r.err and "BIKE-BR-00007" in r.err, r.err
     assert not module.with_name(module.name + ".xsig").exists()
 
 

@@ -136,7 +136,8 @@ class Accounts:
             _hasher.hash(password)  # spend the same time whether or not the user exists
         with self.db.begin() as conn:
             if not ok:
-                self._failed(conn, name, client, now)
+                # the wait runs from when the failure is known: hashing takes a while, longer on a busy machine
+                self._failed(conn, name, client, time.time())
                 return None
             conn.execute(delete(login_throttle).where(login_throttle.c.name == name, login_throttle.c.address == client))
             if _hasher.check_needs_rehash(row.password):
