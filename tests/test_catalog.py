@@ -8,6 +8,7 @@ from pathlib import Path
 
 from clirun import ietm
 from ietm.catalog import Catalog
+from ietm.catalog.db import csdb_files
 
 PROC = "DMC-S1000DBIKE-AAA-DA1-10-00-00AA-251A-A_008-00_en-US.XML"
 
@@ -93,3 +94,38 @@ def test_show_prints_identity_and_references(bike_copy: Path):
     assert missing.code == 5 and "no object DMC-S1000DBIKE-AAA-DA1-10-00-00AA-999A-A" in missing.err
     bad = ietm("show", "not-a-code", "--csdb", bike_copy)
     assert bad.code == 3 and bad.err.count("\n") == 1
+
+
+def test_refreshes_from_several_threads_take_turns(content, tmp_path):
+    """A server refreshes its one catalog from several threads at once (an upload and a remark, say): each must
+    succeed and the catalog end up with every file (a second transaction on the shared connection failed with
+    'cannot start a transaction within a transaction', and the upload with it)."""
+    import shutil
+    import threading
+
+    csdb = tmp_path / "csdb"
+    shutil.copytree(content, csdb, ignore=shutil.ignore_patterns(".ietm"))
+    catalog = Catalog.open(csdb)
+    catalog.refresh()
+    module = next(csdb.glob("DMC-*-040A-A_001-00_en-US.XML"))
+    text = module.read_text(encoding="utf-8")
+    errors: list[str] = []
+
+    def writer(k: int) -> None:
+        for i in range(10):
+            issue = f"{k * 10 + i + 2:03d}"
+            (csdb / module.name.replace("_001-00_", f"_{issue}-00_")).write_text(
+                text.replace('issueNumber="001"', f'issueNumber="{issue}"', 1), encoding="utf-8")
+            try:
+                catalog.refresh()
+            except Exception as exc:  # noqa: BLE001 - what the test looks for
+                errors.append(repr(exc))
+
+    threads = [threading.Thread(target=writer, args=(k,), daemon=True) for k in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    assert not errors, errors[:3]
+    catalog.refresh()
+    assert {Path(o.path).name for o in catalog.all(with_refs=False)} == {p.name for p in csdb_files(csdb)}

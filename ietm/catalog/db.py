@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import threading
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, fields
 from pathlib import Path
@@ -65,6 +66,9 @@ class Catalog:
         self.root = root
         self.db_path = db_path
         self.db = self._connect()
+        # a server refreshes from several threads at once (an upload, a remark, the watcher) over this one
+        # connection: a second BEGIN on it while the first transaction runs fails, so they take turns
+        self._refreshing = threading.Lock()
 
     @classmethod
     def open(cls, csdb: Path | str) -> Catalog:
@@ -109,7 +113,12 @@ class Catalog:
     # -- scanning ---------------------------------------------------------------------------------------
 
     def refresh(self, jobs: int = 0, progress: bool = False) -> ScanResult:
-        """Bring the catalog up to date with the folder: parse new and changed files, forget removed ones."""
+        """Bring the catalog up to date with the folder: parse new and changed files, forget removed ones.
+        Safe to call from several threads: one refresh at a time, each seeing what the one before wrote."""
+        with self._refreshing:
+            return self._refresh(jobs, progress)
+
+    def _refresh(self, jobs: int, progress: bool) -> ScanResult:
         known = {r["path"]: (r["mtime_ns"], r["size"]) for r in self.db.execute("SELECT path, mtime_ns, size FROM objects")}
         seen: set[str] = set()
         todo: list[tuple[str, str]] = []
