@@ -61,6 +61,7 @@ class Load:
 
     def __init__(self) -> None:
         self.stop = threading.Event()
+        self.killing = threading.Event()  # from here on a request may fail because the server is gone
         self.threads: list[threading.Thread] = []
         self.procs: list[subprocess.Popen] = []
         self.errors: list[str] = []
@@ -119,9 +120,12 @@ def test_sigkill_under_load_loses_nothing(content: Path, schemas42: Path, brex42
         cleanup.callback(server.stop, signal.SIGKILL)
         cleanup.callback(load.halt)
         accepted, rejections = _under_load(server, load, csdb, content, pki, tmp_path)
+        load.killing.set()
         server.stop(signal.SIGKILL)
         load.halt()
-    assert accepted, f"no upload went through before the kill: {rejections[:3]} {load.errors}"
+    # every upload before the power cut was accepted: these are valid new issues (a server that refreshed its
+    # catalog from two threads at once answered 500 to some)
+    assert accepted and not rejections and not load.errors, f"uploads refused before the kill: {rejections[:3]} {load.errors}"
     _lost_nothing(csdb, accepted)
 
 
@@ -143,21 +147,24 @@ def _under_load(server: Server, load: Load, csdb: Path, content: Path, pki: Path
             try:
                 r = client.post("/upload", files={"files": (name, data)}, data={"csrf": form_token})
             except httpx.HTTPError as exc:
-                if not load.stop.is_set():
+                if not load.killing.is_set():
                     rejections.append(f"{name}: {type(exc).__name__}: {exc}")
                 return
             if r.status_code == 200:
                 accepted[name] = data
-            else:
+            elif not load.killing.is_set():
                 rejections.append(f"{name}: {_reason(r)}")
 
     def remark() -> None:
         remark_client = httpx.Client(base_url=server.url, timeout=60, cookies=client.cookies)
         while not load.stop.is_set():
             try:
-                remark_client.post("/api/remarks", headers={"X-CSRF-Token": csrf},
-                                   json={"module": MODULE, "text": "Check the oil level figure.", "priority": "routine"})
+                r = remark_client.post("/api/remarks", headers={"X-CSRF-Token": csrf},
+                                       json={"module": MODULE, "text": "Check the oil level figure.", "priority": "routine"})
             except httpx.HTTPError:
+                return
+            if r.status_code >= 300 and not load.killing.is_set():
+                load.errors.append(f"remark: HTTP {r.status_code}: {r.text[:2000]}")
                 return
 
     def sign() -> None:
@@ -172,8 +179,9 @@ def _under_load(server: Server, load: Load, csdb: Path, content: Path, pki: Path
     load.spawn("index", str(csdb), "--rebuild")
     for target in (upload, remark, sign):
         load.thread(target)
-    deadline = time.monotonic() + 120
-    while (len(accepted) < 3 or len(load.procs) < 4) and time.monotonic() < deadline and not rejections[3:] and not load.errors:
+    # no clock: on a slow machine this takes longer, and the suite's time limit stops a hang
+    uploader = load.threads[0]
+    while (len(accepted) < 3 or len(load.procs) < 4) and uploader.is_alive() and not rejections and not load.errors:
         time.sleep(0.1)
     return accepted, rejections
 
