@@ -1,10 +1,11 @@
 """The command-line tour of README.md, read from the README itself and run as a user would type it.
 
-`tour()` returns the tour's commands in order, with the shell variables they set (B=..., S=..., D=...);
-`Tour` runs them one after another in a folder (a copy of the repository) and records what each gave.
-Only what a user must fill in is filled in: `<id>` (a product of the PCT) and `DMC-...XML` (the module the
-tour made); `ietm serve` runs until it answers and is then stopped, on a free port so as not to meet
-another server of this machine on 8000.
+`sections()` gives the tour's commands in order, under the bold title of the part they belong to, and the
+shell variables the tour sets (B=..., S=..., D=...); `Tour` runs them one after another in a folder (a copy of
+the repository, `copy_repository`) and records what each gave. Only what a user must fill in is filled in:
+`<id>` (a product of the PCT). `ietm serve` runs until it answers and is then stopped, on a free port so as
+not to meet another server of this machine on 8000. Lines that are not `ietm` commands (`cp ...`) run in a
+shell, as typed.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import json
 import os
 import re
 import shlex
+import shutil
 import signal
 import subprocess
 import sys
@@ -23,15 +25,20 @@ from pathlib import Path
 import httpx
 
 from clirun import run_group
+from docgen import english_manual, russian_manual
 from webserver import free_port
 
+ROOT = Path(__file__).resolve().parent.parent
+README = ROOT / "README.md"
 SECTION = "## A tour of the command line"
+#: what the commands ask a user for, typed in as the commands' documented variables
+PROMPTS = {"IETM_PASSPHRASE": "a demo passphrase", "IETM_PASSWORD": "olga's long password"}
 
 
 @dataclass
 class Step:
     line: str  # as the README writes it, without its comment
-    argv: list[str] = field(default_factory=list)  # after `ietm`
+    argv: list[str] = field(default_factory=list)
     code: int | None = None
     out: str = ""
     err: str = ""
@@ -40,27 +47,32 @@ class Step:
         return f"`{self.line}` -> {self.code}: {(self.err or self.out).strip()[-600:]}"
 
 
-def tour(readme: Path) -> tuple[dict[str, str], list[str]]:
-    """(variables, command lines) of the tour's ```sh blocks, in order."""
+def sections(readme: Path = README) -> tuple[dict[str, str], list[tuple[str, list[str]]]]:
+    """(variables, [(part title, command lines)]) of the tour's ```sh blocks, in order."""
     text = readme.read_text(encoding="utf-8")
     start = text.index(SECTION)
     end = text.find("\n## ", start + len(SECTION))
-    section = text[start:end if end > 0 else None]
+    tour = text[start:end if end > 0 else None]
     variables: dict[str, str] = {}
-    lines: list[str] = []
-    for block in re.findall(r"```sh\n(.*?)```", section, re.S):
-        for raw in block.splitlines():
+    parts: list[tuple[str, list[str]]] = []
+    title = ""
+    for piece in re.split(r"(```sh\n.*?```)", tour, flags=re.S):
+        if not piece.startswith("```sh"):
+            titles = re.findall(r"\*\*([^*]+)\*\*", piece)
+            title = titles[-1] if titles else title
+            continue
+        lines = []
+        for raw in piece[len("```sh\n"):-3].splitlines():
             line = _uncomment(raw).strip()
-            if not line:
-                continue
             if re.fullmatch(r"(\w+=\S+;?\s*)+", line):
-                for part in line.split(";"):
-                    if part.strip():
-                        name, _, value = part.strip().partition("=")
-                        variables[name] = value
-                continue
-            lines.append(line)
-    return variables, lines
+                for part in filter(None, (p.strip() for p in line.split(";"))):
+                    name, _, value = part.partition("=")
+                    variables[name] = value
+            elif line:
+                lines.append(line)
+        if lines:
+            parts.append((title, lines))
+    return variables, parts
 
 
 def _uncomment(line: str) -> str:
@@ -76,56 +88,76 @@ def _uncomment(line: str) -> str:
     return line
 
 
-class Tour:
-    """Runs tour lines in `cwd` with `variables`, each as `python -m ietm ...` of the repository copy in `cwd`."""
+def copy_repository(dest: Path) -> Path:
+    """The repository's files as a clone has them (tracked, and new files not ignored), without caches."""
+    files = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=ROOT,
+                           capture_output=True, check=True).stdout.decode().split("\0")
+    for name in filter(None, files):
+        src = ROOT / name
+        if src.is_file():
+            (dest / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(src, dest / name)
+    return dest
 
-    def __init__(self, cwd: Path, variables: dict[str, str], env: dict[str, str] | None = None) -> None:
+
+def user_files(repo: Path, schemas: Path | None) -> None:
+    """What the tour's user brings: their catalog of the official schemas, the manuals to import, a section map."""
+    if schemas is not None:
+        # the official package names icnMetadata.xsd in its URLs and ships icnmetadata.xsd: a catalog says so
+        url, folder = "http://www.s1000d.org/S1000D_4-2/xml_schema_flat/", schemas.resolve().as_uri()
+        (repo / "catalog.xml").write_text(
+            '<catalog xmlns="urn:oasis:names:tc:entity:xmlns:xml:catalog">\n'
+            f'  <system systemId="{url}icnMetadata.xsd" uri="{folder}/icnmetadata.xsd"/>\n'
+            f'  <rewriteSystem systemIdStartString="{url}" rewritePrefix="{folder}/"/>\n</catalog>\n', encoding="utf-8")
+    russian_manual(repo / "РЭ ДГУ-5.docx")
+    english_manual(repo / "manual.docx")
+    (repo / "map.toml").write_text("depth = 2\n", encoding="utf-8")
+
+
+class Tour:
+    """Runs tour lines in `cwd`, each `ietm` line as `python -m ietm ...` of the repository copy in `cwd`."""
+
+    def __init__(self, cwd: Path, variables: dict[str, str]) -> None:
         self.cwd = cwd
         self.variables = variables
-        self.env = {**os.environ, **(env or {})}
+        self.env = {**os.environ, **PROMPTS}
         self.steps: list[Step] = []
-        self.last_module: Path | None = None
 
-    def argv(self, line: str) -> list[str]:
-        words = shlex.split(line)
-        assert words[0] == "ietm", f"not an ietm command: {line}"
-        out = []
-        for w in words[1:]:
-            for name, value in self.variables.items():
-                w = w.replace(f"${name}", value)
-            out.append(w)
-        return [self.fill(w) for w in out]
-
-    def fill(self, word: str) -> str:
-        """What the README leaves to the user: a product of the PCT, the module the tour made."""
-        if word == "<id>":
-            products = self.run_argv(["applic", "--products", self.variables["B"], "--format", "json"])
-            return _first_product(products.out)
-        if "DMC-..." in word:
-            folder = self.cwd / word.split("DMC-...")[0]
-            made = sorted(folder.glob("DMC-*.XML"))
-            assert made, f"{word}: the tour made no module in {folder}"
-            return str(made[-1].relative_to(self.cwd))
-        return word
-
-    def run(self, line: str, stdin: str | None = None) -> Step:
+    def run(self, line: str) -> Step:
         step = Step(line)
-        step.argv = self.argv(line)
-        if step.argv[0] == "serve":
-            self._serve(step)
+        words = shlex.split(line)
+        if words[0] != "ietm":
+            out, err, code = run_group(["bash", "-c", line], cwd=self.cwd, timeout=600, env=self.env)
+            step.argv, step.code, step.out, step.err = words, code, out, err
         else:
-            result = self.run_argv(step.argv, stdin)
-            step.code, step.out, step.err = result.code, result.out, result.err
+            step.argv = [self._fill(self._expand(w)) for w in words[1:]]
+            if step.argv[0] == "serve":
+                self._serve(step)
+            else:
+                result = self._ietm(step.argv)
+                step.code, step.out, step.err = result.code, result.out, result.err
         self.steps.append(step)
         return step
 
-    def run_argv(self, argv: list[str], stdin: str | None = None) -> Step:
-        out, err, code = run_group([sys.executable, "-m", "ietm", *argv], cwd=self.cwd, timeout=600, env=self.env,
-                                   stdin=stdin)
+    def _expand(self, word: str) -> str:
+        for name, value in self.variables.items():
+            word = word.replace(f"${name}", value)
+        return word
+
+    def _fill(self, word: str) -> str:
+        """What the README leaves to the user: a product of the PCT."""
+        if word != "<id>":
+            return word
+        products = json.loads(self._ietm(["applic", "--products", self.variables["B"], "--format", "json"]).out)
+        first = (products.get("products", products) if isinstance(products, dict) else products)[0]
+        return first["id"] if isinstance(first, dict) else str(first)
+
+    def _ietm(self, argv: list[str]) -> Step:
+        out, err, code = run_group([sys.executable, "-m", "ietm", *argv], cwd=self.cwd, timeout=600, env=self.env)
         return Step(" ".join(argv), argv, code, out, err)
 
     def _serve(self, step: Step) -> None:
-        """Start the server, take its home page, stop it: 0 when it answered 200 and stopped cleanly."""
+        """Start the server, take its home page, stop it: 0 when it answered 200 and stopped on Ctrl+C."""
         argv = list(step.argv)
         if "--port" in argv:
             del argv[argv.index("--port"):argv.index("--port") + 2]
@@ -134,8 +166,7 @@ class Tour:
                                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
         status = None
         try:
-            deadline = time.monotonic() + 180
-            while time.monotonic() < deadline and proc.poll() is None:
+            while proc.poll() is None:
                 try:
                     status = httpx.get(f"http://127.0.0.1:{port}/", timeout=30).status_code
                     break
@@ -159,8 +190,20 @@ class Tour:
             step.err = f"the home page answered {status}; {out[-1000:]}"
 
 
-def _first_product(out: str) -> str:
-    data = json.loads(out)
-    products = data.get("products", data) if isinstance(data, dict) else data
-    first = products[0]
-    return first["id"] if isinstance(first, dict) else str(first)
+def run_tour(make_copy, variables: dict[str, str], rewrite=lambda line: line) -> list[tuple[str, Step]]:
+    """Every part of the tour in order, in one copy of the repository; a part that starts by making its own
+    folder from the sample manual (`cp -r content/ ...`) gets a fresh copy, as it was written to stand alone."""
+    runner = Tour(make_copy(), variables)
+    steps = []
+    for title, lines in sections()[1]:
+        if lines[0].startswith("cp -r content/"):
+            runner = Tour(make_copy(), variables)
+        for line in lines:
+            written = rewrite(line)
+            if written is not None:
+                steps.append((title, runner.run(written)))
+    return steps
+
+
+def failures(steps: list[tuple[str, Step]], expected=lambda line: 0) -> list[str]:
+    return [step.said() for _, step in steps if step.code != expected(step.line)]
