@@ -20,17 +20,22 @@ def pytest_configure(config: pytest.Config) -> None:
     each other's caches, and nothing of a run outlives it. xdist workers inherit it from the controller."""
     if RUN_CACHE not in os.environ:
         folder = tempfile.mkdtemp(prefix="ietm-test-cache-")
+        config.stash[_OWN_CACHE] = (folder, os.environ.get("XDG_CACHE_HOME"))
         os.environ[RUN_CACHE] = os.environ["XDG_CACHE_HOME"] = folder
-        config.stash[_OWN_CACHE] = folder
     if SHARED.is_dir():
         config.stash[_SHARED_BEFORE] = _snapshot(SHARED)
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
-    folder = config.stash.get(_OWN_CACHE, None)
-    if folder:
+    own = config.stash.get(_OWN_CACHE, None)
+    if own:
+        folder, before = own
         shutil.rmtree(folder, ignore_errors=True)
         del os.environ[RUN_CACHE]
+        if before is None:
+            del os.environ["XDG_CACHE_HOME"]
+        else:
+            os.environ["XDG_CACHE_HOME"] = before
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
@@ -45,7 +50,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
-_OWN_CACHE = pytest.StashKey[str]()
+_OWN_CACHE = pytest.StashKey[tuple[str, str | None]]()
 _SHARED_BEFORE = pytest.StashKey[dict]()
 
 
