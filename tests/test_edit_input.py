@@ -209,3 +209,28 @@ def test_touch_on_a_tablet(tablet, csdb, schemas42, brex42, shot):
     path = latest(csdb, "DGEN-A-D10-30-00-00A-921A-A", "en-US")
     assert path.name.endswith("_001-01_en-US.XML")
     assert official_findings(path, schemas42, csdb, brex42) == []
+
+
+def test_lists_by_keyboard_and_toolbar(page, csdb, schemas42, brex42):
+    login(page, "olga")
+    open_editor(page, DESCR, "ru-RU")
+    page.click(".ed-el-levelledPara .ed-el-para [data-host] >> nth=1")
+    page.keyboard.press("End")
+    page.keyboard.press("Control+Shift+Digit8")  # a bulleted list in the paragraph
+    page.wait_for_selector(".ed-el-randomList .ed-el-listItem [data-host]:focus")
+    page.keyboard.type("Масляный фильтр")
+    page.keyboard.press("Enter")  # the next item
+    page.keyboard.type("Сливная пробка")
+    items = page.evaluate("[...document.querySelectorAll('.ed-el-randomList .ed-el-listItem [data-host]')].map((h) => h.textContent)")
+    assert items[-2:] == ["Масляный фильтр", "Сливная пробка"]
+    page.click(".ed-el-levelledPara .ed-el-para [data-host] >> nth=0")
+    page.click("[data-cmd=numbered]")  # and a numbered one from the toolbar
+    page.wait_for_selector(".ed-el-sequentialList .ed-el-listItem [data-host]:focus")
+    page.keyboard.type("Первый пункт")
+    result = save(page)
+    assert result["ok"] and result["errors"] == 0, result["findings"]
+    root = load(latest(csdb, DESCR, "ru-RU")).root
+    assert [" ".join("".join(i.itertext()).split()) for i in root.findall(".//para/randomList/listItem")][-2:] == \
+        ["Масляный фильтр", "Сливная пробка"]
+    assert root.find(".//para/sequentialList/listItem/para").text == "Первый пункт"
+    assert official_findings(latest(csdb, DESCR, "ru-RU"), schemas42, csdb, brex42) == []

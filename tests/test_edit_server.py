@@ -241,3 +241,17 @@ def test_with_the_official_schemas_configured_the_editor_follows_them(bike_copy,
     from ietm.check.schemas_locator import SchemaLocator
 
     assert Validator(SchemaLocator([schemas42])).validate_file(str(saved)) == []
+
+
+def test_the_live_preview_never_reloads_the_editor_under_the_writer(tmp_path, brex42):
+    """`ietm serve --watch` reloads open pages when files change; a save of the editor is such a change, so the
+    editor's pages do not carry the reloading script (the module pages do)."""
+    from liveserver import serving as serving_process
+
+    csdb = writable_content(tmp_path / "content", brex42)
+    with serving_process(csdb, "--watch") as server:
+        client = login(server.url, "olga")
+        assert "/static/js/live.js" in client.get(f"/dm/{CODE}").text
+        assert "/static/js/live.js" not in client.get(f"/edit/{CODE}").text
+        assert "/static/js/live.js" not in client.get("/edit").text
+        client.close()

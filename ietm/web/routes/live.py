@@ -25,6 +25,8 @@ def install(app) -> None:
         response = await call_next(request)
         if not getattr(app.state, "live_watching", False) or not response.headers.get("content-type", "").startswith("text/html"):
             return response
+        if request.url.path.startswith("/edit"):  # the editor's page is the change itself: never reloaded under it
+            return response
         body = b"".join([chunk async for chunk in response.body_iterator])
         body = body.replace(b"</body>", b'<script src="/static/js/live.js" defer></script></body>', 1)
         headers = {k: v for k, v in response.headers.items() if k.lower() != "content-length"}

@@ -166,6 +166,7 @@ export class Editor {
     else if (cmd === "check") this.check();
     else if (cmd === "preview") this.preview();
     else if (cmd === "bold") this.toggleEmphasis();
+    else if (cmd === "list" || cmd === "numbered") this.insertList(cmd === "numbered");
     else if (cmd === "menu") this.menu(this.current(), null);
     this.updateButtons();
   }
@@ -232,6 +233,7 @@ export class Editor {
     }
     const node = this.doc.get(host.dataset.host);
     if (mod && e.key.toLowerCase() === "b") { e.preventDefault(); this.toggleEmphasis(); return; }
+    if (mod && e.shiftKey && (e.code === "Digit8" || e.code === "Digit7")) { e.preventDefault(); this.insertList(e.code === "Digit7"); return; }
     if (e.key === "Enter" && mod) { e.preventDefault(); this.sync(); this.newUnitAfter(node); return; }
     if (e.key === "Enter") { e.preventDefault(); this.split(host, node); return; }
     if (e.key === "Escape") { e.preventDefault(); const more = host.parentElement.querySelector(":scope > [data-more]"); if (more) more.focus(); return; }
@@ -530,6 +532,13 @@ export class Editor {
     this.sync();
     const parent = this.doc.parentOf(node);
     if (!parent) return;
+    // Enter in the last text of a list item begins the next item, as in any word processor
+    const els = this.doc.elements(parent);
+    const grand = this.doc.parentOf(parent);
+    if (parent.n === "listItem" && els[els.length - 1] === node && grand &&
+        this.g.insertable(grand.t, childNames(grand), this.doc.nameIndex(parent) + 1).some((o) => o.name === "listItem" && !o.before.length)) {
+      return this.splitInto(host, node, grand, this.doc.nameIndex(parent) + 1, "listItem");
+    }
     const k = this.doc.nameIndex(node);
     const offers = this.g.insertable(parent.t, childNames(parent), k + 1).filter((o) => !o.before.length);
     let name = offers.some((o) => o.name === node.n) ? node.n : null;
@@ -565,6 +574,34 @@ export class Editor {
       this.focusAfter = { id: made.i, offset: 0 };
     });
     if (!ok) this.view.render(true);
+  }
+
+  /** The text after the caret goes into a new `name` element at name-index k of `target` (a list item). */
+  async splitInto(host, node, target, k, name) {
+    const range = window.getSelection().getRangeAt(0);
+    range.deleteContents();
+    const tail = document.createRange();
+    tail.setStart(range.startContainer, range.startOffset);
+    tail.setEnd(host, host.childNodes.length);
+    const box = document.createElement("div");
+    box.append(tail.extractContents());
+    const nested = [];
+    const head = this.view.read(host, node, nested);
+    const rest = this.freshInline(this.view.read(box, node, []), node);
+    const key = this.g.childType(target.t, name);
+    const made = this.g.create(name, key, this.context());
+    const first = made && this.textTarget(made, key);
+    if (!first) { this.view.render(true); return false; }
+    const firstKey = first === made ? key : this.g.childType(key, first.n);
+    const kept = rest.filter((c) => typeof c === "string" || this.g.childType(firstKey, c.n));
+    if (this.g.valid(firstKey, childNames({ c: kept }))) first.c = kept;
+    const ok = this.doc.transact("split", () => {
+      this.doc.setContent(node, head);
+      for (const [n, c] of nested) this.doc.setContent(n, c);
+      this.doc.insert(target, this.posOf(target, k), made);
+    });
+    if (ok) this.focusNew(made); else this.view.render(true);
+    return ok;
   }
 
   /** Inline elements that the split copied (a half emphasis) become elements of their own. */
@@ -838,6 +875,27 @@ export class Editor {
     if (dirty) this.drafts.keep(true); else this.drafts.clear();
     this.updateButtons();
     this.panel.refresh();
+  }
+
+  /** A list (bulleted or numbered) at the caret's text: inside it where its element holds lists (a para),
+      else after it where its parent allows one; the caret goes to the first item. */
+  insertList(ordered) {
+    const at = this.view.caretIn();
+    if (!at) return false;
+    this.sync();
+    const node = at.node;
+    const inside = this.listInside(node, { ordered, items: [""] });
+    if (inside) {
+      const ok = this.doc.transact("list", () => this.doc.insert(node, node.c.length, inside));
+      if (ok) this.focusNew(inside);
+      return ok;
+    }
+    const parent = this.doc.parentOf(node);
+    const k = this.doc.nameIndex(node) + 1;
+    const offers = this.g.insertable(parent.t, childNames(parent), k).filter((o) => !o.before.length).map((o) => o.name);
+    const name = offers.find((n) => n === (ordered ? "sequentialList" : "randomList")) || offers.find((n) => /^(random|sequential)List$/.test(n));
+    if (!name) { this.say(this.S.nothing_allowed, "error"); return false; }
+    return this.insert(parent, k, name);
   }
 
   /** A pasted list inside the text the caret is in, when its element may hold one at its end. */
