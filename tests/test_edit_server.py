@@ -210,6 +210,8 @@ def test_a_new_module_from_the_form(olga, csdb):
     assert root.findtext(".//dmTitle/infoName") == "Remove the enclosure"
     ref = root.find(".//brexDmRef//dmCode")
     assert ref.get("infoCode") == "022" and ref.get("modelIdentCode") == "DGEN"
+    mine = olga.get("/edit").text.split('data-group="others"')[0]
+    assert 'data-key="DMC-DGEN-A-D50-00-00-00A-520A-A"' in mine  # on the writer's own list at once
     duplicate = olga.post("/edit/new", data={"code": "DGEN-A-D50-00-00-00A-520A-A", "title": "X - Y", "type": "procedural",
                                              "language": "en-US", "csrf": csrf})
     assert duplicate.status_code == 403 and "already exists" in duplicate.text

@@ -239,6 +239,21 @@ class Editing:
                         upissued=upissued, errors=counts["error"], warnings=counts["warning"])
         return saved
 
+    def created(self, path: Path, data: bytes, writer: str):  # type: ignore[no-untyped-def]
+        """A module the writer made from a template: kept, checked, in the audit log and on their dashboard."""
+        from ietm.sign import audit
+
+        doc = load_bytes(data, str(path))
+        obj = describe(doc)
+        digest = self.store.keep(data)
+        findings = [finding_dict(f, None) for f in self.checks.check(doc)]
+        counts = {s: sum(1 for f in findings if f["severity"] == s) for s in ("error", "warning")}
+        self.store.record(Save(obj.key, obj.language or "", obj.issue or "", path.name, digest, writer,
+                               dt.datetime.now(dt.timezone.utc), False, counts["error"], counts["warning"], findings), None)
+        audit.append(self.audit_log, "edit-new", object=obj.key, language=obj.language, path=str(path), issue=obj.issue,
+                     writer=writer, sha256=digest)
+        return obj
+
     def _audit(self, event: str, cur: Current, writer: str, **fields: Any) -> None:
         from ietm.sign import audit
 

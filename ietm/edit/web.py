@@ -146,13 +146,8 @@ def create(
         return _editor_page(request, "edit_new.html", exc.http_status if exc.http_status < 500 else 422,
                             title=message("ed_new_module"), types=list(DM_TYPES), defaults=_defaults(site),
                             csrf=session.csrf, message=exc.message, form=form)
-    from ietm.parse.loader import load
-    from ietm.sign import audit
-
-    obj = describe(load(path))
-    audit.append(editing(request).audit_log, "edit-new", object=obj.key, language=obj.language, path=str(path),
-                 issue=obj.issue, writer=session.user.name, sha256=hashlib.sha256(data).hexdigest())
     refresh(request.app, [path])
+    obj = editing(request).created(path, data, session.user.name)
     return RedirectResponse(f"/edit/{obj.key[4:]}?language={obj.language}", status_code=303)
 
 
