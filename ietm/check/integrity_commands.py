@@ -17,7 +17,8 @@ csdb_argument = click.argument("csdb", required=False, default=".", type=click.P
 default_brex_option = click.option(
     "-B", "--default-brex", "default_brex", multiple=True, type=click.Path(path_type=Path),
     help="Default BREX file or folder, per S1000D issue: used when an object names no BREX or its BREX is not "
-         "found, and references to it resolve (repeatable; adds to brex.default in ietm.toml).",
+         "found, and references to it resolve (repeatable; adds to brex.default in ietm.toml). Without one, "
+         "ietm's built-in S1000D default rules of the issue apply.",
 )
 
 
@@ -59,7 +60,8 @@ def brex(paths, explicit, search, default_brex, no_values, jobs, fmt, quiet) -> 
     Each object's brexDmRef names its project BREX, found by its file name (DMC-...) in the folders checked,
     in -d folders and among the default BREX; the BREX it refers to in turn (such as the S1000D default
     BREX) applies too. An object naming no BREX, or one not found, is checked against the default BREX of
-    its S1000D issue.
+    its S1000D issue. Where no official copy of the S1000D default BREX of an issue (4.1, 4.2, 5.0) is
+    given, ietm's built-in form of its rules applies (schemas/brex/).
     Context rules, allowed values, SNS and notation rules are checked. Exit 1 when a rule is broken.
     """
     from ietm.check.brex import check_paths
