@@ -55,7 +55,7 @@ def openssl_cms_verify(pki, module: Path, sig: Path, inform: str = "DER") -> sub
                    "-CAfile", pki.ca, "-cades", "-out", "/dev/null")
 
 
-def independent_cades_check(sig: Path, data: bytes, cert_der: bytes) -> None:
+def independent_cades_check(sig: Path, data: bytes, cert) -> None:
     """Check a CAdES signature with gostcrypto alone: the message digest, the signer's certificate hash and
     the GOST R 34.10-2012 signature over the DER of the signed attributes."""
     info = cms.ContentInfo.load(sig.read_bytes())
@@ -64,9 +64,9 @@ def independent_cades_check(sig: Path, data: bytes, cert_der: bytes) -> None:
     attrs = {a["type"].dotted: a["values"][0] for a in si["signed_attrs"]}
     assert attrs["1.2.840.113549.1.9.4"].native == gost_reference.streebog(bits, data)
     ess = attrs["1.2.840.113549.1.9.16.2.47"]["certs"][0]
-    assert ess["cert_hash"].native == gost_reference.streebog(bits, cert_der)
+    assert ess["cert_hash"].native == gost_reference.streebog(bits, cert.public_bytes(Encoding.DER))
     signed = b"\x31" + si["signed_attrs"].dump()[1:]
-    spki = certs._spki_of_der(cert_der)
+    spki = certs.spki(cert)
     assert gost_reference.verify(spki, si["signature"].native, signed)
     assert not gost_reference.verify(spki, si["signature"].native, signed[:-1] + bytes([signed[-1] ^ 1]))
 
@@ -85,7 +85,7 @@ def test_cades_by_ietm_verifies_with_openssl_and_gostcrypto(gpki, bike_copy, sch
     p = openssl_cms_verify(gpki, module, sig)
     assert p.returncode == 0 and "Verification successful" in p.stderr, p.stderr
     cert = load_certificates(gpki.cert(who))[0]
-    independent_cades_check(sig, module.read_bytes(), cert.public_bytes(Encoding.DER))
+    independent_cades_check(sig, module.read_bytes(), cert)
     module.write_bytes(module.read_bytes().replace(b"</dmodule>", b"</dmodule> "))
     assert openssl_cms_verify(gpki, module, sig).returncode != 0  # OpenSSL sees the changed byte too
 

@@ -20,7 +20,7 @@ import base64
 import datetime as dt
 import hashlib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 
 from asn1crypto import algos, cms, core, tsp
@@ -42,7 +42,7 @@ SIG_SUFFIX = ".sig"
 APPROVAL_ATTR = f"{IETM_ARC}.3"
 MAX_BYTES = 4 * 1024 * 1024
 
-_DIGESTS = {  # digest OID -> (name, function)
+DIGESTS = {  # digest OID -> (name, function)
     "2.16.840.1.101.3.4.2.1": ("sha256", lambda d: hashlib.sha256(d).digest()),
     "2.16.840.1.101.3.4.2.2": ("sha384", lambda d: hashlib.sha384(d).digest()),
     "2.16.840.1.101.3.4.2.3": ("sha512", lambda d: hashlib.sha512(d).digest()),
@@ -56,7 +56,7 @@ _EC_PUBLIC_KEY, _RSA_ENCRYPTION, _RSA_PSS = "1.2.840.10045.2.1", "1.2.840.113549
 
 
 def digest(oid: str, data: bytes) -> bytes:
-    return _DIGESTS[oid][1](data)
+    return DIGESTS[oid][1](data)
 
 
 def algorithm_name(key: PrivateKey) -> str:
@@ -176,8 +176,6 @@ class Parsed:
     signing_time: dt.datetime | None
     ess: tuple[str, bytes] | None           # (hash OID, hash of the signer's certificate) from signing-certificate(-v2)
     approval: etree._Element | None
-    algorithm: str = ""
-    problems: list[str] = field(default_factory=list)
 
 
 def decode(raw: bytes, display: str) -> bytes:
@@ -296,7 +294,7 @@ def signature_holds(p: Parsed, cert: x509.Certificate) -> bool:
             h = _HASHES[params["hash_algorithm"]["algorithm"].native]
             key.verify(p.signature, p.signed_attrs, padding.PSS(padding.MGF1(h), params["salt_length"].native), h)
             return True
-        name = _DIGESTS.get(p.digest_oid, ("?",))[0]
+        name = DIGESTS.get(p.digest_oid, ("?",))[0]
         if (oid in _ECDSA_WITH or oid == _EC_PUBLIC_KEY) and isinstance(key, ec.EllipticCurvePublicKey):
             key.verify(p.signature, p.signed_attrs, ec.ECDSA(_HASHES[_ECDSA_WITH.get(oid, name)]))
             return True
@@ -310,7 +308,7 @@ def signature_holds(p: Parsed, cert: x509.Certificate) -> bool:
 
 def covers(p: Parsed, data: bytes) -> bool:
     """Whether the signed message-digest is that of `data` (in the signature's own digest algorithm)."""
-    return p.digest_oid in _DIGESTS and p.message_digest is not None and digest(p.digest_oid, data) == p.message_digest
+    return p.digest_oid in DIGESTS and p.message_digest is not None and digest(p.digest_oid, data) == p.message_digest
 
 
 def cert_hash_matches(p: Parsed, cert: x509.Certificate) -> bool:
@@ -320,7 +318,7 @@ def cert_hash_matches(p: Parsed, cert: x509.Certificate) -> bool:
     der = _der(cert)
     if oid == "1.3.14.3.2.26":
         return hashlib.sha1(der).digest() == expected  # noqa: S324 - ESS signing-certificate v1 is SHA-1 by definition
-    return oid in _DIGESTS and digest(oid, der) == expected
+    return oid in DIGESTS and digest(oid, der) == expected
 
 
 def algorithm_of(p: Parsed) -> str:

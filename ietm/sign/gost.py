@@ -45,7 +45,6 @@ LEGACY_PARAMSETS = {
     "1.2.643.2.2.36.0": "CryptoPro-XchA", "1.2.643.2.2.36.1": "CryptoPro-XchB",
 }
 PARAMSET_NAMES = {oid: f"TC26 {name}" for name, (_, oid, _) in PARAMSETS.items()} | LEGACY_PARAMSETS
-DEFAULT_PARAMSET = {256: "256-B", 512: "512-A"}
 
 INSTALL_HINT = ("GOST R 34.10-2012 needs OpenSSL's GOST engine: install the Debian package libengine-gost-openssl "
                 "(`make system-deps` does)")
@@ -134,14 +133,6 @@ def lib() -> _Lib:
     return _loaded
 
 
-def available() -> bool:
-    try:
-        lib()
-    except ConfigError:
-        return False
-    return True
-
-
 def _bio_bytes(L: _Lib, bio: int) -> bytes:
     ptr = ctypes.c_void_p()
     n = L.c.BIO_ctrl(bio, _BIO_CTRL_INFO, 0, ctypes.byref(ptr))
@@ -167,10 +158,6 @@ class GostPrivateKey:
         if getattr(self, "_handle", None) and _loaded is not None:
             _loaded.c.EVP_PKEY_free(self._handle)
             self._handle = None
-
-    @property
-    def key_size(self) -> int:
-        return self.bits
 
     @classmethod
     def generate(cls, paramset: str = "256-B") -> GostPrivateKey:
@@ -242,9 +229,6 @@ class GostPrivateKey:
             return ctypes.string_at(out, n)
         finally:
             L.c.CRYPTO_free(out, None, 0)
-
-    def public_key(self) -> GostPublicKey:
-        return self.public
 
     def sign(self, data: bytes) -> bytes:
         """The GOST R 34.10-2012 signature of `data` with a Streebog digest of the key's size (s||r, RFC 9215)."""

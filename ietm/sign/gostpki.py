@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from asn1crypto import core
@@ -89,7 +89,6 @@ class CertSpec:
     classes: tuple[str, ...] = ("1.2.643.100.113.1", "1.2.643.100.113.2")   # КС1, КС2
     key_usage_period: tuple[dt.datetime, dt.datetime] | None = None
     qualified: bool = True                           # subject/issuer sign tool extensions
-    extra: list[ax509.Extension] = field(default_factory=list)
 
 
 def issue(issuer_key: GostPrivateKey, issuer: x509.Certificate | None, spec: CertSpec) -> x509.Certificate:
@@ -115,7 +114,6 @@ def issue(issuer_key: GostPrivateKey, issuer: x509.Certificate | None, spec: Cer
         exts.append(_ext(ISSUER_SIGN_TOOL, IssuerSignTool({"signTool": SIGN_TOOL, "cATool": CA_TOOL,
                                                            "signToolCert": NO_CERTIFICATE,
                                                            "cAToolCert": NO_CERTIFICATE}).dump()))
-    exts += spec.extra
     tbs = ax509.TbsCertificate({
         "version": "v3",
         "serial_number": x509.random_serial_number(),

@@ -193,7 +193,7 @@ def _check_cades(sig_file: Path, resolve, out: Outcome) -> _Checked:
     if p.signer is None:
         raise _Failed("certificate", f"wrong certificate: the signer's certificate ({p.sid}) is not in the signature")
     out.describe_signer(p.signer)
-    if p.digest_oid not in cades._DIGESTS:
+    if p.digest_oid not in cades.DIGESTS:
         raise _Failed("invalid", f"digest algorithm {p.digest_oid} is not accepted")
     if not cades.signature_holds(p, p.signer):
         if p.ess is not None and not cades.cert_hash_matches(p, p.signer):
