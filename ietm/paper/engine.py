@@ -14,6 +14,7 @@ assets) and data: URIs; any other address, the network included, is refused.
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 
 from ietm.atomic import write_new
@@ -53,5 +54,7 @@ def render_pdf(html: str, roots: list[Path], out: Path, overwrite: bool = True) 
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     document = HTML(string=html, base_url=str(roots[0]) + "/", url_fetcher=_fetcher_class()(roots)).render()
     data = document.write_pdf()
-    write_new(out, data, overwrite=overwrite, durable=False)
+    umask = os.umask(0)
+    os.umask(umask)
+    write_new(out, data, overwrite=overwrite, durable=False, mode=0o666 & ~umask)  # a document, readable as any file
     return len(document.pages)
