@@ -133,7 +133,28 @@ def new_dm(
     tech, info = split_title(title)
     tree = dm_tree(dmc, lang, tech, info, DM_TYPES[dm_type], issue, enterprise, brex_code, today)
     tree.getroot().append(_template(f"content/{dm_type}.xml").getroot())
+    if lang.languageIsoCode.lower() == "ru":
+        _in_russian(tree.getroot())
     return _finish(tree)
+
+
+#: the templates' own words (placeholders a writer replaces), for a module written in Russian
+TEMPLATE_RU = {
+    "All": "Все", "General": "Общие сведения", "Write the first step here.": "Опишите первый шаг.",
+    "Describe the item here.": "Опишите изделие.", "Describe the fault here.": "Опишите неисправность.",
+    "Write the first isolation step here.": "Опишите первую проверку.",
+    "Is the fault still there?": "Неисправность сохраняется?",
+    "End of the isolation procedure.": "Поиск неисправности завершён.", "Describe the part here": "Наименование детали",
+    "First step": "Первый шаг", "Write the first message here.": "Напишите первое сообщение.",
+    "Describe the task here.": "Опишите работу.", "Crew drill": "Порядок проверок", "Challenge": "Что проверить",
+    "Response": "Состояние",
+}
+
+
+def _in_russian(root: etree._Element) -> None:
+    for el in root.iter():
+        if isinstance(el.tag, str) and el.text and el.text.strip() in TEMPLATE_RU and el.tag not in ("techName", "infoName"):
+            el.text = TEMPLATE_RU[el.text.strip()]
 
 
 def pm_tree(
