@@ -6,13 +6,11 @@ BREX, and the viewer renders what the writer saw."""
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pytest
-from lxml import etree
 
-from edit_support import login, official_findings, open_editor, writable_content
+from edit_support import login, official_findings, writable_content
 from ietm.parse.loader import load
 from ietm.render.content.cir import entry_name
 from webserver import serving

@@ -121,6 +121,8 @@ def test_the_identity_is_the_servers_and_the_official_issue_stays(olga, csdb):
     find(doc, "dmCode")["a"]["modelIdentCode"] = "EVIL"  # the browser may not change the code ...
     find(doc, "issueInfo")["a"].update(issueNumber="999", inWork="00")  # ... nor the issue
     find(doc, "techName")["c"] = ["Fuel filter <b onclick='x'>element</b>"]  # text stays text
+    xsi = "{http://www.w3.org/2001/XMLSchema-instance}noNamespaceSchemaLocation"
+    doc["a"][xsi] = doc["a"][xsi].replace("proced.xsd", "descript.xsd")  # nor what kind of module it is
     r = olga.post(f"/api/edit/{CODE}/save", json={"base": data["sha256"], "doc": doc, "language": "en-US"})
     assert r.status_code == 200, r.text
     assert r.json()["issue"] == "001-01" and r.json()["upissued"]
@@ -128,6 +130,7 @@ def test_the_identity_is_the_servers_and_the_official_issue_stays(olga, csdb):
     root = load(path).root
     assert root.find(".//dmIdent/dmCode").get("modelIdentCode") == "DGEN"
     assert root.find(".//dmIdent/issueInfo").attrib == {"issueNumber": "001", "inWork": "01"}
+    assert root.get(xsi).endswith("/proced.xsd")
     assert root.findtext(".//dmTitle/techName") == "Fuel filter <b onclick='x'>element</b>"
     assert b"<b onclick" not in path.read_bytes()
     assert hashlib.sha256(official.read_bytes()).hexdigest() == before

@@ -38,7 +38,7 @@ from ietm.edit.store import EditStore, Save, sha256
 from ietm.errors import IetmError, InputError, NotFound, Refused
 from ietm.parse.codes import Issue
 from ietm.parse.loader import Loaded, load_bytes
-from ietm.parse.model import describe
+from ietm.parse.model import XSI, describe
 from ietm.paths import state_dir
 from ietm.report import Finding
 
@@ -328,7 +328,13 @@ class Editing:
 
 
 def _keep_identity(root: etree._Element, original: etree._Element) -> None:
-    """The code, language and issue are the server's: the browser's copy of them is replaced."""
+    """The code, language, issue and schema are the server's: the browser's copy of them is replaced (a module
+    does not become another kind of module by a changed xsi:noNamespaceSchemaLocation)."""
+    for name in (f"{XSI}noNamespaceSchemaLocation", f"{XSI}schemaLocation"):
+        if original.get(name) is not None:
+            root.set(name, original.get(name))
+        else:
+            root.attrib.pop(name, None)
     where = "identAndStatusSection/dmAddress/dmIdent"
     mine, theirs = root.find(where), original.find(where)
     if theirs is None:
