@@ -307,6 +307,11 @@ export class Editor {
         else if (s.x != null) n.a[attr] = s.x;
         else return false;
       }
+      for (const [attr, value] of Object.entries(n.a)) {  // every value one its type accepts
+        const spec = t.a.find(([a]) => a === attr);
+        if (spec && !this.g.valueOk(spec[2], value)) return false;
+        if (!spec && !attr.startsWith("{")) return false;
+      }
       if (!t.m && t.x == null && n.c.some((c) => typeof c === "string" && c.trim())) return false;
       if (!this.g.valid(k, childNames(n))) {
         const end = this.g.match(k, childNames(n));
