@@ -260,3 +260,27 @@ def test_the_live_preview_never_reloads_the_editor_under_the_writer(tmp_path, br
         assert "/static/js/live.js" not in client.get(f"/edit/{CODE}").text
         assert "/static/js/live.js" not in client.get("/edit").text
         client.close()
+
+
+def test_kept_versions_are_bounded(tmp_path, brex42):
+    """Versions kept for merges go after 90 days unused, except those saves still name."""
+    import os
+    import time
+
+    from ietm.serverdb import database_url, open_database
+    from ietm.edit.store import EditStore, Save
+
+    csdb = writable_content(tmp_path / "content", brex42)
+    db = open_database(database_url(None, state_dir(csdb)))
+    store = EditStore(db, state_dir(csdb))
+    old, saved, base, fresh = (store.keep(f"<v{i}/>".encode()) for i in range(4))
+    import datetime as dt
+
+    store.record(Save("DMC-X", "en-US", "001-01", "f.XML", saved, "olga", dt.datetime.now(dt.timezone.utc), False, 0, 0, []), base)
+    long_ago = time.time() - 100 * 86400
+    for digest in (old, saved, base):
+        os.utime(store.versions / f"{digest}.xml", (long_ago, long_ago))
+    assert store.prune() == 1
+    assert store.version(old) is None
+    assert store.version(saved) and store.version(base) and store.version(fresh)
+    db.dispose()

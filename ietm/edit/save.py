@@ -107,6 +107,8 @@ class Editing:
         self._checks: ModuleChecks | None = None
         self._locks: dict[str, threading.Lock] = {}
         self._guard = threading.Lock()
+        if site.csdb.stat().st_mode & 0o200:  # a read-only CSDB has nothing of the editor's to tidy
+            self.store.prune()
 
     @property
     def checks(self) -> ModuleChecks:

@@ -7,6 +7,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,6 +16,9 @@ from sqlalchemy import Boolean, Column, DateTime, Integer, String, Table, Text, 
 
 from ietm.atomic import write_new
 from ietm.serverdb import Database, metadata
+
+#: days a version nobody opened or saved is kept for merges (the last save of each module is kept always)
+KEEP_DAYS = 90
 
 saves = Table(
     "edit_saves",
@@ -61,13 +66,31 @@ class EditStore:
     # -- versions ---------------------------------------------------------------------------------------------
 
     def keep(self, data: bytes) -> str:
-        """Keep a version (once per content); returns its SHA-256."""
+        """Keep a version (once per content; opening it again counts as a use); returns its SHA-256."""
         digest = sha256(data)
         path = self.versions / f"{digest}.xml"
         if not path.exists():
             self.versions.mkdir(parents=True, exist_ok=True)
             write_new(path, data, overwrite=True, durable=False)
+        else:
+            os.utime(path)
         return digest
+
+    def prune(self, days: int = KEEP_DAYS) -> int:
+        """Forget versions nobody opened or saved for `days` days, except the last save of each module (a draft
+        that old can still be merged against what it was made from). Returns how many went."""
+        if not self.versions.is_dir():
+            return 0
+        cutoff = time.time() - days * 86400
+        with self.db.read() as conn:
+            kept = {save.sha256 for save in self.last_saves()} | {
+                row.base_sha256 for row in conn.execute(select(saves.c.base_sha256).distinct()) if row.base_sha256}
+        gone = 0
+        for path in self.versions.glob("*.xml"):
+            if path.stem not in kept and path.stat().st_mtime < cutoff:
+                path.unlink(missing_ok=True)
+                gone += 1
+        return gone
 
     def version(self, digest: str) -> bytes | None:
         if not digest or not all(c in "0123456789abcdef" for c in digest) or len(digest) != 64:
