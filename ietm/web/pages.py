@@ -39,6 +39,14 @@ class Crumb:
     url: str | None = None
 
 
+def _say(text: Any, language: str) -> Markup | str:
+    """A value in the page's language when it was made by i18n.message(); a tool's own words (a signature
+    checker's reason, a validator's message) as they are, marked with their language on a page in another."""
+    if isinstance(text, i18n.Message) or language == "en" or not text:
+        return i18n.localise(text, language)
+    return Markup('<span class="tool-words" lang="en">{}</span>').format(text)
+
+
 def _json_attr(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
@@ -104,7 +112,7 @@ class Pages:
             "lang": language,
             "t": t,
             "name_of": name_of,
-            "say": lambda text: i18n.localise(text, language),  # words made by i18n.message() inside a value
+            "say": lambda text: _say(text, language),  # words made by i18n.message() inside a value
             "strings": i18n.table(language),
             "static": links.static,
             "links": links,
