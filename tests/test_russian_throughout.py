@@ -53,8 +53,8 @@ def manual(tmp_path_factory, content: Path, schemas42: Path, brex42: Path) -> Pa
     accounts.add("inspector", "qa", PASSWORD, "02")
     accounts.add("writer", "writer", PASSWORD)
     accounts.add("chief", "admin", PASSWORD)
-    (csdb / "signer.txt").write_text(  # the signer's name, from their certificate: data, not interface
-        " ".join(certificate_words(signed.pki / "qa.pem")), encoding="utf-8")
+    (csdb / "signer.txt").write_text(  # the signer's and the users' names: data, not interface
+        " ".join([*certificate_words(signed.pki / "qa.pem"), "inspector", "writer"]), encoding="utf-8")
     return csdb
 
 
@@ -139,7 +139,13 @@ def test_every_page_type_of_the_server_speaks_russian(manual: Path) -> None:
         _check(writer, manual, "/edit/new")
         for path in editable[:2]:
             _check(writer, manual, path.replace("&amp;", "&"))
-        _check(qa, manual, "/remarks")
+        token = writer.get("/api/me").json()["csrf"]  # a remark from the field, so the queue has one to show
+        sent = writer.post("/api/remarks", headers={"X-CSRF-Token": token}, json={
+            "module": "DMC-DGEN-A-D10-10-00-00A-212A-A", "text": "Пробка подтекает после затяжки 35 Н·м.",
+            "priority": "safety", "language": "ru-RU", "title": "Подтекание сливной пробки"})
+        assert sent.status_code == 201, sent.text
+        remarks = _check(qa, manual, "/remarks")
+        assert "Критичный для безопасности" in remarks
         queue = _check(qa, manual, "/qa")
         review = sorted(set(re.findall(r'href="(/qa/review/[^"]+)"', queue)))
         assert review, "QA has a module to review"

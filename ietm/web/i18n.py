@@ -120,6 +120,7 @@ words({  # key -> (English, Russian)  # key -> (English, Russian)
     "remarks": ("Remarks from the field", "Замечания из эксплуатации"),
     "no_remarks": ("No remarks.", "Замечаний нет."),
     "priority": ("Priority", "Приоритет"),
+    "remark_by": ("Raised by", "Автор"),
     "qa_queue": ("Awaiting verification", "Ожидают верификации"),
     "qa_none": ("No module awaits verification.", "Нет модулей, ожидающих верификации."),
     "qa_review": ("Review", "Проверить"),

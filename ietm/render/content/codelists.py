@@ -289,6 +289,10 @@ LISTS: dict[str, dict[str, tuple[str, str]]] = {
 }
 
 
+# a remark's priority as the viewer's form names it (written as commentPriorityCode cp01-cp03)
+LISTS["remark_priority"] = {"routine": LISTS["comment_priority"]["cp01"], "emergency": LISTS["comment_priority"]["cp02"],
+                            "safety": LISTS["comment_priority"]["cp03"]}
+
 #: attributes whose values come from a code list above (a fact shows the value's name)
 ATTR_CODES: dict[str, str] = {
     "issueType": "issue_type", "securityClassification": "security", "skillLevelCode": "skill",

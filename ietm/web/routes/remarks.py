@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
@@ -20,6 +21,13 @@ from ietm.web.links import dm_address
 from ietm.web.changes import refresh
 
 router = APIRouter(tags=["feedback"])
+_RAISED_BY = re.compile(r"^Raised by (.+) from the ietm viewer\.$")  # what ietm.feedback.comment writes
+
+
+def _author(remarks: str) -> str:
+    """Who raised a remark: the name in the sentence ietm writes into the comment, else its remarks as they are."""
+    m = _RAISED_BY.match(remarks)
+    return m.group(1) if m else remarks
 
 
 class RemarkIn(BaseModel):
@@ -73,7 +81,7 @@ def remark_queue(request: Request, session=Depends(require("review_remarks")),
             "priority": codes.get(prio.get("commentPriorityCode") if prio is not None else "", "routine"),
             "module": module, "url": dm_address(module) if module else None,
             "text": [" ".join("".join(p.itertext()).split()) for p in root.iterfind("commentContent/simplePara")],
-            "by": " ".join("".join(root.findtext(".//remarks/simplePara") or "").split()),
+            "by": _author(" ".join("".join(root.findtext(".//remarks/simplePara") or "").split())),
         })
     rows.sort(key=lambda r: (r["priority"] != "safety", r["priority"] != "emergency", r["date"] or ""), reverse=False)
     return page(request, "remarks.html", title=message("remarks"), rows=rows)
