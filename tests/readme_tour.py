@@ -192,11 +192,12 @@ class Tour:
 
 def run_tour(make_copy, variables: dict[str, str], rewrite=lambda line: line) -> list[tuple[str, Step]]:
     """Every part of the tour in order, in one copy of the repository; a part that starts by making its own
-    folder from the sample manual (`cp -r content/ ...`) gets a fresh copy, as it was written to stand alone."""
+    folder from the sample manual (`cp -r content/ DEST`) gets a fresh copy when an earlier part made DEST already,
+    as it was written to stand alone (later parts go on in that copy, where their folders are)."""
     runner = Tour(make_copy(), variables)
     steps = []
     for title, lines in sections()[1]:
-        if lines[0].startswith("cp -r content/"):
+        if lines[0].startswith("cp -r content/") and (runner.cwd / shlex.split(lines[0])[-1]).exists():
             runner = Tour(make_copy(), variables)
         for line in lines:
             written = rewrite(line)

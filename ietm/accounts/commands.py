@@ -25,7 +25,7 @@ def _password(password_file: Path | None, confirm: bool = True) -> str:
     return click.prompt("Password", hide_input=True, confirmation_prompt=confirm)
 
 
-csdb_option = click.option("--csdb", type=click.Path(path_type=Path, file_okay=False), default=CONTENT,
+csdb_option = click.option("--csdb", type=click.Path(path_type=Path, file_okay=False, exists=True), default=CONTENT,
                            show_default="the sample manual", help="The CSDB whose server the accounts belong to.")
 password_option = click.option("--password-file", type=click.Path(path_type=Path, dir_okay=False),
                                help="Read the password from this file (else IETM_PASSWORD, else a prompt).")

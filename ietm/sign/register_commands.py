@@ -19,7 +19,7 @@ from ietm.sign.commands import _credentials, audit_log_path, key_options
 from ietm.sign.register import ROLES, ROLES_EN, Appointment, Register, required
 from ietm.sign.statement import utc
 
-csdb_argument = click.argument("csdb", required=False, default=".", type=click.Path(path_type=Path, file_okay=False))
+csdb_argument = click.argument("csdb", required=False, default=".", type=click.Path(path_type=Path, file_okay=False, exists=True))
 
 
 def _when(text: str | None, option: str) -> dt.datetime | None:
@@ -183,7 +183,7 @@ def list_(csdb: Path, show_all: bool, fmt: str) -> None:
 
 @register.command("show")
 @click.argument("number", type=int)
-@click.option("--csdb", default=".", type=click.Path(path_type=Path, file_okay=False), help="The CSDB; default the current folder.")
+@click.option("--csdb", default=".", type=click.Path(path_type=Path, file_okay=False, exists=True), help="The CSDB; default the current folder.")
 @format_option()
 def show(number: int, csdb: Path, fmt: str) -> None:
     """One appointment: person, position, roles, certificate, period, who appointed and who ended it."""

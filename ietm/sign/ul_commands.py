@@ -12,7 +12,7 @@ from ietm.cli import format_option
 
 
 @click.command()
-@click.argument("csdb", required=False, default=".", type=click.Path(path_type=Path, file_okay=False))
+@click.argument("csdb", required=False, default=".", type=click.Path(path_type=Path, file_okay=False, exists=True))
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
               help="The HTML file to write; default <release name>-UL.html in the current folder.")
 @click.option("--designation", help="The document's designation (обозначение); default the publication module's code + -УЛ.")
