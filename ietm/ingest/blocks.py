@@ -14,6 +14,8 @@ from pathlib import PurePosixPath
 
 from lxml import etree
 
+from ietm.ingest.numbering import Numbering
+
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
@@ -23,10 +25,11 @@ MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
 _HEADING_STYLE = re.compile(r"^(?:heading|заголовок)\s*(\d)$", re.IGNORECASE)
 _TOC_STYLE = re.compile(r"^(?:toc|оглавление)\s*\d*$|^toc heading$", re.IGNORECASE)
 _CAPTION_STYLE = re.compile(r"^(?:caption|название объекта|подпись)", re.IGNORECASE)
-_NUMBERED = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){0,5})\.?\s+(?=\S)")
+_NUMBERED = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){0,5}|[A-ZА-ЯЁ](?:\.\d{1,2}){1,5})\.?\s+(?=\S)")  # "2.3.1", "Б.1"
 _TYPED_ITEM = re.compile(r"^(?:(\d{1,2})[).]|([а-яa-z])\))\s+(?=\S)", re.IGNORECASE)
 _TYPED_BULLET = re.compile(r"^[-–—•·●▪]\s+(?=\S)")
-BULLET_FORMATS = {"bullet", "none"}
+_CLAUSE_LABEL = re.compile(r"^((?:\d{1,3}|[A-ZА-ЯЁ])(?:\.\d{1,3}){1,8})\.?$")
+_NUMBER_LABEL = re.compile(r"^(\d{1,3}(?:\.\d{1,3}){0,8})\.?$")
 
 
 @dataclass
@@ -58,6 +61,9 @@ class Paragraph:
     caption: bool = False  # styled as a caption
     in_text_box: bool = False
     marker: str | None = None  # a typed list marker: "digit" for "1)", "letter" for "а)"
+    label: str | None = None  # the label Word's numbering prints before it ("2.3.1.1", "1)", "•")
+    size: int | None = None  # font size of most of its text, in half-points
+    list_id: str | None = None  # the Word list it belongs to, for nesting one list under another
 
     @property
     def text(self) -> str:
@@ -100,6 +106,13 @@ class Document:
     title: str | None = None  # a paragraph in the Title style
 
 
+def _int_val(el: etree._Element | None) -> int | None:
+    try:
+        return int(el.get(f"{W}val")) if el is not None else None
+    except (TypeError, ValueError):
+        return None
+
+
 def _on(el: etree._Element | None) -> bool:
     """A w:b/w:i style toggle: present and not switched off."""
     return el is not None and el.get(f"{W}val", "1").lower() not in ("0", "false", "off", "none")
@@ -112,6 +125,7 @@ class Reader:
         self.doc = doc
         self.part = doc.part
         self.styles = self._styles()
+        self.default_rpr = self.doc.styles.element.find(f"{W}docDefaults/{W}rPrDefault/{W}rPr")
         self.numbering = self._numbering()
         self.footnotes = self._notes("footnotes", "footnote")
         self.endnotes = self._notes("endnotes", "endnote")
@@ -120,7 +134,6 @@ class Reader:
         self.pictures = 0
         self.left_out: list[tuple[str, str]] = []
         self.title: str | None = None
-        self.counters = [0] * 9
 
     # -- styles and numbering ------------------------------------------------------------------------------
 
@@ -132,6 +145,7 @@ class Reader:
             name_el = s.find(f"{W}name")
             based = s.find(f"{W}basedOn")
             out[sid] = {
+                "id": sid,
                 "name": name_el.get(f"{W}val") if name_el is not None else sid,
                 "pPr": s.find(f"{W}pPr"),
                 "rPr": s.find(f"{W}rPr"),
@@ -147,30 +161,12 @@ class Reader:
             sid = self.styles[sid]["based"]
         return chain
 
-    def _numbering(self) -> dict[str, dict[int, str]]:
-        """numId -> level -> numFmt."""
+    def _numbering(self) -> Numbering:
         try:
             root = self.part.numbering_part.element
         except (NotImplementedError, KeyError, AttributeError):
-            return {}
-        abstract: dict[str, dict[int, str]] = {}
-        for an in root.iter(f"{W}abstractNum"):
-            levels = {}
-            for lvl in an.iter(f"{W}lvl"):
-                fmt = lvl.find(f"{W}numFmt")
-                levels[int(lvl.get(f"{W}ilvl", "0"))] = fmt.get(f"{W}val") if fmt is not None else "decimal"
-            abstract[an.get(f"{W}abstractNumId")] = levels
-        out = {}
-        for num in root.iter(f"{W}num"):
-            ref = num.find(f"{W}abstractNumId")
-            levels = dict(abstract.get(ref.get(f"{W}val") if ref is not None else "", {}))
-            for override in num.iter(f"{W}lvlOverride"):
-                lvl = override.find(f"{W}lvl")
-                fmt = lvl.find(f"{W}numFmt") if lvl is not None else None
-                if fmt is not None:
-                    levels[int(override.get(f"{W}ilvl", "0"))] = fmt.get(f"{W}val")
-            out[num.get(f"{W}numId")] = levels
-        return out
+            root = None
+        return Numbering(root, self.styles)
 
     def _notes(self, reltype: str, tag: str) -> dict[str, list[str]]:
         for rel in self.part.rels.values():
@@ -190,7 +186,13 @@ class Reader:
         blocks: list[Block] = []
         self._walk(self.doc.element.body, blocks)
         _nest_typed_lists(blocks)
+        _nest_word_lists(blocks)
+        _promote_numbered_titles(blocks)
+        if sum(1 for b in blocks if isinstance(b, Paragraph) and b.heading is not None) < 2:
+            self.title = _visual_headings(blocks, self.title)
+        _number_headings(blocks)
         self._headers_footers()
+        self._template()
         return Document(blocks, self.left_out, self.title)
 
     def _walk(self, parent: etree._Element, out: list[Block]) -> None:
@@ -230,6 +232,7 @@ class Reader:
                 self.title = para.plain
                 return
         para.caption = bool(_CAPTION_STYLE.match(style))
+        para.size = self._size(p, chain)
         self._classify(para, ppr, chain)
         out.append(para)
         for box in boxes:
@@ -239,6 +242,23 @@ class Reader:
                 inner = Paragraph(f"¶{self.paragraphs}", inner_runs, "text box", pictures=inner_pics, in_text_box=True)
                 if inner.plain or inner.pictures:
                     out.append(inner)
+
+    def _size(self, p: etree._Element, chain: list[dict]) -> int | None:
+        """The font size most of the paragraph's text has (direct, character style, paragraph style, default)."""
+        sizes: dict[int, int] = {}
+        for r in p.iter(f"{W}r"):
+            text = sum(len(t.text or "") for t in r.findall(f"{W}t"))
+            if not text or _in_fallback(r, p):
+                continue
+            rpr = r.find(f"{W}rPr")
+            props = [rpr] if rpr is not None else []
+            if rpr is not None and rpr.find(f"{W}rStyle") is not None:
+                props += [s["rPr"] for s in self._style_chain(rpr.find(f"{W}rStyle").get(f"{W}val")) if s["rPr"] is not None]
+            props += [s["rPr"] for s in chain if s["rPr"] is not None] + [self.default_rpr]
+            size = next((_int_val(pr.find(f"{W}sz")) for pr in props if pr is not None and pr.find(f"{W}sz") is not None), None)
+            if size:
+                sizes[size] = sizes.get(size, 0) + text
+        return max(sizes, key=sizes.get) if sizes else None
 
     def _default_style(self) -> str | None:
         for sid, s in self.styles.items():
@@ -258,7 +278,10 @@ class Reader:
             outline = self._first(ppr, chain, "outlineLvl")
             if outline is not None and outline.get(f"{W}val", "9").isdigit() and int(outline.get(f"{W}val")) < 9:
                 level = int(outline.get(f"{W}val")) + 1
-        num_pr = self._first(ppr, chain, "numPr")
+        ref = self.numbering.resolve(ppr, chain)
+        label = self.numbering.advance(*ref) if ref else None
+        if label is not None and label.text:
+            para.label = label.text
         raw = para.text
         lead = len(raw) - len(raw.lstrip())
         text = raw.lstrip()
@@ -267,32 +290,30 @@ class Reader:
                 return
             para.heading = level
             m = _NUMBERED.match(text)
-            if m and m.group(1).count(".") + 1 <= 9:
-                para.number = m.group(1)
+            auto = _NUMBER_LABEL.match(label.text) if label is not None and label.numbered else None
+            if m and m.group(1).count(".") + 1 <= 9 and not auto:
+                para.number = para.label = m.group(1)
                 self._strip(para, lead + m.end())
-                self._count(para.number)
-            else:
-                self.counters[level - 1] += 1
-                for i in range(level, 9):
-                    self.counters[i] = 0
-                para.number = ".".join(str(max(c, 1)) for c in self.counters[:level])
+            elif auto:
+                para.number = auto.group(1)
+            elif label is not None and label.numbered and label.text:  # "Приложение А": part of the title
+                para.runs.insert(0, Run(label.text + " "))
+                para.label = None
             return
-        if num_pr is not None:
-            num_id = num_pr.find(f"{W}numId")
-            ilvl = num_pr.find(f"{W}ilvl")
-            nid = num_id.get(f"{W}val") if num_id is not None else None
-            if nid and nid != "0":
-                lvl = int(ilvl.get(f"{W}val", "0")) if ilvl is not None else 0
-                fmt = self.numbering.get(nid, {}).get(lvl, "decimal")
-                para.list_level = lvl
-                para.numbered = fmt not in BULLET_FORMATS
-                return
+        if label is not None and (label.numbered or label.text):
+            clause = _CLAUSE_LABEL.match(label.text) if label.numbered else None
+            if clause:  # a numbered clause (пункт) of GOST 2.105 numbered by Word: "2.3.1.1 Проверьте ..."
+                para.number = clause.group(1)
+            else:
+                para.list_level = label.level
+                para.numbered = label.numbered
+                para.list_id = label.list_id
+            return
         m = _NUMBERED.match(text)
         if m and "." in m.group(1) and self._looks_like_heading(para, text[m.end():]):
             para.heading = m.group(1).count(".") + 1
-            para.number = m.group(1)
+            para.number = para.label = m.group(1)
             self._strip(para, lead + m.end())
-            self._count(para.number)
             return
         if m and "." in m.group(1):  # a numbered clause (пункт) of GOST 2.105: "2.3.1 Проверьте ..."
             para.number = m.group(1)
@@ -316,13 +337,6 @@ class Reader:
             return False
         words = [r for r in para.runs if r.text.strip() and r.footnote is None]
         return bool(words) and all(r.style == "b" for r in words[1:] or words)
-
-    def _count(self, number: str) -> None:
-        parts = [int(x) for x in number.split(".")][:9]
-        for i, v in enumerate(parts):
-            self.counters[i] = v
-        for i in range(len(parts), 9):
-            self.counters[i] = 0
 
     @staticmethod
     def _strip(para: Paragraph, length: int) -> None:
@@ -503,13 +517,30 @@ class Reader:
                         break
                     n += 1
                 cell.morerows = n
+        header_rows = _real_header_rows(rows, header_rows, cols)
         if header_rows == 0 and len(rows) > 1 and _bold_row(rows[0]):
             header_rows = 1
+        if header_rows == 0:
+            header_rows = _grouped_header(rows, cols)
+        if header_rows:  # the header typed again where the table went on to a new page
+            head = [_row_text(r) for r in rows[:header_rows]]
+            rows = rows[:header_rows] + [r for r in rows[header_rows:] if _row_text(r) not in head]
         if rows and header_rows >= len(rows):
             header_rows = len(rows) - 1
         return Table(where, rows, cols, header_rows, notes)
 
     # -- what has no place ---------------------------------------------------------------------------------
+
+    def _template(self) -> None:
+        """The template a document was made from is named, never read: its styles are copied into the file."""
+        try:
+            rels = self.doc.settings.part.rels.values()
+        except (AttributeError, KeyError, ValueError):
+            return
+        for rel in rels:
+            if rel.reltype.endswith("/attachedTemplate"):
+                self.left_out.append(("settings", f"attached template '{rel.target_ref[:80]}' (not read: the document "
+                                                  "carries its own styles)"))
 
     def _headers_footers(self) -> None:
         seen = set()
@@ -549,6 +580,36 @@ def _in_fallback(el: etree._Element, stop: etree._Element) -> bool:
     return _inside(el, f"{MC}Fallback", stop)
 
 
+def _row_text(row: list[Cell]) -> tuple[str, ...]:
+    return tuple(c.plain for c in row if not c.continued)
+
+
+def _header_like(row: list[Cell], cols: int) -> bool:
+    cells = [c for c in row if not c.continued]
+    group = len(cells) == 1 and cols > 1 and cells[0].span >= cols  # "Системный блок" above its rows
+    return not group and all(len(c.plain.split()) <= 8 for c in cells)
+
+
+def _grouped_header(rows: list[list[Cell]], cols: int) -> int:
+    """An unmarked header of two or more rows: a first row that groups columns ("Вид ТО" over "ежемесячное",
+    "годовое") and merges the others down over the rows below."""
+    first = [c for c in rows[0] if not c.continued]
+    down = max((c.morerows for c in first), default=0)
+    if down and any(c.span > 1 for c in first) and down + 1 < len(rows) and \
+            all(_header_like(r, cols) for r in rows[: down + 1]):
+        return down + 1
+    return 0
+
+
+def _real_header_rows(rows: list[list[Cell]], marked: int, cols: int) -> int:
+    """The rows marked to repeat as headers, as far as they read as headers: authors often mark every row of
+    a table, which Word cannot show (the table ends before the page) but would make all of it a header."""
+    n = min(marked, 1)
+    while n < min(marked, len(rows)) and _header_like(rows[n], cols):
+        n += 1
+    return n
+
+
 def _bold_row(row: list[Cell]) -> bool:
     runs = [r for c in row for p in c.paragraphs for r in p.runs if r.text.strip()]
     return bool(runs) and all(r.style == "b" for r in runs)
@@ -567,6 +628,96 @@ def _nest_typed_lists(blocks: list[Block]) -> None:
             b.list_level = 1
         elif b.list_level is None and b.plain:
             in_letters = False
+
+
+def _nest_word_lists(blocks: list[Block]) -> None:
+    """A list item that ends with a colon and is followed by items of another Word list introduces them:
+    "системный блок:" then "1) процессор ...", "2) ..." are its sub-items, though Word keeps both lists at
+    their first level. The outer list's next item closes them."""
+    offsets: dict[str, int] = {}  # list -> levels added to its items
+    open_lists: list[str] = []  # the lists now nested, outermost first
+    prev: Paragraph | None = None
+    for b in blocks:
+        if not isinstance(b, Paragraph) or b.heading is not None or (b.list_id is None and b.plain):
+            offsets, open_lists, prev = {}, [], None
+            continue
+        if b.list_id is None:
+            continue
+        if b.list_id in open_lists:
+            for inner in open_lists[open_lists.index(b.list_id) + 1:]:
+                offsets.pop(inner, None)
+            del open_lists[open_lists.index(b.list_id) + 1:]
+        elif prev is not None and prev.list_id != b.list_id and prev.plain.endswith(":"):
+            offsets[b.list_id] = prev.list_level + 1 - b.list_level
+            if prev.list_id not in open_lists:
+                open_lists.append(prev.list_id)
+            open_lists.append(b.list_id)
+        b.list_level += offsets.get(b.list_id, 0)
+        prev = b
+
+
+def _promote_numbered_titles(blocks: list[Block]) -> None:
+    """A numbered clause that is only a short title over clauses numbered under it ("А.2 Настройка BIOS" over
+    "А.2.1", "А.2.2") is a heading, though its style gives no outline level."""
+    clauses = [b for b in blocks if isinstance(b, Paragraph) and b.heading is None and b.number and b.list_level is None]
+    for i, p in enumerate(clauses):
+        words = p.plain.split()
+        if not words or len(words) > 15 or p.plain[-1] in ".:;,!?" or not p.plain[0].isupper():
+            continue
+        depth = p.number.count(".") + 1
+        for q in clauses[i + 1:]:
+            if q.number.startswith(p.number + "."):
+                p.heading = depth
+                break
+            if q.number.count(".") + 1 <= depth:
+                break
+
+
+def _visual_headings(blocks: list[Block], title: str | None) -> str | None:
+    """A document with no headings by style, outline or number still shows them: short lines in a larger font
+    than its text. Larger sizes are higher levels; the first such line, in the largest size, is its title.
+    Returns the title."""
+    chars: dict[int, int] = {}
+    paras = [b for b in blocks if isinstance(b, Paragraph) and b.plain and not b.in_text_box]
+    for p in paras:
+        if p.size:
+            chars[p.size] = chars.get(p.size, 0) + len(p.plain)
+    if not chars:
+        return title
+    body = max(chars, key=chars.get)
+    heads = [p for p in paras if p.size and p.size >= body * 1.15 and len(p.plain.split()) <= 15
+             and p.plain[-1] not in ".;:," and p.number is None]
+    sizes = sorted({p.size for p in heads}, reverse=True)
+    if title is None and heads and heads[0] is paras[0] and heads[0].size == sizes[0]:
+        title = heads.pop(0).plain
+        blocks.remove(paras[0])
+    for p in heads:
+        p.heading = min(sizes.index(p.size) + 1, 3)
+        p.list_level, p.numbered, p.list_id = None, False, None
+    return title
+
+
+def _number_headings(blocks: list[Block]) -> None:
+    """Every heading gets a section number: its own when it has one ("2.3.1", typed or Word's), else the next
+    in sequence after the headings before it (an unnumbered "Введение", an appendix "А.2" counted in its
+    appendix). The number makes the codes; the label the source shows stays in the title or the label."""
+    counters = [0] * 9
+    for b in blocks:
+        if not isinstance(b, Paragraph) or b.heading is None:
+            continue
+        level = min(b.heading, 9)
+        parts = [int(x) for x in b.number.split(".")] if b.number and re.fullmatch(r"[\d.]+", b.number) else None
+        if parts:
+            counters[: len(parts[:9])] = parts[:9]
+            for i in range(len(parts), 9):
+                counters[i] = 0
+            continue
+        if b.number and not b.label:
+            b.label = b.number  # "А.2": shown as written, numbered in sequence
+        counters[level - 1] += 1
+        for i in range(level, 9):
+            counters[i] = 0
+        b.number = ".".join(str(max(c, 1)) for c in counters[:level])
 
 
 def read_document(doc) -> Document:

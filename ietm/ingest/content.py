@@ -16,7 +16,7 @@ from lxml import etree
 
 from ietm.ingest.blocks import Block, Paragraph, Picture, Table
 from ietm.ingest.figures import Figures, Icn
-from ietm.ingest.inline import Targets, fill, plain
+from ietm.ingest.inline import Targets, fill, unspace
 from ietm.ingest.report import ConversionReport
 from ietm.ingest.structure import Section
 from ietm.ingest.tables import cals, table_caption
@@ -33,6 +33,9 @@ _STYLE_KINDS = ((re.compile(r"footnote|endnote|сноск", re.I), None), (re.co
                 (re.compile(r"caution|внимани", re.I), "caution"), (re.compile(r"\bnote|примечан", re.I), "note"))
 _FIG_CAPTION = re.compile(r"^(рисунок|рис\.|figure|fig\.)\s*([\dА-ЯA-Z][\d.]*)\s*(?:[—–:.-]\s*)?(.*)$", re.IGNORECASE)
 _NOTE_ITEM = re.compile(r"^\d{1,2}\s+(?=\S)")
+#: the caption GOST 2.105 puts over the part of a table carried to the next page (and English counterparts)
+CONTINUED = re.compile(r"^(?:продолжение|окончание)\s+табл\w*\b|^(?:table\s+\S+\s*)?\(?(?:continued|cont'd)\)?\.?$|"
+                       r"^continuation of table\b", re.IGNORECASE)
 
 LABELS = {
     "ru": {"figure": "Рисунок", "table": "Таблица"},
@@ -52,7 +55,7 @@ class Item:
 
 
 def fig_caption(text: str) -> tuple[str, str] | None:
-    m = _FIG_CAPTION.match(text.strip())
+    m = _FIG_CAPTION.match(unspace(text.strip()))
     return (m.group(2).rstrip("."), m.group(3).strip()) if m else None
 
 
@@ -84,6 +87,9 @@ def read_items(blocks: list[Block], report: ConversionReport) -> list[Item]:
     while i < len(blocks):
         b = blocks[i]
         if isinstance(b, Table):
+            if _continues(items, b, report):
+                i += 1
+                continue
             item = Item("table", table=b, where=b.where)
             prev = blocks[i - 1] if i else None
             nxt = blocks[i + 1] if i + 1 < len(blocks) else None
@@ -110,8 +116,8 @@ def read_items(blocks: list[Block], report: ConversionReport) -> list[Item]:
             i += 1
             continue
         if p.pictures:
-            if p.plain and not fig_caption(p.plain):
-                items.append(Item("para", [p], where=p.where))
+            if p.plain and not fig_caption(p.plain):  # a step or list item showing a picture stays one
+                items.append(Item(_text_kind(p), [p], where=p.where))
             fig = Item("figure", pictures=list(p.pictures), where=p.where)
             nxt = blocks[i + 1] if i + 1 < len(blocks) else None
             cap_para = None
@@ -155,14 +161,38 @@ def read_items(blocks: list[Block], report: ConversionReport) -> list[Item]:
             items.append(Item(kind, paras or [body], where=p.where))
             i = j
             continue
-        if p.list_level is not None:
-            items.append(Item("step" if p.numbered else "bullet", [p], where=p.where))
-        elif p.number:
-            items.append(Item("clause", [p], where=p.where))
-        else:
-            items.append(Item("para", [p], where=p.where))
+        items.append(Item(_text_kind(p), [p], where=p.where))
         i += 1
     return items
+
+
+def _text_kind(p: Paragraph) -> str:
+    if p.list_level is not None:
+        return "step" if p.numbered else "bullet"
+    return "clause" if p.number else "para"
+
+
+def _continues(items: list[Item], table: Table, report: ConversionReport) -> bool:
+    """A table under "Продолжение таблицы 2", right after that table, is its next page: its rows join it (the
+    header typed again is dropped). Parts with different columns stay apart (a fault table still reads on)."""
+    if len(items) < 2 or items[-1].kind != "para" or items[-2].kind != "table":
+        return False
+    cap = items[-1].paras[-1]
+    if not CONTINUED.match(cap.plain):
+        return False
+    items.pop()
+    report.place(cap.where, "caption", f"the continuation of {items[-1].table.where}")
+    first = items[-1].table
+    if first.cols != table.cols:
+        return False
+    head = [tuple(c.plain for c in r if not c.continued) for r in first.rows[: first.header_rows]]
+    rows = table.rows
+    while rows and tuple(c.plain for c in rows[0] if not c.continued) in head:
+        rows = rows[1:]
+    first.rows += rows
+    first.notes += table.notes
+    report.place(table.where, "table", f"joined to {first.where}, which it continues")
+    return True
 
 
 def _without_lead(p: Paragraph, cut: int) -> Paragraph:
@@ -398,13 +428,21 @@ def procedural(section: Section, module: Module, items_of: Callable[[Section], l
 
 
 def _steps(parent: etree._Element, items: list[Item], module: Module, titled: bool = False) -> None:
-    """Numbered items as steps nested by list level; other items join the step before them, and
-    warnings the step after them. `parent` is mainProcedure or a titled step."""
+    """Numbered items as steps nested by list level (a list under a numbered clause is its sub-steps); other
+    items join the step before them, and warnings the step after them. `parent` is mainProcedure or a titled
+    step."""
     stack: list[tuple[int, etree._Element]] = []  # (level, proceduralStep)
     pending: list[Item] = []
     own: list[Item] = []  # content of a titled step before its first numbered item
+    body: list[Item] = []  # content after the current step, flowed at once so that a list stays one list
+
+    def flush() -> None:
+        if body:
+            module.flow(stack[-1][1], body, None)
+            body.clear()
 
     def open_step(level: int) -> etree._Element:
+        flush()
         while stack and stack[-1][0] >= level:
             stack.pop()
         host = stack[-1][1] if stack else parent
@@ -423,7 +461,7 @@ def _steps(parent: etree._Element, items: list[Item], module: Module, titled: bo
             if own and titled and not stack:
                 module.flow(parent, own, None)
                 own = []
-            level = p.list_level if item.kind == "step" and p.list_level is not None else 0
+            level = p.list_level if item.kind == "step" and p.list_level is not None else -1
             step = open_step(level)
             module.para(step, p, "step")
             continue
@@ -436,7 +474,9 @@ def _steps(parent: etree._Element, items: list[Item], module: Module, titled: bo
         if not stack:
             own.append(item)
             continue
-        module.flow(stack[-1][1], [item], None)
+        body.append(item)
+    if stack:
+        flush()
     if own:
         if titled:
             module.flow(parent, own, None)

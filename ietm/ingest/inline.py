@@ -19,6 +19,14 @@ _SPACE = re.compile(r"\s+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
+_SPACED = re.compile(r"^((?:[^\W\d_] ){3,}[^\W\d_])(?=\s|$)")
+
+
+def unspace(text: str) -> str:
+    """A word spaced out letter by letter at the start, as GOST captions are typed ("Т а б л и ц а 2"), closed up."""
+    return _SPACED.sub(lambda m: m.group(1).replace(" ", ""), text)
+
+
 def clean(text: str) -> str:
     return _CONTROL.sub("", text)
 
@@ -66,8 +74,15 @@ def _append_text(el: etree._Element, text: str) -> None:
 
 
 def _strip_edges(runs: list[Run]) -> list[Run]:
-    """Runs with the paragraph's leading and trailing blanks removed and inner blank runs collapsed."""
-    out = [Run(_SPACE.sub(" ", clean(r.text)) if r.footnote is None else "", r.style, r.footnote) for r in runs]
+    """Runs with the paragraph's leading and trailing blanks removed, inner blanks collapsed and neighbours of
+    one style joined (Word splits text anywhere: "на рисунке " and a field's "15" must read as one reference)."""
+    out: list[Run] = []
+    for r in runs:
+        if r.footnote is None and out and out[-1].footnote is None and out[-1].style == r.style:
+            out[-1] = Run(out[-1].text + r.text, r.style)
+        else:
+            out.append(Run(r.text, r.style, r.footnote))
+    out = [Run(_SPACE.sub(" ", clean(r.text)) if r.footnote is None else "", r.style, r.footnote) for r in out]
     while out and out[0].footnote is None and not out[0].text.strip():
         out.pop(0)
     while out and out[-1].footnote is None and not out[-1].text.strip():

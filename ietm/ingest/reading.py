@@ -3,8 +3,8 @@
 python-docx (MIT, maintained since 2013, used by most Python tools that read Word) gives the document's
 parts, relationships, styles and numbering while leaving the body XML to us, which the mapping needs: merged
 cells, numbering levels, text boxes and footnotes are only in the XML. Before python-docx sees a file, the
-package is inspected: a zip bomb, macros, a DOCTYPE in any part or an image linked from outside the document
-is refused with one line, so nothing is written for a hostile file.
+package is inspected: a zip bomb, macros, a DOCTYPE in any part or an image, object or subdocument linked
+from outside the document is refused with one line, so nothing is written for a hostile file.
 """
 
 from __future__ import annotations
@@ -108,7 +108,9 @@ def inspect_package(path: Path, shown: str) -> None:
                 if info.filename.endswith(".rels"):
                     for m in _EXTERNAL_LINK.finditer(data):
                         rel = m.group(0)
-                        if b"/image" in rel or b"/oleObject" in rel or b"/attachedTemplate" in rel or b"/subDocument" in rel:
+                        # content only: the template a document was made from (attachedTemplate, often a path on
+                        # the writer's own disk) is never read, so it does not refuse a real document
+                        if b"/image" in rel or b"/oleObject" in rel or b"/subDocument" in rel:
                             target = re.search(rb'Target="([^"]*)"', rel)
                             where = target.group(1).decode("utf-8", "replace") if target else "?"
                             raise InputError(f"links content from outside the document ({where}): refused; "

@@ -52,6 +52,7 @@ class Section:
     chapter: str | None = None  # kind of the chapter it belongs to
     module: bool = False  # becomes a data module of its own
     kind: str = "descriptive"  # descriptive | procedural
+    label: str = ""  # the number the source shows before the title ("2.3", "А.2"), if any
 
     @property
     def path(self) -> list[Section]:
@@ -98,10 +99,12 @@ def build_tree(blocks: list[Block], title: str) -> Section:
             while stack[-1].level >= b.heading:
                 stack.pop()
             parent = stack[-1]
-            section = Section(b.plain, b.number or "", b.heading, b.where, parent=parent)
+            section = Section(b.plain, b.number or "", b.heading, b.where, parent=parent, label=b.label or "")
             section.chapter = chapter_kind(section.title) if parent is root else parent.chapter or chapter_kind(section.title)
             parent.children.append(section)
             stack.append(section)
+            if b.pictures:  # a picture anchored in the heading's line is the section's first figure
+                section.blocks.append(Paragraph(b.where, [], pictures=b.pictures))
         else:
             stack[-1].blocks.append(b)
     return root

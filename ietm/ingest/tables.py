@@ -11,7 +11,7 @@ import re
 from lxml import etree
 
 from ietm.ingest.blocks import Picture, Table
-from ietm.ingest.inline import Targets, fill
+from ietm.ingest.inline import Targets, fill, unspace
 from ietm.ingest.report import ConversionReport
 
 _CAPTION = re.compile(r"^(таблица|table)\s+([\dА-ЯA-Z][\d.]*)\s*(?:[—–:.-]\s*)?(.*)$", re.IGNORECASE)
@@ -19,7 +19,7 @@ _CAPTION = re.compile(r"^(таблица|table)\s+([\dА-ЯA-Z][\d.]*)\s*(?:[—
 
 def table_caption(text: str) -> tuple[str, str] | None:
     """("3", "Title") of a caption such as "Таблица 3 — Перечень" or "Table 3: List"."""
-    m = _CAPTION.match(text.strip())
+    m = _CAPTION.match(unspace(text.strip()))
     if not m:
         return None
     return m.group(2).rstrip("."), m.group(3).strip()
