@@ -13,14 +13,13 @@ from lxml import etree
 from ietm.author.create import dm_tree
 from ietm.config import load_config
 from ietm.errors import InputError, NotFound
-from ietm.ingest import typical
+from ietm.ingest import cards, typical
 from ietm.ingest.blocks import Paragraph, Table, read_document
 from ietm.ingest.codes import (FAULT_INFO, PARTS_INFO, SCHEDULE_INFO, SUPPLIES_INFO, TOOLS_INFO, Allocator, CodeMap,
                                info_for, sns_from_number)
 from ietm.ingest.content import Item, Module, descriptive, procedural, read_items
 from ietm.ingest.figures import Figures, Icn
-from ietm.ingest.inline import plain
-from ietm.ingest.publication import Entry, dm_list, publication
+from ietm.ingest.publication import Entry, dm_list, dm_ref, publication
 from ietm.ingest.reading import open_docx, open_source
 from ietm.ingest.report import ConversionReport
 from ietm.ingest.structure import Section, build_tree, content_blocks, plan_modules
@@ -116,14 +115,22 @@ def _import(path: Path, source, csdb: Path, options: Options) -> ConversionRepor
     # pass 1: items of every section, typical tables taken out
     items: dict[int, list[Item]] = {}
     found: list[tuple[Section, str, Item]] = []
+    card_titles: dict[int, tuple[str | None, str | None, list[str]]] = {}
     for s in root.walk():
         its = read_items(s.blocks, report)
         keep = []
         for it in its:
             if it.kind == "table":
-                kind = typical.classify(it.table, it.title or "", s.title)
+                kind = typical.classify(it.table, it.title or "", s.title) or ("card" if cards.is_card(it.table) else None)
+                if kind == "card":  # "Технологическая карта № 1" and the name of the work above it title it
+                    above = [k.paras[0] for k in keep[::-1][:2] if k.kind == "para"]
+                    number, name, used = cards.title_from([p.plain for p in above])
+                    card_titles[id(it)] = (number, name, [p.where for p in above[:used]])
+                    del keep[len(keep) - used:]
                 if kind:
                     found.append((s, kind, it))
+                    # notes written in a row under the table stay in the section, as notes
+                    keep += read_items(typical.table_notes(it.table), report)
                     continue
             keep.append(it)
         items[id(s)] = keep
@@ -202,22 +209,55 @@ def _import(path: Path, source, csdb: Path, options: Options) -> ConversionRepor
         if content is not None:
             add(section, Built(code, title, section.title if section.level else None, SCHEMAS[kind], content, module.icns))
     # typical tables that make modules of their own, after the module of their section
+    carry: tuple[Section, typical.Fault] | None = None  # the last fault: a table split by a page goes on with it
+    faults: list[tuple[Section, typical.Fault]] = []
+    for s, kind, it in found:
+        if kind == "fault":
+            more = typical.faults(it.table, carry[1] if carry and carry[0] is s else None)
+            faults += [(s, f) for f in more]
+            carry = (s, more[-1]) if more else carry if carry and carry[0] is s else None
+            report.place(it.where, "table", f"fault isolation modules of {s.title}")
+    for s, fault in faults:
+        home = owner(s)
+        fault_no += 1
+        code = allocator.code(sns(home), FAULT_INFO)
+        text = " ".join(p.plain for c, r in fault.causes for p in c + r)
+        symptom = " ".join(p.plain for p in fault.symptom)
+        content = typical.fault_content(fault, short, f"F{fault_no:04d}", requirements_for(s, text))
+        add(home, Built(code, fault.group or title, symptom, "fault", content, []))
+        report.place(fault.where, "fault", f"DMC-{code}: fault isolation")
+    card_refs: dict[str, etree._Element] = {}  # task card number -> a dmRef to its module, for schedules
+    for n, (s, kind, it) in enumerate(found, 1):
+        if kind != "card":
+            continue
+        home = owner(s)
+        number, name, wheres = card_titles[id(it)]
+        card = cards.read_card(it.table)
+        label = labels["card"].format(number or "").strip()
+        name = f"{label}. {name}" if name else it.title or label
+        code = allocator.code(sns(home), info_for("procedural", home.chapter, name))
+        module = Module(str(code), str(lang), figures, report)
+        work = read_items(card.work, report)
+        module.prepare(work)
+        holder = Section(name, "", 1, it.where)
+        fill, _ = cards.requirements(card, f"TK{number or n}", options.enterprise, labels["as_required"])
+        content = procedural(holder, module, lambda x, work=work, holder=holder: work if x is holder else [], fill)
+        add(home, Built(code, title, name, "proced", content, module.icns))
+        for where in wheres:
+            report.place(where, "heading", f"DMC-{code}: title")
+        for _, para, _ in card.rqmts:
+            report.place(para.where, "requirement", f"DMC-{code}: preliminaryRqmts")
+        report.place(it.where, "table", f"DMC-{code}: task card procedure")
+        if number:
+            ref = etree.Element("refs")
+            dm_ref(ref, code, title, name)
+            card_refs[number] = ref[0]
     for s, kind, it in found:
         home = owner(s)
-        if kind == "fault":
-            for fault in typical.faults(it.table):
-                fault_no += 1
-                code = allocator.code(sns(home), FAULT_INFO)
-                text = " ".join(p.plain for c, r in fault.causes for p in c + r)
-                symptom = " ".join(p.plain for p in fault.symptom)
-                content = typical.fault_content(fault, short, f"F{fault_no:04d}", requirements_for(s, text))
-                add(home, Built(code, title, symptom, "fault", content, []))
-                report.place(fault.where, "fault", f"DMC-{code}: fault isolation")
-            report.place(it.where, "table", f"fault isolation modules of {s.title}")
-        elif kind == "schedule":
+        if kind == "schedule":
             tasks = typical.tasks(it.table)
             code = allocator.code(sns(home), SCHEDULE_INFO)
-            add(home, Built(code, title, it.title or labels["schedule"], SCHEMAS["schedule"], typical.schedule_content(tasks), []))
+            add(home, Built(code, title, it.title or labels["schedule"], SCHEMAS["schedule"], typical.schedule_content(tasks, card_refs), []))
             for t in tasks:
                 report.place(t.where, "maintenance task", f"DMC-{code}: taskDefinition")
             report.place(it.where, "table", f"DMC-{code}: maintenance schedule")
@@ -277,7 +317,7 @@ def _joined(section: Section) -> list[Section]:
 
 
 def _entries(section: Section, built: dict[int, list[Built]]) -> Entry:
-    label = f"{section.number} {section.title}".strip() if section.level else section.title
+    label = f"{section.label} {section.title}".strip() if section.level else section.title
     entry = Entry(label, [(b.code, b.tech, b.info) for b in built[id(section)]])
     entry.children = [_entries(c, built) for c in section.children]
     # modules of joined subsections (faults, schedules) are listed with their own subsection

@@ -24,7 +24,7 @@ class Entry:
         return not self.dms and all(c.empty() for c in self.children)
 
 
-def _dm_ref(parent: etree._Element, code: DmCode, tech: str, info: str | None, lang: Language | None = None) -> None:
+def dm_ref(parent: etree._Element, code: DmCode, tech: str, info: str | None, lang: Language | None = None) -> None:
     ref = etree.SubElement(parent, "dmRef")
     ident = etree.SubElement(ref, "dmRefIdent")
     _set_code(etree.SubElement(ident, "dmCode"), code)
@@ -40,7 +40,7 @@ def _entry(parent: etree._Element, entry: Entry) -> None:
     el = etree.SubElement(parent, "pmEntry")
     etree.SubElement(el, "pmEntryTitle").text = entry.title
     for code, tech, info in entry.dms:
-        _dm_ref(el, code, tech, info)
+        dm_ref(el, code, tech, info)
     for child in entry.children:
         if not child.empty():
             _entry(el, child)
@@ -87,7 +87,7 @@ def dm_list(model: str, enterprise: str, seq: int, lang: Language, dms: list[tup
 
     for code, tech, info in dms:
         e = entry()
-        _dm_ref(e, code, tech, info, lang)
+        dm_ref(e, code, tech, info, lang)
         partner(e)
     e = entry()
     ref = etree.SubElement(etree.SubElement(e, "pmRef"), "pmRefIdent")

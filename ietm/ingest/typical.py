@@ -14,6 +14,7 @@ A table is recognised by its caption and header row; one that is not stays a CAL
 from __future__ import annotations
 
 import re
+from copy import deepcopy
 from dataclasses import dataclass, field
 
 from lxml import etree
@@ -40,12 +41,13 @@ LABELS = {
            "not_found": "Причина не найдена: обратитесь в сервисный центр изготовителя.",
            "as_required": "по потребности", "tools": "Перечень инструмента и принадлежностей",
            "spares": "Перечень запасных частей (ЗИП)", "supplies": "Перечень расходных материалов",
-           "schedule": "График технического обслуживания", "faults": "Поиск неисправностей"},
+           "schedule": "График технического обслуживания", "faults": "Поиск неисправностей",
+           "card": "Технологическая карта № {}"},
     "en": {"cause": "Probable cause: {}", "question": "Is this the cause?",
            "not_found": "The cause was not found: contact the manufacturer's service.",
            "as_required": "as required", "tools": "Tools and support equipment",
            "spares": "Spare parts", "supplies": "Consumables",
-           "schedule": "Maintenance schedule", "faults": "Fault isolation"},
+           "schedule": "Maintenance schedule", "faults": "Fault isolation", "card": "Task card {}"},
 }
 
 
@@ -54,6 +56,7 @@ class Fault:
     where: str
     symptom: list[Paragraph]
     causes: list[tuple[list[Paragraph], list[Paragraph]]] = field(default_factory=list)  # (cause, remedy)
+    group: str = ""  # the item the fault is of, from a row spanning the table above it ("Системный блок")
 
 
 @dataclass
@@ -73,6 +76,8 @@ class Task:
     kind: list[Paragraph]
     interval: list[Paragraph]
     work: list[Paragraph]
+    marked: list[str] = field(default_factory=list)  # a matrix table: the kinds of maintenance marked "+"
+    remarks: str = ""  # the other columns ("Приложение Б, ТК 1")
 
 
 def _header(table: Table) -> list[str]:
@@ -119,27 +124,48 @@ def _cell_paras(row, col: int | None) -> list[Paragraph] | None:
     return []
 
 
-def faults(table: Table) -> list[Fault]:
+def faults(table: Table, carry: Fault | None = None) -> list[Fault]:
+    """The faults of a fault table. A row spanning the table ("Системный блок") names the item of the faults
+    below it; rows with no symptom go on with the fault above them, across a page split of the table too
+    (`carry`: the last fault of the table part before)."""
     cols = _header(table)
     f_col = _col(cols, _FAULT)
     c_col = _col(cols, _CAUSE, {f_col})
     r_col = _col(cols, _REMEDY, {f_col, c_col})
     out: list[Fault] = []
+    group = carry.group if carry else ""
+    last = carry
     for n, row in enumerate(table.rows[table.header_rows:], table.header_rows + 1):
+        cells = [c for c in row if not c.continued]
+        if len(cells) == 1 and table.cols > 1 and cells[0].span >= table.cols:
+            if re.match(r"^(примечани|note)", cells[0].plain, re.I):
+                continue  # notes under the table: kept with the table's text, not a group
+            group, last = cells[0].plain, None
+            continue
         symptom = _cell_paras(row, f_col)
         cause = _cell_paras(row, c_col) or []
         remedy = _cell_paras(row, r_col) or []
-        if symptom or not out:
-            if not symptom and not cause and not remedy:
-                continue
-            out.append(Fault(f"{table.where}, row {n}", symptom or []))
-        if not cause and not remedy:
+        if symptom:
+            last = Fault(f"{table.where}, row {n}", symptom, group=group)
+            out.append(last)
+        if not cause and not remedy or last is None:
             continue
         if len(cause) > 1 and len(cause) == len(remedy):
-            out[-1].causes += [([c], [r]) for c, r in zip(cause, remedy)]
+            last.causes += [([c], [r]) for c, r in zip(cause, remedy)]
         else:
-            out[-1].causes.append((cause, remedy))
-    return [f for f in out if f.symptom]
+            last.causes.append((cause, remedy))
+    return out
+
+
+def table_notes(table: Table) -> list[Paragraph]:
+    """Paragraphs of rows spanning the table that are notes ("Примечания ...") rather than group titles."""
+    out = []
+    for row in table.rows[table.header_rows:]:
+        cells = [c for c in row if not c.continued]
+        if len(cells) == 1 and table.cols > 1 and cells[0].span >= table.cols and \
+                re.match(r"^(примечани|note)", cells[0].plain, re.I):
+            out += [p for p in cells[0].paragraphs if p.plain]
+    return out
 
 
 def entries(table: Table) -> list[ListEntry]:
@@ -162,7 +188,43 @@ def entries(table: Table) -> list[ListEntry]:
     return out
 
 
+_MARK = re.compile(r"^(?:[+×✓✔xх]\**|[-–—]|)$", re.IGNORECASE)
+
+
+def _text_at(row, col: int) -> str | None:
+    paras = _cell_paras(row, col)
+    return None if paras is None else " ".join(p.plain for p in paras)
+
+
+def _full_width(row, cols: int) -> bool:
+    cells = [c for c in row if not c.continued]
+    return len(cells) == 1 and cols > 1 and cells[0].span >= cols
+
+
+def mark_columns(table: Table) -> list[int]:
+    """Columns of a matrix maintenance table: every cell a "+" or "–" under a kind of maintenance."""
+    body = [r for r in table.rows[table.header_rows:] if not _full_width(r, table.cols)]
+    out = []
+    for c in range(table.cols):
+        texts = [t for r in body if (t := _text_at(r, c)) is not None]
+        if texts and all(_MARK.match(t) for t in texts) and any(t[:1] in "+×✓✔xXхХ" for t in texts):
+            out.append(c)
+    return out
+
+
+def _sub_header(table: Table, col: int) -> str:
+    """The lowest header cell over a column: "ежемесячное" under "Вид технического обслуживания"."""
+    for row in reversed(table.rows[: max(table.header_rows, 1)]):
+        for cell in row:
+            if cell.col <= col < cell.col + cell.span and not cell.continued and cell.plain:
+                return cell.plain
+    return ""
+
+
 def tasks(table: Table) -> list[Task]:
+    marks = mark_columns(table)
+    if len(marks) >= 2:
+        return _matrix_tasks(table, marks)
     cols = _header(table)
     kind = _col(cols, re.compile(r"вид|type|check|kind", re.I))
     interval = _col(cols, re.compile(r"периодичн|срок|interval|frequency|when|period", re.I), {kind})
@@ -176,7 +238,25 @@ def tasks(table: Table) -> list[Task]:
             k = out[-1].kind
         if i is None and out:
             i = out[-1].interval
-        out.append(Task(f"{table.where}, row {n}", k or [], i or [], w or []))
+        remarks = "; ".join(t for c in range(table.cols) if c not in (kind, interval, work) and (t := _text_at(row, c)))
+        out.append(Task(f"{table.where}, row {n}", k or [], i or [], w or [], remarks=remarks))
+    return out
+
+
+def _matrix_tasks(table: Table, marks: list[int]) -> list[Task]:
+    """"Вид работы | ежемесячное | полугодовое | годовое | Примечание" with "+" where a task is due."""
+    labels = {c: _sub_header(table, c) for c in marks}
+    work = next((c for c in range(table.cols) if c not in marks), 0)
+    out = []
+    for n, row in enumerate(table.rows[table.header_rows:], table.header_rows + 1):
+        if _full_width(row, table.cols):
+            continue
+        w = _cell_paras(row, work) or []
+        if not w:
+            continue
+        marked = [labels[c] + ((_text_at(row, c) or "")[1:]) for c in marks if (_text_at(row, c) or "")[:1] in "+×✓✔xXхХ"]
+        remarks = "; ".join(t for c in range(table.cols) if c not in marks and c != work and (t := _text_at(row, c)))
+        out.append(Task(f"{table.where}, row {n}", [], [], w, marked, remarks))
     return out
 
 
@@ -249,7 +329,33 @@ def repository_content(kind: str, items: list[ListEntry], enterprise: str) -> et
     return content
 
 
-def schedule_content(items: list[Task]) -> etree._Element:
+#: words of a period -> (value, thresholdUnitOfMeasure): th03 months, th04 weeks, th05 years, th06 days
+_PERIODS = [(re.compile(p, re.I), v, u) for p, v, u in (
+    (r"ежедневн|daily|every day", "1", "th06"), (r"еженедельн|weekly", "1", "th04"),
+    (r"ежемесячн|monthly", "1", "th03"), (r"ежеквартальн|quarterly", "3", "th03"),
+    (r"полугодов|semi-?annual|half-?year", "6", "th03"), (r"ежегодн|годов|annual|yearly", "1", "th05"),
+)]
+#: units of an interval with a number: th21 operating hours, th06 days, th04 weeks, th03 months, th05 years
+_UNITS = [(re.compile(r"(\d+)\s*" + p, re.I), u) for p, u in (
+    (r"(?:мото-?)?(?:ч\b|час|h\b|hours?|hrs?)", "th21"), (r"(?:сут|дн|день|дня|days?)", "th06"),
+    (r"(?:нед|weeks?)", "th04"), (r"(?:мес|months?)", "th03"), (r"(?:год|лет|years?)", "th05"),
+)]
+_CARD_REF = re.compile(r"(?:\bТК|технологическ\w*\s+карт\w*|task\s+card|job\s+card)\s*(?:№\s*)?(\d+)", re.I)
+
+
+def _thresholds(limit: etree._Element, text: str) -> None:
+    text = re.sub(r"(?<=[^\W\d_])-(?=[^\W\d_])", "", text)  # "полу-годовое" hyphenated by hand in a narrow column
+    found = [(m.group(1), u) for pattern, u in _UNITS if (m := pattern.search(text))]
+    if not found:
+        found = [(v, u) for pattern, v, u in _PERIODS if pattern.search(text)][:1]
+    for value, unit in found:
+        th = etree.SubElement(limit, "threshold", thresholdUnitOfMeasure=unit, thresholdType="interval")
+        etree.SubElement(th, "thresholdValue").text = value
+
+
+def schedule_content(items: list[Task], cards: dict[str, etree._Element] | None = None) -> etree._Element:
+    """maintPlanning: a taskDefinition per task, a limit per interval (or per kind marked in a matrix), the
+    other columns as remarks, and a reference to the task card a remark names ("ТК 1")."""
     content = etree.Element("content")
     plan = etree.SubElement(content, "maintPlanning")
     for n, t in enumerate(items, 1):
@@ -260,16 +366,17 @@ def schedule_content(items: list[Task]) -> etree._Element:
         descr = etree.SubElement(task, "taskDescr")
         for p in t.work or t.kind:
             etree.SubElement(descr, "simplePara").text = plain(p.runs)
+        card = _CARD_REF.search(t.remarks)
+        if card and cards and card.group(1) in cards:
+            etree.SubElement(td, "refs").append(deepcopy(cards[card.group(1)]))
         interval = " ".join(p.plain for p in t.interval)
-        if interval:
+        for when in ([interval] if interval else []) + t.marked:
             limit = etree.SubElement(td, "limit", limitTypeValue="pe")
-            hours, days = _HOURS.search(interval), _DAYS.search(interval)
-            for m, unit in ((hours, "th03"), (days, "th06")):
-                if m:
-                    th = etree.SubElement(limit, "threshold", thresholdUnitOfMeasure=unit, thresholdType="interval")
-                    etree.SubElement(th, "thresholdValue").text = m.group(1)
-            etree.SubElement(limit, "inspectionType", inspectionTypeCategory=interval)
-            etree.SubElement(etree.SubElement(limit, "remarks"), "simplePara").text = interval
+            _thresholds(limit, when)
+            etree.SubElement(limit, "inspectionType", inspectionTypeCategory=when)
+            etree.SubElement(etree.SubElement(limit, "remarks"), "simplePara").text = when
+        if t.remarks:
+            etree.SubElement(etree.SubElement(td, "remarks"), "simplePara").text = t.remarks
     return content
 
 
