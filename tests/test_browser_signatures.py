@@ -122,6 +122,17 @@ def test_tampered_module_warns_offline(browser, bundles):
         context.close()
 
 
+def alter_every_form(path: Path, data: bytes) -> None:
+    """Change a file of the bundle as a reader would get it: the file and its precompressed forms (the service
+    worker keeps the .gz, web servers may send either)."""
+    from ietm.publish.files import compressed
+
+    path.write_bytes(data)
+    for suffix, packed in zip((".gz", ".br"), compressed(data)):
+        if path.with_name(path.name + suffix).exists():
+            path.with_name(path.name + suffix).write_bytes(packed)
+
+
 def test_altered_page_of_a_signed_bundle_warns_offline(browser, bundles, tmp_path):
     """With the bundle's manifest.json signed too (`ietm release BUNDLE`), a page or an illustration changed after
     that is caught, although the source modules are intact."""
@@ -132,7 +143,7 @@ def test_altered_page_of_a_signed_bundle_warns_offline(browser, bundles, tmp_pat
              pki.parent / "pass", "--trust", pki / "ca.pem")
     assert r.code == 0, r.err
     other = bundle / OTHER_PAGE
-    other.write_text(other.read_text(encoding="utf-8").replace("</h1>", " (edited)</h1>", 1), encoding="utf-8")
+    alter_every_form(other, other.read_bytes().replace(b"</h1>", b" (edited)</h1>", 1))
     drawing = re.search(r'<img class="icn" src="\.\./(icn/[^"]+)"', (bundle / PAGE).read_text(encoding="utf-8")).group(1)
     context, page, errors = open_offline(browser, bundle, OTHER_PAGE)
     try:
@@ -142,7 +153,7 @@ def test_altered_page_of_a_signed_bundle_warns_offline(browser, bundles, tmp_pat
         assert verdict(page)[0] == "valid"
     finally:
         context.close()
-    (bundle / drawing).write_bytes((bundle / drawing).read_bytes().replace(b"<svg", b"<svg data-x='1'", 1))
+    alter_every_form(bundle / drawing, (bundle / drawing).read_bytes().replace(b"<svg", b"<svg data-x='1'", 1))
     context, page, errors = open_offline(browser, bundle, PAGE)  # another port: a fresh device, nothing cached
     try:
         assert verdict(page) == ("invalid", f"Warning: content altered since QA signed it ({drawing})")

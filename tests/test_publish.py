@@ -140,3 +140,67 @@ def test_republishing_replaces_the_bundle_whole(content: Path, tmp_path: Path):
     assert "Zirconwash" in (out / "dm" / "DGEN-A-D10-00-00-00A-040A-A_en-US.html").read_text(encoding="utf-8")
     assert "zirconwash" in json.dumps(json.loads((out / "search-index.json").read_text())["words"]["en"])
     assert sorted(p.name for p in tmp_path.iterdir()) == ["csdb", "site"]  # no build or old folders left
+
+
+def test_text_files_are_precompressed_and_listed(manual):
+    """Every text file is also written as .gz and .br (for web servers and the service worker), byte for byte
+    the same when unpacked, and listed in the manifest like any file; images are not."""
+    import gzip
+
+    import brotli
+
+    out, _ = manual
+    listed = json.loads((out / "manifest.json").read_text())["files"]
+    page = "dm/DGEN-A-D10-00-00-00A-040A-A_ru-RU.html"
+    for rel in (page, "index.html", "search-index.json", "static/js/app.js", "static/css/ietm.css"):
+        data = (out / rel).read_bytes()
+        assert gzip.decompress((out / f"{rel}.gz").read_bytes()) == data, rel
+        assert brotli.decompress((out / f"{rel}.br").read_bytes()) == data, rel
+        assert {rel, f"{rel}.gz", f"{rel}.br"} <= set(listed)
+    assert (out / f"{page}.gz").stat().st_size < (out / page).stat().st_size / 3
+    assert not [p for p in out.rglob("*.png.gz")]
+    assert (out / f"{page}.gz").read_bytes()[4:8] == b"\0\0\0\0"  # no time stamp: the same page, the same bytes
+
+
+def test_words_and_product_table_are_shared_not_repeated(manual):
+    """The interface's words and the product table are one cached script each, not inline in every page; the
+    page's scripts find them where a served page has them (script#ietm-strings, script#ietm-applic)."""
+    out, _ = manual
+    pages = [p for p in (out / "dm").glob("*.html") if p.name != "index.html"]
+    scripts = set()
+    for p in pages:
+        html = p.read_text(encoding="utf-8")
+        assert 'id="ietm-strings"' not in html
+        scripts |= set(re.findall(r'<script src="\.\./(shared/[^"]+)"', html))
+    strings = [s for s in scripts if s.startswith("shared/strings-ru-")]
+    assert len(strings) == 1 and len(scripts) < len(pages)
+    text = (out / strings[0]).read_text(encoding="utf-8")
+    assert '"ietm-strings"' in text and "Руководства" in text and "document.currentScript" in text
+
+
+def test_republishing_renders_only_what_a_change_touches(content: Path, tmp_path: Path):
+    """After one module changed, publishing again renders its page and the pages that link to it (contents,
+    list of modules, neighbours), reuses every other file, and gives the bundle a whole build would give."""
+    csdb = tmp_path / "csdb"
+    shutil.copytree(content, csdb, ignore=shutil.ignore_patterns(".ietm"))
+    out = tmp_path / "site"
+    first = json.loads(ietm("publish", csdb, "-o", out, "--allow-errors", "--format", "json").out)
+    assert first["rendered"] == first["pages"] and not first["incremental"]
+    again = json.loads(ietm("publish", csdb, "-o", out, "--allow-errors", "--format", "json").out)
+    assert again["rendered"] == 0 and again["incremental"] and again["release"] == first["release"]
+
+    page = out / "dm" / "DGEN-A-D10-00-00-00A-040A-A_en-US.html"
+    untouched = out / "dm" / "DGEN-A-D00-00-00-00A-005A-A_ru-RU.html"
+    inode = untouched.stat().st_ino
+    module = csdb / "DMC-DGEN-A-D10-00-00-00A-040A-A_001-00_en-US.XML"
+    module.write_text(module.read_text(encoding="utf-8").replace("</para>", " Zirconwash.</para>", 1), encoding="utf-8")
+    third = json.loads(ietm("publish", csdb, "-o", out, "--allow-errors", "--format", "json").out)
+    assert third["incremental"] and 1 <= third["rendered"] < first["pages"] / 3
+    assert "Zirconwash" in page.read_text(encoding="utf-8")
+    assert untouched.stat().st_ino == inode  # not written again
+    assert verify(out) == []
+
+    whole = tmp_path / "whole"
+    r = json.loads(ietm("publish", csdb, "-o", whole, "--allow-errors", "--format", "json").out)
+    assert r["release"] == third["release"]  # the same files, byte for byte
+    assert sorted(p for p in tmp_path.iterdir()) == [csdb, out, whole]

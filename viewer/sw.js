@@ -1,7 +1,10 @@
 /* Service worker of a published ietm bundle (ietm publish prepends `const RELEASE = "<hash>";`).
  *
  * Install: precache every file listed in manifest.json into the cache "ietm-<release>", so after the first
- * visit the whole manual (pages, illustrations, search index, assets) works with no network.
+ * visit the whole manual (pages, illustrations, search index, assets) works with no network. A text file
+ * that the bundle also holds precompressed (FILE.gz, written by ietm publish) is fetched and kept in that
+ * form, about a fifth of its size, and unpacked when it is read (DecompressionStream): that is what lets a
+ * tablet carry a manual of many thousands of modules. The .gz and .br files themselves are for web servers.
  * Activate: drop the caches of older releases. Fetch: cache first, network as fallback; a page the bundle
  * does not hold answers with the bundle's 404 page. A new release (a changed sw.js) installs in the
  * background and waits; the page offers to switch (message "skip-waiting").
@@ -12,15 +15,51 @@
 var CACHE = "ietm-" + RELEASE;
 var SCOPE = self.registration.scope; // the bundle's root URL, ending in "/"
 var BATCH = 32;
+var PACKED = "x-ietm-stored"; // header of a cached response kept gzip-compressed
+var UNPACK = typeof DecompressionStream === "function";
+var TYPES = { html: "text/html; charset=utf-8", js: "text/javascript; charset=utf-8", css: "text/css; charset=utf-8",
+  json: "application/json", svg: "image/svg+xml", webmanifest: "application/manifest+json", xml: "application/xml",
+  txt: "text/plain; charset=utf-8", map: "application/json", xsig: "application/xml", manifest: "text/plain; charset=utf-8" };
 
 function url(rel) { return new URL(rel, SCOPE).href; }
+function typeOf(rel) { var m = /\.([A-Za-z0-9]+)$/.exec(rel); return (m && TYPES[m[1].toLowerCase()]) || "application/octet-stream"; }
+
+/* one file into the cache: its gzip form when the bundle has one (kept packed), else as it is */
+function precache(cache, rel, listed) {
+  var key = url(rel);
+  if (!UNPACK || !listed[rel + ".gz"]) return cache.add(new Request(key, { cache: "no-cache" }));
+  return fetch(new Request(url(rel + ".gz"), { cache: "no-cache" })).then(function (r) {
+    if (!r.ok) throw new Error(rel + ".gz: " + r.status);
+    return r.arrayBuffer();
+  }).then(function (buf) {
+    var head = new Uint8Array(buf, 0, Math.min(2, buf.byteLength));
+    // a server that sent it with Content-Encoding: gzip has unpacked it already: keep it as it came
+    var packed = head.length === 2 && head[0] === 0x1f && head[1] === 0x8b;
+    var headers = { "Content-Type": typeOf(rel) };
+    if (packed) headers[PACKED] = "gzip";
+    return cache.put(key, new Response(buf, { status: 200, headers: headers }));
+  });
+}
+
+/* a cached response as the page must see it */
+function unpacked(hit) {
+  if (!hit || hit.headers.get(PACKED) !== "gzip") return hit;
+  return new Response(hit.body.pipeThrough(new DecompressionStream("gzip")),
+    { status: 200, headers: { "Content-Type": hit.headers.get("Content-Type") } });
+}
 
 self.addEventListener("install", function (event) {
   event.waitUntil(
     fetch(url("manifest.json"), { cache: "no-store" })
       .then(function (r) { if (!r.ok) throw new Error("manifest.json: " + r.status); return r.json(); })
       .then(function (manifest) {
-        var files = Object.keys(manifest.files).filter(function (f) { return f !== "sw.js"; });
+        var listed = manifest.files;
+        var files = Object.keys(listed).filter(function (f) {
+          if (f === "sw.js") return false;
+          // the precompressed forms of another file are for web servers; the worker takes the .gz itself
+          var base = f.replace(/\.(gz|br)$/, "");
+          return base === f || !listed[base];
+        });
         files.push("manifest.json");
         return caches.open(CACHE).then(function (cache) {
           var i = 0;
@@ -28,7 +67,7 @@ self.addEventListener("install", function (event) {
             var batch = files.slice(i, i + BATCH);
             i += BATCH;
             if (!batch.length) return Promise.resolve();
-            return cache.addAll(batch.map(function (f) { return new Request(url(f), { cache: "no-cache" }); })).then(next);
+            return Promise.all(batch.map(function (f) { return precache(cache, f, listed); })).then(next);
           }
           // the bundle's own signature (`ietm release BUNDLE`, written after publishing, so not listed): kept when
           // present, so signature-badge.js can check the pages themselves offline
@@ -73,13 +112,13 @@ self.addEventListener("fetch", function (event) {
   }
   event.respondWith(caches.open(CACHE).then(function (cache) {
     var key = /\/$/.test(path) ? u.origin + path + "index.html" : u.origin + path;
-    return cache.match(key, { ignoreSearch: true }).then(function (hit) { return hit || fromNetwork(req, cache); });
+    return cache.match(key, { ignoreSearch: true }).then(function (hit) { return unpacked(hit) || fromNetwork(req, cache); });
   }));
 });
 
 function fromNetwork(req, cache) {
   return fetch(req).catch(function () {
-    if (req.mode === "navigate") return cache.match(url("404.html")).then(function (r) { return r || Response.error(); });
+    if (req.mode === "navigate") return cache.match(url("404.html")).then(function (r) { return unpacked(r) || Response.error(); });
     return Response.error();
   });
 }

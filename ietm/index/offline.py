@@ -17,6 +17,7 @@ title and text fields; per language, the indexed words (unstemmed) with the inde
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Callable
 
 from whoosh.index import Index
@@ -114,3 +115,18 @@ def _postings(reader, fieldname: str, text: str, position: dict[int, int]) -> li
 
 def dumps(data: dict) -> str:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def write_offline_index(index: Index, url_of: Callable[[dict], str | None], bundle: Path) -> int:
+    """search-index.json in the bundle (with its compressed forms; left as it is when unchanged); its size."""
+    from ietm.publish.files import write_file
+
+    data = dumps(build_offline_index(index, url_of)).encode("utf-8")
+    target = bundle / "search-index.json"
+    try:
+        same = target.read_bytes() == data
+    except OSError:
+        same = False
+    if not same:
+        write_file(target, data)
+    return len(data)

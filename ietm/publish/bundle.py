@@ -1,9 +1,14 @@
 """`ietm publish`: the whole manual as a static, self-contained, offline-capable bundle.
 
 One linear pipeline (gate → index → plan → pages → illustrations → assets → search index → service worker →
-manifest), built in a temporary folder beside the destination and swapped in with a rename, so a reader of
-the old bundle never sees a half-written one. Pages come from the viewer's own Pages and renderers, with
-StaticLinks; the only differences from the server are links and the bundle's head (web app manifest).
+manifest), built in a folder beside the destination and swapped in with a rename, so a reader of the old
+bundle never sees a half-written one. Pages come from the viewer's own Pages and renderers, with
+StaticLinks (ietm.publish.pages); the only differences from the server are links, the bundle's head (web app
+manifest) and the data every page shares, which the bundle keeps in one file each (ietm.publish.shared).
+
+Re-publishing to the same folder is incremental (ietm.publish.state): the build folder starts as hard links to
+the previous bundle's files, only pages whose module or linked objects changed are rendered again, and only
+new files are hashed for the manifest. Every text file is written with its gzip and brotli forms.
 """
 
 from __future__ import annotations
@@ -13,28 +18,28 @@ import os
 import shutil
 import tempfile
 import time
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any, Iterable
 
 from ietm import __version__
 from ietm.errors import InputError, Refused
-from ietm.index.offline import build_offline_index, dumps
+from ietm.index.offline import write_offline_index
 from ietm.index.store import SearchIndex
 from ietm.paths import STATIC, VIEWER
-from ietm.publish.links import Plan, StaticLinks, icn_output
-from ietm.publish.manifest import digests, release_id, write_manifest
+from ietm.publish.files import VARIANTS, copy_file, is_variant, write_file
+from ietm.publish.links import Plan, icn_output
+from ietm.publish.manifest import NAME as MANIFEST, read_manifest, release_id, update_digests, write_manifest
+from ietm.publish.pages import jobs_of, render_pages, track
 from ietm.publish.signatures import carry_signatures
-from ietm.web.i18n import message
-from ietm.web.pages import Crumb, Pages
+from ietm.publish.state import PageRecord, PublishState, build_fingerprint, stamp, key_stamps
 from ietm.web.site import BROWSER_TYPES, Site
 
 ICON = ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 96 96"><rect width="96" height="96" rx="16" fill="#1d4f91"/>'
         '<path d="M24 20h40l8 8v48H24z" fill="#fff"/><path d="M32 40h32M32 52h32M32 64h20" stroke="#1d4f91" '
         'stroke-width="5"/></svg>')
-PARALLEL_FROM = 200  # pages; below this, starting workers costs more than it saves
-BUNDLE_MARK = "manifest.json"  # a folder holding this was written by ietm publish, and may be replaced
+BUNDLE_MARK = MANIFEST  # a folder holding this was written by ietm publish, and may be replaced
+#: folders whose files are all made from the CSDB by a build (what is not made again is removed)
+PAGE_FOLDERS = ("dm", "pm")
 
 
 @dataclass
@@ -48,172 +53,66 @@ class PublishResult:
     search_index_bytes: int
     seconds: float
     gate: str | None
+    rendered: int = 0  # pages rendered by this run (the others were unchanged since the last one)
+    incremental: bool = False
 
     def to_dict(self) -> dict:
         return asdict(self)
 
 
-class BundlePages(Pages):
-    """The viewer's pages with bundle-relative links; the head also names the web app manifest."""
-
-    def base(self, links: StaticLinks, language: str, path: str, **extra: Any) -> dict[str, Any]:  # type: ignore[override]
-        crumbs = extra.get("crumbs")
-        if crumbs:
-            extra["crumbs"] = [Crumb(c.title, links.root if c.url == "/" else c.url) for c in crumbs]
-        if "copies" in extra and extra.get("page_key"):
-            extra["copies"] = self._published_copies(extra["page_key"], links)
-        ctx = super().base(links, language, path, **extra)
-        ctx["root"] = links.prefix
-        ctx["js"] = [*ctx["js"], "js/offline.js"]  # service worker, offline notice, newer-release offer
-        ctx["css"] = [*ctx["css"], "css/search.css"]  # its banners
-        ctx.setdefault("offline_index", "search-index.json")  # the header's search box goes to search.html
-        return ctx
-
-    def _published_copies(self, key: str, links: StaticLinks) -> list[dict]:
-        """Other languages of the module (only the latest issue is published)."""
-        out = []
-        latest = self.site.latest[key].issue
-        for c in self.site.copies[key]:
-            if c.issue == latest:
-                out.append({"issue": c.issue, "language": c.language, "url": links.dm(key, None, c.language),
-                            "current": False})
-        return out
-
-    def render(self, template: str, context: dict[str, Any]) -> str:
-        html = super().render(template, context)
-        prefix = context["links"].prefix
-        head = (f'<link rel="manifest" href="{prefix}manifest.webmanifest">\n'
-                f'<link rel="icon" href="{prefix}icon.svg" type="image/svg+xml">\n'
-                f'<meta name="ietm-bundle" content="{prefix or "./"}">\n'
-                '<meta name="theme-color" content="#1d4f91">\n')
-        return html.replace("</head>", head + "</head>", 1)
-
-
-# -- page rendering, in worker processes for large manuals --------------------------------------------------
-
-_worker: dict[str, Any] = {}
-
-
-def _init_worker(csdb: str, out: str, language: str) -> None:
-    site = Site(Path(csdb))
-    _worker.update(site=site, pages=BundlePages(site), plan=Plan.of(site, language), out=Path(out), language=language)
-
-
-def _render_chunk(jobs: list[tuple]) -> tuple[int, set[str]]:
-    """Render and write some pages; returns how many, and the ICN files they show."""
-    site, pages, plan, out, language = (_worker[k] for k in ("site", "pages", "plan", "out", "language"))
-    icns: set[Path] = set()
-    for job in jobs:
-        kind, dest = job[0], job[1]
-        prefix = "../" * dest.count("/")
-        links = StaticLinks(site, plan, prefix, icns, job[3] if kind in ("dm", "pm") else None)
-        if kind == "dm":
-            html = pages.data_module(job[2], None, job[3], None, links, language)
-        elif kind == "pm":
-            html = pages.publication(site.publication(job[2], job[3]), links, language)  # that language's copy
-        elif kind == "home":
-            html = pages.home(links, language)
-        elif kind == "modules":
-            html = pages.modules(links, language)
-        elif kind == "products":
-            html = pages.products(links, language)
-        elif kind == "search":
-            from ietm.web.searching import render_page
-
-            html = render_page(pages, links, language, "/search", results=None, q="", product=None, type=None,
-                               lang_filter=None, offline_index="search-index.json")
-        else:  # "404"
-            html = pages.error(404, message("not_in_bundle"), links=links, language=language)
-        target = out / dest
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(html, encoding="utf-8")
-    return len(jobs), {str(p) for p in icns}
-
-
-def _jobs(site: Site, plan: Plan) -> list[tuple]:
-    jobs: list[tuple] = [("home", "index.html"), ("modules", "dm/index.html"), ("products", "products/index.html"),
-                         ("search", "search.html"), ("404", "404.html")]
-    for (key, language), page in sorted(plan.pages.items(), key=lambda kv: kv[1]):
-        if page.startswith("pm/"):
-            if key in site.publications:
-                jobs.append(("pm", page, key, language))
-        else:
-            jobs.append(("dm", page, key, language))
-    return jobs
-
-
-def _chunks(items: list, size: int) -> Iterable[list]:
-    for i in range(0, len(items), size):
-        yield items[i:i + size]
-
-
-def render_pages(csdb: Path, out: Path, language: str, jobs: int, progress: bool) -> tuple[int, set[Path]]:
-    _init_worker(str(csdb), str(out), language)
-    work = _jobs(_worker["site"], _worker["plan"])
-    workers = jobs or os.cpu_count() or 1
-    icns: set[str] = set()
-    count = 0
-    if len(work) < PARALLEL_FROM or workers == 1:
-        results: Iterable[tuple[int, set[str]]] = map(_render_chunk, _chunks(work, 25))
-        results = _track(results, (len(work) + 24) // 25, "Rendering pages", progress)
-        for n, used in results:
-            count += n
-            icns |= used
-        return count, {Path(p) for p in icns}
-    size = max(10, len(work) // (workers * 20))
-    with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(str(csdb), str(out), language)) as pool:
-        for n, used in _track(pool.map(_render_chunk, list(_chunks(work, size))), (len(work) + size - 1) // size,
-                              "Rendering pages", progress):
-            count += n
-            icns |= used
-    return count, {Path(p) for p in icns}
-
-
-def _track(items: Iterable, total: int, description: str, progress: bool) -> Iterable:
-    if not progress:
-        return items
-    from ietm.progress import track
-
-    return track(items, total=total, description=description)
-
-
 # -- illustrations -------------------------------------------------------------------------------------------
 
-def _convert_one(args: tuple[str, str, str]) -> str:
-    csdb, source, dest = args
-    site = _worker.get("site") or Site(Path(csdb))
-    return _place_icn(site, Path(source), Path(dest))
-
-
-def _place_icn(site: Site, path: Path, out: Path) -> str:
+def _place_icn(site: Site, path: Path, out: Path) -> None:
     """Copy a browser-ready illustration, convert a CGM (through the viewer's cache), or write a placeholder."""
     from ietm.web.routes.icn import placeholder_svg
 
     target = out / icn_output(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
     suffix = path.suffix.lower()
     if suffix in BROWSER_TYPES:
-        shutil.copyfile(path, target)
+        copy_file(path, target)
     elif suffix == ".cgm":
-        shutil.copyfile(site.converted_svg(path), target)
+        copy_file(site.converted_svg(path), target)
     else:
-        target.write_text(placeholder_svg(["This format cannot be shown", f"{path.name} ({suffix.lstrip('.').upper()})"]),
-                          encoding="utf-8")
-    return str(target)
+        write_file(target, placeholder_svg(["This format cannot be shown",
+                                            f"{path.name} ({suffix.lstrip('.').upper()})"]).encode("utf-8"))
 
 
-def place_illustrations(csdb: Path, icns: set[Path], out: Path, jobs: int, progress: bool) -> int:
+def _convert_one(args: tuple[str, str, str]) -> str:
+    from ietm.publish.pages import worker_site
+
+    _, source, dest = args
+    _place_icn(worker_site(), Path(source), Path(dest))
+    return source
+
+
+def place_illustrations(csdb: Path, site: Site, icns: set[Path], out: Path, jobs: int, progress: bool) -> int:
+    """Each illustration a page shows, once, in icn/ (CGM converted to SVG)."""
+    from ietm.publish.pages import init_worker
+
     work = [(str(csdb), str(p), str(out)) for p in sorted(icns)]
     workers = jobs or os.cpu_count() or 1
-    cgms = sum(1 for p in icns if p.suffix.lower() == ".cgm")
+    cgms = sum(1 for p in icns if p.suffix.lower() == ".cgm" and not _converted(site, p))
     if cgms < 8 or workers == 1:
-        for item in _track(work, len(work), "Illustrations", progress):
+        init_worker(str(csdb), str(out), site.config.get("serve.language"), site)
+        for item in track(work, len(work), "Illustrations", progress):
             _convert_one(item)
         return len(work)
-    with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(str(csdb), str(out), "en")) as pool:
-        for _ in _track(pool.map(_convert_one, work), len(work), "Illustrations", progress):
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(workers, initializer=init_worker, initargs=(str(csdb), str(out), "en")) as pool:
+        for _ in track(pool.map(_convert_one, work), len(work), "Illustrations", progress):
             pass
     return len(work)
+
+
+def _converted(site: Site, path: Path) -> bool:
+    """Is this CGM's SVG already in the viewer's conversion cache?"""
+    from ietm.render.cgm import VERSION
+    import hashlib
+
+    st = path.stat()
+    tag = hashlib.sha1(f"{path.name}:{st.st_size}:{st.st_mtime_ns}:{VERSION}".encode()).hexdigest()[:12]
+    return (site.cache_dir / f"{path.stem}-{tag}.svg").exists()
 
 
 # -- the pipeline ---------------------------------------------------------------------------------------------
@@ -245,12 +144,33 @@ def _prepare_destination(out: Path) -> Path:
     return Path(tempfile.mkdtemp(prefix=f".{out.name}.building-", dir=out.parent))
 
 
+def _link_tree(old: Path, build: Path, listed: dict[str, dict]) -> None:
+    """The previous bundle's files as hard links in the build folder: only those its manifest lists, as they
+    were published (same size, not modified after the manifest was written); what is not taken is made again."""
+    published = (old / MANIFEST).stat().st_mtime_ns
+    for rel, meta in listed.items():
+        source = old / rel
+        try:
+            st = source.stat()
+        except OSError:
+            continue
+        if st.st_size != meta.get("size") or st.st_mtime_ns > published:
+            continue
+        target = build / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(source, target)
+        except OSError:  # no hard links on this file system: copy
+            shutil.copy2(source, target)
+
+
 def _swap_in(build: Path, out: Path) -> None:
     """Replace the old bundle by the new one with renames (a reader sees one or the other, whole)."""
     old = None
     if out.exists():
         old = out.with_name(f".{out.name}.old-{os.getpid()}")
         os.rename(out, old)
+    os.chmod(build, 0o755)  # mkdtemp made it private; a web server must read it
     os.rename(build, out)
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
@@ -270,15 +190,35 @@ def _web_manifest(title: str, language: str) -> dict:
     }
 
 
+def _remove(build: Path, rel: str) -> None:
+    for name in (rel, *(rel + s for s in VARIANTS)):
+        try:
+            (build / name).unlink()
+        except FileNotFoundError:
+            pass
+
+
+def _write_if_changed(path: Path, data: bytes) -> None:
+    try:
+        if path.read_bytes() == data:
+            return
+    except OSError:
+        pass
+    write_file(path, data)
+
+
 def publish(csdb: Path, out: Path, language: str = "en", allow_errors: bool = False, jobs: int = 0,
-            progress: bool = False) -> PublishResult:
+            progress: bool = False, incremental: bool = True) -> PublishResult:
+    """Publish `csdb` to the folder `out`; with `incremental`, reuse what an earlier publication there still has
+    right (the result is the same bundle as a whole build gives)."""
     started = time.perf_counter()
     csdb = Path(csdb)
+    out = Path(out)
     if not csdb.is_dir():
         from ietm.errors import NotFound
 
         raise NotFound("not a CSDB folder", str(csdb))
-    if Path(out).resolve().is_relative_to(csdb.resolve()):
+    if out.resolve().is_relative_to(csdb.resolve()):
         raise InputError("the bundle folder must not be inside the CSDB (its files would be read as CSDB objects)",
                          str(out))
     gate_summary = None
@@ -291,30 +231,83 @@ def publish(csdb: Path, out: Path, language: str = "en", allow_errors: bool = Fa
     index.update(jobs=jobs, progress=progress)
     build = _prepare_destination(out)
     try:
-        pages, icns = render_pages(csdb, build, language, jobs, progress)
-        illustrations = place_illustrations(csdb, icns, build, jobs, progress)
-        shutil.copytree(STATIC, build / "static")
-        site, plan = _worker["site"], _worker["plan"]
+        site = Site(csdb)
+        plan = Plan.of(site, language)
+        old_manifest = read_manifest(out) if (out / MANIFEST).is_file() else None
+        state = PublishState.load(csdb, out, old_manifest and old_manifest.get("release")) if incremental \
+            else PublishState()
+        fingerprint = build_fingerprint(site, language, plan.pages)
+        reuse = bool(state.release) and state.fingerprint == fingerprint
+        if state.release:
+            _link_tree(out.resolve(), build, old_manifest["files"])
+        if not reuse:
+            state.pages = {}
+        stamps = key_stamps(site)
+
+        # the signed release and signatures, checked in the browser (publish/signatures.py)
+        state.csdb_files = carry_signatures(csdb, build, state.csdb_files)
+
+        work = jobs_of(site, plan)
+        wanted = {job[1] for job in work}
+        todo = [job for job in work if state.stale(job[1], stamps) or not (build / job[1]).is_file()]
+        for folder in PAGE_FOLDERS:  # pages of modules no longer published
+            for path in list((build / folder).glob("*.html")) if (build / folder).is_dir() else []:
+                rel = f"{folder}/{path.name}"
+                if rel not in wanted:
+                    _remove(build, rel)
+                    state.pages.pop(rel, None)
+        done = render_pages(csdb, build, language, todo, jobs, progress, site)
+        own = {job[1]: job[2] for job in work if len(job) > 2}
+        for dest, keys, icns in done:
+            keys = sorted({*keys, own[dest]}) if dest in own else keys
+            state.pages[dest] = PageRecord(keys, icns, [stamps.get(k, "-") for k in keys])
+        for rel in list(state.pages):
+            if rel not in wanted:
+                del state.pages[rel]
+
+        icns = {Path(p) for record in state.pages.values() for p in record.icns}
+        shown = {icn_output(p) for p in icns}
+        if (build / "icn").is_dir():
+            for path in (build / "icn").iterdir():
+                rel = f"icn/{path.name}"
+                if not is_variant(rel, shown) and rel not in shown:
+                    _remove(build, rel)
+        icn_stamps = {str(p): stamp(p) for p in icns}
+        fresh = {p for p in icns if not reuse or state.icns.get(str(p)) != icn_stamps[str(p)]
+                 or not (build / icn_output(p)).is_file()}
+        place_illustrations(csdb, site, fresh, build, jobs, progress)
+        state.icns = icn_stamps
+
+        if not reuse:
+            shutil.rmtree(build / "static", ignore_errors=True)
+        for source in sorted(p for p in STATIC.rglob("*") if p.is_file()):
+            target = build / "static" / source.relative_to(STATIC)
+            if not target.is_file():
+                copy_file(source, target)
 
         def url_of(fields: dict) -> str | None:
             return plan.page(fields["key"], fields.get("language") or None)
 
-        search_index = dumps(build_offline_index(index.open(), url_of))
-        (build / "search-index.json").write_text(search_index, encoding="utf-8")
+        search_bytes = write_offline_index(index.open(), url_of, build)
         title = next((p.obj.title for p in site.publications.values() if p.obj.title), "") or "Technical manual"
-        (build / "icon.svg").write_text(ICON, encoding="utf-8")
-        (build / "manifest.webmanifest").write_text(json.dumps(_web_manifest(title, language), ensure_ascii=False),
-                                                     encoding="utf-8")
-        carry_signatures(csdb, build)  # the signed release and signatures, checked in the browser (publish/signatures.py)
-        contents = digests(build)
+        _write_if_changed(build / "icon.svg", ICON.encode())
+        _write_if_changed(build / "manifest.webmanifest",
+                          json.dumps(_web_manifest(title, language), ensure_ascii=False).encode("utf-8"))
+        for name in ("release.json", "sw.js"):
+            _remove(build, name)  # named after the release: written once it is known
+        known = old_manifest["files"] if old_manifest and state.release else None
+        contents = update_digests(build, out.resolve() if known else None, known)
         release = release_id(contents)
-        (build / "release.json").write_text(json.dumps({"release": release, "ietm": __version__}), encoding="utf-8")
+        write_file(build / "release.json", json.dumps({"release": release, "ietm": __version__}).encode())
         sw = (VIEWER / "sw.js").read_text(encoding="utf-8")
-        (build / "sw.js").write_text(f'const RELEASE = "{release}";\n{sw}', encoding="utf-8")
+        write_file(build / "sw.js", f'const RELEASE = "{release}";\n{sw}'.encode("utf-8"))
         files, size = write_manifest(build, release, contents)
         _swap_in(build, out.resolve())
     except BaseException:
         shutil.rmtree(build, ignore_errors=True)
         raise
-    return PublishResult(str(out), release, pages, illustrations, files, size, len(search_index.encode()),
-                         round(time.perf_counter() - started, 2), gate_summary)
+    state.release, state.fingerprint = release, fingerprint
+    state.save(csdb, out)
+    pages = len(work)
+    return PublishResult(str(out), release, pages, len(icns), files, size, search_bytes,
+                         round(time.perf_counter() - started, 2), gate_summary, len(todo), reuse)

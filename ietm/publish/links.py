@@ -35,6 +35,7 @@ class Plan:
     language: str  # interface language of the bundle, which also picks a module's default copy
     pages: dict[tuple[str, str | None], str] = field(default_factory=dict)  # (key, language) -> "dm/x.html"
     default: dict[str, str] = field(default_factory=dict)  # key -> page of its default copy
+    by_base: dict[tuple[str, str], str] = field(default_factory=dict)  # (key, "ru") -> first page in that language
 
     @classmethod
     def of(cls, site: Site, language: str) -> Plan:
@@ -46,7 +47,9 @@ class Plan:
             folder = "dm" if kind == "dm" else "pm"
             for lang in sorted({c.language for c in copies}, key=lambda x: x or ""):
                 obj = site.find(key, None, lang)
-                plan.pages[(key, obj.language)] = f"{folder}/{page_name(key, obj.language)}"
+                page = plan.pages[(key, obj.language)] = f"{folder}/{page_name(key, obj.language)}"
+                if obj.language:
+                    plan.by_base.setdefault((key, obj.language.split("-")[0].lower()), page)
             best = site.find(key, None, language)
             plan.default[key] = plan.pages[(key, best.language)]
         return plan
@@ -55,9 +58,9 @@ class Plan:
         if language is not None and (key, language) in self.pages:
             return self.pages[(key, language)]
         if language is not None:  # same language, other country (ru vs ru-RU)
-            for (k, lang), page in self.pages.items():
-                if k == key and lang and lang.split("-")[0].lower() == language.split("-")[0].lower():
-                    return page
+            page = self.by_base.get((key, language.split("-")[0].lower()))
+            if page is not None:
+                return page
         return self.default.get(key)
 
 
@@ -65,7 +68,9 @@ class StaticLinks:
     """ietm.render.Links for one page of the bundle; `prefix` leads from that page back to the bundle root.
 
     Only the latest issue of each object is published, so a reference to an older issue links to the latest.
-    Every illustration a page asks for is remembered, to be converted and copied once."""
+    Every illustration a page asks for is remembered, to be converted and copied once, and every object it
+    links to (its title, applicability and place are on the page: incremental publishing re-renders the page
+    when one of them changes)."""
 
     def __init__(self, site: Site, plan: Plan, prefix: str, icns: set[Path], language: str | None = None) -> None:
         self.site = site
@@ -73,12 +78,14 @@ class StaticLinks:
         self.prefix = prefix
         self.icns = icns
         self.language = language  # content language of the page: its references open in that language too
+        self.keys: set[str] = set()
 
     @property
     def root(self) -> str:
         return self.prefix or "./"
 
     def dm(self, key: str, issue: str | None = None, language: str | None = None, fragment: str | None = None) -> str | None:
+        self.keys.add(key)
         page = self.plan.page(key, language or self.language)
         if page is None:
             return None
@@ -86,6 +93,7 @@ class StaticLinks:
         return url + "#" + quote(fragment) if fragment else url
 
     def pm(self, key: str, issue: str | None = None, language: str | None = None) -> str | None:
+        self.keys.add(key)
         page = self.plan.page(key, language or self.language)
         return self.prefix + quote(page) if page else None
 

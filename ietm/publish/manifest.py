@@ -1,5 +1,8 @@
 """manifest.json: every file of the bundle with its size and SHA-256, so a reader (and a signature over this one
-file) can tell that a bundle is exactly what was published. Written last; it does not list itself."""
+file) can tell that a bundle is exactly what was published. Written last; it does not list itself, and has no
+precompressed forms (the file that vouches for the others stays one file; servers compress it on the fly). The
+precompressed forms of the other files are listed like any file: a web server may serve them instead, so they
+must be what was published too."""
 
 from __future__ import annotations
 
@@ -7,6 +10,7 @@ import hashlib
 import json
 import os
 from pathlib import Path
+
 
 NAME = "manifest.json"
 
@@ -19,14 +23,44 @@ def file_digest(path: Path) -> str:
     return h.hexdigest()
 
 
+def _files(bundle: Path) -> list[str]:
+    out = []
+    for folder, dirs, files in os.walk(bundle):
+        dirs.sort()
+        rel = Path(folder).relative_to(bundle).as_posix()
+        for name in files:
+            out.append(name if rel == "." else f"{rel}/{name}")
+    return sorted(p for p in out if p != NAME)
+
+
 def digests(bundle: Path, known: dict[str, dict] | None = None) -> dict[str, dict]:
     """{relative path: {sha256, size}} of every file in the bundle but the manifest; `known` ones are reused."""
     out: dict[str, dict] = {}
-    for path in sorted(p for p in bundle.rglob("*") if p.is_file()):
-        rel = path.relative_to(bundle).as_posix()
-        if rel == NAME:
-            continue
+    for rel in _files(bundle):
+        path = bundle / rel
         out[rel] = known[rel] if known and rel in known else {"sha256": file_digest(path), "size": path.stat().st_size}
+    return out
+
+
+def update_digests(build: Path, old: Path | None, known: dict[str, dict] | None) -> dict[str, dict]:
+    """The digests of a build that began as hard links to the bundle at `old`: a file that is still the same
+    file (same inode) as there keeps its digest from the old manifest (`known`); any other is hashed."""
+    if not known or old is None:
+        return digests(build)
+    out: dict[str, dict] = {}
+    for rel in _files(build):
+        path = build / rel
+        st = path.stat()
+        entry = known.get(rel)
+        if entry is not None:
+            try:
+                before = (old / rel).stat()
+            except OSError:
+                before = None
+            if before is not None and (before.st_ino, before.st_dev) == (st.st_ino, st.st_dev):
+                out[rel] = entry
+                continue
+        out[rel] = {"sha256": file_digest(path), "size": st.st_size}
     return out
 
 
@@ -38,12 +72,19 @@ def release_id(files: dict[str, dict]) -> str:
     return h.hexdigest()[:16]
 
 
+def read_manifest(bundle: Path) -> dict | None:
+    try:
+        return json.loads((bundle / NAME).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
 def write_manifest(bundle: Path, release: str, known: dict[str, dict] | None = None) -> tuple[int, int]:
     """Write the manifest (files written since `known` was taken are hashed now); returns (files, bytes)."""
     files = digests(bundle, known)
     data = {"format": 1, "release": release, "algorithm": "sha256", "files": files}
     tmp = bundle / f".{NAME}.tmp"
-    tmp.write_text(json.dumps(data, indent=1, sort_keys=True), encoding="utf-8")
+    tmp.write_bytes(json.dumps(data, sort_keys=True, separators=(",", ":")).encode("utf-8"))
     os.replace(tmp, bundle / NAME)
     return len(files), sum(f["size"] for f in files.values())
 
@@ -59,8 +100,7 @@ def verify(bundle: Path) -> list[str]:
             problems.append(f"{rel}: missing")
         elif file_digest(p) != meta["sha256"]:
             problems.append(f"{rel}: changed")
-    for p in bundle.rglob("*"):
-        rel = p.relative_to(bundle).as_posix()
-        if p.is_file() and rel != NAME and rel not in listed:
+    for rel in _files(bundle):
+        if rel not in listed:
             problems.append(f"{rel}: not in the manifest")
     return problems

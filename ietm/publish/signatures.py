@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import json
 import logging
-import shutil
 from pathlib import Path
 
 from cryptography.hazmat.primitives import serialization
 
 from ietm.errors import IetmError, InputError
+from ietm.publish.files import write_file
 from ietm.sign.formats import signature_of
 from ietm.sign.manifest import MANIFEST_NAME, delivered_files, parse
 
@@ -27,9 +27,14 @@ FOLDER = "csdb"
 INDEX = "signatures.json"
 
 
-def carry_signatures(csdb: Path, bundle: Path) -> int:
-    """Copy the release, the files it lists and the object signatures into the bundle; returns files copied."""
+def carry_signatures(csdb: Path, bundle: Path, known: dict[str, str] | None = None) -> dict[str, str]:
+    """Copy the release, the files it lists and the object signatures into the bundle; returns each carried
+    file with its source's stamp. A file `known` with the same stamp and already in the bundle (a build that
+    began from the previous bundle) is not copied again; carried files no longer listed are removed."""
+    from ietm.publish.files import VARIANTS, copy_file
+
     csdb = Path(csdb).resolve()
+    known = known or {}
     manifest = csdb / MANIFEST_NAME
     listed: list[str] = []
     if manifest.is_file():
@@ -43,25 +48,36 @@ def carry_signatures(csdb: Path, bundle: Path) -> int:
     signatures = {p.relative_to(csdb).as_posix(): signature_of(p) for p in delivered_files(csdb)}
     signatures = {rel: sig.relative_to(csdb).as_posix() for rel, sig in signatures.items() if sig is not None}
     listed += [*signatures, *signatures.values()]
-    copied = 0
+    carried: dict[str, str] = {}
     for rel in sorted(set(listed)):
         source = csdb / rel
-        if not source.is_file():
+        try:
+            st = source.stat()
+        except OSError:
             continue  # the release lists a file that is gone: the browser reports it missing
+        if not source.is_file():
+            continue
+        stamp = f"{st.st_mtime_ns}:{st.st_size}"
         target = bundle / FOLDER / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(source, target)
-        copied += 1
-    if not copied:
-        return 0
+        if known.get(rel) != stamp or not target.is_file():
+            copy_file(source, target)
+        carried[rel] = stamp
+    for rel in set(known) - set(carried):
+        for name in (rel, *(rel + s for s in VARIANTS)):
+            (bundle / FOLDER / name).unlink(missing_ok=True)
+    if not carried:
+        (bundle / INDEX).unlink(missing_ok=True)
+        for suffix in VARIANTS:
+            (bundle / (INDEX + suffix)).unlink(missing_ok=True)
+        return carried
     anchors, roles, object_roles = _trust(csdb)
     manifest_sig = signature_of(manifest)
     index = {"folder": f"{FOLDER}/", "manifest": MANIFEST_NAME if manifest.is_file() else None,
              "manifestSignature": manifest_sig.name if manifest_sig else None,
              "signatures": signatures,  # object (relative path) -> its signature file (.sig CAdES or .xsig XML)
              "anchors": anchors, "roles": roles, "objectRoles": object_roles}
-    (bundle / INDEX).write_text(json.dumps(index, indent=1), encoding="utf-8")
-    return copied
+    write_file(bundle / INDEX, json.dumps(index, indent=1).encode("utf-8"))
+    return carried
 
 
 def _trust(csdb: Path) -> tuple[list[str], dict[str, list[str]], dict[str, list[str]]]:

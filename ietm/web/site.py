@@ -92,6 +92,7 @@ class Site:
         self._uses: dict[tuple[int, str, str, str], list[tuple[str, str]]] = {}  # where repository entries are used
         self._property_names: dict[tuple[int, str], tuple[dict[str, str], dict[tuple[str, str], str]]] = {}
         self._hidden: dict[tuple[int, str], frozenset[str]] = {}
+        self._placements: dict[tuple, dict] = {}  # reading-order places, per publication and per language (placement)
         self.generation = 0  # counts index() calls: what was derived from an older index is stale
         self.index()
 
@@ -481,13 +482,40 @@ class Site:
                   hidden: frozenset[str] = frozenset()) -> tuple[Publication, int] | None:
         """Where a data module sits in reading order: the publication asked for, else the first that holds it
         (of those the reader may know of)."""
-        keys = ([pm] if pm in self.publications else []) + [k for k in self.publications if k != pm]
-        keys = [k for k in keys if k not in hidden]
-        for pub in (self.publication(k, language) for k in keys):
+        if pm in self.publications and pm not in hidden:
+            pub = self.publication(pm, language)
+            i = self._positions(pub).get(key)
+            if i is not None:
+                return pub, i
+        return self._first_placements(language, hidden).get(key)
+
+    def _positions(self, pub: Publication) -> dict[str, int]:
+        """key -> its first place in a publication's reading order (worked out once per publication copy)."""
+        stamp = (self.generation, pub.obj.path)
+        found = self._placements.get(stamp)
+        if found is None:
+            found = {}
             for i, (item, _) in enumerate(pub.order):
-                if item.key == key:
-                    return pub, i
-        return None
+                found.setdefault(item.key, i)
+            self._placements[stamp] = found
+        return found
+
+    def _first_placements(self, language: str | None, hidden: frozenset[str]) -> dict[str, tuple[Publication, int]]:
+        """key -> (publication, place) in the first publication that holds it, for one language and clearance:
+        a page then finds its place without walking every publication (quadratic in a large CSDB)."""
+        stamp = (self.generation, language, hidden)
+        found = self._placements.get(stamp)
+        if found is None:
+            found = {}
+            for k in self.publications:
+                if k in hidden:
+                    continue
+                pub = self.publication(k, language)
+                for item_key, i in self._positions(pub).items():
+                    found.setdefault(item_key, (pub, i))
+            self._placements = {s: v for s, v in self._placements.items() if s[0] == self.generation}
+            self._placements[stamp] = found
+        return found
 
 
 def _text(el: etree._Element | None) -> str:

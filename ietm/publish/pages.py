@@ -1,0 +1,167 @@
+"""The bundle's pages: the viewer's own Pages and renderers with StaticLinks, rendered on every core.
+
+Each worker process builds the Site once, then renders whole chunks of pages and writes each with its
+compressed forms; what a page linked to (its dependencies, for incremental publishing) and the illustrations
+it shows go back to the main process.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, Iterable
+
+from ietm.publish.files import write_file
+from ietm.publish.links import Plan, StaticLinks
+from ietm.publish.shared import SharedScripts
+from ietm.web.i18n import message
+from ietm.web.pages import Crumb, Pages
+from ietm.web.site import Site
+
+PARALLEL_FROM = 200  # pages; below this, starting workers costs more than it saves
+OFFLINE_INDEX = "search-index.json"
+
+#: one page to render: (kind, bundle path, key, content language); kind is dm, pm, home, modules, products,
+#: search or 404
+Job = tuple
+
+
+class BundlePages(Pages):
+    """The viewer's pages with bundle-relative links; the head also names the web app manifest, and the words
+    and product table come from shared scripts (ietm.publish.shared) instead of being repeated in each page."""
+
+    def __init__(self, site: Site, shared: SharedScripts) -> None:
+        super().__init__(site)
+        self.shared = shared
+
+    def base(self, links: StaticLinks, language: str, path: str, **extra: Any) -> dict[str, Any]:  # type: ignore[override]
+        crumbs = extra.get("crumbs")
+        if crumbs:
+            extra["crumbs"] = [Crumb(c.title, links.root if c.url == "/" else c.url) for c in crumbs]
+        if "copies" in extra and extra.get("page_key"):
+            extra["copies"] = self._published_copies(extra["page_key"], links)
+        ctx = super().base(links, language, path, **extra)
+        ctx["root"] = links.prefix
+        ctx["js"] = [*ctx["js"], "js/offline.js"]  # service worker, offline notice, newer-release offer
+        ctx["css"] = [*ctx["css"], "css/search.css"]  # its banners
+        ctx.setdefault("offline_index", OFFLINE_INDEX)  # the header's search box goes to search.html
+        ctx["shared_data"] = [links.prefix + self.shared.strings(language, ctx["strings"]),
+                              links.prefix + self.shared.script("applic", "ietm-applic", ctx["applic"])]
+        return ctx
+
+    def _published_copies(self, key: str, links: StaticLinks) -> list[dict]:
+        """Other languages of the module (only the latest issue is published)."""
+        out = []
+        latest = self.site.latest[key].issue
+        for c in self.site.copies[key]:
+            if c.issue == latest:
+                out.append({"issue": c.issue, "language": c.language, "url": links.dm(key, None, c.language),
+                            "current": False})
+        return out
+
+    def render(self, template: str, context: dict[str, Any]) -> str:
+        html = super().render(template, context)
+        prefix = context["links"].prefix
+        head = (f'<link rel="manifest" href="{prefix}manifest.webmanifest">\n'
+                f'<link rel="icon" href="{prefix}icon.svg" type="image/svg+xml">\n'
+                f'<meta name="ietm-bundle" content="{prefix or "./"}">\n'
+                '<meta name="theme-color" content="#1d4f91">\n')
+        return html.replace("</head>", head + "</head>", 1)
+
+
+def jobs_of(site: Site, plan: Plan) -> list[Job]:
+    """Every page of the bundle: the five fixed ones, then each module and publication page in page order."""
+    jobs: list[Job] = [("home", "index.html"), ("modules", "dm/index.html"), ("products", "products/index.html"),
+                       ("search", "search.html"), ("404", "404.html")]
+    for (key, language), page in sorted(plan.pages.items(), key=lambda kv: kv[1]):
+        if page.startswith("pm/"):
+            if key in site.publications:
+                jobs.append(("pm", page, key, language))
+        else:
+            jobs.append(("dm", page, key, language))
+    return jobs
+
+
+# -- workers ---------------------------------------------------------------------------------------------------
+
+_worker: dict[str, Any] = {}
+
+
+def init_worker(csdb: str, out: str, language: str, site: Site | None = None) -> None:
+    site = site or Site(Path(csdb))
+    _worker.update(site=site, pages=BundlePages(site, SharedScripts(Path(out))), plan=Plan.of(site, language),
+                   out=Path(out), language=language)
+
+
+def worker_site() -> Site:
+    return _worker["site"]
+
+
+def render_one(job: Job) -> tuple[str, set[str], set[Path]]:
+    """Render and write one page; returns (its HTML, the keys it links to, the ICN files it shows)."""
+    site, pages, plan, language = (_worker[k] for k in ("site", "pages", "plan", "language"))
+    kind, dest = job[0], job[1]
+    icns: set[Path] = set()
+    links = StaticLinks(site, plan, "../" * dest.count("/"), icns, job[3] if kind in ("dm", "pm") else None)
+    if kind == "dm":
+        html = pages.data_module(job[2], None, job[3], None, links, language)
+    elif kind == "pm":
+        html = pages.publication(site.publication(job[2], job[3]), links, language)  # that language's copy
+    elif kind == "home":
+        html = pages.home(links, language)
+    elif kind == "modules":
+        html = pages.modules(links, language)
+    elif kind == "products":
+        html = pages.products(links, language)
+    elif kind == "search":
+        from ietm.web.searching import render_page
+
+        html = render_page(pages, links, language, "/search", results=None, q="", product=None, type=None,
+                           lang_filter=None, offline_index=OFFLINE_INDEX)
+    else:  # "404"
+        html = pages.error(404, message("not_in_bundle"), links=links, language=language)
+    return html, links.keys, icns
+
+
+def render_chunk(jobs: list[Job]) -> list[tuple[str, list[str], list[str]]]:
+    """Render and write some pages: [(bundle path, keys it links to, ICN files it shows)] for each."""
+    out = _worker["out"]
+    done = []
+    for job in jobs:
+        html, keys, icns = render_one(job)
+        write_file(out / job[1], html.encode("utf-8"))
+        done.append((job[1], sorted(keys), sorted(str(p) for p in icns)))
+    return done
+
+
+def _chunks(items: list, size: int) -> Iterable[list]:
+    for i in range(0, len(items), size):
+        yield items[i:i + size]
+
+
+def render_pages(csdb: Path, out: Path, language: str, work: list[Job], jobs: int, progress: bool,
+                 site: Site) -> list[tuple[str, list[str], list[str]]]:
+    """Render `work` into `out`, on every core when there is enough of it."""
+    workers = jobs or os.cpu_count() or 1
+    results: list[tuple[str, list[str], list[str]]] = []
+    if len(work) < PARALLEL_FROM or workers == 1:
+        init_worker(str(csdb), str(out), language, site)
+        for done in track(map(render_chunk, _chunks(work, 25)), (len(work) + 24) // 25, "Rendering pages", progress):
+            results += done
+        return results
+    from concurrent.futures import ProcessPoolExecutor
+
+    size = max(10, min(200, len(work) // (workers * 20)))
+    with ProcessPoolExecutor(workers, initializer=init_worker, initargs=(str(csdb), str(out), language)) as pool:
+        chunks = list(_chunks(work, size))
+        for done in track(pool.map(render_chunk, chunks), len(chunks), "Rendering pages", progress):
+            results += done
+    return results
+
+
+def track(items: Iterable, total: int, description: str, progress: bool) -> Iterable:
+    if not progress:
+        return items
+    from ietm.progress import track as show
+
+    return show(items, total=total, description=description)

@@ -1,0 +1,146 @@
+"""Incremental publishing: what each page of the last bundle was made from, so that re-publishing after a change
+renders only the pages that depend on it.
+
+A page depends on the files of its own module (every copy, and their signatures: the badge) and on every
+object it links to (their titles, applicability and places are on the page). Everything else a page shows is
+common to all pages and goes into one fingerprint of the whole build: ietm's code and the viewer's templates
+and assets, the settings, the set of pages, the publication modules (reading order, breadcrumbs, previous and
+next), the applicability tables and common information repositories, the ICN files, the trust store, the
+catalog's unreadable files. When that fingerprint changes every page is rendered again.
+
+The state is kept in the CSDB's state folder, one file per bundle folder, with the release it describes: a
+bundle that is not the one the state describes (replaced by hand, published from elsewhere) is built whole.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ietm.paths import ROOT, VIEWER, state_dir
+from ietm.sign.formats import signature_of
+from ietm.web.site import Site
+
+FORMAT = 2
+#: repository-like modules whose content other pages show (products panel, warnings, tools, parts)
+SHARED_CONTENT = {"act", "cct", "pct", "comrep"}
+
+
+def stamp(path: Path) -> str:
+    try:
+        st = path.stat()
+    except OSError:
+        return "-"
+    return f"{st.st_mtime_ns}:{st.st_size}"
+
+
+def _digest(parts) -> str:  # type: ignore[no-untyped-def]
+    h = hashlib.sha256()
+    for p in parts:
+        h.update(str(p).encode("utf-8", "surrogateescape"))
+        h.update(b"\0")
+    return h.hexdigest()[:24]
+
+
+def _tree(folder: Path, suffixes: tuple[str, ...] = ()) -> list[str]:
+    out = []
+    for base, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+        for name in sorted(files):
+            if not suffixes or name.endswith(suffixes):
+                p = Path(base) / name
+                out.append(f"{p.relative_to(folder)}={stamp(p)}")
+    return out
+
+
+def key_stamps(site: Site) -> dict[str, str]:
+    """key -> fingerprint of the files of every copy of that object, with their signatures."""
+    out = {}
+    for key, copies in site.copies.items():
+        parts = []
+        for c in copies:
+            path = Path(c.path)
+            sig = signature_of(path)
+            parts += [c.path, stamp(path), stamp(sig) if sig else ""]
+        out[key] = _digest(parts)
+    return out
+
+
+def build_fingerprint(site: Site, language: str, pages: dict) -> str:
+    """One fingerprint of all that every page may show beyond its own module and the objects it links to."""
+    from ietm import __version__
+    from ietm.sign.manifest import MANIFEST_NAME
+    from ietm.sign.trust import default_places
+
+    parts: list[str] = [f"format {FORMAT}", __version__, language]
+    parts += _tree(ROOT / "ietm", (".py",)) + _tree(VIEWER)
+    parts.append(json.dumps(site.config.values, sort_keys=True, default=str))
+    parts += [f"{k}|{lang}|{page}" for (k, lang), page in sorted(pages.items(), key=lambda kv: (kv[0][0], kv[0][1] or ""))]
+    for key in sorted(site.copies):
+        for c in site.copies[key]:
+            if c.kind != "dm" or c.content_type in SHARED_CONTENT:  # publications, tables, repositories
+                parts += [c.path, stamp(Path(c.path))]
+    parts += sorted(site.icns)
+    parts += [f"{p}:{m}:{line}" for p, m, line in site.catalog.errors()]
+    trust, crls, policy = default_places(site.config.values, site.config.source.parent if site.config.source else None)
+    for place in [*trust, *crls, *([policy] if policy else [])]:
+        place = Path(place)
+        parts += _tree(place) if place.is_dir() else [str(place), stamp(place)]
+    manifest = site.csdb / MANIFEST_NAME
+    parts += [stamp(manifest), stamp(manifest.with_name(manifest.name + ".sig")),
+              stamp(manifest.with_name(manifest.name + ".xsig"))]
+    return _digest(parts)
+
+
+@dataclass
+class PageRecord:
+    keys: list[str]  # objects the page links to (and its own)
+    icns: list[str]  # ICN files it shows
+    stamps: list[str]  # their key stamps when it was rendered
+
+
+@dataclass
+class PublishState:
+    release: str = ""
+    fingerprint: str = ""
+    pages: dict[str, PageRecord] = field(default_factory=dict)
+    csdb_files: dict[str, str] = field(default_factory=dict)  # carried csdb/ file -> source stamp
+    icns: dict[str, str] = field(default_factory=dict)  # ICN file shown -> its stamp when placed
+
+    @staticmethod
+    def file_for(csdb: Path, out: Path) -> Path:
+        name = hashlib.sha256(str(out.resolve()).encode()).hexdigest()[:16]
+        return state_dir(csdb) / "publish" / f"{name}.json"
+
+    @classmethod
+    def load(cls, csdb: Path, out: Path, release: str | None) -> PublishState:
+        """The state of the bundle at `out`, or an empty one when it does not describe that bundle."""
+        path = cls.file_for(csdb, out)
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return cls()
+        if data.get("format") != FORMAT or not release or data.get("release") != release:
+            return cls()
+        pages = {p: PageRecord(*r) for p, r in data["pages"].items()}
+        return cls(data["release"], data["fingerprint"], pages, data.get("csdb_files", {}), data.get("icns", {}))
+
+    def save(self, csdb: Path, out: Path) -> None:
+        path = self.file_for(csdb, out)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        data = {"format": FORMAT, "release": self.release, "fingerprint": self.fingerprint,
+                "pages": {p: [r.keys, r.icns, r.stamps] for p, r in self.pages.items()},
+                "csdb_files": self.csdb_files, "icns": self.icns}
+        tmp = path.with_name(path.name + ".tmp")
+        tmp.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
+        os.replace(tmp, path)
+
+    def stale(self, page: str, stamps: dict[str, str]) -> bool:
+        """Must this page be rendered again?"""
+        record = self.pages.get(page)
+        if record is None:
+            return True
+        return any(stamps.get(k, "-") != s for k, s in zip(record.keys, record.stamps))
