@@ -236,6 +236,25 @@ def test_bad_input_is_one_line_and_changes_nothing(setup: Setup, tmp_path: Path)
     assert code == 4 and "000007.change" in err and "not well-formed" in err
 
 
+def test_pki_init_register_makes_the_csdb_keep_one(tmp_path: Path, content: Path):
+    """`ietm pki init --gost --csdb CSDB --register`: the CSDB's ietm.toml gains [register] folder (its other settings
+    and comments kept), the holders are appointed in the new register, and it says what it did."""
+    csdb = tmp_path / "csdb"
+    shutil.copytree(content, csdb, ignore=shutil.ignore_patterns(".ietm", "*.xsig", "*.sig", "release.manifest"))
+    before = (csdb / "ietm.toml").read_text(encoding="utf-8")
+    passfile = tmp_path / "pass"
+    passfile.write_text("register passphrase\n")
+    r = ietm("pki", "init", tmp_path / "ecdsa", "--csdb", csdb, "--register", "--passphrase-file", passfile)
+    assert r.code == 2 and "--gost and --csdb" in r.err and not (tmp_path / "ecdsa").exists()
+    r = ietm("pki", "init", "--gost", tmp_path / "holders", "--csdb", csdb, "--register", "--passphrase-file", passfile)
+    assert r.code == 0, r.err
+    assert 'REGISTER: ' in r.err and '[register] folder = "register"' in r.err and "APPOINTED: 6 entries" in r.err
+    after = (csdb / "ietm.toml").read_text(encoding="utf-8")
+    assert after.startswith(before.rstrip("\n")) and "[register]" in after, after
+    listed = json.loads(ietm("register", "list", csdb, "--format", "json").out)
+    assert listed["register"] == str(csdb / "register") and len(listed["appointments"]) == 6
+
+
 def test_gost_holders_from_pki_init_sign_in_the_browser(tmp_path: Path, content: Path, brex42: Path):
     """`ietm pki init --gost --csdb` appoints its holders in the register; QA signs route steps in the browser with
     their GOST key files (PEM, PKCS#8 encrypted) and certificates, as CAdES signatures."""

@@ -118,19 +118,27 @@ def pki() -> None:
               help="Without --gost: key type of the signers (the CA always uses ECDSA P-256).")
 @click.option("--csdb", type=click.Path(path_type=Path),
               help="Trust the new CA in this CSDB (its ietm.toml [sign] trust and crl, made if missing) and, with "
-                   "--gost, appoint the demonstration holders in its register of signing-key holders.")
+                   "--gost, appoint the demonstration holders in its register of signing-key holders, where it keeps "
+                   "one (see --register).")
+@click.option("--register", "keep_register", is_flag=True,
+              help="With --gost and --csdb: keep a register of signing-key holders in the CSDB ([register] folder = "
+                   "\"register\" in its ietm.toml, unless it names one already) and appoint the holders in it.")
 @click.option("--passphrase-file", type=click.Path(path_type=Path), help="File whose first line encrypts the keys.")
-def pki_init(folder: Path, gost: bool, paramset: str, algorithm: str, csdb: Path | None,
+def pki_init(folder: Path, gost: bool, paramset: str, algorithm: str, csdb: Path | None, keep_register: bool,
              passphrase_file: Path | None) -> None:
     """Make a demonstration CA, signers (encrypted keys) and an empty CRL in FOLDER.
 
     Without --gost: a QA signer and a writer (ECDSA). With --gost: GOST R 34.10-2012 holders for each ESKD
     signing role. The QA certificate carries ietm's QA role, the writer's the writer role. The CA is trusted
     nowhere until you say so: give --csdb CSDB (or add FOLDER/ca.pem to [sign] trust in ietm.toml, or pass
-    --trust FOLDER/ca.pem). Never commit a *.key.pem file.
+    --trust FOLDER/ca.pem). With --gost --csdb CSDB --register the CSDB keeps a register of signing-key holders
+    and the holders are appointed in it by the head of the demonstration organisation (its official). Never
+    commit a *.key.pem file.
     """
     from ietm.sign.keys import read_passphrase
 
+    if keep_register and (not gost or csdb is None):
+        raise click.UsageError("--register appoints the GOST demonstration holders in a CSDB: give --gost and --csdb")
     if csdb is not None and not csdb.is_dir():
         raise NotFound("no such folder: give the CSDB folder the demo CA is to be trusted in", str(csdb))
     passphrase = read_passphrase(passphrase_file, confirm=True)
@@ -159,19 +167,23 @@ def pki_init(folder: Path, gost: bool, paramset: str, algorithm: str, csdb: Path
                    "this CSDB)", err=True)
     else:
         click.echo(f"TRUSTED: {config} already trusts {folder / 'ca.pem'}", err=True)
+    if keep_register:
+        from ietm.sign.pki import keep_register as keep
+
+        config, added = keep(csdb)
+        click.echo(f"REGISTER: {config}: " + ("; ".join(added) if added else "keeps a register already")
+                   + " (the register of signing-key holders of this CSDB)", err=True)
     if gost:
         _appoint_demo_holders(csdb, folder, passphrase or b"")
 
 
 def _appoint_demo_holders(csdb: Path, folder: Path, passphrase: bytes) -> None:
     """Appoint the demonstration holders in the CSDB's register of signing-key holders, when it keeps one."""
-    try:
-        from ietm.sign.register import appoint_demo, kept
-    except ImportError:
-        return
+    from ietm.sign.register import appoint_demo, kept
+
     if kept(csdb) is None:
         click.echo(f"NOTE: {csdb} keeps no register of signing-key holders ([register] folder in ietm.toml), so no "
-                   "holder was appointed", err=True)
+                   "holder was appointed; give --register to keep one", err=True)
         return
     from ietm.sign.detached import Credentials
     from ietm.sign.gostpki import HEAD, PEOPLE

@@ -134,14 +134,11 @@ def init_demo(folder: Path, passphrase: bytes, algorithm: str = "ecdsa-p256") ->
     return DemoPki(folder, write_files(folder, out))
 
 
-def trust_in_csdb(csdb: Path, ca: Path, crl: Path) -> tuple[Path, list[str]]:
-    """Add the demo CA (and its CRL) to the trust settings of `csdb`: its own ietm.toml, made if it has
-    none, edited in place (comments and layout kept) if it has. Returns the file and what was added."""
-    import os
-
+def _edit_config(csdb: Path, change) -> tuple[Path, list[str]]:
+    """Edit the ietm.toml of `csdb` (made if it has none; comments and layout kept): `change(doc)` returns what
+    it added, one line each; the file is written only when something was."""
     import tomlkit
 
-    from ietm.atomic import write_new
     from ietm.errors import ConfigError
 
     if not csdb.is_dir():
@@ -151,14 +148,46 @@ def trust_in_csdb(csdb: Path, ca: Path, crl: Path) -> tuple[Path, list[str]]:
         doc = tomlkit.parse(config.read_text(encoding="utf-8")) if config.exists() else tomlkit.document()
     except (tomlkit.exceptions.ParseError, UnicodeDecodeError) as exc:
         raise ConfigError(f"not valid TOML: {exc}", str(config)) from None
-    sign = doc.setdefault("sign", tomlkit.table())
-    added = []
-    for key, target in (("trust", ca), ("crl", crl)):
-        rel = Path(os.path.relpath(target.resolve(), csdb.resolve())).as_posix()
-        values = sign.setdefault(key, tomlkit.array())
-        if rel not in [str(v) for v in values]:
-            values.append(rel)
-            added.append(f"[sign] {key} += \"{rel}\"")
+    added = change(doc)
     if added:
         write_new(config, tomlkit.dumps(doc).encode("utf-8"), overwrite=True)
     return config, added
+
+
+def trust_in_csdb(csdb: Path, ca: Path, crl: Path) -> tuple[Path, list[str]]:
+    """Add the demo CA (and its CRL) to the trust settings of `csdb`: its own ietm.toml, made if it has
+    none, edited in place if it has. Returns the file and what was added."""
+    import os
+
+    import tomlkit
+
+    def trust(doc) -> list[str]:
+        sign = doc.setdefault("sign", tomlkit.table())
+        added = []
+        for key, target in (("trust", ca), ("crl", crl)):
+            rel = Path(os.path.relpath(target.resolve(), csdb.resolve())).as_posix()
+            values = sign.setdefault(key, tomlkit.array())
+            if rel not in [str(v) for v in values]:
+                values.append(rel)
+                added.append(f"[sign] {key} += \"{rel}\"")
+        return added
+
+    return _edit_config(csdb, trust)
+
+
+REGISTER_FOLDER = "register"
+
+
+def keep_register(csdb: Path) -> tuple[Path, list[str]]:
+    """Make `csdb` keep a register of signing-key holders: `[register] folder = "register"` in its ietm.toml,
+    unless it names a register folder already. Returns the file and what was added."""
+    import tomlkit
+
+    def keep(doc) -> list[str]:
+        table = doc.setdefault("register", tomlkit.table())
+        if table.get("folder"):
+            return []
+        table["folder"] = REGISTER_FOLDER
+        return [f"[register] folder = \"{REGISTER_FOLDER}\""]
+
+    return _edit_config(csdb, keep)
