@@ -36,6 +36,15 @@ _PROCEDURAL_TITLE = re.compile(
     r"servic|mainten|lubricat|assembl|mount|operat|prepar|setting up|set up|refuel|charg",
     re.IGNORECASE,
 )
+#: the first word of an instruction: a Russian imperative or infinitive ("Установите", "Проверить"), or a
+#: common English imperative (English verbs have no mark of their own)
+_IMPERATIVE = re.compile(
+    r"^(?:[А-ЯЁ][а-яё]+(?:ите|йте|ить|ать|ять|еть|уть|ыть|оть|ти|чь)(?:сь)?\b|(?:open|close|navigate|type|click|"
+    r"select|press|turn|connect|disconnect|remove|install|ensure|make\s+sure|check|set|enter|run|wait|insert|attach|"
+    r"tighten|loosen|plug|unplug|power|switch|push|pull|hold|release|verify|use|place|put|go|choose|download|copy|"
+    r"save|start|stop|restart|apply|fill|drain|clean|replace|adjust|mount|align|lift|lower|rotate|slide|fit|"
+    r"follow|repeat|record|measure|inspect|test|add|create|edit|upload|flash|load|launch|log\s+in|sign\s+in|"
+    r"note|read|refer|see|remember|do\s+not|don't|never|always|if)\b)", re.IGNORECASE)
 _DESCRIPTIVE_TITLE = re.compile(r"^(?:описание|устройство|состав|назначение|технические|description|overview|"
                                 r"specifications?|technical data|general)\b", re.IGNORECASE)
 
@@ -81,6 +90,14 @@ def has_steps(blocks: list[Block]) -> bool:
                ((b.list_level is not None and b.numbered) or (b.number and b.plain)) for b in blocks)
 
 
+def _instructions(blocks: list[Block]) -> bool:
+    """Most numbered items tell the reader to do something: "Open ...", "Установите ...", "Проверить ..."."""
+    items = [b.plain for b in blocks if isinstance(b, Paragraph) and b.heading is None and b.plain and
+             ((b.list_level is not None and b.numbered) or b.number)]
+    told = sum(1 for text in items if _IMPERATIVE.match(text))
+    return len(items) >= 2 and told * 3 >= len(items) * 2
+
+
 def is_procedural(section: Section) -> bool:
     if not has_steps(section.blocks):
         return False
@@ -88,7 +105,8 @@ def is_procedural(section: Section) -> bool:
         return False
     if _PROCEDURAL_TITLE.search(section.title):
         return True
-    return section.chapter in ("operation", "maintenance", "repair", "storage", "transport", "disposal")
+    return section.chapter in ("operation", "maintenance", "repair", "storage", "transport", "disposal") or \
+        _instructions(section.blocks)
 
 
 def build_tree(blocks: list[Block], title: str) -> Section:
