@@ -16,6 +16,7 @@ from pathlib import Path
 
 import docx
 from docx.enum.text import WD_BREAK
+from docx.opc.packuri import PackURI
 from docx.oxml.ns import qn
 from docx.oxml import OxmlElement
 from docx.shared import Cm
@@ -33,12 +34,54 @@ def png(seed: int, width: int = 96, height: int = 64) -> bytes:
             + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
 
 
+def _colour(seed: int) -> int:
+    """A COLORREF (0x00BBGGRR) that depends on `seed`."""
+    return ((seed * 70) % 256) | (((seed * 140) % 256) << 8) | (((255 - seed * 30) % 256) << 16)
+
+
+def wmf(seed: int, width: int = 1440, height: int = 960) -> bytes:
+    """A Windows metafile (placeable, 1440 units an inch) of a filled rectangle whose size and colour depend on
+    `seed`, as Word keeps drawings pasted from older programs."""
+    def record(function: int, *params: int, fmt: str = "") -> bytes:
+        body = struct.pack("<" + (fmt or "h" * len(params)), *params)
+        return struct.pack("<IH", 3 + len(body) // 2, function) + body
+
+    records = (record(0x020B, 0, 0) + record(0x020C, height, width)  # window origin and extent
+               + record(0x02FC, 0, _colour(seed), 0, fmt="HIH") + record(0x012D, 0)  # solid brush, selected
+               + record(0x041B, height - 100, width - 100 - seed * 20 % 400, 100, 100) + record(0x0000))  # rectangle, end
+    header = struct.pack("<HHHIHIH", 1, 9, 0x0300, (18 + len(records)) // 2, 1, 7, 0)
+    placeable = struct.pack("<IHhhhhHI", 0x9AC6CDD7, 0, 0, 0, width, height, 1440, 0)
+    checksum = 0
+    for (word,) in struct.iter_unpack("<H", placeable):
+        checksum ^= word
+    return placeable + struct.pack("<H", checksum) + header + records
+
+
+def emf(seed: int, width: int = 96, height: int = 64) -> bytes:
+    """An enhanced metafile of a filled rectangle whose size and colour depend on `seed`."""
+    def record(kind: int, body: bytes) -> bytes:
+        return struct.pack("<II", kind, 8 + len(body)) + body
+
+    body = (record(39, struct.pack("<IIII", 1, 0, _colour(seed), 0)) + record(37, struct.pack("<I", 1))  # brush, selected
+            + record(43, struct.pack("<iiii", 4, 4, width - 4 - seed % 20, height - 4))  # rectangle
+            + record(14, struct.pack("<III", 0, 16, 20)))  # end
+    frame = struct.pack("<iiii", 0, 0, width * 2646 // 100, height * 2646 // 100)  # 0.01 mm at 96 dpi
+    head = (struct.pack("<iiii", 0, 0, width - 1, height - 1) + frame
+            + struct.pack("<IIIIHHIII", 0x464D4520, 0x10000, 88 + len(body), 5, 2, 0, 0, 0, 0)
+            + struct.pack("<iiii", 1024, 768, 271, 203))
+    return record(1, head) + body
+
+
+METAFILES = {"wmf": (wmf, "image/x-wmf"), "emf": (emf, "image/x-emf")}
+
+
 @dataclass
 class Expect:
     """What the import of a generated manual must produce."""
 
     procedure_items: dict[str, int] = field(default_factory=dict)  # procedure title -> numbered items in it
     pictures: int = 0
+    metafiles: list[str] = field(default_factory=list)  # captions of the pictures stored as WMF or EMF
     faults: list[str] = field(default_factory=list)
     tools: list[str] = field(default_factory=list)
     tasks: int = 0
@@ -86,9 +129,17 @@ class Writer:
     def bullet(self, text: str) -> None:
         self.doc.add_paragraph(text, style="List Bullet")
 
-    def picture(self, caption: str) -> None:
+    def picture(self, caption: str, fmt: str = "png") -> None:
+        """A captioned picture; fmt "wmf" or "emf" stores it as a metafile (python-docx adds only bitmaps, so a
+        PNG's part is given the metafile's bytes, name and type)."""
         self.seed += 1
-        self.doc.add_picture(BytesIO(png(self.seed)), width=Cm(6))
+        shape = self.doc.add_picture(BytesIO(png(self.seed)), width=Cm(6))
+        if fmt in METAFILES:
+            make, content_type = METAFILES[fmt]
+            part = self.doc.part.related_parts[shape._inline.graphic.graphicData.pic.blipFill.blip.embed]
+            part._blob, part._content_type = make(self.seed), content_type
+            part.partname = PackURI(f"/word/media/metafile{self.seed}.{fmt}")
+            self.expect.metafiles.append(caption)
         self.doc.add_paragraph(caption, style="Caption")
         self.expect.pictures += 1
 
@@ -176,7 +227,7 @@ def russian_manual(path: Path, chapters_repeat: int = 1) -> Expect:
         w.numbered("Поверните ключ в положение ВКЛ и дождитесь, когда погаснет лампа подогрева.", 1)
         w.para("Примечание — В холодное время подогрев длится до 20 с.")
         w.numbered("Поверните ключ в положение ПУСК и отпустите его после пуска двигателя.")
-        w.picture(f"Рисунок {base + 3} — Панель управления")
+        w.picture(f"Рисунок {base + 3} — Панель управления", "wmf")
         w.numbered(f"Убедитесь по вольтметру (рисунок {base + 3}), что напряжение составляет 230 В.")
         w.heading(f"{base + 2}.2.1 Пуск при низкой температуре", 3, procedure=True)
         w.para("При температуре окружающего воздуха ниже минус 20 °C выполните следующие действия:")
@@ -270,7 +321,7 @@ def english_manual(path: Path) -> Expect:
     w.numbered("Turn the key to START.")
     w.numbered("Release the key when the engine runs.", 1)
     w.para("NOTE: In cold weather, preheat the glow plugs for 20 seconds first.")
-    w.picture("Figure 2 – Control panel")
+    w.picture("Figure 2 – Control panel", "emf")
     w.numbered("Check the voltmeter reads 230 V.")
     w.heading("2.2 Stopping the engine", 2, procedure=True)
     w.numbered("Switch off the load.")

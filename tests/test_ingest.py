@@ -160,7 +160,8 @@ def test_tables_keep_merged_cells_and_header_rows(imported) -> None:
 def test_every_picture_is_an_icn_the_viewer_shows(imported) -> None:
     csdb = imported["csdb"]
     icns = sorted(csdb.glob("ICN-*.PNG"))
-    assert len(icns) == imported["expect"]["ru-RU"].pictures  # the English manual reuses two of the same pictures
+    # the English manual's general view is the Russian one's picture (one ICN); its control panel is its own EMF
+    assert len(icns) == imported["expect"]["ru-RU"].pictures + 1
     graphics = {g.get("infoEntityIdent"): f for f in csdb.glob("DMC-*.XML") for g in etree.parse(str(f)).iter("graphic")}
     assert {f"{name}.PNG" for name in graphics} == {f.name for f in icns}
     device = modules(csdb, "ru-RU")["Устройство"]
@@ -177,6 +178,25 @@ def test_every_picture_is_an_icn_the_viewer_shows(imported) -> None:
             assert img.status_code == 200 and img.headers["content-type"] == "image/png"
 
 
+def test_wmf_and_emf_pictures_become_png_icns_of_the_drawing_alone(imported) -> None:
+    """Word keeps drawings from older programs as metafiles, which browsers do not show: LibreOffice turns them
+    into PNG, cut out of the A4 page it draws them on, and the report says so."""
+    from PIL import Image
+
+    csdb = imported["csdb"]
+    for lang, fmt in (("ru-RU", "WMF"), ("en-US", "EMF")):
+        (caption,) = imported["expect"][lang].metafiles
+        title = caption.split(" ", 2)[2].lstrip("—– ")
+        figure = next(f for root in modules(csdb, lang).values() for f in root.iter("figure") if f.findtext("title") == title)
+        icn = csdb / f"{figure.find('graphic').get('infoEntityIdent')}.PNG"
+        with Image.open(icn) as im:
+            assert im.format == "PNG" and im.width <= 100 and im.height <= 70, im.size  # the drawing, not a page
+            colours = im.convert("RGB").getcolors(1 << 16)
+            assert max(colours)[1] != (255, 255, 255), colours[:5]  # mostly the rectangle's colour
+        report = next(r for r in imported["reports"] if r["language"] == lang)
+        assert any(p["to"].startswith(f"{icn.name} (converted from {fmt})") for p in report["placed"])
+
+
 def test_the_report_says_where_things_went_and_what_has_no_place(imported) -> None:
     report = imported["reports"][0]
     assert report["counts"]["step"] >= 18 and report["counts"]["picture"] == 3
@@ -190,7 +210,7 @@ def test_reimport_keeps_what_the_writer_edited(tmp_path: Path) -> None:
     russian_manual(src)
     csdb = tmp_path / "csdb"
     assert ietm("import", src, "-o", csdb, "--model-ident-code", "DGEN").code == 0
-    edited = next(csdb.glob("DMC-*-921A-A_*.XML"))
+    edited = next(csdb.glob("DMC-*-292A-A_*.XML"))  # change of oil
     text = edited.read_text().replace("Замените масляный фильтр", "Замените масляный фильтр (правка писателя)")
     edited.write_text(text)
     again = ietm("import", src, "-o", csdb, "--model-ident-code", "DGEN", "--format", "json")
@@ -279,3 +299,36 @@ def test_a_map_gives_codes_and_a_wrong_one_stops_with_one_line(tmp_path: Path) -
     bad.write_text('[[section]]\ntitle = "x"\nsns = "not a code"\n')
     r = ietm("import", src, "-o", tmp_path / "other", "--model-ident-code", "DGEN", "--map", bad)
     assert r.code == 4 and len(r.err.strip().splitlines()) == 1 and "not a system code" in r.err
+
+
+def test_default_info_codes_are_the_specifications_codes_for_that_kind_of_content() -> None:
+    """Every info code the import gives by default is one S1000D defines (ietm's table of Chap 8.4), and a
+    procedure never gets a descriptive (0xx) code or one of the lists that go with a group (x01..x07)."""
+    from ietm.ingest.codes import (CHAPTER_INFO, DESCRIPTIVE_TITLE_INFO, FAULT_INFO, PARTS_INFO, SCHEDULE_INFO,
+                                   SUPPLIES_INFO, TITLE_INFO, TOOLS_INFO, info_for)
+    from ietm.render.content.infocodes import table
+
+    names = table()
+    procedural = [p for _, p in CHAPTER_INFO.values()] + [c for _, c in TITLE_INFO] + [FAULT_INFO]
+    descriptive = [d for d, _ in CHAPTER_INFO.values()] + [c for _, c in DESCRIPTIVE_TITLE_INFO]
+    for code in procedural + descriptive + [PARTS_INFO, SCHEDULE_INFO, SUPPLIES_INFO, TOOLS_INFO]:
+        assert code in names, code
+    for code in procedural:
+        assert not code.startswith("0") and not ("1" <= code[2] <= "7" and code[1] == "0"), (code, names[code])
+    assert names[TOOLS_INFO][0].startswith("Support equipment") and names[PARTS_INFO][0].startswith("Parts")
+    assert names[SUPPLIES_INFO][0].startswith("Supplies") and names[SCHEDULE_INFO][0].startswith("Maintenance planning")
+    # what a writer's titles get: the specific work named in the title, else the GOST 2.610 chapter's
+    for kind, chapter, title, code in (
+            ("procedural", "maintenance", "Замена масла и масляного фильтра", "292"),
+            ("procedural", "maintenance", "Проверка уровня и доливка охлаждающей жидкости", "210"),
+            ("procedural", "repair", "Снятие генератора", "520"), ("procedural", "repair", "Установка генератора", "720"),
+            ("procedural", "operation", "Подготовка к работе", "120"), ("procedural", "operation", "Пуск двигателя", "130"),
+            ("procedural", "operation", "Отключение нагрузки", "510"), ("procedural", "storage", "Консервация", "810"),
+            ("procedural", "storage", "Расконсервация", "820"), ("procedural", "disposal", "Порядок работ", "997"),
+            ("procedural", "maintenance", "Removing the starter", "520"), ("procedural", "operation", "Connecting the load", "730"),
+            ("procedural", "maintenance", "Weekly tasks", "200"), ("descriptive", "disposal", "Общие сведения", "990"),
+            ("descriptive", "description", "Устройство и работа", "041"), ("descriptive", "techdata", "Технические характеристики", "030"),
+            ("descriptive", "operation", "Органы управления и индикации", "110"),
+            ("descriptive", "operation", "Использование по назначению", "100"),
+            ("descriptive", "description", "Назначение изделия", "045")):
+        assert info_for(kind, chapter, title) == code, (title, info_for(kind, chapter, title), code)

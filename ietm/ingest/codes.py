@@ -29,7 +29,8 @@ _B36 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 _SNS = re.compile(r"^([A-Z0-9]{2,3})(?:-([A-Z0-9])([A-Z0-9])?)?(?:-([A-Z0-9]{2,4}))?$", re.IGNORECASE)
 _INFO = re.compile(r"^([A-Z0-9]{3})([A-Z0-9])?$", re.IGNORECASE)
 
-#: chapter kind -> (info code of a descriptive module, of a procedural one)
+#: chapter kind -> (info code of a descriptive module, of a procedural one); every code is one the
+#: specification defines (Chap 8.4, ietm/render/content/infocodes.py names them) for that kind of content
 CHAPTER_INFO = {
     None: ("040", "100"),
     "intro": ("018", "100"),
@@ -41,27 +42,44 @@ CHAPTER_INFO = {
     "repair": ("600", "600"),
     "storage": ("800", "800"),
     "transport": ("800", "800"),
-    "disposal": ("900", "900"),
+    "disposal": ("990", "997"),
 }
-#: procedure title -> info code (the common S1000D ones, as the sample manual uses them)
+#: procedure title -> info code, first match wins (the specific work before the general)
 TITLE_INFO = [(re.compile(p, re.IGNORECASE), code) for p, code in (
+    (r"замен\w* масл|oil change|change of oil|chang\w* the oil", "292"),
+    (r"замен\w* (?:жидкост|охлаждающ)|change of (?:liquid|fluid|coolant)", "290"),
     (r"замен|replac", "921"),
     (r"сняти|демонтаж|remov", "520"),
+    (r"расконсервац|de-?preserv", "820"),
+    (r"разборк|disassembl", "530"),
     (r"установк|монтаж|install", "720"),
+    (r"сборк|assembl", "710"),
+    (r"отключ|отсоедин|disconnect", "510"),
+    (r"подключ|подсоедин|connect", "730"),
     (r"доливк|заправк|fill|top up|refuel", "210"),
-    (r"регулировк|adjust", "270"),
+    (r"слив|drain", "220"),
+    (r"регулировк|настройк|калибровк|adjust|calibrat", "270"),
     (r"испытани|\btest", "340"),
-    (r"провер|осмотр|check|inspect", "310"),
+    (r"осмотр|inspect|visual", "310"),
+    (r"провер|check", "300"),
     (r"очистк|промывк|clean", "250"),
     (r"смазк|lubricat", "240"),
-    (r"останов|\bstop", "101"),
-    (r"пуск|запуск|\bstart", "100"),
-    (r"хранени|консервац|storage|preserv", "800"),
+    (r"консервац|preserv", "810"),
+    (r"хранени|storage", "800"),
+    (r"транспортир|transport", "800"),
+    (r"утилизац|dispos|recycl", "997"),
+    (r"аварийн|emergency", "140"),
+    (r"подготовк\w* к (?:работе|использованию|пуску)|pre-?operation|before (?:use|operation)", "120"),
+    (r"после работы|post-?operation|after (?:use|operation)", "150"),
+    (r"пуск|запуск|останов|\bstart|\bstop|shut ?down", "130"),
 )]
 DESCRIPTIVE_TITLE_INFO = [(re.compile(p, re.IGNORECASE), code) for p, code in (
     (r"техническ\w* (?:характеристик|данн)|specification|technical data", "030"),
     (r"введени|introduction", "018"),
+    (r"органы управления|controls and indicators", "110"),
+    (r"устройство|конструкци|how it is made|construction", "041"),
     (r"принцип действия|работа\b|how it works|function", "042"),
+    (r"^назначени|designated use|intended use", "045"),
 )]
 FAULT_INFO = "421"
 TOOLS_INFO, SUPPLIES_INFO, PARTS_INFO, SCHEDULE_INFO = "00N", "00L", "00G", "0B0"

@@ -1,5 +1,6 @@
 """Pictures of the source as ICN files: PNG, JPEG, GIF and SVG kept as they are, the rest (EMF, WMF, BMP,
-TIFF) converted to PNG by LibreOffice, all at once at the end. The same picture keeps its ICN across
+TIFF) converted to PNG by LibreOffice, all at once at the end, and cut out of the blank page LibreOffice draws
+them on. The same picture keeps its ICN across
 re-imports (the import manifest maps picture hashes to ICN names), and a new one takes the next free number.
 
 Names follow the CAGE-based form the S1000D 4.2 default BREX accepts: ICN-<enterprise>-<5 digits>-001-01.
@@ -8,9 +9,12 @@ Names follow the CAGE-based form the S1000D 4.2 default BREX accepts: ICN-<enter
 from __future__ import annotations
 
 import hashlib
+import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
+
+from PIL import Image, ImageChops
 
 from ietm.errors import InputError
 from ietm.ingest.blocks import Picture
@@ -89,7 +93,7 @@ class Figures:
             png = out / f"{icn.name}.png"
             if not png.is_file() or not png.read_bytes().startswith(b"\x89PNG"):
                 raise InputError(f"{icn.where}: LibreOffice could not convert the {icn.converted_from.upper()} picture to PNG", shown)
-            icn.data = png.read_bytes()
+            icn.data = trimmed(png.read_bytes())
 
     @staticmethod
     def doctype(root_name: str, icns: list[Icn]) -> str | None:
@@ -100,3 +104,15 @@ class Figures:
         lines = [f'<!NOTATION {n} SYSTEM "{NOTATION_TYPES[n]}">' for n in notations]
         lines += [f'<!ENTITY {i.name} SYSTEM "{i.filename}" NDATA {i.notation}>' for i in sorted(icns, key=lambda i: i.name)]
         return f"<!DOCTYPE {root_name} [\n" + "\n".join(lines) + "\n]>"
+
+
+def trimmed(png: bytes) -> bytes:
+    """The PNG without the blank page around the drawing (LibreOffice exports a metafile on a whole A4 page)."""
+    with Image.open(io.BytesIO(png)) as im:
+        rgb = im.convert("RGB")
+        box = ImageChops.difference(rgb, Image.new("RGB", rgb.size, (255, 255, 255))).getbbox()
+        if box is None or box == (0, 0, *rgb.size):
+            return png
+        out = io.BytesIO()
+        im.crop(box).save(out, "PNG", optimize=True)
+        return out.getvalue()
