@@ -41,6 +41,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("serve", "host", "127.0.0.1", str, "Address the viewer listens on."),
     Setting("serve", "port", 8000, int, "Port the viewer listens on."),
     Setting("serve", "language", "en", str, "Interface language (en or ru) when the browser asks for neither."),
+    Setting("serve", "workers", 1, int, "Worker processes of `ietm serve`; they share sessions, throttling and changes through the server database."),
     Setting("serve", "anonymous_read", True, bool, "Whether people who are not logged in may read the manual."),
     Setting("sign", "trust", [], list, "Trusted CA and signer certificates (PEM files or folders); empty means signing/trust/.", True),
     Setting("sign", "crl", [], list, "Certificate revocation lists honoured when verifying signatures.", True),

@@ -6,12 +6,13 @@ issue of a module is a new file name, so an existing issue can never be overwrit
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import IO, Callable
 
 from ietm.errors import InputError
 from ietm.intake.archive import Upload
@@ -117,6 +118,26 @@ def clean_stale(csdb: Path) -> int:
             leftover.unlink(missing_ok=True)
             removed += 1
     return removed
+
+
+def join_writers(csdb: Path) -> tuple[int, IO]:
+    """Count this process among those that write into the CSDB (servers, workers) for as long as it keeps the
+    returned file open: a shared lock on `writers.lock` in the state folder. If no other such process is alive
+    (the lock can be had exclusively), first clean what interrupted writes left (`clean_stale`): a worker that
+    starts beside others, or in place of one that was killed, must not take away their uploads in progress.
+    Returns the count cleaned and the open lock file."""
+    folder = state_dir(csdb)
+    folder.mkdir(parents=True, exist_ok=True)
+    lock = open(folder / "writers.lock", "a")
+    cleaned = 0
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        pass  # others are writing: their temporary files are not leftovers
+    else:
+        cleaned = clean_stale(csdb)
+    fcntl.flock(lock, fcntl.LOCK_SH)  # (turns the exclusive lock into a shared one without letting go)
+    return cleaned, lock
 
 
 def _enter(staged: Path, dest: Path) -> None:

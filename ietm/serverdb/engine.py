@@ -12,7 +12,7 @@ from sqlalchemy import Connection, Engine, MetaData, Table, create_engine, event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
-from sqlalchemy.pool import NullPool
+from sqlalchemy.pool import QueuePool
 
 from ietm.errors import ConfigError
 
@@ -66,6 +66,19 @@ class Database:
             with conn.begin():
                 yield conn
 
+    def first(self, sql: str, *params: Any) -> tuple | None:
+        """The first row of one query (`?` placeholders), straight on a pooled DBAPI connection: for the few
+        questions asked on every request, where the SQLAlchemy execution path costs ten times the query."""
+        raw = self.engine.raw_connection()
+        try:
+            cur = raw.cursor()
+            cur.execute(sql if self.dialect == "sqlite" else sql.replace("?", "%s"), params)
+            row = cur.fetchone()
+            cur.close()
+        finally:
+            raw.close()
+        return tuple(row) if row is not None else None
+
     def dispose(self) -> None:
         self.engine.dispose()
 
@@ -107,7 +120,10 @@ def make_engine(url: str) -> Engine:
     if parsed.get_backend_name() == "sqlite":
         if parsed.database:
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(parsed, poolclass=NullPool, connect_args={"timeout": 30, "check_same_thread": False})
+        # a small pool: every request asks the database a question (the change log, a session), and opening
+        # a SQLite connection with its pragmas costs more than the question
+        engine = create_engine(parsed, poolclass=QueuePool, pool_size=4, max_overflow=16,
+                               connect_args={"timeout": 30, "check_same_thread": False})
         event.listen(engine, "connect", _sqlite_connect)
         event.listen(engine, "begin", _sqlite_begin)
         return engine

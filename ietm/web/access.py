@@ -49,45 +49,70 @@ def inline_script_hashes() -> list[str]:
     return sorted(out)
 
 
-def install(app: FastAPI, site) -> None:
-    """Add accounts, access control and hardening to the viewer app (call once, in create_app)."""
-    app.state.accounts = accounts_over(app.state.db, site.config, site.csdb)
-    if site.csdb.stat().st_mode & 0o200:
-        cleaned = clean_stale(site.csdb)
-        if cleaned:
-            log.warning("removed %d leftover(s) of interrupted uploads", cleaned)
-    anonymous_read = bool(site.config.get("serve.anonymous_read"))
-    trusted = trusted_networks(site.config.get("server.trusted_proxies"))
+class AccessControl:
+    """Every request attributed to a user (or to nobody) and checked: anonymous reading as `serve.anonymous_read`
+    says, a session and a CSRF token for every change, modules above the user's clearance unknown (404).
+    Pure ASGI middleware: the checks cost a few microseconds, the session one query when a cookie is sent."""
 
-    @app.middleware("http")
-    async def access_control(request: Request, call_next):
-        session = app.state.accounts.session(request.cookies.get(SESSION_COOKIE))
+    def __init__(self, app, accounts, site, anonymous_read: bool, trusted) -> None:  # type: ignore[no-untyped-def]
+        self.app = app
+        self.accounts = accounts
+        self.site = site
+        self.anonymous_read = anonymous_read
+        self.trusted = trusted
+
+    async def __call__(self, scope, receive, send) -> None:  # type: ignore[no-untyped-def]
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request = Request(scope)
+        refusal = self.check(request)
+        if refusal is not None:
+            await refusal(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
+
+    def check(self, request: Request) -> Response | None:
+        token = request.cookies.get(SESSION_COOKIE)
+        session = self.accounts.session(token) if token else None
         user = session.user if session else None
         request.state.session = session
         request.state.user = user
         request.state.client = client_address(request.client.host if request.client else None,
-                                              request.headers.get("x-forwarded-for"), trusted)
+                                              request.headers.get("x-forwarded-for"), self.trusted)
         path = request.url.path
         public = path.startswith(PUBLIC) or path in ("/login", "/logout")
-        if user is None and not anonymous_read and not public:
+        if user is None and not self.anonymous_read and not public:
             if path.startswith("/api/"):
                 return _error(401, message("login_to_read"))
             return RedirectResponse(f"/login?next={local_path(path)}", status_code=303)
         if request.method in MUTATING and path != "/login":
             if session is None:
                 return _error(401, message("login_first"))
-            token = request.headers.get("x-csrf-token")
+            csrf = request.headers.get("x-csrf-token")
             is_form = request.headers.get("content-type", "").startswith(FORM_TYPES)
-            if token is not None:
-                if not hmac.compare_digest(token, session.csrf):
+            if csrf is not None:
+                if not hmac.compare_digest(csrf, session.csrf):
                     return _error(403, message("csrf_mismatch"))
             elif not is_form:  # forms carry the token as a field, checked by their route (csrf_field)
                 return _error(403, message("csrf_missing"))
         guarded = _GUARDED.match(path)
-        if guarded and not cleared(site, guarded.group(2), request.query_params.get("issue"), user or ANONYMOUS):
+        if guarded and not cleared(self.site, guarded.group(2), request.query_params.get("issue"), user or ANONYMOUS):
             return _error(404, message("no_such_address"))
-        return await call_next(request)
+        return None
 
+
+def install(app: FastAPI, site) -> None:
+    """Add accounts, access control and hardening to the viewer app (call once, in create_app)."""
+    app.state.accounts = accounts_over(app.state.db, site.config, site.csdb)
+    app.add_middleware(AccessControl, accounts=app.state.accounts, site=site,
+                       anonymous_read=bool(site.config.get("serve.anonymous_read")),
+                       trusted=trusted_networks(site.config.get("server.trusted_proxies")))
+
+
+def hardening(app: FastAPI, site) -> None:
+    """Security headers on every response and the request body limit: the outermost layers, so that they
+    hold for errors, static files and refusals too (call last in create_app)."""
     hashes = " ".join(inline_script_hashes())
     csp = security.CSP.replace("script-src 'self'", f"script-src 'self' {hashes}".rstrip())
     app.add_middleware(security.BodyLimit, limit=int(site.config.get("serve.max_upload_mb")) * 1024 * 1024)

@@ -4,20 +4,24 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from urllib.parse import parse_qs
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException
 
 from ietm import __version__
 from ietm.config import Config
 from ietm.errors import IetmError
 from ietm.paths import STATIC, state_dir
+from ietm.intake.gate import join_writers
 from ietm.serverdb import database_url, open_database
 from ietm.web import access, deps, i18n
+from ietm.web.changes import ChangeLog, FollowChanges
 from ietm.edit import web as edit
 from ietm.web.links import ServerLinks
 from ietm.web.pages import Pages
@@ -25,6 +29,7 @@ from ietm.web.routes import api, auth, dm, home, icn, live, pm, products, qa, re
 from ietm.web.site import Site
 
 log = logging.getLogger("ietm.web")
+KEEP_PAGES_MB = 64  # whole module pages kept per worker for repeat visits
 
 
 def create_app(csdb: Path, config: Config | None = None) -> FastAPI:
@@ -38,31 +43,54 @@ def create_app(csdb: Path, config: Config | None = None) -> FastAPI:
     )
     app.state.site = site
     app.state.db = open_database(database_url(site.config, state_dir(site.csdb)))  # the server's own state
-    app.state.pages = Pages(site)
+    app.state.changes = ChangeLog(app.state.db)
+    app.state.pages = Pages(site, keep_pages_mb=KEEP_PAGES_MB)
+    if site.csdb.stat().st_mode & 0o200:
+        cleaned, app.state.writers_lock = join_writers(site.csdb)
+        if cleaned:
+            log.warning("removed %d leftover(s) of interrupted uploads", cleaned)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     # one router per resource; each depends on the shared base (access, deps, changes, pages), not on another
     for module in (home, pm, dm, icn, products, api, search, release, auth, upload, remarks, qa, register):
         app.include_router(module.router)
-
-    @app.middleware("http")
-    async def remember_language(request: Request, call_next):
-        response = await call_next(request)
-        asked = request.query_params.get("lang")
-        if asked and i18n.pick(asked, "") and not request.url.path.startswith(("/static", "/api")):
-            response.set_cookie(deps.LANG_COOKIE, i18n.pick(asked), max_age=365 * 86400, samesite="lax")
-        if response.headers.get("content-type", "").startswith("text/html"):
-            response.headers.append("Vary", "Accept-Language, Cookie")  # the page's language follows both
-        return response
-
-    access.install(app, site)  # accounts, roles, clearances, CSRF, security headers, body limit
     edit.install(app, site)  # the writers' structured editor: /edit (ietm.edit)
-    live.install(app)  # live preview of `ietm serve --watch`
     app.add_exception_handler(IetmError, _ietm_error)
     app.add_exception_handler(HTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(Exception, _unexpected)
+    # middleware, innermost first; all pure ASGI, so a cached page costs little more than its route
+    app.add_middleware(RememberLanguage)
+    access.install(app, site)  # accounts, roles, clearances, CSRF
+    app.add_middleware(FollowChanges, owner=app)  # what other workers changed, taken in before each request
+    live.install(app)  # live preview of `ietm serve --watch`
     app.add_middleware(GZipMiddleware, minimum_size=1024)  # pages and drawings shrink 5-8x for tablets on slow links
+    access.hardening(app, site)  # security headers and the body limit, around everything
     return app
+
+
+class RememberLanguage:
+    """`?lang=` remembered in a cookie (pages, not the API); HTML says it varies with Accept-Language and Cookie."""
+
+    def __init__(self, app) -> None:  # type: ignore[no-untyped-def]
+        self.app = app
+
+    async def __call__(self, scope, receive, send) -> None:  # type: ignore[no-untyped-def]
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        asked = parse_qs(scope.get("query_string", b"").decode("latin-1")).get("lang", [""])[-1]
+        remember = i18n.pick(asked, "") if asked and not scope["path"].startswith(("/static", "/api")) else ""
+
+        async def send_with_language(message: dict) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                if remember:
+                    headers.append("set-cookie", f"{deps.LANG_COOKIE}={remember}; Max-Age={365 * 86400}; Path=/; SameSite=lax")
+                if headers.get("content-type", "").startswith("text/html"):
+                    headers.append("vary", "Accept-Language, Cookie")  # the page's language follows both
+            await send(message)
+
+        await self.app(scope, receive, send_with_language)
 
 
 def _wants_json(request: Request) -> bool:

@@ -1,35 +1,74 @@
 """The CSDB changed (an upload, a remark, a QA signature, a file edited under `ietm serve --watch`): bring
-this server's catalog, site model and search index up to date, re-check what changed, and tell open pages.
+this server's catalog, site model and search index up to date, re-check what changed, and tell every worker.
 
-Page modules call `refresh`; the live-preview route (ietm.web.routes.live) reads `state`.
+A server may run as several worker processes (`ietm serve --workers N`, or on several machines sharing the
+CSDB folder and a PostgreSQL database). Whichever worker makes a change records it in the server database's
+change log (`csdb_changes`) after its catalog is written; every worker, before it answers a request, compares
+the newest entry with the last it has taken in and, when behind, reloads its site model first (`catch_up`).
+So a request never sees less than a write that finished before it began, whichever worker took the write,
+and the render, page and badge caches (keyed by the site's generation and the files' times) follow.
+
+Page modules call `refresh`; the live-preview route (ietm.web.routes.live) reads `since` and `problems`.
 """
 
 from __future__ import annotations
 
+import fcntl
 import logging
+import os
+import socket
 import threading
-from dataclasses import dataclass, field
+import time
 from pathlib import Path
 
+import anyio.to_thread
+from sqlalchemy import delete, insert, select
+
+from ietm.paths import state_dir
+from ietm.serverdb import Database
 from ietm.web.links import dm_address, pm_address
+from ietm.web.tables import csdb_changes, live_problems
 
 log = logging.getLogger("ietm.web")
+ORIGIN = f"{socket.gethostname()}:{os.getpid()}"
 
 
-@dataclass
-class LiveState:
-    """What changed last and what is wrong with which page; `version` grows with every change."""
+class ChangeLog:
+    """This worker's place in the server's change log."""
 
-    version: int = 0
-    changed: list[str] = field(default_factory=list)
-    problems: dict[str, list[dict]] = field(default_factory=dict)  # page address -> findings
-    condition: threading.Condition = field(default_factory=threading.Condition)
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self.applied = self.latest()  # the site model was built from the files as they were at this change
+        self.lock = threading.RLock()  # one reload or refresh at a time in this worker
+
+    def latest(self) -> int:
+        """The newest change's number (asked before every request: one indexed query, on the fast path)."""
+        return self.db.first("SELECT max(id) FROM csdb_changes")[0] or 0
+
+    def record(self, keys: list[str], problems: dict[str, list[dict]]) -> int:
+        now = time.time()
+        with self.db.begin() as conn:
+            for address, findings in problems.items():
+                conn.execute(delete(live_problems).where(live_problems.c.address == address))
+                conn.execute(insert(live_problems).values(address=address, findings=findings, at=now))
+            return conn.execute(insert(csdb_changes).values(at=now, origin=ORIGIN, changed=keys)
+                                .returning(csdb_changes.c.id)).scalar_one()
+
+    def since(self, version: int, limit: int = 1000) -> list[str]:
+        """Keys changed after `version` (the newest change's own when `version` is -1)."""
+        query = select(csdb_changes.c.changed).order_by(csdb_changes.c.id.desc())
+        query = query.limit(1) if version < 0 else query.where(csdb_changes.c.id > version).limit(limit)
+        with self.db.read() as conn:
+            rows = conn.execute(query).scalars().all()
+        return sorted({k for keys in rows for k in keys})
+
+    def problems(self) -> dict[str, list[dict]]:
+        with self.db.read() as conn:
+            return {r.address: r.findings for r in conn.execute(select(live_problems.c.address, live_problems.c.findings))}
 
 
-def state(app) -> LiveState:
-    if not hasattr(app.state, "live"):
-        app.state.live = LiveState()
-    return app.state.live
+def change_log(app) -> ChangeLog:
+    return app.state.changes
 
 
 def checks(app):
@@ -41,39 +80,81 @@ def checks(app):
     return app.state.object_checks
 
 
-def refresh(app, changed: list[Path] | None = None) -> list[str]:
-    """Catalog, site model and search index brought up to date; changed objects re-checked. Returns their keys."""
+def _reload(app, rescan: bool) -> None:
+    """The site model (and the search index, if this worker searches) read again from the catalog."""
     site = app.state.site
     app.state.object_checks = None  # a changed BREX or schema setting takes effect
-    site.catalog.refresh()
+    if rescan:
+        site.catalog.refresh()
     site.index()
     search = getattr(app.state, "search", None)
     if search is not None:
         search.index.update()
-    live = state(app)
-    keys = []
-    if changed:
-        check = checks(app)
-        by_path = {Path(o.path).resolve(): o for copies in site.copies.values() for o in copies}
-        for path in changed:
-            obj = by_path.get(path.resolve())
-            if obj is None or not path.suffix.lower() == ".xml":
-                continue
-            address = dm_address(obj.key) if obj.kind == "dm" else pm_address(obj.key)
-            findings = [f for f in check(path) if f.severity in ("error", "warning")]
-            live.problems[address] = [
-                {"severity": f.severity, "line": f.line, "rule": f.rule, "message": f.message} for f in findings
-            ]
-            keys.append(obj.key)
-    with live.condition:
-        live.version += 1
-        live.changed = keys
-        live.condition.notify_all()
+
+
+def catch_up(app) -> bool:
+    """Take in every change another worker recorded since this one last looked; True when it had to reload.
+
+    Cheap when nothing changed (one indexed query), so it runs before every request."""
+    log_ = change_log(app)
+    latest = log_.latest()
+    if latest <= log_.applied:
+        return False
+    with log_.lock:
+        if latest <= log_.applied:  # another request of this worker reloaded meanwhile
+            return False
+        _reload(app, rescan=False)  # the worker that made the change has written the catalog already
+        log_.applied = latest
+        return True
+
+
+class FollowChanges:
+    """Before each request (static files aside), take in what other workers changed (pure ASGI middleware)."""
+
+    def __init__(self, app, owner) -> None:  # type: ignore[no-untyped-def]
+        self.app = app
+        self.owner = owner  # the ietm app, whose state holds the site and the change log
+
+    async def __call__(self, scope, receive, send) -> None:  # type: ignore[no-untyped-def]
+        if scope["type"] == "http" and not scope["path"].startswith("/static/"):
+            log_ = change_log(self.owner)
+            if log_.latest() > log_.applied:
+                await anyio.to_thread.run_sync(catch_up, self.owner)
+        await self.app(scope, receive, send)
+
+
+def refresh(app, changed: list[Path] | None = None) -> list[str]:
+    """Catalog, site model and search index brought up to date with the files; changed objects re-checked; the
+    change recorded for every worker. Returns the keys of the changed objects."""
+    log_ = change_log(app)
+    with log_.lock:
+        before = log_.latest()
+        _reload(app, rescan=True)
+        site = app.state.site
+        keys, problems = [], {}
+        if changed:
+            check = checks(app)
+            by_path = {Path(o.path).resolve(): o for copies in site.copies.values() for o in copies}
+            for path in changed:
+                obj = by_path.get(path.resolve())
+                if obj is None or not path.suffix.lower() == ".xml":
+                    continue
+                address = dm_address(obj.key) if obj.kind == "dm" else pm_address(obj.key)
+                problems[address] = [{"severity": f.severity, "line": f.line, "rule": f.rule, "message": f.message}
+                                     for f in check(path) if f.severity in ("error", "warning")]
+                keys.append(obj.key)
+        mine = log_.record(keys, problems)
+        # this reload saw every change up to `before`, and its own; one recorded by another worker in between
+        # may not have been in the catalog yet when it was read: the next request takes it in
+        log_.applied = mine if mine == before + 1 else before
     return keys
 
 
 def start_watcher(app, stop: threading.Event | None = None) -> threading.Thread:
-    """Watch the CSDB folder in a thread; every batch of changes triggers one refresh."""
+    """Watch the CSDB folder in a thread; every batch of changes triggers one refresh.
+
+    With several workers, one watches at a time (a lock file in the state folder); if it dies, another takes
+    over; all of them learn of the changes through the change log."""
     from watchfiles import watch
 
     site = app.state.site
@@ -81,14 +162,28 @@ def start_watcher(app, stop: threading.Event | None = None) -> threading.Thread:
     app.state.live_watching = True
 
     def run() -> None:
-        for changes in watch(site.csdb, stop_event=stop, debounce=300, step=100,
-                             watch_filter=lambda _c, p: "/." not in p.replace(str(site.csdb), "")):
-            paths = sorted({Path(p) for _, p in changes})
-            try:
-                keys = refresh(app, [p for p in paths if p.exists()])
-                log.info("live preview: %d file(s) changed, refreshed %s", len(paths), ", ".join(keys) or "catalog")
-            except Exception:  # a broken file must not stop the watcher; it is reported on its page
-                log.exception("live preview: refresh failed")
+        lock_path = state_dir(site.csdb) / "watch.lock"
+        lock_path.parent.mkdir(parents=True, exist_ok=True)
+        with open(lock_path, "a") as lock:
+            while not stop.is_set():
+                try:
+                    fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    stop.wait(1.0)
+            if stop.is_set():
+                return
+            scan = site.catalog.refresh()
+            if scan.parsed or scan.removed:  # what changed while no one watched (a watcher that died, say)
+                refresh(app)
+            for changes in watch(site.csdb, stop_event=stop, debounce=300, step=100,
+                                 watch_filter=lambda _c, p: "/." not in p.replace(str(site.csdb), "")):
+                paths = sorted({Path(p) for _, p in changes})
+                try:
+                    keys = refresh(app, [p for p in paths if p.exists()])
+                    log.info("live preview: %d file(s) changed, refreshed %s", len(paths), ", ".join(keys) or "catalog")
+                except Exception:  # a broken file must not stop the watcher; it is reported on its page
+                    log.exception("live preview: refresh failed")
 
     thread = threading.Thread(target=run, name="ietm-watch", daemon=True)
     thread.start()

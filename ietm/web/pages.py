@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -80,10 +81,19 @@ def visible_toc(entry: TocEntry, hidden: frozenset[str]) -> TocEntry:
     return TocEntry(entry.title, children, entry.applic)
 
 
+def _mtime_ns(path: str) -> int:
+    try:
+        return os.stat(path).st_mtime_ns
+    except OSError:
+        return 0
+
+
 class Pages:
     """The Jinja environment and the page builders over one Site."""
 
-    def __init__(self, site: Site) -> None:
+    def __init__(self, site: Site, keep_pages_mb: int = 0) -> None:
+        """`keep_pages_mb`: how much of whole module pages to keep for repeat visits (the server's; the
+        publisher writes each page once and keeps none)."""
         self.site = site
         self.env = Environment(
             loader=FileSystemLoader(TEMPLATES),
@@ -97,6 +107,9 @@ class Pages:
         self._rendered_guard = threading.Lock()  # requests run on several threads
         self._applic: dict[tuple[int, str | None], dict[str, Any]] = {}
         self.signatures = Signatures(site.csdb)  # signature badges, cached per file version (ietm.web.signatures)
+        self._whole: OrderedDict[tuple, tuple[tuple, str]] = OrderedDict()  # page's arguments -> (stamp, html)
+        self._whole_size = 0
+        self._whole_budget = keep_pages_mb * 1024 * 1024
 
     # -- shared page context --------------------------------------------------------------------------------
 
@@ -239,9 +252,46 @@ class Pages:
 
     def data_module(self, key: str, issue: str | None, content_language: str | None, pm: str | None,
                     links: Links, language: str, edit_url: str | None = None,
-                    hidden: frozenset[str] = frozenset()) -> str:
+                    hidden: frozenset[str] = frozenset(), kept_only: bool = False) -> str | None:
+        """A module's page. Kept whole (when the server keeps pages) until anything it shows may have changed:
+        the CSDB's index, the module's file, or its signature badge. With `kept_only`, the kept page or None:
+        a check that costs microseconds, so the server answers repeat visits without a thread or a render."""
+        obj = self.site.find(key, issue, content_language)
+        badge = self.signatures.badge(Path(obj.path), language)
+        args = (key, issue, content_language, pm, type(links).__name__, language, edit_url, hidden)
+        stamp = (self.site.generation, _mtime_ns(obj.path), repr(badge))
+        kept = self._kept(args, stamp)
+        if kept is not None or kept_only:
+            return kept
+        html = self._data_module(obj, key, content_language, pm, links, language, edit_url, hidden, badge)
+        self._keep(args, stamp, html)
+        return html
+
+    def _kept(self, args: tuple, stamp: tuple) -> str | None:
+        if not self._whole_budget:
+            return None
+        with self._rendered_guard:
+            hit = self._whole.get(args)
+            if hit is None or hit[0] != stamp:
+                return None
+            self._whole.move_to_end(args)
+            return hit[1]
+
+    def _keep(self, args: tuple, stamp: tuple, html: str) -> None:
+        if not self._whole_budget:
+            return
+        with self._rendered_guard:
+            old = self._whole.pop(args, None)
+            if old is not None:
+                self._whole_size -= len(old[1])
+            self._whole[args] = (stamp, html)
+            self._whole_size += len(html)
+            while self._whole_size > self._whole_budget and self._whole:
+                self._whole_size -= len(self._whole.popitem(last=False)[1][1])
+
+    def _data_module(self, obj, key: str, content_language: str | None, pm: str | None, links: Links, language: str,
+                     edit_url: str | None, hidden: frozenset[str], badge: dict) -> str:
         site = self.site
-        obj = site.find(key, issue, content_language)
         doc = site.load(obj)
         ident, content = self._render_module(obj, doc, links, language, pm, hidden)
         latest = site.latest[key]
@@ -280,7 +330,7 @@ class Pages:
             crumbs=crumbs, prev_link=prev_link, next_link=next_link, latest=latest, copies=copies,
             page_key=key, module_applic=module_applic, applic=self.applic_data(doc.root),
             state_key=f"{key}_{obj.issue}_{obj.language}",
-            signature=self.signatures.badge(Path(obj.path), language),  # _partials/_signature.html
+            signature=badge,  # _partials/_signature.html
             edit_url=edit_url,  # a writer on the server gets an Edit button (ietm.edit)
         )
         return self.render("dm.html", ctx)

@@ -2,6 +2,7 @@
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse
+from starlette.concurrency import run_in_threadpool
 
 from ietm.web import deps
 
@@ -15,19 +16,21 @@ def modules(pages=Depends(deps.pages), links=Depends(deps.links), lang: str = De
 
 
 @router.get("/dm/{code}", response_class=HTMLResponse)
-def data_module(
+async def data_module(
     request: Request,
     code: str,
     issue: str | None = Query(None, description="Issue as NNN-NN; the latest when left out."),
     language: str | None = Query(None, description="Content language such as ru-RU; follows the interface language."),
-    site=Depends(deps.site),
-    pages=Depends(deps.pages),
-    links=Depends(deps.links),
-    lang: str = Depends(deps.language),
-    hidden=Depends(deps.hidden),
-) -> str:
+) -> HTMLResponse:
+    # the most asked-for page: a repeat visit is answered here, on the event loop, from the kept page; only a
+    # page to be made goes to a thread (so the request helpers are called directly, not through Depends)
+    site, pages, lang = deps.site(request), deps.pages(request), deps.language(request)
+    links, hidden, user = deps.links(request), deps.hidden(request), deps.reader(request)
     key = site.key(code, "dm")
-    user = deps.reader(request)
     obj = site.find(key, issue or None, language or lang)
     edit_url = f"/edit/{key[4:]}?language={obj.language or ''}" if user.may("edit") else None
-    return pages.data_module(key, issue or None, language or lang, links.publication, links, lang, edit_url, hidden)
+    args = (key, issue or None, language or lang, links.publication, links, lang, edit_url, hidden)
+    html = pages.data_module(*args, kept_only=True)
+    if html is None:
+        html = await run_in_threadpool(pages.data_module, *args)
+    return HTMLResponse(html)

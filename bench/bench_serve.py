@@ -1,0 +1,149 @@
+"""Cached module pages under wrk: throughput, latency percentiles and errors of `ietm serve`, one or more workers.
+
+    .venv/bin/python bench/bench_serve.py [--csdb content] [--workers 1 2] [--seconds 30] [--connections 64]
+                                          [--during-uploads]
+
+For each worker count: copies the CSDB to a temporary folder, starts `ietm serve` on a free loopback port,
+visits every data module page twice (so each is cached, as on a running server), then runs Debian's `wrk`
+(`-t2 -c64 --latency`) over those pages in turn and reports requests/s, p50/p90/p99/max latency and errors.
+With --during-uploads a writer uploads new issues of a module all through the run (one every 0.5 s), and the
+figures say how long requests waited while the server took writes. Prints one JSON object per run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+PASSWORD = "correct horse battery"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _seconds(text: str) -> float:
+    value, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text).groups()
+    return float(value) * {"us": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0}[unit]
+
+
+def parse_wrk(out: str) -> dict:
+    """The figures of `wrk --latency` output."""
+    result: dict = {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+                    "requests": int(re.search(r"(\d+) requests in", out).group(1))}
+    for pct in ("50", "90", "99"):
+        m = re.search(rf"^\s+{pct}(?:\.000)?%\s+(\S+)", out, re.M)
+        result[f"p{pct}_ms"] = round(_seconds(m.group(1)) * 1000, 1) if m else None
+    m = re.search(r"Latency\s+\S+\s+\S+\s+(\S+)", out)
+    result["max_ms"] = round(_seconds(m.group(1)) * 1000, 1) if m else None
+    errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    result["socket_errors"] = sum(int(n) for n in errors.groups()) if errors else 0
+    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    result["non_2xx"] = int(non2xx.group(1)) if non2xx else 0
+    return result
+
+
+def _writer(base: str, csdb: Path, stop: threading.Event, outcome: dict) -> None:
+    """Upload a new issue of one module every half second until stopped (counts what was accepted)."""
+    source = sorted(csdb.glob("DMC-*_en-US.XML"))[0]
+    data = source.read_bytes()
+    client = httpx.Client(base_url=base, timeout=60)
+    token = re.search(r'name="csrf" value="([^"]+)"', client.get("/login").text).group(1)
+    client.post("/login", data={"name": "writer", "password": PASSWORD, "csrf": token})
+    form = re.search(r'name="csrf" value="([^"]+)"', client.get("/upload").text).group(1)
+    number = 100
+    while not stop.is_set():
+        issue = re.sub(rb'issueNumber="\d{3}"', f'issueNumber="{number:03d}"'.encode(), data, count=1)
+        issue = issue.replace(b'issueType="new"', b'issueType="changed"', 1)
+        name = re.sub(r"_\d{3}-(\d{2})_", f"_{number:03d}-\\1_", source.name)
+        r = client.post("/upload", files={"files": (name, issue)}, data={"csrf": form})
+        outcome["accepted" if r.status_code == 200 else "refused"] += 1
+        number += 1
+        stop.wait(0.5)
+
+
+def run(csdb_src: Path, workers: int, seconds: float, connections: int, during_uploads: bool) -> dict:
+    with tempfile.TemporaryDirectory(prefix="ietm-bench-") as tmp:
+        csdb = Path(tmp) / "csdb"
+        shutil.copytree(csdb_src, csdb, ignore=shutil.ignore_patterns(".ietm"))
+        if during_uploads:
+            env = {**os.environ, "IETM_PASSWORD": PASSWORD}
+            subprocess.run([sys.executable, "-m", "ietm", "user", "add", "writer", "--role", "writer", "--csdb", str(csdb)],
+                           cwd=ROOT, env=env, check=True, capture_output=True)
+        port = free_port()
+        base = f"http://127.0.0.1:{port}"
+        args = [sys.executable, "-m", "ietm", "serve", str(csdb), "--port", str(port)]
+        if workers > 1:
+            args += ["--workers", str(workers)]
+        server = subprocess.Popen(args, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        try:
+            for _ in range(600):
+                try:
+                    if httpx.get(base + "/api/objects", timeout=5).status_code == 200:
+                        break
+                except httpx.HTTPError:
+                    time.sleep(0.2)
+            objects = httpx.get(base + "/api/objects", timeout=60).json()
+            paths = ["/dm/" + o["key"].split("-", 1)[1] for o in objects if o["key"].startswith("DMC-")]
+            for _ in range(2 * workers):  # every worker renders every page once
+                for p in paths:
+                    httpx.get(base + p, timeout=60)
+            script = Path(tmp) / "pages.lua"
+            script.write_text("paths = {" + ",".join(json.dumps(p) for p in paths) + "}\ni = 0\n"
+                              "request = function()\n  i = i % #paths + 1\n  return wrk.format('GET', paths[i])\nend\n")
+            stop, outcome = threading.Event(), {"accepted": 0, "refused": 0}
+            writer = threading.Thread(target=_writer, args=(base, csdb, stop, outcome), daemon=True)
+            if during_uploads:
+                writer.start()
+            load = os.getloadavg()[0]
+            out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{int(seconds)}s", "--timeout", "10s", "--latency",
+                                  "-s", str(script), base], capture_output=True, text=True, check=True).stdout
+            stop.set()
+            if during_uploads:
+                writer.join(60)
+            result = {"workers": workers, "pages": len(paths), "connections": connections, "seconds": seconds,
+                      "load_before": round(load, 1), **parse_wrk(out)}
+            if during_uploads:
+                result["uploads"] = outcome
+            return result
+        finally:
+            os.killpg(server.pid, signal.SIGTERM)
+            try:
+                server.wait(30)
+            except subprocess.TimeoutExpired:
+                os.killpg(server.pid, signal.SIGKILL)
+                server.wait()
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--csdb", type=Path, default=ROOT / "content")
+    ap.add_argument("--workers", type=int, nargs="+", default=[1, 2])
+    ap.add_argument("--seconds", type=float, default=30)
+    ap.add_argument("--connections", type=int, default=64)
+    ap.add_argument("--during-uploads", action="store_true")
+    args = ap.parse_args()
+    if shutil.which("wrk") is None:
+        sys.exit("wrk is not installed (Debian: apt-get install wrk)")
+    for n in args.workers:
+        print(json.dumps(run(args.csdb, n, args.seconds, args.connections, args.during_uploads)), flush=True)
+
+
+if __name__ == "__main__":
+    main()
