@@ -22,6 +22,8 @@ from webserver import free_port
 ROOT = Path(__file__).resolve().parent.parent
 #: what `ietm serve` writes when the port it was given was taken meanwhile (by its own check, or by uvicorn)
 PORT_TAKEN = ("cannot listen on", "error while attempting to bind")
+#: `IETM_TEST_WORKERS=2 pytest ...` runs every test's server as that many worker processes (issue 15)
+WORKERS = os.environ.get("IETM_TEST_WORKERS", "")
 
 
 class Server:
@@ -51,9 +53,10 @@ class Server:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         start = self.log.stat().st_size if self.log.exists() else 0
+        workers = ["--workers", WORKERS] if WORKERS and "--workers" not in self.args else []
         with open(self.log, "ab") as out:  # the child keeps its own copy of the descriptor
             self.proc = subprocess.Popen(
-                [sys.executable, "-m", "ietm", "serve", str(self.csdb), "--port", str(self.port), *self.args],
+                [sys.executable, "-m", "ietm", "serve", str(self.csdb), "--port", str(self.port), *self.args, *workers],
                 cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"},
                 start_new_session=True,
             )
