@@ -78,12 +78,12 @@ def bundle(content: Path, tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def writers(content: Path, schemas42: Path, brex42: Path, tmp_path_factory, module_db_url: str):
+def writers(content: Path, schemas42: Path, brex42: Path, tmp_path_factory):
+    """The writers' server on its default database (test_workers runs workers on SQLite and PostgreSQL alike)."""
     csdb = tmp_path_factory.mktemp("writers") / "csdb"
     shutil.copytree(content, csdb, ignore=shutil.ignore_patterns(".ietm"))
     (csdb / "ietm.toml").write_text(f'[schemas]\ndirs = ["{schemas42}"]\n[brex]\ndefault = ["{brex42}"]\n'
-                                    f'[server]\ndatabase = "{module_db_url}"\n'
-                                    'trusted_proxies = ["127.0.0.1/32"]  # nginx, on this machine\n')
+                                    '[server]\ntrusted_proxies = ["127.0.0.1/32"]  # nginx, on this machine\n')
     accounts = open_accounts(csdb)
     accounts.add("writer", "writer", PASSWORD)
     accounts.db.dispose()
