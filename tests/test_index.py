@@ -129,6 +129,38 @@ def test_broken_index_is_rebuilt_not_trusted(bike_copy: Path, tmp_path: Path, da
     assert "DMC-S1000DBIKE-AAA-DA1-10-00-00AA-251A-A" in _keys(fresh, "rubbing alcohol")
 
 
+def test_an_index_made_by_other_code_is_rebuilt(bike_copy: Path, tmp_path: Path):
+    """After an upgrade of ietm, no file changed, but what the old code indexed is not what this code would."""
+    folder = tmp_path / "ix"
+    SearchIndex(bike_copy, folder=folder).update()
+    state = json.loads((folder / "state.json").read_text())
+    state["version"] = 4  # as the index format's number alone said before
+    (folder / "state.json").write_text(json.dumps(state))
+    result = SearchIndex(bike_copy, folder=folder).update()
+    assert result.rebuilt and result.total == 97
+    assert not SearchIndex(bike_copy, folder=folder).update().rebuilt
+
+
+def _scores(ix: SearchIndex, queries: list[str]) -> dict[str, list[tuple[str, float]]]:
+    with Searching(ix.open()) as s:
+        return {q: [(h.key, round(h.score, 6)) for h in s.search(q, limit=20).hits] for q in queries}
+
+
+def test_an_exact_update_ranks_as_a_fresh_index(bike_copy: Path, tmp_path: Path):
+    """A bundle's search is built from the index as its updates left it: it must rank as one built fresh."""
+    queries = ["brake", "tire pressure", "clean", "chain lubricate"]
+    ix = SearchIndex(bike_copy, folder=tmp_path / "ix")
+    ix.update()
+    for path in sorted(bike_copy.glob("DMC-S1000DBIKE-AAA-DA*_en-US.XML"))[:12]:  # re-worded: old documents deleted
+        path.write_text(path.read_text(encoding="utf-8").replace("brake", "brake brake"), encoding="utf-8")
+    assert ix.update().indexed == 12
+    fresh = _scores(SearchIndex(bike_copy, folder=tmp_path / "fresh"), queries)
+    assert _scores(ix, queries) != fresh  # Whoosh still counts the old documents
+    assert ix.update(exact=True).rebuilt
+    assert _scores(ix, queries) == fresh
+    assert not ix.update(exact=True).rebuilt  # rebuilt once, not at every publication
+
+
 def test_unreadable_module_is_reported_and_skipped(bike_copy: Path, tmp_path: Path):
     ix = SearchIndex(bike_copy, folder=tmp_path / "ix")
     ix.update()

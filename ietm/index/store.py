@@ -1,15 +1,17 @@
 """The Whoosh index of a CSDB: built from the catalog, updated incrementally, rebuilt when it cannot be trusted.
 
 The index is a cache in `<state>/index/` (see ietm.paths.state_dir). Beside Whoosh's files, `state.json`
-records, per indexed file, the signature (mtime and size) it was indexed at. An update re-reads only files
-whose signature changed; a missing, unreadable or inconsistent index (or a changed applicability table,
-which changes every module's products) is rebuilt from the files.
+records, per indexed file, the signature (mtime and size) it was indexed at, and which code made the index.
+An update re-reads only files whose signature changed; a missing, unreadable or inconsistent index, one made
+by other code (another version of ietm), or a changed applicability table (which changes every module's
+products) is rebuilt from the files.
 """
 
 from __future__ import annotations
 
 import fcntl
 import gc
+import hashlib
 import json
 import os
 import shutil
@@ -17,6 +19,8 @@ import time
 import warnings
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
+from functools import cache
+from importlib.metadata import version as package_version
 from pathlib import Path
 from typing import Iterable, Iterator
 
@@ -35,6 +39,20 @@ VERSION = 4
 ALL_PRODUCTS = "*"  # the products term of a module that applies to every product
 PARALLEL_FROM = 64  # below this many changed modules, starting worker processes costs more than it saves
 TITLE_BOOST = 3.0
+
+
+@cache
+def made_by() -> str:
+    """Which code an index is made by: the format version, the sources that decide what is indexed and how it
+    is analysed, and the versions of Whoosh and the stemmer. A user who upgrades ietm gets an index of the new
+    code's making, not the old one's kept because no file changed."""
+    from ietm.index import analysis, extract
+    from ietm.render.content import labels
+
+    h = hashlib.sha256(f"{VERSION} {package_version('whoosh-reloaded')} {package_version('PyStemmer')}".encode())
+    for module in (__file__, analysis.__file__, extract.__file__, labels.__file__):
+        h.update(Path(module).read_bytes())
+    return h.hexdigest()[:16]
 
 
 def make_schema() -> Schema:
@@ -169,7 +187,7 @@ class SearchIndex:
             state = json.loads(self.state_path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return None
-        return state if isinstance(state, dict) and state.get("version") == VERSION else None
+        return state if isinstance(state, dict) and state.get("version") == made_by() else None
 
     def _write_state(self, state: dict) -> None:
         tmp = self.state_path.with_suffix(".tmp")
@@ -216,25 +234,32 @@ class SearchIndex:
 
     # -- updating ----------------------------------------------------------------------------------------
 
-    def update(self, all_issues: bool = False, jobs: int = 0, progress: bool = False, full: bool = False) -> UpdateResult:
+    def update(self, all_issues: bool = False, jobs: int = 0, progress: bool = False, full: bool = False,
+               exact: bool = False) -> UpdateResult:
         """Index new and changed modules, drop removed ones; rebuild everything when the cache is untrusted.
+
+        An updated index ranks a little differently from one built fresh from the same files: Whoosh counts a
+        changed or removed module's old document in the statistics of its segment until the segment is merged,
+        and a merge sums the documents' lengths as rounded to a byte. `exact` rebuilds an index that has been
+        updated since it was built (a cost that is not for every save): for a published bundle, whose search
+        must rank as a server over the same files does, whatever the index went through before.
 
         One update at a time per index (a lock file beside it), so a server and `ietm index` can share it."""
         self.folder.parent.mkdir(parents=True, exist_ok=True)
         with open(self.folder.parent / f"{self.folder.name}.lock", "w") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
-            return self._update(all_issues, jobs, progress, full)
+            return self._update(all_issues, jobs, progress, full, exact)
 
-    def _update(self, all_issues: bool, jobs: int, progress: bool, full: bool) -> UpdateResult:
+    def _update(self, all_issues: bool, jobs: int, progress: bool, full: bool, exact: bool) -> UpdateResult:
         started = time.perf_counter()
         catalog = Catalog.open(self.csdb)
         try:
             catalog.refresh(jobs=jobs, progress=progress)
-            return self._index(catalog, all_issues, jobs, progress, full, started)
+            return self._index(catalog, all_issues, jobs, progress, full, exact, started)
         finally:
             catalog.close()
 
-    def _index(self, catalog: Catalog, all_issues: bool, jobs: int, progress: bool, full: bool,
+    def _index(self, catalog: Catalog, all_issues: bool, jobs: int, progress: bool, full: bool, exact: bool,
                started: float) -> UpdateResult:
         objs = catalog.objects(kind="dm", state="all" if all_issues else "latest")
         latest = {o.path for o in catalog.objects(kind="dm", state="latest")} if all_issues else None
@@ -247,13 +272,18 @@ class SearchIndex:
             except OSError:
                 continue
         trusted = None if full else self._trusted()
-        rebuilt = trusted is None or trusted[1].get("applic") != applic.sig or trusted[1].get("all_issues") != all_issues
+        rebuilt = (trusted is None or trusted[1].get("applic") != applic.sig
+                   or trusted[1].get("all_issues") != all_issues)
         if rebuilt:
             ix, docs = self._create(), {}
         else:
             ix, docs = trusted[0], dict(trusted[1]["docs"])
         changed = [(full, rel) for rel, (full, sig) in wanted.items() if docs.get(rel) != sig]
         removed = [rel for rel in docs if rel not in wanted]
+        updated = not rebuilt and (trusted[1].get("updated", True) or bool(changed or removed))
+        if exact and updated:  # statistics of its history, not of these files alone
+            ix.close()
+            return self._index(catalog, all_issues, jobs, progress, True, exact, started)
         errors: list[str] = []
         writer = ix.writer(limitmb=256)
         try:
@@ -277,8 +307,8 @@ class SearchIndex:
         except BaseException:
             writer.cancel()
             raise
-        self._write_state({"version": VERSION, "csdb": str(root), "all_issues": all_issues, "applic": applic.sig,
-                           "docs": docs})
+        self._write_state({"version": made_by(), "csdb": str(root), "all_issues": all_issues, "applic": applic.sig,
+                           "updated": updated, "docs": docs})
         self._ix = ix
         return UpdateResult(len(changed) - len(errors), len(removed), len(docs), rebuilt,
                             round(time.perf_counter() - started, 3), errors, str(self.folder))

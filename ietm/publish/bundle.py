@@ -228,7 +228,7 @@ def publish(csdb: Path, out: Path, language: str = "en", allow_errors: bool = Fa
             raise Refused(f"the CSDB fails `ietm check` ({gate_summary}); fix it, or publish with --allow-errors",
                           str(csdb))
     index = SearchIndex(csdb)
-    index.update(jobs=jobs, progress=progress)
+    index.update(jobs=jobs, progress=progress, exact=True)
     build = _prepare_destination(out)
     try:
         site = Site(csdb)
