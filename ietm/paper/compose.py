@@ -1,5 +1,6 @@
-"""The book as one HTML document for the paged-media engine: title page, table of contents, list of effective
-data modules, the modules, and in the ЕСКД style the revision record sheet and the information-certifying sheet.
+"""The book as HTML documents for the paged-media engine: the front matter (title page, table of contents, list
+of effective data modules), the body in parts (the modules, and in the ЕСКД style the revision record sheet at
+its end) and in the ЕСКД style the information-certifying sheet, laid out apart and joined (ietm.paper.parallel).
 
 Templates: viewer/templates/paper/ (book.html, pages.css); print stylesheet: viewer/static/css/paper.css, which
 styles the classes of the viewer's renderers for paper (what only a screen can do is left out).
@@ -8,12 +9,17 @@ styles the classes of the viewer's renderers for paper (what only a screen can d
 from __future__ import annotations
 
 import json
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
+
 from ietm import __version__
 from ietm.paper import eskd
-from ietm.paper.book import Book, Part
+from ietm.paper.book import Book, Part, Reference
+from ietm.paper.join import ANCHOR_SCHEME
 from ietm.paper.labels import word
 from ietm.paths import STATIC, TEMPLATES
 from ietm.applic import to_json
@@ -88,20 +94,64 @@ def product_statement(book: Book) -> str:
     return word("for_product", book.language, id=book.product.id, values=values)
 
 
-def compose(book: Book, style: str = "s1000d", block: eskd.TitleBlock | None = None, ul: dict | None = None) -> str:
-    """The HTML of the whole book."""
-    global _ENV
-    if _ENV is None:
-        _ENV = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]),
-                           trim_blocks=True, lstrip_blocks=True)
-    lang = book.language
+@dataclass
+class Composition:
+    """The book as documents laid out apart: the front matter (title page, table of contents, list of effective
+    data modules), which prints the page of each module; the body in parts that start with a module; and in the
+    ЕСКД style the information-certifying sheet, a document of its own (GOST 2.051) with its own sheet numbers."""
 
-    def t(key: str, **values: object) -> str:
-        return word(key, lang, **values)
+    front: Callable[[dict[str, int] | None], str]  # page of each anchor (None: not known yet) -> HTML
+    bodies: list[str]
+    appendix: str | None = None
 
-    facts = pm_facts(book)
+
+def _cost(item: Part | Reference) -> int:
+    """A rough measure of an item's layout time: its HTML, a page start, and its illustrations."""
+    if not isinstance(item, Part):
+        return 200
+    html = str(item.ident or "") + str(item.content or "")
+    return len(html) + 4000 + 8000 * html.count("<img")
+
+
+def split(items: list[Part | Reference], parts: int) -> list[list[Part | Reference]]:
+    """`items` in at most `parts` runs of about equal cost, each starting with a module (a module starts a page:
+    the pages of a run are the same laid out alone as in the whole book)."""
+    costs = [_cost(i) for i in items]
+    total = sum(costs) or 1
+    runs: list[list[Part | Reference]] = [[]]
+    done = 0
+    for item, cost in zip(items, costs):
+        if (runs[-1] and isinstance(item, Part) and len(runs) < parts and done >= total * len(runs) / parts):
+            runs.append([])
+        runs[-1].append(item)
+        done += cost
+    return runs
+
+
+_ID = re.compile(r' id="([^"]+)"')
+_HREF = re.compile(r' href="#([^"]+)"')
+
+
+def link_across(documents: list[str]) -> Callable[[int, str], str]:
+    """A link to an id in another document of the book becomes `ietm-anchor:<id>` (ietm.paper.join)."""
+    ids = [set(_ID.findall(html)) for html in documents]
+    everywhere = set().union(*ids)
+
+    def fix(index: int, html: str) -> str:
+        def href(m: re.Match) -> str:
+            target = m.group(1)
+            if target in ids[index] or target not in everywhere:
+                return m.group(0)
+            return f' href="{ANCHOR_SCHEME}{target}"'
+
+        return _HREF.sub(href, html)
+
+    return fix
+
+
+def _page_css(style: str, lang: str, block: eskd.TitleBlock | None) -> str:
     is_eskd = style == "eskd"
-    page_css = _ENV.get_template("paper/pages.css").render(
+    return _env().get_template("paper/pages.css").render(
         eskd=is_eskd,
         module_pages=_css_content(word("module_pages_of", lang), "counter(dmpage)", "string(dmtotal)"),
         document_pages=_css_content(word("pages_of", lang), "counter(page)", "counter(pages)"),
@@ -109,14 +159,56 @@ def compose(book: Book, style: str = "s1000d", block: eskd.TitleBlock | None = N
         next_sheet=eskd.data_uri(eskd.next_sheet(block)) if is_eskd and block else "",
         title_sheet=eskd.data_uri(eskd.title_sheet(block)) if is_eskd and block else "",
     )
-    obj = book.pub.obj
-    return _ENV.get_template("paper/book.html").render(
-        lang=lang, t=t, style=style, eskd=is_eskd, version=__version__,
-        stylesheets=[(STATIC / "css" / "paper.css").as_uri()],
-        page_css=page_css, pm_title=facts["title"], pm_key=obj.key, pm_issue=obj.issue or "",
-        pm_date=obj.issue_date or "", applicability=facts["applicability"], organisation=facts["organisation"],
-        designation=block.designation if block else facts["designation"], product=product_statement(book),
-        title_part=None if is_eskd else book.title_part, parts=book.parts, items=book.items, trailing=book.trailing, toc=toc_rows(book),
-        ul=ul, block=block,
-    )
 
+
+def _env() -> Environment:
+    global _ENV
+    if _ENV is None:
+        _ENV = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]),
+                           trim_blocks=True, lstrip_blocks=True)
+    return _ENV
+
+
+def compose(book: Book, style: str = "s1000d", block: eskd.TitleBlock | None = None, ul: dict | None = None,
+            ul_block: eskd.TitleBlock | None = None, parts: int = 1) -> Composition:
+    """The HTML of the book's front matter, of its body in at most `parts` parts, and of the information-
+    certifying sheet `ul` (ietm.sign.ul.information_sheet) under its own title block `ul_block`."""
+    lang = book.language
+
+    def t(key: str, **values: object) -> str:
+        return word(key, lang, **values)
+
+    facts = pm_facts(book)
+    is_eskd = style == "eskd"
+    obj = book.pub.obj
+    common = dict(
+        lang=lang, t=t, style=style, eskd=is_eskd, version=__version__,
+        stylesheets=[(STATIC / "css" / "paper.css").as_uri()], pm_title=facts["title"], pm_key=obj.key,
+        pm_issue=obj.issue or "", organisation=facts["organisation"],
+    )
+    template = _env().get_template("paper/book.html")
+    page_css = _page_css(style, lang, block)
+    title_part = None if is_eskd else book.title_part
+    items = [i for i in book.items if i is not title_part]
+    runs = split(items, parts) if items or is_eskd else []
+    bodies = [template.render(**common, page_css=page_css, doc="body", items=run, last=n == len(runs) - 1,
+                              trailing=book.trailing) for n, run in enumerate(runs)]
+    rows = toc_rows(book)
+
+    def front(pages: dict[str, int] | None) -> str:
+        return template.render(
+            **common, page_css=page_css, doc="front", pm_date=obj.issue_date or "",
+            applicability=facts["applicability"], designation=block.designation if block else facts["designation"],
+            product=product_statement(book), title_part=title_part, parts=book.parts, toc=rows, pages=pages or {},
+            last=not runs, trailing=book.trailing)
+
+    appendix = None
+    if ul is not None:
+        from ietm.sign.ul import render_html
+
+        appendix = template.render(**common, page_css=_page_css(style, lang, ul_block), doc="ul",
+                                   ul=Markup(render_html(ul, lang, standalone=False)))
+    documents = [front(None), *bodies] + ([appendix] if appendix else [])
+    fix = link_across(documents)
+    return Composition(lambda pages: fix(0, front(pages)), [fix(n + 1, html) for n, html in enumerate(bodies)],
+                       fix(len(documents) - 1, appendix) if appendix else None)

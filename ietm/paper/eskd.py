@@ -22,7 +22,7 @@ from ietm.paper.labels import word
 FRAME = (20.0, 5.0, 205.0, 292.0)  # left, top, right, bottom
 THICK, THIN = 0.6, 0.25
 FONT = "Liberation Sans, DejaVu Sans, sans-serif"
-ROLES = ("razrab", "prov", "t_kontr", "n_kontr", "utv")  # the rows of form 2, top to bottom
+ROLES = ("razrab", "prov", "tkontr", "nkontr", "utv")  # the rows of form 2, top to bottom
 
 
 @dataclass

@@ -36,8 +36,8 @@ _WORDS: dict[str, tuple[str, str]] = {  # key (without "pdf_") -> (English, Russ
     "data": ("Date", "Дата"),
     "razrab": ("Drawn", "Разраб."),
     "prov": ("Checked", "Пров."),
-    "t_kontr": ("Tech. control", "Т. контр."),
-    "n_kontr": ("Std. control", "Н. контр."),
+    "tkontr": ("Tech. control", "Т. контр."),
+    "nkontr": ("Std. control", "Н. контр."),
     "utv": ("Approved", "Утв."),
     "lit": ("Letter", "Лит."),
     "listov": ("Sheets", "Листов"),
@@ -56,15 +56,6 @@ _WORDS: dict[str, tuple[str, str]] = {  # key (without "pdf_") -> (English, Russ
     "lri_total": ("Total sheets in doc.", "Всего листов (страниц) в докум."),
     "lri_incoming": ("Incoming No. of covering doc. and date", "Входящий № сопроводительного докум. и дата"),
     "ul": ("Information-certifying sheet", "Информационно-удостоверяющий лист"),
-    "ul_files": ("Files of the release", "Файлы выпуска"),
-    "ul_file": ("File", "Файл"),
-    "ul_digest": ("Checksum", "Контрольная сумма"),
-    "ul_role": ("Nature of work", "Характер работы"),
-    "ul_name": ("Name", "Фамилия"),
-    "ul_sign": ("Signature", "Подпись"),
-    "ul_signed": ("Signed electronically", "Подписано ЭП"),
-    "ul_release": ("Release {name} of {created}", "Выпуск {name} от {created}"),
-    "ul_verdict": ("Signature verdict", "Результат проверки подписи"),
 }
 
 

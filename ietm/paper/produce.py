@@ -1,21 +1,27 @@
-"""`ietm pdf` as a pipeline: publication -> book (modules found, instanced, rendered) -> HTML -> PDF."""
+"""`ietm pdf` as a pipeline: publication -> book (modules found, instanced, rendered) -> HTML documents ->
+pages laid out on every core -> one PDF."""
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from contextlib import nullcontext
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from ietm.config import load_config
 from ietm.errors import InputError
 from ietm.paper import book as books
-from ietm.paper import eskd
+from ietm.paper import eskd, signatories
 from ietm.paper.compose import compose, pm_facts
-from ietm.paper.engine import render_pdf
+from ietm.paper.labels import word
 from ietm.paper.links import allowed_roots
-from ietm.paper.signatories import certifying_sheet, from_signatures
+from ietm.paper.parallel import lay_out_book
 from ietm.web.site import Site
+
+#: modules a process must have to be worth starting (it costs about half a second of CPU time)
+MODULES_PER_PROCESS = 8
 
 
 @dataclass
@@ -54,6 +60,12 @@ def _status(enabled: bool, message: str):
     return Console(stderr=True).status(message)
 
 
+def processes(csdb: Path, modules: int) -> int:
+    """How many processes lay out the body: one per core (check.jobs), each with enough modules to be worth it."""
+    jobs = load_config(csdb).get("check.jobs") or os.cpu_count() or 1
+    return max(1, min(jobs, modules // MODULES_PER_PROCESS))
+
+
 def make_pdf(site: Site, pm_key: str, out: Path, language: str = "en", style: str = "s1000d",
              product: str | None = None, strict: bool = False, progress: bool = False) -> PdfResult:
     started = time.perf_counter()
@@ -70,17 +82,20 @@ def make_pdf(site: Site, pm_key: str, out: Path, language: str = "en", style: st
     if strict and failed:
         raise InputError(f"{len(failed)} module(s) of {pm_key} cannot be printed (first: {failed[0]['message']}); "
                          "no PDF written (--strict)", str(out))
-    block, ul = None, None
+    block, ul, ul_block = None, None, None
     if style == "eskd":
         facts = pm_facts(book)
-        people = from_signatures(site.csdb, Path(pub.obj.path))
+        people = signatories.of_object(site.csdb, Path(pub.obj.path), pub.obj.kind)
         block = eskd.TitleBlock(facts["designation"], facts["title"], facts["organisation"], language,
                                 signatories=people)
-        files = [Path(pub.obj.path)] + [Path(p.obj.path) for p in book.parts if p.obj is not None]
-        ul = certifying_sheet(site.csdb, files, block.designation, block.title, language, people)
-    html = compose(book, style, block, ul)
+        ul = signatories.information_sheet(site.csdb, f"{block.designation}-УЛ", block.title)
+        if ul is not None:
+            ul_block = eskd.TitleBlock(ul["designation"], f"{block.title}. {word('ul', language)}",
+                                       block.organisation, language,
+                                       signatories=signatories.by_role(ul["signatories"]))
+    composition = compose(book, style, block, ul, ul_block, parts=processes(site.csdb, len(book.parts)))
     with _status(progress, f"Laying out {len(book.parts)} module(s) on pages"):
-        pages = render_pdf(html, allowed_roots(site), out)
+        pages = lay_out_book(composition, allowed_roots(site), out)
     return PdfResult(str(out), pub.obj.key, language, style, chosen.id if chosen else None, pages, len(book.parts),
                      failed, round(time.perf_counter() - started, 2))
 

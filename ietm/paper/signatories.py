@@ -1,8 +1,10 @@
-"""Who the ЕСКД title block and the information-certifying sheet name, from the signatures the CSDB holds.
+"""Who the ЕСКД title blocks name, from the approval route (ietm.sign.route) where the CSDB keeps a register of
+signing-key holders: the book's block names the holder who signed each step of the publication module's
+route, the information-certifying sheet's block those of the release's route, each with the step's date.
 
-Until the register of signing-key holders exists, the names come from valid signatures: the publication
-module's own signature (by its signer's role: a writer "Разраб.", QA "Пров.") and the signed release
-(approval, "Утв."). A role nobody signed for stays blank, to be signed by hand on paper.
+Only a valid step by a holder the register appointed for its role counts. Where no register is kept, or a
+step is not signed (or does not hold), its cell stays blank, to be signed by hand on paper: a signature under
+the signing policy's roles alone (writer, QA) does not say who holds which ESKD role.
 """
 
 from __future__ import annotations
@@ -10,69 +12,35 @@ from __future__ import annotations
 from pathlib import Path
 
 from ietm.paper.eskd import Signatory
-from ietm.paper.labels import word
-
-ROLE_OF = {"writer": "razrab", "qa": "prov"}  # signing-policy role -> title block row
+from ietm.sign.register import role_code
 
 
-def _date(signed_at: str | None) -> str:
-    return (signed_at or "")[:10]
+def short_name(name: str) -> str:
+    """'Смирнова Ольга Петровна' -> 'Смирнова О.П.': the title block's column is a surname's width."""
+    words = name.split()
+    if len(words) == 3 and all(w[:1].isupper() and w.isalpha() for w in words):
+        return f"{words[0]} {words[1][0]}.{words[2][0]}."
+    return name
 
 
-def _person(signer: str | None) -> str:
-    """'CN=Olga Petrova, OU=Quality Assurance' -> 'Olga Petrova'."""
-    if not signer:
-        return ""
-    for part in signer.split(","):
-        key, _, value = part.strip().partition("=")
-        if key.upper() == "CN" and value:
-            return value
-    return signer
-
-
-def from_signatures(csdb: Path, pm_path: Path) -> dict[str, Signatory]:
-    from ietm.sign import signature_status
-    from ietm.web.signatures import Signatures
-
+def by_role(signatures: list[dict]) -> dict[str, Signatory]:
+    """Route steps (as ietm.sign.ul lists signatures) -> title block rows by role code (razrab, prov...)."""
     found: dict[str, Signatory] = {}
-    status = signature_status(pm_path)
-    if status.get("status") == "valid":
-        for role in status.get("roles") or []:
-            if role in ROLE_OF:
-                found.setdefault(ROLE_OF[role], Signatory(_person(status.get("signer")), _date(status.get("signed_at"))))
-    release = Signatures(csdb).release()
-    if release is not None and release.status == "valid":
-        found["utv"] = Signatory(_person(release.signer), _date(release.signed_at))
+    for s in signatures:
+        if s.get("step") is not None and s.get("status") == "valid":
+            found[role_code(s["role"])] = Signatory(short_name(s["name"] or ""), (s.get("date") or "")[:10])
     return found
 
 
-def certifying_sheet(csdb: Path, files: list[Path], designation: str, title: str, language: str,
-                     signatories: dict[str, Signatory]) -> dict | None:
-    """The УЛ of the CSDB's release for the files of this book, or None when the CSDB has no release."""
-    from ietm.web.signatures import Signatures
+def of_object(csdb: Path, path: Path, kind: str) -> dict[str, Signatory]:
+    from ietm.sign.ul import object_signatures
 
-    signatures = Signatures(csdb)
-    release = signatures.release()
-    if release is None:
-        return None
-    rows = []
-    root = Path(csdb).resolve()
-    for path in files:
-        try:
-            rel = Path(path).resolve().relative_to(root).as_posix()
-        except ValueError:
-            continue
-        entry = release.entries.get(rel)
-        state = signatures.state(release, rel)
-        rows.append({"path": rel, "digest": entry.sha256 if entry else "—", "state": state})
-    people = [{"role": word(role, language), "name": who.name, "sign": word("ul_signed", language), "date": who.date}
-              for role, who in signatories.items()]
-    return {
-        "designation": f"{designation}-УЛ" if language == "ru" else f"{designation}-IC",
-        "title": title,
-        "release": word("ul_release", language, name=release.name or "", created=(release.created or "")[:10]),
-        "verdict": release.status if language != "ru" else {"valid": "подпись верна"}.get(release.status, release.status),
-        "signatories": people,
-        "algorithm": "SHA-256",
-        "files": rows,
-    }
+    return by_role(object_signatures(csdb, path, kind))
+
+
+def information_sheet(csdb: Path, designation: str, title: str) -> dict | None:
+    """The УЛ (GOST 2.051) of the CSDB's release for a document, or None when the CSDB has no release."""
+    from ietm.sign.manifest import MANIFEST_NAME
+    from ietm.sign.ul import information_sheet as sheet
+
+    return sheet(csdb, designation, title) if (Path(csdb) / MANIFEST_NAME).is_file() else None

@@ -147,6 +147,12 @@ def _verify_files(csdb: Path, jobs: list[tuple[Path, str]], context: tuple, work
         return list(pool.map(_verify_file, jobs, chunksize=8))
 
 
+def object_signatures(csdb: Path, path: Path, kind: str) -> list[dict]:
+    """Every signature of one object as the sheet lists it: each step of its route where a register is kept
+    (role, name, date, status...), else its one signature; for a single object outside a release."""
+    return _verify_file((Path(path), kind), _load_context(Path(csdb)))[2]
+
+
 def information_sheet(csdb: Path, designation: str | None = None, title: str | None = None) -> dict:
     """The УЛ of the CSDB's signed release as data (see the module docstring); NotFound without a release.
 
