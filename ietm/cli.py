@@ -86,7 +86,10 @@ def main(argv: list[str] | None = None) -> None:
     try:
         rv = cli.main(args=argv, prog_name="ietm", standalone_mode=False)
     except IetmError as exc:
-        click.echo(f"ERROR: {exc}", err=True)
+        from ietm.i18n import localise, terminal_language
+
+        where = exc.where()
+        click.echo(f"ERROR: {where + ': ' if where else ''}{localise(exc.message, terminal_language())}", err=True)
         sys.exit(exc.exit_code)
     except click.exceptions.Abort:
         click.echo("ERROR: interrupted", err=True)

@@ -86,3 +86,15 @@ def message(key: str, /, **values: object) -> Message:
 def localise(text: object, language: str) -> object:
     """A message in `language` when it was made by `message()` or `CodeName`; anything else as it is."""
     return text.in_language(language) if isinstance(text, Message) else text
+
+
+def terminal_language() -> str:
+    """The language of the command line's words: Russian when the locale's messages are (LC_ALL, else
+    LC_MESSAGES, else LANG, as POSIX orders them), English otherwise — what scripts parse stays English."""
+    import os
+
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(name)
+        if value:
+            return "ru" if value.lower().startswith("ru") else DEFAULT
+    return DEFAULT

@@ -47,7 +47,7 @@ def gost_bundles(content, schemas42, brex42, tmp_path_factory) -> dict[str, Path
     altered = root / "csdb-altered"
     shutil.copytree(signed.csdb, altered, ignore=shutil.ignore_patterns(".ietm"))
     alter_one_byte(altered / SIGNED)
-    assert ietm("publish", altered, "-o", out["altered"]).code == 0
+    assert ietm("publish", altered, "-o", out["altered"], "--lang", "ru").code == 0  # the device's words in Russian
     return out
 
 
@@ -67,9 +67,11 @@ def test_gost_bundle_valid_offline(browser, gost_bundles):
 
 
 def test_gost_bundle_altered_module_warns_offline(browser, gost_bundles):
+    """In a bundle published in Russian the device's verdict is in Russian: its words come from the one table of
+    interface words (ietm.i18n, sig_device_*), as the server badge's do."""
     context, page, errors = open_offline(browser, gost_bundles["altered"], PAGE)
     try:
-        assert verdict(page) == ("invalid", f"Warning: content altered since QA signed it ({SIGNED})")
+        assert verdict(page) == ("invalid", f"Внимание: содержимое изменено после подписания ({SIGNED})")
         assert not errors
     finally:
         context.close()

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -37,13 +38,17 @@ def sign(pki, module: Path, schemas: Path, who: str = "qa", *extra) -> object:
                 *extra)
 
 
-def verify(pki, path: Path, *extra):
-    r = ietm("verify", path, "--trust", pki.ca, "--format", "json", *extra)
+def verify(pki, path: Path, *extra, env: dict | None = None):
+    r = ietm("verify", path, "--trust", pki.ca, "--format", "json", *extra, env=env)
     return r, json.loads(r.out)["results"][0]
 
 
-def verify_text(pki, path: Path, *extra):
-    return ietm("verify", path, "--trust", pki.ca, *extra)
+def verify_text(pki, path: Path, *extra, env: dict | None = None):
+    return ietm("verify", path, "--trust", pki.ca, *extra, env=env)
+
+
+#: a Russian terminal: `ietm verify` gives its reasons (and `ietm` its errors) in Russian there
+RUSSIAN = {**{k: v for k, v in os.environ.items() if k not in ("LC_ALL", "LC_MESSAGES")}, "LANG": "ru_RU.UTF-8"}
 
 
 def openssl(*args, **kw) -> subprocess.CompletedProcess:
@@ -132,7 +137,12 @@ def test_one_changed_byte_is_invalid(gpki, bike_copy, schemas42):
     r = verify_text(gpki, module)
     assert r.code == 10
     line = r.out.splitlines()[0]
-    assert line.startswith(f"INVALID: {module}: {module.name} changed since it was signed")
+    assert line.startswith(f"INVALID: {module}: {module.name} changed since it was signed (Streebog differs)")
+    r = verify_text(gpki, module, env=RUSSIAN)  # the same verdict, its reason in the terminal's language
+    assert r.code == 10 and r.out.splitlines()[0] == f"INVALID: {module}: {module.name} изменён после подписания " \
+                                                      "(не совпадает хэш «Стрибог»)", r.out
+    r, res = verify(gpki, module, env=RUSSIAN)  # what a script reads stays English
+    assert r.code == 10 and res["reason"] == f"{module.name} changed since it was signed (Streebog differs)"
 
 
 def test_changed_icn_entity_is_its_own_outcome(gpki, bike_copy, schemas42):
@@ -187,6 +197,9 @@ def test_revoked_certificate_is_its_own_outcome(gpki, bike_copy, schemas42):
     r = verify_text(gpki, module, "--crl", gpki.folder / "revoked.crl.pem")
     assert r.code == 13 and r.out.splitlines()[0].startswith(f"REVOKED: {module}: certificate")
     assert "was revoked on" in r.out.splitlines()[0]
+    r = verify_text(gpki, module, "--crl", gpki.folder / "revoked.crl.pem", env=RUSSIAN)
+    assert r.code == 13 and re.match(rf"REVOKED: {re.escape(str(module))}: сертификат .* \(серийный номер [0-9a-f]+\) "
+                                     r"отозван \d{4}-\d\d-\d\d \d\d:\d\d UTC издателем ", r.out), r.out
 
 
 def test_key_used_outside_its_usage_period(gpki, bike_copy, schemas42):
@@ -194,6 +207,8 @@ def test_key_used_outside_its_usage_period(gpki, bike_copy, schemas42):
     module = bike_copy / MODULE
     r = sign(gpki, module, schemas42, "keyperiod")
     assert r.code == 6 and "usage period ended" in r.err and not module.with_name(module.name + ".sig").exists()
+    r = ietm("sign", module, *gpki.signer("keyperiod"), "--trust", gpki.ca, "--schemas", schemas42, env=RUSSIAN)
+    assert r.code == 6 and "после окончания срока его действия" in r.err, r.err
     sig = module.with_name(module.name + ".sig")
     p = openssl("cms", "-sign", "-engine", "gost", "-binary", "-cades", "-md", "md_gost12_256", "-in", module,
                 "-signer", gpki.cert("keyperiod"), "-inkey", gpki.key("keyperiod"), "-passin",

@@ -56,4 +56,9 @@ def test_badge_in_russian(server):
 def test_release_page_checks_the_cades_manifest(server):
     r = server.get("/release")
     assert r.status_code == 200
-    assert "valid" in r.text and "Кузнецова Мария Олеговна" in r.text
+    assert "valid" in r.text and "Кузнецова Мария Олеговна" in r.text and "role qa may approve release" in r.text
+    try:
+        r = server.get("/release?lang=ru")
+    finally:
+        server.cookies.clear()
+    assert re.search(r"подписано: Кузнецова Мария Олеговна, [-0-9T:]+Z; роль ОТК может утверждать выпуск<", r.text), r.text

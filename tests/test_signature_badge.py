@@ -107,6 +107,14 @@ def test_missing_object_and_untrusted_release(signed, content, schemas42, brex42
         assert "Signed by ietm demo QA inspector" in text and "not trusted" in text, text
         data = c.get("/api/release").json()["release"]
         assert data["status"] == "untrusted" and data["counts"]["missing"] == 1
+        assert "does not chain to a certificate in the trust store" in data["reason"]  # JSON: English
+        # a Russian page gives the checker's reason in Russian too, not the English words marked lang=en
+        page = c.get(MODULE_URL + "&lang=ru").text
+        text = badge(page)
+        assert "Подписано: ietm demo QA inspector" in text and "не восходит к доверенному сертификату" in text, text
+        assert "tool-words" not in page and "trust store" not in text
+        release = c.get("/release?lang=ru").text
+        assert "не восходит к доверенному сертификату" in release and "trust store" not in release
 
 
 def test_csdb_without_release(content, schemas42, brex42, tmp_path):

@@ -431,8 +431,11 @@ def verify(paths, audit_log, trust, crls, policy, fmt) -> None:
                    "results": [o.to_dict() for o in outcomes]}, sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")
     else:
+        from ietm.i18n import localise, terminal_language
+
+        language = terminal_language()
         for o in outcomes:
-            click.echo(f"{o.status.upper()}: {o.path}: {o.reason}")
+            click.echo(f"{o.status.upper()}: {o.path}: {localise(o.reason, language)}")
         bad = sum(1 for o in outcomes if not o.valid)
         click.echo(f"{'SUCCESS' if not bad else 'FAILED'}: verify: {len(outcomes)} checked, {bad} not valid")
     code = EXIT_CODES[STATUSES[worst]]

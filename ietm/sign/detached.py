@@ -22,6 +22,7 @@ from ietm.errors import IetmError, InputError, Refused
 from ietm.parse.loader import load_bytes
 from ietm.parse.model import CsdbObject, describe
 from ietm.sign.keys import PrivateKey
+from ietm.sign.reasons import named, reason
 from ietm.sign.signer import Algorithm, for_key
 from ietm.sign.trust import TrustStore, subject_name
 
@@ -80,7 +81,8 @@ class Credentials:
         """Refuse before signing what a verifier would reject: untrusted, expired, revoked, wrong role."""
         verdict = store.evaluate(self.cert, self.chain, kind)
         if verdict.status != "valid":
-            raise Refused(f"{subject_name(self.cert)} may not sign this {kind}: {verdict.reason}", display)
+            raise Refused(reason("may_not_sign", signer=subject_name(self.cert), kind=named("kind", kind),
+                                 why=verdict.reason), display)
 
 
 @dataclass

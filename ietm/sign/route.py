@@ -32,7 +32,9 @@ from ietm.i18n import message, words
 from ietm.sign import statement
 from ietm.sign.register import ROLES, Register, check_signer, role_name
 from ietm.sign.statement import q, utc
+from ietm.sign.reasons import joined, reason
 from ietm.sign.trust import TrustStore, fingerprint
+from ietm.sign.verify import signed_by
 
 GENESIS = "0" * 64
 APPROVALS = "approvals"
@@ -135,9 +137,9 @@ class RouteState:
         return len(self.steps) == len(self.roles)
 
     def summary(self) -> str:
-        done = ", ".join(f"{s.role} {s.name}" for s in self.steps) or "no step yet"
-        left = f"; next {self.next_role}" if self.next_role else "; complete"
-        return f"route {len(self.steps)}/{len(self.roles)}: {done}{left}"
+        done = ", ".join(f"{s.role} {s.name}" for s in self.steps) or reason("route_no_step")
+        left = reason("route_next", role=self.next_role) if self.next_role else reason("route_complete")
+        return reason("route", done=len(self.steps), total=len(self.roles), steps=done, left=left)
 
     def to_dict(self) -> dict:
         return {"file": self.file, "kind": self.kind, "roles": list(self.roles), "complete": self.complete,
@@ -185,22 +187,23 @@ def read_route(reg: Register, target: Path, data: bytes, kind: str, routes: Rout
 def _check_step(reg, state: RouteState, path: Path, n: int, expected: int, prev: str, data: bytes, kind: str,
                 store: TrustStore) -> Step | tuple[str, str]:
     if n != expected:
-        return "invalid", f"{path.parent.name}: route step {expected:02d} is missing"
+        return "invalid", reason("step_missing", folder=path.parent.name, n=f"{expected:02d}")
     try:
         s = statement.read(path, store)
     except InputError as exc:
-        return "invalid", f"route step {n}: {exc.message}"
+        return "invalid", reason("step", n=n, detail=exc.message)
     root = s.root
     if root.tag != q("step") or int(root.get("n")) != n or root.get("prev") != prev:
-        return "invalid", f"route step {n}: out of place (its number or link to the step before does not match)"
+        return "invalid", reason("step_out_of_place", n=n)
     role = root.get("role")
     if n > len(state.roles) or state.roles[n - 1] != role:
-        return "invalid", f"route step {n} is signed as {role}, but the route has {state.roles[n - 1] if n <= len(state.roles) else 'no such step'} there"
+        return "invalid", reason("step_role", n=n, role=role,
+                                 expected=state.roles[n - 1] if n <= len(state.roles) else reason("step_no_such"))
     obj, by = root.find(q("object")), root.find(q("by"))
     if obj.get("file") != state.file:
-        return "invalid", f"route step {n} approves {obj.get('file')}, not {state.file}"
+        return "invalid", reason("step_file", n=n, file=obj.get("file"), expected=state.file)
     if hashlib.sha256(_signed_bytes(kind, data, state.file, obj.get("qa"))).hexdigest() != obj.get("sha256"):
-        return "invalid", f"{state.file} changed since route step {n} ({role}) signed it"
+        return "invalid", reason("step_changed", file=state.file, n=n, role=role)
     number = int(by.get("appointment"))
     cert = {"sha256": s.fingerprint, "serial": f"{s.cert.serial_number:x}", "subject": s.cert.subject.rfc4514_string(),
             "issuer": s.cert.issuer.rfc4514_string()}
@@ -208,7 +211,7 @@ def _check_step(reg, state: RouteState, path: Path, n: int, expected: int, prev:
     a = reg.appointments.get(number)
     if a is None or a.kind != "holder" or a.fingerprint != s.fingerprint or role not in a.roles or not a.current(s.time):
         step.status = "appointment"
-        step.reason = f"route step {n} ({role}, {utc(s.time)}): " + reg.why_not(s.cert, role, s.time)
+        step.reason = reason("step_appointment", n=n, role=role, when=utc(s.time), why=reg.why_not(s.cert, role, s.time))
     return step
 
 
@@ -267,7 +270,7 @@ def prepare(reg: Register, routes: Routes, target: Path, kind: str, creds, store
         raise Refused(exc.message, display) from None
     verdict = statement.trusted_at(store, creds.cert, creds.chain, now)
     if verdict.status != "valid":
-        raise Refused(f"may not be signed with this certificate: {verdict.reason}", display)
+        raise Refused(reason("cert_refused", why=verdict.reason), display)
     n = len(state.steps) + 1
     step_tag = {"eskdRole": wanted, "step": str(n)}
     if examined is not None:
@@ -385,13 +388,14 @@ def judge(outcome, reg: Register, routes: Routes, store: TrustStore, state: Rout
     held = next((r for r in roles if reg.appointment(fingerprint(cert), r, when)), None) if cert is not None else None
     if held is None:
         outcome.status = "appointment"
-        outcome.reason = (f"signed on {outcome.signed_at or '?'} by a signer with no appointment then: "
-                          + (reg.why_not(cert, roles[-1], when) if cert is not None else "no certificate"))
+        outcome.reason = reason("no_appointment", when=outcome.signed_at or "?",
+                                why=reg.why_not(cert, roles[-1], when) if cert is not None else reason("no_certificate"))
         return
     if outcome.status == "role":
         outcome.status = "valid"
-        outcome.reason = f"signed by {outcome.signer}" + (f" on {outcome.signed_at}" if outcome.signed_at else "")
-    outcome.reason += f"; appointed as {held}; {state.summary()}" if state.steps else f"; appointed as {held}"
+        outcome.reason = signed_by(outcome)
+    appointed = reason("appointed", role=held)
+    outcome.reason = joined([outcome.reason, appointed, state.summary()] if state.steps else [outcome.reason, appointed])
 
 
 def report(done: list[Prepared], fmt: str) -> None:

@@ -28,6 +28,7 @@ from signxml import (CanonicalizationMethod, DigestAlgorithm, SignatureConfigura
 from signxml.algorithms import SignatureConstructionMethod
 
 from ietm.sign.keys import PrivateKey
+from ietm.sign.reasons import reason
 
 DS = "http://www.w3.org/2000/09/xmldsig#"
 APPROVAL_ID = "approval"
@@ -60,7 +61,7 @@ class SignatureMismatch(Exception):
 
     def __init__(self, reason: str, changed: list[str] | None = None) -> None:
         super().__init__(reason)
-        self.changed = changed or []
+        self.reason, self.changed = reason, changed or []  # the reason as made (ietm.sign.reasons: in two languages)
 
 
 class Algorithm(ABC):
@@ -129,13 +130,11 @@ class SignxmlAlgorithm(Algorithm):
         try:
             results = verifier.verify(signature, x509_cert=cert, uri_resolver=resolve, expect_config=config)
         except InvalidDigest:  # only the approval's own reference raises: files are compared by _RawFileVerifier
-            raise SignatureMismatch("the signature file was altered: its approval statement differs from what was signed",
-                                    [f"#{APPROVAL_ID}"]) from None
+            raise SignatureMismatch(reason("statement"), [f"#{APPROVAL_ID}"]) from None
         except InvalidSignature:
-            raise SignatureMismatch("signature value does not match: the signature file was altered "
-                                    "or made with another key than its certificate's") from None
+            raise SignatureMismatch(reason("value")) from None
         except (InvalidInput, SignXMLException, etree.DocumentInvalid, ValueError) as exc:
-            raise SignatureMismatch(f"malformed signature: {' '.join(str(exc).split())[:200]}") from None
+            raise SignatureMismatch(reason("malformed", detail=" ".join(str(exc).split())[:200])) from None
         approval = None
         for uri, result in zip(refs, results if isinstance(results, list) else [results]):
             if uri == f"#{APPROVAL_ID}" and result.signed_xml is not None:

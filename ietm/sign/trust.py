@@ -18,6 +18,7 @@ from cryptography.x509.oid import NameOID
 
 from ietm.errors import ConfigError
 from ietm.paths import SIGNING
+from ietm.sign.reasons import joined, named, reason
 
 #: ietm's own OID arc (a UUID OID, ITU-T X.667, so it needs no registration); roles are EKUs under it
 IETM_ARC = "2.25.318559316513677154828397551058826772885"
@@ -99,16 +100,16 @@ class Policy:
         allowed = self.approve.get(kind, [])
         fitting = sorted(set(have) & set(allowed))
         if not fitting:
-            shown = ", ".join(have) or "none"
-            return "role", (f"signer {subject_name(cert)} has role(s) {shown}; policy lets only "
-                            f"{', '.join(allowed) or 'nobody'} approve {kind}")
+            return "role", reason("role", signer=subject_name(cert), have=joined([named("role", r) for r in have], "and")
+                                  or reason("no_role"), allowed=joined([named("role", r) for r in allowed], "and")
+                                  or reason("nobody"), kind=named("kind", kind))
         shortfalls = []
         for role in fitting:
             lacking = self.form_shortfall(cert, role)
             if not lacking:
-                return "valid", f"role {role} may approve {kind}"
-            shortfalls.append(f"role {role} requires {lacking}")
-        return "qualified", f"certificate of {subject_name(cert)} does not meet the policy: {'; '.join(shortfalls)}"
+                return "valid", reason("role_may", role=named("role", role), kind=named("kind", kind))
+            shortfalls.append(reason("role_requires", role=named("role", role), lacking=lacking))
+        return "qualified", reason("form", signer=subject_name(cert), shortfalls=joined(shortfalls))
 
     def form_shortfall(self, cert: x509.Certificate, role: str) -> str | None:
         """What the role's `qualified` / `cipf` requirements find lacking in the certificate (None: nothing)."""
@@ -119,12 +120,12 @@ class Policy:
 
         form = read(cert)
         if how.get("qualified") and not form.qualified:
-            return f"the qualified form ({form.verdict()})"
+            return reason("need_qualified", verdict=form.verdict())
         if how.get("cipf"):
             needed = class_name(how["cipf"])
             have = form.cipf_class
             if have is None or class_rank(have) < class_rank(needed):
-                return f"a signature tool of class {needed} or higher (certificate names {have or 'none'})"
+                return reason("need_class", needed=needed, have=have or reason("no_role"))
         return None
 
 
@@ -189,20 +190,18 @@ class TrustStore:
         when = when or dt.datetime.now(dt.timezone.utc)
         path = self._path(cert, chain)
         if path is None:
-            return Verdict("untrusted", f"signer {subject_name(cert)} (issued by {cert.issuer.rfc4514_string()}) "
-                                        "does not chain to a certificate in the trust store")
+            return Verdict("untrusted", reason("untrusted", signer=subject_name(cert), issuer=cert.issuer.rfc4514_string()))
         for c in path:
             if when < c.not_valid_before_utc:
-                return Verdict("expired", f"certificate {subject_name(c)} is not valid before "
-                                          f"{c.not_valid_before_utc:%Y-%m-%d %H:%M} UTC")
+                return Verdict("expired", reason("not_before", subject=subject_name(c), when=_utc(c.not_valid_before_utc)))
             if when > c.not_valid_after_utc:
-                return Verdict("expired", f"certificate {subject_name(c)} expired on {c.not_valid_after_utc:%Y-%m-%d %H:%M} UTC")
+                return Verdict("expired", reason("expired", subject=subject_name(c), when=_utc(c.not_valid_after_utc)))
         for c, issuer in zip(path, path[1:]):
             revoked = self._revoked(c, issuer)
             if revoked:
                 return Verdict("revoked", revoked)
         if not _has_digital_signature(cert):
-            return Verdict("untrusted", f"certificate {subject_name(cert)} does not allow digital signatures")
+            return Verdict("untrusted", reason("no_signing_usage", subject=subject_name(cert)))
         outside = key_period_violation(cert, signed_at or when)
         if outside:
             return Verdict("key-period", outside)
@@ -229,8 +228,8 @@ class TrustStore:
                 continue
             entry = crl.get_revoked_certificate_by_serial_number(cert.serial_number)
             if entry is not None:
-                return (f"certificate {subject_name(cert)} (serial {cert.serial_number:x}) was revoked on "
-                        f"{entry.revocation_date_utc:%Y-%m-%d %H:%M} UTC by {subject_name(issuer)}")
+                return reason("revoked", subject=subject_name(cert), serial=f"{cert.serial_number:x}",
+                              when=_utc(entry.revocation_date_utc), issuer=subject_name(issuer))
         return None
 
 
@@ -242,14 +241,15 @@ def key_period_violation(cert: x509.Certificate, used: dt.datetime) -> str | Non
     if period is None:
         return None
     start, end = period
-    stamp = used.astimezone(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     if start is not None and used < start:
-        return (f"the private key of {subject_name(cert)} was used on {stamp}, before its usage period "
-                f"begins ({start:%Y-%m-%d %H:%M} UTC)")
+        return reason("key_before", subject=subject_name(cert), used=_utc(used), start=_utc(start))
     if end is not None and used > end:
-        return (f"the private key of {subject_name(cert)} was used on {stamp}, after its usage period "
-                f"ended ({end:%Y-%m-%d %H:%M} UTC)")
+        return reason("key_after", subject=subject_name(cert), used=_utc(used), end=_utc(end))
     return None
+
+
+def _utc(when: dt.datetime) -> str:
+    return when.astimezone(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
 
 
 def _is_ca(cert: x509.Certificate) -> bool:

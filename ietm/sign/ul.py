@@ -263,11 +263,11 @@ def render_html(sheet: dict, language: str = "ru", standalone: bool = True) -> s
     from markupsafe import Markup
 
     from ietm.paths import STATIC, TEMPLATES
-    from ietm.i18n import t
+    from ietm.i18n import localise, t
 
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"], default=True),
                       trim_blocks=True, lstrip_blocks=True)
     template = env.get_template("ul_file.html" if standalone else "_partials/ul_sheet.html")
     css = Markup((STATIC / "css" / "ul.css").read_text(encoding="utf-8"))  # our own file: no reader input in it
     return template.render(ul=sheet, lang=language, css=css, t=lambda key, **v: t(key, language, **v),
-                           **template_words(language))
+                           say=lambda text: localise(text, language), **template_words(language))

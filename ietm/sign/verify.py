@@ -21,6 +21,7 @@ from ietm.errors import IetmError, InputError
 from ietm.sign.detached import APPROVAL_NS, SIG_SUFFIX
 from ietm.sign.formats import SUFFIXES, signature_of
 from ietm.sign.manifest import BUNDLE_MANIFEST, MANIFEST_NAME, RELEASE_NS, parse, parse_bundle
+from ietm.sign.reasons import joined, reason
 from ietm.sign.signer import APPROVAL_ID, SignatureMismatch, ds, for_uri
 from ietm.sign.trust import TrustStore, fingerprint, subject_name
 
@@ -154,16 +155,15 @@ def _check_xml(sig_file: Path, resolve, out: Outcome) -> _Checked:
     try:
         certs = _certificates(sig)
     except ValueError:
-        raise _Failed("invalid", "certificate in the signature is unreadable") from None
+        raise _Failed("invalid", reason("cert_unreadable")) from None
     if not certs:
-        raise _Failed("invalid", "signature carries no X.509 certificate (ietm requires the signer's certificate in KeyInfo)")
+        raise _Failed("invalid", reason("no_cert"))
     cert = _signer_cert(certs)
     out.describe_signer(cert)
     method = sig.find(f"{ds('SignedInfo')}/{ds('SignatureMethod')}")
     algorithm = for_uri(method.get("Algorithm") if method is not None else None)
     if algorithm is None:
-        raise _Failed("invalid", f"signature algorithm {method.get('Algorithm') if method is not None else '(none)'} "
-                                 "is not accepted")
+        raise _Failed("invalid", reason("algorithm", algorithm=method.get("Algorithm") if method is not None else "(none)"))
     try:
         checked = algorithm.verify(sig, cert, resolve)
     except SignatureMismatch as exc:
@@ -171,9 +171,8 @@ def _check_xml(sig_file: Path, resolve, out: Outcome) -> _Checked:
         objects = [o for o in sig.iterfind(ds("Object")) if o.get("Id") == APPROVAL_ID]
         claimed = _claimed_certificate(next((c for c in objects[0] if isinstance(c.tag, str)), None) if objects else None)
         if not exc.changed and claimed and claimed != fingerprint(cert):
-            raise _Failed("certificate", f"wrong certificate: the signature was made with the key of certificate "
-                                         f"{claimed[:16]}…, not with that of {subject_name(cert)} which it carries") from None
-        raise _Failed("invalid", str(exc), exc.changed) from None
+            raise _Failed("certificate", reason("wrong_key", claimed=claimed[:16], signer=subject_name(cert))) from None
+        raise _Failed("invalid", exc.reason, exc.changed) from None
     signed_at = None
     if checked.approval is not None and checked.approval.get("signedAt"):
         signed_at = _instant(checked.approval.get("signedAt"))
@@ -191,24 +190,20 @@ def _check_cades(sig_file: Path, resolve, out: Outcome) -> _Checked:
         raise InputError(f"cannot read the signature: {exc.strerror}", str(sig_file)) from None
     p = cades.parse(raw, str(sig_file))
     if p.signer is None:
-        raise _Failed("certificate", f"wrong certificate: the signer's certificate ({p.sid}) is not in the signature")
+        raise _Failed("certificate", reason("cert_absent", sid=p.sid))
     out.describe_signer(p.signer)
     if p.digest_oid not in cades.DIGESTS:
-        raise _Failed("invalid", f"digest algorithm {p.digest_oid} is not accepted")
+        raise _Failed("invalid", reason("digest_algorithm", algorithm=p.digest_oid))
     if not cades.signature_holds(p, p.signer):
         if p.ess is not None and not cades.cert_hash_matches(p, p.signer):
-            raise _Failed("certificate", f"wrong certificate: {subject_name(p.signer)} is not the certificate named in "
-                                         "the signature's signing-certificate attribute, and its key did not sign")
-        raise _Failed("invalid", "signature value does not match: the signature file was altered "
-                                 "or made with another key than its certificate's")
+            raise _Failed("certificate", reason("cert_not_named_nor_key", signer=subject_name(p.signer)))
+        raise _Failed("invalid", reason("value"))
     if p.ess is None:
-        raise _Failed("invalid", "not a CAdES-BES signature: no signing-certificate attribute binds the signer's "
-                                 "certificate (sign with `openssl cms -sign -cades`)")
+        raise _Failed("invalid", reason("no_ess"))
     if not cades.cert_hash_matches(p, p.signer):
-        raise _Failed("certificate", f"wrong certificate: {subject_name(p.signer)} is not the certificate named in the "
-                                     "signature's signing-certificate attribute")
+        raise _Failed("certificate", reason("cert_not_named", signer=subject_name(p.signer)))
     if p.content_type != "1.2.840.113549.1.7.1" or p.message_digest is None:
-        raise _Failed("invalid", "not a CAdES-BES signature: content-type (data) or message-digest attribute missing")
+        raise _Failed("invalid", reason("no_digest_attr"))
     name = signed_name(sig_file)
     data = resolve(name)
     changed = [name] if data is None or not cades.covers(p, data) else []
@@ -216,6 +211,17 @@ def _check_cades(sig_file: Path, resolve, out: Outcome) -> _Checked:
     if signed_at is None and p.approval is not None and p.approval.get("signedAt"):
         signed_at = _instant(p.approval.get("signedAt"))
     return _Checked("cades", cades.algorithm_of(p), p.signer, p.certs, [name], changed, p.approval, signed_at)
+
+
+def signed_by(out: Outcome):
+    """"signed by NAME on TIME" (the time when the signature states one)."""
+    return reason("signed_by_on", signer=out.signer, when=out.signed_at) if out.signed_at \
+        else reason("signed_by", signer=out.signer)
+
+
+def unsigned(path: Path):
+    """Why `path` counts as unsigned: neither of its signature files is there."""
+    return reason("unsigned", names=joined([path.name + s for s in SUFFIXES], "or"))
 
 
 def _instant(text: str) -> dt.datetime | None:
@@ -253,18 +259,19 @@ def _icn_verdict(checked: _Checked, resolve) -> str | None:
         was = {k: e.get("file") for k, e in signed.items()}
         if now == was:
             return None
-        diffs = [f"{k} now names {now[k]} (signed: {was[k]})" for k in sorted(set(now) & set(was)) if now[k] != was[k]]
-        diffs += [f"{k} added ({now[k]})" for k in sorted(set(now) - set(was))]
-        diffs += [f"{k} removed (was {was[k]})" for k in sorted(set(was) - set(now))]
-        return f"ICN entity declarations of {name} changed since it was signed: {'; '.join(diffs)}"
+        diffs = [reason("icn_renamed", entity=k, now=now[k], was=was[k]) for k in sorted(set(now) & set(was))
+                 if now[k] != was[k]]
+        diffs += [reason("icn_added", entity=k, now=now[k]) for k in sorted(set(now) - set(was))]
+        diffs += [reason("icn_removed", entity=k, was=was[k]) for k in sorted(set(was) - set(now))]
+        return reason("icn_entities", file=name, diffs=joined(diffs))
     for entity, e in sorted(signed.items()):
         for digest in ("streebog256", "sha256"):
             if e.get(digest):
                 data = resolve(e.get("file") or "")
                 if data is None:
-                    return f"illustration {e.get('file')} ({entity}) is missing"
+                    return reason("icn_missing", file=e.get("file"), entity=entity)
                 if file_digest(digest, data) != e.get(digest):
-                    return f"illustration {e.get('file')} ({entity}) changed since it was signed"
+                    return reason("icn_changed", file=e.get("file"), entity=entity)
     return None
 
 
@@ -289,14 +296,14 @@ def check_signature(sig_file: Path, store: TrustStore, expect: list[str], kind: 
     out.format, out.algorithm = checked.format, checked.algorithm
     out.signed_at = checked.signed_at.strftime("%Y-%m-%dT%H:%M:%SZ") if checked.signed_at else None
     if sorted(checked.files) != sorted(expect):
-        out.reason = f"signature covers {', '.join(checked.files) or 'no file'}, not {', '.join(expect)}"
+        out.reason = reason("covers", files=", ".join(checked.files) or reason("no_file"), expected=", ".join(expect))
         return out
     a = checked.approval
     if a is not None and a.tag == f"{{{APPROVAL_NS}}}approval":
         out.kind, out.object = a.get("kind"), a.get("object")
         out.issue, out.verification = a.get("issue"), a.get("verification")
     if kind and out.kind and out.kind != kind:  # the policy judges what the file is, not what it was called
-        out.reason = f"the signature approves a {out.kind}, but {', '.join(expect)} is a {kind}"
+        out.reason = reason("kind", signed=out.kind, files=", ".join(expect), kind=kind)
         return out
     out.kind = kind or out.kind
     icn = _icn_verdict(checked, resolve)
@@ -305,15 +312,15 @@ def check_signature(sig_file: Path, store: TrustStore, expect: list[str], kind: 
         return out
     if checked.changed:
         out.changed = checked.changed
-        out.reason = "; ".join(f"{c} changed since it was signed ({'Streebog' if 'gost' in checked.algorithm else 'digest'} "
-                               "differs)" if resolve(c) is not None else f"signed file {c} is missing"
-                               for c in checked.changed)
+        digest = reason("streebog" if "gost" in checked.algorithm else "digest")
+        out.reason = joined([reason("changed", file=c, digest=digest) if resolve(c) is not None
+                             else reason("file_missing", file=c) for c in checked.changed])
         return out
     out.roles = store.policy.roles_of(checked.cert)
     verdict = store.evaluate(checked.cert, checked.certs, out.kind or "dm", signed_at=checked.signed_at)
     out.status, out.reason = verdict.status, verdict.reason
     if verdict.status == "valid":
-        out.reason = f"signed by {out.signer}" + (f" on {out.signed_at}" if out.signed_at else "") + f"; {verdict.reason}"
+        out.reason = joined([signed_by(out), verdict.reason])
     return out
 
 
@@ -334,10 +341,10 @@ def _kind(path: Path) -> str | None:
 def verify_object(path: Path, store: TrustStore) -> Outcome:
     sig = signature_of(path)
     if not path.is_file():
-        return Outcome(str(path), "invalid", "the signed file is missing", signature=str(sig) if sig else None,
+        return Outcome(str(path), "invalid", reason("object_missing"), signature=str(sig) if sig else None,
                        changed=[path.name])
     if sig is None:
-        return Outcome(str(path), "unsigned", f"no signature ({' or '.join(path.name + s for s in SUFFIXES)} not found)")
+        return Outcome(str(path), "unsigned", unsigned(path))
     kind = _kind(path)
     out = check_signature(sig, store, [path.name], kind)
     out.path = str(path)
@@ -354,7 +361,7 @@ def verify_release(manifest: Path, store: TrustStore) -> list[Outcome]:
     seen: dict[str, bytes] = {}
     sig = signature_of(manifest)
     head = check_signature(sig, store, [manifest.name], "release", seen) if sig is not None \
-        else Outcome(str(manifest), "unsigned", f"release manifest has no signature ({manifest.name}.sig or .xsig)")
+        else Outcome(str(manifest), "unsigned", reason("release_unsigned", name=manifest.name))
     head.path = str(manifest)
     if head.status == "invalid":
         return [head]
@@ -368,14 +375,14 @@ def verify_release(manifest: Path, store: TrustStore) -> list[Outcome]:
     if changed or missing or extra:
         parts = []
         if extra:
-            parts.append(f"{len(extra)} file(s) not in the release: {', '.join(extra[:10])}")
+            parts.append(reason("not_in_release", n=len(extra), files=", ".join(extra[:10])))
         if changed:
-            parts.append(f"{len(changed)} file(s) changed since release: {', '.join(changed[:10])}")
+            parts.append(reason("changed_since_release", n=len(changed), files=", ".join(changed[:10])))
         if missing:
-            parts.append(f"{len(missing)} file(s) missing: {', '.join(missing[:10])}")
-        head.status, head.reason, head.kind, head.changed = "invalid", "; ".join(parts), "release", changed + missing + extra
+            parts.append(reason("missing_files", n=len(missing), files=", ".join(missing[:10])))
+        head.status, head.reason, head.kind, head.changed = "invalid", joined(parts), "release", changed + missing + extra
         return [head]
-    head.reason += f"; {len(entries)} file(s) match the manifest"
+    head.reason = joined([head.reason, reason("match", n=len(entries))])
     return [head]
 
 
@@ -463,9 +470,9 @@ def signature_status(path: str | Path) -> dict:
         out = verify_object(p, store)
         route.judge_all([out], p if p.is_dir() else p.parent, store)
     except IetmError as exc:
-        out = Outcome(str(p), "untrusted", f"cannot check signatures: {exc}")
+        out = Outcome(str(p), "untrusted", reason("cannot_check", error=str(exc)))
         if signature_of(p) is None:
-            out.status, out.reason = "unsigned", "no signature"
+            out.status, out.reason = "unsigned", unsigned(p)
     d = out.to_dict()
     d["signed"] = out.status != "unsigned"
     return d

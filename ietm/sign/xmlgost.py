@@ -23,6 +23,7 @@ from lxml import etree
 from ietm.sign import gost
 from ietm.sign.certs import is_gost, spki
 from ietm.sign.gost import GostPrivateKey
+from ietm.sign.reasons import reason
 from ietm.sign.signer import APPROVAL_ID, DS, Algorithm, Checked, SignatureMismatch, SignedFile, ds
 
 EXC_C14N = "http://www.w3.org/2001/10/xml-exc-c14n#"
@@ -77,16 +78,15 @@ class GostXmlAlgorithm(Algorithm):
         value = signature.find(ds("SignatureValue"))
         c14n_method = info.find(ds("CanonicalizationMethod")) if info is not None else None
         if info is None or value is None or c14n_method is None or c14n_method.get("Algorithm") != EXC_C14N:
-            raise SignatureMismatch("malformed signature: SignedInfo, exclusive C14N or SignatureValue missing")
+            raise SignatureMismatch(reason("malformed", detail="SignedInfo, exclusive C14N or SignatureValue missing"))
         if not is_gost(cert) or gost.spki_info(spki(cert))[0] != self.bits:
-            raise SignatureMismatch(f"the signer's certificate has no GOST R 34.10-2012 {self.bits}-bit key")
+            raise SignatureMismatch(reason("not_gost_key", bits=self.bits))
         try:
             raw = b64decode("".join((value.text or "").split()), validate=True)
         except ValueError:
-            raise SignatureMismatch("malformed signature: SignatureValue is not base64") from None
+            raise SignatureMismatch(reason("malformed", detail="SignatureValue is not base64")) from None
         if not gost.GostPublicKey(spki(cert)).verify(raw, c14n(info)):
-            raise SignatureMismatch("signature value does not match: the signature file was altered "
-                                    "or made with another key than its certificate's")
+            raise SignatureMismatch(reason("value"))
         files, changed, approval = [], [], None
         for ref in info.iterfind(ds("Reference")):
             uri = ref.get("URI") or ""
@@ -94,21 +94,20 @@ class GostXmlAlgorithm(Algorithm):
             bits = _DIGEST_BITS.get(method.get("Algorithm") if method is not None else "")
             expected_el = ref.find(ds("DigestValue"))
             if bits is None or expected_el is None:
-                raise SignatureMismatch(f"reference {uri or '(none)'} has no GOST R 34.11-2012 digest")
+                raise SignatureMismatch(reason("ref_digest", uri=uri or "(none)"))
             expected = b64decode("".join((expected_el.text or "").split()))
             transforms = [t.get("Algorithm") for t in ref.iterfind(f"{ds('Transforms')}/{ds('Transform')}")]
             if uri == f"#{APPROVAL_ID}":
                 objects = [o for o in signature.iterfind(ds("Object")) if o.get("Id") == APPROVAL_ID]
                 if len(objects) != 1 or transforms != [EXC_C14N]:
-                    raise SignatureMismatch("malformed signature: the approval statement is missing or not "
-                                            "canonicalised as ietm does")
+                    raise SignatureMismatch(reason("malformed", detail="the approval statement is missing or not "
+                                                                       "canonicalised as ietm does"))
                 if gost.digest(bits, c14n(objects[0])) != expected:
-                    raise SignatureMismatch("the signature file was altered: its approval statement differs from "
-                                            "what was signed", [uri])
+                    raise SignatureMismatch(reason("statement"), [uri])
                 approval = next((c for c in objects[0] if isinstance(c.tag, str)), None)
                 continue
             if not uri or uri.startswith("#") or transforms:
-                raise SignatureMismatch(f"reference {uri or '(none)'} is not a file by its exact bytes")
+                raise SignatureMismatch(reason("ref_bytes", uri=uri or "(none)"))
             data = resolve(uri)
             files.append(uri)
             if data is None or gost.digest(bits, data) != expected:

@@ -16,7 +16,7 @@ from hashlib import sha256
 from pathlib import Path
 
 from ietm.errors import IetmError, InputError
-from ietm.i18n import t, words
+from ietm.i18n import localise, t, words
 from ietm.sign import signature_status
 from ietm.sign.formats import SUFFIXES, signature_of
 from ietm.sign.manifest import MANIFEST_NAME, Entry, parse
@@ -68,6 +68,34 @@ WORDS: dict[str, tuple[str, str]] = {
     "matches": ("matches", "совпадает"),
     "changed": ("changed", "изменён"),
     "missing": ("missing", "отсутствует"),
+    # what js/signature-badge.js says in a published bundle, having checked the signatures on the device
+    "device_valid": ("Signed by {signer}{when}{qa} · release {release} · content matches what QA signed (checked on this "
+                     "device)",
+                     "Подписано: {signer}{when}{qa} · выпуск {release} · содержимое совпадает с подписанным (проверено "
+                     "на устройстве)"),
+    "device_valid_own": ("Signed by {signer}{when}{qa} · content matches what QA signed (checked on this device)",
+                         "Подписано: {signer}{when}{qa} · содержимое совпадает с подписанным (проверено на устройстве)"),
+    "device_altered": ("Warning: content altered since QA signed it ({file})",
+                       "Внимание: содержимое изменено после подписания ({file})"),
+    "device_missing": ("Warning: the signed source of this page is missing from the bundle ({file})",
+                       "Внимание: подписанный исходный модуль отсутствует в пакете ({file})"),
+    "device_unlisted": ("Not signed: this module is not part of the signed release {release}",
+                        "Не подписано: модуль не входит в подписанный выпуск {release}"),
+    "device_nosig": ("Not signed: this bundle carries no signed release", "Не подписано: в пакете нет подписанного выпуска"),
+    "device_invalid": ("Warning: the release signature is invalid: {reason}",
+                       "Внимание: подпись выпуска недействительна: {reason}"),
+    "device_untrusted": ("Warning: signed by {signer}, who is not trusted: {reason}",
+                         "Внимание: подписант {signer} не доверенный: {reason}"),
+    "device_expired": ("Warning: the signer's certificate is expired or not yet valid: {reason}",
+                       "Внимание: срок действия сертификата подписанта истёк или не наступил: {reason}"),
+    "device_role": ("Warning: the signer's role may not approve this: {reason}",
+                    "Внимание: роль подписанта не даёт права утверждать: {reason}"),
+    "device_certificate": ("Warning: the certificate in the signature is not the one that signed: {reason}",
+                           "Внимание: сертификат в подписи — не тот, которым подписано: {reason}"),
+    "device_error": ("The signature could not be checked on this device: {reason}",
+                     "Подпись не удалось проверить на устройстве: {reason}"),
+    "device_no_anchors": ("no trusted certificate was embedded at publish time",
+                          "при публикации в пакет не вложен ни один доверенный сертификат"),
 }
 
 
@@ -234,7 +262,7 @@ class Signatures:
         if status == "invalid" and s.get("changed"):
             headline = word("invalid", language, files=", ".join(s["changed"]))
         elif status == "invalid":
-            headline = word("invalid_other", language, reason=s.get("reason") or "")
+            headline = word("invalid_other", language, reason=localise(s.get("reason") or "", language))
         else:
             headline = word(status, language, signer=signer, when=when, qa=qa)
         try:
@@ -249,7 +277,7 @@ class Signatures:
             key = {"matches": "in_release", "unlisted": "not_in_release"}.get(release_state, "release_changed")
             release_line = word(key, language, name=release.name or MANIFEST_NAME)
             if release.status != "valid":
-                release_line += f" ({release.status}: {release.reason})"
+                release_line += f" ({release.status}: {localise(release.reason, language)})"
         return {
             "certificate": _certificate_line(s, language),
             "status": status, "signed": s["signed"], "valid": s["valid"], "signer": s.get("signer"),

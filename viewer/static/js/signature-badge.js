@@ -20,31 +20,17 @@
   var meta = document.querySelector('meta[name="ietm-bundle"]');
   if (!badge || !meta || !window.IetmVerify) return;
 
-  var ru = (document.documentElement.getAttribute("data-ui-lang") || document.documentElement.lang) === "ru";
-  var WORDS = {
-    valid: ["Signed by {signer}{when}{qa} · release {release} · content matches what QA signed (checked on this device)",
-      "Подписано: {signer}{when}{qa} · выпуск {release} · содержимое совпадает с подписанным (проверено на устройстве)"],
-    valid_own: ["Signed by {signer}{when}{qa} · content matches what QA signed (checked on this device)",
-      "Подписано: {signer}{when}{qa} · содержимое совпадает с подписанным (проверено на устройстве)"],
-    altered: ["Warning: content altered since QA signed it ({file})",
-      "Внимание: содержимое изменено после подписания ({file})"],
-    missing: ["Warning: the signed source of this page is missing from the bundle ({file})",
-      "Внимание: подписанный исходный модуль отсутствует в пакете ({file})"],
-    unlisted: ["Not signed: this module is not part of the signed release {release}",
-      "Не подписано: модуль не входит в подписанный выпуск {release}"],
-    nosig: ["Not signed: this bundle carries no signed release", "Не подписано: в пакете нет подписанного выпуска"],
-    invalid: ["Warning: the release signature is invalid: {reason}", "Внимание: подпись выпуска недействительна: {reason}"],
-    untrusted: ["Warning: signed by {signer}, who is not trusted: {reason}", "Внимание: подписант {signer} не доверенный: {reason}"],
-    expired: ["Warning: the signer's certificate is expired or not yet valid: {reason}",
-      "Внимание: срок действия сертификата подписанта истёк или не наступил: {reason}"],
-    role: ["Warning: the signer's role may not approve this: {reason}", "Внимание: роль подписанта не даёт права утверждать: {reason}"],
-    certificate: ["Warning: the certificate in the signature is not the one that signed: {reason}",
-      "Внимание: сертификат в подписи — не тот, которым подписано: {reason}"],
-    error: ["The signature could not be checked on this device: {reason}", "Подпись не удалось проверить на устройстве: {reason}"]
-  };
-  function say(key, values) {
-    return WORDS[key][ru ? 1 : 0].replace(/\{(\w+)\}/g, function (_, k) { return values && values[k] != null ? values[k] : ""; });
+  /* the page's words (script#ietm-strings: the one table of ietm.i18n, in the page's language); the badge's are
+     declared with the server's in ietm/web/signatures.py, as sig_device_* beside the server badge's sig_* */
+  var S = (function () {
+    var el = document.getElementById("ietm-strings");
+    try { return el ? JSON.parse(el.textContent) : {}; } catch (e) { return {}; }
+  })();
+  function fill(text, values) {
+    return String(text || "").replace(/\{(\w+)\}/g, function (_, k) { return values && values[k] != null ? values[k] : ""; });
   }
+  function say(key, values) { return fill(S["sig_device_" + key] || key, values); }
+  var VERDICTS = ["invalid", "untrusted", "expired", "role", "certificate"];  /* those with words of their own */
   function show(status, message, altered) {
     badge.className = "signature signature-" + status + (altered ? " signature-altered" : "");
     badge.setAttribute("data-signature-status", status);
@@ -63,10 +49,10 @@
   function failure(r) {  /* a verdict other than valid, in words */
     if (r.status === "invalid" && r.changed && r.changed.length && !/\.x?sig$|\.manifest$|\.json$/.test(r.changed[0]))
       return show("invalid", say("altered", { file: r.changed.join(", ") }), true);
-    return show(r.status, say(WORDS[r.status] ? r.status : "error", { signer: r.signer || "?", reason: r.reason }),
+    return show(r.status, say(VERDICTS.indexOf(r.status) >= 0 ? r.status : "error", { signer: r.signer || "?", reason: r.reason }),
       r.status === "invalid");
   }
-  function when(r) { return r.signedAt ? (ru ? " " : " on ") + r.signedAt.replace("T", " ").slice(0, 16) + " UTC" : ""; }
+  function when(r) { return r.signedAt ? fill(S.sig_on, { date: r.signedAt.replace("T", " ").slice(0, 16) + " UTC" }) : ""; }
 
   async function check() {
     var index;
@@ -75,7 +61,7 @@
       index = resp.ok ? await resp.json() : null;
     } catch (e) { index = null; }
     if (!index || (!index.manifest && !own)) return show("unsigned", say("nosig"));
-    if (!index.anchors || !index.anchors.length) return show("untrusted", say("untrusted", { signer: "?", reason: "no trusted certificate was embedded at publish time" }));
+    if (!index.anchors || !index.anchors.length) return show("untrusted", say("untrusted", { signer: "?", reason: say("no_anchors") }));
     var folder = new URL(index.folder, root);
     var mine = null, release = null;
     if (own) {  /* the module's own signature, over the bytes of its source in the bundle */
