@@ -44,6 +44,10 @@ COMMANDS: dict[str, str] = {
     "import": "ietm.ingest.commands:import_",
     "register": "ietm.sign.register_commands:register",
     "ul": "ietm.sign.ul_commands:ul",
+    "deliver": "ietm.deliver.commands:deliver",
+    "verify-delivery": "ietm.deliver.commands:verify_delivery",
+    "apply-update": "ietm.deliver.commands:apply_update",
+    "deliveries": "ietm.deliver.commands:deliveries",
 }
 
 FORMATS = ("text", "json")

@@ -84,6 +84,13 @@ def evaluate(el: etree._Element, assignment: Assignment) -> bool | None:
     return evaluate_json(to_json(el), assignment)
 
 
+def evaluate_for(el: etree._Element, assignments: list[Assignment]) -> bool | None:
+    """For several products at once (a delivery to one customer): True when it holds for every one, False
+    when for none, else unknown, so that content one of them needs is kept with its annotation."""
+    results = {evaluate(el, a) for a in assignments}
+    return results.pop() if len(results) == 1 and None not in results else None
+
+
 def evaluate_json(expr: dict | None, assignment: Assignment) -> bool | None:
     """Evaluate the JSON form: the one evaluator, so the XML and what the viewer's script receives agree."""
     if expr is None:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from ietm.applic.expr import Assignment, evaluate
+from ietm.applic.expr import Assignment, evaluate_for
 from ietm.applic.tables import Property
 
 NOT_APPLICABLE = "Not applicable to this product."
@@ -141,10 +141,8 @@ def remove_and_repair(el: etree._Element, result: Result) -> None:
     repair(parent, result)
 
 
-def _product_applic(label: str, assignment: Assignment, properties: dict[str, Property]) -> etree._Element:
-    applic = etree.Element("applic")
-    para = etree.SubElement(etree.SubElement(applic, "displayText"), "simplePara")
-    para.text = label
+def _product_expr(assignment: Assignment, properties: dict[str, Property]) -> etree._Element | None:
+    """One product's values as an assert, or an `and` of asserts (None when it assigns nothing)."""
     asserts = []
     for ident, value in assignment.items():
         a = etree.Element("assert")
@@ -152,11 +150,24 @@ def _product_applic(label: str, assignment: Assignment, properties: dict[str, Pr
         a.set("applicPropertyType", properties[ident].type if ident in properties else "prodattr")
         a.set("applicPropertyValues", value)
         asserts.append(a)
-    if len(asserts) == 1:
-        applic.append(asserts[0])
-    elif asserts:
-        ev = etree.SubElement(applic, "evaluate", andOr="and")
-        ev.extend(asserts)
+    if len(asserts) <= 1:
+        return asserts[0] if asserts else None
+    ev = etree.Element("evaluate", andOr="and")
+    ev.extend(asserts)
+    return ev
+
+
+def _product_applic(label: str, assignments: list[Assignment], properties: dict[str, Property]) -> etree._Element:
+    """The status applic of an instance: the product's values; for several products, any one of them."""
+    applic = etree.Element("applic")
+    para = etree.SubElement(etree.SubElement(applic, "displayText"), "simplePara")
+    para.text = label
+    exprs = [e for e in (_product_expr(a, properties) for a in assignments) if e is not None]
+    if len(exprs) == 1:
+        applic.append(exprs[0])
+    elif exprs:
+        ev = etree.SubElement(applic, "evaluate", andOr="or")
+        ev.extend(exprs)
     return applic
 
 
@@ -182,7 +193,7 @@ def _set_source(root: etree._Element, status: etree._Element) -> None:
 def make_instance(
     root: etree._Element,
     annotations: dict[str, etree._Element | None],
-    assignment: Assignment,
+    assignment: Assignment | list[Assignment],
     label: str,
     properties: dict[str, Property] | None = None,
     whole: tuple[etree._Element | None, etree._Element | None] | None = None,
@@ -190,16 +201,19 @@ def make_instance(
     """Filter one object in place. Returns what was removed; `applicable` False means leave the object out.
 
     `whole` is (status applic or applicRef element, the applic it stands for), from
-    `Applicability.whole(root)`; by default the status's own applic."""
+    `Applicability.whole(root)`; by default the status's own applic. A list of assignments makes one
+    instance for several products: what applies to none of them goes, what applies to all loses its
+    annotation, the rest stays annotated (see `evaluate_for`)."""
+    assignments = assignment if isinstance(assignment, list) else [assignment]
     status = _status(root)
     if whole is None:
         own = status.find("applic") if status is not None else None
         whole = (own, own)
     marker, statement = whole
-    result = Result(evaluate(statement, assignment) if statement is not None else None)
+    result = Result(evaluate_for(statement, assignments) if statement is not None else None)
     if result.applicable is False:
         return result
-    values = {ident: (evaluate(a, assignment) if a is not None else None) for ident, a in annotations.items()}
+    values = {ident: (evaluate_for(a, assignments) if a is not None else None) for ident, a in annotations.items()}
     content = root.find("content")
     if content is not None:
         annotated = content.xpath(".//*[@applicRefId]")  # one XPath pass: modules hold thousands of elements
@@ -217,7 +231,7 @@ def make_instance(
         result.emptied = bool(result.removed) and not any(k.tag not in _NOT_CONTENT for k in _elements(content))
     if status is not None:
         if marker is not None:  # the instance applies to this product: say so where the master said where it applied
-            new = _product_applic(label, assignment, properties or {})
+            new = _product_applic(label, assignments, properties or {})
             new.tail = marker.tail
             status.replace(marker, new)
         _set_source(root, status)

@@ -44,8 +44,10 @@ class Written:
         return d
 
 
-def label(product: Product | None, extra: dict[str, str]) -> str:
-    """The display text of an instance's status applic: which product, with which values."""
+def label(product: Product | list[Product] | None, extra: dict[str, str]) -> str:
+    """The display text of an instance's status applic: which product (or products), with which values."""
+    if isinstance(product, list):
+        return "Products " + "; ".join(label(p, extra).removeprefix("Product ") for p in product)
     values = {**(product.assignment if product else {}), **extra}
     text = ", ".join(f"{k} {v}" for k, v in values.items())
     return f"Product {product.id}: {text}" if product else text
@@ -59,7 +61,7 @@ class _Job:
     """One product's instance run: what every object (and every worker process) needs to filter it."""
 
     applicability: Applicability
-    product: Product | None
+    product: Product | list[Product] | None  # a list: one instance for several products (what applies to any)
     extra: dict[str, str]
     output: Path
     force: bool
@@ -74,8 +76,9 @@ class _Job:
             return None, None
         a = self.applicability
         scope = a.scope_of(doc.root)
-        assignment = {**(a.assignment_for(self.product, scope) if self.product else {}), **self.extra}
-        result = make_instance(doc.root, a.annotations(doc.root), assignment, label(self.product, self.extra),
+        products = self.product if isinstance(self.product, list) else [self.product] if self.product else []
+        assignments = [{**a.assignment_for(p, scope), **self.extra} for p in products] or [dict(self.extra)]
+        result = make_instance(doc.root, a.annotations(doc.root), assignments, label(self.product, self.extra),
                                scope.properties, a.whole(doc.root))
         written = Written(path, None, result)
         if tag == "pm" and left_out:
@@ -114,7 +117,7 @@ def _run_chunk(paths: list[Path]) -> list[tuple[Path, Written | None, str | None
 def write_instances(
     files: list[Path],
     applicability: Applicability,
-    product: Product | None,
+    product: Product | list[Product] | None,
     extra: dict[str, str],
     output: Path,
     force: bool = False,

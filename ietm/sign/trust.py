@@ -174,6 +174,11 @@ class TrustStore:
                               ", ".join(map(str, trust)))
         return store
 
+    @classmethod
+    def of(cls, certs: list[x509.Certificate], policy: Policy) -> TrustStore:
+        """A store of the given certificates: CA certificates are anchors, any other a trusted signer."""
+        return cls([c for c in certs if _is_ca(c)], [c for c in certs if not _is_ca(c)], [], policy)
+
     def issuer_of(self, cert: x509.Certificate, extra: list[x509.Certificate]) -> x509.Certificate | None:
         from ietm.sign.certs import issued_by
 
