@@ -55,8 +55,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("route", "qa", {"Проверил": "first", "Т. контр.": "second"}, dict, "The S1000D QA status a module gets at a step of its route: role = first or second (verification)."),
     Setting("server", "database", "", str, "The server's own database (accounts, orders, register ...): a SQLAlchemy URL such as postgresql://user@host/ietm; empty means SQLite in <csdb>/.ietm/server.sqlite."),
     Setting("server", "trusted_proxies", [], list, "Reverse proxies (addresses or networks) whose X-Forwarded-For names the client; empty trusts none."),
-    Setting("bundle", "server", "", str, "Address of the ietm server that published and delivered bundles send to (https://host:port): usage, receipts of deliveries; empty: bundles send nothing."),
-    Setting("bundle", "allowed_origins", [], list, "Origins of bundles (https://host:port) allowed to send to this server (CORS); the origin of [bundle] server's bundles must be listed."),
+    Setting("bundle", "server", "", str, "Address of the ietm server delivered bundles send to (https://host:port): receipts and usage; empty: they send nothing."),
     Setting("usage", "report", False, bool, "Whether the viewer and the bundles report which modules are opened, procedures completed, faults isolated and remarks made (seen at /usage); who did it stays on the server."),
 )
 
