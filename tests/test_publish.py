@@ -162,6 +162,20 @@ def test_text_files_are_precompressed_and_listed(manual):
     assert (out / f"{page}.gz").read_bytes()[4:8] == b"\0\0\0\0"  # no time stamp: the same page, the same bytes
 
 
+def test_a_web_server_can_read_every_file(manual):
+    """Files are written through temporary files (never half-written, even by two workers at once), but not
+    kept private as temporary files are: a web server running as another user serves the bundle."""
+    import stat
+
+    out, result = manual
+    files = [p for p in out.rglob("*") if p.is_file()]
+    assert len(files) == result["files"] + 1  # and the manifest; no temporary file left behind
+    unreadable = [p for p in files if not p.stat().st_mode & stat.S_IROTH]
+    assert unreadable == []
+    assert out.stat().st_mode & stat.S_IXOTH and (out / "dm").stat().st_mode & stat.S_IXOTH
+    assert result["phases"]["pages"] > 0  # where the time went, for bench/bench_publish.py
+
+
 def test_words_and_product_table_are_shared_not_repeated(manual):
     """The interface's words and the product table are one cached script each, not inline in every page; the
     page's scripts find them where a served page has them (script#ietm-strings, script#ietm-applic)."""

@@ -18,7 +18,7 @@ import os
 import shutil
 import tempfile
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from ietm import __version__
@@ -29,9 +29,9 @@ from ietm.paths import STATIC, VIEWER
 from ietm.publish.files import VARIANTS, copy_file, is_variant, write_file
 from ietm.publish.links import Plan, icn_output
 from ietm.publish.manifest import NAME as MANIFEST, read_manifest, release_id, update_digests, write_manifest
-from ietm.publish.pages import jobs_of, render_pages, track
-from ietm.publish.signatures import carry_signatures
-from ietm.publish.state import PageRecord, PublishState, build_fingerprint, stamp, key_stamps
+from ietm.publish.pages import OFFLINE_INDEX, jobs_of, render_pages, track
+from ietm.publish.signatures import carry_signatures, signature_map
+from ietm.publish.state import PageRecord, PublishState, build_fingerprint, key_stamps, search_stamp, stamp
 from ietm.web.site import BROWSER_TYPES, Site
 
 ICON = ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 96 96"><rect width="96" height="96" rx="16" fill="#1d4f91"/>'
@@ -55,6 +55,7 @@ class PublishResult:
     gate: str | None
     rendered: int = 0  # pages rendered by this run (the others were unchanged since the last one)
     incremental: bool = False
+    phases: dict[str, float] = field(default_factory=dict)  # seconds spent in each step (bench/bench_publish.py)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -90,6 +91,8 @@ def place_illustrations(csdb: Path, site: Site, icns: set[Path], out: Path, jobs
     from ietm.publish.pages import init_worker
 
     work = [(str(csdb), str(p), str(out)) for p in sorted(icns)]
+    if not work:
+        return 0
     workers = jobs or os.cpu_count() or 1
     cgms = sum(1 for p in icns if p.suffix.lower() == ".cgm" and not _converted(site, p))
     if cgms < 8 or workers == 1:
@@ -113,6 +116,19 @@ def _converted(site: Site, path: Path) -> bool:
     st = path.stat()
     tag = hashlib.sha1(f"{path.name}:{st.st_size}:{st.st_mtime_ns}:{VERSION}".encode()).hexdigest()[:12]
     return (site.cache_dir / f"{path.stem}-{tag}.svg").exists()
+
+
+class Phases(dict):
+    """Seconds spent in each step of one run, named by the step that just ended: where a publish goes."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._last = time.perf_counter()
+
+    def __call__(self, step: str) -> None:
+        now = time.perf_counter()
+        self[step] = round(self.get(step, 0.0) + now - self._last, 3)
+        self._last = now
 
 
 # -- the pipeline ---------------------------------------------------------------------------------------------
@@ -146,18 +162,23 @@ def _prepare_destination(out: Path) -> Path:
 
 def _link_tree(old: Path, build: Path, listed: dict[str, dict]) -> None:
     """The previous bundle's files as hard links in the build folder: only those its manifest lists, as they
-    were published (same size, not modified after the manifest was written); what is not taken is made again."""
+    were published (same size, not modified after the manifest was written); what is not taken is made again.
+    (Paths as strings: tens of thousands of files.)"""
     published = (old / MANIFEST).stat().st_mtime_ns
+    made = {""}
     for rel, meta in listed.items():
-        source = old / rel
+        source = os.path.join(old, rel)
         try:
-            st = source.stat()
+            st = os.stat(source)
         except OSError:
             continue
         if st.st_size != meta.get("size") or st.st_mtime_ns > published:
             continue
-        target = build / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
+        folder = rel.rpartition("/")[0]
+        if folder not in made:
+            os.makedirs(os.path.join(build, folder), exist_ok=True)
+            made.add(folder)
+        target = os.path.join(build, rel)
         try:
             os.link(source, target)
         except OSError:  # no hard links on this file system: copy
@@ -222,13 +243,16 @@ def publish(csdb: Path, out: Path, language: str = "en", allow_errors: bool = Fa
         raise InputError("the bundle folder must not be inside the CSDB (its files would be read as CSDB objects)",
                          str(out))
     gate_summary = None
+    phase = Phases()
     if not allow_errors:
         ok, gate_summary = check_gate(csdb, jobs)
         if not ok:
             raise Refused(f"the CSDB fails `ietm check` ({gate_summary}); fix it, or publish with --allow-errors",
                           str(csdb))
+    phase("gate")
     index = SearchIndex(csdb)
     index.update(jobs=jobs, progress=progress, exact=True)
+    phase("search index update")
     build = _prepare_destination(out)
     try:
         site = Site(csdb)
@@ -238,14 +262,17 @@ def publish(csdb: Path, out: Path, language: str = "en", allow_errors: bool = Fa
             else PublishState()
         fingerprint = build_fingerprint(site, language, plan.pages)
         reuse = bool(state.release) and state.fingerprint == fingerprint
+        phase("catalog and plan")
         if state.release:
             _link_tree(out.resolve(), build, old_manifest["files"])
+        phase("previous bundle linked")
         if not reuse:
             state.pages = {}
-        stamps = key_stamps(site)
+        signed = signature_map(site.csdb)
+        stamps = key_stamps(site, signed)
 
         # the signed release and signatures, checked in the browser (publish/signatures.py)
-        state.csdb_files = carry_signatures(csdb, build, state.csdb_files)
+        state.csdb_files = carry_signatures(csdb, build, state.csdb_files, signed)
 
         work = jobs_of(site, plan)
         wanted = {job[1] for job in work}
@@ -256,7 +283,9 @@ def publish(csdb: Path, out: Path, language: str = "en", allow_errors: bool = Fa
                 if rel not in wanted:
                     _remove(build, rel)
                     state.pages.pop(rel, None)
+        phase("what changed")
         done = render_pages(csdb, build, language, todo, jobs, progress, site)
+        phase("pages")
         own = {job[1]: job[2] for job in work if len(job) > 2}
         for dest, keys, icns in done:
             keys = sorted({*keys, own[dest]}) if dest in own else keys
@@ -277,6 +306,7 @@ def publish(csdb: Path, out: Path, language: str = "en", allow_errors: bool = Fa
                  or not (build / icn_output(p)).is_file()}
         place_illustrations(csdb, site, fresh, build, jobs, progress)
         state.icns = icn_stamps
+        phase("illustrations")
 
         if not reuse:
             shutil.rmtree(build / "static", ignore_errors=True)
@@ -284,11 +314,18 @@ def publish(csdb: Path, out: Path, language: str = "en", allow_errors: bool = Fa
             target = build / "static" / source.relative_to(STATIC)
             if not target.is_file():
                 copy_file(source, target)
+        phase("assets")
 
         def url_of(fields: dict) -> str | None:
             return plan.page(fields["key"], fields.get("language") or None)
 
-        search_bytes = write_offline_index(index.open(), url_of, build)
+        search_key = search_stamp(index.state_path, fingerprint)
+        if state.search == search_key and (build / OFFLINE_INDEX).is_file():  # linked from the last bundle
+            search_bytes = (build / OFFLINE_INDEX).stat().st_size
+        else:
+            search_bytes = write_offline_index(index.open(), url_of, build)
+        state.search = search_key
+        phase("offline search index")
         title = next((p.obj.title for p in site.publications.values() if p.obj.title), "") or "Technical manual"
         _write_if_changed(build / "icon.svg", ICON.encode())
         _write_if_changed(build / "manifest.webmanifest",
@@ -297,17 +334,20 @@ def publish(csdb: Path, out: Path, language: str = "en", allow_errors: bool = Fa
             _remove(build, name)  # named after the release: written once it is known
         known = old_manifest["files"] if old_manifest and state.release else None
         contents = update_digests(build, out.resolve() if known else None, known)
+        phase("digests")
         release = release_id(contents)
         write_file(build / "release.json", json.dumps({"release": release, "ietm": __version__}).encode())
         sw = (VIEWER / "sw.js").read_text(encoding="utf-8")
         write_file(build / "sw.js", f'const RELEASE = "{release}";\n{sw}'.encode("utf-8"))
         files, size = write_manifest(build, release, contents)
         _swap_in(build, out.resolve())
+        phase("manifest and swap")
     except BaseException:
         shutil.rmtree(build, ignore_errors=True)
         raise
     state.release, state.fingerprint = release, fingerprint
     state.save(csdb, out)
+    phase("state saved")
     pages = len(work)
     return PublishResult(str(out), release, pages, len(icns), files, size, search_bytes,
-                         round(time.perf_counter() - started, 2), gate_summary, len(todo), reuse)
+                         round(time.perf_counter() - started, 2), gate_summary, len(todo), reuse, dict(phase))

@@ -3,8 +3,8 @@ them as they are (nginx `gzip_static` / `brotli_static`, Apache MultiViews, Cadd
 service worker, which keeps the gzip form on the device (viewer/sw.js).
 
 A build folder may start as hard links to the previous bundle (incremental publishing): a file is therefore
-never changed in place, only replaced (unlink, then create), so the previous bundle stays whole until it is
-swapped out.
+never changed in place, only replaced (a temporary file renamed over it), so the previous bundle stays whole
+until it is swapped out, and two workers writing the same shared file never leave it half-written.
 """
 
 from __future__ import annotations
@@ -15,6 +15,8 @@ import shutil
 from pathlib import Path
 
 import brotli
+
+from ietm.atomic import write_new
 
 #: the forms a text file is also written in, by suffix; the service worker and the manifest know them
 VARIANTS = (".gz", ".br")
@@ -39,36 +41,28 @@ def compressed(data: bytes) -> tuple[bytes, bytes]:
 
 
 def _replace(path: Path, data: bytes) -> None:
-    try:
-        path.unlink()  # perhaps a hard link to the previous bundle's file, which must stay as it is
-    except FileNotFoundError:
-        pass
-    with open(path, "wb") as fh:
-        fh.write(data)
+    # the old name may be a hard link to the previous bundle's file, which must stay as it is: rename over it;
+    # readable by a web server's user (a bundle holds nothing private), not forced to disk (it can be made again)
+    write_new(path, data, overwrite=True, durable=False, mode=0o644)
 
 
 def write_file(path: Path, data: bytes, precompress: bool | None = None) -> list[Path]:
     """Write one file of the bundle, and its compressed forms if it is text; returns the files written."""
     path.parent.mkdir(parents=True, exist_ok=True)
     _replace(path, data)
-    written = [path]
     if precompress is None:
         precompress = is_text(path.name)
-    for suffix in VARIANTS:  # stale forms of an earlier version of this file go either way
-        old = path.with_name(path.name + suffix)
-        if old.exists():
-            old.unlink()
     if precompress and len(data) >= SMALLEST:
-        for suffix, packed in zip(VARIANTS, compressed(data)):
-            variant = path.with_name(path.name + suffix)
+        variants = [path.with_name(path.name + suffix) for suffix in VARIANTS]
+        for variant, packed in zip(variants, compressed(data)):
             _replace(variant, packed)
-            written.append(variant)
-    return written
-
-
-def precompress_file(path: Path) -> list[Path]:
-    """Add the compressed forms of a text file written as it is (copied assets, converted illustrations)."""
-    return write_file(path, path.read_bytes()) if is_text(path.name) else [path]
+        return [path, *variants]
+    for suffix in VARIANTS:  # the forms of an earlier version of this file
+        try:
+            path.with_name(path.name + suffix).unlink()
+        except FileNotFoundError:
+            pass
+    return [path]
 
 
 def copy_file(source: Path, target: Path) -> list[Path]:

@@ -36,9 +36,13 @@ def _files(bundle: Path) -> list[str]:
 def digests(bundle: Path, known: dict[str, dict] | None = None) -> dict[str, dict]:
     """{relative path: {sha256, size}} of every file in the bundle but the manifest; `known` ones are reused."""
     out: dict[str, dict] = {}
+    known = known or {}
     for rel in _files(bundle):
-        path = bundle / rel
-        out[rel] = known[rel] if known and rel in known else {"sha256": file_digest(path), "size": path.stat().st_size}
+        if rel in known:
+            out[rel] = known[rel]
+        else:
+            path = bundle / rel
+            out[rel] = {"sha256": file_digest(path), "size": path.stat().st_size}
     return out
 
 
@@ -49,18 +53,18 @@ def update_digests(build: Path, old: Path | None, known: dict[str, dict] | None)
         return digests(build)
     out: dict[str, dict] = {}
     for rel in _files(build):
-        path = build / rel
-        st = path.stat()
+        path = os.path.join(build, rel)  # strings, not Paths: tens of thousands of files
+        st = os.stat(path)
         entry = known.get(rel)
         if entry is not None:
             try:
-                before = (old / rel).stat()
+                before = os.stat(os.path.join(old, rel))
             except OSError:
                 before = None
             if before is not None and (before.st_ino, before.st_dev) == (st.st_ino, st.st_dev):
                 out[rel] = entry
                 continue
-        out[rel] = {"sha256": file_digest(path), "size": st.st_size}
+        out[rel] = {"sha256": file_digest(Path(path)), "size": st.st_size}
     return out
 
 

@@ -142,6 +142,8 @@ def _chunks(items: list, size: int) -> Iterable[list]:
 def render_pages(csdb: Path, out: Path, language: str, work: list[Job], jobs: int, progress: bool,
                  site: Site) -> list[tuple[str, list[str], list[str]]]:
     """Render `work` into `out`, on every core when there is enough of it."""
+    if not work:
+        return []
     workers = jobs or os.cpu_count() or 1
     results: list[tuple[str, list[str], list[str]]] = []
     if len(work) < PARALLEL_FROM or workers == 1:

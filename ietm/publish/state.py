@@ -21,7 +21,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ietm.paths import ROOT, VIEWER, state_dir
-from ietm.sign.formats import signature_of
 from ietm.web.site import Site
 
 FORMAT = 2
@@ -29,9 +28,9 @@ FORMAT = 2
 SHARED_CONTENT = {"act", "cct", "pct", "comrep"}
 
 
-def stamp(path: Path) -> str:
+def stamp(path: Path | str) -> str:
     try:
-        st = path.stat()
+        st = os.stat(path)
     except OSError:
         return "-"
     return f"{st.st_mtime_ns}:{st.st_size}"
@@ -56,15 +55,15 @@ def _tree(folder: Path, suffixes: tuple[str, ...] = ()) -> list[str]:
     return out
 
 
-def key_stamps(site: Site) -> dict[str, str]:
-    """key -> fingerprint of the files of every copy of that object, with their signatures."""
+def key_stamps(site: Site, signed: dict[str, str]) -> dict[str, str]:
+    """key -> fingerprint of the files of every copy of that object, with their signatures (`signed`: the
+    CSDB's ietm.publish.signatures.signature_map)."""
     out = {}
     for key, copies in site.copies.items():
         parts = []
         for c in copies:
-            path = Path(c.path)
-            sig = signature_of(path)
-            parts += [c.path, stamp(path), stamp(sig) if sig else ""]
+            sig = signed.get(c.path)
+            parts += [c.path, stamp(c.path), stamp(sig) if sig else ""]
         out[key] = _digest(parts)
     return out
 
@@ -95,6 +94,17 @@ def build_fingerprint(site: Site, language: str, pages: dict) -> str:
     return _digest(parts)
 
 
+def search_stamp(index_state: Path, fingerprint: str) -> str:
+    """The offline search index is made from the server's index and the pages' addresses (in the build
+    fingerprint). The index's state file lists every file it holds at the stamp it was indexed at (Whoosh's own
+    files change with every update, even an empty one): when neither changed, it is the same file."""
+    try:
+        state = hashlib.sha256(index_state.read_bytes()).hexdigest()
+    except OSError:
+        state = "-"
+    return _digest([fingerprint, state])
+
+
 @dataclass
 class PageRecord:
     keys: list[str]  # objects the page links to (and its own)
@@ -109,6 +119,7 @@ class PublishState:
     pages: dict[str, PageRecord] = field(default_factory=dict)
     csdb_files: dict[str, str] = field(default_factory=dict)  # carried csdb/ file -> source stamp
     icns: dict[str, str] = field(default_factory=dict)  # ICN file shown -> its stamp when placed
+    search: str = ""  # what the offline search index was made from (search_stamp)
 
     @staticmethod
     def file_for(csdb: Path, out: Path) -> Path:
@@ -126,14 +137,15 @@ class PublishState:
         if data.get("format") != FORMAT or not release or data.get("release") != release:
             return cls()
         pages = {p: PageRecord(*r) for p, r in data["pages"].items()}
-        return cls(data["release"], data["fingerprint"], pages, data.get("csdb_files", {}), data.get("icns", {}))
+        return cls(data["release"], data["fingerprint"], pages, data.get("csdb_files", {}), data.get("icns", {}),
+                   data.get("search", ""))
 
     def save(self, csdb: Path, out: Path) -> None:
         path = self.file_for(csdb, out)
         path.parent.mkdir(parents=True, exist_ok=True)
         data = {"format": FORMAT, "release": self.release, "fingerprint": self.fingerprint,
                 "pages": {p: [r.keys, r.icns, r.stamps] for p, r in self.pages.items()},
-                "csdb_files": self.csdb_files, "icns": self.icns}
+                "csdb_files": self.csdb_files, "icns": self.icns, "search": self.search}
         tmp = path.with_name(path.name + ".tmp")
         tmp.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
         os.replace(tmp, path)

@@ -302,13 +302,15 @@ class Pages:
             pub, i = placement
             crumbs.append(Crumb(pub.short_title or pub.obj.title or pub.obj.key, links.pm(pub.obj.key)))
             crumbs += [Crumb(title) for title in pub.order[i][1]]
-            # the neighbours in reading order that the reader may know of
-            before = [item for item, _ in pub.order[:i] if item.key not in hidden]
-            after = [item for item, _ in pub.order[i + 1:] if item.key not in hidden]
-            if before:
-                prev_link = {"title": before[-1].title or before[-1].key, "url": links.dm(before[-1].key, None, before[-1].language)}
-            if after:
-                next_link = {"title": after[0].title or after[0].key, "url": links.dm(after[0].key, None, after[0].language)}
+            # the nearest neighbours in reading order that the reader may know of (looked for outward from the
+            # module: a publication of thousands of modules is not walked once per page)
+            order = pub.order
+            before = next((order[j][0] for j in range(i - 1, -1, -1) if order[j][0].key not in hidden), None)
+            after = next((order[j][0] for j in range(i + 1, len(order)) if order[j][0].key not in hidden), None)
+            if before is not None:
+                prev_link = {"title": before.title or before.key, "url": links.dm(before.key, None, before.language)}
+            if after is not None:
+                next_link = {"title": after.title or after.key, "url": links.dm(after.key, None, after.language)}
         crumbs.append(Crumb(obj.title or key))
         module_applic = None
         status_applic = doc.root.find("identAndStatusSection/dmStatus/applic")

@@ -13,13 +13,13 @@ import re
 from collections.abc import Callable, Iterable
 
 from lxml import etree
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from ietm.applic import to_json as applic_json
 from ietm.render.content.codelists import code_name
 from ietm.render.content.labels import label
 from ietm.render.context import RenderContext
-from ietm.render.content.fastmarkup import FastMarkup
+from ietm.render.content.fastmarkup import FastMarkup, escape_text, markup
 
 Handler = Callable[["Html", etree._Element], Markup]
 HANDLERS: dict[str, Handler] = {}
@@ -166,17 +166,17 @@ class Html:
         """Mixed content: the element's text, each child rendered, each tail; children in `skip` are left out
         because the caller renders them elsewhere (and marks them seen itself)."""
         skipped = set(skip)
-        parts = [escape(el.text) if el.text else ""]
+        parts = [escape_text(el.text) if el.text else ""]
         for child in el:
             if not (isinstance(child.tag, str) and child.tag in skipped):
                 parts.append(self.render(child))
             if child.tail:
-                parts.append(escape(child.tail))
-        return FastMarkup("".join(parts))  # every part is already escaped or rendered markup
+                parts.append(escape_text(child.tail))
+        return markup("".join(parts))  # every part is already escaped or rendered markup
 
     def children(self, el: etree._Element, *tags: str) -> Markup:
         """Only the child elements (no text), optionally only those with the given tags."""
-        return FastMarkup("".join([self.render(c) for c in el if not tags or c.tag in tags]))
+        return markup("".join([self.render(c) for c in el if not tags or c.tag in tags]))
 
     def consume(self, el: etree._Element | None) -> None:
         """Mark a subtree the caller has read itself (a code, a reference's identity), so it counts as shown."""
@@ -215,7 +215,7 @@ class Html:
             pairs.append(("class", " ".join(classes)))
         pairs.extend(self.applic_pairs(el))
         pairs.extend((k.replace("_", "-"), v) for k, v in extra.items() if v is not None)
-        return FastMarkup("".join([f' {k}="{escape(v)}"' for k, v in pairs]))  # names are ours, values escaped
+        return markup("".join([f' {k}="{escape_text(v)}"' for k, v in pairs]))  # names are ours, values escaped
 
     def applic_pairs(self, el: etree._Element) -> list[tuple[str, object]]:
         ref = el.get("applicRefId")

@@ -6,14 +6,14 @@ from __future__ import annotations
 import re
 
 from lxml import etree
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from ietm.parse.codes import Issue, Language, PmCode
 from ietm.parse.model import dm_ref_key
 from ietm.errors import InputError
 from ietm.render.content.base import EMPTY, Html, applic_statement, handles, number, text_of
 from ietm.render.content.cir import guard_from_repository
-from ietm.render.content.fastmarkup import FastMarkup
+from ietm.render.content.fastmarkup import FastMarkup, escape
 
 XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
 

@@ -1,19 +1,47 @@
 """HTML fragments as markupsafe Markup, with a format() that costs what str.format costs.
 
-markupsafe's Markup.format parses its template in Python on every call; the renderers call it hundreds of
-thousands of times when a manual is published. FastMarkup escapes each argument exactly as Markup.format does
-(anything without __html__ is escaped) and leaves the formatting to str.format, in C.
+markupsafe's Markup.format parses its template in Python on every call, and its escape() and Markup()
+are Python functions around a C core; the renderers call them millions of times when a manual is published.
+FastMarkup escapes each argument exactly as Markup.format does (anything without __html__ is escaped, by
+markupsafe's own C escaper), leaves the formatting to str.format, and makes its result without Markup's
+constructor: all of it in C.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
+from markupsafe import _escape_inner  # the C function inside markupsafe.escape (str in, str out; markupsafe>=3)
+from markupsafe import escape as _markupsafe_escape
+
+_new = str.__new__
+
+
+def escape_text(value: Any) -> str:
+    """The escaped text of a value as markupsafe.escape makes it, as a plain str (for joining into markup)."""
+    if type(value) is not str:
+        if hasattr(value, "__html__"):
+            return value.__html__()
+        value = str(value)
+    return _escape_inner(value)
+
+
+def escape(value: Any) -> Markup:
+    """markupsafe.escape, without its Python-level Markup constructor for the common case of a plain string."""
+    if type(value) is str:
+        return _new(Markup, _escape_inner(value))
+    return _markupsafe_escape(value)
+
+
+def markup(text: str) -> FastMarkup:
+    """Text that is already HTML (every part escaped or rendered) as FastMarkup."""
+    return _new(FastMarkup, text)
 
 
 class FastMarkup(Markup):
     __slots__ = ()
 
     def format(self, *args: Any, **kwargs: Any) -> FastMarkup:  # type: ignore[override]
-        return FastMarkup(str.format(self, *map(escape, args), **{k: escape(v) for k, v in kwargs.items()}))
+        return _new(FastMarkup, str.format(self, *map(escape_text, args),
+                                           **{k: escape_text(v) for k, v in kwargs.items()}))

@@ -6,13 +6,13 @@ from __future__ import annotations
 import json
 
 from lxml import etree
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from ietm.render.content.base import EMPTY, Html, handles, number, text_of
 from ietm.render.content.common import figure
 from ietm.render.content.labels import js_labels
 from ietm.render.content.records import register
-from ietm.render.content.fastmarkup import FastMarkup
+from ietm.render.content.fastmarkup import FastMarkup, escape
 
 COLUMNS = ("item", "part_number", "cage", "description", "units_per_assy", "unit_of_issue", "smr", "order")
 

@@ -5,12 +5,12 @@ tables, business rules, learning, service bulletins, and the data parts of other
 from __future__ import annotations
 
 from lxml import etree
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from ietm.render.content.base import EMPTY, PREFIX_HANDLERS, Html, handles, humanize
 from ietm.render.content.codelists import attr_code_list, code_name
 from ietm.render.content.labels import attr_label, record_label
-from ietm.render.content.fastmarkup import FastMarkup
+from ietm.render.content.fastmarkup import FastMarkup, escape
 
 HIDDEN_ATTRS = {"id", "applicRefId", "applicMapRefId", "changeMark", "changeType", "reasonForUpdateRefIds"}
 
