@@ -345,3 +345,53 @@ def english_manual(path: Path) -> Expect:
     w.expect.faults += ["Engine will not start", "Engine overheats"]
     w.save(path)
     return w.expect
+
+
+#: one short manual in two languages, section for section (what a translation agency returns)
+SHORT = {
+    "ru": {"title": "Дизель-генераторная установка ДГУ-5. Краткое руководство",
+           "intro": "Краткое руководство описывает пуск установки и поиск неисправностей.",
+           "description": "1 Описание", "general": "Установка ДГУ-5 вырабатывает переменный ток 230 В.",
+           "figure": "Рисунок 1 — Общий вид", "start": "2 Порядок пуска",
+           # the sample manual's WRN-005, word for word, and a warning of this manual's own
+           "hot": "ПРЕДУПРЕЖДЕНИЕ: Двигатель, глушитель и масло после работы горячие. Работайте в защитных перчатках "
+                  "и дайте двигателю остыть не менее 30 мин.",
+           "fuel": "ПРЕДУПРЕЖДЕНИЕ: Не заправляйте установку топливом при работающем двигателе.",
+           "steps": ["Проверьте уровень масла.", "Откройте топливный кран.", "Поверните ключ в положение ПУСК."],
+           "faults": "3 Возможные неисправности",
+           "table": ["Неисправность", "Вероятная причина", "Метод устранения"],
+           "rows": [["Двигатель не запускается", "Нет топлива", "Заправьте бак"]]},
+    "en": {"title": "Diesel generator set DG-5. Short manual",
+           "intro": "This short manual tells how to start the set and how to find faults.",
+           "description": "1 Description", "general": "The DG-5 set gives 230 V alternating current.",
+           "figure": "Figure 1 – General view", "start": "2 Starting",
+           "hot": "WARNING: The engine, muffler and oil are hot after operation. Wear protective gloves and let the "
+                  "engine cool for at least 30 min.",
+           "fuel": "WARNING: Do not refuel the set while the engine runs.",
+           "steps": ["Check the oil level.", "Open the fuel valve.", "Turn the key to START."],
+           "faults": "3 Troubleshooting",
+           "table": ["Problem", "Possible cause", "Remedy"],
+           "rows": [["Engine will not start", "No fuel", "Fill the tank"]]},
+}
+
+
+def short_manual(path: Path, lang: str) -> Expect:
+    """The short manual in `lang` ("ru" or "en"): a description with a picture, a procedure with two warnings
+    (one the sample manual's repository holds) and a fault table."""
+    t = SHORT[lang]
+    w = Writer()
+    w.title(t["title"])
+    w.para(t["intro"])
+    w.heading(t["description"], 1)
+    w.para(t["general"])
+    w.picture(t["figure"])
+    w.heading(t["start"], 1, procedure=True)
+    w.para(t["hot"])
+    w.para(t["fuel"])
+    for step in t["steps"]:
+        w.numbered(step)
+    w.heading(t["faults"], 1)
+    w.table(None, t["table"], t["rows"])
+    w.expect.faults += [t["rows"][0][0]]
+    w.save(path)
+    return w.expect

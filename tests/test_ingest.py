@@ -116,10 +116,57 @@ def test_nested_items_are_nested_steps_and_warnings_go_before_their_step(importe
     assert len(fourth.findall("proceduralStep")) == 2  # "Подготовьте панель управления:" with its two items
     assert fourth.findall("proceduralStep")[1].find("note") is not None  # "Примечание — ..." after the item
     safety = start.find("content/procedure/preliminaryRqmts/reqSafety/safetyRqmts")
-    assert "стартер" in "".join(safety.find("caution").itertext())  # ВНИМАНИЕ! before the first step
+    assert "стартер" in guarded(imported["csdb"], start, safety, "caution")  # ВНИМАНИЕ! before the first step
     english = modules(imported["csdb"], "en-US")["Starting the engine"]
     third = english.find("content/procedure/mainProcedure").findall("proceduralStep")[2]
-    assert third[0].tag == "caution"  # CAUTION between steps 2 and 3 belongs to step 3
+    assert "crank the starter" in guarded(imported["csdb"], english, third, "caution")  # between steps 2 and 3: step 3's
+    assert not guarded(imported["csdb"], english, english.find("content/procedure/mainProcedure/proceduralStep"), "caution")
+
+
+def guarded(csdb: Path, module: etree._Element, el: etree._Element, kind: str) -> str:
+    """The text of the repository warnings or cautions `el` names in its warningRefs/cautionRefs."""
+    texts = []
+    for rid in el.get(f"{kind}Refs", "").split():
+        ref = module.find(f"content/warningsAndCautionsRef/{kind}Ref[@id='{rid}']")
+        c = ref.find("dmRef/dmRefIdent/dmCode")
+        code = "-".join((c.get("modelIdentCode"), c.get("systemDiffCode"), c.get("systemCode"),
+                         c.get("subSystemCode") + c.get("subSubSystemCode"), c.get("assyCode"),
+                         c.get("disassyCode") + c.get("disassyCodeVariant"), c.get("infoCode") + c.get("infoCodeVariant"),
+                         c.get("itemLocationCode")))
+        lang = module.find("identAndStatusSection/dmAddress/dmIdent/language")
+        (repo,) = csdb.glob(f"DMC-{code}_*_{lang.get('languageIsoCode')}-{lang.get('countryIsoCode')}.XML")
+        ident = ref.get(f"{kind}IdentNumber")
+        spec = etree.parse(str(repo)).find(f".//{kind}Ident[@{kind}IdentNumber='{ident}']/..")
+        texts.append(" ".join(spec.itertext()))
+    return " ".join(texts)
+
+
+def test_warnings_are_kept_once_in_repositories_and_shown_where_they_apply(imported) -> None:
+    """ПРЕДУПРЕЖДЕНИЕ/ОСТОРОЖНО/ВНИМАНИЕ go into warning and caution repositories (0A4, 0A5) and are referred to
+    from where they stood; the viewer shows their text there, in a description as in a procedure."""
+    csdb = imported["csdb"]
+    ru = modules(csdb, "ru-RU")
+    assert {"Перечень предупреждений", "Перечень предостережений"} <= set(ru)
+    assert all(root.find(".//warning") is None and root.find(".//caution") is None for root in ru.values())
+    safety = ru["Меры безопасности"]
+    para = next(lp for lp in safety.iter("levelledPara") if lp.get("warningRefs"))
+    assert "угарный газ" in guarded(csdb, safety, para, "warning")
+    code = safety.find("identAndStatusSection/dmAddress/dmIdent/dmCode")
+    with serving(csdb) as base, client(base) as http:
+        page = http.get(f"/dm/{code.get('modelIdentCode')}-{code.get('systemDiffCode')}-{code.get('systemCode')}-"
+                        f"{code.get('subSystemCode')}{code.get('subSubSystemCode')}-{code.get('assyCode')}-"
+                        f"{code.get('disassyCode')}{code.get('disassyCodeVariant')}-{code.get('infoCode')}"
+                        f"{code.get('infoCodeVariant')}-{code.get('itemLocationCode')}", params={"lang": "ru"})
+        assert page.status_code == 200
+        text = " ".join(lxml_text(page.text).split())
+        assert "Выхлопные газы дизельного двигателя содержат угарный газ" in text
+        assert "Выходное напряжение 230 В опасно для жизни" in text
+
+
+def lxml_text(page: str) -> str:
+    from lxml import html
+
+    return " ".join(html.fromstring(page).itertext())
 
 
 @pytest.mark.parametrize("lang", ["ru-RU", "en-US"])
@@ -332,3 +379,56 @@ def test_default_info_codes_are_the_specifications_codes_for_that_kind_of_conten
             ("descriptive", "operation", "Использование по назначению", "100"),
             ("descriptive", "description", "Назначение изделия", "045")):
         assert info_for(kind, chapter, title) == code, (title, info_for(kind, chapter, title), code)
+
+
+def test_language_versions_share_codes_and_warnings_go_to_the_repositories(tmp_path: Path, schemas42: Path, brex42: Path) -> None:
+    """The Russian and English versions of one manual are the same data modules in two languages; their
+    warnings are kept once in warning repositories and referred to: in the CSDB's own repository where it has
+    the text already (the sample manual's WRN-005), else in the import's, shown by the viewer in each language."""
+    from docgen import SHORT, short_manual
+    from ietm.ingest.safety import key
+
+    csdb = tmp_path / "csdb"
+    csdb.mkdir()
+    (csdb / "ietm.toml").write_text(f'[schemas]\ndirs = ["{schemas42}"]\n[brex]\ndefault = ["{brex42}"]\n')
+    content = Path(__file__).resolve().parents[1] / "content"
+    for f in content.glob("DMC-DGEN-A-D00-00-00-00A-0A4A-D_001-00_*.XML"):
+        shutil.copy(f, csdb)
+    ru, en = tmp_path / "ДГУ-5 КР.docx", tmp_path / "DG-5 short manual.docx"
+    short_manual(ru, "ru"), short_manual(en, "en")
+    r = ietm("import", ru, en, "-o", csdb, "--model-ident-code", "DGEN", "--format", "json")
+    assert r.code == 0, r.out + r.err
+    reports = json.loads(r.out)
+    assert all(rep["ok"] and not rep["findings"] for rep in reports), [rep["findings"] for rep in reports]
+
+    def codes(lang: str, prefix: str = "DMC") -> set[str]:
+        return {f.name.split("_")[0] for f in csdb.glob(f"{prefix}-*_{lang}.XML") if "-D00-" not in f.name}
+
+    assert codes("ru-RU") == codes("en-US") and len(codes("ru-RU")) >= 5
+    assert codes("ru-RU", "PMC") == codes("en-US", "PMC") and len(codes("ru-RU", "PMC")) == 1
+    assert len(list(csdb.glob("DML-*.XML"))) == 2  # a DML's name has no language: one each
+    assert any(p["what"] == "language version" and p["to"].startswith(f"of {ru.name}") for p in reports[1]["placed"])
+    assert len(list(csdb.glob("ICN-*"))) == 1  # the same picture in both
+
+    for lang, short in (("ru-RU", "ru"), ("en-US", "en")):
+        (procedure,) = [root for root in modules(csdb, lang).values() if root.find("content/procedure") is not None]
+        refs = {ref.get("warningIdentNumber"): ref.find("dmRef/dmRefIdent/dmCode").get("assyCode") + "/" +
+                ref.find("dmRef/dmRefIdent/dmCode").get("systemCode") for ref in procedure.iter("warningRef")}
+        assert refs == {"WRN-005": "00/D00", "WRN-001": "00/00"}, refs  # the sample's, and the import's own
+        ids = procedure.find(".//safetyRqmts").get("warningRefs").split()
+        assert len(ids) == 2 and procedure.find(".//warning") is None
+        # each text once in the CSDB: the sample's in its repository, the other in the import's
+        own = SHORT[short]["fuel"].split(" ", 1)[1]
+        holders = [f.name for f in csdb.glob(f"DMC-*_{lang}.XML") if key(own) in key(" ".join(etree.parse(str(f)).getroot().itertext()))]
+        assert len(holders) == 1 and "-0A4A-D_" in holders[0], holders
+    with serving(csdb) as base, client(base) as http:
+        for lang, short in (("ru-RU", "ru"), ("en-US", "en")):
+            code = next(iter(codes(lang) & {c for c in codes(lang) if c.endswith("-A") and "-0A4" not in c
+                                            and etree.parse(str(next(csdb.glob(f"{c}_*_{lang}.XML")))).find(
+                                                "content/procedure") is not None}))
+            page = http.get(f"/dm/{code[4:]}", params={"lang": short}).text
+            for text in (SHORT[short]["hot"], SHORT[short]["fuel"]):
+                assert " ".join(text.split(" ", 1)[1].split()[:5]) in " ".join(page.split()), (lang, text)
+
+    again = ietm("import", en, "-o", csdb, "--model-ident-code", "DGEN", "--format", "json")
+    assert again.code == 0 and json.loads(again.out)[0]["written"] == []  # the same codes again

@@ -35,8 +35,8 @@ def check(m: Measure) -> None:
 
 
 #: what each committed manual is there for: the Russian one has no heading styles (sections by font size) and a
-#: ВНИМАНИЕ; the English one numbered installation procedures with figures
-ROLE = {"bwl-usb-i2c-spi-manual": ("ru", 5, 0, 0, "caution"), "yadavlabs-rat-behavior-user-manual": ("en", 3, 3, 20, None)}
+#: ВНИМАНИЕ (a caution of the repository); the English one numbered installation procedures with figures
+ROLE = {"bwl-usb-i2c-spi-manual": ("ru", 5, 0, 0, "cautionRef"), "yadavlabs-rat-behavior-user-manual": ("en", 3, 3, 20, None)}
 
 
 @pytest.mark.parametrize("source", COMMITTED, ids=[p.stem for p in COMMITTED])

@@ -18,6 +18,7 @@ from ietm.ingest.blocks import Block, Paragraph, Picture, Table
 from ietm.ingest.figures import Figures, Icn
 from ietm.ingest.inline import Targets, fill, unspace
 from ietm.ingest.report import ConversionReport
+from ietm.ingest.safety import REF, References, Safety
 from ietm.ingest.structure import Section
 from ietm.ingest.tables import cals, table_caption
 
@@ -213,11 +214,14 @@ def _without_lead(p: Paragraph, cut: int) -> Paragraph:
 class Module:
     """Builds the content of one data module; knows its targets, figures and what went where."""
 
-    def __init__(self, code: str, language: str, figures: Figures, report: ConversionReport) -> None:
+    def __init__(self, code: str, language: str, figures: Figures, report: ConversionReport,
+                 safety: Safety | None = None) -> None:
         self.code = code
         self.lang = language[:2]
         self.figures = figures
         self.report = report
+        self.safety = safety  # warnings and cautions go to the repositories, referred to; None: written in place
+        self.references = References()
         self.targets = Targets()
         self.icns: list[Icn] = []
         self.counts = {"fig": 0, "tab": 0, "step": 0}
@@ -264,6 +268,16 @@ class Module:
             self.report.place(p.where, "list item", f"{self.code}: listItem")
 
     def attention(self, parent: etree._Element, item: Item) -> None:
+        if self.safety is not None and item.kind in REF:
+            entry = self.safety.entry(item.kind, item.paras)
+            attr = REF[item.kind][1]
+            parent.set(attr, " ".join(filter(None, (parent.get(attr), self.references.id_for(item.kind, entry)))))
+            to = f"{self.code}: {attr} -> {entry.ident} of DMC-{entry.code}"
+            self.report.place(item.where, item.kind, to)
+            for p in item.paras:
+                if p.where != item.where:
+                    self.report.place(p.where, f"{item.kind} text", to)
+            return
         el = etree.SubElement(parent, item.kind)
         tag = "notePara" if item.kind == "note" else "warningAndCautionPara"
         self.report.place(item.where, item.kind, f"{self.code}: {item.kind}")

@@ -22,6 +22,8 @@ from ietm.ingest.figures import Figures, Icn
 from ietm.ingest.publication import Entry, dm_list, dm_ref, publication
 from ietm.ingest.reading import open_docx, open_source
 from ietm.ingest.report import ConversionReport
+from ietm.ingest.safety import Safety, existing_entries
+from ietm.ingest.versions import partner, plan, share_codes
 from ietm.ingest.structure import Section, build_tree, content_blocks, plan_modules
 from ietm.ingest.writing import Manifest, check_written, write_all
 from ietm.parse.codes import DmCode, Language, PmCode
@@ -187,6 +189,17 @@ def _import(path: Path, source, csdb: Path, options: Options) -> ConversionRepor
                 report.place(section.where, f"required {kind}", f"{kind} {entry.id} in the procedure")
         return fill_prelim
 
+    mine = set(manifest.sources.get(path.name, {}).get("files", {}))
+    safety = Safety(existing_entries(csdb, str(lang), mine),
+                    lambda info: allocator.code(("00", "0", "0", "00"), info, "A", "D"))
+
+    def declared(content: etree._Element, module: Module) -> etree._Element:
+        """The content with the repository warnings and cautions it refers to declared first."""
+        refs = module.references.element()
+        if refs is not None:
+            content.insert(0, refs)
+        return content
+
     fault_no = 0
     for section in modules:
         rule = options.code_map.rule_for(section.title) if section.level else None
@@ -196,7 +209,7 @@ def _import(path: Path, source, csdb: Path, options: Options) -> ConversionRepor
         if section.level == 0:
             info = "018" if kind == "descriptive" else info
         code = allocator.code(sns(section), info, variant)
-        module = Module(str(code), str(lang), figures, report)
+        module = Module(str(code), str(lang), figures, report, safety)
         its = items_of(section) + [it for c in _joined(section) for it in items_of(c)]
         module.prepare(its)
         if section.level:
@@ -207,7 +220,8 @@ def _import(path: Path, source, csdb: Path, options: Options) -> ConversionRepor
         else:
             content = descriptive(section, module, items_of)
         if content is not None:
-            add(section, Built(code, title, section.title if section.level else None, SCHEMAS[kind], content, module.icns))
+            add(section, Built(code, title, section.title if section.level else None, SCHEMAS[kind],
+                               declared(content, module), module.icns))
     # typical tables that make modules of their own, after the module of their section
     carry: tuple[Section, typical.Fault] | None = None  # the last fault: a table split by a page goes on with it
     faults: list[tuple[Section, typical.Fault]] = []
@@ -236,13 +250,13 @@ def _import(path: Path, source, csdb: Path, options: Options) -> ConversionRepor
         label = labels["card"].format(number or "").strip()
         name = f"{label}. {name}" if name else it.title or label
         code = allocator.code(sns(home), info_for("procedural", home.chapter, name))
-        module = Module(str(code), str(lang), figures, report)
+        module = Module(str(code), str(lang), figures, report, safety)
         work = read_items(card.work, report)
         module.prepare(work)
         holder = Section(name, "", 1, it.where)
         fill, _ = cards.requirements(card, f"TK{number or n}", options.enterprise, labels["as_required"])
         content = procedural(holder, module, lambda x, work=work, holder=holder: work if x is holder else [], fill)
-        add(home, Built(code, title, name, "proced", content, module.icns))
+        add(home, Built(code, title, name, "proced", declared(content, module), module.icns))
         for where in wheres:
             report.place(where, "heading", f"DMC-{code}: title")
         for _, para, _ in card.rqmts:
@@ -262,7 +276,15 @@ def _import(path: Path, source, csdb: Path, options: Options) -> ConversionRepor
                 report.place(t.where, "maintenance task", f"DMC-{code}: taskDefinition")
             report.place(it.where, "table", f"DMC-{code}: maintenance schedule")
 
+    for kind, code, content in safety.repositories():
+        add(root, Built(code, title, labels[kind], "comrep", content, []))
+
     figures.convert(source.workdir, source.shown)
+
+    other = partner(manifest, path.name, str(lang), all_built)
+    if other is not None:
+        share_codes(all_built, [c for c, _ in other[1]["plan"]], report)
+        report.place("document", "language version", f"of {other[0]} ({other[1]['language']}): its data module codes")
 
     # files
     today = dt.date.today()
@@ -272,7 +294,8 @@ def _import(path: Path, source, csdb: Path, options: Options) -> ConversionRepor
         tree.getroot().append(b.content)
         name, data = _serialize(tree, b.icns)
         outputs[name] = data
-    seq = manifest.pm_number(path.name)
+    seq = int(other[1]["pm"]) if other is not None else manifest.pm_number(path.name)
+    dml_seq = manifest.dml_number(path.name, seq)
     pmc = PmCode(options.model.upper(), options.enterprise, f"{seq:05d}", "00")
     top = _entries(root, built)
     pm = publication(pmc, lang, title, top, options.enterprise, today)
@@ -280,7 +303,7 @@ def _import(path: Path, source, csdb: Path, options: Options) -> ConversionRepor
     name, data = _serialize(pm, [])
     outputs[name] = data
     icns = sorted({i.name: i for b in all_built for i in b.icns}.values(), key=lambda i: i.name)
-    dml = dm_list(options.model.upper(), options.enterprise, seq, lang,
+    dml = dm_list(options.model.upper(), options.enterprise, dml_seq, lang,
                   [(b.code, b.tech, b.info) for b in all_built], (pmc, title), [i.name for i in icns], today)
     name, data = _serialize(dml, [])
     outputs[name] = data
@@ -299,8 +322,8 @@ def _import(path: Path, source, csdb: Path, options: Options) -> ConversionRepor
     report.words = (sum(1 for w in source_words if w in out_words), len(source_words))
 
     written = write_all(csdb, outputs, manifest, path.name, report)
-    manifest.sources[path.name]["pm"] = seq
-    manifest.sources[path.name]["codes"] = sorted(str(b.code) for b in all_built)
+    record = manifest.sources[path.name]
+    record.update(pm=seq, dml=dml_seq, language=str(lang), codes=sorted(str(b.code) for b in all_built), plan=plan(all_built))
     manifest.icns.update(figures.known)
     manifest.save()
     check_written(written, csdb, load_config(csdb), report, brex is not None)

@@ -42,12 +42,14 @@ LABELS = {
            "as_required": "по потребности", "tools": "Перечень инструмента и принадлежностей",
            "spares": "Перечень запасных частей (ЗИП)", "supplies": "Перечень расходных материалов",
            "schedule": "График технического обслуживания", "faults": "Поиск неисправностей",
-           "card": "Технологическая карта № {}"},
+           "card": "Технологическая карта № {}", "warning": "Перечень предупреждений",
+           "caution": "Перечень предостережений"},
     "en": {"cause": "Probable cause: {}", "question": "Is this the cause?",
            "not_found": "The cause was not found: contact the manufacturer's service.",
            "as_required": "as required", "tools": "Tools and support equipment",
            "spares": "Spare parts", "supplies": "Consumables",
-           "schedule": "Maintenance schedule", "faults": "Fault isolation", "card": "Task card {}"},
+           "schedule": "Maintenance schedule", "faults": "Fault isolation", "card": "Task card {}",
+           "warning": "Warnings", "caution": "Cautions"},
 }
 
 

@@ -30,7 +30,8 @@ _ISSUE = re.compile(r"_(\d{3})-(\d{2})(?=[_.])")
 @dataclass
 class Manifest:
     path: Path
-    sources: dict[str, dict] = field(default_factory=dict)  # source name -> {"pm": n, "files": {name: sha}}
+    #: source name -> {"pm": n, "dml": n, "language": ll-CC, "files": {name: sha}, "codes": [...], "plan": [[code, what]]}
+    sources: dict[str, dict] = field(default_factory=dict)
     icns: dict[str, str] = field(default_factory=dict)  # picture sha -> ICN name
 
     @classmethod
@@ -59,6 +60,17 @@ class Manifest:
             return int(self.sources[source]["pm"])
         used = {int(r["pm"]) for r in self.sources.values() if "pm" in r}
         return max(used, default=0) + 1
+
+    def dml_number(self, source: str, pm: int) -> int:
+        """The DML's sequence number: its publication module's, unless another source's DML has that one (the
+        language versions of a document share their publication module, and a DML's file name has no language)."""
+        record = self.sources.get(source, {})
+        if "dml" in record:
+            return int(record["dml"])
+        taken = {int(r.get("dml", r.get("pm", 0))) for s, r in self.sources.items() if s != source}
+        if pm not in taken:
+            return pm
+        return max({int(r[k]) for r in self.sources.values() for k in ("pm", "dml") if k in r} | {pm}) + 1
 
     def save(self) -> None:
         self.path.parent.mkdir(exist_ok=True)

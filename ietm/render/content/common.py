@@ -636,8 +636,9 @@ def layout_spec(r: Html, el: etree._Element) -> Markup:
     return EMPTY
 
 
-def render_guard(r: Html, el: etree._Element, ack: str) -> Markup:
-    """A warning or caution (or a reference to one) that must be acknowledged before the steps it guards."""
+def render_guard(r: Html, el: etree._Element, ack: str | None) -> Markup:
+    """A warning or caution (or a reference to one), to be acknowledged before the steps it guards (ack), or
+    shown where it applies (no ack: a descriptive paragraph)."""
     r.seen.add(el)
     if el.tag in ("warningRef", "cautionRef"):
         return warning_ref(r, el, ack)

@@ -6,6 +6,7 @@ from lxml import etree
 from markupsafe import Markup
 
 from ietm.render.content.base import EMPTY, Html, handles
+from ietm.render.content.common import referenced_guards, render_guard
 from ietm.render.content.fastmarkup import FastMarkup
 
 
@@ -26,5 +27,7 @@ def levelled_para(r: Html, el: etree._Element) -> Markup:
         r.seen.add(title)
         head = FastMarkup('<h{0}{1}><span class="lp-no">{2}</span> {3}</h{0}>').format(
             level, r.attrs(title, "lp-title"), r.numbers.get(el, ""), r.inner(title))
-    return FastMarkup("<section{}>{}{}</section>").format(
-        r.attrs(el, f"levelled-para lp{depth + 1}"), head, r.inner(el, ("title",)))
+    # warnings and cautions kept in a repository and named by warningRefs/cautionRefs come first, as in place
+    guards = FastMarkup("").join(render_guard(r, g, None) for g in referenced_guards(r, el))
+    return FastMarkup("<section{}>{}{}{}</section>").format(
+        r.attrs(el, f"levelled-para lp{depth + 1}"), head, guards, r.inner(el, ("title",)))
