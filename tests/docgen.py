@@ -395,3 +395,58 @@ def short_manual(path: Path, lang: str) -> Expect:
     w.expect.faults += [t["rows"][0][0]]
     w.save(path)
     return w.expect
+
+
+#: the task cards of `cards_manual`: (number, name, requirement rows, work items)
+CARDS = [
+    ("1", "Внешний осмотр установки",
+     [("Средства измерений:", "нет"), ("Инструмент и принадлежности:", "ключ гаечный 13 мм, щётка волосяная"),
+      ("Расходные материалы:", "ветошь обтирочная, спирт этиловый 0,05 л"), ("Трудоёмкость:", "15 мин")],
+     ["Осмотрите кожух и раму: трещины и следы подтёков не допускаются.",
+      "Проверьте затяжку болтов крепления двигателя ключом 13 мм.",
+      "Удалите пыль с панели управления щёткой."]),
+    ("2", "Проверка сопротивления изоляции",
+     [("Средства измерений:", "мегаомметр на 500 В"), ("Инструмент и принадлежности:", "отвёртка"),
+      ("Трудоёмкость:", "0,5 ч")],
+     ["Отключите нагрузку и остановите двигатель.",
+      "Измерьте сопротивление изоляции обмотки генератора: не менее 1 МОм."]),
+]
+
+
+def cards_manual(path: Path) -> Expect:
+    """A maintenance chapter as many GOST 2.601 manuals lay it out: a matrix table of work against kinds of
+    maintenance ("+" where due, the card named in a remark), and task cards (технологические карты) as
+    tables: requirement rows "label: value", then the work across the table."""
+    w = Writer()
+    w.title("Дизель-генераторная установка ДГУ-5. Техническое обслуживание")
+    w.heading("1 Техническое обслуживание", 1)
+    w.heading("1.1 Виды технического обслуживания", 2)
+    w.para("Таблица 1 — Перечень работ по видам технического обслуживания")
+    t = w.doc.add_table(rows=2 + len(CARDS), cols=4)
+    t.style = "Table Grid"
+    t.cell(0, 0).text, t.cell(0, 1).text, t.cell(0, 3).text = "Наименование работы", "Вид технического обслуживания", "Примечание"
+    t.cell(1, 1).text, t.cell(1, 2).text = "Ежемесячное", "Годовое"
+    for row in t.rows[:2]:
+        row._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
+    for n, (number, name, _, _) in enumerate(CARDS, 2):
+        t.cell(n, 0).text, t.cell(n, 1).text, t.cell(n, 2).text = name, "+" if number == "1" else "–", "+"
+        t.cell(n, 3).text = f"ТК {number}"
+    t.cell(0, 1).merge(t.cell(0, 2))
+    t.cell(0, 0).merge(t.cell(1, 0))
+    t.cell(0, 3).merge(t.cell(1, 3))
+    w.expect.tasks += len(CARDS)
+    w.heading("1.2 Технологические карты", 2)
+    for number, name, rqmts, work in CARDS:
+        w.para(f"Технологическая карта № {number}")
+        w.para(name)
+        card = w.doc.add_table(rows=len(rqmts) + 1, cols=2)
+        card.style = "Table Grid"
+        for r, (label, value) in enumerate(rqmts):
+            card.cell(r, 0).text, card.cell(r, 1).text = label, value
+        cell = card.cell(len(rqmts), 0).merge(card.cell(len(rqmts), 1))
+        cell.text = f"1. {work[0]}"
+        for i, item in enumerate(work[1:], 2):
+            cell.add_paragraph(f"{i}. {item}")
+        w.expect.procedure_items[f"Технологическая карта № {number}. {name}"] = len(work)
+    w.save(path)
+    return w.expect

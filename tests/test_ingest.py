@@ -432,3 +432,45 @@ def test_language_versions_share_codes_and_warnings_go_to_the_repositories(tmp_p
 
     again = ietm("import", en, "-o", csdb, "--model-ident-code", "DGEN", "--format", "json")
     assert again.code == 0 and json.loads(again.out)[0]["written"] == []  # the same codes again
+
+
+def test_task_cards_become_procedures_and_a_matrix_table_their_schedule(tmp_path: Path, schemas42: Path, brex42: Path) -> None:
+    """Технологические карты laid out as tables are procedures with their tools, consumables and labour time
+    as requirements and their work as steps; the matrix table ("+" under each kind of maintenance) is a
+    maintenance schedule whose tasks refer to the cards' modules."""
+    from docgen import CARDS, cards_manual
+
+    src, csdb = tmp_path / "ДГУ-5 ТО.docx", tmp_path / "csdb"
+    expect = cards_manual(src)
+    csdb.mkdir()
+    (csdb / "ietm.toml").write_text(f'[schemas]\ndirs = ["{schemas42}"]\n[brex]\ndefault = ["{brex42}"]\n')
+    r = ietm("import", src, "-o", csdb, "--model-ident-code", "DGEN", "--format", "json")
+    report = json.loads(r.out)[0]
+    assert r.code == 0 and report["ok"] and not report["findings"], report["findings"]
+    ru = modules(csdb, "ru-RU")
+    codes = {}
+    for number, name, rqmts, work in CARDS:
+        title = f"Технологическая карта № {number}. {name}"
+        card = ru[title]
+        codes[number] = card.find("identAndStatusSection/dmAddress/dmIdent/dmCode").attrib
+        steps = card.findall("content/procedure/mainProcedure/proceduralStep")
+        assert len(steps) == expect.procedure_items[title] == len(work)
+        assert [" ".join("".join(s.find("para").itertext()).split()) for s in steps] == work
+        prelim = card.find("content/procedure/preliminaryRqmts")
+        tools = [n.text for n in prelim.iterfind("reqSupportEquips/supportEquipDescrGroup/supportEquipDescr/name")]
+        supplies = [n.text for n in prelim.iterfind("reqSupplies/supplyDescrGroup/supplyDescr/name")]
+        wanted = dict(rqmts)
+        assert tools == [v for k, v in rqmts if k != "Трудоёмкость:" and k != "Расходные материалы:" and v != "нет"
+                         for v in v.split(", ")]
+        assert supplies == (wanted["Расходные материалы:"].split(", ") if "Расходные материалы:" in wanted else [])
+        hours = prelim.findtext("reqPersons/personnel/estimatedTime")
+        assert float(hours) == {"15 мин": 0.25, "0,5 ч": 0.5}[wanted["Трудоёмкость:"]]
+    (schedule,) = [root for root in ru.values() if root.find("content/maintPlanning") is not None]
+    tasks = schedule.findall("content/maintPlanning/taskDefinition")
+    assert len(tasks) == expect.tasks == len(CARDS)
+    for task, (number, name, _, _) in zip(tasks, CARDS):
+        assert task.findtext("task/taskDescr/simplePara") == name
+        kinds = [limit.find("inspectionType").get("inspectionTypeCategory") for limit in task.iterfind("limit")]
+        assert kinds == (["Ежемесячное", "Годовое"] if number == "1" else ["Годовое"])
+        ref = task.find("refs/dmRef/dmRefIdent/dmCode").attrib
+        assert dict(ref) == dict(codes[number])
