@@ -68,6 +68,36 @@ def append(log: Path, event: str, **fields) -> dict:
     return entry
 
 
+def entries_after(log: Path, seq: int) -> list[dict]:
+    """The entries whose sequence number is above `seq`, read from the end of the log (so a writer that checks
+    what it wrote last reads a few blocks, not the whole log)."""
+    try:
+        f = open(log, "rb")
+    except FileNotFoundError:
+        return []
+    out: list[dict] = []
+    with f:
+        end = f.seek(0, os.SEEK_END)
+        pending = b""
+        while end > 0:
+            start = max(0, end - 65536)
+            f.seek(start)
+            chunk = f.read(end - start) + pending
+            end = start
+            lines = chunk.split(b"\n")
+            pending = lines.pop(0) if start > 0 else b""
+            for line in reversed(lines):
+                try:
+                    entry = json.loads(line)
+                    at = int(entry["seq"])
+                except (ValueError, KeyError, TypeError):
+                    continue
+                if at <= seq:
+                    return out[::-1]
+                out.append(entry)
+    return out[::-1]
+
+
 @dataclass
 class ChainReport:
     ok: bool

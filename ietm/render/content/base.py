@@ -218,16 +218,22 @@ class Html:
         return markup("".join([f' {k}="{escape_text(v)}"' for k, v in pairs]))  # names are ours, values escaped
 
     def applic_pairs(self, el: etree._Element) -> list[tuple[str, object]]:
-        ref = el.get("applicRefId")
-        if not ref:
+        """An element's applicability: its `applicRefId`, or `applicRefIds` (an IPD item used in several
+        configurations, which applies where any of them does)."""
+        refs = [el.get("applicRefId")] if el.get("applicRefId") else el.get("applicRefIds", "").split()
+        if not refs:
             return []
-        applic = self.resolve_applic(self.ids.get(ref))
-        if applic is None:
-            return [("data-applic-ref", ref), ("data-applic-text", self.t("applic_missing", ref=ref))]
-        shown = self.applic_text(applic)
-        pairs: list[tuple[str, object]] = [("data-applic-ref", ref), ("data-applic-text", shown), ("title", shown),
-                                           ("data-applic", json.dumps(applic_json(applic), separators=(",", ":")))]
-        return pairs
+        named = " ".join(refs)
+        applics = [self.resolve_applic(self.ids.get(r)) for r in refs]
+        if any(a is None for a in applics):
+            return [("data-applic-ref", named), ("data-applic-text", self.t("applic_missing", ref=named))]
+        shown = "; ".join(self.applic_text(a) for a in applics)
+        if len(applics) == 1:
+            expr = applic_json(applics[0])
+        else:
+            expr = {"id": None, "text": shown, "expr": {"op": "or", "args": [applic_json(a)["expr"] for a in applics]}}
+        return [("data-applic-ref", named), ("data-applic-text", shown), ("title", shown),
+                ("data-applic", json.dumps(expr, separators=(",", ":")))]
 
     def resolve_applic(self, found: etree._Element | None) -> etree._Element | None:
         """The `applic` an applicRefId names: the module's own, or the applicability repository entry that its

@@ -4,14 +4,19 @@ time by viewer/static/js/fault.js."""
 
 from __future__ import annotations
 
+import re
+
 from lxml import etree
 from markupsafe import Markup
 
 from ietm.render.content.base import EMPTY, Html, handles, text_of
+from ietm.render.content.cir import entry_name, resolve
 from ietm.render.content.procedural import module_state_attrs
 from ietm.render.content.records import register
 from ietm.render.content.fastmarkup import FastMarkup
 
+#: a word of running text that may be a part number: letters, digits and the separators part numbers use
+PART_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9\-/.]*[A-Za-z0-9]")
 NODES = ("isolationStep", "isolationProcedureEnd", "isolationStepAlts", "isolationProcedureEndAlts")
 
 
@@ -99,6 +104,8 @@ def node(r: Html, el: etree._Element, following: str | None, alt: bool = False) 
             body.append(FastMarkup('<p class="fi-action">{}</p>').format(r.inner(child)))
         else:
             body.append(r.render(child))
+    if end:
+        body.append(remedy_orders(r, el))
     if not end and answers is EMPTY and following:
         answers = FastMarkup('<div class="fi-answers"><a class="fi-answer" href="#{0}" data-next="{0}">{1}</a></div>').format(
             following, r.t("next"))
@@ -109,6 +116,27 @@ def node(r: Html, el: etree._Element, following: str | None, alt: bool = False) 
     return FastMarkup('<section{} data-node="{}" data-kind="{}"><h3>{}</h3>{}{}</section>').format(
         r.attrs(el, f"fi-node {'fi-end' if end else 'fi-step'}", id=None if el.get("id") else ident), ident,
         "end" if end else "step", heading, FastMarkup("").join(body), answers)
+
+
+def remedy_orders(r: Html, end: etree._Element) -> Markup:
+    """"Add to order" for each part or supply of the repositories that a remedy names in its text."""
+    buttons = []
+    seen = set()
+    for token in PART_TOKEN.findall(" ".join(end.itertext())):
+        entry = resolve(r, "part", token) or resolve(r, "supply", token)
+        if entry is None or token in seen:
+            continue
+        seen.add(token)
+        ident = entry.find("partIdent") if entry.find("partIdent") is not None else entry.find("supplyIdent")
+        cage = ident.get("manufacturerCodeValue", "") if ident is not None else ""
+        name = entry_name(entry)
+        buttons.append(FastMarkup(
+            '<button type="button" class="order-add" data-order-pn="{0}" data-order-cage="{1}" data-order-name="{2}"'
+            ' data-order-qty="1" data-order-unit="{3}" data-order-source="{4}" data-order-kind="remedy"'
+            ' data-order-item="{5}">{6}: {0}</button>').format(
+            token, cage, name, text_of(entry.find("techData/unitOfIssue")), r.ctx.obj.key, end.get("id", ""),
+            r.t("add_to_order")))
+    return FastMarkup('<p class="fi-order">{}</p>').format(FastMarkup(" ").join(buttons)) if buttons else EMPTY
 
 
 def answer(r: Html, el: etree._Element) -> Markup:

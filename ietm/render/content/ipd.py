@@ -145,8 +145,8 @@ def isn_row(r: Html, csn: etree._Element, isn: etree._Element, fig: str, item: s
     if pn:
         order = (f'<button type="button" class="order-add" data-order-pn="{e(pn)}" data-order-cage="{e(cage)}"'
                  f' data-order-name="{e(descr)}" data-order-qty="1" data-order-unit="{e(unit)}"'
-                 f' data-order-source="{e(r.ctx.obj.key)}" data-order-item="{e(f"{fig}-{item}")}">'
-                 f'{e(r.t("add_to_order"))}</button>')
+                 f' data-order-source="{e(r.ctx.obj.key)}" data-order-kind="ipd" data-order-figure="{e(fig)}"'
+                 f' data-order-item="{e(item)}" data-order-qpa="{e(qty)}">{e(r.t("add_to_order"))}</button>')
     indent = f'<span class="indent" aria-hidden="true">{"•" * max(indenture - 1, 0)}</span>'
     return FastMarkup(
         f'<tr{r.attrs(isn, "part-row", id=row_id)} data-callout="{callout}" data-figure="{e(fig)}"'

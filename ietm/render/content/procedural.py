@@ -213,8 +213,10 @@ def equipment_row(r: Html, el: etree._Element, orderable: bool) -> Markup:
         number = qty if qty.replace(".", "", 1).isdigit() else "1"
         order = FastMarkup(
             '<td><button type="button" class="order-add" data-order-pn="{}" data-order-cage="{}" data-order-name="{}"'
-            ' data-order-qty="{}" data-order-unit="{}" data-order-source="{}">{}</button></td>').format(
-            pn, cage, name_text, number, unit, r.ctx.obj.key, r.t("add_to_order"))
+            ' data-order-qty="{}" data-order-unit="{}" data-order-source="{}" data-order-kind="{}"'
+            ' data-order-item="{}" data-order-qpa="{}">{}</button></td>').format(
+            pn, cage, name_text, number, unit, r.ctx.obj.key, "supply" if "upply" in el.tag else "spare",
+            el.get("id", ""), qty, r.t("add_to_order"))
     return FastMarkup('<tr{}>{}<td>{}</td><td>{}</td><td>{}</td><td>{} {}</td><td>{}</td>{}</tr>').format(
         r.attrs(el, "req"), _cell(r, name_text), name, pn_html, cage, qty, r.name("unit", unit), rest, order)
 

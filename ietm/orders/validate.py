@@ -1,0 +1,261 @@
+"""An order as the device sends it, checked against the manual before anything is recorded.
+
+Every line must name a part the manual lists (and, when it says where it was taken from, list it there), that
+applies to the chosen product of the PCT, in a sane quantity of its unit of issue; more than the quantity per
+assembly needs a word of why. All problems of an order are found at once and refused together, each with the
+place it concerns (`lines[2].quantity`), so the technician can fix them in one go.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import re
+from dataclasses import asdict, dataclass, field
+from typing import Callable
+
+from ietm.applic import Product
+from ietm.catalog.db import normalise_key
+from ietm.errors import IetmError
+from ietm.orders.parts import Occurrence, PartsIndex, norm
+from ietm.web import i18n
+
+URGENCIES = ("routine", "urgent", "critical")
+KINDS = ("ipd", "spare", "supply", "remedy", "repository")
+MAX_LINES = 200
+#: units of issue counted in whole pieces
+PIECES = {"EA", "PC", "PCS", "PCE", "EACH", "ШТ", "ШТ.", "SET", "KT", "КОМПЛ", "КОМПЛ."}
+#: where each kind of source is looked for first when a line does not say
+PREFERENCE = {k: n for n, k in enumerate(("ipd", "spare", "supply", "remedy", "repository"))}
+_SERIAL = re.compile(r"serial|s/?n|заводск", re.I)
+
+
+@dataclass
+class LineIn:
+    part_number: str
+    quantity: float
+    manufacturer_code: str = ""
+    unit: str = ""
+    note: str = ""
+    source_module: str = ""
+    source_kind: str = ""
+    source_figure: str = ""
+    source_item: str = ""
+
+
+@dataclass
+class OrderIn:
+    product: str
+    lines: list[LineIn]
+    urgency: str = "routine"
+    work_order: str = ""
+    remark: str = ""
+    language: str = ""
+
+    def digest(self) -> str:
+        """The submission's fingerprint: the same key sent again with another body is not a retry."""
+        body = json.dumps(asdict(self), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        return hashlib.sha256(body.encode()).hexdigest()
+
+
+@dataclass
+class Problem:
+    """One reason an order is refused: where in the order, and what, as a key of ietm.web.i18n with values."""
+
+    where: str
+    key: str
+    values: dict = field(default_factory=dict)
+
+    def message(self, language: str = "en") -> str:
+        return i18n.t(self.key, language, **self.values)
+
+    def to_dict(self, language: str = "en") -> dict:
+        return {"where": self.where, "message": self.message(language)}
+
+
+class OrderRefused(IetmError):
+    """An order (or a decision on one) that breaks the rules; nothing of it is recorded."""
+
+    exit_code = 6
+    http_status = 422
+
+    def __init__(self, problems: list[Problem], language: str = "en") -> None:
+        self.problems = problems
+        self.language = language
+        first = problems[0].message(language)
+        more = i18n.t("orders_more_problems", language, n=len(problems) - 1) if len(problems) > 1 else ""
+        super().__init__(f"{first}{more}", problems[0].where)
+
+
+@dataclass
+class CheckedLine:
+    line: LineIn
+    source: Occurrence
+    name: str
+    unit: str
+
+
+@dataclass
+class CheckedOrder:
+    order: OrderIn
+    product: Product
+    model: str
+    serial: str
+    lines: list[CheckedLine]
+
+
+def product_names(product: Product, primary: str | None = None) -> tuple[str, str]:
+    """(model, serial number) of a PCT product, for the desk and the statistics."""
+    values = product.assignment
+    model = next((v for k, v in values.items() if k.lower() == "model"), "")
+    serial = values.get(primary or "") or next((v for k, v in values.items() if _SERIAL.search(k)), "")
+    return model, serial or product.id
+
+
+def find_product(index: PartsIndex, ident: str) -> Product:
+    try:
+        return index.applicability.product(ident)
+    except IetmError:
+        raise OrderRefused([Problem("product", "orders_unknown_product", {"product": ident, "known": ", ".join(
+            p.id for p in index.applicability.products()) or "-"})]) from None
+
+
+def primary_attribute(index: PartsIndex, product: Product) -> str | None:
+    for act in index.applicability.acts.values():
+        pct = index.applicability.pcts.get(act.pct or "")
+        if pct is not None and pct.path == product.path:
+            return act.primary
+    return None
+
+
+def check(order: OrderIn, index: PartsIndex, max_quantity: float, cleared: Callable[[str], bool]) -> CheckedOrder:
+    """The order with each line's source and unit resolved, or OrderRefused naming every problem."""
+    language = order.language or "en"
+    problems: list[Problem] = []
+    if order.urgency not in URGENCIES:
+        problems.append(Problem("urgency", "orders_bad_urgency", {"value": order.urgency, "known": ", ".join(URGENCIES)}))
+    if not order.lines:
+        problems.append(Problem("lines", "orders_no_lines"))
+    if len(order.lines) > MAX_LINES:
+        problems.append(Problem("lines", "orders_too_many_lines", {"n": len(order.lines), "max": MAX_LINES}))
+    product = None
+    if not order.product.strip():
+        problems.append(Problem("product", "orders_no_product"))
+    else:
+        try:
+            product = find_product(index, order.product.strip())
+        except OrderRefused as exc:
+            problems.extend(exc.problems)
+    checked = []
+    for n, line in enumerate(order.lines[:MAX_LINES], start=1):
+        found = _check_line(line, n, order, product, index, max_quantity, cleared, problems, language)
+        if found is not None:
+            checked.append(found)
+    if problems:
+        raise OrderRefused(problems, language)
+    assert product is not None
+    model, serial = product_names(product, primary_attribute(index, product))
+    return CheckedOrder(order, product, model, serial, checked)
+
+
+def _check_line(line: LineIn, n: int, order: OrderIn, product: Product | None, index: PartsIndex,
+                max_quantity: float, cleared: Callable[[str], bool], problems: list[Problem],
+                language: str) -> CheckedLine | None:
+    where = f"lines[{n}]"
+    pn = line.part_number.strip()
+    before = len(problems)
+    quantity = line.quantity
+    if not isinstance(quantity, (int, float)) or not math.isfinite(quantity) or quantity <= 0:
+        problems.append(Problem(f"{where}.quantity", "orders_bad_quantity", {"n": n, "value": quantity}))
+    elif quantity > max_quantity:
+        problems.append(Problem(f"{where}.quantity", "orders_absurd_quantity", {"n": n, "value": number(quantity),
+                                                                                 "max": number(max_quantity)}))
+    if line.source_kind and line.source_kind not in KINDS:
+        problems.append(Problem(f"{where}.source.kind", "orders_bad_kind", {"n": n, "value": line.source_kind}))
+    if not pn:
+        problems.append(Problem(f"{where}.part_number", "orders_no_part", {"n": n}))
+        return None
+    listed = [o for o in index.find(pn) if cleared(o.module)]
+    if not listed:
+        problems.append(Problem(f"{where}.part_number", "orders_unknown_part", {"n": n, "pn": pn}))
+        return None
+    if line.manufacturer_code:
+        same = [o for o in listed if not o.cage or norm(o.cage) == norm(line.manufacturer_code)]
+        if not same:
+            problems.append(Problem(f"{where}.manufacturer_code", "orders_wrong_cage", {
+                "n": n, "pn": pn, "cage": line.manufacturer_code, "known": ", ".join(sorted({o.cage for o in listed}))}))
+            return None
+        listed = same
+    if line.source_module:
+        there = [o for o in listed if o.module == _module_key(line.source_module)
+                 and (not line.source_item or o.item == line.source_item)
+                 and (not line.source_figure or o.figure == line.source_figure)]
+        if not there:
+            place = " ".join(x for x in (_module_key(line.source_module), line.source_figure, line.source_item) if x)
+            problems.append(Problem(f"{where}.source", "orders_not_there", {"n": n, "pn": pn, "where": place}))
+            return None
+        listed = there
+    if product is not None:
+        # where a part is fitted (IPD, procedures, remedies) says where it applies; a repository entry only
+        # says that the part exists, so it decides only for a part listed nowhere else
+        listed = [o for o in listed if o.kind != "repository"] or listed
+        applying = [o for o in listed if o.applies_to(product, index.applicability) is not False]
+        if not applying:
+            o = listed[0]
+            problems.append(Problem(f"{where}.part_number", "orders_not_applicable", {
+                "n": n, "pn": pn, "product": product.id, "where": o.where(), "says": o.applic_text(language)}))
+            return None
+        listed = applying
+    unit = line.unit.strip()
+    units = {norm(o.unit): o.unit for o in listed if o.unit}
+    if unit and units:
+        if norm(unit) not in units:
+            problems.append(Problem(f"{where}.unit", "orders_wrong_unit", {
+                "n": n, "pn": pn, "unit": unit, "known": ", ".join(sorted(units.values()))}))
+            return None
+        listed = [o for o in listed if not o.unit or norm(o.unit) == norm(unit)]
+    source = min(listed, key=lambda o: (o.kind != line.source_kind, PREFERENCE.get(o.kind, 9)))
+    unit = unit or source.unit or next((o.unit for o in listed if o.unit), "")
+    if len(problems) == before:
+        if norm(unit) in PIECES and float(quantity) != int(quantity):
+            problems.append(Problem(f"{where}.quantity", "orders_whole_pieces", {"n": n, "pn": pn, "unit": unit}))
+        per = source.per_assembly_number()
+        if per is not None and quantity > per and not (line.note.strip() or order.remark.strip()):
+            problems.append(Problem(f"{where}.quantity", "orders_over_assembly", {
+                "n": n, "pn": pn, "value": number(quantity), "per": number(per), "where": source.where()}))
+    name = source.name(language) or next((o.name(language) for o in listed if o.name(language)), "")
+    return CheckedLine(line, source, name, unit)
+
+
+def check_substitute(index: PartsIndex, product: Product, part_number: str, cage: str, module: str,
+                     substitute: str, substitute_cage: str = "") -> Occurrence:
+    """The IPD's own alternative to a line's part that applies to the order's product, or OrderRefused."""
+    alternates = set()
+    for occ in index.find(part_number, cage):
+        if not module or occ.module == module or occ.kind == "ipd":
+            alternates |= {(norm(p), norm(c)) for p, c in occ.alternates}
+    wanted = [(p, c) for p, c in alternates if p == norm(substitute) and (not substitute_cage or not c
+                                                                        or c == norm(substitute_cage))]
+    if not wanted:
+        known = ", ".join(sorted(p for p, _ in alternates)) or "-"
+        raise OrderRefused([Problem("substitute", "orders_not_alternate", {"pn": part_number, "sub": substitute,
+                                                                         "known": known})])
+    candidates = [o for o in index.find(substitute, substitute_cage)
+                  if o.applies_to(product, index.applicability) is not False]
+    if not candidates:
+        raise OrderRefused([Problem("substitute", "orders_sub_not_applicable", {"sub": substitute,
+                                                                              "product": product.id})])
+    return min(candidates, key=lambda o: PREFERENCE.get(o.kind, 9))
+
+
+def _module_key(code: str) -> str:
+    try:
+        return normalise_key(code)
+    except IetmError:
+        return code.strip().upper()
+
+
+def number(value: float) -> str:
+    """A quantity as people and xs:decimal write it: 2, 2.5, 1000000 (never 1e+06)."""
+    return f"{value:.6f}".rstrip("0").rstrip(".")
