@@ -57,6 +57,16 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("server", "trusted_proxies", [], list, "Reverse proxies (addresses or networks) whose X-Forwarded-For names the client; empty trusts none."),
     Setting("bundle", "server", "", str, "Address of the ietm server delivered bundles send to (https://host:port): receipts and usage; empty: they send nothing."),
     Setting("usage", "report", False, bool, "Whether the viewer and the bundles report which modules are opened, procedures completed, faults isolated and remarks made (seen at /usage); who did it stays on the server."),
+    Setting("orders", "max_quantity", 1000, int, "Largest quantity one order line may ask for; more is refused as a mistake."),
+    Setting("orders", "erp_url", "", str, "ERP endpoint that receives each approved order as a JSON POST (Idempotency-Key header); empty keeps them in the outbox."),
+    Setting("orders", "erp_token_env", "", str, "Environment variable holding a bearer token for the ERP endpoint; empty sends none."),
+    Setting("orders", "erp_timeout", 10, int, "Seconds to wait for the ERP's answer before the delivery counts as failed and is retried."),
+    Setting("orders", "erp_attempts", 8, int, "Attempts at delivering one order before it is marked failed on the supply desk."),
+    Setting("orders", "erp_backoff_ms", 2000, int, "Wait before the first retry, in milliseconds; doubled after each failure."),
+    Setting("orders", "erp_backoff_max", 600, int, "Longest wait between two attempts, in seconds."),
+    Setting("orders", "erp_poll", 5, int, "Seconds between two looks at the outbox by each server process."),
+    Setting("orders", "server", "", str, "Address of the ietm server a published bundle sends orders to (https://host:port); empty: the bundle only exports them."),
+    Setting("orders", "allowed_origins", [], list, "Origins of published bundles (https://host:port) allowed to send orders to this server (CORS)."),
 )
 
 

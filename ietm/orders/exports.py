@@ -51,7 +51,7 @@ def erp_message(order: Order) -> dict:
     }
 
 
-def _cell(value: object) -> str:
+def csv_cell(value: object) -> str:
     """A CSV cell a spreadsheet shows as text: a leading = + - @ never starts a formula."""
     text = "" if value is None else number(value) if isinstance(value, float) else str(value)
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
@@ -63,7 +63,7 @@ def orders_csv(orders: list[Order]) -> str:
     w.writerow(CSV_HEAD)
     for o in orders:
         for ln in o.lines:
-            w.writerow([_cell(v) for v in (
+            w.writerow([csv_cell(v) for v in (
                 o.id, stamp(o.submitted), o.status, o.owner, o.product_id, o.model, o.serial, o.urgency, o.work_order,
                 ln.line, ln.part_number, ln.cage, ln.name, ln.quantity, ln.unit, ln.state, ln.approved_qty,
                 ln.substitute_pn, ln.substitute_cage, ln.source_kind, ln.source_module, ln.source_figure,
@@ -150,7 +150,7 @@ def purchase_csv(lines: list[PurchaseLine]) -> str:
     w = csv.writer(out, lineterminator="\r\n")
     w.writerow(("supplier", "partNumber", "name", "quantity", "unit", "orders"))
     for p in lines:
-        w.writerow([_cell(v) for v in (p.supplier, p.part_number, p.name, p.quantity, p.unit,
+        w.writerow([csv_cell(v) for v in (p.supplier, p.part_number, p.name, p.quantity, p.unit,
                                        " ".join(f"{o}/{n}" for o, n, _ in p.sources))])
     return out.getvalue()
 

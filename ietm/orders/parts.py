@@ -19,6 +19,8 @@ from lxml import etree
 
 from ietm.applic import Applicability, Product, act_ref, evaluate_json, to_json
 from ietm.errors import IetmError
+from ietm.i18n import Message, message
+from ietm.orders import words  # noqa: F401  (the words of where a part is listed)
 from ietm.render.content.base import text_of
 from ietm.render.content.fault import PART_TOKEN
 
@@ -68,11 +70,11 @@ class Occurrence:
         except ValueError:
             return None
 
-    def where(self) -> str:
-        """Where a reader finds it: `DMC-... figure 01 item 2` or `DMC-... (sp-gs-1002)`."""
+    def where(self) -> Message:
+        """Where a reader finds it: `DMC-... figure 01 item 2` or `DMC-... (sp-gs-1002)`, in their language."""
         if self.kind == "ipd":
-            return f"{self.module} figure {self.figure} item {self.item}"
-        return f"{self.module} ({self.item})" if self.item else self.module
+            return message("orders_where_ipd", module=self.module, figure=self.figure, item=self.item)
+        return message("orders_where", module=self.module, item=f" ({self.item})" if self.item else "")
 
     def applies_to(self, product: Product, applicability: Applicability) -> bool | None:
         """True, False or None (unknown: the product does not say), as the viewer decides what to show."""

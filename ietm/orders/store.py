@@ -20,6 +20,7 @@ from sqlalchemy import Connection, and_, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ietm.errors import NotFound, Refused
+from ietm.i18n import message
 from ietm.orders.tables import deliveries, events, lines, orders, purchases, stock
 from ietm.orders.validate import CheckedOrder, OrderRefused, Problem, number
 from ietm.serverdb import Database
@@ -174,7 +175,7 @@ class OrderStore:
         """An order its owner asks for; another user's order is refused, saying so."""
         order = self.get(order_id)
         if order.owner != user:
-            raise Refused(f"order {order_id} is not yours")
+            raise Refused(message("orders_not_yours", id=order_id))
         return order
 
     def listing(self, owner: str | None = None, status: str | None = None, limit: int | None = 200,
@@ -268,7 +269,7 @@ class OrderStore:
         with self.db.begin() as conn:
             row = conn.execute(select(orders).where(orders.c.id == order_id).with_for_update()).first()
             if row is None:
-                raise NotFound(f"no order {order_id}")
+                raise NotFound(message("orders_no_order", id=order_id))
             if row.status != "submitted":
                 raise OrderRefused([Problem("status", "orders_already_decided", {"id": order_id, "status": row.status})])
             pending = {r.line: r for r in conn.execute(select(lines).where(lines.c.order_id == order_id))
@@ -322,7 +323,7 @@ class OrderStore:
         with self.db.begin() as conn:
             row = conn.execute(select(orders).where(orders.c.id == order_id).with_for_update()).first()
             if row is None:
-                raise NotFound(f"no order {order_id}")
+                raise NotFound(message("orders_no_order", id=order_id))
             if row.status not in FLOW[1:] or FLOW.index(status) <= FLOW.index(row.status):
                 raise OrderRefused([Problem("status", "orders_cannot_advance", {
                     "id": order_id, "status": row.status, "to": status})])
@@ -439,7 +440,7 @@ class OrderStore:
 def _load(conn: Connection, order_id: int) -> Order:
     row = conn.execute(select(orders).where(orders.c.id == order_id)).first()
     if row is None:
-        raise NotFound(f"no order {order_id}")
+        raise NotFound(message("orders_no_order", id=order_id))
     order = _order(row)
     order.lines = [_line(r) for r in conn.execute(
         select(lines).where(lines.c.order_id == order_id).order_by(lines.c.line))]

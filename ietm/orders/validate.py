@@ -19,7 +19,7 @@ from ietm.applic import Product
 from ietm.catalog.db import normalise_key
 from ietm.errors import IetmError
 from ietm.orders.parts import Occurrence, PartsIndex, norm
-from ietm.web import i18n
+from ietm import i18n
 
 URGENCIES = ("routine", "urgent", "critical")
 KINDS = ("ipd", "spare", "supply", "remedy", "repository")
@@ -68,7 +68,7 @@ class Problem:
     values: dict = field(default_factory=dict)
 
     def message(self, language: str = "en") -> str:
-        return i18n.t(self.key, language, **self.values)
+        return i18n.t(self.key, language, **{k: i18n.localise(v, language) for k, v in self.values.items()})
 
     def to_dict(self, language: str = "en") -> dict:
         return {"where": self.where, "message": self.message(language)}
@@ -228,25 +228,37 @@ def _check_line(line: LineIn, n: int, order: OrderIn, product: Product | None, i
     return CheckedLine(line, source, name, unit)
 
 
-def check_substitute(index: PartsIndex, product: Product, part_number: str, cage: str, module: str,
-                     substitute: str, substitute_cage: str = "") -> Occurrence:
-    """The IPD's own alternative to a line's part that applies to the order's product, or OrderRefused."""
-    alternates = set()
+def alternatives(index: PartsIndex, product: Product | None, part_number: str, cage: str,
+                 module: str = "") -> tuple[set[tuple[str, str]], list[Occurrence]]:
+    """The IPD's alternatives to a part (other items of its catalogue sequence number, its partRefGroup): all
+    of them as (part number, code), and those that apply to the product, one occurrence each."""
+    keys: set[tuple[str, str]] = set()
     for occ in index.find(part_number, cage):
         if not module or occ.module == module or occ.kind == "ipd":
-            alternates |= {(norm(p), norm(c)) for p, c in occ.alternates}
-    wanted = [(p, c) for p, c in alternates if p == norm(substitute) and (not substitute_cage or not c
-                                                                        or c == norm(substitute_cage))]
-    if not wanted:
-        known = ", ".join(sorted(p for p, _ in alternates)) or "-"
-        raise OrderRefused([Problem("substitute", "orders_not_alternate", {"pn": part_number, "sub": substitute,
-                                                                         "known": known})])
-    candidates = [o for o in index.find(substitute, substitute_cage)
-                  if o.applies_to(product, index.applicability) is not False]
-    if not candidates:
-        raise OrderRefused([Problem("substitute", "orders_sub_not_applicable", {"sub": substitute,
-                                                                              "product": product.id})])
-    return min(candidates, key=lambda o: PREFERENCE.get(o.kind, 9))
+            keys |= {(norm(p), norm(c)) for p, c in occ.alternates}
+    applying = []
+    for pn, code in sorted(keys):
+        listed = index.find(pn, code)
+        listed = [o for o in listed if o.kind != "repository"] or listed
+        ok = [o for o in listed if product is None or o.applies_to(product, index.applicability) is not False]
+        if ok:
+            applying.append(min(ok, key=lambda o: PREFERENCE.get(o.kind, 9)))
+    return keys, applying
+
+
+def check_substitute(index: PartsIndex, product: Product | None, part_number: str, cage: str, module: str,
+                     substitute: str, substitute_cage: str = "") -> Occurrence:
+    """The IPD's own alternative to a line's part that applies to the order's product, or OrderRefused."""
+    keys, applying = alternatives(index, product, part_number, cage, module)
+    match = [o for o in applying if norm(o.part_number) == norm(substitute)
+             and (not substitute_cage or not o.cage or norm(o.cage) == norm(substitute_cage))]
+    if match:
+        return match[0]
+    if any(p == norm(substitute) for p, _ in keys):
+        raise OrderRefused([Problem("substitute", "orders_sub_not_applicable", {
+            "sub": substitute, "product": product.id if product else "-"})])
+    raise OrderRefused([Problem("substitute", "orders_not_alternate", {
+        "pn": part_number, "sub": substitute, "known": ", ".join(sorted(p for p, _ in keys)) or "-"})])
 
 
 def _module_key(code: str) -> str:

@@ -11,9 +11,11 @@ import os
 from pathlib import Path
 from typing import Any, Iterable
 
+from ietm.orders import bundle as orders_bundle
 from ietm.publish.files import write_file
 from ietm.publish.links import Plan, StaticLinks
 from ietm.publish.shared import SharedScripts
+from ietm.web.access import inline_script_hashes
 from ietm.web.i18n import message
 from ietm.web.pages import Crumb, Pages
 from ietm.web.site import Site
@@ -28,7 +30,10 @@ Job = tuple
 
 class BundlePages(Pages):
     """The viewer's pages with bundle-relative links; the head also names the web app manifest, and the words
-    and product table come from shared scripts (ietm.publish.shared) instead of being repeated in each page."""
+    and product table come from shared scripts (ietm.publish.shared) instead of being repeated in each page; the
+    head also carries the bundle's Content-Security-Policy and the server that receives orders (ietm.orders.bundle)."""
+
+    _policy: str | None = None
 
     def __init__(self, site: Site, shared: SharedScripts) -> None:
         super().__init__(site)
@@ -61,6 +66,9 @@ class BundlePages(Pages):
 
     def render(self, template: str, context: dict[str, Any]) -> str:
         html = super().render(template, context)
+        if self._policy is None:  # the same for every page: worked out once
+            self._policy = orders_bundle.head(self.site.config, inline_script_hashes())
+        html = html.replace('<meta charset="utf-8">\n', '<meta charset="utf-8">\n' + self._policy, 1)
         prefix = context["links"].prefix
         head = (f'<link rel="manifest" href="{prefix}manifest.webmanifest">\n'
                 f'<link rel="icon" href="{prefix}icon.svg" type="image/svg+xml">\n'

@@ -17,6 +17,7 @@ from starlette.exceptions import HTTPException
 from ietm import __version__
 from ietm.config import Config
 from ietm.errors import IetmError
+from ietm.orders import web as orders
 from ietm.paths import STATIC, state_dir
 from ietm.intake.gate import join_writers
 from ietm.serverdb import database_url, open_database
@@ -61,6 +62,7 @@ def create_app(csdb: Path, config: Config | None = None) -> FastAPI:
     # middleware, innermost first; all pure ASGI, so a cached page costs little more than its route
     app.add_middleware(RememberLanguage)
     access.install(app, site)  # accounts, roles, clearances, CSRF
+    orders.install(app)  # spare-part orders: API, supply desk at /orders, ERP delivery loop; bundle CORS outside access
     app.add_middleware(FollowChanges, owner=app)  # what other workers changed, taken in before each request
     live.install(app)  # live preview of `ietm serve --watch`
     app.add_middleware(GZipMiddleware, minimum_size=1024)  # pages and drawings shrink 5-8x for tablets on slow links

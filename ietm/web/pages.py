@@ -22,6 +22,7 @@ from markupsafe import Markup
 from ietm.paths import TEMPLATES
 from ietm.render.content.codelists import code_name
 from ietm.render.context import Links
+from ietm.orders import words as _order_words  # noqa: F401  (the order panel and outbox on every page read them)
 from ietm.web import i18n
 from ietm.web.links import dm_address, pm_address
 from ietm.web.signatures import Signatures
@@ -30,7 +31,7 @@ from ietm.web.site import Publication, Site, TocEntry, TocItem
 log = logging.getLogger("ietm.web")
 
 #: the shell's own scripts and styles; a content fragment links the assets it needs itself (ietm.render.content)
-SHELL_JS = ("js/applic.js", "js/app.js", "js/remarks.js")
+SHELL_JS = ("js/applic.js", "js/app.js", "js/remarks.js", "js/orders.js")
 SHELL_CSS = ("css/ietm.css",)
 
 

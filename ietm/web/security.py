@@ -19,6 +19,17 @@ CSP = (
     "font-src 'self'; connect-src 'self'; object-src 'self'; media-src 'self'; worker-src 'self'; "
     "manifest-src 'self'; frame-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
 )
+
+
+def bundle_csp(script_hashes: list[str], connect: str = "") -> str:
+    """The policy of a published bundle's pages, given in a <meta> tag (a static server sends no header): the
+    server's, with fetches also allowed to `connect` (the ietm server that receives orders), and without
+    frame-ancestors, which a <meta> policy cannot carry."""
+    policy = CSP.replace("script-src 'self'", " ".join(["script-src 'self'", *script_hashes]))
+    policy = policy.replace(" frame-ancestors 'none';", "")
+    return policy.replace("connect-src 'self'", f"connect-src 'self' {connect}") if connect else policy
+
+
 HEADERS = [
     (b"content-security-policy", CSP.encode()),
     (b"x-content-type-options", b"nosniff"),

@@ -123,7 +123,9 @@ def remedy_orders(r: Html, end: etree._Element) -> Markup:
     buttons = []
     seen = set()
     for token in PART_TOKEN.findall(" ".join(end.itertext())):
-        entry = resolve(r, "part", token) or resolve(r, "supply", token)
+        entry = resolve(r, "part", token)
+        if entry is None:
+            entry = resolve(r, "supply", token)
         if entry is None or token in seen:
             continue
         seen.add(token)
@@ -136,7 +138,10 @@ def remedy_orders(r: Html, end: etree._Element) -> Markup:
             ' data-order-item="{5}">{6}: {0}</button>').format(
             token, cage, name, text_of(entry.find("techData/unitOfIssue")), r.ctx.obj.key, end.get("id", ""),
             r.t("add_to_order")))
-    return FastMarkup('<p class="fi-order">{}</p>').format(FastMarkup(" ").join(buttons)) if buttons else EMPTY
+    if not buttons:
+        return EMPTY
+    r.scripts.add("parts.js")
+    return FastMarkup('<p class="fi-order">{}</p>').format(FastMarkup(" ").join(buttons))
 
 
 def answer(r: Html, el: etree._Element) -> Markup:

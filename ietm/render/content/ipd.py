@@ -3,14 +3,11 @@ each other, with "add to order" on every part (viewer/static/js/parts.js)."""
 
 from __future__ import annotations
 
-import json
-
 from lxml import etree
 from markupsafe import Markup
 
 from ietm.render.content.base import EMPTY, Html, handles, number, text_of
 from ietm.render.content.common import figure
-from ietm.render.content.labels import js_labels
 from ietm.render.content.records import register
 from ietm.render.content.fastmarkup import FastMarkup, escape
 
@@ -36,9 +33,8 @@ def catalog(r: Html, el: etree._Element) -> Markup:
     rows = FastMarkup("").join(csn_rows(r, c) for c in csns)
     table = FastMarkup('<div class="table-wrap"><table class="parts-list"><thead><tr>{}</tr></thead><tbody>{}</tbody>'
                    '</table></div>').format(head, rows)
-    return FastMarkup('<section{} data-ipd data-key="{}" data-i18n="{}">{}{}</section>').format(
-        r.attrs(el, "ipd"), r.ctx.obj.key, json.dumps(js_labels(r.ctx.language), ensure_ascii=False),
-        FastMarkup("").join(parts), table)
+    return FastMarkup('<section{} data-ipd data-key="{}">{}{}</section>').format(
+        r.attrs(el, "ipd"), r.ctx.obj.key, FastMarkup("").join(parts), table)
 
 
 def ipd_figure(r: Html, el: etree._Element, number: str, csns: list[etree._Element]) -> Markup:

@@ -8,7 +8,7 @@ import secrets
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from ietm.accounts import Throttled
+from ietm.accounts import ROLES, Throttled
 from ietm.web import deps, i18n
 from ietm.web.access import LOGIN_CSRF_COOKIE, SESSION_COOKIE, local_path, csrf_field
 from ietm.web.deps import page
@@ -64,10 +64,10 @@ def logout(request: Request, csrf: str = Form("")) -> Response:
     return response
 
 
-@router.get("/api/me", summary="Who is logged in, their role, and the CSRF token for API calls")
+@router.get("/api/me", summary="Who is logged in, their role and what it permits, and the CSRF token for API calls")
 def me(request: Request) -> dict:
     session = request.state.session
     if session is None:
-        return {"user": None, "role": "anonymous", "csrf": None}
+        return {"user": None, "role": "anonymous", "permissions": [], "csrf": None}
     return {"user": session.user.name, "role": session.user.role, "clearance": session.user.clearance,
-            "csrf": session.csrf}
+            "permissions": sorted(ROLES.get(session.user.role, ())), "csrf": session.csrf}

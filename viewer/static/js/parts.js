@@ -1,32 +1,66 @@
-// Parts: illustration callouts and parts-list rows point at each other; "add to order" from the IPD and
-// from a procedure's spares; an order list kept on the device (localStorage) and exported as CSV or XML.
+// Parts: illustration callouts and parts-list rows point at each other; "add to order" from the IPD, from a
+// procedure's spares and supplies and from a fault's remedy. The order being put together is kept on the device
+// (localStorage) with each line's source and the applicability that holds there, checked against the product
+// chosen in the product picker; it is sent to the supply desk through the outbox of orders.js (also offline:
+// it goes when the network returns), or exported as CSV or XML.
 (function () {
   "use strict";
   if (window.ietmParts) return;
   const KEY = "ietm:order";
+  const META = "ietm:order:meta";
 
-  function i18n() {
-    const holder = document.querySelector("[data-i18n]");
-    try { return JSON.parse(holder ? holder.dataset.i18n : "{}"); } catch (e) { return {}; }
+  function shellStrings() {
+    const el = document.getElementById("ietm-strings");
+    try { return el ? JSON.parse(el.textContent) : {}; } catch (e) { return {}; }
   }
-  const T = i18n();
-  function t(key, fallback, values) {
-    return String(T[key] || fallback).replace(/\{(\w+)\}/g, (_, k) => (values && k in values ? values[k] : ""));
+  const S = shellStrings();
+  function t(key, values) {
+    return String(S[key] || key).replace(/\{(\w+)\}/g, (_, k) => (values && k in values ? values[k] : ""));
   }
-
-  function loadOrder() {
-    try { const v = JSON.parse(localStorage.getItem(KEY) || "[]"); return Array.isArray(v) ? v : []; } catch (e) { return []; }
+  function read(key, fallback) {
+    try { const v = JSON.parse(localStorage.getItem(key) || "null"); return v === null ? fallback : v; } catch (e) { return fallback; }
   }
+  function loadOrder() { const v = read(KEY, []); return Array.isArray(v) ? v : []; }
   function saveOrder(items) { localStorage.setItem(KEY, JSON.stringify(items)); renderPanel(); }
+  function loadMeta() { return Object.assign({ urgency: "routine", workOrder: "", remark: "" }, read(META, {})); }
+  function saveMeta(meta) { localStorage.setItem(META, JSON.stringify(meta)); }
 
-  function add(data) {
+  // -- the product and applicability ---------------------------------------------------------------------
+  function product() { return window.IETMApplic ? window.IETMApplic.current() : null; }
+  function productLabel(p) { return p ? (window.IETMApplic.label(p) || p.id) : ""; }
+  /* every applicability that holds where the button is: its row, the groups around it, the module itself */
+  function applicOf(el) {
+    const out = [];
+    for (let n = el; n && n.getAttribute; n = n.parentElement) {
+      const a = n.getAttribute("data-applic");
+      if (a) { try { out.push(JSON.parse(a)); } catch (e) { /* unreadable: says nothing */ } }
+    }
+    const module = document.querySelector("[data-applic-module]");
+    if (module) { try { out.push(JSON.parse(module.getAttribute("data-applic-module"))); } catch (e) { /* idem */ } }
+    return out;
+  }
+  /* false when the chosen product rules the line out; true or null (unknown) otherwise */
+  function applies(item, p) {
+    if (!p || !p.assigns || !window.IETMApplic) return null;
+    return (item.applic || []).some((x) => window.IETMApplic.evaluate(x, p.assigns) === false) ? false : true;
+  }
+
+  function add(data, el) {
+    const p = product();
+    const line = { pn: data.pn, cage: data.cage || "", name: data.name || "", qty: Math.max(1, Number(data.qty) || 1), unit: data.unit || "",
+                   source: data.source || "", kind: data.kind || "", figure: data.figure || "", item: data.item || "",
+                   qpa: data.qpa || "", note: "", applic: el ? applicOf(el) : [], added: new Date().toISOString() };
+    if (applies(line, p) === false) {
+      announce(t("orders_not_for_product", { pn: data.pn, product: productLabel(p) }));
+      return false;
+    }
     const items = loadOrder();
-    const qty = Math.max(1, parseInt(data.qty, 10) || 1);
-    const same = items.find((i) => i.pn === data.pn && i.cage === data.cage && i.source === data.source);
-    if (same) same.qty += qty;
-    else items.push({ pn: data.pn, cage: data.cage || "", name: data.name || "", qty: qty, unit: data.unit || "", source: data.source || "", item: data.item || "", added: new Date().toISOString() });
+    const same = items.find((i) => i.pn === line.pn && i.cage === line.cage && i.source === line.source && i.item === line.item);
+    if (same) same.qty += line.qty;
+    else items.push(line);
     saveOrder(items);
-    announce(t("added", "Added {pn} to the order", { pn: data.pn }));
+    announce(t("orders_added", { pn: data.pn }));
+    return true;
   }
 
   // -- export --------------------------------------------------------------------------------------------
@@ -63,8 +97,44 @@
   }
   function stamp() { return new Date().toISOString().slice(0, 19).replace(/[:T]/g, "-"); }
 
+  // -- submitting ----------------------------------------------------------------------------------------
+  /* what stops the order from being sent, worked out on the device (the server checks it all again) */
+  function problems(items, meta, p) {
+    const out = [];
+    if (!p) out.push(t("orders_no_product"));
+    if (!items.length) out.push(t("orders_no_lines"));
+    items.forEach((i, n) => {
+      if (!(Number(i.qty) > 0)) out.push(t("orders_bad_quantity", { n: n + 1, value: i.qty }));
+      if (applies(i, p) === false) out.push(t("orders_not_for_product", { pn: i.pn, product: productLabel(p) }));
+      const per = Number(i.qpa);
+      if (i.qpa && !isNaN(per) && Number(i.qty) > per && !(i.note || "").trim() && !(meta.remark || "").trim()) {
+        out.push(t("orders_over_assembly", { n: n + 1, value: i.qty, pn: i.pn, per: i.qpa, where: i.source }));
+      }
+    });
+    return out;
+  }
+  function body(items, meta, p) {
+    return {
+      product: p.id || productLabel(p), urgency: meta.urgency, work_order: meta.workOrder, remark: meta.remark,
+      language: document.documentElement.lang || "",
+      lines: items.map((i) => ({ part_number: i.pn, manufacturer_code: i.cage, quantity: Number(i.qty), unit: i.unit, note: i.note || "",
+                                 source: { kind: i.kind || "", module: i.source || "", figure: i.figure || "", item: i.item || "" } }))
+    };
+  }
+  function submit() {
+    const items = loadOrder();
+    const meta = loadMeta();
+    const p = product();
+    const found = problems(items, meta, p);
+    if (found.length) { showProblems(found); return; }
+    window.ietmOrders.queue(body(items, meta, p));
+    saveOrder([]);
+    saveMeta(Object.assign(meta, { remark: "" }));
+    renderPanel();
+  }
+
   // -- the order panel --------------------------------------------------------------------------------------
-  let panel, toggle, live;
+  let panel, toggle, live, problemBox;
   function buildPanel() {
     if (document.getElementById("ietm-order")) return;
     toggle = document.createElement("button");
@@ -72,7 +142,7 @@
     toggle.setAttribute("aria-controls", "ietm-order"); toggle.setAttribute("aria-expanded", "false");
     panel = document.createElement("aside");
     panel.id = "ietm-order"; panel.className = "order-panel"; panel.hidden = true;
-    panel.setAttribute("aria-label", t("order_list", "Order list"));
+    panel.setAttribute("aria-label", t("orders_panel"));
     live = document.createElement("p");
     live.className = "order-live"; live.setAttribute("aria-live", "polite");
     document.body.append(toggle, panel, live);
@@ -87,66 +157,161 @@
       if (b.dataset.remove) { items.splice(Number(b.dataset.remove), 1); saveOrder(items); }
       else if (b.dataset.orderExport === "csv") download("order-" + stamp() + ".csv", "text/csv", toCsv(items));
       else if (b.dataset.orderExport === "xml") download("order-" + stamp() + ".xml", "application/xml", toXml(items));
+      else if (b.hasAttribute("data-order-submit")) submit();
       else if (b.hasAttribute("data-order-clear")) saveOrder([]);
       else if (b.hasAttribute("data-order-close")) { panel.hidden = true; toggle.setAttribute("aria-expanded", "false"); }
+      else if (b.hasAttribute("data-order-product")) { const open = document.querySelector('[data-open="panel-product"]'); if (open) open.click(); }
+      else if (b.dataset.outboxDiscard) window.ietmOrders.discard(b.dataset.outboxDiscard);
+      else if (b.dataset.outboxEdit) { retake(b.dataset.outboxEdit); }
     });
     panel.addEventListener("change", (event) => {
-      const input = event.target.closest("input[data-qty]");
-      if (!input) return;
+      const target = event.target;
       const items = loadOrder();
-      const item = items[Number(input.dataset.qty)];
-      if (item) { item.qty = Math.max(1, parseInt(input.value, 10) || 1); saveOrder(items); }
+      if (target.dataset.qty) {
+        const item = items[Number(target.dataset.qty)];
+        if (item) { item.qty = Math.max(0, Number(String(target.value).replace(",", ".")) || 0); saveOrder(items); }
+      } else if (target.dataset.note) {
+        const item = items[Number(target.dataset.note)];
+        if (item) { item.note = target.value.slice(0, 1000); saveOrder(items); }
+      } else if (target.dataset.meta) {
+        const meta = loadMeta();
+        meta[target.dataset.meta] = target.value;
+        saveMeta(meta);
+      }
     });
+    document.addEventListener("ietm:orders", renderPanel);
+    document.addEventListener("ietm:applic", renderPanel);
     renderPanel();
   }
 
-  function cell(tag, text) { const c = document.createElement(tag); c.textContent = text; return c; }
+  /* a refused order back into the panel, to be corrected and sent again */
+  function retake(key) {
+    const sent = window.ietmOrders.retake(key);
+    if (!sent) return;
+    const items = loadOrder().concat(sent.lines.map((l) => ({ pn: l.part_number, cage: l.manufacturer_code, name: "", qty: l.quantity, unit: l.unit,
+      source: l.source.module, kind: l.source.kind, figure: l.source.figure, item: l.source.item, qpa: "", note: l.note, applic: [] })));
+    saveMeta(Object.assign(loadMeta(), { urgency: sent.urgency, workOrder: sent.work_order, remark: sent.remark }));
+    saveOrder(items);
+  }
+
+  function el(tag, text, attrs) {
+    const c = document.createElement(tag);
+    if (text != null) c.textContent = text;
+    Object.entries(attrs || {}).forEach(([k, v]) => { if (v != null) c.setAttribute(k, v); });
+    return c;
+  }
+  function button(text, data, secondary) {
+    const b = el("button", text, { type: "button" });
+    Object.entries(data).forEach(([k, v]) => { b.dataset[k] = v; });
+    if (secondary) b.className = "secondary";
+    return b;
+  }
+  function showProblems(list) {
+    renderPanel();
+    problemBox.replaceChildren(...list.map((x) => el("li", x)));
+    problemBox.hidden = !list.length;
+    announce(list[0] || "");
+  }
 
   function renderPanel() {
     if (!panel) return;
     const items = loadOrder();
+    const meta = loadMeta();
+    const p = product();
+    const orders = window.ietmOrders;
+    const waiting = orders ? orders.outbox() : [];
     const count = items.reduce((n, i) => n + (Number(i.qty) || 0), 0);
-    toggle.textContent = t("order", "Order") + " (" + count + ")";
+    toggle.textContent = t("orders_panel_toggle") + " (" + count + ")" + (waiting.length ? " · " + t("orders_outbox_n", { n: waiting.length }) : "");
     toggle.dataset.count = String(count);
-    panel.replaceChildren();
-    const h = cell("h2", t("order_list", "Order list"));
-    panel.append(h);
+    toggle.dataset.outbox = String(waiting.length);
+    panel.replaceChildren(el("h2", t("orders_panel")));
+    const who = el("p", null, { class: "order-product" });
+    if (p) who.append(el("span", t("product") + ": "), el("strong", productLabel(p)));
+    else who.append(el("span", t("orders_no_product") + " "), button(t("product_pick"), { orderProduct: "" }, true));
+    panel.append(who);
+    problemBox = el("ul", null, { class: "order-problems notice", role: "alert" });
+    problemBox.hidden = true;
+    panel.append(problemBox);
     if (!items.length) {
-      panel.append(cell("p", t("order_empty", "No parts in the order.")));
+      panel.append(el("p", t("orders_panel_empty")));
     } else {
-      const table = document.createElement("table");
-      table.className = "order-table";
-      const head = document.createElement("tr");
-      [t("part_number", "Part number"), "CAGE", t("name", "Name"), t("qty", "Qty"), t("source", "Source"), ""].forEach((x) => head.append(cell("th", x)));
+      const table = el("table", null, { class: "order-table" });
+      const head = el("tr");
+      [t("orders_part_number"), t("orders_name"), t("orders_quantity"), t("orders_source"), t("orders_note"), ""].forEach((x) => head.append(el("th", x)));
       table.append(head);
       items.forEach((i, n) => {
-        const tr = document.createElement("tr");
-        tr.append(cell("td", i.pn), cell("td", i.cage), cell("td", i.name));
-        const q = document.createElement("td");
-        const input = document.createElement("input");
-        input.type = "number"; input.min = "1"; input.value = String(i.qty); input.dataset.qty = String(n);
-        input.setAttribute("aria-label", t("qty", "Qty") + " " + i.pn);
-        q.append(input);
-        const src = cell("td", i.source);
-        src.className = "code";
-        const rm = document.createElement("td");
-        const b = cell("button", t("remove", "Remove"));
-        b.type = "button"; b.dataset.remove = String(n); b.className = "secondary";
-        rm.append(b);
-        tr.append(q, src, rm);
+        const tr = el("tr", null, { "data-line": String(n + 1) });
+        if (applies(i, p) === false) { tr.className = "not-applicable"; tr.title = t("orders_not_for_product", { pn: i.pn, product: productLabel(p) }); }
+        tr.append(el("td", i.pn + (i.cage ? " (" + i.cage + ")" : "")), el("td", i.name));
+        const q = el("td");
+        q.append(el("input", null, { type: "number", min: "0", step: "any", inputmode: "decimal", value: String(i.qty), "data-qty": String(n),
+                                      "aria-label": t("orders_quantity") + " " + i.pn }), el("span", " " + (i.unit || "")));
+        const src = el("td", [i.source, i.figure ? t("orders_figure") + " " + i.figure : "", i.item].filter(Boolean).join(" "), { class: "code" });
+        const note = el("td");
+        note.append(el("input", null, { type: "text", maxlength: "1000", value: i.note || "", "data-note": String(n), "aria-label": t("orders_note") + " " + i.pn }));
+        const rm = el("td");
+        rm.append(button(t("orders_remove"), { remove: String(n) }, true));
+        tr.append(q, src, note, rm);
         table.append(tr);
       });
       panel.append(table);
     }
-    const actions = document.createElement("div");
-    actions.className = "order-actions";
-    [["csv", t("export_csv", "Export CSV")], ["xml", t("export_xml", "Export XML")]].forEach(([kind, label]) => {
-      const b = cell("button", label); b.type = "button"; b.dataset.orderExport = kind; b.disabled = !items.length; actions.append(b);
+    const fields = el("div", null, { class: "order-fields" });
+    const urgency = el("select", null, { "data-meta": "urgency", id: "order-urgency" });
+    ["routine", "urgent", "critical"].forEach((u) => { const o = el("option", t("orders_urgency_" + u), { value: u }); if (meta.urgency === u) o.selected = true; urgency.append(o); });
+    const workOrder = el("input", null, { type: "text", maxlength: "64", "data-meta": "workOrder", id: "order-work-order", value: meta.workOrder || "" });
+    const remark = el("textarea", null, { maxlength: "2000", rows: "2", "data-meta": "remark", id: "order-remark" });
+    remark.value = meta.remark || "";
+    [[t("orders_urgency"), urgency], [t("orders_work_order"), workOrder], [t("orders_remark"), remark]].forEach(([label, input]) => {
+      const l = el("label", null, { class: "field" });
+      l.append(el("span", label), input);
+      fields.append(l);
     });
-    const clear = cell("button", t("clear", "Clear")); clear.type = "button"; clear.dataset.orderClear = ""; clear.className = "secondary";
-    const close = cell("button", t("close", "Close")); close.type = "button"; close.dataset.orderClose = ""; close.className = "secondary";
-    actions.append(clear, close);
+    panel.append(fields);
+    const actions = el("div", null, { class: "order-actions" });
+    if (orders && orders.server !== null) {
+      const send = button(t("orders_submit"), { orderSubmit: "" });
+      send.disabled = !items.length;
+      actions.append(send);
+    }
+    [["csv", t("orders_export_csv")], ["xml", t("orders_export_xml")]].forEach(([kind, label]) => {
+      const b = button(label, { orderExport: kind }, true); b.disabled = !items.length; actions.append(b);
+    });
+    actions.append(button(t("orders_clear"), { orderClear: "" }, true), button(t("close"), { orderClose: "" }, true));
     panel.append(actions);
+    if (orders) renderOutbox(orders, waiting);
+  }
+
+  function renderOutbox(orders, waiting) {
+    const status = orders.status();
+    if (status) panel.append(el("p", status, { class: "order-status", role: "status" }));
+    if (waiting.length) {
+      const box = el("section", null, { class: "order-outbox" });
+      box.append(el("h3", t("orders_outbox")));
+      const list = el("ul");
+      waiting.forEach((e) => {
+        const li = el("li", null, { "data-outbox": e.key, "data-state": e.state });
+        li.append(el("span", t(e.state === "refused" ? "orders_outbox_refused" : "orders_outbox_queued",
+                                { n: e.body.lines.length, at: e.queued.slice(0, 16).replace("T", " ") })));
+        if (e.state === "refused") {
+          const why = el("ul", null, { class: "order-problems" });
+          (e.problems || []).forEach((x) => why.append(el("li", x)));
+          li.append(why, button(t("orders_edit"), { outboxEdit: e.key }), button(t("orders_discard"), { outboxDiscard: e.key }, true));
+        }
+        list.append(li);
+      });
+      box.append(list);
+      panel.append(box);
+    }
+    const sent = orders.sent();
+    if (sent.length) {
+      const p = el("p", t("orders_sent_recently") + " ", { class: "order-sent" });
+      sent.slice(0, 5).forEach((s, n) => {
+        if (n) p.append(", ");
+        p.append(el("a", "№ " + s.id, { href: orders.server + "/orders/" + s.id }));
+      });
+      panel.append(p);
+    }
   }
 
   function announce(text) { if (live) { live.textContent = text; } }
@@ -195,8 +360,8 @@
     const addButton = event.target.closest("button.order-add");
     if (addButton) {
       const d = addButton.dataset;
-      add({ pn: d.orderPn, cage: d.orderCage, name: d.orderName, qty: d.orderQty, unit: d.orderUnit, source: d.orderSource, item: d.orderItem });
-      addButton.classList.add("added");
+      if (add({ pn: d.orderPn, cage: d.orderCage, name: d.orderName, qty: d.orderQty, unit: d.orderUnit, source: d.orderSource,
+                kind: d.orderKind, figure: d.orderFigure, item: d.orderItem, qpa: d.orderQpa }, addButton)) addButton.classList.add("added");
       return;
     }
     const spot = event.target.closest(".hotspot[data-callout]");
@@ -217,7 +382,7 @@
     }
   });
 
-  window.ietmParts = { add: add, order: loadOrder, toCsv: toCsv, toXml: toXml };
+  window.ietmParts = { add: add, order: loadOrder, toCsv: toCsv, toXml: toXml, submit: submit };
   function start() { if (document.querySelector("[data-ipd], button.order-add")) buildPanel(); }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
   else start();

@@ -1,0 +1,155 @@
+/* Spare-part orders on the device, on every page: the outbox and the news.
+
+   A submitted order goes into the outbox (localStorage) with an idempotency key of its own and is sent when
+   the server answers: at once, when the network comes back, when the page is shown again, every half minute
+   while something waits. The server makes one order per key, so a retry after a lost answer, two tabs sending
+   at once or a doubled click never make two. A refusal (422, 409, 403) stays in the outbox with the server's
+   reasons until the technician edits or discards it. On the server the orders go to the same origin; a
+   published bundle sends them to the server named by <meta name="ietm-orders-server"> (none: export only).
+   The technician is told on their next visit what changed in their orders (approved, substitutes, shipped...). */
+(function () {
+  "use strict";
+  if (window.ietmOrders) return;
+  var OUTBOX = "ietm.orders.outbox";
+  var SENT = "ietm.orders.sent";
+  var bundle = document.querySelector('meta[name="ietm-bundle"]');
+  var named = document.querySelector('meta[name="ietm-orders-server"]');
+  /* "" = this server; null = nowhere to send */
+  var server = bundle ? (named && named.content ? named.content.replace(/\/+$/, "") : null) : "";
+
+  function strings() {
+    var el = document.getElementById("ietm-strings");
+    try { return el ? JSON.parse(el.textContent) : {}; } catch (e) { return {}; }
+  }
+  var S = strings();
+  function t(key, values) {
+    return String(S[key] || key).replace(/\{(\w+)\}/g, function (_, k) { return values && k in values ? values[k] : ""; });
+  }
+  function read(key, fallback) {
+    try { var v = JSON.parse(localStorage.getItem(key) || "null"); return v === null ? fallback : v; } catch (e) { return fallback; }
+  }
+  function write(key, value) { localStorage.setItem(key, JSON.stringify(value)); changed(); }
+  function changed() { document.dispatchEvent(new CustomEvent("ietm:orders")); }
+
+  function outbox() { var v = read(OUTBOX, []); return Array.isArray(v) ? v : []; }
+  function sent() { var v = read(SENT, []); return Array.isArray(v) ? v : []; }
+  function update(key, change) {
+    write(OUTBOX, outbox().map(function (e) { return e.key === key ? Object.assign({}, e, change) : e; }));
+  }
+  function newKey() {
+    if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
+    var bytes = new Uint8Array(16);
+    crypto.getRandomValues(bytes);
+    return Array.prototype.map.call(bytes, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
+  }
+
+  var lastStatus = "";
+  function say(text) { lastStatus = text; changed(); }
+
+  /* Queue an order (the body of POST /api/orders) and try to send it; returns its key. */
+  function queue(body) {
+    var entry = { key: newKey(), body: body, queued: new Date().toISOString(), state: "queued" };
+    write(OUTBOX, outbox().concat([entry]));
+    say(t("orders_queued"));
+    flush();
+    return entry.key;
+  }
+
+  function api(path, options) {
+    return fetch(server + path, Object.assign({ credentials: "include", cache: "no-store" }, options || {}));
+  }
+  function me() { return api("/api/me").then(function (r) { return r.ok ? r.json() : {}; }); }
+
+  var flushing = null;
+  function flush() {
+    if (server === null) return Promise.resolve();
+    if (flushing) return flushing;
+    if (!outbox().some(function (e) { return e.state === "queued"; })) return Promise.resolve();
+    flushing = me().then(function (who) {
+      if (!who.user) { say(t("orders_login_needed")); return; }
+      /* one at a time, oldest first: the server sees them in the order they were made */
+      return outbox().filter(function (e) { return e.state === "queued"; }).reduce(function (chain, entry) {
+        return chain.then(function () { return send(entry, who.csrf); });
+      }, Promise.resolve());
+    }).catch(function (e) { if (!e || e.message !== "login") say(t("orders_offline")); })
+      .then(function () { flushing = null; changed(); });
+    return flushing;
+  }
+
+  function send(entry, csrf) {
+    return api("/api/orders", {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf, "Idempotency-Key": entry.key },
+      body: JSON.stringify(entry.body)
+    }).then(function (r) {
+      return r.json().catch(function () { return {}; }).then(function (data) {
+        if (r.ok && data.order) {
+          write(OUTBOX, outbox().filter(function (e) { return e.key !== entry.key; }));
+          write(SENT, [{ id: data.order.id, key: entry.key, at: new Date().toISOString() }].concat(sent()).slice(0, 20));
+          say(data.message || t("orders_received", { id: data.order.id }));
+        } else if (r.status === 401) {
+          say(t("orders_login_needed"));
+          throw new Error("login");
+        } else if (r.status === 403 || r.status === 409 || r.status === 422) {
+          var error = data.error || {};
+          var problems = (error.problems || []).map(function (p) { return p.message; });
+          update(entry.key, { state: "refused", problems: problems.length ? problems : [error.message || String(r.status)] });
+          say(t("orders_refused"));
+        }
+        /* anything else (5xx, a proxy's page): stays queued for the next try */
+      });
+    });
+  }
+
+  function discard(key) { write(OUTBOX, outbox().filter(function (e) { return e.key !== key; })); }
+  /* take a refused order back out of the outbox, to edit it and send it again (with a new key) */
+  function retake(key) {
+    var entry = outbox().filter(function (e) { return e.key === key; })[0];
+    discard(key);
+    return entry ? entry.body : null;
+  }
+
+  /* -- news: what changed in my orders since my last visit ------------------------------------------------- */
+  function news() {
+    if (server === null) return;
+    me().then(function (who) {
+      if (!who.user || (who.permissions && who.permissions.indexOf("order") < 0)) return null;
+      return api("/api/orders/news").then(function (r) { return r.ok ? r.json() : null; }).then(function (data) {
+        if (!data || !data.orders || !data.orders.length) return;
+        var box = document.createElement("section");
+        box.className = "notice orders-news";
+        box.setAttribute("role", "status");
+        var h = document.createElement("h2");
+        h.textContent = t("orders_news");
+        box.appendChild(h);
+        var list = document.createElement("ul");
+        data.orders.forEach(function (o) {
+          var li = document.createElement("li");
+          var a = document.createElement("a");
+          a.href = server + o.url;
+          a.textContent = o.summary;
+          li.appendChild(a);
+          list.appendChild(li);
+        });
+        box.appendChild(list);
+        var main = document.getElementById("main");
+        if (main) main.insertBefore(box, main.firstChild);
+        return api("/api/orders/news/seen", {
+          method: "POST", headers: { "Content-Type": "application/json", "X-CSRF-Token": who.csrf },
+          body: JSON.stringify({ orders: data.orders.map(function (o) { return o.id; }) })
+        });
+      });
+    }).catch(function () { /* offline: told next time */ });
+  }
+
+  window.ietmOrders = {
+    server: server, queue: queue, flush: flush, outbox: outbox, sent: sent, discard: discard, retake: retake,
+    status: function () { return lastStatus; }, t: t
+  };
+  window.addEventListener("online", flush);
+  document.addEventListener("visibilitychange", function () { if (document.visibilityState === "visible") flush(); });
+  setInterval(function () { if (navigator.onLine !== false) flush(); }, 30000);
+  function start() { flush(); news(); }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
+})();
