@@ -2,9 +2,10 @@
 and misbehaves on purpose as real ones do: fails, answers too late, or takes a message and loses the answer.
 
 `plan(key, n)` decides what the n-th request (1, 2, ...) carrying `key` meets: "fail" (503, nothing kept),
-"hang" (nothing kept, no answer until the client gives up), "lose" (the message is kept, then the connection
-is dropped without an answer, so the sender cannot know) or "accept". A key it already keeps is answered
-200 with the first answer, whatever the plan says: the ERP's exactly-once.
+"refuse" (400: the ERP will never take it), "hang" (nothing kept, no answer until the client gives up),
+"lose" (the message is kept, then the connection is dropped without an answer, so the sender cannot know),
+"keep-hang" (kept, then no answer at all) or "accept". A key it already keeps is answered 200 with the first
+answer, whatever the plan says: the ERP's exactly-once.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ def fail_first(count: int, how: str = "fail") -> Callable[[str, int], str]:
     return lambda key, n: how if n <= count else "accept"
 
 
-class TestErp:
+class LoopbackErp:
     def __init__(self, plan: Callable[[str, int], str] = always_accept, hang_seconds: float = 30) -> None:
         self.plan = plan
         self.hang_seconds = hang_seconds
@@ -50,11 +51,13 @@ class TestErp:
                     known = key in erp.messages
                     action = "known" if known else erp.plan(key, n)
                     erp.requests.append((key, action))
-                    if action in ("accept", "lose"):
+                    if action in ("accept", "lose", "keep-hang"):
                         erp.messages[key] = json.loads(body)
                 if action == "fail":
                     return self._answer(503, {"error": "ERP busy"})
-                if action == "hang":
+                if action == "refuse":
+                    return self._answer(400, {"error": "unknown cost centre"})
+                if action in ("hang", "keep-hang"):
                     erp.release.wait(erp.hang_seconds)
                     return self._answer(504, {"error": "too late"})
                 if action == "lose":
@@ -79,7 +82,7 @@ class TestErp:
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/orders"
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
 
-    def __enter__(self) -> TestErp:
+    def __enter__(self) -> LoopbackErp:
         self.thread.start()
         return self
 

@@ -23,7 +23,7 @@ from ietm.parse.codes import DmCode
 
 # The part numbers of the DG-5 generator set (the sample manual plan); the IPD may list no others.
 PLAN_PARTS = frozenset({
-    "GS-1001", "GS-1002", "GS-1012", "GS-1003", "GS-1004", "GS-1005", "GS-2001", "GS-2002", "GS-2003",
+    "GS-1001", "GS-1002", "GS-1012", "GS-1003", "GS-1004", "GS-1005", "GS-2001", "GS-2011", "GS-2002", "GS-2003",
     "GS-3001", "GS-3002", "GS-3003", "GS-3004", "GS-3005", "GS-3006", "GS-4001", "GS-4002",
 })
 LANGUAGES = ("ru-RU", "en-US")

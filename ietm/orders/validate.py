@@ -80,12 +80,14 @@ class OrderRefused(IetmError):
     exit_code = 6
     http_status = 422
 
-    def __init__(self, problems: list[Problem], language: str = "en") -> None:
+    def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems
-        self.language = language
-        first = problems[0].message(language)
-        more = i18n.t("orders_more_problems", language, n=len(problems) - 1) if len(problems) > 1 else ""
-        super().__init__(f"{first}{more}", problems[0].where)
+        super().__init__(self.said("en"), problems[0].where)
+
+    def said(self, language: str) -> str:
+        """The first problem, and how many more there are, in a reader's language."""
+        more = len(self.problems) - 1
+        return self.problems[0].message(language) + (i18n.t("orders_more_problems", language, n=more) if more else "")
 
 
 @dataclass
@@ -153,7 +155,7 @@ def check(order: OrderIn, index: PartsIndex, max_quantity: float, cleared: Calla
         if found is not None:
             checked.append(found)
     if problems:
-        raise OrderRefused(problems, language)
+        raise OrderRefused(problems)
     assert product is not None
     model, serial = product_names(product, primary_attribute(index, product))
     return CheckedOrder(order, product, model, serial, checked)
@@ -177,6 +179,7 @@ def _check_line(line: LineIn, n: int, order: OrderIn, product: Product | None, i
         problems.append(Problem(f"{where}.part_number", "orders_no_part", {"n": n}))
         return None
     listed = [o for o in index.find(pn) if cleared(o.module)]
+    everywhere = listed  # for the unit of issue, when the place the line came from does not say it
     if not listed:
         problems.append(Problem(f"{where}.part_number", "orders_unknown_part", {"n": n, "pn": pn}))
         return None
@@ -202,7 +205,7 @@ def _check_line(line: LineIn, n: int, order: OrderIn, product: Product | None, i
         listed = [o for o in listed if o.kind != "repository"] or listed
         applying = [o for o in listed if o.applies_to(product, index.applicability) is not False]
         if not applying:
-            o = listed[0]
+            o = min(listed, key=lambda o: PREFERENCE.get(o.kind, 9))
             problems.append(Problem(f"{where}.part_number", "orders_not_applicable", {
                 "n": n, "pn": pn, "product": product.id, "where": o.where(), "says": o.applic_text(language)}))
             return None
@@ -216,14 +219,16 @@ def _check_line(line: LineIn, n: int, order: OrderIn, product: Product | None, i
             return None
         listed = [o for o in listed if not o.unit or norm(o.unit) == norm(unit)]
     source = min(listed, key=lambda o: (o.kind != line.source_kind, PREFERENCE.get(o.kind, 9)))
-    unit = unit or source.unit or next((o.unit for o in listed if o.unit), "")
-    if len(problems) == before:
-        if norm(unit) in PIECES and float(quantity) != int(quantity):
-            problems.append(Problem(f"{where}.quantity", "orders_whole_pieces", {"n": n, "pn": pn, "unit": unit}))
-        per = source.per_assembly_number()
-        if per is not None and quantity > per and not (line.note.strip() or order.remark.strip()):
-            problems.append(Problem(f"{where}.quantity", "orders_over_assembly", {
-                "n": n, "pn": pn, "value": number(quantity), "per": number(per), "where": source.where()}))
+    unit = unit or source.unit or next((o.unit for o in listed if o.unit), "") or next(
+        (o.unit for o in everywhere if o.unit and o.kind == "ipd"), "")
+    per = source.per_assembly_number()
+    if len(problems) > before:
+        pass  # the quantity is already wrong: more about it would only repeat that
+    elif norm(unit) in PIECES and float(quantity) != int(quantity):
+        problems.append(Problem(f"{where}.quantity", "orders_whole_pieces", {"n": n, "pn": pn, "unit": unit}))
+    elif per is not None and quantity > per and not (line.note.strip() or order.remark.strip()):
+        problems.append(Problem(f"{where}.quantity", "orders_over_assembly", {
+            "n": n, "pn": pn, "value": number(quantity), "per": number(per), "where": source.where()}))
     name = source.name(language) or next((o.name(language) for o in listed if o.name(language)), "")
     return CheckedLine(line, source, name, unit)
 

@@ -104,15 +104,12 @@ async def _refused(request: Request, exc: OrderRefused) -> Response:
     language = deps.language(request)
     if request.url.path.startswith("/api/") or "text/html" not in request.headers.get("accept", ""):
         return JSONResponse({"error": {
-            "status": exc.http_status, "kind": "OrderRefused", "message": exc.problems[0].message(language)
-            + (message("orders_more_problems", n=len(exc.problems) - 1).in_language(language)
-               if len(exc.problems) > 1 else ""),
+            "status": exc.http_status, "kind": "OrderRefused", "message": exc.said(language),
             "where": exc.problems[0].where, "problems": [p.to_dict(language) for p in exc.problems]}},
             exc.http_status)
     from ietm.web.app import error_response
 
-    return error_response(request, exc.http_status, "OrderRefused", exc.problems[0].message(language),
-                          exc.problems[0].where)
+    return error_response(request, exc.http_status, "OrderRefused", exc.said(language), exc.problems[0].where)
 
 
 class BundleCors:

@@ -55,10 +55,20 @@
     return entry.key;
   }
 
+  /* the server answers in the page's language (a bundle's page and the server need not share a cookie) */
+  var lang = document.documentElement.lang || "";
   function api(path, options) {
-    return fetch(server + path, Object.assign({ credentials: "include", cache: "no-store" }, options || {}));
+    var url = server + path + (lang ? (path.indexOf("?") < 0 ? "?" : "&") + "lang=" + encodeURIComponent(lang) : "");
+    return fetch(url, Object.assign({ credentials: "include", cache: "no-store" }, options || {}));
   }
-  function me() { return api("/api/me").then(function (r) { return r.ok ? r.json() : {}; }); }
+  var asked = null;  /* who is logged in, asked once a minute at most (every page load asks once) */
+  function me() {
+    if (!asked || Date.now() - asked.at > 60000) {
+      asked = { at: Date.now(), answer: api("/api/me").then(function (r) { return r.ok ? r.json() : {}; }) };
+      asked.answer.catch(function () { asked = null; });
+    }
+    return asked.answer;
+  }
 
   var flushing = null;
   function flush() {
@@ -110,10 +120,23 @@
   }
 
   /* -- news: what changed in my orders since my last visit ------------------------------------------------- */
+  /* a way to the orders from every page, for those who order or work the desk */
+  function link(who) {
+    var tools = document.querySelector(".topbar .tools");
+    var may = who.permissions || [];
+    if (!tools || !who.user || (may.indexOf("order") < 0 && may.indexOf("handle_orders") < 0)) return;
+    var a = document.createElement("a");
+    a.className = "tool orders-link";
+    a.href = server + "/orders";
+    a.textContent = t(may.indexOf("handle_orders") >= 0 ? "orders_title" : "orders_mine");
+    tools.insertBefore(a, tools.children[1] || null);
+  }
+
   function news() {
     if (server === null) return;
     me().then(function (who) {
-      if (!who.user || (who.permissions && who.permissions.indexOf("order") < 0)) return null;
+      link(who);
+      if (!who.user || (who.permissions || []).indexOf("order") < 0) return null;
       return api("/api/orders/news").then(function (r) { return r.ok ? r.json() : null; }).then(function (data) {
         if (!data || !data.orders || !data.orders.length) return;
         var box = document.createElement("section");

@@ -27,7 +27,11 @@
 
   // -- the product and applicability ---------------------------------------------------------------------
   function product() { return window.IETMApplic ? window.IETMApplic.current() : null; }
-  function productLabel(p) { return p ? (window.IETMApplic.label(p) || p.id) : ""; }
+  function productLabel(p) {
+    if (!p) return "";
+    const values = Object.values(p.assigns || {}).join(", ");
+    return p.id ? p.id + (values ? " (" + values + ")" : "") : window.IETMApplic.label(p);
+  }
   /* every applicability that holds where the button is: its row, the groups around it, the module itself */
   function applicOf(el) {
     const out = [];
@@ -237,21 +241,22 @@
     } else {
       const table = el("table", null, { class: "order-table" });
       const head = el("tr");
-      [t("orders_part_number"), t("orders_name"), t("orders_quantity"), t("orders_source"), t("orders_note"), ""].forEach((x) => head.append(el("th", x)));
+      [t("orders_part_number"), t("orders_quantity"), ""].forEach((x) => head.append(el("th", x)));
       table.append(head);
       items.forEach((i, n) => {
         const tr = el("tr", null, { "data-line": String(n + 1) });
         if (applies(i, p) === false) { tr.className = "not-applicable"; tr.title = t("orders_not_for_product", { pn: i.pn, product: productLabel(p) }); }
-        tr.append(el("td", i.pn + (i.cage ? " (" + i.cage + ")" : "")), el("td", i.name));
-        const q = el("td");
+        const part = el("td");
+        part.append(el("strong", i.pn), el("span", i.cage ? " " + i.cage : "", { class: "code" }), el("div", i.name),
+                    el("div", [i.source, i.figure ? t("orders_figure") + " " + i.figure : "", i.item].filter(Boolean).join(" "), { class: "code" }),
+                    el("input", null, { type: "text", maxlength: "1000", value: i.note || "", "data-note": String(n), placeholder: t("orders_note"),
+                                        "aria-label": t("orders_note") + " " + i.pn }));
+        const q = el("td", null, { class: "order-qty" });
         q.append(el("input", null, { type: "number", min: "0", step: "any", inputmode: "decimal", value: String(i.qty), "data-qty": String(n),
                                       "aria-label": t("orders_quantity") + " " + i.pn }), el("span", " " + (i.unit || "")));
-        const src = el("td", [i.source, i.figure ? t("orders_figure") + " " + i.figure : "", i.item].filter(Boolean).join(" "), { class: "code" });
-        const note = el("td");
-        note.append(el("input", null, { type: "text", maxlength: "1000", value: i.note || "", "data-note": String(n), "aria-label": t("orders_note") + " " + i.pn }));
         const rm = el("td");
         rm.append(button(t("orders_remove"), { remove: String(n) }, true));
-        tr.append(q, src, note, rm);
+        tr.append(part, q, rm);
         table.append(tr);
       });
       panel.append(table);

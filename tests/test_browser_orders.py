@@ -1,0 +1,198 @@
+"""The whole loop in a real browser, on the Bike set and on the sample manual: a technician picks a product in
+the published bundle, orders parts from an IPD figure and from a procedure with the network off, comes back
+online and the order reaches the server once; the supply desk approves part of it with a substitute on its
+page; the test ERP keeps one message although it failed the first two tries; the technician is told."""
+
+from __future__ import annotations
+
+import functools
+import threading
+import time
+from dataclasses import dataclass
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from clirun import ietm
+from erpserver import LoopbackErp, fail_first
+from liveserver import Server
+from orders_support import PASSWORD, login, server_csdb
+
+pytestmark = pytest.mark.browser
+
+
+@dataclass(frozen=True)
+class Manual:
+    name: str
+    language: str
+    product: str
+    ipd: str  # bundle page of the IPD
+    callout: str
+    part: str  # ordered from the IPD figure
+    substitute: str  # the IPD's alternative the desk delivers instead
+    procedure: str  # bundle page of a procedure with spares
+    spare: str  # ordered from the procedure
+    not_here: str  # a part on that page that does not apply to the product
+    not_here_page: str
+    approved_in_part: str
+
+
+MANUALS = {
+    "bike": Manual("bike", "en", "1B070643", "dm/S1000DBIKE-AAA-D00-00-00-01AA-941A-D_en-US.html", "2",
+                   "BICYCLE-001/2A", "BICYCLE-001/2B", "dm/S1000DBIKE-AAA-D00-00-00-00AA-663A-A_en-US.html",
+                   "IT-001", "FK-TEL1001", "dm/S1000DBIKE-AAA-D00-00-01-00AA-720A-A_en-US.html",
+                   "approved in part (1 of 2 lines)"),
+    "sample": Manual("sample", "ru", "P-003", "dm/DGEN-A-D10-00-00-00A-941A-D_ru-RU.html", "5", "GS-2001",
+                     "GS-2011", "dm/DGEN-A-D20-00-00-00A-921A-A_ru-RU.html", "GS-1012", "GS-1002",
+                     "dm/DGEN-A-D20-00-00-00A-921A-A_ru-RU.html", "утверждён частично (строк: 1 из 2)"),
+}
+
+
+class Quiet(SimpleHTTPRequestHandler):
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(params=sorted(MANUALS))
+def manual(request) -> Manual:
+    return MANUALS[request.param]
+
+
+def wait(predicate, what: str, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while not predicate():
+        assert time.monotonic() < deadline, what
+        time.sleep(0.1)
+
+
+def test_an_order_made_offline_arrives_once_is_approved_with_a_substitute_and_reaches_the_erp(
+        manual: Manual, browser, tmp_path: Path, bike: Path, content: Path, shot) -> None:
+    out = tmp_path / "bundle"
+    out.mkdir()
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(out)))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    bundle = f"http://127.0.0.1:{httpd.server_address[1]}"
+    with LoopbackErp(fail_first(2)) as erp:
+        server = Server(tmp_path / "csdb")  # its port is chosen now: the bundle is published for it
+        csdb = server_csdb(bike if manual.name == "bike" else content, tmp_path / "csdb", erp.url, (bundle,),
+                           server.url)
+        published = ietm("publish", csdb, "-o", out, "--allow-errors", "--lang", manual.language)
+        assert published.code == 0, published.err
+        server.start()
+        context = browser.new_context(viewport={"width": 1024, "height": 1366})
+        desk = browser.new_context(viewport={"width": 1280, "height": 1024}, base_url=server.url)
+        errors: list[str] = []
+        try:
+            page = context.new_page()
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            technician_orders_offline(page, manual, server, bundle, shot)
+            order = arrives_once(page, manual, server)
+            supply_approves_in_part(desk.new_page(), manual, order, shot)
+            wait(lambda: len(erp.messages) == 1, f"the ERP got {erp.requests}")
+            key = list(erp.messages)[0]
+            assert erp.tries(key) == ["fail", "fail", "accept"]
+            lines = erp.messages[key]["order"]["lines"]
+            assert [(ln["part_number"], ln["substitute_for"]["part_number"]) for ln in lines] == [
+                (manual.substitute, manual.part)]
+            page.goto(f"{bundle}/{manual.procedure}")  # the technician's next visit
+            news = page.locator(".orders-news")
+            news.wait_for()
+            assert manual.approved_in_part in news.inner_text() and manual.substitute in news.inner_text()
+            shot(page, f"orders-{manual.name}-technician-told")
+            page.reload()
+            page.wait_for_timeout(500)
+            assert page.locator(".orders-news").count() == 0, "told once, not on every page"
+        finally:
+            context.close()
+            desk.close()
+            server.stop()
+            httpd.shutdown()
+            httpd.server_close()
+        assert not errors, errors
+
+
+def technician_orders_offline(page, manual: Manual, server: Server, bundle: str, shot) -> None:
+    page.goto(f"{server.url}/login")
+    page.fill("#login-name", "ivan")
+    page.fill("#login-password", PASSWORD)
+    page.click("form.login-form button[type=submit]")
+    page.wait_for_url(f"{server.url}/")
+    page.goto(f"{bundle}/index.html")
+    wait(lambda: page.evaluate("document.documentElement.dataset.offlineReady") == "true",
+         "the bundle was not cached for offline use", 120)
+    page.goto(f"{bundle}/products/index.html")
+    page.click(f"[data-pick-product='{manual.product}']")
+    page.goto(f"{bundle}/{manual.ipd}")
+    page.click(f"a.hotspot[data-callout='{manual.callout}']")  # the part in the figure ...
+    row = page.locator("tr.part-row.hl", has=page.locator("td.pn", has_text=manual.part)).first
+    row.locator("button.order-add").click()  # ... and its row of the parts list
+    assert page.get_attribute("#ietm-order-toggle", "data-count") == "1"
+    page.context.set_offline(True)
+    page.goto(f"{bundle}/{manual.not_here_page}")  # from the device's cache
+    refused = page.locator(f"button.order-add[data-order-pn='{manual.not_here}']").first
+    refused.dispatch_event("click")  # hidden or greyed for this product; a click still adds nothing
+    assert page.get_attribute("#ietm-order-toggle", "data-count") == "1"
+    if manual.not_here_page != manual.procedure:
+        page.goto(f"{bundle}/{manual.procedure}")
+    page.locator(f"button.order-add[data-order-pn='{manual.spare}']").first.click()
+    assert page.get_attribute("#ietm-order-toggle", "data-count") == "2"
+    page.click("#ietm-order-toggle")
+    page.select_option("#order-urgency", "urgent")
+    page.fill("#order-work-order", "WO-2026-117")
+    page.locator("#order-work-order").dispatch_event("change")
+    shot(page, f"orders-{manual.name}-panel-offline")
+    page.click("#ietm-order [data-order-submit]")
+    outbox = page.evaluate("JSON.parse(localStorage.getItem('ietm.orders.outbox'))")
+    assert len(outbox) == 1 and outbox[0]["state"] == "queued"
+    assert outbox[0]["body"]["product"] == manual.product and outbox[0]["body"]["work_order"] == "WO-2026-117"
+    assert page.get_attribute("#ietm-order-toggle", "data-outbox") == "1"
+    olga = login(server.url, "olga")
+    assert olga.get("/api/orders").json()["orders"] == [], "nothing reaches the server while offline"
+    page.wait_for_timeout(1000)  # a retry while offline fails quietly and keeps the order
+    assert len(page.evaluate("JSON.parse(localStorage.getItem('ietm.orders.outbox'))")) == 1
+
+
+def arrives_once(page, manual: Manual, server: Server) -> dict:
+    outbox = page.evaluate("JSON.parse(localStorage.getItem('ietm.orders.outbox'))")
+    page.context.set_offline(False)
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    wait(lambda: page.evaluate("JSON.parse(localStorage.getItem('ietm.orders.outbox') || '[]').length") == 0,
+         "the outbox was not sent when the network came back")
+    olga = login(server.url, "olga")
+    [order] = olga.get("/api/orders").json()["orders"]
+    assert [(ln["part_number"], ln["source"]["kind"]) for ln in order["lines"]] == [
+        (manual.part, "ipd"), (manual.spare, "spare")]
+    assert order["lines"][0]["source"]["item"] == manual.callout and order["urgency"] == "urgent"
+    assert order["product"]["id"] == manual.product and order["owner"] == "ivan"
+    # the device sends the same submission again (an answer lost on the way back): still one order
+    replay = page.evaluate("""async ([server, entry]) => {
+        const me = await (await fetch(server + '/api/me', {credentials: 'include'})).json();
+        const r = await fetch(server + '/api/orders', {method: 'POST', credentials: 'include',
+            headers: {'Content-Type': 'application/json', 'X-CSRF-Token': me.csrf, 'Idempotency-Key': entry.key},
+            body: JSON.stringify(entry.body)});
+        return [r.status, await r.json()]; }""", [server.url, outbox[0]])
+    assert replay[0] == 200 and replay[1]["replayed"] and replay[1]["order"]["id"] == order["id"]
+    assert len(olga.get("/api/orders").json()["orders"]) == 1
+    return order
+
+
+def supply_approves_in_part(desk, manual: Manual, order: dict, shot) -> None:
+    desk.goto("/login")
+    desk.fill("#login-name", "olga")
+    desk.fill("#login-password", PASSWORD)
+    desk.click("form.login-form button[type=submit]")
+    desk.wait_for_url("**/")
+    desk.goto("/orders")
+    desk.click(f"tr[data-order='{order['id']}'] a")
+    desk.check("input[name='action-1'][value='approve']")
+    option = desk.locator("select[name='substitute-1'] option", has_text=manual.substitute)
+    desk.select_option("select[name='substitute-1']", value=option.get_attribute("value"))
+    desk.check("input[name='action-2'][value='reject']")
+    desk.fill("input[name='reason-2']", "in the van's stock")
+    shot(desk, f"orders-{manual.name}-desk-deciding")
+    desk.click(".order-decide-actions button[value='']")
+    desk.wait_for_url(f"**/orders/{order['id']}")
+    assert desk.get_attribute(".order-summary", "data-order-status") == "approved"
+    assert manual.substitute in desk.inner_text(".order-lines")
+    shot(desk, f"orders-{manual.name}-desk-decided")
