@@ -48,6 +48,7 @@ COMMANDS: dict[str, str] = {
     "verify-delivery": "ietm.deliver.commands:verify_delivery",
     "apply-update": "ietm.deliver.commands:apply_update",
     "deliveries": "ietm.deliver.commands:deliveries",
+    "orders": "ietm.orders.commands:orders",
 }
 
 FORMATS = ("text", "json")

@@ -35,7 +35,8 @@ def test_templates_and_scripts_use_only_known_keys() -> None:
         text = (STATIC / "js" / name).read_text(encoding="utf-8")
         used |= {a or b for a, b in re.findall(r"\bS\.(\w+)|\bs\.(\w+)\b(?!\()", text)}
     assert len(used) > 30
-    missing = sorted(k for k in used if k not in STRINGS)
+    # t('orders_status_' ~ order.status): a family of keys named by a prefix; some key must carry it
+    missing = sorted(k for k in used if k not in STRINGS and not (k.endswith("_") and any(s.startswith(k) for s in STRINGS)))
     assert not missing, missing
 
 
