@@ -43,7 +43,7 @@ def renamed_corpus(copies: int) -> Path:
     shutil.rmtree(dest, ignore_errors=True)
     dest.mkdir(parents=True)
     for f in BIKE.iterdir():
-        if f.is_file() and f.suffix.upper() != ".XML":
+        if f.is_file() and f.suffix.upper() != ".XML":  # not another run's cache folder (.ietm)
             shutil.copyfile(f, dest / f.name)
     xml = [(f.name, f.read_text(encoding="utf-8")) for f in BIKE.glob("*.XML")]
     pattern = re.compile(r'modelIdentCode="(' + "|".join(MODELS) + r')"')

@@ -88,6 +88,16 @@ def test_refusals_speak_the_readers_language(ivan) -> None:
     assert "GS-1012 не применима к изделию P-001" in r.json()["error"]["message"]
 
 
+def test_a_faults_remedy_offers_the_part_it_names_and_the_order_keeps_that_source(ivan) -> None:
+    page = ivan.get("/dm/DGEN-A-D10-20-00-00A-421A-A", headers={"Accept-Language": "ru"}).text
+    assert 'data-order-kind="remedy"' in page and 'data-order-pn="GS-2001"' in page and "fi-e03" in page
+    r = submit(ivan, {"product": "P-001", "lines": [{"part_number": "GS-2001", "quantity": 1, "source": {
+        "kind": "remedy", "module": "DMC-DGEN-A-D10-20-00-00A-421A-A", "item": "fi-e03"}}]})
+    assert r.status_code == 201, r.text
+    assert r.json()["order"]["lines"][0]["source"] == {"kind": "remedy", "module": "DMC-DGEN-A-D10-20-00-00A-421A-A",
+                                                      "figure": "", "item": "fi-e03"}
+
+
 def test_a_malformed_submission_is_refused_before_anything_is_read(ivan, olga) -> None:
     before = count(olga)
     r = ivan.post("/api/orders", json=fuel_filter())  # no Idempotency-Key

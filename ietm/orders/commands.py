@@ -129,6 +129,7 @@ def deliver(csdb: Path, watch: bool, fmt: str) -> None:
             pass
     else:
         tried = deliverer.run_due()  # what is due now; a retry falls due later (--watch, or the next run)
+        deliverer.close()
     store.flush_audit()
     with store.db.read() as conn:
         states = dict(conn.execute(select(deliveries.c.state, func.count()).group_by(deliveries.c.state)).all())

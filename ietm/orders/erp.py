@@ -76,6 +76,7 @@ class Deliverer:
         self.owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self.wake = threading.Event()
         self.stop = threading.Event()
+        self.client: httpx.Client | None = None
 
     def claim(self) -> dict | None:
         """Take the lease of the oldest due message, or None when nothing is due."""
@@ -100,8 +101,10 @@ class Deliverer:
         if token:
             headers["Authorization"] = f"Bearer {token}"
         body = json.dumps(payload, ensure_ascii=False).encode()
+        if self.client is None:  # one client per deliverer: connections and TLS set-up are reused
+            self.client = httpx.Client(timeout=self.settings.timeout)
         try:
-            r = httpx.post(self.settings.url, content=body, headers=headers, timeout=self.settings.timeout)
+            r = self.client.post(self.settings.url, content=body, headers=headers)
         except httpx.HTTPError as exc:
             return Outcome(False, True, None, f"{type(exc).__name__}: {exc}"[:1000] or type(exc).__name__)
         if 200 <= r.status_code < 300:
@@ -149,19 +152,27 @@ class Deliverer:
             self.deliver(row)
             tried += 1
         if tried:
-            self.store.flush_audit()
+            self.store.audit_changes()
         return tried
 
     def run_forever(self) -> None:
         """The server's delivery loop: due messages, then the audit catch-up, then sleep until woken or polled."""
         while not self.stop.is_set():
+            pause = self.settings.poll
             try:
                 self.run_due()
                 self.store.flush_audit()  # events a killed process committed but did not log
+                pause = min(pause, self._next_due())
             except Exception:  # a database or network hiccup must not end the loop
                 log.exception("ERP delivery loop")
-            self.wake.wait(min(self.settings.poll, self._next_due()))
+            self.wake.wait(pause)
             self.wake.clear()
+        self.close()
+
+    def close(self) -> None:
+        if self.client is not None:
+            self.client.close()
+            self.client = None
 
     def _next_due(self) -> float:
         """Seconds until a pending message is due (its back-off over, and any other sender's lease)."""
@@ -187,5 +198,5 @@ def retry(store: OrderStore, order_id: int, actor: str) -> bool:
             state="pending", attempts=0, next_attempt=now).execution_options(preserve_rowcount=True)).rowcount
         if changed:
             record_event(conn, order_id, actor, "erp-retry", {}, seen=True)
-    store.flush_audit()
+    store.audit_changes()
     return bool(changed)

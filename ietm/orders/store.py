@@ -10,6 +10,7 @@ recognised by its id, so each event is in the log exactly once.
 from __future__ import annotations
 
 import fcntl
+import logging
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -19,13 +20,14 @@ from typing import Any, Iterable
 from sqlalchemy import Connection, and_, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from ietm.errors import NotFound, Refused
+from ietm.errors import IetmError, NotFound, Refused
 from ietm.i18n import message
 from ietm.orders.tables import deliveries, events, lines, orders, purchases, stock
 from ietm.orders.validate import CheckedOrder, OrderRefused, Problem, number
 from ietm.serverdb import Database
 from ietm.sign import audit
 
+log = logging.getLogger("ietm.orders")
 #: an order's life, in order; rejected ends it
 FLOW = ("submitted", "approved", "ordered", "shipped", "received")
 STATUSES = (*FLOW, "rejected")
@@ -238,7 +240,7 @@ class OrderStore:
             if found is None:
                 raise
             return _replayed(found, digest, key)
-        self.flush_audit()
+        self.audit_changes()
         return order_id, True
 
     def news(self, owner: str) -> list[Order]:
@@ -312,7 +314,7 @@ class OrderStore:
                         state="pending", attempts=0, next_attempt=now, created=now))
             else:
                 conn.execute(update(orders).where(orders.c.id == order_id).values(updated=now))
-        self.flush_audit()
+        self.audit_changes()
         return self.get(order_id)
 
     def advance(self, order_id: int, actor: str, status: str) -> Order:
@@ -339,7 +341,7 @@ class OrderStore:
                     received.append({"part": pn, "quantity": qty})
             record_event(conn, order_id, actor, status, {"from": row.status, "received": received} if received else
                    {"from": row.status})
-        self.flush_audit()
+        self.audit_changes()
         return self.get(order_id)
 
     # -- stock ------------------------------------------------------------------------------------------------
@@ -353,7 +355,7 @@ class OrderStore:
             for r in rows:
                 _set_stock(conn, r, actor, now)
             record_event(conn, None, actor, "stock-import", {"rows": len(rows), "replace": replace}, seen=True)
-        self.flush_audit()
+        self.audit_changes()
         return len(rows)
 
     def stock(self) -> list[StockRow]:
@@ -405,10 +407,18 @@ class OrderStore:
                     record_event(conn, order_id, actor, "ordered", {"from": "approved", "purchase": purchase_id})
             record_event(conn, None, actor, "purchase", {"purchase": purchase_id, "supplier": supplier, "lines": taken},
                    seen=True)
-        self.flush_audit()
+        self.audit_changes()
         return purchase_id
 
     # -- the audit log ----------------------------------------------------------------------------------------
+
+    def audit_changes(self) -> None:
+        """After a change: its events into the audit log. A log that cannot be written must not undo or refuse a
+        change already recorded; its events stay marked unwritten and the delivery loop writes them later."""
+        try:
+            self.flush_audit()
+        except IetmError as exc:
+            log.error("orders: audit log not written (will be retried): %s", exc)
 
     def flush_audit(self) -> int:
         """Copy events not yet in the audit log into it, in order, each once (see the module docstring)."""
@@ -425,13 +435,14 @@ class OrderStore:
                 return 0
             written = {e["order_event"]: e["seq"] for e in audit.entries_after(self.audit_log, last)
                        if isinstance(e.get("order_event"), int)}
-            for ev in pending:
-                seq = written.get(ev.id)
-                if seq is None:
-                    seq = audit.append(self.audit_log, f"order-{ev.kind}", order=ev.order_id, actor=ev.actor,
-                                       order_event=ev.id, at=ev.at, detail=ev.detail)["seq"]
-                with self.db.begin() as conn:
-                    conn.execute(update(events).where(events.c.id == ev.id).values(audited_seq=seq))
+            missing = [ev for ev in pending if ev.id not in written]
+            appended = audit.append_all(self.audit_log, [(f"order-{ev.kind}", {
+                "order": ev.order_id, "actor": ev.actor, "order_event": ev.id, "at": ev.at, "detail": ev.detail})
+                for ev in missing]) if missing else []
+            written.update({e["order_event"]: e["seq"] for e in appended})
+            with self.db.begin() as conn:
+                for ev in pending:
+                    conn.execute(update(events).where(events.c.id == ev.id).values(audited_seq=written[ev.id]))
             return len(pending)
 
 

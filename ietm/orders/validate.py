@@ -116,11 +116,15 @@ def product_names(product: Product, primary: str | None = None) -> tuple[str, st
 
 
 def find_product(index: PartsIndex, ident: str) -> Product:
-    try:
-        return index.applicability.product(ident)
-    except IetmError:
-        raise OrderRefused([Problem("product", "orders_unknown_product", {"product": ident, "known": ", ".join(
-            p.id for p in index.applicability.products()) or "-"})]) from None
+    """The PCT product an order is for; refused when the PCTs have none, or several, of that id."""
+    found = [p for p in index.applicability.products() if p.id == ident]
+    if len(found) == 1:
+        return found[0]
+    if found:
+        raise OrderRefused([Problem("product", "orders_ambiguous_product", {"product": ident, "n": len(found)})])
+    known = list(dict.fromkeys(p.id for p in index.applicability.products()))
+    shown = ", ".join(known[:20]) + (" …" if len(known) > 20 else "")
+    raise OrderRefused([Problem("product", "orders_unknown_product", {"product": ident, "known": shown or "-"})])
 
 
 def primary_attribute(index: PartsIndex, product: Product) -> str | None:

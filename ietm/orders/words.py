@@ -13,6 +13,10 @@ words({  # key -> (English, Russian)
                           "выберите изделие (заводской номер), для которого заказываются детали"),
     "orders_unknown_product": ("no product '{product}' in the manual's product list (PCT); products: {known}",
                                "изделия «{product}» нет в таблице изделий (PCT); есть: {known}"),
+    "orders_ambiguous_product": ("{n} products of the manual's product lists (PCT) are called '{product}'; the "
+                                 "order cannot say which one it is for",
+                                 "в таблицах изделий (PCT) {n} изделий с обозначением «{product}»; нельзя понять, "
+                                 "для какого из них заказ"),
     "orders_bad_quantity": ("line {n}: the quantity must be more than 0, not {value}",
                             "строка {n}: количество должно быть больше 0, а не {value}"),
     "orders_absurd_quantity": ("line {n}: {value} is more than a line may ask for ({max})",

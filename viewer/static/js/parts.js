@@ -289,7 +289,11 @@
 
   function renderOutbox(orders, waiting) {
     const status = orders.status();
-    if (status) panel.append(el("p", status, { class: "order-status", role: "status" }));
+    if (status) {
+      const line = el("p", status + " ", { class: "order-status", role: "status" });
+      if (status === t("orders_login_needed")) line.append(el("a", t("login"), { href: orders.server + "/login" }));
+      panel.append(line);
+    }
     if (waiting.length) {
       const box = el("section", null, { class: "order-outbox" });
       box.append(el("h3", t("orders_outbox")));
