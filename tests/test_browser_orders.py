@@ -73,43 +73,43 @@ def test_an_order_made_offline_arrives_once_is_approved_with_a_substitute_and_re
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(out)))
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     bundle = f"http://127.0.0.1:{httpd.server_address[1]}"
-    with LoopbackErp(fail_first(2)) as erp:
-        server = Server(tmp_path / "csdb")  # its port is chosen now: the bundle is published for it
-        csdb = server_csdb(bike if manual.name == "bike" else content, tmp_path / "csdb", erp.url, (bundle,),
-                           server.url)
-        published = ietm("publish", csdb, "-o", out, "--allow-errors", "--lang", manual.language)
-        assert published.code == 0, published.err
-        server.start()
-        context = browser.new_context(viewport={"width": 1024, "height": 1366})
-        desk = browser.new_context(viewport={"width": 1280, "height": 1024}, base_url=server.url)
+    try:
         errors: list[str] = []
-        try:
-            page = context.new_page()
-            page.on("pageerror", lambda e: errors.append(str(e)))
-            technician_orders_offline(page, manual, server, bundle, shot)
-            order = arrives_once(page, manual, server)
-            supply_approves_in_part(desk.new_page(), manual, order, shot)
-            wait(lambda: len(erp.messages) == 1, f"the ERP got {erp.requests}")
-            key = list(erp.messages)[0]
-            assert erp.tries(key) == ["fail", "fail", "accept"]
-            lines = erp.messages[key]["order"]["lines"]
-            assert [(ln["part_number"], ln["substitute_for"]["part_number"]) for ln in lines] == [
-                (manual.substitute, manual.part)]
-            page.goto(f"{bundle}/{manual.procedure}")  # the technician's next visit
-            news = page.locator(".orders-news")
-            news.wait_for()
-            assert manual.approved_in_part in news.inner_text() and manual.substitute in news.inner_text()
-            shot(page, f"orders-{manual.name}-technician-told")
-            page.reload()
-            page.wait_for_timeout(500)
-            assert page.locator(".orders-news").count() == 0, "told once, not on every page"
-        finally:
-            context.close()
-            desk.close()
-            server.stop()
-            httpd.shutdown()
-            httpd.server_close()
+        with LoopbackErp(fail_first(2)) as erp, Server(server_csdb(bike if manual.name == "bike" else content,
+                                                                     tmp_path / "csdb", erp.url, (bundle,))) as server:
+            settings = server.csdb / "ietm.toml"  # the bundle is published for the server now listening
+            settings.write_text(settings.read_text().replace('server = ""', f'server = "{server.url}"'))
+            published = ietm("publish", server.csdb, "-o", out, "--allow-errors", "--lang", manual.language)
+            assert published.code == 0, published.err
+            context = browser.new_context(viewport={"width": 1024, "height": 1366})
+            desk = browser.new_context(viewport={"width": 1280, "height": 1024}, base_url=server.url)
+            try:
+                page = context.new_page()
+                page.on("pageerror", lambda e: errors.append(str(e)))
+                technician_orders_offline(page, manual, server, bundle, shot)
+                order = arrives_once(page, manual, server)
+                supply_approves_in_part(desk.new_page(), manual, order, shot)
+                wait(lambda: len(erp.messages) == 1, f"the ERP got {erp.requests}")
+                key = list(erp.messages)[0]
+                assert erp.tries(key) == ["fail", "fail", "accept"]
+                lines = erp.messages[key]["order"]["lines"]
+                assert [(ln["part_number"], ln["substitute_for"]["part_number"]) for ln in lines] == [
+                    (manual.substitute, manual.part)]
+                page.goto(f"{bundle}/{manual.procedure}")  # the technician's next visit
+                news = page.locator(".orders-news")
+                news.wait_for()
+                assert manual.approved_in_part in news.inner_text() and manual.substitute in news.inner_text()
+                shot(page, f"orders-{manual.name}-technician-told")
+                page.reload()
+                page.wait_for_timeout(500)
+                assert page.locator(".orders-news").count() == 0, "told once, not on every page"
+            finally:
+                context.close()
+                desk.close()
         assert not errors, errors
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
 
 
 def technician_orders_offline(page, manual: Manual, server: Server, bundle: str, shot) -> None:

@@ -35,6 +35,10 @@ WALK = {
     "/qa": "qa", "/qa/review/{key}": "qa", "/edit": "writer", "/edit/new": "writer", "/edit/{code}": "writer",
     "/icn/{name}": "not a page (an illustration)",
     "/release/ul": "reader", "/release/ul.html": "reader", "/admin/register": "admin",
+    "/orders": "technician and supply", "/orders/{order_id}": "technician and supply", "/orders/stock": "supply",
+    "/orders/purchase": "supply", "/orders/stats": "supply",
+    **{f"/orders/{name}": "not a page (a file)" for name in (
+        "export.csv", "export.xml", "purchase.csv", "purchase.xml", "stock.csv", "stats.csv", "{order_id}.xml")},
 }
 
 
@@ -53,8 +57,10 @@ def manual(tmp_path_factory, content: Path, schemas42: Path, brex42: Path) -> Pa
     accounts.add("inspector", "qa", PASSWORD, "02")
     accounts.add("writer", "writer", PASSWORD)
     accounts.add("chief", "admin", PASSWORD)
+    accounts.add("tech", "technician", PASSWORD)
+    accounts.add("clerk", "supply", PASSWORD)
     (csdb / "signer.txt").write_text(  # the signer's and the users' names: data, not interface
-        " ".join([*certificate_words(signed.pki / "qa.pem"), "inspector", "writer"]), encoding="utf-8")
+        " ".join([*certificate_words(signed.pki / "qa.pem"), "inspector", "writer", "tech", "clerk"]), encoding="utf-8")
     return csdb
 
 
@@ -156,6 +162,23 @@ def test_every_page_type_of_the_server_speaks_russian(manual: Path) -> None:
         assert "Информационно-удостоверяющий лист" in sheet and "data-ul-verdict=" in sheet  # the upload above altered it
         _check(reader, manual, "/release/ul.html")
         _check(_client(base, "chief"), manual, "/admin/register")
+        # a technician's orders and the supply desk
+        tech, clerk = _client(base, "tech"), _client(base, "clerk")
+        order = tech.post("/api/orders", headers={"Idempotency-Key": "russian-walk-1",
+                                                  "X-CSRF-Token": tech.get("/api/me").json()["csrf"]},
+                          json={"product": "P-003", "work_order": "НР-17", "lines": [
+                              {"part_number": "GS-2001", "quantity": 1}, {"part_number": "GS-1012", "quantity": 1}]})
+        assert order.status_code == 201, order.text
+        number = order.json()["order"]["id"]
+        for who, path in ((tech, "/orders"), (tech, f"/orders/{number}"), (clerk, "/orders"),
+                          (clerk, f"/orders/{number}"), (clerk, "/orders/stock"), (clerk, "/orders/purchase")):
+            _check(who, manual, path)
+        clerk.post(f"/api/orders/{number}/decision", headers={"X-CSRF-Token": clerk.get("/api/me").json()["csrf"]},
+                   json={"lines": [{"line": 1, "approve": True, "substitute": {"part_number": "GS-2011"}},
+                                   {"line": 2, "approve": False, "reason": "есть на складе"}]})
+        for who, path in ((tech, f"/orders/{number}"), (clerk, f"/orders/{number}"), (clerk, "/orders/purchase"),
+                          (clerk, "/orders/stats")):
+            assert "утверждён" in _check(who, manual, path) or path != f"/orders/{number}"
 
 
 def test_every_bike_module_is_labelled_in_russian(bike: Path) -> None:

@@ -17,14 +17,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
-from sqlalchemy import Connection, and_, func, insert, select, update
+from sqlalchemy import Connection, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ietm.errors import IetmError, NotFound, Refused
 from ietm.i18n import message
 from ietm.orders.tables import deliveries, events, lines, orders, purchases, stock
 from ietm.orders.validate import CheckedOrder, OrderRefused, Problem, number
-from ietm.serverdb import Database
+from ietm.serverdb import Database, insert_or_ignore
 from ietm.sign import audit
 
 log = logging.getLogger("ietm.orders")
@@ -485,22 +485,21 @@ def record_event(conn: Connection, order_id: int | None, actor: str, kind: str, 
 
 
 def _set_stock(conn: Connection, r: StockRow, actor: str, now: float) -> None:
-    key = and_(stock.c.part_number == r.part_number, stock.c.cage == r.cage)
-    if conn.execute(select(stock.c.part_number).where(key)).first():
-        conn.execute(update(stock).where(key).values(quantity=r.quantity, unit=r.unit, location=r.location,
-                                                     updated=now, updated_by=actor))
-    else:
-        conn.execute(insert(stock).values(part_number=r.part_number, cage=r.cage, quantity=r.quantity, unit=r.unit,
-                                          location=r.location, updated=now, updated_by=actor))
+    _stock_row(conn, r.part_number, r.cage, r.unit, actor, now)
+    conn.execute(update(stock).where(stock.c.part_number == r.part_number, stock.c.cage == r.cage).values(
+        quantity=r.quantity, unit=r.unit, location=r.location, updated=now, updated_by=actor))
 
 
 def _add_stock(conn: Connection, pn: str, cage: str, qty: float, unit: str, actor: str, now: float) -> None:
-    key = and_(stock.c.part_number == pn, stock.c.cage == cage)
-    if conn.execute(select(stock.c.part_number).where(key)).first():
-        conn.execute(update(stock).where(key).values(quantity=stock.c.quantity + qty, updated=now, updated_by=actor))
-    else:
-        conn.execute(insert(stock).values(part_number=pn, cage=cage, quantity=qty, unit=unit, location="",
-                                          updated=now, updated_by=actor))
+    _stock_row(conn, pn, cage, unit, actor, now)
+    conn.execute(update(stock).where(stock.c.part_number == pn, stock.c.cage == cage).values(
+        quantity=stock.c.quantity + qty, updated=now, updated_by=actor))
+
+
+def _stock_row(conn: Connection, pn: str, cage: str, unit: str, actor: str, now: float) -> None:
+    """The part's stock row, made empty if there is none (two workers making it at once make one)."""
+    insert_or_ignore(conn, stock, part_number=pn, cage=cage, quantity=0.0, unit=unit, location="", updated=now,
+                     updated_by=actor)
 
 
 def _order(r) -> Order:

@@ -60,8 +60,8 @@ words({  # key -> (English, Russian)
     "orders_no_order": ("no order {id}", "заказа {id} нет"),
     "orders_key_missing": ("an Idempotency-Key header of 8 to 64 letters, digits or -_.: is needed, so that a "
                            "retried submission never makes two orders",
-                           "нужен заголовок Idempotency-Key из 8–64 букв, цифр или -_.: — чтобы повторная отправка "
-                           "не создала второй заказ"),
+                           "нужен заголовок `Idempotency-Key` из 8–64 букв, цифр или -_.: — чтобы повторная "
+                           "отправка не создала второй заказ"),
     "orders_received": ("Order {id} received.", "Заказ {id} принят."),
     "orders_replayed": ("This submission was already received as order {id}; nothing new was recorded.",
                         "Эта отправка уже принята как заказ {id}; повторно ничего не записано."),
@@ -78,7 +78,7 @@ words({  # key -> (English, Russian)
     "orders_all": ("All", "Все"),
     "orders_none": ("No orders.", "Заказов нет."),
     "orders_no_erp": ("No ERP endpoint is configured ([orders] erp_url): approved orders wait in the outbox.",
-                      "Адрес ERP не задан ([orders] erp_url): утверждённые заказы ждут отправки."),
+                      "Адрес ERP не задан (`[orders] erp_url`): утверждённые заказы ждут отправки."),
     "orders_back": ("All orders", "Все заказы"),
     "orders_submitted": ("Submitted", "Отправлен"),
     "orders_technician": ("Technician", "Техник"),
@@ -132,6 +132,7 @@ words({  # key -> (English, Russian)
     "orders_mark_shipped": ("Mark shipped", "Отметить: отгружен"),
     "orders_mark_received": ("Mark received", "Отметить: получен"),
     "orders_attempts": ("attempts", "попыток"),
+    "orders_idempotency_key": ("Idempotency key", "Ключ идемпотентности"),
     "orders_delivery_pending": ("waiting to be sent to the ERP", "ожидает отправки в ERP"),
     "orders_delivery_delivered": ("sent to the ERP", "передан в ERP"),
     "orders_delivery_failed": ("ERP delivery failed", "передача в ERP не удалась"),
@@ -152,8 +153,9 @@ words({  # key -> (English, Russian)
     "orders_stock_hint": ("A CSV file with the columns partNumber (or Обозначение), quantity (or Количество) and, "
                           "optionally, manufacturerCode, unit and location; commas or semicolons. Each listed part "
                           "gets that quantity on hand; received orders add to it.",
-                          "Файл CSV со столбцами partNumber (или Обозначение), quantity (или Количество) и, по "
-                          "желанию, manufacturerCode, unit, location; разделитель — запятая или точка с запятой. "
+                          "Файл CSV со столбцами «Обозначение» (`partNumber`) и «Количество» (`quantity`) и, по "
+                          "желанию, «Код изготовителя», «Ед. изм.», «Место хранения»; разделитель — запятая или "
+                          "точка с запятой. "
                           "Для каждой детали из файла устанавливается этот остаток; полученные заказы его "
                           "увеличивают."),
     "orders_stock_file": ("Stock list (CSV)", "Список остатков (CSV)"),

@@ -169,6 +169,7 @@
     server: server, queue: queue, flush: flush, outbox: outbox, sent: sent, discard: discard, retake: retake,
     status: function () { return lastStatus; }, t: t
   };
+  changed();  /* an order panel built before this script ran shows its send button now */
   window.addEventListener("online", flush);
   document.addEventListener("visibilitychange", function () { if (document.visibilityState === "visible") flush(); });
   setInterval(function () { if (navigator.onLine !== false) flush(); }, 30000);
