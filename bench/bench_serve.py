@@ -5,7 +5,8 @@
 
 For each worker count: copies the CSDB to a temporary folder, starts `ietm serve` on a free loopback port,
 visits every data module page twice (so each is cached, as on a running server), then runs Debian's `wrk`
-(`-t2 -c64 --latency`) over those pages in turn and reports requests/s, p50/p90/p99/max latency and errors.
+(`-t2 -c64 --latency`) over those pages in turn and reports requests/s, p50/p90/p99/max latency, errors, and
+the server's CPU time per request (its processes' own, so comparable between runs on a busy machine).
 With --during-uploads a writer uploads new issues of a module all through the run (one every 0.5 s), and the
 figures say how long requests waited while the server took writes. Prints one JSON object per run.
 """
@@ -57,6 +58,21 @@ def parse_wrk(out: str) -> dict:
     non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     result["non_2xx"] = int(non2xx.group(1)) if non2xx else 0
     return result
+
+
+def group_cpu(pgid: int) -> float:
+    """CPU seconds (user + system) used so far by the live processes of a process group: the server and its
+    workers. Per request it says what a request costs whatever else the machine is doing."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == pgid:  # fields after the name: state, ppid, pgrp, ...; utime and stime are 12 and 13
+            total += int(fields[11]) + int(fields[12])
+    return total / tick
 
 
 def _writer(base: str, csdb: Path, stop: threading.Event, outcome: dict) -> None:
@@ -112,13 +128,17 @@ def run(csdb_src: Path, workers: int, seconds: float, connections: int, during_u
             if during_uploads:
                 writer.start()
             load = os.getloadavg()[0]
+            cpu = group_cpu(server.pid)
             out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{int(seconds)}s", "--timeout", "10s", "--latency",
                                   "-s", str(script), base], capture_output=True, text=True, check=True).stdout
+            cpu = group_cpu(server.pid) - cpu
             stop.set()
             if during_uploads:
                 writer.join(60)
+            figures = parse_wrk(out)
             result = {"workers": workers, "pages": len(paths), "connections": connections, "seconds": seconds,
-                      "load_before": round(load, 1), **parse_wrk(out)}
+                      "load_before": round(load, 1), "load_after": round(os.getloadavg()[0], 1), **figures,
+                      "server_cpu_ms_per_request": round(1000 * cpu / max(figures["requests"], 1), 2)}
             if during_uploads:
                 result["uploads"] = outcome
             return result
