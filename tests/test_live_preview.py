@@ -32,7 +32,10 @@ def _edit(path: Path, old: str, new: str) -> int:
     return line
 
 
-def test_changed_file_is_rechecked_and_announced(csdb):
+def test_changed_file_is_rechecked_and_announced(csdb, db_url):
+    """The change log and the problems found live in the server's database: on SQLite and on PostgreSQL."""
+    with open(csdb / "ietm.toml", "a") as toml:
+        toml.write(f'[server]\ndatabase = "{db_url}"\n')
     with serving(csdb, "--watch") as server:
         page = httpx.get(server.url + ADDRESS)
         assert "/static/js/live.js" in page.text
