@@ -46,10 +46,10 @@ def _issue(content: Path, n: int) -> tuple[str, bytes]:
     return f"{MODULE}_{n:03d}-00_en-US.XML", data.replace(b'issueType="new"', b'issueType="changed"', 1)
 
 
-def _login(base: str) -> tuple[httpx.Client, str]:
+def _login(base: str, name: str = "writer") -> tuple[httpx.Client, str]:
     client = httpx.Client(base_url=base, timeout=60)
     token = re.search(r'name="csrf" value="([^"]+)"', client.get("/login").text).group(1)
-    assert client.post("/login", data={"name": "writer", "password": PASSWORD, "csrf": token}).status_code == 303
+    assert client.post("/login", data={"name": name, "password": PASSWORD, "csrf": token}).status_code == 303
     return client, re.search(r'name="csrf" value="([^"]+)"', client.get("/upload").text).group(1)
 
 
@@ -61,6 +61,7 @@ def csdb(content: Path, schemas42: Path, brex42: Path, tmp_path_factory, module_
                                     f'[server]\ndatabase = "{module_db_url}"\n')
     accounts = open_accounts(root)
     accounts.add("writer", "writer", PASSWORD)
+    accounts.add("inspector", "qa", PASSWORD)
     accounts.db.dispose()
     return root
 
@@ -100,6 +101,25 @@ def test_workers_share_logins_uploads_and_throttling(server, content):
         token = re.search(r'name="csrf" value="([^"]+)"', c.get("/login").text).group(1)
         guesses.append(c.post("/login", data={"name": "nobody", "password": f"guess {i}", "csrf": token}).status_code)
     assert guesses[:5] == [401] * 5 and 429 in guesses
+
+
+def test_every_worker_shows_the_qa_queue_and_remarks_another_took(server, content):
+    """QA's queue and the remark queue are the CSDB's (its files, its catalog): what one worker took in, every
+    worker lists at once."""
+    writer, form = _login(server.url)
+    inspector = dict(_login(server.url, "inspector")[0].cookies)
+    name, data = _issue(content, 8)
+    data = re.sub(rb"<qualityAssurance>.*?</qualityAssurance>", b"<qualityAssurance><unverified/></qualityAssurance>",
+                  data, count=1, flags=re.S)
+    assert writer.post("/upload", files={"files": (name, data)}, data={"csrf": form}).status_code == 200
+    sent = writer.post("/api/remarks", headers={"X-CSRF-Token": writer.get("/api/me").json()["csrf"]},
+                       json={"module": MODULE, "text": "Torque value missing in step 3.", "priority": "safety"})
+    assert sent.status_code == 201, sent.text
+    remark = sent.json()["key"]
+    for _ in range(8):  # fresh connections: either worker may answer
+        reader = _fresh(server.url, inspector)
+        assert remark in reader.get("/remarks").text
+        assert f"/qa/review/{MODULE}?language=en-US" in reader.get("/qa").text  # the new issue awaits QA
 
 
 def test_kill_9_of_a_worker_during_uploads_loses_nothing(server, csdb, content):
