@@ -38,9 +38,11 @@ def import_(files, csdb, model, language, map_file, depth, enterprise, details, 
 
     Headings make the tree: each section down to --depth becomes a data module, the document a publication
     module, and a DML lists them; numbered items of procedures become steps, tables CALS tables, pictures
-    ICN files, ВНИМАНИЕ/ПРЕДУПРЕЖДЕНИЕ/ПРИМЕЧАНИЕ and WARNING/CAUTION/NOTE warnings, cautions and notes;
-    fault tables become fault isolation modules, tool, spare and consumable lists repositories, maintenance
-    tables a schedule. Re-running never replaces a module edited since the last import. The report (text,
+    ICN files (EMF/WMF converted to PNG), ПРИМЕЧАНИЕ/NOTE notes, ВНИМАНИЕ/ПРЕДУПРЕЖДЕНИЕ and WARNING/CAUTION
+    cautions and warnings of the warning and caution repositories; fault tables become fault isolation
+    modules, tool, spare and consumable lists repositories, maintenance tables a schedule, task cards
+    procedures. A document imported next to its version in another language shares its codes. Re-running
+    never replaces a module edited since the last import. The report (text,
     and JSON with --format json) is also kept in <CSDB>/.ietm-import/. Exit 1 when a written object fails
     its checks.
     """
