@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from copy import deepcopy
 from dataclasses import dataclass, field
+from functools import cache
 
 from lxml import etree
 
@@ -403,11 +404,17 @@ class Repository:
         stems = " " + " ".join(_stems(text, lang)) + " "
         out = []
         for e in self.entries:
-            name = " ".join(_stems(e.name, lang))
+            name = _name_stems(e.name, lang)
             number = e.number.strip().lower()
             if (len(number) >= 3 and number in low) or (len(name) >= 4 and f" {name} " in stems):
                 out.append(e)
         return out
+
+
+@cache
+def _name_stems(name: str, lang: str) -> str:
+    """An entry's name as stems, once per name: every procedure is matched against every entry."""
+    return " ".join(_stems(name, lang))
 
 
 def _stems(text: str, lang: str) -> list[str]:
