@@ -38,9 +38,16 @@ def t(key: str, language: str, /, **values: object) -> str:
     return text.format(**values) if values else text
 
 
+_TABLES: dict[tuple[str, int], dict[str, str]] = {}
+
+
 def table(language: str) -> dict[str, str]:
-    """Every string of one language: handed to the browser scripts as JSON."""
-    return {k: (v[1] if language == "ru" else v[0]) for k, v in STRINGS.items()}
+    """Every string of one language: handed to the browser scripts as JSON. Made once per language (words are
+    only ever added, so their count tells a table made before an addition) and shared: read it, never change it."""
+    made = _TABLES.get((language, len(STRINGS)))
+    if made is None:
+        made = _TABLES[(language, len(STRINGS))] = {k: (v[1] if language == "ru" else v[0]) for k, v in STRINGS.items()}
+    return made
 
 
 class Message(str):

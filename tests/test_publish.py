@@ -200,8 +200,10 @@ def test_republishing_renders_only_what_a_change_touches(content: Path, tmp_path
     out = tmp_path / "site"
     first = json.loads(ietm("publish", csdb, "-o", out, "--allow-errors", "--format", "json").out)
     assert first["rendered"] == first["pages"] and not first["incremental"]
+    search = (out / "search-index.json").stat().st_ino
     again = json.loads(ietm("publish", csdb, "-o", out, "--allow-errors", "--format", "json").out)
     assert again["rendered"] == 0 and again["incremental"] and again["release"] == first["release"]
+    assert (out / "search-index.json").stat().st_ino == search  # nothing to search anew: not made again
 
     page = out / "dm" / "DGEN-A-D10-00-00-00A-040A-A_en-US.html"
     untouched = out / "dm" / "DGEN-A-D00-00-00-00A-005A-A_ru-RU.html"
