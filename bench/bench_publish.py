@@ -2,7 +2,7 @@
 bundle's size (what a web server holds, what a tablet keeps), and a profile of where a page's time goes.
 
 The corpus is the Bike set copied many times under distinct model codes (bench/bench_render.py): --copies 104
-gives 10,088 data modules and 10,509 pages. The search index is brought up to date first (untimed), so every
+gives 9,880 data modules (95 a copy) and 10,501 pages. The search index is brought up to date first (untimed), so every
 publish starts from a warm catalog, as issue 15 measures it. Each run is `ietm publish --allow-errors` in its
 own process (the Bike set fails the gate's BREX, and the gate is `ietm check`, measured in bench_validate and
 bench_brex); wall time, CPU time of the process and its workers, peak RSS of the largest of them and the load
@@ -39,13 +39,35 @@ def load() -> str:
     return "load {:.1f} {:.1f} {:.1f}".format(*os.getloadavg())
 
 
-def run_publish(csdb: Path, out: Path, jobs: int) -> dict:
-    """One `ietm publish` in its own process: its JSON result with wall and CPU seconds and peak RSS."""
+def code_of(rev: str) -> Path:
+    """ietm's code (package, viewer, schemas) as of a git revision, to run beside the work tree's."""
+    dest = OUT / f"code-{rev}"
+    if not (dest / "ietm").is_dir():
+        shutil.rmtree(dest, ignore_errors=True)
+        dest.mkdir(parents=True)
+        archive = subprocess.run(["git", "-C", str(ROOT), "archive", rev, "ietm", "viewer", "schemas", "signing",
+                                  "content"], check=True, capture_output=True).stdout
+        subprocess.run(["tar", "-x", "-C", str(dest)], input=archive, check=True)
+    return dest
+
+
+def code_env(code: Path | None) -> dict | None:
+    """Another revision's code runs with its own state folder (catalog, index, converted illustrations): each
+    revision may keep its caches in its own format."""
+    if code is None:
+        return None
+    return {**os.environ, "PYTHONPATH": str(code), "IETM_STATE_DIR": str(code.parent / f"state-{code.name}")}
+
+
+def run_publish(csdb: Path, out: Path, jobs: int, code: Path | None = None) -> dict:
+    """One `ietm publish` in its own process (of the work tree's code, or `code`'s): its JSON result with wall
+    and CPU seconds and peak RSS."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     load_before = load()
     started = time.perf_counter()
+    env = code_env(code)
     r = subprocess.run([IETM, "publish", str(csdb), "-o", str(out), "--allow-errors", "-j", str(jobs),
-                        "--format", "json"], capture_output=True, text=True)
+                        "--format", "json"], capture_output=True, text=True, env=env)
     wall = time.perf_counter() - started
     if r.returncode != 0:
         raise SystemExit(f"ietm publish failed ({r.returncode}): {r.stderr.strip()}")
@@ -57,11 +79,13 @@ def run_publish(csdb: Path, out: Path, jobs: int) -> dict:
 
 
 def show(what: str, r: dict) -> None:
+    r.setdefault("rendered", r["pages"])  # older code renders every page every time
     rate = r["rendered"] / r["wall"] if r["rendered"] else 0
     print(f"{what}: {r['wall']:.1f} s wall, {r['cpu']:.1f} s CPU, {r['rendered']:,} of {r['pages']:,} pages "
           f"rendered ({rate:.0f} pages/s), peak RSS {r['rss_mb']:.0f} MB; {r['load_before']} before, "
           f"{r['load_after']} after", flush=True)
-    print("  " + ", ".join(f"{k} {v:.2f} s" for k, v in r["phases"].items()), flush=True)
+    if r.get("phases"):
+        print("  " + ", ".join(f"{k} {v:.2f} s" for k, v in r["phases"].items()), flush=True)
 
 
 def sizes(bundle: Path, modules: int) -> None:
@@ -138,6 +162,8 @@ def main() -> None:
     ap.add_argument("--jobs", type=int, default=2, help="worker processes of ietm publish")
     ap.add_argument("--profile", type=int, default=0, metavar="N", help="only profile N pages on one core")
     ap.add_argument("--keep", action="store_true", help="keep the bundles (under the corpus folder)")
+    ap.add_argument("--before", metavar="REV", help="only compare whole builds with the code of git revision REV, "
+                    "side by side (REV, this tree, REV, this tree)")
     args = ap.parse_args()
 
     csdb = renamed_corpus(args.copies)
@@ -152,6 +178,17 @@ def main() -> None:
     print(f"search index brought up to date (untimed): {time.perf_counter() - t:.1f} s", flush=True)
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
+    if args.before:
+        old = code_of(args.before)
+        t = time.perf_counter()
+        subprocess.run([IETM, "index", str(csdb)], check=True, capture_output=True, env=code_env(old))
+        print(f"search index of {args.before}'s code brought up to date (untimed): {time.perf_counter() - t:.1f} s")
+        for round_ in (1, 2):
+            for name, code in ((args.before, old), ("this tree", None)):
+                r = run_publish(csdb, work / f"bundle-{round_}-{code is None}", args.jobs, code)
+                show(f"whole build, {name} (round {round_})", r)
+                shutil.rmtree(work / f"bundle-{round_}-{code is None}")
+        return
 
     first = run_publish(csdb, work / "bundle", args.jobs)
     show("whole build", first)
