@@ -169,6 +169,26 @@ def test_bike_publication(bike_part: Path, bike_pdf: Path):
     check_publication(bike_part, BIKE_PM, "en", bike_pdf)
 
 
+def test_illustrations_are_vectors_with_hotspot_numbers_and_table_heads_repeat(bike_pdf: Path):
+    """The Bike's controls and indicators: a CGM picture drawn as vectors (no image on its page) whose callouts
+    stay text, and a table running onto the next page with its header row there again."""
+    first = next(m.page for m in outline(bike_pdf) if m.title == "Bicycle - Controls and Indicators")
+    listed = subprocess.run(["pdfimages", "-list", "-f", str(first), "-l", str(first), str(bike_pdf)],
+                            capture_output=True, text=True, check=True).stdout.splitlines()
+    assert len(listed) == 2, listed  # the heading lines only
+    bbox = subprocess.run(["pdftotext", "-bbox", "-f", str(first), "-l", str(first), str(bike_pdf), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    words = re.findall(r'yMin="([\d.]+)"[^>]*>([^<]+)<', bbox)
+    caption = next(float(y) for (y, w), (_, following) in zip(words, words[1:]) if w == "Fig" and following == "1")
+    callouts = {w for y, w in words if float(y) < caption and w in {"1", "2", "3", "4"}}
+    assert callouts == {"1", "2", "3", "4"}, words
+    head = ["Identifier", "Name", "Details", "Used in"]
+    texts = page_texts(bike_pdf)
+    assert all(h in texts[first - 1] for h in head) and "ci-0001" in texts[first - 1]
+    assert "ci-0001" not in texts[first] and "ci-0002" in texts[first]
+    assert all(h in texts[first] for h in head)
+
+
 @LONG
 def test_whole_bike_publication(bike: Path, tmp_path: Path):
     check_publication(bike, BIKE_PM, "en", _print(bike, BIKE_PM, tmp_path / "bike.pdf"))
