@@ -128,3 +128,39 @@ def test_verify_js_checks_every_parameter_set(browser, every_paramset):
         context.close()
         httpd.shutdown()
         httpd.server_close()
+
+
+def test_verify_js_speaks_the_pages_language(browser, every_paramset):
+    """On a Russian page verify.js gives its reasons in Russian, from the table of interface words the page carries
+    (script#ietm-strings, as every page of a bundle does)."""
+    from ietm.i18n import table
+
+    import ietm.sign.reasons  # noqa: F401  (declares the words)
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(every_paramset)))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    context = browser.new_context()
+    page = context.new_page()
+    try:
+        page.goto(f"http://127.0.0.1:{httpd.server_address[1]}/index.html")
+        page.evaluate("""(words) => { const s = document.createElement("script"); s.type = "application/json";
+            s.id = "ietm-strings"; s.textContent = JSON.stringify(words); document.head.appendChild(s); }""", table("ru"))
+        page.add_script_tag(content=VENDOR.read_text(encoding="utf-8"))
+        page.add_script_tag(content=(STATIC / "js" / "verify.js").read_text(encoding="utf-8"))
+        other = cert_pem(gostpki.make_ca(GostPrivateKey.generate("256-A"))).decode()  # a CA that issued nobody here
+        reasons = page.evaluate("""async (other) => {
+            const ca = await (await fetch("ca.pem")).text(), out = [];
+            for (const anchors of [[ca], [other]]) {
+              const r = await IetmVerify.verifyRelease({ base: location.href, manifest: "256-B.xml.txt", object: true,
+                files: false, anchors: anchors, roles: { eku: [IetmVerify.QA_EKU] } });
+              out.push(r.status + ": " + r.reason);
+            }
+            return out;
+        }""", other)
+        assert reasons[0].startswith("valid: подписано: Кузнецова Мария Олеговна, "), reasons
+        assert reasons[1].startswith("untrusted: подписант Кузнецова Мария Олеговна не восходит к доверенному "
+                                     "сертификату, 20"), reasons
+    finally:
+        context.close()
+        httpd.shutdown()
+        httpd.server_close()

@@ -81,6 +81,18 @@ def load_bytes(data: bytes, display: str) -> Loaded:
     return Loaded(display, tree, data, entities, notations)
 
 
+def load_own(data: bytes, display: str, what: str) -> etree._Element:
+    """The root of one of ietm's own XML files (a signature, a release manifest, a register statement), which
+    never carry a DTD: none is read, and one that has a DTD is refused. `what` names it in the error."""
+    try:
+        tree = _parse(data, display, resolve_internal=False)
+    except InputError as exc:
+        raise InputError(f"{what}: {exc.message}", exc.path, exc.line) from None
+    if tree.docinfo.internalDTD is not None:
+        raise InputError(f"{what} carries a DTD; refused", display)
+    return tree.getroot()
+
+
 def _parse(data: bytes, display: str, resolve_internal: bool) -> etree._ElementTree:
     parser = _parser(resolve_internal)
     try:

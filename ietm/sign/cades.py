@@ -59,12 +59,6 @@ def digest(oid: str, data: bytes) -> bytes:
     return DIGESTS[oid][1](data)
 
 
-def algorithm_name(key: PrivateKey) -> str:
-    if isinstance(key, GostPrivateKey):
-        return f"gost2012-{key.bits}"
-    return "ecdsa-p256" if isinstance(key, ec.EllipticCurvePrivateKey) else "rsa-pss"
-
-
 # -- signing ----------------------------------------------------------------------------------------------------
 
 def _algorithms(key: PrivateKey) -> tuple[str, dict]:
@@ -193,14 +187,9 @@ def decode(raw: bytes, display: str) -> bytes:
 
 
 def _approval(text: str, display: str) -> etree._Element | None:
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
-    try:
-        root = etree.fromstring(text.encode("utf-8"), parser)
-    except etree.XMLSyntaxError:
-        raise InputError("the signature's approval statement is not well-formed XML", display) from None
-    if root.getroottree().docinfo.internalDTD is not None:
-        raise InputError("the signature's approval statement carries a DTD; refused", display)
-    return root
+    from ietm.parse.loader import load_own
+
+    return load_own(text.encode("utf-8"), display, "the signature's approval statement")
 
 
 def parse(raw: bytes, display: str) -> Parsed:

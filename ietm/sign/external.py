@@ -27,7 +27,6 @@ from ietm.errors import ConfigError, Refused
 from ietm.sign.detached import Credentials
 
 TIMEOUT = 300  # seconds: a CIPF may wait for a PIN on a token
-PLACEHOLDERS = ("{file}", "{signature}", "{dir}")
 
 
 @dataclass

@@ -16,6 +16,7 @@ from pathlib import Path
 from lxml import etree
 
 from ietm.errors import ConfigError, InputError
+from ietm.parse.loader import load_own
 from ietm.parse.model import ICN_SUFFIXES, read_object
 from ietm.paths import SCHEMAS
 
@@ -102,13 +103,7 @@ def build(entries: list[Entry], name: str) -> bytes:
 
 def parse(data: bytes, display: str) -> tuple[etree._Element, list[Entry]]:
     """A manifest's root and entries; anything not valid against the release schema is an InputError."""
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
-    try:
-        root = etree.fromstring(data, parser)
-    except etree.XMLSyntaxError as exc:
-        raise InputError(f"release manifest is not well-formed XML: {exc.msg}", display, exc.lineno) from None
-    if root.getroottree().docinfo.internalDTD is not None:
-        raise InputError("release manifest carries a DTD; ietm manifests never do", display)
+    root = load_own(data, display, "release manifest")
     xsd = schema()
     if not xsd.validate(root):
         err = xsd.error_log[0]

@@ -19,6 +19,7 @@ from cryptography import x509
 from lxml import etree
 
 from ietm.errors import ConfigError, InputError
+from ietm.parse.loader import load_own
 from ietm.paths import SCHEMAS
 from ietm.sign.trust import TrustStore, Verdict, fingerprint, subject_name
 
@@ -55,13 +56,7 @@ def serialize(root: etree._Element) -> bytes:
 
 def parse(data: bytes, display: str) -> etree._Element:
     """A statement read safely (no DTD, no entities, no network) and valid against the register schema."""
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
-    try:
-        root = etree.fromstring(data, parser)
-    except etree.XMLSyntaxError as exc:
-        raise InputError(f"not well-formed XML: {exc.msg}", display, exc.lineno) from None
-    if root.getroottree().docinfo.internalDTD is not None:
-        raise InputError("carries a DTD; refused", display)
+    root = load_own(data, display, "register statement")
     if not schema().validate(root):
         err = schema().error_log.last_error
         raise InputError(f"not a valid register statement: {err.message}", display, err.line)

@@ -79,13 +79,9 @@ def read_signature(path: Path) -> etree._Element:
         data = path.read_bytes()
     except OSError as exc:
         raise InputError(f"cannot read the signature: {exc.strerror}", str(path)) from None
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
-    try:
-        root = etree.fromstring(data, parser)
-    except etree.XMLSyntaxError as exc:
-        raise InputError(f"signature is not well-formed XML: {exc.msg}", str(path), exc.lineno) from None
-    if root.getroottree().docinfo.internalDTD is not None:
-        raise InputError("signature file carries a DTD; refused", str(path))
+    from ietm.parse.loader import load_own
+
+    root = load_own(data, str(path), "signature file")
     if root.tag != ds("Signature"):
         raise InputError(f"not an XML Signature (root is <{etree.QName(root).localname}>, not ds:Signature)", str(path))
     return root

@@ -279,6 +279,22 @@
     return out;
   }
 
+  /* A reason in the page's language. Its words are kept with the server's in the one table of interface words
+     (ietm/sign/reasons.py: vr_device_<key>), which a page hands its scripts as script#ietm-strings; the English
+     here is what a page without that table reads (another script's own use of IetmVerify), and
+     tests/test_verify_js_words.py checks it is the table's English. */
+  var table = null;
+  function say(key, english, values) {
+    if (table === null) {
+      try {
+        var el = typeof document !== "undefined" && document.getElementById("ietm-strings");
+        table = el ? JSON.parse(el.textContent) : {};
+      } catch (e) { table = {}; }
+    }
+    return (table["vr_device_" + key] || english).replace(/\{(\w+)\}/g, function (_, k) {
+      return values && values[k] != null ? values[k] : "";
+    });
+  }
   function result(status, reason, extra) { return Object.assign({ status: status, reason: reason, signer: null, signedAt: null, release: null, entries: [], changed: [], missing: [] }, extra || {}); }
 
   async function fetchBytes(get, url) {
@@ -292,41 +308,41 @@
     var doc = new DOMParser().parseFromString(new TextDecoder().decode(sigBytes), "application/xml");
     var sig = doc.documentElement;
     if (doc.getElementsByTagName("parsererror").length || sig.namespaceURI !== DS || sig.localName !== "Signature")
-      return result("invalid", "the release signature is not an XML Signature", { changed: [manifestName + ".xsig"] });
+      return result("invalid", say("not_xmldsig", "the release signature is not an XML Signature"), { changed: [manifestName + ".xsig"] });
     var info = dsChild(sig, "SignedInfo"), value = dsChild(sig, "SignatureValue"), keyInfo = dsChild(sig, "KeyInfo");
-    if (!info || !value || !keyInfo) return result("invalid", "the release signature is incomplete");
+    if (!info || !value || !keyInfo) return result("invalid", say("incomplete", "the release signature is incomplete"));
     var c14nAlg = dsChild(info, "CanonicalizationMethod"), method = dsChild(info, "SignatureMethod");
-    if (!c14nAlg || c14nAlg.getAttribute("Algorithm") !== EXC_C14N) return result("invalid", "unsupported canonicalisation of the release signature");
+    if (!c14nAlg || c14nAlg.getAttribute("Algorithm") !== EXC_C14N) return result("invalid", say("c14n", "unsupported canonicalisation of the release signature"));
     var uri = method && method.getAttribute("Algorithm");
-    if (uri !== ECDSA_SHA256 && uri !== RSA_PSS_SHA256 && !GOST_SIG_URI[uri]) return result("invalid", "unsupported signature algorithm " + uri);
+    if (uri !== ECDSA_SHA256 && uri !== RSA_PSS_SHA256 && !GOST_SIG_URI[uri]) return result("invalid", say("algorithm", "unsupported signature algorithm {uri}", { uri: uri }));
     var approval = null, coversManifest = false;
     var refs = dsChildren(info, "Reference");
     for (var i = 0; i < refs.length; i++) {
       var ref = refs[i], target = ref.getAttribute("URI"), dm = dsChild(ref, "DigestMethod"), dv = dsChild(ref, "DigestValue");
       var bits = dm ? GOST_DIGEST_URI[dm.getAttribute("Algorithm")] : null;
-      if (!dm || (dm.getAttribute("Algorithm") !== SHA256 && !bits) || !dv) return result("invalid", "reference " + target + " is neither SHA-256 nor GOST R 34.11-2012");
+      if (!dm || (dm.getAttribute("Algorithm") !== SHA256 && !bits) || !dv) return result("invalid", say("ref_digest", "reference {target} is neither SHA-256 nor GOST R 34.11-2012", { target: target }));
       var digest;
       if (target === "#approval") {
         var obj = null;
         dsChildren(sig, "Object").forEach(function (o) { if (o.getAttribute("Id") === "approval") obj = o; });
         var transforms = dsChild(ref, "Transforms"), t = transforms ? dsChildren(transforms, "Transform") : [];
-        if (!obj || t.length !== 1 || t[0].getAttribute("Algorithm") !== EXC_C14N) return result("invalid", "the approval statement is missing or not canonicalised as ietm does");
+        if (!obj || t.length !== 1 || t[0].getAttribute("Algorithm") !== EXC_C14N) return result("invalid", say("statement", "the approval statement is missing or not canonicalised as ietm does"));
         digest = await digestBy(bits, utf8(c14n(obj, {})));
         approval = obj.getElementsByTagNameNS(APPROVAL_NS, "approval")[0] || null;
       } else if (decodeURIComponent(target) === manifestName && !dsChild(ref, "Transforms")) {
         digest = await digestBy(bits, manifestBytes);
         coversManifest = true;
       } else {
-        return result("invalid", "the release signature refers to " + target + ", which a browser does not check");
+        return result("invalid", say("ref_other", "the release signature refers to {target}, which a browser does not check", { target: target }));
       }
       if (!sameBytes(digest, b64ToBytes(dv.textContent))) {
         var which = target === "#approval" ? manifestName + ".xsig" : manifestName;
-        return result("invalid", which + " changed since it was signed", { changed: [which] });
+        return result("invalid", say("changed", "{file} changed since it was signed", { file: which }), { changed: [which] });
       }
     }
-    if (!coversManifest) return result("invalid", "the signature does not cover " + manifestName);
+    if (!coversManifest) return result("invalid", say("not_covered", "the signature does not cover {file}", { file: manifestName }));
     var certEl = keyInfo.getElementsByTagNameNS(DS, "X509Certificate");
-    if (!certEl.length) return result("invalid", "the release signature carries no certificate");
+    if (!certEl.length) return result("invalid", say("no_cert", "the release signature carries no certificate"));
     var certs = Array.prototype.map.call(certEl, function (e) { return parseCert(b64ToBytes(e.textContent)); });
     var cert = certs.filter(function (c) { return !certs.some(function (o) { return o !== c && sameBytes(o.issuer, c.subject); }); })[0] || certs[0];
     var ok;
@@ -339,7 +355,7 @@
         ok = await subtle.verify(k.alg, k.key, raw, utf8(c14n(info, {})));
       }
     } catch (e) { ok = false; }
-    if (!ok) return result("invalid", "signature value does not match: the signature file was altered", { changed: [manifestName + ".xsig"], signer: cert.cn });
+    if (!ok) return result("invalid", say("value", "signature value does not match: the signature file was altered"), { changed: [manifestName + ".xsig"], signer: cert.cn });
     return { cert: cert, approval: approval, signedAt: approval ? approval.getAttribute("signedAt") : null };
   }
 
@@ -350,21 +366,21 @@
     var b = sigBytes;
     if (b[0] !== 0x30) {
       try { b = b64ToBytes(new TextDecoder().decode(b).replace(/-----[A-Z0-9 ]+-----/g, "")); }
-      catch (e) { return result("invalid", "the signature is neither DER nor base64", { changed: [SIG] }); }
+      catch (e) { return result("invalid", say("encoding", "the signature is neither DER nor base64"), { changed: [SIG] }); }
     }
     var sd, infos, certs = [], si;
     try {
       var top = kids(b, node(b, 0));
-      if (oid(b, top[0]) !== "1.2.840.113549.1.7.2") return result("invalid", "not a CMS SignedData", { changed: [SIG] });
+      if (oid(b, top[0]) !== "1.2.840.113549.1.7.2") return result("invalid", say("not_cms", "not a CMS SignedData"), { changed: [SIG] });
       sd = kids(b, kids(b, top[1])[0]);  /* [0] EXPLICIT SignedData */
       var k = 3;
       if (sd[k].tag === 0xa0) { kids(b, sd[k]).forEach(function (c) { certs.push(parseCert(b.slice(c.from, c.end))); }); k++; }
       if (sd[k].tag === 0xa1) k++;  /* CRLs */
       infos = kids(b, sd[k]);
-      if (kids(b, sd[2]).length > 1) return result("invalid", "the signature encapsulates its content", { changed: [SIG] });
-      if (infos.length !== 1) return result("invalid", "the signature has " + infos.length + " signers", { changed: [SIG] });
+      if (kids(b, sd[2]).length > 1) return result("invalid", say("attached", "the signature encapsulates its content"), { changed: [SIG] });
+      if (infos.length !== 1) return result("invalid", say("signers", "the signature has {n} signers", { n: infos.length }), { changed: [SIG] });
       si = kids(b, infos[0]);
-    } catch (e) { return result("invalid", "the signature is not a readable CMS structure", { changed: [SIG] }); }
+    } catch (e) { return result("invalid", say("unreadable", "the signature is not a readable CMS structure"), { changed: [SIG] }); }
     var cert = null;
     if (si[1].tag === 0x30) {  /* issuerAndSerialNumber (a subjectKeyIdentifier [0] is not matched here) */
       var sid = kids(b, si[1]), serial = b.subarray(sid[1].start, sid[1].end);
@@ -373,16 +389,16 @@
         return sameBytes(c.der.subarray(s.start, s.end), serial) && sameBytes(c.issuer, b.subarray(sid[0].from, sid[0].end));
       })[0];
     }
-    if (!cert) return result("certificate", "wrong certificate: the signer's certificate is not in the signature", { changed: [SIG] });
+    if (!cert) return result("certificate", say("cert_absent", "wrong certificate: the signer's certificate is not in the signature"), { changed: [SIG] });
     var digestOid = oid(b, kids(b, si[2])[0]), attrsNode = si[3];
-    if (attrsNode.tag !== 0xa0) return result("invalid", "the signature has no signed attributes (not CAdES-BES)", { changed: [SIG] });
+    if (attrsNode.tag !== 0xa0) return result("invalid", say("no_attrs", "the signature has no signed attributes (not CAdES-BES)"), { changed: [SIG] });
     var sigAlg = oid(b, kids(b, si[4])[0]), value = b.subarray(si[5].start, si[5].end);
     var attrs = {};
     kids(b, attrsNode).forEach(function (a) { var p = kids(b, a); attrs[oid(b, p[0])] = kids(b, p[1])[0]; });
     var signed = b.slice(attrsNode.from, attrsNode.end);
     signed[0] = 0x31;
     var bits = GOST_DIGESTS[digestOid];
-    if (!bits && digestOid !== "2.16.840.1.101.3.4.2.1") return result("invalid", "unsupported digest " + digestOid, { changed: [SIG] });
+    if (!bits && digestOid !== "2.16.840.1.101.3.4.2.1") return result("invalid", say("digest", "unsupported digest {oid}", { oid: digestOid }), { changed: [SIG] });
     var ok = false;
     try {
       if (bits) ok = !!cert.gost && cert.gost.bits === bits && await gostVerify(cert, value, signed);
@@ -402,14 +418,14 @@
     }
     var certMatches = essHash && sameBytes(await digestBy(essBits, cert.der), essHash);
     if (!ok) {
-      if (essHash && !certMatches) return result("certificate", "wrong certificate: " + cert.cn + " did not make the signature", { changed: [SIG], signer: cert.cn });
-      return result("invalid", "signature value does not match: the signature file was altered", { changed: [SIG], signer: cert.cn });
+      if (essHash && !certMatches) return result("certificate", say("cert_other_key", "wrong certificate: {signer} did not make the signature", { signer: cert.cn }), { changed: [SIG], signer: cert.cn });
+      return result("invalid", say("value", "signature value does not match: the signature file was altered"), { changed: [SIG], signer: cert.cn });
     }
-    if (!essHash) return result("invalid", "not a CAdES-BES signature: no signing-certificate attribute", { changed: [SIG], signer: cert.cn });
-    if (!certMatches) return result("certificate", "wrong certificate: " + cert.cn + " is not the one the signature names", { changed: [SIG], signer: cert.cn });
+    if (!essHash) return result("invalid", say("no_ess", "not a CAdES-BES signature: no signing-certificate attribute"), { changed: [SIG], signer: cert.cn });
+    if (!certMatches) return result("certificate", say("cert_not_named", "wrong certificate: {signer} is not the one the signature names", { signer: cert.cn }), { changed: [SIG], signer: cert.cn });
     var md = attrs["1.2.840.113549.1.9.4"];
     if (!md || !sameBytes(await digestBy(bits, fileBytes), b.subarray(md.start, md.end)))
-      return result("invalid", name + " changed since it was signed", { changed: [name], signer: cert.cn });
+      return result("invalid", say("changed", "{file} changed since it was signed", { file: name }), { changed: [name], signer: cert.cn });
     var approval = null, signedAt = null;
     if (attrs[APPROVAL_ATTR]) {
       var a = attrs[APPROVAL_ATTR], xml = new DOMParser().parseFromString(text(b, a), "application/xml");
@@ -425,16 +441,16 @@
     if (!trusted) {
       for (var i = 0; i < anchors.length && !trusted; i++) if (await issuedBy(cert, anchors[i])) { trusted = true; chain.push(anchors[i]); }
     }
-    if (!trusted) return ["untrusted", "signer " + cert.cn + " does not chain to a trusted certificate"];
+    if (!trusted) return ["untrusted", say("untrusted", "signer {signer} does not chain to a trusted certificate", { signer: cert.cn })];
     for (var j = 0; j < chain.length; j++) {
-      if (now < chain[j].notBefore) return ["expired", "certificate " + chain[j].cn + " is not valid before " + chain[j].notBefore.toISOString()];
-      if (now > chain[j].notAfter) return ["expired", "certificate " + chain[j].cn + " expired on " + chain[j].notAfter.toISOString()];
+      if (now < chain[j].notBefore) return ["expired", say("not_before", "certificate {subject} is not valid before {when}", { subject: chain[j].cn, when: chain[j].notBefore.toISOString() })];
+      if (now > chain[j].notAfter) return ["expired", say("expired", "certificate {subject} expired on {when}", { subject: chain[j].cn, when: chain[j].notAfter.toISOString() })];
     }
     var ous = cert.names["2.5.4.11"] || [];
     var hasRole = cert.eku.some(function (o) { return (roles.eku || []).indexOf(o) >= 0; }) ||
       ous.some(function (o) { return (roles.ou || []).indexOf(o) >= 0; });
-    if (!hasRole) return ["role", "signer " + cert.cn + " has no role allowed to approve a release"];
-    return ["valid", "signed by " + cert.cn];
+    if (!hasRole) return ["role", say("role", "signer {signer} has no role allowed to approve a release", { signer: cert.cn })];
+    return ["valid", say("signed_by", "signed by {signer}", { signer: cert.cn })];
   }
 
   function safePath(path) {
@@ -470,7 +486,7 @@
   async function verifyRelease(options) {
     options = options || {};
     if (!options.anchors || !options.anchors.length) throw new Error("IetmVerify.verifyRelease needs options.anchors (trusted certificates)");
-    if (!subtle) return result("error", "this browser offers no WebCrypto here (it needs https or localhost)");
+    if (!subtle) return result("error", say("no_webcrypto", "this browser offers no WebCrypto here (it needs https or localhost)"));
     var get = options.fetch || global.fetch.bind(global);
     var base = new URL(options.base || ".", global.location ? global.location.href : undefined);
     if (!/\/$/.test(base.pathname)) base = new URL(base.pathname.replace(/[^/]*$/, ""), base);
@@ -487,18 +503,18 @@
         catch (e) { if (n === names.length - 1) throw e; }
       }
     } catch (e) {
-      return result("error", "cannot read " + name + " or its signature: " + e.message);
+      return result("error", say("unreadable_files", "cannot read {file} or its signature: {error}", { file: name, error: e.message }));
     }
     var sig;
     try { sig = /\.xsig$/.test(sigName) ? await checkXml(sigBytes, name, manifestBytes) : await checkCades(sigBytes, name, manifestBytes); }
-    catch (e) { return result("invalid", "the release signature cannot be read: " + e.message); }
+    catch (e) { return result("invalid", say("sig_unreadable", "the release signature cannot be read: {error}", { error: e.message })); }
     if (sig.status) return sig;
     var verdict = await judge(sig.cert, anchors, roles, now);
     var signedAt = sig.signedAt || null;
     var manifest = options.object ? { release: null, entries: [] }  /* one object's own signature (signature-badge.js) */
       : /\.json$/.test(name) ? readBundleManifest(manifestBytes) : readManifest(manifestBytes);
-    if (!manifest) return result("invalid", name + " is not a release manifest", { signer: sig.cert.cn });
-    var out = result(verdict[0], verdict[1] + (signedAt ? " on " + signedAt : ""), { signer: sig.cert.cn, signedAt: signedAt, release: manifest.release });
+    if (!manifest) return result("invalid", say("not_manifest", "{file} is not a release manifest", { file: name }), { signer: sig.cert.cn });
+    var out = result(verdict[0], verdict[1] + (signedAt ? say("on", " on {when}", { when: signedAt }) : ""), { signer: sig.cert.cn, signedAt: signedAt, release: manifest.release });
     if (verdict[0] !== "valid") return out;
     out.entries = manifest.entries;
     var byPath = {};
@@ -520,10 +536,10 @@
       }
       if (out.changed.length || out.missing.length) {
         out.status = "invalid";
-        out.reason = [out.changed.length ? out.changed.length + " file(s) changed since release: " + out.changed.slice(0, 10).join(", ") : "",
-          out.missing.length ? out.missing.length + " file(s) missing: " + out.missing.slice(0, 10).join(", ") : ""].filter(Boolean).join("; ");
+        out.reason = [out.changed.length ? say("changed_files", "{n} file(s) changed since release: {files}", { n: out.changed.length, files: out.changed.slice(0, 10).join(", ") }) : "",
+          out.missing.length ? say("missing_files", "{n} file(s) missing: {files}", { n: out.missing.length, files: out.missing.slice(0, 10).join(", ") }) : ""].filter(Boolean).join("; ");
       } else {
-        out.reason += "; " + total + " file(s) match the manifest";
+        out.reason += say("match", "; {n} file(s) match the manifest", { n: total });
       }
     }
     return out;
