@@ -65,7 +65,6 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("orders", "erp_backoff_ms", 2000, int, "Wait before the first retry, in milliseconds; doubled after each failure."),
     Setting("orders", "erp_backoff_max", 600, int, "Longest wait between two attempts, in seconds."),
     Setting("orders", "erp_poll", 5, int, "Seconds between two looks at the outbox by each server process."),
-    Setting("orders", "server", "", str, "Address of the ietm server a published bundle sends orders to (https://host:port); empty: the bundle only exports them."),
     Setting("orders", "allowed_origins", [], list, "Origins of published bundles (https://host:port) allowed to send orders to this server (CORS)."),
 )
 

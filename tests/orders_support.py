@@ -16,7 +16,7 @@ USERS = (("ivan", "technician"), ("petr", "technician"), ("olga", "supply"), ("w
 FUEL_IPD = "DMC-DGEN-A-D20-00-00-00A-941A-D"
 
 
-def server_csdb(source: Path, dest: Path, erp_url: str = "", origins: tuple[str, ...] = (), server: str = "",
+def server_csdb(source: Path, dest: Path, erp_url: str = "", origins: tuple[str, ...] = (),
                 database: str = "") -> Path:
     """A writable copy of a CSDB whose server sends approved orders to `erp_url`, with the test users."""
     shutil.copytree(source, dest, ignore=shutil.ignore_patterns(".*", "ietm.toml"))
@@ -25,7 +25,7 @@ def server_csdb(source: Path, dest: Path, erp_url: str = "", origins: tuple[str,
     listed = ", ".join(f'"{o}"' for o in origins)
     (dest / "ietm.toml").write_text(
         f'[orders]\nerp_url = "{erp_url}"\nerp_timeout = 2\nerp_backoff_ms = 100\nerp_backoff_max = 1\n'
-        f'erp_poll = 1\nallowed_origins = [{listed}]\nserver = "{server}"\n'
+        f'erp_poll = 1\nallowed_origins = [{listed}]\n'
         + (f'[server]\ndatabase = "{database}"\n' if database else ""), encoding="utf-8")
     accounts = open_accounts(dest)
     for name, role in USERS:

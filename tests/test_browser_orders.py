@@ -6,6 +6,7 @@ page; the test ERP keeps one message although it failed the first two tries; the
 from __future__ import annotations
 
 import functools
+import html
 import threading
 import time
 from dataclasses import dataclass
@@ -78,9 +79,12 @@ def test_an_order_made_offline_arrives_once_is_approved_with_a_substitute_and_re
         with LoopbackErp(fail_first(2)) as erp, Server(server_csdb(bike if manual.name == "bike" else content,
                                                                      tmp_path / "csdb", erp.url, (bundle,))) as server:
             settings = server.csdb / "ietm.toml"  # the bundle is published for the server now listening
-            settings.write_text(settings.read_text().replace('server = ""', f'server = "{server.url}"'))
+            settings.write_text(settings.read_text() + f'[bundle]\nserver = "{server.url}"\n')
             published = ietm("publish", server.csdb, "-o", out, "--allow-errors", "--lang", manual.language)
             assert published.code == 0, published.err
+            home = html.unescape((out / "index.html").read_text(encoding="utf-8"))
+            assert f'<meta name="ietm-server" content="{server.url}">' in home
+            assert f"connect-src 'self' {server.url};" in home, "the bundle's pages may fetch from that server only"
             context = browser.new_context(viewport={"width": 1024, "height": 1366})
             desk = browser.new_context(viewport={"width": 1280, "height": 1024}, base_url=server.url)
             try:
@@ -196,3 +200,4 @@ def supply_approves_in_part(desk, manual: Manual, order: dict, shot) -> None:
     assert desk.get_attribute(".order-summary", "data-order-status") == "approved"
     assert manual.substitute in desk.inner_text(".order-lines")
     shot(desk, f"orders-{manual.name}-desk-decided")
+

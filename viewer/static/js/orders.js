@@ -5,7 +5,7 @@
    while something waits. The server makes one order per key, so a retry after a lost answer, two tabs sending
    at once or a doubled click never make two. A refusal (422, 409, 403) stays in the outbox with the server's
    reasons until the technician edits or discards it. On the server the orders go to the same origin; a
-   published bundle sends them to the server named by <meta name="ietm-orders-server"> (none: export only).
+   published bundle sends them to the server named by <meta name="ietm-server"> (none: export only).
    The technician is told on their next visit what changed in their orders (approved, substitutes, shipped...). */
 (function () {
   "use strict";
@@ -13,7 +13,7 @@
   var OUTBOX = "ietm.orders.outbox";
   var SENT = "ietm.orders.sent";
   var bundle = document.querySelector('meta[name="ietm-bundle"]');
-  var named = document.querySelector('meta[name="ietm-orders-server"]');
+  var named = document.querySelector('meta[name="ietm-server"]');
   /* "" = this server; null = nowhere to send */
   var server = bundle ? (named && named.content ? named.content.replace(/\/+$/, "") : null) : "";
 
