@@ -50,6 +50,9 @@ MANUALS = {
 }
 
 
+REMEDY_MODULE = "DGEN-A-D10-20-00-00A-421A-A"  # the engine overheats; one remedy: replace the fan belt GS-2001
+
+
 class Quiet(SimpleHTTPRequestHandler):
     def log_message(self, *args: object) -> None:
         pass
@@ -201,3 +204,43 @@ def supply_approves_in_part(desk, manual: Manual, order: dict, shot) -> None:
     assert manual.substitute in desk.inner_text(".order-lines")
     shot(desk, f"orders-{manual.name}-desk-decided")
 
+
+def test_a_part_the_remedy_of_a_fault_names_is_ordered_from_the_end_of_the_isolation(
+        browser, tmp_path: Path, content: Path, shot) -> None:
+    """On the server, in Russian: a technician runs the cooling fault of the sample manual to its remedy ("replace
+    the fan belt GS-2001"), orders the belt from there and submits; the desk sees a line whose source is that
+    remedy of that module."""
+    errors: list[str] = []
+    with Server(server_csdb(content, tmp_path / "csdb")) as server:
+        context = browser.new_context(viewport={"width": 1024, "height": 1366}, base_url=server.url, locale="ru-RU")
+        try:
+            page = context.new_page()
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            page.goto("/login")
+            page.fill("#login-name", "ivan")
+            page.fill("#login-password", PASSWORD)
+            page.click("form.login-form button[type=submit]")
+            page.wait_for_url(f"{server.url}/")
+            page.goto("/products?lang=ru")
+            page.click("[data-pick-product='P-003']")
+            page.goto(f"/dm/{REMEDY_MODULE}")
+            page.click("section[data-node='fi-s01'] .fi-answer >> text=Нет")
+            page.click("section[data-node='fi-s03'] .fi-answer >> text=Ремень порван")
+            remedy = page.locator("section[data-node='fi-e03']")
+            remedy.wait_for()
+            add = remedy.locator("button.order-add[data-order-pn='GS-2001']")
+            assert add.inner_text().startswith("В заказ")
+            add.click()
+            assert page.get_attribute("#ietm-order-toggle", "data-count") == "1"
+            page.click("#ietm-order-toggle")
+            shot(page, "orders-sample-remedy")
+            page.click("#ietm-order [data-order-submit]")
+            wait(lambda: page.evaluate("JSON.parse(localStorage.getItem('ietm.orders.outbox') || '[]').length") == 0,
+                 "the order did not leave the outbox")
+        finally:
+            context.close()
+        [order] = login(server.url, "olga").get("/api/orders").json()["orders"]
+        assert order["owner"] == "ivan" and order["product"]["id"] == "P-003"
+        assert [(ln["part_number"], ln["source"]) for ln in order["lines"]] == [
+            ("GS-2001", {"kind": "remedy", "module": f"DMC-{REMEDY_MODULE}", "figure": "", "item": "fi-e03"})]
+    assert not errors, errors
