@@ -31,7 +31,8 @@ def _p12(pki: Path, who: str, passphrase: bytes) -> bytes:
 
 
 @pytest.fixture(scope="module")
-def setup(tmp_path_factory, content, schemas42, brex42):
+def setup(tmp_path_factory, content, schemas42, brex42, module_db_url):
+    """QA's server, on SQLite and on PostgreSQL: logins, the QA queue and signing work the same on both."""
     root = tmp_path_factory.mktemp("qa")
     csdb = root / "csdb"
     shutil.copytree(content, csdb, ignore=shutil.ignore_patterns(".ietm"))
@@ -43,10 +44,12 @@ def setup(tmp_path_factory, content, schemas42, brex42):
                             f.read_text(encoding="utf-8"), count=1, flags=re.S), encoding="utf-8")
     (csdb / "ietm.toml").write_text(
         f'[schemas]\ndirs = ["{schemas42}"]\n[brex]\ndefault = ["{brex42}"]\n[sign]\ntrust = ["{pki / "ca.pem"}"]\n'
+        f'[server]\ndatabase = "{module_db_url}"\n'
     )
     accounts = open_accounts(csdb)
     accounts.add("inspector", "qa", PASSWORD, "02")
     accounts.add("writer", "writer", PASSWORD)
+    accounts.db.dispose()
     with serving(csdb) as server:
         yield server, csdb, pki
 
