@@ -34,6 +34,7 @@ error_log {run}/error.log warn;
 events {{ worker_connections 1024; }}
 http {{
     include /etc/nginx/mime.types;
+    types {{ application/manifest+json webmanifest; }}  # added to mime.types, which lacks it
     access_log off;
     client_body_temp_path {run}/body;
     proxy_temp_path {run}/proxy;
@@ -147,6 +148,13 @@ def test_nginx_serves_the_bundle_with_its_precompressed_files(nginx, bundle, pag
 
 def test_the_service_worker_is_never_kept_stale(nginx):
     assert httpx.get(nginx["bundle"] + "/sw.js").headers["cache-control"] == "no-cache"
+
+
+def test_files_go_out_with_their_types(nginx):
+    types = {path: httpx.get(nginx["bundle"] + path).headers["content-type"].split(";")[0]
+             for path in ("/index.html", "/static/css/ietm.css", "/sw.js", "/search-index.json", "/manifest.webmanifest")}
+    assert types == {"/index.html": "text/html", "/static/css/ietm.css": "text/css", "/sw.js": "application/javascript",
+                     "/search-index.json": "application/json", "/manifest.webmanifest": "application/manifest+json"}
 
 
 def test_writers_work_through_the_proxy(nginx, content):
