@@ -9,6 +9,8 @@ import os
 import re
 import shutil
 import signal
+import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -21,6 +23,7 @@ from ietm.catalog.db import csdb_files
 from ietm.parse import read_object
 from ietm.paths import state_dir
 from liveserver import Server
+from webserver import free_port
 
 PASSWORD = "correct horse battery"
 MODULE = "DMC-DGEN-A-D10-10-00-00A-040A-A"
@@ -201,3 +204,36 @@ def test_kill_9_of_a_worker_during_uploads_loses_nothing(server, csdb, content):
         again.stop()
     on_disk = {p.name for p in csdb_files(csdb)}
     assert set(accepted) <= on_disk
+
+
+def test_the_app_runs_under_another_asgi_server(content, tmp_path):
+    """`IETM_CSDB=... uvicorn ietm.web.asgi:app --workers 2`, as the README gives it for any ASGI server."""
+    csdb = tmp_path / "csdb"
+    shutil.copytree(content, csdb, ignore=shutil.ignore_patterns(".ietm"))
+    port = free_port()
+    log = tmp_path / "uvicorn.log"
+    with open(log, "wb") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "ietm.web.asgi:app", "--workers", "2", "--port", str(port),
+                                 "--no-proxy-headers"], env={**os.environ, "IETM_CSDB": str(csdb)},
+                                stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                if httpx.get(base + "/api/objects", timeout=30).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            assert proc.poll() is None and time.monotonic() < deadline, log.read_text(errors="replace")[-2000:]
+            time.sleep(0.3)
+        for _ in range(6):  # fresh connections, so both workers answer
+            assert _fresh(base).get(f"/api/dm/{MODULE[4:]}").json()["issue"] == "001-00"
+            assert "<h1" in _fresh(base).get(f"/dm/{MODULE[4:]}").text
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(30)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
