@@ -190,7 +190,7 @@ def test_the_register_and_receipts(delivered, supplier: Supplier, tmp_path: Path
     assert all(h["held"]["release"] == "Выпуск 1" and not h["awaiting"] for h in south)
     csv_text = ietm("deliveries", "list", supplier.csdb, "--format", "csv").out
     assert csv_text.splitlines()[0].startswith("customer,product,model,serial")
-    assert f'{SOUTH},P-003,DG-5E,1240,Выпуск 1' in csv_text
+    assert f'{SOUTH},P-003,DG-5E,1240,Выпуск 1,' in csv_text
 
 
 def test_an_update_carries_only_what_changed_and_moves_the_register(delivered, supplier: Supplier, tmp_path) -> None:
@@ -239,6 +239,18 @@ def test_an_update_carries_only_what_changed_and_moves_the_register(delivered, s
     holdings = {(h["customer"], h["product"]): h for h in listing["holdings"]}
     assert holdings[(NORTH, "P-001")]["held"]["release"] == "Выпуск 2" and not holdings[(NORTH, "P-001")]["behind"]
     assert holdings[(SOUTH, "P-002")]["behind"] and holdings[(SOUTH, "P-002")]["sent"]["release"] == "Выпуск 1"
+    # the needs: North has all it should; South's products hold the first issue of the changed module
+    r = ietm("deliveries", "needs", supplier.csdb, "--customer", NORTH, "--format", "json")
+    assert r.code == 0 and [n["gaps"] for n in json.loads(r.out)] == [[]], r.out
+    r = ietm("deliveries", "needs", supplier.csdb, "--customer", SOUTH, "--format", "json")
+    assert r.code == 1, r.err
+    south = {n["product"]: n for n in json.loads(r.out)}
+    assert set(south) == {"P-002", "P-003"} and all(n["required"] > 40 for n in south.values())
+    for n in south.values():
+        assert [(g["kind"], g["key"], g["language"], g["held"], g["current"]) for g in n["gaps"]] == [
+            ("outdated", "DMC-DGEN-A-D10-00-00-00A-040A-A", "ru-RU", "001-00", "002-00")]
+    text = ietm("deliveries", "needs", supplier.csdb, "--customer", SOUTH).out
+    assert "OUTDATED: DMC-DGEN-A-D10-00-00-00A-040A-A (ru-RU) holds 001-00, latest 002-00" in text
 
 
 def test_a_hostile_package_is_refused(tmp_path: Path) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import json
 import sys
@@ -235,14 +234,9 @@ def list_(csdb: Path, behind: bool, fmt: str) -> None:
                               ensure_ascii=False, indent=2, default=str))
         return
     if fmt == "csv":
-        w = csv.writer(sys.stdout)
-        w.writerow(["customer", "product", "model", "serial", "release_sent", "delivery_sent", "release_held",
-                    "delivery_held", "receipt", "behind"])
-        for h in holdings:
-            sent, held = h["sent"], h["held"] or {}
-            w.writerow([h["customer"], h["product"], h["model"] or "", h["serial"] or "", sent["release"],
-                        sent["delivery"], held.get("release", ""), held.get("delivery", ""),
-                        (sent["receipt"] or {}).get("verdict", ""), "yes" if h["behind"] else "no"])
+        from ietm.deliver.web import holdings_csv
+
+        sys.stdout.write(holdings_csv(holdings))
         return
     click.echo(f"current release: {now['name']} ({now['created']})" if now else "current release: none (no release.manifest)")
     for h in holdings:
@@ -306,3 +300,37 @@ def customer(csdb: Path, name: str, cert: Path | None, forget_cert: bool) -> Non
         raise click.UsageError("give --cert FILE (or --forget-cert)")
     register.set_certificate(db, " ".join(name.split()), pem)
     click.echo(f"customer {name}: {'certificate registered' if pem else 'certificate forgotten'}")
+
+
+@deliveries.command("needs")
+@click.argument("csdb", required=False, default=".", type=click.Path(path_type=Path))
+@click.option("--customer", help="Only this customer's products.")
+@format_option("text", "json", "csv")
+def needs_(csdb: Path, customer: str | None, fmt: str) -> None:
+    """What each delivered product should have by the DML and its applicability, against what its customer
+    holds: modules not written yet, not delivered, outdated; deliveries not acknowledged; receipts that found
+    the delivery incomplete or tampered. Exit code 1 when there is any gap to act on."""
+    from ietm.deliver.needs import report
+
+    rows = [n for n in report(_csdb(csdb), _db(csdb)) if customer is None or n.customer == " ".join(customer.split())]
+    if fmt == "json":
+        click.echo(json.dumps([n.to_dict() for n in rows], ensure_ascii=False, indent=2))
+    elif fmt == "csv":
+        from ietm import csvout
+
+        sys.stdout.write(csvout.table(
+            ["customer", "product", "model", "serial", "release", "gap", "module", "language", "held", "current", "detail"],
+            ([n.customer, n.product, n.model, n.serial, n.release, g.kind, g.key, g.language, g.held, g.current, g.detail]
+             for n in rows for g in n.gaps)))
+    else:
+        for n in rows:
+            click.echo(f"{n.customer}: {n.product} (model {n.model or '-'}, serial {n.serial or '-'}): holds "
+                       f"{n.release} ({n.delivery}); {n.required} module(s) required, {len(n.gaps)} gap(s)")
+            for g in n.gaps:
+                what = f"{g.key} ({g.language})" if g.key else ""
+                issues = f" holds {g.held}, latest {g.current}" if g.kind == "outdated" else ""
+                click.echo(f"  {g.kind.upper()}: {what}{issues}{(': ' if what and g.detail else '') + g.detail}")
+        if not rows:
+            click.echo("no deliveries in the register")
+    if any(n.gaps for n in rows):
+        click.get_current_context().exit(1)
