@@ -39,6 +39,8 @@ WALK = {
     "/orders/purchase": "supply", "/orders/stats": "supply",
     **{f"/orders/{name}": "not a page (a file)" for name in (
         "export.csv", "export.xml", "purchase.csv", "purchase.xml", "stock.csv", "stats.csv", "{order_id}.xml")},
+    "/admin/deliveries": "admin", "/admin/deliveries/needs": "admin", "/usage": "qa",
+    "/admin/deliveries.csv": "not a page (CSV)", "/usage.csv": "not a page (CSV)",
 }
 
 
@@ -179,6 +181,10 @@ def test_every_page_type_of_the_server_speaks_russian(manual: Path) -> None:
         for who, path in ((tech, f"/orders/{number}"), (clerk, f"/orders/{number}"), (clerk, "/orders/purchase"),
                           (clerk, "/orders/stats")):
             assert "утверждён" in _check(who, manual, path) or path != f"/orders/{number}"
+        # the register of deliveries (none yet) and how the manual is used (reporting off)
+        _check(_client(base, "chief"), manual, "/admin/deliveries")
+        _check(_client(base, "chief"), manual, "/admin/deliveries/needs")
+        _check(qa, manual, "/usage")
 
 
 def test_every_bike_module_is_labelled_in_russian(bike: Path) -> None:

@@ -24,12 +24,16 @@ PERMISSIONS: dict[str, tuple[str, str]] = {
                       "работать со входящими заказами запчастей (/orders)"),
     "manage_users": ("manage the server's users", "управлять пользователями сервера"),
     "manage_register": ("keep the register of signing-key holders", "вести реестр владельцев ключей ЭП"),
+    "manage_deliveries": ("keep the register of deliveries to customers (/admin/deliveries)",
+                          "вести реестр поставок ИЭТР заказчикам (/admin/deliveries)"),
+    "review_usage": ("see how the manual is used (/usage)", "видеть, как используется руководство (/usage)"),
+    "see_usage_people": ("see who used the manual, on /usage", "видеть на /usage, кто пользовался руководством"),
 }
 words({f"may_{name}": said for name, said in PERMISSIONS.items()})  # "your role may not <what>" on a page
 
 _TECHNICIAN = frozenset({"read", "remark", "order"})
 _WRITER = _TECHNICIAN | {"upload", "edit", "review_remarks"}
-_QA = _WRITER | {"approve"}
+_QA = _WRITER | {"approve", "review_usage"}
 
 #: role -> its permissions; the order is the order `ietm user` lists them in
 ROLES: dict[str, frozenset[str]] = {

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
+from ietm.csvout import cell
 from ietm.orders.store import Line, Order
 from ietm.orders.validate import number
 from ietm.paths import SCHEMAS
@@ -52,9 +53,8 @@ def erp_message(order: Order) -> dict:
 
 
 def csv_cell(value: object) -> str:
-    """A CSV cell a spreadsheet shows as text: a leading = + - @ never starts a formula."""
-    text = "" if value is None else number(value) if isinstance(value, float) else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    """A CSV cell a spreadsheet shows as text (ietm.csvout), quantities written as the pages write them."""
+    return cell(number(value) if isinstance(value, float) else value)
 
 
 def orders_csv(orders: list[Order]) -> str:

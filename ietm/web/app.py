@@ -23,7 +23,9 @@ from ietm.intake.gate import join_writers
 from ietm.serverdb import database_url, open_database
 from ietm.web import access, deps, i18n
 from ietm.web.changes import ChangeLog, FollowChanges
+from ietm.deliver import web as deliveries
 from ietm.edit import web as edit
+from ietm.usage import web as usage
 from ietm.web.links import ServerLinks
 from ietm.web.pages import Pages
 from ietm.web.routes import api, auth, dm, home, icn, live, pm, products, qa, register, release, remarks, search, upload
@@ -55,6 +57,8 @@ def create_app(csdb: Path, config: Config | None = None) -> FastAPI:
     for module in (home, pm, dm, icn, products, api, search, release, auth, upload, remarks, qa, register):
         app.include_router(module.router)
     edit.install(app, site)  # the writers' structured editor: /edit (ietm.edit)
+    deliveries.install(app)  # the register of deliveries (/admin/deliveries) and what delivered bundles send
+    app.include_router(usage.router)  # how the manual is used: /api/usage, /usage
     app.add_exception_handler(IetmError, _ietm_error)
     app.add_exception_handler(HTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
@@ -63,6 +67,7 @@ def create_app(csdb: Path, config: Config | None = None) -> FastAPI:
     app.add_middleware(RememberLanguage)
     access.install(app, site)  # accounts, roles, clearances, CSRF
     orders.install(app)  # spare-part orders: API, supply desk at /orders, ERP delivery loop; bundle CORS outside access
+    app.add_middleware(deliveries.DeliveryCors)  # delivered bundles, from any origin, to the paths they send to
     app.add_middleware(FollowChanges, owner=app)  # what other workers changed, taken in before each request
     live.install(app)  # live preview of `ietm serve --watch`
     app.add_middleware(GZipMiddleware, minimum_size=1024)  # pages and drawings shrink 5-8x for tablets on slow links

@@ -31,7 +31,7 @@ from ietm.web.site import Publication, Site, TocEntry, TocItem
 log = logging.getLogger("ietm.web")
 
 #: the shell's own scripts and styles; a content fragment links the assets it needs itself (ietm.render.content)
-SHELL_JS = ("js/applic.js", "js/app.js", "js/remarks.js", "js/orders.js")
+SHELL_JS = ("js/applic.js", "js/app.js", "js/remarks.js", "js/outbox.js", "js/orders.js", "js/usage.js")
 SHELL_CSS = ("css/ietm.css",)
 
 
@@ -111,6 +111,7 @@ class Pages:
         self._whole: OrderedDict[tuple, tuple[tuple, str]] = OrderedDict()  # page's arguments -> (stamp, html)
         self._whole_size = 0
         self._whole_budget = keep_pages_mb * 1024 * 1024
+        self._release: tuple[int | None, str] = (-1, "")  # (release.manifest's mtime, its name) for usage_data
 
     # -- shared page context --------------------------------------------------------------------------------
 
@@ -137,7 +138,25 @@ class Pages:
             "css": SHELL_CSS,
             **{k: i18n.localise(v, language) if isinstance(v, i18n.Message) else v for k, v in extra.items()},
             "applic": self._in_language(extra.get("applic") or self.applic_data(None), language),
+            "usage": self.usage_data(),
         }
+
+    def usage_data(self) -> dict[str, Any] | None:
+        """What script#ietm-usage tells js/usage.js: None when `[usage] report` is off (then nothing is sent), else
+        the release the pages belong to (the CSDB's release.manifest, read again only when it changes)."""
+        if not self.site.config.get("usage.report"):
+            return None
+        from ietm.deliver.source import current
+
+        manifest = self.site.csdb / "release.manifest"
+        try:
+            stamp = manifest.stat().st_mtime_ns
+        except OSError:
+            stamp = None
+        if self._release[0] != stamp:
+            now = current(self.site.csdb) if stamp is not None else None
+            self._release = (stamp, now["name"] if now else "")
+        return {"release": self._release[1]}
 
     def _in_language(self, data: dict[str, Any], language: str) -> dict[str, Any]:
         """The products panel's attributes named, and their values labelled, as the ACT/CCT copies in the

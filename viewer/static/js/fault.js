@@ -117,6 +117,11 @@
         const node = answer.closest(".fi-node");
         if (!nodes.has(answer.dataset.next)) return;
         path.push({ node: node.dataset.node, answer: answer.textContent.trim(), next: answer.dataset.next });
+        if (nodes.get(answer.dataset.next).dataset.kind === "end") {  // isolated: said to whoever counts use (usage.js)
+          document.dispatchEvent(new CustomEvent("ietm:fault-isolated", { detail: {
+            module: section.dataset.key, issue: section.dataset.issue, language: section.dataset.lang,
+            end: answer.dataset.next, steps: path.length } }));
+        }
       } else if (goto) {
         path = path.slice(0, Number(goto.dataset.fiGoto));  // revisit that question to change its answer
       } else if (event.target.closest("[data-fi-back]")) {

@@ -85,7 +85,15 @@
       bar.value = done;
       section.querySelector("[data-progress-text]").textContent = fmt(i18n.progress || "{done}/{total}", { done: done, total: steps.length });
       section.dataset.progress = done + "/" + steps.length;
+      const complete = steps.length > 0 && done === steps.length;
+      if (complete && wasComplete === false) {  // completed now, not found completed on loading: a work record
+        document.dispatchEvent(new CustomEvent("ietm:procedure-done", { detail: {
+          module: section.dataset.key, issue: section.dataset.issue, language: section.dataset.lang,
+          steps: steps.length, started: state.started, technician: state.technician || "" } }));
+      }
+      wasComplete = complete;
     }
+    let wasComplete = null;  // unknown until the first refresh
 
     function touch() {
       if (!state.started) state.started = new Date().toISOString();

@@ -60,6 +60,8 @@
       list.push({ id: String(Date.now()) + Math.random(), module: decodeURIComponent(m[1]), text: text,
                   priority: box.querySelector("select").value, language: ru ? "ru-RU" : "en-US" });
       save(list);
+      document.dispatchEvent(new CustomEvent("ietm:remark", { detail: { module: decodeURIComponent(m[1]),
+        priority: box.querySelector("select").value } }));  // counted by usage.js where reporting is on
       box.querySelector("textarea").value = "";
       status.textContent = words.queued;
       flush(status);
