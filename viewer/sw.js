@@ -8,6 +8,11 @@
  * Activate: drop the caches of older releases. Fetch: cache first, network as fallback; a page the bundle
  * does not hold answers with the bundle's 404 page. A new release (a changed sw.js) installs in the
  * background and waits; the page offers to switch (message "skip-waiting").
+ * A delivered bundle can also be updated on the device with no network (js/delivery.js): the page builds the
+ * next release's cache from this one and an update package, and tells the worker to serve it ({use: cache});
+ * the choice is kept in the cache "ietm.pointer", so it outlives the worker. Then nothing in the bundle's
+ * scope is fetched from the network any more (the server may still hold the older release), until a newer
+ * release installs from the server and takes over.
  */
 /* global RELEASE */
 "use strict";
@@ -17,11 +22,22 @@ var SCOPE = self.registration.scope; // the bundle's root URL, ending in "/"
 var BATCH = 32;
 var PACKED = "x-ietm-stored"; // header of a cached response kept gzip-compressed
 var UNPACK = typeof DecompressionStream === "function";
+var POINTER = "ietm.pointer"; // not "ietm-...": activate keeps it
+var serving = null; // Promise of the name of the cache the worker serves from
 var TYPES = { html: "text/html; charset=utf-8", js: "text/javascript; charset=utf-8", css: "text/css; charset=utf-8",
   json: "application/json", svg: "image/svg+xml", webmanifest: "application/manifest+json", xml: "application/xml",
   txt: "text/plain; charset=utf-8", map: "application/json", xsig: "application/xml", manifest: "text/plain; charset=utf-8" };
 
 function url(rel) { return new URL(rel, SCOPE).href; }
+/* the cache to serve from: this release's, or the one an update applied on the device made (POINTER) */
+function servingCache() {
+  if (!serving) {
+    serving = caches.match(url("__ietm_serving__"), { cacheName: POINTER })  // opens no cache: none until an update
+      .then(function (r) { return r ? r.text() : null; })
+      .then(function (name) { return name ? caches.has(name).then(function (ok) { return ok ? name : CACHE; }) : CACHE; });
+  }
+  return serving;
+}
 function typeOf(rel) { var m = /\.([A-Za-z0-9]+)$/.exec(rel); return (m && TYPES[m[1].toLowerCase()]) || "application/octet-stream"; }
 
 /* one file into the cache: its gzip form when the bundle has one (kept packed), else as it is */
@@ -54,8 +70,7 @@ self.addEventListener("install", function (event) {
       .then(function (r) { if (!r.ok) throw new Error("manifest.json: " + r.status); return r.json(); })
       .then(function (manifest) {
         var listed = manifest.files;
-        var files = Object.keys(listed).filter(function (f) {
-          if (f === "sw.js") return false;
+        var files = Object.keys(listed).filter(function (f) {  // sw.js too: a delivery's check reads every file offline
           // the precompressed forms of another file are for web servers; the worker takes the .gz itself
           var base = f.replace(/\.(gz|br)$/, "");
           return base === f || !listed[base];
@@ -70,9 +85,11 @@ self.addEventListener("install", function (event) {
             return Promise.all(batch.map(function (f) { return precache(cache, f, listed); })).then(next);
           }
           // the bundle's own signature (`ietm release BUNDLE`, written after publishing, so not listed): kept when
-          // present, so signature-badge.js can check the pages themselves offline
-          return next().then(function () {  /* the bundle's own signature, if it was signed (`ietm release BUNDLE`) */
-            return Promise.all(["manifest.json.sig", "manifest.json.xsig"].map(function (f) {
+          // present, so signature-badge.js can check the pages themselves offline; and a delivery's signed record
+          // (ietm deliver), which the start page checks the bundle against
+          return next().then(function () {
+            return Promise.all(["manifest.json.sig", "manifest.json.xsig", "delivery.json", "delivery.json.sig",
+                                "delivery.json.xsig"].map(function (f) {
               return cache.add(new Request(url(f), { cache: "no-cache" })).catch(function () {});
             }));
           });
@@ -82,8 +99,9 @@ self.addEventListener("install", function (event) {
 });
 
 self.addEventListener("activate", function (event) {
+  serving = null;
   event.waitUntil(
-    caches.keys().then(function (keys) {
+    caches.delete(POINTER).then(function () { return caches.keys(); }).then(function (keys) {
       return Promise.all(keys.filter(function (k) { return k.indexOf("ietm-") === 0 && k !== CACHE; })
         .map(function (k) { return caches.delete(k); }));
     }).then(function () { return self.clients.claim(); })
@@ -91,8 +109,16 @@ self.addEventListener("activate", function (event) {
 });
 
 self.addEventListener("message", function (event) {
+  var reply = event.ports && event.ports[0];
   if (event.data === "skip-waiting") self.skipWaiting();
   if (event.data === "release" && event.source) event.source.postMessage({ release: RELEASE });
+  if (event.data === "which-cache" && reply) servingCache().then(function (name) { reply.postMessage({ cache: name }); });
+  if (event.data && event.data.use && reply) {  // serve an update applied on the device from now on
+    var name = String(event.data.use);
+    event.waitUntil(caches.open(POINTER).then(function (c) { return c.put(url("__ietm_serving__"), new Response(name)); })
+      .then(function () { serving = null; return servingCache(); })
+      .then(function (now) { reply.postMessage({ cache: now }); }));
+  }
 });
 
 self.addEventListener("fetch", function (event) {
@@ -103,22 +129,28 @@ self.addEventListener("fetch", function (event) {
   if (u.searchParams.has("probe")) return; // the page asking the network itself (is it reachable? a new release?)
   // a folder asked for without its slash (dm, products): redirect, so relative links on its page resolve
   if (req.mode === "navigate" && !/\/$/.test(path) && !/\.[A-Za-z0-9]+$/.test(path)) {
-    event.respondWith(caches.open(CACHE).then(function (cache) {
-      return cache.match(u.origin + path + "/index.html").then(function (hit) {
-        return hit ? Response.redirect(u.origin + path + "/" + u.search, 301) : fromNetwork(req, cache);
+    event.respondWith(servingCache().then(function (name) {
+      return caches.open(name).then(function (cache) {
+        return cache.match(u.origin + path + "/index.html").then(function (hit) {
+          return hit ? Response.redirect(u.origin + path + "/" + u.search, 301) : fromNetwork(req, cache, name);
+        });
       });
     }));
     return;
   }
-  event.respondWith(caches.open(CACHE).then(function (cache) {
-    var key = /\/$/.test(path) ? u.origin + path + "index.html" : u.origin + path;
-    return cache.match(key, { ignoreSearch: true }).then(function (hit) { return unpacked(hit) || fromNetwork(req, cache); });
+  event.respondWith(servingCache().then(function (name) {
+    return caches.open(name).then(function (cache) {
+      var key = /\/$/.test(path) ? u.origin + path + "index.html" : u.origin + path;
+      return cache.match(key, { ignoreSearch: true }).then(function (hit) { return unpacked(hit) || fromNetwork(req, cache, name); });
+    });
   }));
 });
 
-function fromNetwork(req, cache) {
-  return fetch(req).catch(function () {
+function fromNetwork(req, cache, name) {
+  var notHere = function () {
     if (req.mode === "navigate") return cache.match(url("404.html")).then(function (r) { return unpacked(r) || Response.error(); });
-    return Response.error();
-  });
+    return name === CACHE ? Response.error() : new Response("", { status: 404 });
+  };
+  if (name !== CACHE) return notHere();  // an update applied on the device: the server's files are older
+  return fetch(req).catch(notHere);
 }

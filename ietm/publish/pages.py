@@ -47,7 +47,8 @@ class BundlePages(Pages):
             extra["copies"] = self._published_copies(extra["page_key"], links)
         ctx = super().base(links, language, path, **extra)
         ctx["root"] = links.prefix
-        ctx["js"] = [*ctx["js"], "js/offline.js"]  # service worker, offline notice, newer-release offer
+        # service worker, offline notice, newer-release offer; a delivery's check and update on its start page
+        ctx["js"] = [*ctx["js"], "js/offline.js", "js/delivery.js"]
         ctx["css"] = [*ctx["css"], "css/search.css"]  # its banners
         ctx.setdefault("offline_index", OFFLINE_INDEX)  # the header's search box goes to search.html
         ctx["shared_data"] = [links.prefix + self.shared.strings(language, ctx["strings"]),

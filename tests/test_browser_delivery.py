@@ -1,0 +1,167 @@
+"""A delivered bundle in a real browser (Debian Chromium through Playwright), served by a plain static web server
+as the customer's own would serve it, with the supplier's ietm server on another port:
+
+- the start page checks the delivered set on the device and says it is complete;
+- offline (browser offline, the bundle's server stopped), modules opened, a procedure completed and a fault
+  isolated are kept in the device's outbox; an update package applies with no network, the start page checks
+  the new release complete and the changed module shows its new text;
+- back online, the usage events reach the server once, /usage counts them, and the receipt of the applied
+  update moves the register to the new release;
+- a bundle delivered with usage reporting off sends nothing at all (the browser's network log).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import httpx
+import pytest
+
+from deliver_support import NORTH, SOUTH, make_supplier, static_server
+from ietm.accounts import open_accounts
+from liveserver import serving
+
+pytestmark = pytest.mark.browser
+
+PASSWORD = "a long enough password"
+CHANGED = "DMC-DGEN-A-D10-00-00-00A-040A-A_001-00_ru-RU.XML"
+CHANGED_PAGE = "dm/DGEN-A-D10-00-00-00A-040A-A_ru-RU.html"
+PROCEDURE_PAGE = "dm/DGEN-A-D10-30-00-00A-921A-A_ru-RU.html"
+FAULT_PAGE = "dm/DGEN-A-D10-00-00-00A-421A-A_ru-RU.html"
+NEW_TEXT = "Проверено в эксплуатации: новый абзац второго выпуска."
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory, content):
+    supplier = make_supplier(tmp_path_factory.mktemp("browser-delivery"), content, "[usage]\nreport = true\n")
+    open_accounts(supplier.csdb).add("anna", "admin", PASSWORD)
+    with serving(supplier.csdb) as server:
+        settings = supplier.csdb / "ietm.toml"
+        with open(settings, "a", encoding="utf-8") as f:
+            f.write(f'\n[bundle]\nserver = "{server.url}"\n')
+        north = supplier.deliver(NORTH, ["P-001"], supplier.root / "north")
+        # South's bundle is made with usage reporting off
+        settings.write_text(settings.read_text(encoding="utf-8").replace("report = true", "report = false"),
+                            encoding="utf-8")
+        supplier.deliver(SOUTH, ["P-002", "P-003"], supplier.root / "south")
+        settings.write_text(settings.read_text(encoding="utf-8").replace("report = false", "report = true"),
+                            encoding="utf-8")
+        supplier.change_module(CHANGED, NEW_TEXT)
+        supplier.release("Выпуск 2")
+        update = supplier.deliver(NORTH, ["P-001"], supplier.root / "north-2.zip", "--update")
+        yield server, supplier, north, update
+
+
+def _admin(server) -> httpx.Client:
+    client = httpx.Client(base_url=server.url, timeout=60)
+    token = re.search(r'name="csrf" value="([^"]+)"', client.get("/login").text).group(1)
+    assert client.post("/login", data={"name": "anna", "password": PASSWORD, "csrf": token}).status_code == 303
+    return client
+
+
+def _counts(server) -> dict[str, int]:
+    text = _admin(server).get("/usage").text
+    return {k: int(n) for k, n in re.findall(r'data-kind="(\w+)" data-count="(\d+)"', text)}
+
+
+def test_an_offline_bundle_checks_itself_updates_and_reports_once_back_online(browser, world) -> None:
+    server, supplier, north, update = world
+    context = browser.new_context(viewport={"width": 1024, "height": 1366})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    to_server: list[str] = []
+    page.on("requestfinished", lambda r: to_server.append(r.url) if r.url.startswith(server.url) else None)
+    try:
+        with static_server(supplier.root / "north") as (base, _):
+            page.goto(base + "index.html")
+            page.wait_for_function("document.documentElement.dataset.offlineReady === 'true'", timeout=120_000)
+            page.wait_for_function("document.documentElement.dataset.deliveryChecked", timeout=120_000)
+            assert page.get_attribute("html", "data-delivery-checked") == "complete"
+            section = page.inner_text("section.delivery")
+            assert north["id"] in section and NORTH in section and "Комплектна" in section and "Выпуск 1" in section
+        context.set_offline(True)  # and the bundle's server is gone: everything comes from the device
+
+        # a technician's day, offline: modules opened, a procedure completed, a fault isolated
+        page.goto(base + CHANGED_PAGE)
+        assert NEW_TEXT not in page.inner_text("main")
+        page.goto(base + PROCEDURE_PAGE)
+        page.wait_for_selector("section[data-procedure]")
+        page.evaluate("""() => document.querySelectorAll('section[data-procedure] li.step > .step-head input[type=checkbox]')
+                         .forEach(box => { if (!box.checked) box.click(); })""")
+        assert page.get_attribute("section[data-procedure]", "data-progress") == "12/12"
+        page.goto(base + FAULT_PAGE)
+        page.click("section[data-node='fi-s01'] a[data-next='fi-e01']")
+        page.wait_for_function("document.querySelector('section[data-fault]').classList.contains('fi-finished')")
+        waiting = page.evaluate("ietmOutbox.waiting('usage')")
+        assert waiting == 5, waiting  # three modules opened, a procedure completed, a fault isolated: kept here
+        assert not to_server
+
+        # the update package, applied with no network
+        page.goto(base + "index.html")
+        page.wait_for_function("document.documentElement.dataset.deliveryChecked")
+        page.set_input_files("[data-delivery-update]", str(supplier.root / "north-2.zip"))
+        page.wait_for_function(f"document.querySelector('section.delivery[data-delivery=\"{update['id']}\"]')",
+                               timeout=120_000)
+        page.wait_for_function("document.documentElement.dataset.deliveryChecked", timeout=120_000)
+        assert page.get_attribute("html", "data-delivery-checked") == "complete"
+        assert "Выпуск 2" in page.inner_text("section.delivery")
+        assert update["id"] in page.inner_text("[data-delivery-status]")
+        page.goto(base + CHANGED_PAGE)
+        assert NEW_TEXT in page.inner_text("main")  # the new issue, from the device
+        assert page.evaluate("ietmOutbox.waiting('receipts')") == 1
+        assert not to_server
+
+        # back online: what waited reaches the server, once
+        context.set_offline(False)
+        page.evaluate("window.dispatchEvent(new Event('online'))")
+        try:
+            page.wait_for_function("ietmOutbox.waiting('usage') === 0 && ietmOutbox.waiting('receipts') === 0",
+                                   timeout=60_000)
+        except Exception:
+            left = page.evaluate("[ietmOutbox.waiting('usage'), ietmOutbox.waiting('receipts')]")
+            raise AssertionError(f"still waiting: {left}; sent to the server: {to_server}; page errors: {errors}") from None
+        counts = _counts(server)
+        assert counts == {"open": 4, "procedure": 1, "fault": 1, "remark": 0}, counts
+        page.evaluate("ietmOutbox.flush()")
+        page.reload()  # the start page is no module: it reports nothing new
+        assert _counts(server) == counts
+        releases = _admin(server).get("/usage").text
+        assert 'data-release="Выпуск 1" data-model="DG-5M"' in releases
+        assert 'data-release="Выпуск 2" data-model="DG-5M"' in releases
+        listing = _admin(server).get("/api/deliveries").json()
+        held = next(h for h in listing["holdings"] if h["customer"] == NORTH)
+        assert held["held"]["release"] == "Выпуск 2" and held["held"]["delivery"] == update["id"]
+        assert not held["behind"] and not held["awaiting"]
+        assert any("/api/usage" in u for u in to_server) and any("/receipts" in u for u in to_server)
+    finally:
+        context.close()
+    assert not errors, errors
+
+
+def test_with_usage_reporting_off_nothing_is_sent(browser, world) -> None:
+    server, supplier, _, _ = world
+    context = browser.new_context(viewport={"width": 1024, "height": 1366})
+    page = context.new_page()
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    context.on("request", lambda r: requests.append(r.url))
+    try:
+        with static_server(supplier.root / "south") as (base, _):
+            page.goto(base + "index.html")
+            page.wait_for_function("document.documentElement.dataset.offlineReady === 'true'", timeout=120_000)
+            page.wait_for_function("document.documentElement.dataset.deliveryChecked", timeout=120_000)
+            for path in (PROCEDURE_PAGE, FAULT_PAGE, CHANGED_PAGE):
+                page.goto(base + path)
+            page.goto(base + FAULT_PAGE)
+            page.click("section[data-node='fi-s01'] a[data-next='fi-e01']")
+            page.evaluate("window.dispatchEvent(new Event('online'))")
+            page.wait_for_timeout(1500)
+            assert page.locator("#ietm-usage").count() == 0
+            assert page.evaluate("localStorage.getItem('ietm.outbox.usage')") is None
+        assert requests and all(u.startswith(base) for u in requests), [u for u in requests if not u.startswith(base)]
+        assert not any(u.startswith(server.url) for u in requests)
+    finally:
+        context.close()
