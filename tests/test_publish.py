@@ -192,6 +192,18 @@ def test_words_and_product_table_are_shared_not_repeated(manual):
     assert '"ietm-strings"' in text and "Руководства" in text and "document.currentScript" in text
 
 
+def test_republishing_in_another_language_leaves_no_stale_shared_script(content: Path, tmp_path: Path):
+    """The words every page loads are one shared script per language; a bundle published again in another
+    language carries only the new one (the device would keep both otherwise)."""
+    out = tmp_path / "site"
+    for lang in ("ru", "en"):
+        r = ietm("publish", content, "-o", out, "--allow-errors", "--lang", lang, "--format", "json")
+        assert r.code == 0, r.err
+    shared = sorted(p.name for p in (out / "shared").glob("strings-*.js"))
+    assert len(shared) == 1 and shared[0].startswith("strings-en-")
+    assert verify(out) == []
+
+
 def test_republishing_renders_only_what_a_change_touches(content: Path, tmp_path: Path):
     """After one module changed, publishing again renders its page and the pages that link to it (contents,
     list of modules, neighbours), reuses every other file, and gives the bundle a whole build would give."""

@@ -31,6 +31,7 @@ from ietm.publish.links import Plan, icn_output
 from ietm.publish.manifest import NAME as MANIFEST, read_manifest, release_id, update_digests, write_manifest
 from ietm.publish.pages import OFFLINE_INDEX, jobs_of, render_pages, track
 from ietm.publish.signatures import carry_signatures, signature_map
+from ietm.publish.shared import FOLDER as SHARED_FOLDER
 from ietm.publish.state import PageRecord, PublishState, build_fingerprint, key_stamps, search_stamp, stamp
 from ietm.web.site import BROWSER_TYPES, Site
 
@@ -266,8 +267,9 @@ def publish(csdb: Path, out: Path, language: str = "en", allow_errors: bool = Fa
         if state.release:
             _link_tree(out.resolve(), build, old_manifest["files"])
         phase("previous bundle linked")
-        if not reuse:
+        if not reuse:  # every page is made again, with the shared scripts it needs now
             state.pages = {}
+            shutil.rmtree(build / SHARED_FOLDER, ignore_errors=True)
         signed = signature_map(site.csdb)
         stamps = key_stamps(site, signed)
 
