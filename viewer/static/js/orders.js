@@ -1,16 +1,17 @@
 /* Spare-part orders on the device, on every page: the outbox and the news.
 
-   A submitted order goes into the outbox (localStorage) with an idempotency key of its own and is sent when
-   the server answers: at once, when the network comes back, when the page is shown again, every half minute
-   while something waits. The server makes one order per key, so a retry after a lost answer, two tabs sending
-   at once or a doubled click never make two. A refusal (422, 409, 403) stays in the outbox with the server's
-   reasons until the technician edits or discards it. On the server the orders go to the same origin; a
-   published bundle sends them to the server named by <meta name="ietm-server"> (none: export only).
+   A submitted order goes into the device's outbox (js/outbox.js, channel "orders", kept under the key
+   "ietm.orders.outbox") with an idempotency key of its own and is sent when the server answers: at once, when
+   the network comes back, when the page is shown again, every half minute while something waits. The server
+   makes one order per key, so a retry after a lost answer, two tabs sending at once or a doubled click never
+   make two. A refusal (422, 409, 403) stays in the outbox with the server's reasons until the technician edits
+   or discards it. On the server the orders go to the same origin; a published bundle sends them to the server
+   named by <meta name="ietm-server"> (none: export only).
    The technician is told on their next visit what changed in their orders (approved, substitutes, shipped...). */
 (function () {
   "use strict";
-  if (window.ietmOrders) return;
-  var OUTBOX = "ietm.orders.outbox";
+  if (window.ietmOrders || !window.ietmOutbox) return;
+  var CHANNEL = "orders";
   var SENT = "ietm.orders.sent";
   var bundle = document.querySelector('meta[name="ietm-bundle"]');
   var named = document.querySelector('meta[name="ietm-server"]');
@@ -31,36 +32,27 @@
   function write(key, value) { localStorage.setItem(key, JSON.stringify(value)); changed(); }
   function changed() { document.dispatchEvent(new CustomEvent("ietm:orders")); }
 
-  function outbox() { var v = read(OUTBOX, []); return Array.isArray(v) ? v : []; }
+  function outbox() { return ietmOutbox.entries(CHANNEL); }
   function sent() { var v = read(SENT, []); return Array.isArray(v) ? v : []; }
-  function update(key, change) {
-    write(OUTBOX, outbox().map(function (e) { return e.key === key ? Object.assign({}, e, change) : e; }));
-  }
-  function newKey() {
-    if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
-    var bytes = new Uint8Array(16);
-    crypto.getRandomValues(bytes);
-    return Array.prototype.map.call(bytes, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
-  }
+  document.addEventListener("ietm:outbox", function (e) { if (e.detail === CHANNEL) changed(); });
 
   var lastStatus = "";
   function say(text) { lastStatus = text; changed(); }
 
   /* Queue an order (the body of POST /api/orders) and try to send it; returns its key. */
   function queue(body) {
-    var entry = { key: newKey(), body: body, queued: new Date().toISOString(), state: "queued" };
-    write(OUTBOX, outbox().concat([entry]));
     say(t("orders_queued"));
-    flush();
-    return entry.key;
+    return ietmOutbox.queue(CHANNEL, body);
   }
 
   /* the server answers in the page's language (a bundle's page and the server need not share a cookie) */
   var lang = document.documentElement.lang || "";
   function api(path, options) {
-    var url = server + path + (lang ? (path.indexOf("?") < 0 ? "?" : "&") + "lang=" + encodeURIComponent(lang) : "");
-    return fetch(url, Object.assign({ credentials: "include", cache: "no-store" }, options || {}));
+    return fetch(api.url(path), Object.assign({ credentials: "include", cache: "no-store" }, options || {}));
   }
+  api.url = function (path) {
+    return server + path + (lang ? (path.indexOf("?") < 0 ? "?" : "&") + "lang=" + encodeURIComponent(lang) : "");
+  };
   var asked = null;  /* who is logged in, asked once a minute at most (every page load asks once) */
   function me() {
     if (!asked || Date.now() - asked.at > 60000) {
@@ -70,48 +62,32 @@
     return asked.answer;
   }
 
-  var flushing = null;
-  function flush() {
-    if (server === null) return Promise.resolve();
-    if (flushing) return flushing;
-    if (!outbox().some(function (e) { return e.state === "queued"; })) return Promise.resolve();
-    flushing = me().then(function (who) {
-      if (!who.user) { say(t("orders_login_needed")); return; }
-      /* one at a time, oldest first: the server sees them in the order they were made */
-      return outbox().filter(function (e) { return e.state === "queued"; }).reduce(function (chain, entry) {
-        return chain.then(function () { return send(entry, who.csrf); });
-      }, Promise.resolve());
-    }).catch(function (e) { if (!e || e.message !== "login") say(t("orders_offline")); })
-      .then(function () { flushing = null; changed(); });
-    return flushing;
-  }
-
-  function send(entry, csrf) {
-    return api("/api/orders", {
-      method: "POST",
-      headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf, "Idempotency-Key": entry.key },
-      body: JSON.stringify(entry.body)
-    }).then(function (r) {
+  /* one at a time, oldest first: the server sees them in the order they were made; as the logged-in reader */
+  ietmOutbox.channel(CHANNEL, {
+    storage: "ietm.orders.outbox", keep: true, credentials: "include",
+    url: function () { return server === null ? null : api.url("/api/orders"); },
+    headers: function () {
+      return me().then(function (who) {
+        if (!who.user) { say(t("orders_login_needed")); return null; }
+        return { "X-CSRF-Token": who.csrf };
+      }, function () { say(t("orders_offline")); return null; });
+    },
+    sent: function (entries, r) {
       return r.json().catch(function () { return {}; }).then(function (data) {
-        if (r.ok && data.order) {
-          write(OUTBOX, outbox().filter(function (e) { return e.key !== entry.key; }));
-          write(SENT, [{ id: data.order.id, key: entry.key, at: new Date().toISOString() }].concat(sent()).slice(0, 20));
-          say(data.message || t("orders_received", { id: data.order.id }));
-        } else if (r.status === 401) {
-          say(t("orders_login_needed"));
-          throw new Error("login");
-        } else if (r.status === 403 || r.status === 409 || r.status === 422) {
-          var error = data.error || {};
-          var problems = (error.problems || []).map(function (p) { return p.message; });
-          update(entry.key, { state: "refused", problems: problems.length ? problems : [error.message || String(r.status)] });
-          say(t("orders_refused"));
-        }
-        /* anything else (5xx, a proxy's page): stays queued for the next try */
+        if (!data.order) return;
+        write(SENT, [{ id: data.order.id, key: entries[0].key, at: new Date().toISOString() }].concat(sent()).slice(0, 20));
+        say(data.message || t("orders_received", { id: data.order.id }));
       });
-    });
-  }
+    },
+    refused: function () { say(t("orders_refused")); },
+    failed: function (entries, r) {
+      if (r && r.status === 401) { asked = null; say(t("orders_login_needed")); }
+      else if (!r) say(t("orders_offline"));
+    }
+  });
+  function flush() { return ietmOutbox.flush(CHANNEL).then(changed); }
 
-  function discard(key) { write(OUTBOX, outbox().filter(function (e) { return e.key !== key; })); }
+  function discard(key) { ietmOutbox.remove(CHANNEL, key); }
   /* take a refused order back out of the outbox, to edit it and send it again (with a new key) */
   function retake(key) {
     var entry = outbox().filter(function (e) { return e.key === key; })[0];
@@ -170,9 +146,6 @@
     status: function () { return lastStatus; }, t: t
   };
   changed();  /* an order panel built before this script ran shows its send button now */
-  window.addEventListener("online", flush);
-  document.addEventListener("visibilitychange", function () { if (document.visibilityState === "visible") flush(); });
-  setInterval(function () { if (navigator.onLine !== false) flush(); }, 30000);
   function start() { flush(); news(); }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
   else start();
