@@ -16,6 +16,8 @@ ELEMENTS: dict[str, tuple[str, str]] = {
     "identAndStatusSection": ("Идентификация и статус", "Identification and status"),
     "dmAddress": ("Адрес модуля", "Module address"),
     "dmIdent": ("Идентификатор модуля", "Module identifier"),
+    "sourceDmIdent": ("Идентификатор исходного модуля", "Source module identifier"),
+    "sourcePmIdent": ("Идентификатор исходной публикации", "Source publication identifier"),
     "dmCode": ("Код модуля данных", "Data module code"),
     "language": ("Язык", "Language"),
     "issueInfo": ("Номер выпуска", "Issue number"),
