@@ -165,8 +165,9 @@ class Tour:
         proc = subprocess.Popen([sys.executable, "-m", "ietm", *argv, "--port", str(port)], cwd=self.cwd, env=self.env,
                                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
         status = None
+        deadline = time.monotonic() + 180  # a server that never answers fails this step, not the whole run
         try:
-            while proc.poll() is None:
+            while proc.poll() is None and time.monotonic() < deadline:
                 try:
                     status = httpx.get(f"http://127.0.0.1:{port}/", timeout=30).status_code
                     break

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from edit_support import login, official_findings, open_editor, writable_content
 from ietm.parse.loader import load
@@ -174,6 +175,25 @@ def finger_drag(page, start: tuple[float, float], end: tuple[float, float]) -> N
     cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
 
 
+def finger_tap(page, selector: str) -> None:
+    """A tap once the page has shown its last change, and the click it became.
+
+    On a loaded machine Chromium now and then turns a tap into touch and pointer events on the button but no
+    click at all (CI: the save never came; here 6 of 104 taps right after a drop re-drew the steps, 1 of 81 when
+    two frames were shown first, as Puppeteer does for crbug.com/613219, so that wait does not cure it). That is
+    the browser's input, not the page's handling, and is said as such instead of as a save that never came."""
+    page.evaluate("""() => new Promise((done) => {
+        window.ietmTapped = false;
+        addEventListener('click', () => { window.ietmTapped = true; }, {capture: true, once: true});
+        requestAnimationFrame(() => requestAnimationFrame(done));
+    })""")
+    page.tap(selector)
+    try:
+        page.wait_for_function("() => window.ietmTapped")
+    except PlaywrightTimeout:
+        pytest.fail(f"Chromium turned a tap on {selector} into touch events but no click")
+
+
 def test_touch_on_a_tablet(tablet, csdb, schemas42, brex42, shot):
     page = tablet
     login(page, "olga")
@@ -185,7 +205,7 @@ def test_touch_on_a_tablet(tablet, csdb, schemas42, brex42, shot):
     assert small == [], small
     steps = page.locator(".ed-step").count()
     last = page.evaluate("[...document.querySelectorAll('.ed-step')].map((s) => s.dataset.step).filter((n) => !n.includes('.')).pop()")
-    page.tap(f".ed-step[data-step='{last}'] > .ed-step-add [data-action=add-step]")
+    finger_tap(page, f".ed-step[data-step='{last}'] > .ed-step-add [data-action=add-step]")
     page.keyboard.type("Record the replacement in the log book.")
     assert page.locator(".ed-step").count() == steps + 1
     new = str(int(last) + 1)
@@ -203,7 +223,7 @@ def test_touch_on_a_tablet(tablet, csdb, schemas42, brex42, shot):
     assert moved.startswith(f"{last}."), moved
     shot(page, "editor-tablet")
     with page.expect_response(lambda r: "/save" in r.url) as info:
-        page.tap("[data-cmd=save]")
+        finger_tap(page, "[data-cmd=save]")
     result = info.value.json()
     assert result["ok"] and result["errors"] == 0, result["findings"]
     path = latest(csdb, "DGEN-A-D10-30-00-00A-921A-A", "en-US")
