@@ -7,8 +7,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
+from clirun import ietm
 from ietm.errors import ConfigError
-from ietm.serverdb import open_database
+from ietm.paths import state_dir
+from ietm.serverdb import database_url, open_database
 
 
 def test_sqlite_file_is_created_in_wal_mode_and_keeps_what_is_written(tmp_path: Path) -> None:
@@ -99,3 +101,17 @@ def test_a_database_from_a_newer_version_is_one_line(tmp_path: Path) -> None:
         open_database(url)
     assert "moved forward by a newer ietm" in str(err.value) and "orders_0009" in str(err.value)
     assert "\n" not in str(err.value)
+
+
+def test_a_command_on_a_database_of_a_newer_version_says_one_line(tmp_path: Path) -> None:
+    """An older ietm started on a server database a newer one migrated: one line and a non-zero exit."""
+    csdb = tmp_path / "csdb"
+    csdb.mkdir()
+    assert ietm("user", "list", "--csdb", csdb).code == 0  # creates and migrates the database
+    db = open_database(database_url(None, state_dir(csdb)))
+    with db.begin() as conn:  # a later migration of a branch this version has
+        conn.execute(text("UPDATE alembic_version SET version_num = 'accounts_0099' WHERE version_num = 'accounts_0001'"))
+    db.dispose()
+    r = ietm("user", "list", "--csdb", csdb)  # ietm() fails the test on a traceback
+    assert r.code != 0 and "moved forward by a newer ietm" in r.err and "accounts_0099" in r.err
+    assert len(r.err.strip().splitlines()) == 1, r.err
