@@ -115,6 +115,17 @@ async def _read(upload: UploadFile | None, what: str) -> bytes | None:
     return data
 
 
+async def _official(keyfile: UploadFile, certfile: UploadFile | None, passphrase: str):
+    """The signing credentials of the official who keeps the register, from the uploaded key file."""
+    from ietm.web.keyfiles import uploaded_credentials
+
+    material = await _read(keyfile, "key file")
+    if not material:
+        raise InputError("give your key file")
+    cert_material = await _read(certfile, "certificate")
+    return uploaded_credentials(material, cert_material, passphrase.encode(), "the uploaded key file")
+
+
 def _when(text: str) -> dt.datetime | None:
     from ietm.sign.register_commands import _when as parse
 
@@ -155,17 +166,14 @@ async def appoint(
     session=Depends(require("manage_register")),
 ) -> HTMLResponse:
     from ietm.sign.keys import load_certificates_data
-    from ietm.web.keyfiles import uploaded_credentials
 
     csrf_field(request, csrf)
     try:
         holder = await _read(holder_cert, "certificate")
-        material = await _read(keyfile, "key file")
-        cert_material = await _read(certfile, "certificate")
-        if not holder or not material:
-            raise InputError("give the holder's certificate and your key file")
+        if not holder:
+            raise InputError("give the holder's certificate")
         holder_certificate = load_certificates_data(holder, holder_cert.filename)[0]
-        creds = uploaded_credentials(material, cert_material, passphrase.encode(), "the uploaded key file")
+        creds = await _official(keyfile, certfile, passphrase)
         begin, end = _when(start), _when(until)
     except IetmError as exc:
         return _view(request, session, {"ok": False, "message": str(exc)}, exc.http_status)
@@ -192,15 +200,9 @@ async def end(
     csrf: str = Form(""),
     session=Depends(require("manage_register")),
 ) -> HTMLResponse:
-    from ietm.web.keyfiles import uploaded_credentials
-
     csrf_field(request, csrf)
     try:
-        material = await _read(keyfile, "key file")
-        cert_material = await _read(certfile, "certificate")
-        if not material:
-            raise InputError("give your key file")
-        creds = uploaded_credentials(material, cert_material, passphrase.encode(), "the uploaded key file")
+        creds = await _official(keyfile, certfile, passphrase)
         when = _when(at)
     except IetmError as exc:
         return _view(request, session, {"ok": False, "message": str(exc)}, exc.http_status)
