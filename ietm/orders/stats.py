@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from markupsafe import Markup, escape
 from sqlalchemy import select
 
+from ietm import charts
 from ietm.orders.exports import csv_cell
 from ietm.orders.tables import lines, orders
 from ietm.orders.validate import number
@@ -142,16 +143,6 @@ def months_chart(months: list[tuple[str, float, float]], label: str, approved: s
 
 
 def top_chart(top: list[tuple[str, str, float]], label: str) -> Markup:
-    """The most approved parts, one horizontal bar each."""
-    width, row, left = 640, 24, 170
-    height = max(row * len(top), row) + 8
-    peak = max([q for _, _, q in top] + [1.0])
-    body = []
-    for n, (pn, name, qty) in enumerate(top):
-        y = 4 + n * row
-        w = (width - left - 60) * qty / peak
-        body.append(f'<text x="{left - 6}" y="{y + 15}" text-anchor="end" font-size="12" fill="currentColor">'
-                    f'{escape(pn)}</text><rect class="bar-approved" x="{left}" y="{y + 3}" width="{w:.1f}" '
-                    f'height="{row - 8}"><title>{escape(pn)} {escape(name)}: {number(qty)}</title></rect>'
-                    f'<text x="{left + w + 6:.1f}" y="{y + 15}" font-size="12" fill="currentColor">{number(qty)}</text>')
-    return _svg(width, height, label, body)
+    """The most approved parts, one horizontal bar each, the part's name in its tooltip."""
+    return charts.bars([(pn, qty) for pn, _, qty in top], label, "top", show=number,
+                       notes=[f"{pn} {name}: {number(qty)}" for pn, name, qty in top])

@@ -20,7 +20,8 @@ from ietm.accounts import Session
 from ietm.check.completeness import NOT_PUBLISHED
 from ietm.errors import Refused
 from ietm.i18n import message, words
-from ietm.usage import charts, store
+from ietm import charts
+from ietm.usage import store
 from ietm.usage.store import KINDS, Filters
 from ietm.web import deps, i18n
 from ietm.web.access import require
