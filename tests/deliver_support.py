@@ -67,30 +67,3 @@ def make_supplier(root: Path, content: Path, settings: str = "") -> Supplier:
     supplier = Supplier(root, csdb, root / "pki", passfile)
     supplier.release("Выпуск 1")
     return supplier
-
-
-def static_server(folder: Path):
-    """Serve a folder on a free loopback port in a thread: a context manager giving its base URL; stopped however
-    the block ends."""
-    import functools
-    import threading
-    from contextlib import contextmanager
-    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
-
-    class Handler(SimpleHTTPRequestHandler):
-        def log_message(self, *args: object) -> None:
-            pass
-
-    @contextmanager
-    def serving():
-        httpd = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Handler, directory=str(folder)))
-        thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-        thread.start()
-        try:
-            yield f"http://127.0.0.1:{httpd.server_address[1]}/", httpd
-        finally:
-            httpd.shutdown()
-            httpd.server_close()
-            thread.join(10)
-
-    return serving()

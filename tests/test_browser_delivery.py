@@ -12,15 +12,14 @@ as the customer's own would serve it, with the supplier's ietm server on another
 
 from __future__ import annotations
 
-import json
 import re
 import time
-from pathlib import Path
 
 import httpx
 import pytest
 
-from deliver_support import NORTH, SOUTH, make_supplier, static_server
+from deliver_support import NORTH, SOUTH, make_supplier
+from static_server import StaticServer
 from ietm.accounts import open_accounts
 from liveserver import serving
 from playwright.sync_api import Error as PlaywrightError
@@ -92,7 +91,8 @@ def test_an_offline_bundle_checks_itself_updates_and_reports_once_back_online(br
     to_server: list[str] = []
     page.on("requestfinished", lambda r: to_server.append(r.url) if r.url.startswith(server.url) else None)
     try:
-        with static_server(supplier.root / "north") as (base, _):
+        with StaticServer(supplier.root / "north") as shelf:
+            base = shelf.url
             page.goto(base + "index.html")
             _wait(page, "document.documentElement.dataset.offlineReady === 'true'")
             _wait(page, "document.documentElement.dataset.deliveryChecked")
@@ -164,7 +164,8 @@ def test_with_usage_reporting_off_nothing_is_sent(browser, world) -> None:
     page.on("request", lambda r: requests.append((r.method, r.url)))
     context.on("request", lambda r: requests.append((r.method, r.url)))
     try:
-        with static_server(supplier.root / "south") as (base, _):
+        with StaticServer(supplier.root / "south") as shelf:
+            base = shelf.url
             page.goto(base + "index.html")
             _wait(page, "document.documentElement.dataset.offlineReady === 'true'")
             _wait(page, "document.documentElement.dataset.deliveryChecked")

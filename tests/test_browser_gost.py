@@ -5,11 +5,8 @@ what OpenSSL's GOST engine signed."""
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import shutil
-import threading
-from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -22,7 +19,8 @@ from ietm.sign.detached import Credentials
 from ietm.sign.formats import sign_bytes
 from ietm.sign.gost import PARAMSETS, GostPrivateKey
 from ietm.sign.pki import cert_pem
-from test_browser_signatures import Quiet, open_offline, verdict
+from static_server import StaticServer
+from test_browser_signatures import open_offline, verdict
 
 pytestmark = pytest.mark.browser
 
@@ -98,12 +96,11 @@ def every_paramset(tmp_path_factory) -> Path:
 
 
 def test_verify_js_checks_every_parameter_set(browser, every_paramset):
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(every_paramset)))
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    shelf = StaticServer(every_paramset)
     context = browser.new_context()
     page = context.new_page()
     try:
-        base = f"http://127.0.0.1:{httpd.server_address[1]}/"
+        base = shelf.url
         page.goto(base + "index.html")
         page.add_script_tag(content=(STATIC / "js" / "vendor" / "crypto-gost.min.js").read_text(encoding="utf-8"))
         page.add_script_tag(content=(STATIC / "js" / "verify.js").read_text(encoding="utf-8"))
@@ -126,8 +123,7 @@ def test_verify_js_checks_every_parameter_set(browser, every_paramset):
         assert changed == "256-A.cades.txt changed since it was signed"
     finally:
         context.close()
-        httpd.shutdown()
-        httpd.server_close()
+        shelf.stop()
 
 
 def test_verify_js_speaks_the_pages_language(browser, every_paramset):
@@ -137,12 +133,11 @@ def test_verify_js_speaks_the_pages_language(browser, every_paramset):
 
     import ietm.sign.reasons  # noqa: F401  (declares the words)
 
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(every_paramset)))
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    shelf = StaticServer(every_paramset)
     context = browser.new_context()
     page = context.new_page()
     try:
-        page.goto(f"http://127.0.0.1:{httpd.server_address[1]}/index.html")
+        page.goto(shelf.url + "index.html")
         page.evaluate("""(words) => { const s = document.createElement("script"); s.type = "application/json";
             s.id = "ietm-strings"; s.textContent = JSON.stringify(words); document.head.appendChild(s); }""", table("ru"))
         page.add_script_tag(content=VENDOR.read_text(encoding="utf-8"))
@@ -162,5 +157,4 @@ def test_verify_js_speaks_the_pages_language(browser, every_paramset):
                                      "сертификату, 20"), reasons
     finally:
         context.close()
-        httpd.shutdown()
-        httpd.server_close()
+        shelf.stop()

@@ -5,12 +5,9 @@ page; the test ERP keeps one message although it failed the first two tries; the
 
 from __future__ import annotations
 
-import functools
 import html
-import threading
 import time
 from dataclasses import dataclass
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -18,6 +15,7 @@ import pytest
 from clirun import ietm
 from erpserver import LoopbackErp, fail_first
 from liveserver import Server
+from static_server import StaticServer
 from orders_support import PASSWORD, login, server_csdb
 
 pytestmark = pytest.mark.browser
@@ -53,11 +51,6 @@ MANUALS = {
 REMEDY_MODULE = "DGEN-A-D10-20-00-00A-421A-A"  # the engine overheats; one remedy: replace the fan belt GS-2001
 
 
-class Quiet(SimpleHTTPRequestHandler):
-    def log_message(self, *args: object) -> None:
-        pass
-
-
 @pytest.fixture(params=sorted(MANUALS))
 def manual(request) -> Manual:
     return MANUALS[request.param]
@@ -74,10 +67,8 @@ def test_an_order_made_offline_arrives_once_is_approved_with_a_substitute_and_re
         manual: Manual, browser, tmp_path: Path, bike: Path, content: Path, shot) -> None:
     out = tmp_path / "bundle"
     out.mkdir()
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(out)))
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    bundle = f"http://127.0.0.1:{httpd.server_address[1]}"
-    try:
+    with StaticServer(out) as shelf:
+        bundle = shelf.url.rstrip("/")
         errors: list[str] = []
         with LoopbackErp(fail_first(2)) as erp, Server(server_csdb(bike if manual.name == "bike" else content,
                                                                      tmp_path / "csdb", erp.url, (bundle,))) as server:
@@ -114,9 +105,6 @@ def test_an_order_made_offline_arrives_once_is_approved_with_a_substitute_and_re
                 context.close()
                 desk.close()
         assert not errors, errors
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
 
 
 def technician_orders_offline(page, manual: Manual, server: Server, bundle: str, shot) -> None:

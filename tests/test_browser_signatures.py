@@ -4,29 +4,22 @@ was altered since QA signed it. Served by a plain static server on loopback, the
 
 from __future__ import annotations
 
-import functools
 import json
 import re
 import shutil
-import threading
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
 from badge_support import SIGNED, UNSIGNED, alter_one_byte, sign_and_release
 from clirun import ietm
+from static_server import StaticServer
 
 pytestmark = pytest.mark.browser
 
 PAGE = "dm/DGEN-A-D00-00-00-00A-001A-A_en-US.html"
 UNSIGNED_PAGE = "dm/DGEN-A-D00-00-00-00A-001B-A_en-US.html"
 OTHER_PAGE = "dm/DGEN-A-D00-00-00-00A-005A-A_en-US.html"
-
-
-class Quiet(SimpleHTTPRequestHandler):
-    def log_message(self, *args: object) -> None:
-        pass
 
 
 @pytest.fixture(scope="module")
@@ -49,9 +42,8 @@ def bundles(content, schemas42, brex42, tmp_path_factory) -> dict[str, Path]:
 
 def open_offline(browser, bundle: Path, page_path: str):
     """First visit online (the service worker installs), then the server stops and the browser goes offline."""
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(bundle)))
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{httpd.server_address[1]}/"
+    shelf = StaticServer(bundle)
+    base = shelf.url
     context = browser.new_context()
     page = context.new_page()
     errors: list[str] = []
@@ -60,8 +52,7 @@ def open_offline(browser, bundle: Path, page_path: str):
         page.goto(base + "index.html")
         page.wait_for_function("document.documentElement.dataset.offlineReady === 'true'", timeout=120_000)
     finally:
-        httpd.shutdown()
-        httpd.server_close()
+        shelf.stop()
     context.set_offline(True)
     page.goto(base + page_path)
     page.wait_for_selector("[data-signature][data-signature-checked=device]", timeout=30_000)

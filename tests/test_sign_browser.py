@@ -3,11 +3,8 @@ manifest and every file's SHA-256, and names what changed; the same verdicts as 
 
 from __future__ import annotations
 
-import functools
-import http.server
 import json
 import shutil
-import threading
 
 import pytest
 from cryptography.hazmat.primitives import serialization
@@ -18,6 +15,7 @@ from ietm.sign.detached import Credentials, approval, serialize, sig_path
 from ietm.sign.keys import load_certificates
 from ietm.sign.signer import SignedFile
 from sign_support import PASSPHRASE, build_pki
+from static_server import StaticServer
 
 pytestmark = pytest.mark.browser
 
@@ -44,20 +42,8 @@ def site(bpki, bike, schemas42, brex42, tmp_path_factory):
     assert r.code == 0, r.err
     shutil.copy(STATIC / "js" / "verify.js", root / "verify.js")
     (root / "index.html").write_text('<!doctype html><meta charset="utf-8"><title>t</title><script src="verify.js"></script>')
-    handler = functools.partial(QuietHandler, directory=str(root))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield root, f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-
-
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args) -> None:
-        pass
-
-    def end_headers(self) -> None:
-        self.send_header("Cache-Control", "no-store")
-        super().end_headers()
+    with StaticServer(root, no_store=True) as shelf:
+        yield root, shelf.url
 
 
 @pytest.fixture(scope="module")
@@ -167,11 +153,8 @@ def published_site(bpki, content, schemas42, brex42, tmp_path_factory):
     # the verifier as the bundle itself carries it (ietm publish copies viewer/static)
     (root / "check.html").write_text('<!doctype html><meta charset="utf-8"><title>check</title>'
                                      '<script src="dist/static/js/verify.js"></script>')
-    handler = functools.partial(QuietHandler, directory=str(root))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield root / "dist", f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
+    with StaticServer(root, no_store=True) as shelf:
+        yield root / "dist", shelf.url
 
 
 def test_published_bundle_manifest_json_in_the_browser(page, published_site, bpki):
