@@ -115,15 +115,24 @@ def _changes_grid(s: _Svg, top: float, language: str) -> None:
         s.text((a + b) / 2, top + 14, word(key, language), 2.5, "middle")
 
 
-def first_sheet(block: TitleBlock) -> str:
-    """Form 2: frame, 185 x 40 title block, columns 19-25."""
+def _framed(block: TitleBlock, height: float) -> tuple[_Svg, float]:
+    """The sheet's frame and the top of a title block `height` mm high, with its change rows and the binding
+    margin's columns 19-23 (the same on forms 2 and 2a)."""
     s = _Svg()
-    lang = block.language
     left, top, right, bottom = FRAME
     s.rect(left, top, right, bottom)
-    y0 = bottom - 40
+    y0 = bottom - height
     s.line(left, y0, right, y0, THICK)
-    _changes_grid(s, y0, lang)
+    _changes_grid(s, y0, block.language)
+    _binding_columns(s, block.language)
+    return s, y0
+
+
+def first_sheet(block: TitleBlock) -> str:
+    """Form 2: frame, 185 x 40 title block, columns 19-25."""
+    s, y0 = _framed(block, 40)
+    lang = block.language
+    right, bottom = FRAME[2], FRAME[3]
     # signatories: label (17 mm), name (23), signature (15), date (10), one 5 mm row each
     for i, role in enumerate(ROLES):
         y = y0 + 15 + 5 * i
@@ -153,26 +162,19 @@ def first_sheet(block: TitleBlock) -> str:
     for i, letter in enumerate(block.letter[:3]):
         s.text(157.5 + 5 * i, y0 + 24, letter, 2.5, "middle")
     s.fitted(155, y0 + 25, right, bottom, block.organisation, 3.5)
-    _binding_columns(s, lang)
     _top_columns(s, lang)
     return s.svg()
 
 
 def next_sheet(block: TitleBlock) -> str:
     """Form 2a: frame, 185 x 15 title block, columns 19-23."""
-    s = _Svg()
-    lang = block.language
-    left, top, right, bottom = FRAME
-    s.rect(left, top, right, bottom)
-    y0 = bottom - 15
-    s.line(left, y0, right, y0, THICK)
-    _changes_grid(s, y0, lang)
+    s, y0 = _framed(block, 15)
+    right, bottom = FRAME[2], FRAME[3]
     s.line(85, y0, 85, bottom, THICK)
     s.fitted(85, y0, 195, bottom, block.designation, 5)
     s.line(195, y0, 195, bottom, THICK)
     s.line(195, y0 + 7, right, y0 + 7, THICK)
-    s.text(200, y0 + 5, word("list", lang), 2.5, "middle")
-    _binding_columns(s, lang)
+    s.text(200, y0 + 5, word("list", block.language), 2.5, "middle")
     return s.svg()
 
 
