@@ -9,6 +9,7 @@ of only what changed, which applies to North's folder and moves the register on.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import zipfile
 from pathlib import Path
@@ -263,3 +264,30 @@ def test_a_hostile_package_is_refused(tmp_path: Path) -> None:
     assert not (tmp_path.parent / "outside.html").exists()
     r = ietm("verify-delivery", tmp_path)
     assert r.code == 5 and "no delivery.json here" in r.err
+
+
+@pytest.mark.parametrize("command", [("needs",), ("list",), ("customer", "{csdb}", "North", "--forget-cert"),
+                                     ("receipt", "{csdb}", "receipt.json")])
+def test_the_register_of_a_folder_that_is_not_a_csdb_is_refused(tmp_path: Path, command) -> None:
+    """A wrong folder named by mistake is told as such, not answered with an empty register (nor given one)."""
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    (folder / "readme.txt").write_text("not a manual", encoding="utf-8")
+    (folder / "receipt.json").write_text("{}", encoding="utf-8")
+    args = [a.format(csdb=folder) if a != "receipt.json" else str(folder / a) for a in command]
+    if len(args) == 1:
+        args.append(str(folder))
+    r = ietm("deliveries", *args)
+    assert r.code == 5 and r.out == ""
+    assert r.err.splitlines() == [f"ERROR: {folder}: not a CSDB (no data module, publication module or DML in it), "
+                                  "so no register of deliveries: give the CSDB's folder"]
+    assert sorted(p.name for p in folder.iterdir()) == ["readme.txt", "receipt.json"]
+
+
+def test_a_wrong_folder_is_told_in_russian_and_a_missing_one_as_missing(tmp_path: Path) -> None:
+    r = ietm("deliveries", "needs", tmp_path, env={**os.environ, "LC_ALL": "ru_RU.UTF-8"})
+    assert r.code == 5 and r.err.splitlines() == [
+        f"ERROR: {tmp_path}: это не база данных CSDB (в папке нет ни модулей данных, ни публикаций, ни DML), "
+        "значит, и реестра поставок нет: укажите папку базы данных"]
+    r = ietm("deliveries", "needs", tmp_path / "missing")
+    assert r.code == 5 and r.err.strip() == f"ERROR: {tmp_path / 'missing'}: no such CSDB folder"

@@ -21,6 +21,8 @@ from ietm.paths import state_dir
 SCHEMA_SQL = (Path(__file__).with_name("schema.sql")).read_text(encoding="utf-8")
 SCHEMA_VERSION = "3"  # 3: references into common information repositories (kind "cir")
 XML_SUFFIXES = {".xml"}
+#: how S1000D names the files of a CSDB's objects (Chap 7.3): a folder holding none of them is not a CSDB
+OBJECT_PREFIXES = ("DMC-", "DME-", "PMC-", "DML-", "DDN-", "COM-", "IMF-", "UPF-", "ICN-", "SMC-")
 PARALLEL_FROM = 48  # below this many changed files, process start-up costs more than it saves
 
 _COLUMNS = [f.name for f in fields(CsdbObject) if f.name not in ("path", "refs")]
@@ -42,6 +44,11 @@ def csdb_files(root: Path) -> Iterator[Path]:
             suffix = os.path.splitext(name)[1].lower()
             if suffix in XML_SUFFIXES or suffix in ICN_SUFFIXES:
                 yield Path(folder) / name
+
+
+def holds_objects(root: Path) -> bool:
+    """Whether a folder holds any file named as an S1000D object: what tells a CSDB from any other folder."""
+    return any(p.name.upper().startswith(OBJECT_PREFIXES) for p in csdb_files(root))
 
 
 def _read(args: tuple[str, str]) -> tuple[str, CsdbObject | None, str | None, int | None]:
@@ -303,7 +310,7 @@ def normalise_key(key: str) -> str:
 
     k = key.strip()
     upper = k.upper()
-    if upper.startswith(("DMC-", "DME-", "PMC-", "DML-", "DDN-", "COM-", "IMF-", "UPF-", "ICN-", "SMC-")):
+    if upper.startswith(OBJECT_PREFIXES):
         if upper.startswith("DMC-") or upper.startswith("PMC-"):
             kind, code = parse_code(k)
             return f"{'DMC' if kind == 'dm' else 'PMC'}-{code}"

@@ -11,6 +11,7 @@ import click
 
 from ietm.cli import format_option
 from ietm.errors import IetmError, NotFound
+from ietm.i18n import message, words
 from ietm.sign.commands import _credentials, audit_log_path, key_options, trust_options
 
 VERIFY_EXIT_HELP = ("Exit codes: 0 complete; 21 incomplete (files, or modules the DML requires, are missing); "
@@ -18,9 +19,24 @@ VERIFY_EXIT_HELP = ("Exit codes: 0 complete; 21 incomplete (files, or modules th
                     "trusted); 3 the record cannot be read; 5 no such folder or no delivery record in it.")
 
 
+words({
+    "deliveries_no_folder": ("no such CSDB folder", "нет такой папки базы данных (CSDB)"),
+    "deliveries_not_csdb": ("not a CSDB (no data module, publication module or DML in it), so no register of "
+                            "deliveries: give the CSDB's folder",
+                            "это не база данных CSDB (в папке нет ни модулей данных, ни публикаций, ни DML), "
+                            "значит, и реестра поставок нет: укажите папку базы данных"),
+})
+
+
 def _csdb(path: Path) -> Path:
+    """The CSDB a command's register of deliveries belongs to; any other folder is refused before a register
+    (a server database) is made in it."""
+    from ietm.catalog.db import holds_objects
+
     if not path.is_dir():
-        raise NotFound("no such CSDB folder", str(path))
+        raise NotFound(message("deliveries_no_folder"), str(path))
+    if not holds_objects(path):
+        raise NotFound(message("deliveries_not_csdb"), str(path))
     return path
 
 
