@@ -23,6 +23,7 @@ from typing import Callable
 from whoosh.index import Index
 
 from ietm.index.analysis import LANGUAGES, stem
+from ietm.index.stats import B, K1, LiveStats, postings
 from ietm.index.store import TITLE_BOOST
 
 FORMAT = 1
@@ -31,27 +32,27 @@ DOC_FIELDS = ("key", "title", "lang", "language", "type", "system", "issue", "pr
 
 def build_offline_index(index: Index, url_of: Callable[[dict], str | None]) -> dict:
     """The browser's index of the latest issues; `url_of(stored fields)` gives each module's page in the bundle."""
-    with index.searcher() as searcher:
-        reader = searcher.reader()
-        docnums: list[int] = []
-        docs: list[list] = []
-        for docnum, fields in reader.iter_docs():
+    with index.reader() as reader:
+        stats = LiveStats(reader)
+        rows: list[tuple[str, int, list]] = []
+        for docnum, fields in reader.iter_docs():  # the live documents
             if not fields.get("latest", True):
                 continue
             url = url_of(fields)
             if url is None:
                 continue
-            docnums.append(docnum)
-            docs.append([fields.get(f, "") for f in DOC_FIELDS] + [url])
+            rows.append((fields["uid"], docnum, [fields.get(f, "") for f in DOC_FIELDS] + [url]))
+        rows.sort()  # in the order of files, as the server ranks equal scores, whatever the index's history
+        docnums = [docnum for _, docnum, _ in rows]
         position = {d: i for i, d in enumerate(docnums)}
         out: dict = {
             "format": FORMAT,
-            "bm25": {"B": 0.75, "K1": 1.2},
+            "bm25": {"B": B, "K1": K1},
             "title_boost": TITLE_BOOST,
             "doc_fields": [*DOC_FIELDS, "url"],
-            "docs": docs,
-            # Whoosh's collection statistics, so scores match the server's to the last digit
-            "doc_count": searcher.doc_count_all(),
+            "docs": [row for _, _, row in rows],
+            # the server's statistics (of the live documents), so scores match the server's to the last digit
+            "doc_count": stats.count,
             "avg_length": {},
             "lengths": {},
             "terms": {},
@@ -61,8 +62,9 @@ def build_offline_index(index: Index, url_of: Callable[[dict], str | None]) -> d
             stems: dict[str, list[list[int]]] = {}
             for slot, kind in enumerate(("title", "text")):
                 fieldname = f"{kind}_{lang}"
-                out["avg_length"][fieldname] = searcher.avg_field_length(fieldname) or 1
-                out["lengths"][fieldname] = [reader.doc_field_length(d, fieldname, 0) for d in docnums]
+                out["avg_length"][fieldname] = stats.avg_length(fieldname)
+                lengths = stats.lengths(fieldname)
+                out["lengths"][fieldname] = [lengths[d] for d in docnums]
                 for term in reader.lexicon(fieldname):
                     text = term.decode("utf-8") if isinstance(term, bytes) else term
                     postings = _postings(reader, fieldname, text, position)
@@ -72,19 +74,20 @@ def build_offline_index(index: Index, url_of: Callable[[dict], str | None]) -> d
             out["terms"][lang] = {
                 "stems": ordered,
                 "postings": [stems[s] for s in ordered],
-                "df": [_df(reader, lang, s) for s in ordered],  # what Whoosh's idf counts
+                "df": [[stats.df(f"title_{lang}", s), stats.df(f"text_{lang}", s)] for s in ordered],  # the idf's
             }
-            out["words"][lang] = _words(reader, lang, {s: i for i, s in enumerate(ordered)})
+            out["words"][lang] = _words(stats, lang, {s: i for i, s in enumerate(ordered)})
     return out
 
 
-def _words(reader, lang: str, stem_pos: dict[str, int]) -> list:  # type: ignore[no-untyped-def]
+def _words(stats: LiveStats, lang: str, stem_pos: dict[str, int]) -> list:
     """[word, stem index, ...]: every indexed word as written (folded), so the browser uses the server's stem."""
     pairs: dict[str, int] = {}
-    for term in reader.lexicon(f"words_{lang}"):
+    fieldname = f"words_{lang}"
+    for term in stats.reader.lexicon(fieldname):
         w = term.decode("utf-8") if isinstance(term, bytes) else term
         i = stem_pos.get(stem(w, lang))
-        if i is not None:
+        if i is not None and (stats.live is None or stats.df(fieldname, w)):  # not a deleted document's word only
             pairs[w] = i
     flat: list = []
     for w in sorted(pairs):
@@ -92,21 +95,11 @@ def _words(reader, lang: str, stem_pos: dict[str, int]) -> list:  # type: ignore
     return flat
 
 
-def _df(reader, lang: str, stem: str) -> list[int]:  # type: ignore[no-untyped-def]
-    return [reader.doc_frequency(f"title_{lang}", stem), reader.doc_frequency(f"text_{lang}", stem)]
-
-
 def _postings(reader, fieldname: str, text: str, position: dict[int, int]) -> list[int]:  # type: ignore[no-untyped-def]
     """[doc delta, term frequency, ...] over the exported documents, in document order."""
     out: list[int] = []
     last = 0
-    m = reader.postings(fieldname, text)
-    pairs = []
-    while m.is_active():
-        d = m.id()
-        if d in position:
-            pairs.append((position[d], int(m.weight())))
-        m.next()
+    pairs = [(position[d], int(tf)) for d, tf in postings(reader, fieldname, text) if d in position]
     for i, tf in sorted(pairs):
         out += [i - last, tf]
         last = i

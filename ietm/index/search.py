@@ -13,7 +13,6 @@ from __future__ import annotations
 import fnmatch
 import heapq
 import html
-import math
 import re
 import time
 from bisect import bisect_right
@@ -25,6 +24,7 @@ from whoosh.index import Index
 from whoosh.searching import Searcher
 
 from ietm.index.analysis import LANGUAGES, WORD_RE, fold, language_of, stem, stemmer_of
+from ietm.index.stats import LiveBM25F, LiveStats, bm25, postings, segments
 from ietm.index.store import ALL_PRODUCTS, TITLE_BOOST, code_term
 
 _CODE_FIELD = re.compile(r"""(?<![\w:])(?:code|код):("[^"]*"|\S+)""", re.IGNORECASE)  # Russian field names too
@@ -194,27 +194,6 @@ def _found_terms(found) -> set[tuple[str, str]]:  # type: ignore[no-untyped-def]
     return {(f, t.decode("utf-8") if isinstance(t, bytes) else t) for f, t in found.matched_terms()}
 
 
-def _postings(m):  # type: ignore[no-untyped-def]
-    """(document, term frequency) of a posting list, a block at a time when the matcher is Whoosh's own leaf
-    (reading its decoded block arrays), else one by one."""
-    leaf, ids, exclude = m, None, False
-    if type(m).__name__ == "FilterMatcher":  # a segment with deletions wraps its leaf; keep the filter
-        leaf, ids, exclude = m.child, m._ids, m._exclude
-    if not all(hasattr(leaf, a) for a in ("_read_ids", "_read_weights", "_next_block", "_blocklength", "_i")):
-        while m.is_active():
-            yield m.id(), m.weight()
-            m.next()
-        return
-    while leaf.is_active():
-        leaf._read_ids()
-        leaf._read_weights()
-        for d, w in zip(leaf._ids[leaf._i:], leaf._weights[leaf._i:]):
-            if ids is None or (d in ids) != exclude:
-                yield d, w
-        leaf._i = leaf._blocklength
-        leaf._next_block()
-
-
 def _has_phrase(q: query.Query) -> bool:
     return isinstance(q, query.Phrase) or any(_has_phrase(sub) for sub in q.children())
 
@@ -229,6 +208,7 @@ class DocTable:
     lang: list[str]
     old: set[int]  # documents that are not the latest issue
     products: dict[str, set[int]]  # product id (or "*", every product) -> documents
+    rank: list[int]  # each document's place in the order of files: equal scores rank in it, whatever the history
 
     @classmethod
     def read(cls, searcher: Searcher) -> DocTable:
@@ -241,8 +221,12 @@ class DocTable:
         for term in reader.lexicon("products"):
             text = term.decode("utf-8") if isinstance(term, bytes) else term
             products[text] = set(searcher.docs_for_query(query.Term("products", text)))
+        uids = column("uid")
+        rank = [0] * len(uids)
+        for place, docnum in enumerate(sorted(range(len(uids)), key=uids.__getitem__)):
+            rank[docnum] = place
         return cls(column("type"), column("system"), column("lang"),
-                   set(searcher.docs_for_query(query.Term("latest", False))), products)
+                   set(searcher.docs_for_query(query.Term("latest", False))), products, rank)
 
     def allowed(self, docs: set[int], product: str | None, types: list[str] | None, lang: str | None,
                 system: str | None, all_issues: bool, hidden: set[int] = frozenset()) -> set[int]:
@@ -277,15 +261,18 @@ class DocTable:
 
 
 class Searching:
-    """Searches one opened index; holds one searcher (and its document table) until closed or refreshed."""
+    """Searches one opened index; holds one searcher (and its document table and statistics) until closed or
+    refreshed. Scores are BM25F over the live documents (ietm.index.stats): an index updated in place ranks as
+    one built fresh from the same files."""
 
     def __init__(self, index: Index) -> None:
         self.index = index
-        self.searcher: Searcher = index.searcher()
+        self.weighting = LiveBM25F(None)  # type: ignore[arg-type]
+        self.searcher: Searcher = index.searcher(weighting=self.weighting)
+        self.stats = self.weighting.stats = LiveStats(self.searcher.reader())
         self.schema = self.searcher.schema  # Index.schema reads the index's table of contents from disk each time
         self.table = DocTable.read(self.searcher)
         self._term_docs: dict[tuple[str, str], set[int]] = {}
-        self._field_lengths: dict[str, list[int]] = {}
 
     def close(self) -> None:
         self.searcher.close()
@@ -300,9 +287,9 @@ class Searching:
         fresh = self.searcher.refresh()
         if fresh is not self.searcher:
             self.searcher = fresh
+            self.stats = self.weighting.stats = LiveStats(fresh.reader())
             self.table = DocTable.read(fresh)
             self._term_docs = {}
-            self._field_lengths = {}
 
     def search(self, text: str, product: str | None = None, types: list[str] | None = None, lang: str | None = None,
                system: str | None = None, limit: int = 20, offset: int = 0, all_issues: bool = False,
@@ -343,10 +330,11 @@ class Searching:
             return Results(text, 0, [], {name: {} for name in FACETS})
         if _plain(q):
             # words, phrases, prefixes, fields, identifiers: BM25F computed here over the allowed documents only,
-            # from the posting blocks, with Whoosh's own statistics (same scores as Whoosh for words, several times
-            # faster; a phrase scores as the sum of its words, as offline)
+            # from the posting blocks, with the live statistics (several times faster than Whoosh's collector; a
+            # phrase scores as the sum of its words, as offline)
             scores = self._bm25(q, allowed)
-            top = heapq.nsmallest(offset + limit, scores.items(), key=lambda kv: (-kv[1], kv[0]))[offset:]
+            rank = self.table.rank
+            top = heapq.nsmallest(offset + limit, scores.items(), key=lambda kv: (-kv[1], rank[kv[0]]))[offset:]
             stems = _leaf_terms(q)
             hits = [self._hit(self.searcher.stored_fields(d), score, stems) for d, score in top]
             return Results(text, len(allowed), hits, self.table.facets(allowed))
@@ -356,21 +344,9 @@ class Searching:
         hits = [self._hit(h.fields(), h.score, _found_terms(found)) for h in found[offset:offset + limit]]
         return Results(text, len(allowed), hits, self.table.facets(allowed))
 
-    def _lengths(self, fieldname: str) -> list[int]:
-        lengths = self._field_lengths.get(fieldname)
-        if lengths is None:
-            reader = self.searcher.reader()
-            lengths = [reader.doc_field_length(d, fieldname, 0) for d in range(reader.doc_count_all())]
-            self._field_lengths[fieldname] = lengths
-        return lengths
-
-    @staticmethod
-    def _segments(reader) -> list:  # type: ignore[no-untyped-def]
-        """Several segments (after incremental updates): each segment's reader, at its document offset."""
-        return list(zip(reader.readers, reader.doc_offsets)) if hasattr(reader, "readers") else [(reader, 0)]
-
     def _bm25(self, q: query.Query, allowed: set[int]) -> dict[int, float]:
-        """Whoosh's BM25F (B=0.75, K1=1.2): And sums its parts where all match, Or where any does."""
+        """Whoosh's BM25F (ietm.index.stats) over the live documents: And sums its parts where all match, Or where
+        any does."""
         if isinstance(q, query.Term):
             reader = self.searcher.reader()
             key = (q.fieldname, q.text)
@@ -378,27 +354,9 @@ class Searching:
                 return {}
             field = q.fieldname
             if not self.schema[field].scorable:  # Whoosh scores a term of an unscored field by its weight
-                out0: dict[int, float] = {}
-                for sub, base in self._segments(reader):
-                    if key in sub:
-                        for d, w in _postings(sub.postings(*key)):
-                            if d + base in allowed:
-                                out0[d + base] = w * q.boost
-                return out0
-            n = self.searcher.doc_count_all()
-            idf = math.log(n / (reader.doc_frequency(*key) + 1)) + 1
-            avg = self.searcher.avg_field_length(field) or 1
-            lengths = self._lengths(field)
-            k1, b, boost = 1.2, 0.75, q.boost
-            out: dict[int, float] = {}
-            for sub, base in self._segments(reader):
-                if key not in sub:
-                    continue
-                for d, tf in _postings(sub.postings(*key)):
-                    d += base
-                    if d in allowed:
-                        out[d] = idf * ((tf * (k1 + 1)) / (tf + k1 * ((1 - b) + b * lengths[d] / avg))) * boost
-            return out
+                return {d: w * q.boost for d, w in postings(reader, *key) if d in allowed}
+            idf, avg, lengths = self.stats.idf(*key), self.stats.avg_length(field), self.stats.lengths(field)
+            return {d: bm25(idf, tf, lengths[d], avg, q.boost) for d, tf in postings(reader, *key) if d in allowed}
         if isinstance(q, query.Phrase):
             inside = self._phrase_docs(q) & allowed
             total = {}
@@ -429,7 +387,7 @@ class Searching:
     def _seen(self, fieldname: str, term: str, hidden_docs: set[int]) -> int:
         """In how many documents outside `hidden_docs` a term occurs."""
         if not hidden_docs:
-            return self.searcher.reader().doc_frequency(fieldname, term)
+            return self.stats.df(fieldname, term)
         return len(self._docs(query.Term(fieldname, term)) - hidden_docs)
 
     def _docs(self, q: query.Query) -> set[int]:
@@ -476,7 +434,7 @@ class Searching:
         positions: list[dict[int, set[int]]] = []
         for w in dict.fromkeys(words):
             found: dict[int, set[int]] = {}
-            for sub, base in self._segments(reader):
+            for sub, base in segments(reader):
                 if (field, w) not in sub:
                     continue
                 m = sub.postings(field, w)
@@ -597,7 +555,9 @@ class Searching:
                         continue
                     s = stem(w, lg)
                     in_titles = self._seen(f"title_{lg}", s, hidden_docs)
-                    scored[w] = max(scored.get(w, 0), 1000 + in_titles if in_titles else self._seen(f"text_{lg}", s, hidden_docs))
+                    score = 1000 + in_titles if in_titles else self._seen(f"text_{lg}", s, hidden_docs)
+                    if score:  # not a word only a deleted (changed or removed) module had
+                        scored[w] = max(scored.get(w, 0), score)
             best = sorted(scored, key=lambda w: (-scored[w], len(w), w))[:limit]
             completions = [f"{head} {w}".strip() for w in best]
         modules = []

@@ -57,7 +57,7 @@ def made_by() -> str:
 
 def make_schema() -> Schema:
     fields: dict = dict(
-        uid=ID(unique=True, stored=True),  # the file's path relative to the CSDB
+        uid=ID(unique=True, stored=True, sortable=True),  # the file's path in the CSDB; equal scores rank in its order
         key=ID(stored=True),
         code=ID(),  # the key without DMC-, lower case, for code: queries
         title=STORED(),
@@ -234,32 +234,28 @@ class SearchIndex:
 
     # -- updating ----------------------------------------------------------------------------------------
 
-    def update(self, all_issues: bool = False, jobs: int = 0, progress: bool = False, full: bool = False,
-               exact: bool = False) -> UpdateResult:
+    def update(self, all_issues: bool = False, jobs: int = 0, progress: bool = False, full: bool = False) -> UpdateResult:
         """Index new and changed modules, drop removed ones; rebuild everything when the cache is untrusted.
 
-        An updated index ranks a little differently from one built fresh from the same files: Whoosh counts a
-        changed or removed module's old document in the statistics of its segment until the segment is merged,
-        and a merge sums the documents' lengths as rounded to a byte. `exact` rebuilds an index that has been
-        updated since it was built (a cost that is not for every save): for a published bundle, whose search
-        must rank as a server over the same files does, whatever the index went through before.
+        An index updated in place ranks as one built fresh from the same files: searches count BM25F's
+        statistics over the live documents (ietm.index.stats), not Whoosh's, which keep deleted documents.
 
         One update at a time per index (a lock file beside it), so a server and `ietm index` can share it."""
         self.folder.parent.mkdir(parents=True, exist_ok=True)
         with open(self.folder.parent / f"{self.folder.name}.lock", "w") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
-            return self._update(all_issues, jobs, progress, full, exact)
+            return self._update(all_issues, jobs, progress, full)
 
-    def _update(self, all_issues: bool, jobs: int, progress: bool, full: bool, exact: bool) -> UpdateResult:
+    def _update(self, all_issues: bool, jobs: int, progress: bool, full: bool) -> UpdateResult:
         started = time.perf_counter()
         catalog = Catalog.open(self.csdb)
         try:
             catalog.refresh(jobs=jobs, progress=progress)
-            return self._index(catalog, all_issues, jobs, progress, full, exact, started)
+            return self._index(catalog, all_issues, jobs, progress, full, started)
         finally:
             catalog.close()
 
-    def _index(self, catalog: Catalog, all_issues: bool, jobs: int, progress: bool, full: bool, exact: bool,
+    def _index(self, catalog: Catalog, all_issues: bool, jobs: int, progress: bool, full: bool,
                started: float) -> UpdateResult:
         objs = catalog.objects(kind="dm", state="all" if all_issues else "latest")
         latest = {o.path for o in catalog.objects(kind="dm", state="latest")} if all_issues else None
@@ -280,10 +276,6 @@ class SearchIndex:
             ix, docs = trusted[0], dict(trusted[1]["docs"])
         changed = [(full, rel) for rel, (full, sig) in wanted.items() if docs.get(rel) != sig]
         removed = [rel for rel in docs if rel not in wanted]
-        updated = not rebuilt and (trusted[1].get("updated", True) or bool(changed or removed))
-        if exact and updated:  # statistics of its history, not of these files alone
-            ix.close()
-            return self._index(catalog, all_issues, jobs, progress, True, exact, started)
         errors: list[str] = []
         writer = ix.writer(limitmb=256)
         try:
@@ -308,7 +300,7 @@ class SearchIndex:
             writer.cancel()
             raise
         self._write_state({"version": made_by(), "csdb": str(root), "all_issues": all_issues, "applic": applic.sig,
-                           "updated": updated, "docs": docs})
+                           "docs": docs})
         self._ix = ix
         return UpdateResult(len(changed) - len(errors), len(removed), len(docs), rebuilt,
                             round(time.perf_counter() - started, 3), errors, str(self.folder))

@@ -252,7 +252,7 @@ def publish(csdb: Path, out: Path, language: str = "en", allow_errors: bool = Fa
                           str(csdb))
     phase("gate")
     index = SearchIndex(csdb)
-    index.update(jobs=jobs, progress=progress, exact=True)
+    index.update(jobs=jobs, progress=progress)
     phase("search index update")
     build = _prepare_destination(out)
     try:
