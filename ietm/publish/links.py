@@ -7,11 +7,18 @@ Layout: `index.html`, `search.html`, `dm/index.html` (all modules), `products/in
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
 from ietm.web.site import BROWSER_TYPES, Site
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _quoted(page: str) -> str:
+    """A page's path as a URL (each page is linked to from many others)."""
+    return quote(page)
 
 
 def page_name(key: str, language: str | None) -> str:
@@ -89,13 +96,13 @@ class StaticLinks:
         page = self.plan.page(key, language or self.language)
         if page is None:
             return None
-        url = self.prefix + quote(page)
+        url = self.prefix + _quoted(page)
         return url + "#" + quote(fragment) if fragment else url
 
     def pm(self, key: str, issue: str | None = None, language: str | None = None) -> str | None:
         self.keys.add(key)
         page = self.plan.page(key, language or self.language)
-        return self.prefix + quote(page) if page else None
+        return self.prefix + _quoted(page) if page else None
 
     def icn(self, name: str) -> str | None:
         path = self.site.icn_path(name)

@@ -7,7 +7,7 @@ they differ only in the `Links` they inject.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from lxml import etree
@@ -56,3 +56,5 @@ class RenderContext:
     # (kind, ident) -> [(key, title)] of the data modules that refer to a repository entry (where it is used),
     # kinds as in ietm.parse.model.CIR_REFS; None = not known here
     uses: Callable[[str, str], list[tuple[str, str]]] | None = None
+    # what the renders of this object share (ietm.render.content.base.Html: the module's ids and numbers)
+    shared: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)

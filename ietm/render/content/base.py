@@ -19,12 +19,13 @@ from ietm.applic import to_json as applic_json
 from ietm.render.content.codelists import code_name
 from ietm.render.content.labels import label
 from ietm.render.context import RenderContext
-from ietm.render.content.fastmarkup import FastMarkup, escape_text, markup
+from ietm.render.content.fastmarkup import FastMarkup, escape_str, escape_text, markup
 
 Handler = Callable[["Html", etree._Element], Markup]
 HANDLERS: dict[str, Handler] = {}
 #: tag prefixes of S1000D families shown as labelled records (learning, service bulletin, business rules)
 PREFIX_HANDLERS: dict[str, Handler] = {}
+_PREFIXED: dict[str, Handler] = {}  # tags found in PREFIX_HANDLERS, so each is looked for there once
 
 EMPTY = FastMarkup("")
 
@@ -71,9 +72,17 @@ class Html:
         self.mode = ""  # "procedure" while rendering a procedure's steps (they get check-off boxes)
         self.scripts: set[str] = set()  # viewer/static/js modules the rendered content needs
         self._counters: dict[str, int] = {}
-        self._index()
-        self.reasons = {rfu.get("id"): text_of(rfu) for rfu in self.root.iterfind("identAndStatusSection/*/reasonForUpdate")
-                        if rfu.get("id")}  # change marks name these; their text explains the mark
+        # the module's ids, numbers and reasons for update: worked out once per context (the identification and
+        # the content are two renders of one module; a business-rules module has tens of thousands of elements)
+        indexed = ctx.shared.get("index")
+        if indexed is None:
+            self._index()
+            self.reasons = {rfu.get("id"): text_of(rfu)
+                            for rfu in self.root.iterfind("identAndStatusSection/*/reasonForUpdate")
+                            if rfu.get("id")}  # change marks name these; their text explains the mark
+            ctx.shared["index"] = (self.ids, self.numbers, self.reasons)
+        else:
+            self.ids, self.numbers, self.reasons = indexed
 
     # -- module-wide indexes -------------------------------------------------------------------------------
 
@@ -155,23 +164,28 @@ class Html:
             self.seen.add(el)
             return EMPTY
         self.seen.add(el)
-        handler = HANDLERS.get(el.tag)
+        tag = el.tag
+        handler = HANDLERS.get(tag) or _PREFIXED.get(tag)
         if handler is None:
-            handler = next((h for p, h in PREFIX_HANDLERS.items() if el.tag.startswith(p)), None)
-        if handler is None:
-            return self.unknown(el)
+            handler = next((h for p, h in PREFIX_HANDLERS.items() if tag.startswith(p)), None)
+            if handler is None:
+                return self.unknown(el)
+            _PREFIXED[tag] = handler
         return handler(self, el)
 
     def inner(self, el: etree._Element, skip: Iterable[str] = ()) -> Markup:
         """Mixed content: the element's text, each child rendered, each tail; children in `skip` are left out
         because the caller renders them elsewhere (and marks them seen itself)."""
         skipped = set(skip)
-        parts = [escape_text(el.text) if el.text else ""]
+        text = el.text
+        parts = [escape_str(text) if text else ""]
+        render = self.render
         for child in el:
-            if not (isinstance(child.tag, str) and child.tag in skipped):
-                parts.append(self.render(child))
-            if child.tail:
-                parts.append(escape_text(child.tail))
+            if not skipped or not (isinstance(child.tag, str) and child.tag in skipped):
+                parts.append(render(child))
+            tail = child.tail
+            if tail:
+                parts.append(escape_str(tail))
         return markup("".join(parts))  # every part is already escaped or rendered markup
 
     def children(self, el: etree._Element, *tags: str) -> Markup:
@@ -198,6 +212,8 @@ class Html:
 
     def attrs(self, el: etree._Element, cls: str = "", **extra: object) -> Markup:
         """id, class, change marks and applicability of an element, as HTML attributes."""
+        if not extra and not el.keys():  # most elements: their class only
+            return markup(f' class="{escape_str(cls)}"') if cls else EMPTY
         pairs: list[tuple[str, object]] = []
         ident = el.get("id")
         if ident:

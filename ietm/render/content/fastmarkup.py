@@ -16,6 +16,8 @@ from markupsafe import _escape_inner  # the C function inside markupsafe.escape 
 from markupsafe import escape as _markupsafe_escape
 
 _new = str.__new__
+#: the escaped text of a value known to be a str (element text, attribute values): markupsafe's C escaper itself
+escape_str = _escape_inner
 
 
 def escape_text(value: Any) -> str:

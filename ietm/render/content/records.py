@@ -4,37 +4,58 @@ tables, business rules, learning, service bulletins, and the data parts of other
 
 from __future__ import annotations
 
+import functools
+
 from lxml import etree
 from markupsafe import Markup
 
 from ietm.render.content.base import EMPTY, PREFIX_HANDLERS, Html, handles, humanize
 from ietm.render.content.codelists import attr_code_list, code_name
 from ietm.render.content.labels import attr_label, record_label
-from ietm.render.content.fastmarkup import FastMarkup, escape
+from ietm.render.content.fastmarkup import escape_str, markup
 
 HIDDEN_ATTRS = {"id", "applicRefId", "applicMapRefId", "changeMark", "changeType", "reasonForUpdateRefIds"}
+_HIDDEN = frozenset(HIDDEN_ATTRS)
 
 
-def facts(r: Html, el: etree._Element, skip: set[str] | frozenset[str] = frozenset(HIDDEN_ATTRS)) -> Markup:
+# Records are the bulk of large data modules (a business-rules module: tens of thousands of elements), so the
+# words of each element and attribute are looked up and escaped once, and the markup is built with f-strings
+# over escaped parts.
+
+@functools.lru_cache(maxsize=4096)
+def _label(language: str, tag: str) -> str:
+    return escape_str(record_label(language, tag, humanize(tag)))
+
+
+@functools.lru_cache(maxsize=4096)
+def _fact_name(language: str, name: str) -> tuple[str, str | None]:
+    """An attribute's name in the UI language (escaped) and its code list, if any."""
+    return escape_str(attr_label(language, name, humanize(name))), attr_code_list(name)
+
+
+def facts(r: Html, el: etree._Element, skip: set[str] | frozenset[str] = _HIDDEN) -> Markup:
     """An element's attributes as `name value` facts, named in the UI language; a code value by its name."""
-    shown = [(k, v) for k, v in el.attrib.items() if k not in skip and not k.startswith("{")]
-    if not shown:
-        return EMPTY
     language = r.ctx.language
-    items = " ".join(
-        f'<span class="fact"><span class="fk">{escape(attr_label(language, k, humanize(k)))}</span> '
-        f'{escape(code_name(attr_code_list(k), v, language) if attr_code_list(k) else v)}</span>' for k, v in shown)
-    return FastMarkup(f'<span class="facts">{items}</span>')
+    items = []
+    for k, v in el.items():
+        if k in skip or k.startswith("{"):
+            continue
+        name, codes = _fact_name(language, k)
+        items.append(f'<span class="fact"><span class="fk">{name}</span> '
+                     f'{escape_str(code_name(codes, v, language) if codes else v)}</span>')
+    if not items:
+        return EMPTY
+    return markup(f'<span class="facts">{" ".join(items)}</span>')
 
 
 def record(r: Html, el: etree._Element) -> Markup:
-    """Leaf elements read as `Label: value`; groups as a labelled box around their content.
-    (Built with f-strings over escaped parts: records are the bulk of large data modules.)"""
-    label = escape(record_label(r.ctx.language, el.tag, humanize(el.tag)))
-    if not any(isinstance(c.tag, str) for c in el):
-        return FastMarkup(f'<div{r.attrs(el, f"rec leaf r-{el.tag}")}><span class="k">{label}</span> '
+    """Leaf elements read as `Label: value`; groups as a labelled box around their content."""
+    tag = el.tag
+    label = _label(r.ctx.language, tag)
+    if not len(el) or not any(isinstance(c.tag, str) for c in el):
+        return markup(f'<div{r.attrs(el, f"rec leaf r-{tag}")}><span class="k">{label}</span> '
                       f'<span class="v">{r.inner(el)}</span> {facts(r, el)}</div>')
-    return FastMarkup(f'<div{r.attrs(el, f"rec r-{el.tag}")}><div class="rec-h">{label} {facts(r, el)}</div>'
+    return markup(f'<div{r.attrs(el, f"rec r-{tag}")}><div class="rec-h">{label} {facts(r, el)}</div>'
                   f'<div class="rec-b">{r.inner(el)}</div></div>')
 
 
