@@ -101,7 +101,7 @@ def sizes(bundle: Path, modules: int) -> None:
             group = "illustrations"
         elif base.startswith(("dm/", "pm/")) or base.endswith(".html"):
             group = "pages"
-        elif base.startswith("search-index"):
+        elif base.startswith("search/"):
             group = "search index"
         elif base.startswith("shared/"):
             group = "shared scripts"

@@ -164,34 +164,45 @@ def test_offline_search_ranks_as_the_server_does(browser, bundle: Path, bike: Pa
     ix = SearchIndex(bike, folder=tmp_path / "ix")
     ix.update()
     with Searching(ix.open()) as s:
-        server = {q: [h.key for h in s.search(q, limit=10).hits] for q in QUERIES}
+        server = {q: [(h.key, h.score) for h in s.search(q, limit=10).hits] for q in QUERIES}
     httpd, base = start_static_server(bundle)
-    context = browser.new_context()
+    context = browser.new_context(service_workers="block")
     page = context.new_page()
+    fetched: list[str] = []
+    page.on("request", lambda r: fetched.append(r.url.split("/search/")[1]) if "/search/" in r.url else None)
     try:
         page.goto(base + "search.html")
         page.wait_for_function("!!window.IetmOfflineSearch && !!window.snowballFactory")
+        first = page.evaluate("""async () => {
+            const e = await IetmOfflineSearch.load('search/head.json');
+            return (await e.search('brake', null, 10)).hits.length; }""")
+        first_fetch = list(fetched)
         offline = page.evaluate("""async (queries) => {
-            const e = await IetmOfflineSearch.load('search-index.json');
+            const e = await IetmOfflineSearch.load('search/head.json');
             const out = {};
-            for (const q of queries) out[q] = e.search(q, null, 10).hits.map(h => h.key);
+            for (const q of queries) out[q] = (await e.search(q, null, 10)).hits.map(h => [h.key, h.score]);
             return out; }""", QUERIES)
         # the browser's Snowball (2016 build) against the server's PyStemmer on every indexed English word; for
         # the words of the manual the browser uses the server's own stem, exported with the index
-        words = [w for w in json.loads((bundle / "search-index.json").read_text())["words"]["en"][0::2]
-                 if w.isascii() and w.isalpha()]
+        words = [w for shard in sorted((bundle / "search").glob("en-*.json"))
+                 for w in json.loads(shard.read_text())["words"][0::2] if w.isascii() and w.isalpha()]
         browser_stems = page.evaluate("""async (ws) => {
-            const e = await IetmOfflineSearch.load('search-index.json');
+            const e = await IetmOfflineSearch.load('search/head.json');
+            await e.prepare(ws.map(w => ({kind: 'word', text: w})), false);
             const st = snowballFactory.newStemmer('english');
-            return ws.map(w => [st.stem(w), e.data.terms.en.stems[e.stemIndex('en', w)]]); }""", words)
+            return ws.map(w => [st.stem(w), e.stemOf('en', w)]); }""", words)
     finally:
         context.close()
         httpd.shutdown()
         httpd.server_close()
+    # the first search fetched the head, the shards of its word and the rows of its hits, not the whole index
+    shards = [p.name for p in (bundle / "search").glob("*.json")]
+    assert first and "head.json" in first_fetch and "docs-0.json" in first_fetch
+    assert len(set(first_fetch)) <= 6 < len(shards), (first_fetch, shards)
     for q in QUERIES:
         assert server[q], q
-        overlap = len(set(server[q][:5]) & set(offline[q][:5])) / min(5, len(server[q]))
-        assert overlap == 1.0, (q, server[q], offline[q])
+        assert [k for k, _ in offline[q]] == [k for k, _ in server[q]], (q, server[q], offline[q])
+        assert [round(v, 4) for _, v in offline[q]] == [v for _, v in server[q]], (q, server[q], offline[q])
     from ietm.index.analysis import stem
 
     server_stems = [stem(w, "en") for w in words]
@@ -249,9 +260,9 @@ def test_offline_search_in_russian_agrees_with_the_server(browser, content: Path
         page.goto(base + "search.html")
         page.wait_for_function("!!window.IetmOfflineSearch && !!window.snowballFactory")
         offline = page.evaluate("""async (queries) => {
-            const e = await IetmOfflineSearch.load('search-index.json');
+            const e = await IetmOfflineSearch.load('search/head.json');
             const out = {};
-            for (const q of queries) out[q] = e.search(q, null, 5).hits.map(h => h.key + h.language);
+            for (const q of queries) out[q] = (await e.search(q, null, 5)).hits.map(h => h.key + h.language);
             return out; }""", queries)
     finally:
         context.close()

@@ -152,9 +152,9 @@ def test_the_service_worker_is_never_kept_stale(nginx):
 
 def test_files_go_out_with_their_types(nginx):
     types = {path: httpx.get(nginx["bundle"] + path).headers["content-type"].split(";")[0]
-             for path in ("/index.html", "/static/css/ietm.css", "/sw.js", "/search-index.json", "/manifest.webmanifest")}
+             for path in ("/index.html", "/static/css/ietm.css", "/sw.js", "/search/head.json", "/manifest.webmanifest")}
     assert types == {"/index.html": "text/html", "/static/css/ietm.css": "text/css", "/sw.js": "application/javascript",
-                     "/search-index.json": "application/json", "/manifest.webmanifest": "application/manifest+json"}
+                     "/search/head.json": "application/json", "/manifest.webmanifest": "application/manifest+json"}
 
 
 def test_writers_work_through_the_proxy(nginx, content):

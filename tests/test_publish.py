@@ -67,7 +67,7 @@ def test_manifest_lists_every_file_with_its_digest(manual):
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["release"] == result["release"] and manifest["algorithm"] == "sha256"
     assert verify(out) == []
-    assert manifest["files"]["search-index.json"]["sha256"] == file_digest(out / "search-index.json")
+    assert manifest["files"]["search/head.json"]["sha256"] == file_digest(out / "search/head.json")
 
 
 
@@ -89,9 +89,11 @@ def test_service_worker_and_web_app_manifest(manual):
     home = (out / "index.html").read_text(encoding="utf-8")
     assert '<link rel="manifest" href="manifest.webmanifest">' in home and "static/js/offline.js" in home
     search = (out / "search.html").read_text(encoding="utf-8")
-    assert 'data-offline-index="search-index.json"' in search and "js/vendor/snowball.js" in search
-    index = json.loads((out / "search-index.json").read_text())
-    assert {"en", "ru"} <= set(index["terms"]) and len(index["docs"]) == len(list((out / "dm").glob("*_*.html")))
+    assert 'data-offline-index="search/head.json"' in search and "js/vendor/snowball.js" in search
+    head = json.loads((out / "search/head.json").read_text())
+    assert {"en", "ru"} <= set(head["terms"]) and head["docs"] == len(list((out / "dm").glob("*_*.html")))
+    for lang in ("en", "ru"):  # every term shard the head names is in the bundle, and no other
+        assert sorted(name for _, name in head["terms"][lang]) == sorted(p.name for p in (out / "search").glob(f"{lang}-*.json"))
 
 
 def test_cgm_illustrations_are_converted(bike_bundle: Path, bike: Path):
@@ -138,7 +140,7 @@ def test_republishing_replaces_the_bundle_whole(content: Path, tmp_path: Path):
     assert second["release"] != first["release"]
     assert not (out / "stray.txt").exists()
     assert "Zirconwash" in (out / "dm" / "DGEN-A-D10-00-00-00A-040A-A_en-US.html").read_text(encoding="utf-8")
-    assert "zirconwash" in json.dumps(json.loads((out / "search-index.json").read_text())["words"]["en"])
+    assert "zirconwash" in _offline_words(out, "en")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["csdb", "site"]  # no build or old folders left
 
 
@@ -152,7 +154,7 @@ def test_text_files_are_precompressed_and_listed(manual):
     out, _ = manual
     listed = json.loads((out / "manifest.json").read_text())["files"]
     page = "dm/DGEN-A-D10-00-00-00A-040A-A_ru-RU.html"
-    for rel in (page, "index.html", "search-index.json", "static/js/app.js", "static/css/ietm.css"):
+    for rel in (page, "index.html", "search/head.json", "static/js/app.js", "static/css/ietm.css"):
         data = (out / rel).read_bytes()
         assert gzip.decompress((out / f"{rel}.gz").read_bytes()) == data, rel
         assert brotli.decompress((out / f"{rel}.br").read_bytes()) == data, rel
@@ -204,6 +206,16 @@ def test_republishing_in_another_language_leaves_no_stale_shared_script(content:
     assert verify(out) == []
 
 
+def _inodes(folder: Path) -> dict[str, int]:
+    return {p.name: p.stat().st_ino for p in folder.glob("*.json")}
+
+
+def _offline_words(bundle: Path, lang: str) -> set[str]:
+    """The words of a bundle's offline index, from all of its term shards."""
+    return {w for shard in (bundle / "search").glob(f"{lang}-*.json")
+            for w in json.loads(shard.read_text(encoding="utf-8"))["words"][0::2]}
+
+
 def test_republishing_renders_only_what_a_change_touches(content: Path, tmp_path: Path):
     """After one module changed, publishing again renders its page and the pages that link to it (contents,
     list of modules, neighbours), reuses every other file, and gives the bundle a whole build would give."""
@@ -212,10 +224,10 @@ def test_republishing_renders_only_what_a_change_touches(content: Path, tmp_path
     out = tmp_path / "site"
     first = json.loads(ietm("publish", csdb, "-o", out, "--allow-errors", "--format", "json").out)
     assert first["rendered"] == first["pages"] and not first["incremental"]
-    search = (out / "search-index.json").stat().st_ino
+    search = _inodes(out / "search")
     again = json.loads(ietm("publish", csdb, "-o", out, "--allow-errors", "--format", "json").out)
     assert again["rendered"] == 0 and again["incremental"] and again["release"] == first["release"]
-    assert (out / "search-index.json").stat().st_ino == search  # nothing to search anew: not made again
+    assert _inodes(out / "search") == search  # nothing to search anew: not made again
 
     page = out / "dm" / "DGEN-A-D10-00-00-00A-040A-A_en-US.html"
     untouched = out / "dm" / "DGEN-A-D00-00-00-00A-005A-A_ru-RU.html"
@@ -227,6 +239,11 @@ def test_republishing_renders_only_what_a_change_touches(content: Path, tmp_path
     assert "Zirconwash" in page.read_text(encoding="utf-8")
     assert untouched.stat().st_ino == inode  # not written again
     assert verify(out) == []
+    # the offline index: the shard of the new word written (and the head, had a length or count changed), the
+    # others kept
+    rewritten = {name for name, ino in _inodes(out / "search").items() if search.get(name) != ino}
+    assert 1 <= len(rewritten) <= 3 < len(search) and all(n.startswith(("en-", "head")) for n in rewritten), rewritten
+    assert "zirconwash" in _offline_words(out, "en")
 
     whole = tmp_path / "whole"
     r = json.loads(ietm("publish", csdb, "-o", whole, "--allow-errors", "--format", "json").out)

@@ -320,7 +320,7 @@ class Searching:
             # phrases Whoosh must check: do it once, ranking every match in the same pass
             every = self.searcher.search(q, limit=None, terms=True)
             allowed = self.table.allowed(set(every.docs()), *filters)
-            ranked = [(score, d) for score, d in every.top_n if d in allowed][offset:offset + limit]
+            ranked = self._ranked((score, d) for score, d in every.top_n if d in allowed)[offset:offset + limit]
             stems = _found_terms(every)
             hits = [self._hit(self.searcher.stored_fields(d), score, stems) for score, d in ranked]
             return Results(text, len(allowed), hits, self.table.facets(allowed))
@@ -338,11 +338,18 @@ class Searching:
             stems = _leaf_terms(q)
             hits = [self._hit(self.searcher.stored_fields(d), score, stems) for d, score in top]
             return Results(text, len(allowed), hits, self.table.facets(allowed))
-        # the ranked page: Whoosh's top-N collector, restricted to the allowed documents when filters took some out
-        found = self.searcher.search(q, filter=allowed if len(allowed) < len(matching) else None,
-                                     limit=offset + limit, terms=True)
-        hits = [self._hit(h.fields(), h.score, _found_terms(found)) for h in found[offset:offset + limit]]
+        # the ranked page: Whoosh's collector, restricted to the allowed documents when filters took some out
+        found = self.searcher.search(q, filter=allowed if len(allowed) < len(matching) else None, limit=None,
+                                     terms=True)
+        stems = _found_terms(found)
+        hits = [self._hit(self.searcher.stored_fields(d), score, stems)
+                for score, d in self._ranked(found.top_n)[offset:offset + limit]]
         return Results(text, len(allowed), hits, self.table.facets(allowed))
+
+    def _ranked(self, scored) -> list[tuple[float, int]]:  # type: ignore[no-untyped-def]
+        """(score, document) best first, equal scores in the order of files (as offline, whatever the history)."""
+        rank = self.table.rank
+        return sorted(scored, key=lambda sd: (-sd[0], rank[sd[1]]))
 
     def _bm25(self, q: query.Query, allowed: set[int]) -> dict[int, float]:
         """Whoosh's BM25F (ietm.index.stats) over the live documents: And sums its parts where all match, Or where

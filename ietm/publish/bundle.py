@@ -23,7 +23,7 @@ from pathlib import Path
 
 from ietm import __version__
 from ietm.errors import InputError, Refused
-from ietm.index.offline import write_offline_index
+from ietm.index.offline import offline_index_size, write_offline_index
 from ietm.index.store import SearchIndex
 from ietm.paths import STATIC, VIEWER
 from ietm.publish.files import VARIANTS, copy_file, is_variant, write_file
@@ -323,7 +323,7 @@ def publish(csdb: Path, out: Path, language: str = "en", allow_errors: bool = Fa
 
         search_key = search_stamp(index.state_path, fingerprint)
         if state.search == search_key and (build / OFFLINE_INDEX).is_file():  # linked from the last bundle
-            search_bytes = (build / OFFLINE_INDEX).stat().st_size
+            search_bytes = offline_index_size(build)
         else:
             search_bytes = write_offline_index(index.open(), url_of, build)
         state.search = search_key

@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 from typing import Any, Iterable
 
+from ietm.index.offline import HEAD
 from ietm.orders import bundle as orders_bundle
 from ietm.publish.files import write_file
 from ietm.publish.links import Plan, StaticLinks
@@ -21,7 +22,7 @@ from ietm.web.pages import Crumb, Pages
 from ietm.web.site import Site
 
 PARALLEL_FROM = 200  # pages; below this, starting workers costs more than it saves
-OFFLINE_INDEX = "search-index.json"
+OFFLINE_INDEX = HEAD  # the offline search index: its head, which names the rest
 
 #: one page to render: (kind, bundle path, key, content language); kind is dm, pm, home, modules, products,
 #: search or 404

@@ -1,8 +1,11 @@
-/* Offline search over the bundle's search-index.json (written by ietm.index.offline from the server's index).
+/* Offline search over the bundle's search index (search/head.json and its shards, written by
+ * ietm.index.offline from the server's index).
  *
- * Scores exactly as the server's Whoosh BM25F does (same postings, lengths, idf and title boost), so the same
- * query ranks the same modules offline. Query words are mapped to the server's stems through the exported
- * vocabulary; unknown words are stemmed with Snowball (vendor/snowball.js), as the server does.
+ * Scores exactly as the server's BM25F does (same postings, lengths, statistics of the live documents and title
+ * boost), so the same query ranks the same modules offline. Query words are mapped to the server's stems through
+ * the exported vocabulary; unknown words are stemmed with Snowball (vendor/snowball.js), as the server does.
+ * Only the shards a query needs are fetched (from the service worker's cache when offline), so the first search
+ * of a large manual does not wait for the whole index. search() and suggest() answer with Promises.
  * Syntax as on the server: words (all must match), "phrases" (offline: all their words), prefix*, title:word,
  * code:CODE-START (or название:, текст:, код:), bare codes. Exposes window.IetmOfflineSearch.
  */
@@ -40,66 +43,174 @@
     return prev[b.length];
   }
 
-  function Engine(data) {
-    this.data = data;
-    this.langs = Object.keys(data.terms);
+  var MAX_EXPANSIONS = 256;
+
+  /* The index is a folder (ietm/index/offline.py): head.json (statistics, the documents' filter values and
+   * lengths, where each term shard starts), term shards, chunks of document rows and the codes. The engine
+   * fetches what a query needs (through the service worker's cache, offline) and keeps what it fetched. */
+  function Engine(head, base) {
+    this.head = head;
+    this.base = base;
+    this.files = new Map();  // name -> Promise of its data
+    this.loaded = new Map();  // name -> data
+    this.langs = Object.keys(head.terms);
     this.stemmers = {};
-    this.stemPos = {};
     var factory = window.snowballFactory;
     var names = { en: "english", ru: "russian" };
     for (var li = 0; li < this.langs.length; li++) {
       var lang = this.langs[li];
       this.stemmers[lang] = factory ? factory.newStemmer(names[lang] || "english") : null;
-      var pos = new Map(), stems = data.terms[lang].stems;
-      for (var i = 0; i < stems.length; i++) pos.set(stems[i], i);
-      this.stemPos[lang] = pos;
     }
-    this.fields = data.doc_fields;
+    this.fields = head.doc_fields;
     this.col = {};
     for (var f = 0; f < this.fields.length; f++) this.col[this.fields[f]] = f;
   }
 
-  Engine.prototype.doc = function (i) {
-    var row = this.data.docs[i], out = {};
-    for (var f = 0; f < this.fields.length; f++) out[this.fields[f]] = row[f];
-    return out;
+  Engine.prototype.fetchFile = function (name) {
+    var self = this;
+    if (!this.files.has(name)) {
+      this.files.set(name, fetch(new URL(name, this.base).href).then(function (r) {
+        if (!r.ok) throw new Error("search index not available: " + name + ": " + r.status);
+        return r.json();
+      }).then(function (data) { self.loaded.set(name, data); return data; }));
+    }
+    return this.files.get(name);
+  };
+  Engine.prototype.need = function (names) {
+    var self = this;
+    return Promise.all(Array.from(names).map(function (n) { return self.fetchFile(n); }));
   };
 
-  /* the server's stem index of a folded word in one language, or -1 */
-  Engine.prototype.stemIndex = function (lang, w) {
-    var vocab = this.data.words[lang], at = lowerBound(vocab, w, 2);
-    if (at * 2 < vocab.length && vocab[at * 2] === w) return vocab[at * 2 + 1];
-    var s = this.stemmers[lang] ? this.stemmers[lang].stem(w) : w;
-    var p = this.stemPos[lang].get(s);
-    return p === undefined ? -1 : p;
+  /* the term shard (its index in the language's table) holding a key: the last one starting at or before it */
+  Engine.prototype.shardAt = function (lang, key) {
+    var table = this.head.terms[lang], lo = 0, hi = table.length;
+    while (lo < hi) { var mid = (lo + hi) >> 1; if (table[mid][0] <= key) lo = mid + 1; else hi = mid; }
+    return Math.max(0, lo - 1);
+  };
+  Engine.prototype.shardOf = function (lang, key) {
+    var table = this.head.terms[lang];
+    return table.length ? table[this.shardAt(lang, key)][1] : null;
+  };
+  /* names of the shards holding keys that start with `prefix`, in key order */
+  Engine.prototype.shardsWith = function (lang, prefix) {
+    var table = this.head.terms[lang], out = [];
+    for (var i = this.shardAt(lang, prefix); i < table.length; i++) {
+      if (out.length && table[i][0].indexOf(prefix) !== 0 && table[i][0] > prefix) break;
+      out.push(table[i][1]);
+    }
+    return out;
+  };
+  Engine.prototype.shard = function (lang, key) {
+    var name = this.shardOf(lang, key);
+    return name ? this.loaded.get(name) || null : null;
+  };
+
+  /* the server's stem of a folded word in one language (from the exported words when its shard is loaded,
+   * else Snowball's) */
+  Engine.prototype.stemOf = function (lang, w) {
+    var sh = this.shard(lang, w);
+    if (sh) {
+      var at = lowerBound(sh.words, w, 2);
+      if (at * 2 < sh.words.length && sh.words[at * 2] === w) return sh.words[at * 2 + 1];
+    }
+    return this.stemmers[lang] ? this.stemmers[lang].stem(w) : w;
+  };
+
+  /* a stem's entry {postings, df} when its shard is loaded and holds it, else null */
+  Engine.prototype.entry = function (lang, stem) {
+    var sh = this.shard(lang, stem);
+    if (!sh) return null;
+    var at = lowerBound(sh.stems, stem, 1);
+    return at < sh.stems.length && sh.stems[at] === stem ? { postings: sh.postings[at], df: sh.df[at] } : null;
+  };
+
+  /* every loaded indexed word starting with a prefix, with its stem: [word, stem] */
+  Engine.prototype.wordsWith = function (lang, prefix) {
+    var self = this, out = [];
+    this.shardsWith(lang, prefix).forEach(function (name) {
+      var vocab = (self.loaded.get(name) || { words: [] }).words;
+      for (var i = lowerBound(vocab, prefix, 2); i * 2 < vocab.length && vocab[i * 2].indexOf(prefix) === 0; i++) {
+        out.push([vocab[i * 2], vocab[i * 2 + 1]]);
+      }
+    });
+    return out;
   };
 
   /* stems a prefix expands to: every indexed word starting with it, as on the server */
   Engine.prototype.prefixStems = function (lang, prefix, pattern) {
-    var vocab = this.data.words[lang], out = new Set();
-    for (var i = lowerBound(vocab, prefix, 2); i * 2 < vocab.length; i++) {
-      var w = vocab[i * 2];
-      if (w.indexOf(prefix) !== 0) break;
-      if (!pattern || pattern.test(w)) out.add(vocab[i * 2 + 1]);
-      if (out.size >= 256) break;
+    var out = new Set(), words = this.wordsWith(lang, prefix);
+    for (var i = 0; i < words.length && out.size < MAX_EXPANSIONS; i++) {
+      if (!pattern || pattern.test(words[i][0])) out.add(words[i][1]);
     }
     return Array.from(out);
   };
 
+  /* fetch the shards the words and prefixes of a query need: theirs, then their stems' */
+  Engine.prototype.prepare = function (clauses, needCodes) {
+    var self = this, first = new Set();
+    if (needCodes) first.add("codes.json");
+    this.langs.forEach(function (lang) {
+      clauses.forEach(function (c) {
+        if (c.kind === "word") first.add(self.shardOf(lang, c.text));
+        else if (c.kind === "prefix") self.shardsWith(lang, c.text).forEach(function (n) { first.add(n); });
+      });
+    });
+    first.delete(null);
+    return this.need(first).then(function () {
+      var then = new Set();
+      self.langs.forEach(function (lang) {
+        clauses.forEach(function (c) {
+          if (c.kind === "word") then.add(self.shardOf(lang, self.stemOf(lang, c.text)));
+          else if (c.kind === "prefix") {
+            self.prefixStems(lang, c.text, c.pattern).forEach(function (s) { then.add(self.shardOf(lang, s)); });
+          }
+        });
+      });
+      then.delete(null);
+      return self.need(then);
+    });
+  };
+
+  /* the clauses whose words a query's scoring needs (a bare code's words are searched as text too) */
+  function wordClauses(clauses) {
+    var out = [];
+    clauses.forEach(function (c) {
+      if (c.kind === "word" || c.kind === "prefix") out.push(c);
+      if (c.kind === "barecode") c.words.forEach(function (w) { out.push({ kind: "word", text: w }); });
+    });
+    return out;
+  }
+
+  /* everything a query and its correction need */
+  Engine.prototype.prepareQuery = function (q) {
+    var self = this, clauses = parse(q);
+    var codes = clauses.some(function (c) { return c.kind === "code" || c.kind === "barecode"; });
+    return this.prepare(wordClauses(clauses), codes).then(function () { return self.prepareCorrection(q); });
+  };
+
+  /* documents' lengths and filter values, from the head */
+  Engine.prototype.length = function (doc, slot) {
+    return this.head.length_of_byte[this.head.lengths[slot === 0 ? "title" : "text"][doc]];
+  };
+  Engine.prototype.value = function (name, d) {
+    return this.head.values[name][this.head.columns[name][d]];
+  };
+
   /* scores (doc index -> score) of one stem in one language over the given field slots (0 title, 1 text) */
-  Engine.prototype.termScores = function (lang, si, slots, into) {
-    var d = this.data, t = d.terms[lang], B = d.bm25.B, K1 = d.bm25.K1;
+  Engine.prototype.termScores = function (lang, stem, slots, into) {
+    var h = this.head, B = h.bm25.B, K1 = h.bm25.K1, e = this.entry(lang, stem);
+    if (!e) return into;
     for (var k = 0; k < slots.length; k++) {
       var slot = slots[k], field = (slot === 0 ? "title_" : "text_") + lang;
-      var postings = t.postings[si][slot];
+      var postings = e.postings[slot];
       if (!postings.length) continue;
-      var idf = Math.log(d.doc_count / (t.df[si][slot] + 1)) + 1;
-      var avg = d.avg_length[field], lengths = d.lengths[field];
-      var boost = slot === 0 && slots.length > 1 ? d.title_boost : 1; // the server boosts titles only in plain queries
+      var idf = Math.log(h.doc_count / (e.df[slot] + 1)) + 1;
+      var avg = h.avg_length[field];
+      var boost = slot === 0 && slots.length > 1 ? h.title_boost : 1; // the server boosts titles only in plain queries
       var doc = 0;
       for (var p = 0; p < postings.length; p += 2) {
         doc += postings[p];
-        var tf = postings[p + 1], fl = lengths[doc];
+        var tf = postings[p + 1], fl = this.length(doc, slot);
         var s = idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avg))) * boost;
         into.set(doc, (into.get(doc) || 0) + s);
       }
@@ -137,20 +248,19 @@
   Engine.prototype.clauseScores = function (c, lang) {
     var self = this, out = new Map();
     if (c.kind === "word") {
-      var si = this.stemIndex(lang, c.text);
-      if (si >= 0) this.termScores(lang, si, c.slots, out);
+      this.termScores(lang, this.stemOf(lang, c.text), c.slots, out);
     } else if (c.kind === "prefix") {
-      this.prefixStems(lang, c.text, c.pattern).forEach(function (si) { self.termScores(lang, si, c.slots, out); });
+      this.prefixStems(lang, c.text, c.pattern).forEach(function (stem) { self.termScores(lang, stem, c.slots, out); });
     }
     return out;
   };
 
   Engine.prototype.codeMatches = function (c) {
-    var out = new Map(), keyCol = this.col.key;
+    var out = new Map(), codes = this.loaded.get("codes.json") || [];
     var re = c.kind === "code" && /[*?]/.test(c.text)
       ? new RegExp("^" + c.text.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".") + "$") : null;
-    for (var i = 0; i < this.data.docs.length; i++) {
-      var code = codeTerm(this.data.docs[i][keyCol]);
+    for (var i = 0; i < codes.length; i++) {
+      var code = codes[i];
       var hit = re ? re.test(code) : c.kind === "code" ? code.indexOf(c.text) === 0 : code.indexOf(c.text) >= 0;
       if (hit) out.set(i, 1);
     }
@@ -200,44 +310,69 @@
 
   Engine.prototype.passes = function (d, f) {
     if (!f) return true;
-    var row = this.data.docs[d], c = this.col;
     if (f.product) {
-      var products = String(row[c.products] || "").split(",");
+      var products = String(this.value("products", d) || "").split(",");
       if (products.indexOf("*") < 0 && products.indexOf(f.product) < 0) return false;
     }
-    if (f.type && row[c.type] !== f.type) return false;
-    if (f.lang && row[c.lang] !== f.lang.split("-")[0].toLowerCase()) return false;
-    if (f.system && row[c.system] !== f.system.toUpperCase()) return false;
+    if (f.type && this.value("type", d) !== f.type) return false;
+    if (f.lang && this.value("lang", d) !== f.lang.split("-")[0].toLowerCase()) return false;
+    if (f.system && this.value("system", d) !== f.system.toUpperCase()) return false;
     return true;
   };
 
   Engine.prototype.known = function (w) {
-    for (var i = 0; i < this.langs.length; i++) if (this.stemIndex(this.langs[i], w) >= 0) return true;
+    for (var i = 0; i < this.langs.length; i++) if (this.entry(this.langs[i], this.stemOf(this.langs[i], w))) return true;
     return false;
   };
 
-  Engine.prototype.closest = function (w) {
-    var maxdist = w.length <= 4 ? 1 : 2, best = null;
-    for (var li = 0; li < this.langs.length; li++) {
-      var lang = this.langs[li], vocab = this.data.words[lang], df = this.data.terms[lang].df;
-      for (var i = 0; i < vocab.length; i += 2) {
-        var cand = vocab[i];
-        if (cand[0] !== w[0] || Math.abs(cand.length - w.length) > maxdist) continue;
+  /* the words a query's correction may choose from, and their frequencies: the shards of its unknown words'
+   * first letter (the server too only considers words with the same first letter), then their stems' shards */
+  Engine.prototype.prepareCorrection = function (q) {
+    var self = this, unknown = [];
+    correctable(q, function (w) { if (!self.known(w)) unknown.push(w); });
+    if (!unknown.length) return Promise.resolve();
+    var first = new Set();
+    this.langs.forEach(function (lang) {
+      unknown.forEach(function (w) { self.shardsWith(lang, w[0]).forEach(function (n) { first.add(n); }); });
+    });
+    return this.need(first).then(function () {
+      var then = new Set();
+      unknown.forEach(function (w) {
+        self.candidates(w).forEach(function (c) { then.add(self.shardOf(c[0], c[2])); });
+      });
+      then.delete(null);
+      return self.need(then);
+    });
+  };
+
+  /* [lang, word, stem, distance] of the indexed words close enough to be what was meant by `w` */
+  Engine.prototype.candidates = function (w) {
+    var maxdist = w.length <= 4 ? 1 : 2, out = [], self = this;
+    this.langs.forEach(function (lang) {
+      self.wordsWith(lang, w[0]).forEach(function (pair) {
+        var cand = pair[0];
+        if (Math.abs(cand.length - w.length) > maxdist) return;
         var dist = distance(w, cand);
-        if (dist > maxdist) continue;
-        var freq = Math.max(df[vocab[i + 1]][0], df[vocab[i + 1]][1]);
-        if (!best || dist < best[0] || (dist === best[0] && (freq > best[1] || (freq === best[1] && cand < best[2])))) best = [dist, freq, cand];
-      }
-    }
+        if (dist <= maxdist) out.push([lang, cand, pair[1], dist]);
+      });
+    });
+    return out;
+  };
+
+  Engine.prototype.closest = function (w) {
+    var best = null, self = this;
+    this.candidates(w).forEach(function (c) {
+      var e = self.entry(c[0], c[2]), freq = e ? Math.max(e.df[0], e.df[1]) : 0, cand = c[1], dist = c[3];
+      if (!freq) return;
+      if (!best || dist < best[0] || (dist === best[0] && (freq > best[1] || (freq === best[1] && cand < best[2])))) best = [dist, freq, cand];
+    });
     return best ? best[2] : null;
   };
 
   /* the query with each unknown word replaced by its nearest indexed word, or null */
   Engine.prototype.correction = function (q) {
-    if (/(code|код):/i.test(q)) return null;
     var self = this, changed = false;
-    var out = q.replace(/(^|[^\p{L}\p{N}_:*?])([\p{L}]{3,})(?![\p{L}\p{N}_*?:])/gu, function (all, pre, word) {
-      var w = fold(word);
+    var out = correctable(q, function (w, all, pre) {
       if (self.known(w)) return all;
       var better = self.closest(w);
       if (better && better !== w) { changed = true; return pre + better; }
@@ -246,24 +381,51 @@
     return changed ? out : null;
   };
 
-  Engine.prototype.search = function (q, filters, limit) {
-    var started = performance.now();
-    var res = this.run(q, filters), corrected = this.correction(q), correctedFrom = null, query = q;
-    if (res.total === 0 && corrected) {
-      var again = this.run(corrected, filters);
-      if (again.total) { res = again; correctedFrom = q; query = corrected; corrected = null; }
-    }
-    var facets = { type: {}, system: {}, lang: {} }, c = this.col, self = this;
-    res.ranked.forEach(function (r) {
-      var row = self.data.docs[r[0]];
-      ["type", "system", "lang"].forEach(function (f) { var v = row[c[f]]; if (v) facets[f][v] = (facets[f][v] || 0) + 1; });
+  /* the words of a query a correction may replace, each given to `each(folded word, match, what precedes)`,
+   * whose answer replaces the match */
+  function correctable(q, each) {
+    if (/(code|код):/i.test(q)) return q;
+    return q.replace(/(^|[^\p{L}\p{N}_:*?])([\p{L}]{3,})(?![\p{L}\p{N}_*?:])/gu, function (all, pre, word) {
+      var answer = each(fold(word), all, pre);
+      return answer === undefined ? all : answer;
     });
-    return {
-      query: query, total: res.total, facets: facets, did_you_mean: corrected, corrected_from: correctedFrom,
-      hits: res.ranked.slice(0, limit || 20).map(function (r) { var d = self.doc(r[0]); d.score = r[1]; return d; }),
-      took_ms: Math.round((performance.now() - started) * 100) / 100,
-      stems: this.queryStems(query),
-    };
+  }
+
+  /* a search: a Promise of {query, total, facets, did_you_mean, corrected_from, hits, took_ms, stems} */
+  Engine.prototype.search = function (q, filters, limit) {
+    var started = performance.now(), self = this, res, corrected, correctedFrom = null, query = q;
+    return this.prepareQuery(q).then(function () {
+      res = self.run(q, filters);
+      corrected = self.correction(q);
+      if (res.total === 0 && corrected) {
+        return self.prepareQuery(corrected).then(function () {
+          var again = self.run(corrected, filters);
+          if (again.total) { res = again; correctedFrom = q; query = corrected; corrected = null; }
+        });
+      }
+    }).then(function () {
+      var top = res.ranked.slice(0, limit || 20), chunks = new Set();
+      top.forEach(function (r) { chunks.add(self.chunkOf(r[0])); });
+      return self.need(chunks).then(function () {
+        var facets = { type: {}, system: {}, lang: {} };
+        res.ranked.forEach(function (r) {
+          ["type", "system", "lang"].forEach(function (f) { var v = self.value(f, r[0]); if (v) facets[f][v] = (facets[f][v] || 0) + 1; });
+        });
+        return {
+          query: query, total: res.total, facets: facets, did_you_mean: corrected, corrected_from: correctedFrom,
+          hits: top.map(function (r) { var d = self.doc(r[0]); d.score = r[1]; return d; }),
+          took_ms: Math.round((performance.now() - started) * 100) / 100,
+          stems: self.queryStems(query),
+        };
+      });
+    });
+  };
+
+  Engine.prototype.chunkOf = function (d) { return "docs-" + Math.floor(d / this.head.doc_chunk) + ".json"; };
+  Engine.prototype.doc = function (d) {
+    var row = this.loaded.get(this.chunkOf(d))[d % this.head.doc_chunk], out = {};
+    for (var f = 0; f < this.fields.length; f++) out[this.fields[f]] = row[f];
+    return out;
   };
 
   /* stems of the query's words per language, to mark them in snippets */
@@ -272,36 +434,39 @@
     this.langs.forEach(function (lang) {
       var set = new Set();
       parse(q).forEach(function (c) {
-        if (c.kind === "word") { var si = self.stemIndex(lang, c.text); if (si >= 0) set.add(si); }
-        if (c.kind === "prefix") self.prefixStems(lang, c.text, c.pattern).forEach(function (si) { set.add(si); });
+        if (c.kind === "word") { var s = self.stemOf(lang, c.text); if (self.entry(lang, s)) set.add(s); }
+        if (c.kind === "prefix") self.prefixStems(lang, c.text, c.pattern).forEach(function (s) { set.add(s); });
       });
       out[lang] = set;
     });
     return out;
   };
 
-  /* completions of the last word typed, from the indexed words (most frequent first) */
+  /* completions of the last word typed, from the indexed words (most frequent first): a Promise */
   Engine.prototype.suggest = function (q, limit) {
-    var head = q.replace(/\s*\S*$/, ""), last = fold((q.match(/\S*$/) || [""])[0]), self = this, scored = new Map();
-    if (last.length >= 2) {
-      this.langs.forEach(function (lang) {
-        var vocab = self.data.words[lang], df = self.data.terms[lang].df;
-        for (var i = lowerBound(vocab, last, 2); i * 2 < vocab.length && vocab[i * 2].indexOf(last) === 0; i++) {
-          var f = df[vocab[i * 2 + 1]], score = f[0] ? 1000 + f[0] : f[1];
-          scored.set(vocab[i * 2], Math.max(scored.get(vocab[i * 2]) || 0, score));
-        }
+    var head = q.replace(/\s*\S*$/, ""), last = fold((q.match(/\S*$/) || [""])[0]), self = this;
+    if (last.length < 2) return Promise.resolve([]);
+    return this.prepare([{ kind: "prefix", text: last, pattern: null }], false).then(function () {
+      var scored = new Map();
+      self.langs.forEach(function (lang) {
+        self.wordsWith(lang, last).forEach(function (pair) {
+          var e = self.entry(lang, pair[1]);
+          if (!e) return;
+          var score = e.df[0] ? 1000 + e.df[0] : e.df[1];
+          scored.set(pair[0], Math.max(scored.get(pair[0]) || 0, score));
+        });
       });
-    }
-    var best = Array.from(scored.keys()).sort(function (a, b) { return scored.get(b) - scored.get(a) || a.length - b.length || (a < b ? -1 : 1); });
-    return best.slice(0, limit || 8).map(function (w) { return (head ? head + " " : "") + w; });
+      var best = Array.from(scored.keys()).sort(function (a, b) { return scored.get(b) - scored.get(a) || a.length - b.length || (a < b ? -1 : 1); });
+      return best.slice(0, limit || 8).map(function (w) { return (head ? head + " " : "") + w; });
+    });
   };
 
   Engine.prototype.snippetTerms = function (lang, text) { // [start, end] of each word of text whose stem was asked for
     var stems = this._stems ? this._stems[lang] : null, out = [], m, re = new RegExp(WORD.source, "gu");
     if (!stems) return out;
     while ((m = re.exec(text))) {
-      var si = this.stemIndex(lang, fold(m[0]));
-      if (stems.has(si)) out.push([m.index, m.index + m[0].length, si]);
+      var stem = this.stemOf(lang, fold(m[0]));
+      if (stems.has(stem)) out.push([m.index, m.index + m[0].length, stem]);
     }
     return out;
   };
@@ -344,11 +509,13 @@
 
   window.IetmOfflineSearch = {
     Engine: Engine,
+    /* the engine of the index whose head is at `url` (its other files are beside it) */
     load: function (url) {
-      return fetch(url).then(function (r) {
+      var base = new URL(url, location.href).href;
+      return fetch(base).then(function (r) {
         if (!r.ok) throw new Error("search index not available: " + r.status);
         return r.json();
-      }).then(function (data) { return new Engine(data); });
+      }).then(function (head) { return new Engine(head, base); });
     },
     parse: parse,
     fold: fold,

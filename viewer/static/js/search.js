@@ -1,5 +1,6 @@
 /* The search page: search-as-you-type suggestions, the product filter, and (in a published bundle, where
- * there is no server) the whole search, run on this device by offline-search.js over search-index.json.
+ * there is no server) the whole search, run on this device by offline-search.js over search/head.json and the
+ * shards it names.
  * The server renders its results itself; offline, this script renders the same markup.
  */
 (function () {
@@ -80,11 +81,14 @@
     if (q.trim().length < 2) { closeList(); return; }
     if (offlineUrl) {
       getEngine().then(function (e) {
-        var words = e.suggest(q, 6).map(function (w) { return { label: w }; });
-        var mods = e.search(q.replace(/\s*$/, "") + (/\w$/.test(q) ? "*" : ""), product && productInput.value ? { product: product } : null, 5).hits
-          .map(function (h) { return { label: h.title || h.key, key: h.key, url: h.url }; });
+        return Promise.all([e.suggest(q, 6),
+          e.search(q.replace(/\s*$/, "") + (/\w$/.test(q) ? "*" : ""), product && productInput.value ? { product: product } : null, 5)]);
+      }).then(function (found) {
+        if (input.value !== q) return;
+        var words = found[0].map(function (w) { return { label: w }; });
+        var mods = found[1].hits.map(function (h) { return { label: h.title || h.key, key: h.key, url: h.url }; });
         showSuggestions(words.concat(mods));
-      });
+      }).catch(closeList);
       return;
     }
     var params = new URLSearchParams({ q: q });
@@ -136,9 +140,10 @@
     return "?" + p.toString();
   }
 
+  var filters = { product: params.get("product") || "", type: params.get("type") || "", lang: params.get("in") || "" };
   getEngine().then(function (e) {
-    var filters = { product: params.get("product") || "", type: params.get("type") || "", lang: params.get("in") || "" };
-    var res = e.search(q, filters, 50);
+    return e.search(q, filters, 50);
+  }).then(function (res) {
     results.textContent = "";
     if (res.corrected_from) {
       results.appendChild(el("p", "correction", fmt(S.showing_for, { typed: res.corrected_from, query: res.query }))).setAttribute("data-corrected", "");
@@ -177,7 +182,7 @@
       li.appendChild(el("span", "code", [h.key, name("lang", (h.language || "").slice(0, 2)), name("type", h.type)].join(" · ")));
       var sn = el("p", "snippet");
       li.appendChild(sn);
-      if (i < 10) e.snippet(h, res.stems).then(function (frag) { sn.appendChild(frag); });
+      if (i < 10) engine.snippet(h, res.stems).then(function (frag) { sn.appendChild(frag); });
       ol.appendChild(li);
     });
     results.appendChild(ol);
