@@ -207,5 +207,10 @@ def run_tour(make_copy, variables: dict[str, str], rewrite=lambda line: line) ->
     return steps
 
 
+#: tour lines that show a refusal (by part and line), with the exit code the README gives for it
+REFUSALS = {("Revoke a signer's certificate", "ietm verify archive/DMC-DGEN-A-D00-00-00-00A-040A-A_001-00_ru-RU.XML"): 13,
+            ("Revoke a signer's certificate", "ietm verify archive"): 13}
+
+
 def failures(steps: list[tuple[str, Step]], expected=lambda line: 0) -> list[str]:
-    return [step.said() for _, step in steps if step.code != expected(step.line)]
+    return [step.said() for title, step in steps if step.code != REFUSALS.get((title, step.line), expected(step.line))]

@@ -1,6 +1,7 @@
 """The README's tour of the signing register and the ESKD route, run literally as a new user would, from the
 repository root: a copy of the sample manual that keeps a register, the GOST demo holders appointed in it by
-`ietm pki init --gost --csdb`, a module and the release signed role by role, the УЛ written."""
+`ietm pki init --gost --csdb`, a module and the release signed role by role, the УЛ written; then (the part
+after it) a holder's certificate revoked, and what he signed refused."""
 
 from __future__ import annotations
 
@@ -17,9 +18,10 @@ ROOT = Path(__file__).resolve().parent.parent
 MODULE = "DMC-DGEN-A-D00-00-00-00A-040A-A_001-00_ru-RU.XML"
 
 
-def tour() -> list[str]:
+def tour(title: str = "**The signing register and the ESKD approval route.**") -> list[str]:
+    """The command lines of the first ```sh block after `title` in the README."""
     text = (ROOT / "README.md").read_text(encoding="utf-8")
-    block = text.split("**The signing register and the ESKD approval route.**", 1)[1].split("```sh\n", 1)[1]
+    block = text.split(title, 1)[1].split("```sh\n", 1)[1]
     block = block.split("```", 1)[0]
     return [re.sub(r"\s+#.*$", "", line).strip() for line in block.splitlines() if line.strip()]
 
@@ -60,3 +62,14 @@ def test_readme_register_tour_works_as_written(tmp_path, shared):
             "--cert holders/checker.pem", root, env)
     assert p.returncode == 6
     assert run(f"ietm verify archive/{MODULE}", root, env).returncode == 0
+    # the README's next part: the CA revokes his certificate, and what he signed is refused as revoked
+    revoking = tour("**Revoke a signer's certificate**")
+    assert revoking[0].startswith("ietm pki revoke holders/ holders/checker.pem")
+    codes = []
+    for line in revoking:
+        p = run(line, root, env)
+        assert "Traceback" not in p.stderr
+        codes.append(p.returncode)
+        if line.startswith("ietm verify"):
+            assert "REVOKED: " in p.stdout and "Петров Пётр Петрович" in p.stdout, p.stdout
+    assert codes == [0, 13, 13], codes

@@ -75,3 +75,81 @@ def test_trust_from_ietm_toml_and_status_api(tmp_path, bike_copy, schemas42):
     module.write_bytes(module.read_bytes() + b"\n")
     st = signature_status(module)
     assert st["signed"] and not st["valid"] and st["status"] == "invalid" and MODULE in st["reason"]
+
+
+def _csdb_trusting(tmp_path: Path, content: Path, *init: str) -> tuple[Path, Path, Path]:
+    """A copy of the sample manual that trusts a new demo PKI (and its CRL), as `ietm pki init --csdb` sets it."""
+    import shutil
+
+    csdb = tmp_path / "csdb"
+    shutil.copytree(content, csdb, ignore=shutil.ignore_patterns(".ietm"))
+    pw = tmp_path / "pw"
+    pw.write_text("a revoking passphrase\n")
+    r = ietm("pki", "init", *init, tmp_path / "pki", "--csdb", csdb, "--passphrase-file", pw)
+    assert r.code == 0, r.err
+    return csdb, tmp_path / "pki", pw
+
+
+SAMPLE = "DMC-DGEN-A-D00-00-00-00A-040A-A_001-00_en-US.XML"
+
+
+def test_pki_revoke_makes_verify_refuse_the_signer(tmp_path, content):
+    """The tour's story with the ECDSA demo PKI: a QA signature holds until the CA revokes its certificate."""
+    from cryptography import x509
+
+    csdb, pki, pw = _csdb_trusting(tmp_path, content)
+    module = csdb / SAMPLE
+    assert ietm("sign", module, "--key", pki / "qa.key.pem", "--cert", pki / "qa.pem", "--passphrase-file", pw).code == 0
+    assert ietm("verify", module).code == 0
+    r = ietm("pki", "revoke", pki, pki / "writer.pem", "--passphrase-file", pw)
+    assert r.code == 0 and r.out.startswith("REVOKED: ietm demo technical writer (serial "), r.err
+    writer_entry = list(x509.load_pem_x509_crl((pki / "crl.pem").read_bytes()))[0]
+    assert ietm("verify", module).code == 0  # the writer's revocation leaves QA's signature as it was
+    r = ietm("pki", "revoke", pki, pki / "qa.pem", pki / "writer.pem", "--passphrase-file", pw, "--format", "json")
+    done = json.loads(r.out)
+    assert r.code == 0 and done["total"] == 2
+    assert [c["subject"] for c in done["revoked"]] == ["ietm demo QA inspector"]
+    assert [c["subject"] for c in done["already"]] == ["ietm demo technical writer"]
+    crl = x509.load_pem_x509_crl((pki / "crl.pem").read_bytes())
+    kept = crl.get_revoked_certificate_by_serial_number(writer_entry.serial_number)
+    assert kept is not None and kept.revocation_date_utc == writer_entry.revocation_date_utc  # not re-dated
+    r = ietm("verify", module, "--format", "json")
+    result = json.loads(r.out)["results"][0]
+    assert r.code == 13 and result["status"] == "revoked", r.out
+    assert "ietm demo QA inspector" in result["reason"] and "was revoked on" in result["reason"]
+    r = ietm("sign", csdb / SAMPLE.replace("en-US", "ru-RU"), "--key", pki / "qa.key.pem", "--cert", pki / "qa.pem",
+             "--passphrase-file", pw)
+    assert r.code == 6 and "revoked" in r.err
+
+
+def test_pki_revoke_refuses_what_is_not_its_own(tmp_path, content):
+    csdb, pki, pw = _csdb_trusting(tmp_path, content)
+    before = (pki / "crl.pem").read_bytes()
+    other = tmp_path / "other"
+    assert ietm("pki", "init", other, "--passphrase-file", pw).code == 0
+    r = ietm("pki", "revoke", pki, other / "qa.pem", "--passphrase-file", pw)
+    assert r.code == 6 and r.err.strip() == f"ERROR: {other / 'qa.pem'}: not issued by this demo CA ({pki / 'ca.pem'})"
+    r = ietm("pki", "revoke", pki, pki / "ca.pem", "--passphrase-file", pw)
+    assert r.code == 6 and "does not revoke itself" in r.err
+    r = ietm("pki", "revoke", csdb, pki / "qa.pem", "--passphrase-file", pw)
+    assert r.code == 5 and r.err.strip() == (f"ERROR: {csdb}: not a demo PKI of `ietm pki init` "
+                                             "(no ca.pem, ca.key.pem, crl.pem in it)")
+    wrong = tmp_path / "wrong"
+    wrong.write_text("not the passphrase\n")
+    r = ietm("pki", "revoke", pki, pki / "qa.pem", "--passphrase-file", wrong)
+    assert r.code == 3 and "wrong passphrase" in r.err
+    assert (pki / "crl.pem").read_bytes() == before
+    assert ietm("pki", "revoke", "--help").code == 0
+
+
+def test_pki_revoke_gost(tmp_path, content):
+    """The GOST demo PKI's CA re-issues its CRL (signed with its GOST key) and the qualified signature is refused."""
+    csdb, pki, pw = _csdb_trusting(tmp_path, content, "--gost")
+    module = csdb / SAMPLE
+    assert ietm("sign", module, "--key", pki / "qa.key.pem", "--cert", pki / "qa.pem", "--passphrase-file", pw).code == 0
+    assert ietm("verify", module).code == 0
+    r = ietm("pki", "revoke", pki, pki / "qa.pem", "--passphrase-file", pw)
+    assert r.code == 0 and r.out.startswith("REVOKED: Кузнецова Мария Олеговна (serial "), r.err
+    assert b"BEGIN X509 CRL" in (pki / "crl.pem").read_bytes()
+    r = ietm("verify", module, "--format", "json")
+    assert r.code == 13 and json.loads(r.out)["results"][0]["status"] == "revoked", r.out

@@ -393,6 +393,37 @@ def _release_bundle(manifest: Path, creds, store, log: Path, fmt: str, fmt_signa
         click.echo(f"RELEASED: {manifest} ({len(entries)} file(s) of the bundle), signed in {sig.name}")
 
 
+@pki.command("revoke")
+@click.argument("folder", type=click.Path(path_type=Path))
+@click.argument("certs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--passphrase-file", type=click.Path(path_type=Path), help="File whose first line opens the CA's key.")
+@format_option()
+def pki_revoke(folder: Path, certs: tuple[Path, ...], passphrase_file: Path | None, fmt: str) -> None:
+    """Revoke certificates (CERTS, files) of the demonstration PKI in FOLDER, ECDSA or GOST as `ietm pki init`
+    made it: its CA signs a new FOLDER/crl.pem that lists them beside every certificate it revoked before.
+
+    Every CSDB whose [sign] crl names that file (`ietm pki init --csdb` adds it) then refuses what they sign,
+    and `ietm verify` reports their signatures revoked (exit code 13), those made before the revocation too.
+    """
+    from ietm.sign.keys import read_passphrase
+    from ietm.sign.pki import revoke
+    from ietm.sign.trust import subject_name
+
+    done = revoke(folder, list(certs), read_passphrase(passphrase_file))
+    if fmt == "json":
+        click.echo(json.dumps({"crl": str(done.crl), "total": done.total,
+                               "revoked": [{"subject": subject_name(c), "serial": f"{c.serial_number:x}"} for c in done.revoked],
+                               "already": [{"subject": subject_name(c), "serial": f"{c.serial_number:x}"} for c in done.already]},
+                              ensure_ascii=False, indent=2))
+        return
+    for c in done.revoked:
+        click.echo(f"REVOKED: {subject_name(c)} (serial {c.serial_number:x})")
+    for c in done.already:
+        click.echo(f"ALREADY REVOKED: {subject_name(c)} (serial {c.serial_number:x})")
+    if done.revoked:
+        click.echo(f"CRL: {done.crl} re-issued by the demo CA: {done.total} certificate(s) revoked", err=True)
+
+
 @click.command(epilog=VERIFY_EXIT_HELP)
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @trust_options

@@ -13,6 +13,7 @@ import datetime as dt
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Sequence
 
 from asn1crypto import core
 from asn1crypto import crl as acrl
@@ -132,16 +133,19 @@ def issue(issuer_key: GostPrivateKey, issuer: x509.Certificate | None, spec: Cer
     return x509.load_der_x509_certificate(cert.dump())
 
 
-def make_crl(ca_key: GostPrivateKey, ca: x509.Certificate, revoked: list[x509.Certificate],
-             days: int = 30) -> x509.CertificateRevocationList:
-    now = _utc(dt.datetime.now(dt.timezone.utc) - dt.timedelta(minutes=5))
+def make_crl(ca_key: GostPrivateKey, ca: x509.Certificate, revoked: list[x509.Certificate], days: int = 30,
+             kept: Sequence[x509.RevokedCertificate] = ()) -> x509.CertificateRevocationList:
+    """As ietm.sign.pki.make_crl, signed with the GOST CA's key."""
+    at = _utc(dt.datetime.now(dt.timezone.utc))
+    now = at - dt.timedelta(minutes=5)  # this update: allows for a verifier's clock a little behind
+    entries = [*((e.serial_number, e.revocation_date_utc) for e in kept), *((c.serial_number, at) for c in revoked)]
     tbs = acrl.TbsCertList({
         "version": "v2",
         "signature": {"algorithm": gost.SIGNATURE[ca_key.bits]},
         "issuer": ax509.Certificate.load(ca.public_bytes(serialization.Encoding.DER)).subject,
         "this_update": _time(now),
         "next_update": _time(now + dt.timedelta(days=days)),
-        "revoked_certificates": [{"user_certificate": c.serial_number, "revocation_date": _time(now)} for c in revoked]
+        "revoked_certificates": [{"user_certificate": serial, "revocation_date": _time(when)} for serial, when in entries]
         or None,
     })
     crl = acrl.CertificateList({"tbs_cert_list": tbs, "signature_algorithm": {"algorithm": gost.SIGNATURE[ca_key.bits]},

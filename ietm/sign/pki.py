@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Sequence
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -16,7 +17,8 @@ from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.x509.oid import NameOID
 
 from ietm.atomic import write_new
-from ietm.errors import Refused
+from ietm.errors import ConfigError, InputError, NotFound, Refused
+from ietm.sign.gost import GostPrivateKey
 from ietm.sign.keys import PrivateKey
 from ietm.sign.trust import ROLE_EKU
 
@@ -74,12 +76,15 @@ def issue(ca_key: PrivateKey, ca: x509.Certificate, key: PrivateKey, cn: str, ro
     return builder.sign(ca_key, hashes.SHA256())
 
 
-def make_crl(ca_key: PrivateKey, ca: x509.Certificate, revoked: list[x509.Certificate], days: int = 30) -> x509.CertificateRevocationList:
-    now = dt.datetime.now(dt.timezone.utc) - dt.timedelta(minutes=5)
+def make_crl(ca_key: PrivateKey, ca: x509.Certificate, revoked: list[x509.Certificate], days: int = 30,
+             kept: Sequence[x509.RevokedCertificate] = ()) -> x509.CertificateRevocationList:
+    """A CRL revoking `revoked` now, and still revoking `kept` (the entries of the CRL it replaces) as of their dates."""
+    at = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    now = at - dt.timedelta(minutes=5)  # this update: allows for a verifier's clock a little behind
     builder = x509.CertificateRevocationListBuilder().issuer_name(ca.subject).last_update(now).next_update(now + dt.timedelta(days=days))
-    for cert in revoked:
+    for serial, when in [*((e.serial_number, e.revocation_date_utc) for e in kept), *((c.serial_number, at) for c in revoked)]:
         builder = builder.add_revoked_certificate(
-            x509.RevokedCertificateBuilder().serial_number(cert.serial_number).revocation_date(now).build())
+            x509.RevokedCertificateBuilder().serial_number(serial).revocation_date(when).build())
     return builder.sign(ca_key, hashes.SHA256())
 
 
@@ -134,12 +139,60 @@ def init_demo(folder: Path, passphrase: bytes, algorithm: str = "ecdsa-p256") ->
     return DemoPki(folder, write_files(folder, out))
 
 
+@dataclass
+class Revocation:
+    """What `revoke` did: the re-issued CRL, the certificates it added, those it held already, and its size."""
+
+    crl: Path
+    revoked: list[x509.Certificate]
+    already: list[x509.Certificate]
+    total: int
+
+
+def revoke(folder: Path, certs: list[Path], passphrase: bytes | None) -> Revocation:
+    """Put certificates of the demo PKI in `folder` (ECDSA or GOST, as `ietm pki init` made it) on its CRL: the
+    CA signs a new crl.pem that keeps every entry of the old one; nothing is written when all were on it."""
+    from ietm.sign.certs import crl_signed_by, issued_by
+    from ietm.sign.keys import load_certificates, load_private_key
+
+    ca_file, key_file, crl_file = folder / "ca.pem", folder / "ca.key.pem", folder / "crl.pem"
+    missing = [f.name for f in (ca_file, key_file, crl_file) if not f.is_file()]
+    if missing:
+        raise NotFound(f"not a demo PKI of `ietm pki init` (no {', '.join(missing)} in it)", str(folder))
+    ca = load_certificates(ca_file)[0]
+    try:
+        old = x509.load_pem_x509_crl(crl_file.read_bytes())
+    except ValueError:
+        raise InputError("not a PEM certificate revocation list", str(crl_file)) from None
+    if not crl_signed_by(old, ca):
+        raise ConfigError("this CRL is not signed by the demo CA beside it", str(crl_file))
+    chosen = []
+    for path in certs:
+        cert = load_certificates(path)[0]
+        if cert == ca:
+            raise Refused("the CA's own certificate: a CA does not revoke itself (remove it from the trust store)", str(path))
+        if not issued_by(cert, ca):
+            raise Refused(f"not issued by this demo CA ({ca_file})", str(path))
+        chosen.append(cert)
+    on = {e.serial_number for e in old}
+    new = list({c.serial_number: c for c in chosen if c.serial_number not in on}.values())
+    already = [c for c in chosen if c.serial_number in on]
+    if new:
+        ca_key, _ = load_private_key(key_file, passphrase)
+        if isinstance(ca_key, GostPrivateKey):
+            from ietm.sign.gostpki import make_crl as make_gost_crl
+
+            crl = make_gost_crl(ca_key, ca, new, kept=list(old))
+        else:
+            crl = make_crl(ca_key, ca, new, kept=list(old))
+        write_new(crl_file, crl.public_bytes(serialization.Encoding.PEM), overwrite=True, mode=0o644)
+    return Revocation(crl_file, new, already, len(on) + len(new))
+
+
 def _edit_config(csdb: Path, change) -> tuple[Path, list[str]]:
     """Edit the ietm.toml of `csdb` (made if it has none; comments and layout kept): `change(doc)` returns what
     it added, one line each; the file is written only when something was."""
     import tomlkit
-
-    from ietm.errors import ConfigError
 
     if not csdb.is_dir():
         raise Refused("no such folder: give the CSDB folder the demo CA is to be trusted in", str(csdb))

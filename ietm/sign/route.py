@@ -125,7 +125,8 @@ class RouteState:
     kind: str
     roles: tuple[str, ...]
     steps: list[Step] = field(default_factory=list)
-    status: str = "valid"  # valid, invalid or appointment (the first bad step decides)
+    status: str = "valid"  # valid, invalid, appointment, or why a step's signer was not trusted (revoked,
+    # expired ...): the first bad step decides
     reason: str = ""
 
     @property
@@ -190,6 +191,8 @@ def _check_step(reg, state: RouteState, path: Path, n: int, expected: int, prev:
         return "invalid", reason("step_missing", folder=path.parent.name, n=f"{expected:02d}")
     try:
         s = statement.read(path, store)
+    except statement.SignerNotTrusted as exc:
+        return exc.status, reason("step", n=n, detail=exc.message)
     except InputError as exc:
         return "invalid", reason("step", n=n, detail=exc.message)
     root = s.root

@@ -89,6 +89,15 @@ def sign(creds, path: Path, data: bytes, kind: str, fmt: str | None = None) -> t
     return path.with_name(path.name + suffix), signature
 
 
+class SignerNotTrusted(InputError):
+    """A statement whose signature holds but whose signer was not trusted when signing: `status` (revoked,
+    expired, untrusted ...) tells why, so that an approval route reports it as `ietm verify` does a signature."""
+
+    def __init__(self, status: str, message: str, path: str) -> None:
+        super().__init__(message, path)
+        self.status = status
+
+
 @dataclass
 class Signed:
     """A statement whose signature holds: its root, bytes, signer certificate and the certificates it carried."""
@@ -136,5 +145,5 @@ def read(path: Path, store: TrustStore) -> Signed:
     signed = Signed(path, root, data, outcome.cert, [outcome.cert])
     verdict = trusted_at(store, signed.cert, signed.chain, signed.time)
     if verdict.status != "valid":
-        raise InputError(f"signer not trusted at {root.get('time')}: {verdict.reason}", display)
+        raise SignerNotTrusted(verdict.status, f"signer not trusted at {root.get('time')}: {verdict.reason}", display)
     return signed
