@@ -146,3 +146,27 @@ def test_cert_show_reports_the_form(ca, holder_key, tmp_path):
     assert d["key"] == "GOST R 34.10-2012 256 bit (TC26 256-B)"
     r = ietm("cert", "show", tmp_path / "none.pem")
     assert r.code == 5 and "no such file" in r.err
+
+
+def test_cert_show_in_russian(ca, holder_key, tmp_path):
+    """Under a Russian locale the labels and the verdict are Russian; the certificate's own values are not touched."""
+    import os
+
+    good = tmp_path / "good.pem"
+    good.write_bytes(cert_pem(make(ca, holder_key)))
+    bad = tmp_path / "bad.pem"
+    bad.write_bytes(cert_pem(make(ca, holder_key, person(snils=None), classes=())))
+    env = {**os.environ, "LC_ALL": "ru_RU.UTF-8"}
+    r = ietm("cert", "show", good, bad, env=env)
+    assert r.code == 0, r.err
+    for line in ("  субъект:        ", "  издатель:       ", "  серийный номер: ", "(действителен сейчас)",
+                 "; подписан: GOST R 34.10-2012", "  СНИЛС субъекта: ", "  ОГРН издателя: ", "  владелец:       физическое лицо",
+                 "  issuerSignTool cATool: ", "  класс СКЗИ: КС1, КС2", "  срок действия закрытого ключа: ",
+                 "  назначение ключа: digitalSignature, nonRepudiation", "  роли (политика подписи): qa",
+                 "  квалифицированная форма: да\n"):
+        assert line in r.out, line
+    assert r.out.rstrip().endswith("  квалифицированная форма: нет (нет: СНИЛС, класс СКЗИ в политиках сертификата "
+                                   "(КС1…КА1))")
+    assert not any(word in r.out for word in ("subject:", "issuer:", "valid now", "qualified form", "roles ("))
+    r = ietm("cert", "show", bad, "--format", "json", env=env)  # JSON is for machines: English, as before
+    assert json.loads(r.out)[0]["form"]["verdict"] == "qualified form: no (missing СНИЛС, CIPF class policy (КС1…КА1))"

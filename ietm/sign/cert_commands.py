@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from ietm.cli import format_option
+from ietm.i18n import t, words
 
 
 @click.group()
@@ -51,37 +52,108 @@ def describe(c, policy=None) -> dict:
     }
 
 
-def _text(path: Path, d: dict) -> list[str]:
-    from ietm.sign.qualified import ATTRIBUTES, check_digits_ok
+words({
+    "cert_subject": ("subject", "субъект"),
+    "cert_issuer": ("issuer", "издатель"),
+    "cert_serial": ("serial", "серийный номер"),
+    "cert_valid": ("valid", "действителен"),
+    "cert_valid_now": ("valid now", "действителен сейчас"),
+    "cert_not_valid_now": ("NOT valid now", "сейчас НЕ действителен"),
+    "cert_key": ("key", "ключ"),
+    "cert_signed_with": ("signed with {algorithm}", "подписан: {algorithm}"),
+    "cert_subject_attr": ("subject {label}", "{label} субъекта"),
+    "cert_issuer_attr": ("issuer {label}", "{label} издателя"),
+    "cert_malformed_value": ("MALFORMED: wrong length or check digits", "ОШИБКА: не та длина или контрольные цифры"),
+    "cert_owner": ("owner", "владелец"),
+    "cert_owner_natural person": ("natural person", "физическое лицо"),
+    "cert_owner_legal entity": ("legal entity", "юридическое лицо"),
+    "cert_owner_individual entrepreneur": ("individual entrepreneur", "индивидуальный предприниматель"),
+    "cert_none": ("(none)", "(нет)"),
+    "cert_class": ("CIPF class", "класс СКЗИ"),
+    "cert_key_period": ("private key usage period", "срок действия закрытого ключа"),
+    "cert_key_period_unstated": ("(not stated; the certificate's validity applies)",
+                                 "(не указан; действует срок сертификата)"),
+    "cert_key_usage": ("key usage", "назначение ключа"),
+    "cert_identified": ("identified", "личность установлена"),
+    "cert_identified_0": ("in person", "при личном присутствии"),
+    "cert_identified_1": ("remotely, with a qualified signature", "дистанционно, с квалифицированной ЭП"),
+    "cert_identified_2": ("remotely, with a biometric passport", "дистанционно, по биометрическому паспорту"),
+    "cert_identified_3": ("remotely, through the unified biometric system",
+                          "дистанционно, через Единую биометрическую систему"),
+    "cert_extended_key_usage": ("extended key usage", "расширенное назначение ключа"),
+    "cert_roles": ("roles (signing policy)", "роли (политика подписи)"),
+    "cert_no_roles": ("none", "нет"),
+    "cert_qualified_yes": ("qualified form: yes", "квалифицированная форма: да"),
+    "cert_qualified_no": ("qualified form: no ({why})", "квалифицированная форма: нет ({why})"),
+    "cert_missing": ("missing {items}", "нет: {items}"),
+    "cert_malformed": ("malformed {items}", "с ошибкой: {items}"),
+})
+
+
+def _verdict(f: dict, language: str) -> str:
+    """The form's verdict in the reader's language: what it lacks named as the signature badge names it."""
+    from ietm.sign.qualified import FORM_ITEMS
+
+    if language != "ru":
+        return f["verdict"]
+    if f["qualified"]:
+        return t("cert_qualified_yes", language)
+    why = []
+    if f["missing"]:
+        why.append(t("cert_missing", language,
+                     items=", ".join(t(FORM_ITEMS[m], language) if m in FORM_ITEMS else m for m in f["missing"])))
+    if f["malformed"]:
+        items = ", ".join(t("cert_issuer_attr", language, label=m.removeprefix("issuer ")) if m.startswith("issuer ")
+                          else m for m in f["malformed"])
+        why.append(t("cert_malformed", language, items=items))
+    return t("cert_qualified_no", language, why="; ".join(why))
+
+
+def _text(path: Path, d: dict, language: str) -> list[str]:
+    """The report of one certificate, labels in `language`; the values (names, numbers, OIDs) as the certificate
+    has them."""
+    from ietm.sign.qualified import ATTRIBUTES, IDENTIFICATION_KINDS, check_digits_ok
+
+    def w(key: str, **values: object) -> str:
+        return t(key, language, **values)
+
+    head = [w(k) for k in ("cert_subject", "cert_issuer", "cert_serial", "cert_valid", "cert_key", "cert_owner")]
+    width = max(map(len, head)) + 1
+
+    def line(label: str, value: str) -> str:
+        """`label: value`; the labels of the certificate's own fields (the head) line their values up."""
+        return f"  {(label + ':').ljust(width)} {value}" if label in head else f"  {label}: {value}"
 
     f = d["form"]
-    lines = [f"{path}: {d['name']}", f"  subject: {d['subject']}", f"  issuer:  {d['issuer']}",
-             f"  serial:  {d['serial']}",
-             f"  valid:   {d['not_before']} .. {d['not_after']} ({'valid now' if d['valid_now'] else 'NOT valid now'})",
-             f"  key:     {d['key']}; signed with {d['signature_algorithm']}"]
+    now = w("cert_valid_now") if d["valid_now"] else w("cert_not_valid_now")
+    lines = [f"{path}: {d['name']}", line(w("cert_subject"), d["subject"]), line(w("cert_issuer"), d["issuer"]),
+             line(w("cert_serial"), d["serial"]),
+             line(w("cert_valid"), f"{d['not_before']} .. {d['not_after']} ({now})"),
+             line(w("cert_key"), f"{d['key']}; {w('cert_signed_with', algorithm=d['signature_algorithm'])}")]
     for side in ("subject", "issuer"):
         for key, value in f[side].items():
-            ok = "" if check_digits_ok(key, value) else " (MALFORMED: wrong length or check digits)"
-            lines.append(f"  {side} {ATTRIBUTES[key][1]}: {value}{ok}")
-    lines.append(f"  owner:   {f['owner']}")
-    lines.append(f"  subjectSignTool: {f['subject_sign_tool'] or '(none)'}")
+            ok = "" if check_digits_ok(key, value) else f" ({w('cert_malformed_value')})"
+            lines.append(line(w(f"cert_{side}_attr", label=ATTRIBUTES[key][1]), f"{value}{ok}"))
+    lines.append(line(w("cert_owner"), w(f"cert_owner_{f['owner']}")))
+    lines.append(line("subjectSignTool", f["subject_sign_tool"] or w("cert_none")))
     if f["issuer_sign_tool"]:
         for k, v in f["issuer_sign_tool"].items():
-            lines.append(f"  issuerSignTool {k}: {v}")
+            lines.append(line(f"issuerSignTool {k}", v))
     else:
-        lines.append("  issuerSignTool: (none)")
-    lines.append(f"  CIPF class: {', '.join(f['classes']) or '(none)'}")
+        lines.append(line("issuerSignTool", w("cert_none")))
+    lines.append(line(w("cert_class"), ", ".join(f["classes"]) or w("cert_none")))
     period = f["private_key_usage"]
-    lines.append(f"  private key usage period: {period[0] or '-'} .. {period[1] or '-'}" if period
-                 else "  private key usage period: (not stated; the certificate's validity applies)")
-    lines.append(f"  key usage: {', '.join(f['key_usage']) or '(none)'}")
+    lines.append(line(w("cert_key_period"), f"{period[0] or '-'} .. {period[1] or '-'}" if period
+                      else w("cert_key_period_unstated")))
+    lines.append(line(w("cert_key_usage"), ", ".join(f["key_usage"]) or w("cert_none")))
     if f["identification"]:
-        lines.append(f"  identified: {f['identification']}")
+        kind = next((k for k, v in IDENTIFICATION_KINDS.items() if v == f["identification"]), None)
+        lines.append(line(w("cert_identified"), w(f"cert_identified_{kind}") if kind is not None else f["identification"]))
     if d["extended_key_usage"]:
-        lines.append(f"  extended key usage: {', '.join(d['extended_key_usage'])}")
-    lines.append(f"  roles (signing policy): {', '.join(d['roles']) or 'none'}")
-    lines.append(f"  SHA-256: {d['sha256']}")
-    lines.append(f"  {f['verdict']}")
+        lines.append(line(w("cert_extended_key_usage"), ", ".join(d["extended_key_usage"])))
+    lines.append(line(w("cert_roles"), ", ".join(d["roles"]) or w("cert_no_roles")))
+    lines.append(line("SHA-256", d["sha256"]))
+    lines.append(f"  {_verdict(f, language)}")
     return lines
 
 
@@ -95,6 +167,7 @@ def show(certs, policy, fmt) -> None:
     and issuer, CIPF class, private key usage period, key usage, the policy's roles, and whether it has the
     qualified form (FSB order No. 795) or what it lacks."""
     from ietm.errors import NotFound
+    from ietm.i18n import terminal_language
     from ietm.paths import SIGNING
     from ietm.sign.keys import load_certificates
     from ietm.sign.trust import Policy
@@ -109,5 +182,6 @@ def show(certs, policy, fmt) -> None:
         json.dump([{"path": str(p), **d} for p, d in out], sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")
         return
+    language = terminal_language()
     for p, d in out:
-        click.echo("\n".join(_text(p, d)))
+        click.echo("\n".join(_text(p, d, language)))

@@ -17,6 +17,8 @@ from dataclasses import asdict, dataclass, field
 from cryptography import x509
 from cryptography.x509.oid import NameOID
 
+from ietm.i18n import words
+
 #: name attributes of the subject and issuer: key -> (OID, label, digits)
 ATTRIBUTES = {
     "ogrn": ("1.2.643.100.1", "ОГРН", 13),
@@ -39,6 +41,22 @@ CLASS_ALIASES = {**{c: c for c in CLASS_ORDER}, "КВ": "КВ1", "КА": "КА1"
 IDENTIFICATION_KINDS = {0: "in person", 1: "remotely, with a qualified signature",
                         2: "remotely, with a biometric passport", 3: "remotely, through the unified biometric system"}
 GOST_KEYS = ("1.2.643.7.1.1.1.1", "1.2.643.7.1.1.1.2")
+
+#: what a certificate may lack of the qualified form (`missing`), as a reader names it (the badge, `ietm cert show`)
+FORM_ITEMS = {item: f"sig_form_{n}" for n, item in enumerate((
+    "commonName", "countryName", "issuer ОГРН", "issuer ИНН ЮЛ", "subjectSignTool", "issuerSignTool",
+    "CIPF class policy (КС1…КА1)", "keyUsage digitalSignature", "GOST R 34.10-2012 key"))}
+words({f"sig_form_{n}": pair for n, pair in enumerate((
+    ("the owner's name (commonName)", "имя владельца"),
+    ("the country (countryName)", "страна"),
+    ("the issuer's ОГРН", "ОГРН издателя"),
+    ("the issuer's ИНН ЮЛ", "ИНН ЮЛ издателя"),
+    ("the owner's signature tool (subjectSignTool)", "сведения о средстве ЭП владельца"),
+    ("the issuer's signature and CA tools (issuerSignTool)", "сведения о средствах ЭП и УЦ издателя"),
+    ("a CIPF class policy (КС1…КА1)", "класс СКЗИ в политиках сертификата (КС1…КА1)"),
+    ("key usage digitalSignature", "назначение ключа «электронная подпись»"),
+    ("a GOST R 34.10-2012 key", "ключ ГОСТ Р 34.10-2012"),
+))})
 
 
 def class_name(value: str) -> str | None:

@@ -20,6 +20,7 @@ from ietm.i18n import localise, t, words
 from ietm.sign import signature_status
 from ietm.sign.formats import SUFFIXES, signature_of
 from ietm.sign.manifest import MANIFEST_NAME, Entry, parse
+from ietm.sign.qualified import FORM_ITEMS
 
 #: the badge's words (key -> (English, Russian)), declared as sig_<key> in the one table (ietm.i18n)
 WORDS: dict[str, tuple[str, str]] = {
@@ -302,23 +303,6 @@ def _certificate_line(s: dict, language: str) -> str | None:
         return word("cert_qualified", language, ids=ids, klass=klass, issuer=issuer)
     missing = ", ".join([t(FORM_ITEMS[m], language) if m in FORM_ITEMS else m for m in form["missing"]] + form["malformed"])
     return word("cert_plain", language, algorithm=s.get("algorithm") or "", missing=missing, issuer=issuer)
-
-
-#: what a certificate may lack of the qualified form (ietm.sign.qualified), as a reader of the badge names it
-FORM_ITEMS = {item: f"sig_form_{n}" for n, item in enumerate((
-    "commonName", "countryName", "issuer ОГРН", "issuer ИНН ЮЛ", "subjectSignTool", "issuerSignTool",
-    "CIPF class policy (КС1…КА1)", "keyUsage digitalSignature", "GOST R 34.10-2012 key"))}
-words({f"sig_form_{n}": pair for n, pair in enumerate((
-    ("the owner's name (commonName)", "имя владельца"),
-    ("the country (countryName)", "страна"),
-    ("the issuer's ОГРН", "ОГРН издателя"),
-    ("the issuer's ИНН ЮЛ", "ИНН ЮЛ издателя"),
-    ("the owner's signature tool (subjectSignTool)", "сведения о средстве ЭП владельца"),
-    ("the issuer's signature and CA tools (issuerSignTool)", "сведения о средствах ЭП и УЦ издателя"),
-    ("a CIPF class policy (КС1…КА1)", "класс СКЗИ в политиках сертификата (КС1…КА1)"),
-    ("key usage digitalSignature", "назначение ключа «электронная подпись»"),
-    ("a GOST R 34.10-2012 key", "ключ ГОСТ Р 34.10-2012"),
-))})
 
 
 def _date(stamp: str) -> str:
