@@ -29,9 +29,12 @@ class Finding:
                 where += f":{self.col}"
         return where
 
-    def text(self) -> str:
+    def text(self, language: str = "en") -> str:
+        """One line, `file:line: severity: rule: message`; the message in `language` where it has its forms."""
+        from ietm.i18n import localise
+
         rule = f"{self.rule}: " if self.rule else ""
-        return f"{self.place()}: {self.severity}: {rule}{self.message}"
+        return f"{self.place()}: {self.severity}: {rule}{localise(self.message, language)}"
 
 
 @dataclass
@@ -81,8 +84,11 @@ def write(report: Report, fmt: str, out: IO[str], quiet: bool = False) -> None:
         out.write(junit(report))
     else:
         if not quiet:
+            from ietm.i18n import terminal_language
+
+            language = terminal_language()
             for f in report.findings:
-                out.write(f.text() + "\n")
+                out.write(f.text(language) + "\n")
         out.write(report.summary() + "\n")
 
 

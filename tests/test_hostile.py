@@ -113,3 +113,53 @@ def test_oversized_file_is_refused_before_parsing(tmp_path):
     env = {**os.environ, "IETM_MAX_XML_BYTES": "1024"}
     proc = subprocess.run([sys.executable, "-m", "ietm", "validate", str(big)], capture_output=True, text=True, env=env)
     assert proc.returncode == 1 and "over the limit of 1024" in proc.stdout and "Traceback" not in proc.stderr
+
+
+RUSSIAN = {"LC_ALL": "ru_RU.UTF-8"}
+
+
+@pytest.mark.parametrize("name, doc, line, russian", [
+    ("DMC-BAD.XML", "<dmodule>\n<para>\n</dmodule>\n", 3,
+     "XML построен неправильно: тег para (открыт в строке 2) закрыт тегом dmodule"),
+    ("DMC-AMP.XML", "<dmodule>\n<para>Винты & гайки</para>\n</dmodule>\n", 2,
+     "XML построен неправильно: после «&» нет имени сущности (амперсанд пишется как &amp;)"),
+    ("DMC-EMPTY.XML", "", None, "пустой файл, а не XML-документ"),
+    ("DMC-XXE.XML", '<?xml version="1.0"?>\n<!DOCTYPE dmodule [\n<!ENTITY xxe SYSTEM "file:///etc/passwd">\n]>\n'
+     "<dmodule>&xxe;</dmodule>\n", 3,
+     "объявляет внешнюю сущность «xxe» (file:///etc/passwd); внешние сущности не раскрываются никогда"),
+])
+def test_parse_errors_in_russian_keep_their_place(tmp_path, name, doc, line, russian):
+    """Under a Russian locale the reason is Russian, in the same one line with the file and line."""
+    import os
+
+    path = _write(tmp_path, name, doc)
+    place = f"{path}:{line}" if line else str(path)
+    r = ietm("validate", path, env={**os.environ, **RUSSIAN})
+    assert r.code == 1 and r.out.splitlines()[0] == f"{place}: error: not-readable: {russian}", r.out
+    shown = ietm("show", path, env={**os.environ, **RUSSIAN})
+    assert shown.code == 3 and shown.err.splitlines() == [f"ERROR: {place}: {russian}"]
+
+
+def test_parse_errors_stay_english_for_scripts_and_unknown_libxml_words(tmp_path):
+    """English without a Russian locale (what scripts parse); a libxml2 message with no Russian form stays as it is."""
+    import os
+
+    from ietm.parse.xmlerrors import ParserText
+
+    path = _write(tmp_path, "DMC-BAD.XML", "<dmodule>\n<para>\n</dmodule>\n")
+    r = ietm("validate", path, env={k: v for k, v in os.environ.items() if k not in ("LC_ALL", "LC_MESSAGES", "LANG")})
+    assert r.out.splitlines()[0] == (f"{path}:3: error: not-readable: not well-formed XML: Opening and ending tag "
+                                     "mismatch: para line 2 and dmodule")
+    assert ParserText("Some message libxml2 may add one day").in_language("ru") == "Some message libxml2 may add one day"
+
+
+def test_every_check_of_the_gate_gives_a_broken_file_in_russian(tmp_path):
+    """`ietm check` reports a broken file from each of its checks: from the catalog's cache too, in Russian."""
+    import os
+
+    path = _write(tmp_path, "DMC-BAD.XML", "<dmodule>\n<para>\n</dmodule>\n")
+    r = ietm("check", tmp_path, env={**os.environ, **RUSSIAN})
+    broken = [line for line in r.out.splitlines() if ": error: not-readable: " in line]
+    assert r.code == 1 and len(broken) >= 3, r.out
+    assert all(line.endswith(f"{path}:3: error: not-readable: XML построен неправильно: тег para (открыт в строке 2) "
+                             "закрыт тегом dmodule") for line in broken), broken

@@ -242,11 +242,14 @@ class Catalog:
         return self.objects(with_refs=with_refs)
 
     def errors(self) -> list[tuple[str, str, int | None]]:
-        """Files that could not be read, with the reason and line."""
-        return [
-            (str(self.root / r["path"]), r["error"], r["error_line"])
-            for r in self.db.execute("SELECT path, error, error_line FROM objects WHERE error IS NOT NULL ORDER BY path")
-        ]
+        """Files that could not be read, with the reason and line. The reason is had again from the file (they
+        are few), so that it is a message a Russian reader gets in Russian; the stored one where the file reads."""
+        found = []
+        for r in self.db.execute("SELECT path, error, error_line FROM objects WHERE error IS NOT NULL ORDER BY path"):
+            full = str(self.root / r["path"])
+            _, _, error, line = _read((full, r["path"]))
+            found.append((full, error or r["error"], line if error else r["error_line"]))
+        return found
 
     def get(self, key: str, issue: str | None = None, language: str | None = None) -> CsdbObject | None:
         """One object by key; without an issue, the latest; without a language, English first, then any."""

@@ -48,10 +48,13 @@ class Gate:
             suites = [junit(r).split("\n", 1)[1] for r in self.reports.values()]
             out.write('<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="ietm check">\n' + "".join(suites) + "</testsuites>\n")
         else:
+            from ietm.i18n import terminal_language
+
+            language = terminal_language()
             for r in self.reports.values():
                 if not quiet:
                     for f in r.findings:
-                        out.write(f"[{r.check}] {f.text()}\n")
+                        out.write(f"[{r.check}] {f.text(language)}\n")
                 out.write(r.summary() + "\n")
             out.write(self.summary() + "\n")
 

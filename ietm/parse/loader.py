@@ -15,6 +15,8 @@ from pathlib import Path
 from lxml import etree
 
 from ietm.errors import InputError
+from ietm.i18n import message
+from ietm.parse.xmlerrors import ParserText
 
 MAX_BYTES = int(os.environ.get("IETM_MAX_XML_BYTES", 64 * 1024 * 1024))
 
@@ -52,28 +54,28 @@ def load(path: str | os.PathLike[str], display: str | None = None) -> Loaded:
     try:
         size = p.stat().st_size
         if size > MAX_BYTES:
-            raise InputError(f"file is {size} bytes, over the limit of {MAX_BYTES}", shown)
+            raise InputError(message("xml_file_too_big", size=size, limit=MAX_BYTES), shown)
         data = p.read_bytes()
     except IsADirectoryError:
-        raise InputError("is a folder, not a file", shown) from None
+        raise InputError(message("xml_folder"), shown) from None
     except FileNotFoundError:
-        raise InputError("no such file", shown) from None
+        raise InputError(message("xml_no_file"), shown) from None
     except PermissionError:
-        raise InputError("permission denied", shown) from None
+        raise InputError(message("xml_denied"), shown) from None
     return load_bytes(data, shown)
 
 
 def load_bytes(data: bytes, display: str) -> Loaded:
     if len(data) > MAX_BYTES:
-        raise InputError(f"document is {len(data)} bytes, over the limit of {MAX_BYTES}", display)
+        raise InputError(message("xml_document_too_big", size=len(data), limit=MAX_BYTES), display)
     if not data.strip():
-        raise InputError("empty file, not an XML document", display)
+        raise InputError(message("xml_empty"), display)
     head = data[:512]
     if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise InputError("binary file, not an XML document", display)
+        raise InputError(message("xml_binary"), display)
     stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
     if not stripped.startswith(b"<") and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise InputError("not an XML document (it does not start with '<')", display)
+        raise InputError(message("xml_no_start"), display)
     tree = _parse(data, display, resolve_internal=False)
     entities, notations, internal = _inspect_dtd(tree, data, display)
     if internal:
@@ -99,19 +101,18 @@ def _parse(data: bytes, display: str, resolve_internal: bool) -> etree._ElementT
         root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as exc:
         line = exc.lineno or None
-        message = syntax_message(exc)
-        if "amplification" in message:
-            raise InputError("entity references expand beyond any sane size: refused as an entity-expansion bomb",
-                             display, line) from None
-        if "encoding" in message.lower():
+        text = syntax_message(exc)
+        if "amplification" in text:
+            raise InputError(message("xml_bomb"), display, line) from None
+        detail: object = ParserText(text)
+        if "encoding" in text.lower():
             declared = re.search(rb"encoding=[\"']([A-Za-z0-9._-]+)", data[:200])
-            enc = declared.group(1).decode() if declared else "UTF-8"
-            message += f" (the file is not in the encoding it declares: {enc})"
-        raise InputError(f"not well-formed XML: {message}", display, line) from None
+            detail = message("xml_wrong_encoding", detail=detail, encoding=declared.group(1).decode() if declared else "UTF-8")
+        raise InputError(message("xml_not_well_formed", detail=detail), display, line) from None
     except ValueError as exc:  # e.g. a unicode string with an encoding declaration
-        raise InputError(f"cannot be read as XML: {exc}", display) from None
+        raise InputError(message("xml_unreadable", detail=str(exc)), display) from None
     if root is None:
-        raise InputError("no root element", display)
+        raise InputError(message("xml_no_root"), display)
     return root.getroottree()
 
 
@@ -138,14 +139,14 @@ def _inspect_dtd(tree: etree._ElementTree, data: bytes, display: str) -> tuple[d
     if dtd is None:
         return entities, notations, internal
     if tree.docinfo.system_url:
-        raise InputError(f"refers to an external DTD ({tree.docinfo.system_url}); external DTDs are never loaded", display)
+        raise InputError(message("xml_external_dtd", url=tree.docinfo.system_url), display)
     for ent in dtd.iterentities():
         if ent.system_url is not None and ent.content:  # NDATA: an illustration or other external file
             entities[ent.name] = ent.system_url
             notations[ent.name] = ent.content
         elif ent.system_url is not None:
             raise InputError(
-                f"declares external entity '{ent.name}' ({ent.system_url}); external entities are never resolved",
+                message("xml_external_entity", name=ent.name, url=ent.system_url),
                 display,
                 _decl_line(data, ent.name),
             )
@@ -154,7 +155,7 @@ def _inspect_dtd(tree: etree._ElementTree, data: bytes, display: str) -> tuple[d
                 f"&{other.name};" in ent.orig for other in dtd.iterentities()
             ):
                 raise InputError(
-                    f"entity '{ent.name}' expands other entities: refused as a possible entity-expansion bomb",
+                    message("xml_nested_entity", name=ent.name),
                     display,
                     _decl_line(data, ent.name),
                 )
