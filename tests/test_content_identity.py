@@ -20,7 +20,7 @@ PCT = "DMC-DGEN-A-D00-00-00-00A-00PA-D"
 BREX = "DMC-DGEN-A-D00-00-00-00A-022A-D"
 # the procedures other modules (fault isolation, schedule, PMs) rely on, with the codes the plan fixes
 PLAN_PROCEDURES = [
-    "DMC-DGEN-A-D00-00-00-00A-100A-A", "DMC-DGEN-A-D00-00-00-00A-101A-A", "DMC-DGEN-A-D30-00-00-00A-102A-A",
+    "DMC-DGEN-A-D00-00-00-00A-100A-A", "DMC-DGEN-A-D00-00-00-00A-130B-A", "DMC-DGEN-A-D30-00-00-00A-130A-A",
     "DMC-DGEN-A-D10-10-00-00A-212A-A", "DMC-DGEN-A-D20-00-00-00A-921A-A", "DMC-DGEN-A-D10-30-00-00A-921A-A",
     "DMC-DGEN-A-D10-20-00-00A-210A-A", "DMC-DGEN-A-D10-20-00-00A-271A-A", "DMC-DGEN-A-D40-10-00-00A-520A-A",
     "DMC-DGEN-A-D40-10-00-00A-720A-A", "DMC-DGEN-A-D30-00-00-00A-921A-A", "DMC-DGEN-A-D30-00-00-00A-340A-A",
@@ -124,6 +124,19 @@ def test_the_plan_procedures_exist_with_their_codes(dms):
     keys = {o.key for o in dms.values() if o.content_type == "procedural"}
     missing = [k for k in PLAN_PROCEDURES if k not in keys]
     assert not missing, f"procedures missing: {missing}"
+
+
+def test_every_info_code_is_one_the_specification_defines_and_no_procedure_takes_a_list_code(dms):
+    """A module's info code says what it is (Chap 8.4): a procedure coded as a list (x01-x07, such as 101, the list of
+    consumables of operation) is filed by every S1000D tool under the wrong kind of information."""
+    from ietm.render.content.infocodes import table
+
+    names = table()
+    for p, o in dms.items():
+        code = o.key.split("-")[-2][:3]
+        assert code in names, f"{p.name}: info code {code} is not one of S1000D Chap 8.4"
+        if o.content_type == "procedural":
+            assert not names[code][0].startswith("List of"), f"{p.name}: a procedure under {code}, {names[code][0]}"
 
 
 def test_spares_use_the_plan_part_numbers(dms):

@@ -341,12 +341,12 @@ def test_ipd_checker_notices_a_foreign_part_number(content: Path, tmp_path: Path
     ('<variableRef variableName="batteryVoltage"/>\n', '<variableRef variableName="batteryVoltageX"/>\n', "never declared"),
 ])
 def test_process_checker_notices_undeclared_variables(content: Path, tmp_path: Path, old: str, new: str, message: str) -> None:
-    doc = broken_copy(content, tmp_path, "DMC-*-130A-A_*_en-US.XML", old, new)
+    doc = broken_copy(content, tmp_path, "DMC-DGEN-A-D00-00-00-00A-130A-A_*_en-US.XML", old, new)
     assert any(message in p for p in process_problems(doc))
 
 
 def test_process_checker_notices_a_variable_read_before_it_has_a_value(content: Path, tmp_path: Path) -> None:
-    src = next(content.glob("DMC-*-130A-A_*_en-US.XML"))
+    src = next(content.glob("DMC-DGEN-A-D00-00-00-00A-130A-A_*_en-US.XML"))
     text = src.read_text(encoding="utf-8")
     # move the hour meter entry after the first read of hourMeter: drop the userEntry that fills it
     start = text.index("<userEntry", text.index('variableName="operatorName"/>'))

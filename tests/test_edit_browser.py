@@ -96,7 +96,7 @@ def test_a_procedure_from_the_empty_template(page, csdb, schemas42, brex42, shot
     page.keyboard.press("Control+.")
     choose(page, ".ed-choice[data-name=dmRef]")
     page.fill("#ed-dialog[open] .ed-search", "Останов")
-    choose(page, ".ed-choice[data-key='DMC-DGEN-A-D00-00-00-00A-101A-A']")
+    choose(page, ".ed-choice[data-key='DMC-DGEN-A-D00-00-00-00A-130B-A']")
     page.wait_for_selector(f"{step_text('2.1')} .ed-atom.ed-el-dmRef")
 
     # a warning from the common warnings repository on step 1
@@ -133,7 +133,7 @@ def test_a_procedure_from_the_empty_template(page, csdb, schemas42, brex42, shot
     steps = root.findall("content/procedure/mainProcedure/proceduralStep")
     assert [s.findtext("para") for s in steps] == ["Слейте масло из двигателя.", "Снимите маслозаборник и промойте его."]
     nested = steps[1].find("proceduralStep")
-    assert nested is not None and nested.find("para/dmRef/dmRefIdent/dmCode").get("infoCode") == "101"
+    assert nested is not None and nested.find("para/dmRef/dmRefIdent/dmCode").get("infoCode") == "130"
     ref = root.find("content/warningsAndCautionsRef/warningRef")
     assert ref.get("warningIdentNumber") == "WRN-005" and steps[0].get("warningRefs") == ref.get("id")
     tool = root.find(".//reqSupportEquips/supportEquipDescrGroup/supportEquipDescr/toolRef")
@@ -152,7 +152,7 @@ def test_a_procedure_from_the_empty_template(page, csdb, schemas42, brex42, shot
     warning = load(next(csdb.glob("DMC-DGEN-A-D00-00-00-00A-0A4A-D_*_ru-RU.XML"))).root
     wrn_text = warning.find(".//warningIdent[@warningIdentNumber='WRN-005']/../warningAndCautionPara")
     assert " ".join("".join(wrn_text.itertext()).split())[:40] in " ".join(article.split())
-    assert page.locator("a.ref[href*='D00-00-00-00A-101A-A']").count() >= 1
+    assert page.locator("a.ref[href*='D00-00-00-00A-130B-A']").count() >= 1
     assert page.locator("figure img.icn").count() == 1
     tools = load(next(csdb.glob("DMC-DGEN-A-D00-00-00-00A-00NA-D_*_ru-RU.XML"))).root
     assert entry_name(tools.find(".//toolIdent[@toolNumber='T-001']/..")) in article

@@ -170,11 +170,11 @@ def test_nothing_from_the_browser_becomes_markup(bad):
 
 def test_pickers(olga):
     found = olga.get("/api/edit-pick/modules", params={"q": "Останов", "language": "ru-RU"}).json()
-    stop = next(m for m in found if m["key"] == "DMC-DGEN-A-D00-00-00-00A-101A-A")
+    stop = next(m for m in found if m["key"] == "DMC-DGEN-A-D00-00-00-00A-130B-A")
     assert stop["title"] == "Дизель-генераторная установка ДГУ-5 - Останов"  # in the writer's language
     assert all("останов" in m["title"].lower() for m in found)
-    ref = olga.get("/api/edit-pick/ref", params={"key": "DMC-DGEN-A-D00-00-00-00A-101A-A"}).json()
-    assert ref["n"] == "dmRef" and find(ref, "dmCode")["a"]["infoCode"] == "101" and find(ref, "infoName")
+    ref = olga.get("/api/edit-pick/ref", params={"key": "DMC-DGEN-A-D00-00-00-00A-130B-A"}).json()
+    assert ref["n"] == "dmRef" and find(ref, "dmCode")["a"]["infoCode"] == "130" and find(ref, "infoName")
     warnings = olga.get("/api/edit-pick/repository", params={"kind": "warning", "language": "ru-RU"}).json()
     wrn = next(w for w in warnings if w["number"] == "WRN-005")
     assert re.search("[а-я]", wrn["text"]) and wrn["ref"]["n"] == "warningRef"
