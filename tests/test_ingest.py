@@ -434,6 +434,28 @@ def test_language_versions_share_codes_and_warnings_go_to_the_repositories(tmp_p
     assert again.code == 0 and json.loads(again.out)[0]["written"] == []  # the same codes again
 
 
+def test_no_pair_keeps_a_translation_a_document_of_its_own(tmp_path: Path, schemas42: Path, brex42: Path) -> None:
+    """With --no-pair the English version of a manual imported after the Russian one gets codes of its own (and a
+    publication of its own), as an unrelated document would; the Russian one keeps its codes."""
+    from docgen import short_manual
+
+    csdb = tmp_path / "csdb"
+    csdb.mkdir()
+    (csdb / "ietm.toml").write_text(f'[schemas]\ndirs = ["{schemas42}"]\n[brex]\ndefault = ["{brex42}"]\n')
+    ru, en = tmp_path / "ДГУ-5 КР.docx", tmp_path / "DG-5 short manual.docx"
+    short_manual(ru, "ru"), short_manual(en, "en")
+    r = ietm("import", ru, en, "-o", csdb, "--model-ident-code", "DGEN", "--no-pair", "--format", "json")
+    assert r.code == 0, r.out + r.err
+    reports = json.loads(r.out)
+    assert all(rep["ok"] for rep in reports) and not any(p["what"] == "language version" for p in reports[1]["placed"])
+
+    def codes(lang: str, prefix: str = "DMC") -> set[str]:
+        return {f.name.split("_")[0] for f in csdb.glob(f"{prefix}-*_{lang}.XML")}
+
+    assert len(codes("ru-RU")) >= 5 and len(codes("en-US")) >= 5 and not codes("ru-RU") & codes("en-US")
+    assert len(codes("ru-RU", "PMC")) == 1 and codes("ru-RU", "PMC") != codes("en-US", "PMC")
+
+
 def test_task_cards_become_procedures_and_a_matrix_table_their_schedule(tmp_path: Path, schemas42: Path, brex42: Path) -> None:
     """Технологические карты laid out as tables are procedures with their tools, consumables and labour time
     as requirements and their work as steps; the matrix table ("+" under each kind of maintenance) is a

@@ -31,9 +31,12 @@ from ietm.progress import track
 @click.option("--depth", type=click.IntRange(1, 9), help="Heading levels that become data modules (default 2).")
 @click.option("--enterprise", default="00000", show_default=True, metavar="CAGE",
               help="Enterprise code of the responsible company, the publication and the ICNs.")
+@click.option("--pair/--no-pair", default=True, show_default=True,
+              help="Give a document the codes of its version in another language imported before (the same plan "
+                   "of modules); --no-pair gives it codes of its own, as a document of its own.")
 @click.option("--details", is_flag=True, help="Also list where each paragraph, table and picture went.")
 @format_option()
-def import_(files, csdb, model, language, map_file, depth, enterprise, details, fmt) -> None:
+def import_(files, csdb, model, language, map_file, depth, enterprise, pair, details, fmt) -> None:
     """Convert Word documents (.docx; .doc, .odt and .rtf through LibreOffice) into a draft S1000D CSDB.
 
     Headings make the tree: each section down to --depth becomes a data module, the document a publication
@@ -41,7 +44,8 @@ def import_(files, csdb, model, language, map_file, depth, enterprise, details, 
     ICN files (EMF/WMF converted to PNG), ПРИМЕЧАНИЕ/NOTE notes, ВНИМАНИЕ/ПРЕДУПРЕЖДЕНИЕ and WARNING/CAUTION
     cautions and warnings of the warning and caution repositories; fault tables become fault isolation
     modules, tool, spare and consumable lists repositories, maintenance tables a schedule, task cards
-    procedures. A document imported next to its version in another language shares its codes. Re-running
+    procedures. A document imported next to its version in another language shares its codes (unless
+    --no-pair). Re-running
     never replaces a module edited since the last import. The report (text,
     and JSON with --format json) is also kept in <CSDB>/.ietm-import/. Exit 1 when a written object fails
     its checks.
@@ -57,7 +61,7 @@ def import_(files, csdb, model, language, map_file, depth, enterprise, details, 
         if not f.is_file():
             raise NotFound("no such file", str(f))
     csdb.mkdir(parents=True, exist_ok=True)
-    options = Options(model.upper(), lang, code_map, enterprise.upper())
+    options = Options(model.upper(), lang, code_map, enterprise.upper(), pair)
     reports = []
     for f in track(files, total=len(files), description="Importing"):
         report = import_document(f, csdb, options)

@@ -45,6 +45,7 @@ class Options:
     language: str | None = None  # ll-CC; None: from the text
     code_map: CodeMap = field(default_factory=CodeMap)
     enterprise: str = "00000"
+    pair: bool = True  # a document of another language with the same plan as one imported before takes its codes
 
 
 @dataclass
@@ -281,7 +282,7 @@ def _import(path: Path, source, csdb: Path, options: Options) -> ConversionRepor
 
     figures.convert(source.workdir, source.shown)
 
-    other = partner(manifest, path.name, str(lang), all_built)
+    other = partner(manifest, path.name, str(lang), all_built) if options.pair else None
     if other is not None:
         share_codes(all_built, [c for c, _ in other[1]["plan"]], report)
         report.place("document", "language version", f"of {other[0]} ({other[1]['language']}): its data module codes")
