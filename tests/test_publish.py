@@ -14,6 +14,7 @@ import pytest
 from clirun import ietm
 from ietm.catalog import Catalog
 from ietm.publish.manifest import file_digest, verify
+from ietm.publish.pages import PARALLEL_FROM
 
 LINK = re.compile(r'(?:href|src|action)="([^"]*)"')
 
@@ -21,7 +22,7 @@ LINK = re.compile(r'(?:href|src|action)="([^"]*)"')
 @pytest.fixture(scope="module")
 def manual(content: Path, tmp_path_factory) -> tuple[Path, dict]:
     out = tmp_path_factory.mktemp("pub") / "manual"
-    r = ietm("publish", content, "-o", out, "--allow-errors", "--lang", "ru", "--format", "json")
+    r = ietm("publish", content, "-o", out, "--allow-errors", "--lang", "ru", "-j", "2", "--format", "json")
     assert r.code == 0, r.err
     return out, json.loads(r.out)
 
@@ -69,6 +70,19 @@ def test_manifest_lists_every_file_with_its_digest(manual):
     assert verify(out) == []
     assert manifest["files"]["search/head.json"]["sha256"] == file_digest(out / "search/head.json")
 
+
+
+def test_pages_rendered_by_workers_are_those_of_one_process(manual, content: Path, tmp_path: Path):
+    """The pages are rendered by worker processes forked from the publishing one (they start with its Site and
+    plan, and hash the files they write for the manifest): the bundle is byte for byte the one a single
+    process makes."""
+    out, result = manual  # published with a worker per core
+    assert result["pages"] >= PARALLEL_FROM
+    one = ietm("publish", content, "-o", tmp_path / "one", "--allow-errors", "--lang", "ru", "-j", "1",
+               "--format", "json")
+    assert one.code == 0, one.err
+    assert json.loads(one.out)["release"] == result["release"]
+    assert verify(out) == []
 
 
 def test_manifest_tells_a_changed_file(content: Path, tmp_path: Path):

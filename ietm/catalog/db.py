@@ -25,6 +25,7 @@ XML_SUFFIXES = {".xml"}
 OBJECT_PREFIXES = ("DMC-", "DME-", "PMC-", "DML-", "DDN-", "COM-", "IMF-", "UPF-", "ICN-", "SMC-")
 PARALLEL_FROM = 48  # below this many changed files, process start-up costs more than it saves
 
+_INHERITED: list[sqlite3.Connection] = []  # connections a forked process inherited (Catalog.reopen)
 _COLUMNS = [f.name for f in fields(CsdbObject) if f.name not in ("path", "refs")]
 
 
@@ -116,6 +117,13 @@ class Catalog:
 
     def close(self) -> None:
         self.db.close()
+
+    def reopen(self) -> None:
+        """Give this process a connection of its own: first thing in a process forked from one that has the
+        catalog open (a SQLite connection must not be used, nor closed, on both sides of a fork, so the
+        inherited one is kept unused until the process ends)."""
+        _INHERITED.append(self.db)
+        self.db = self._connect()
 
     # -- scanning ---------------------------------------------------------------------------------------
 

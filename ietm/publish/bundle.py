@@ -89,21 +89,20 @@ def _convert_one(args: tuple[str, str, str]) -> str:
 
 def place_illustrations(csdb: Path, site: Site, icns: set[Path], out: Path, jobs: int, progress: bool) -> int:
     """Each illustration a page shows, once, in icn/ (CGM converted to SVG)."""
-    from ietm.publish.pages import init_worker
+    from ietm.publish.pages import init_worker, worker_pool
 
     work = [(str(csdb), str(p), str(out)) for p in sorted(icns)]
     if not work:
         return 0
     workers = jobs or os.cpu_count() or 1
     cgms = sum(1 for p in icns if p.suffix.lower() == ".cgm" and not _converted(site, p))
+    language = site.config.get("serve.language")
+    init_worker(str(csdb), str(out), language, site, Plan(language))  # converting needs the Site, not the pages
     if cgms < 8 or workers == 1:
-        init_worker(str(csdb), str(out), site.config.get("serve.language"), site)
         for item in track(work, len(work), "Illustrations", progress):
             _convert_one(item)
         return len(work)
-    from concurrent.futures import ProcessPoolExecutor
-
-    with ProcessPoolExecutor(workers, initializer=init_worker, initargs=(str(csdb), str(out), "en")) as pool:
+    with worker_pool(workers, csdb, out, language) as pool:
         for _ in track(pool.map(_convert_one, work), len(work), "Illustrations", progress):
             pass
     return len(work)
@@ -286,7 +285,8 @@ def publish(csdb: Path, out: Path, language: str = "en", allow_errors: bool = Fa
                     _remove(build, rel)
                     state.pages.pop(rel, None)
         phase("what changed")
-        done = render_pages(csdb, build, language, todo, jobs, progress, site)
+        written: dict[str, dict] = {}  # manifest entries of the pages' files, hashed as they were written
+        done = render_pages(csdb, build, language, todo, jobs, progress, site, plan, written)
         phase("pages")
         own = {job[1]: job[2] for job in work if len(job) > 2}
         for dest, keys, icns in done:
@@ -335,7 +335,7 @@ def publish(csdb: Path, out: Path, language: str = "en", allow_errors: bool = Fa
         for name in ("release.json", "sw.js"):
             _remove(build, name)  # named after the release: written once it is known
         known = old_manifest["files"] if old_manifest and state.release else None
-        contents = update_digests(build, out.resolve() if known else None, known)
+        contents = update_digests(build, out.resolve() if known else None, known, written)
         phase("digests")
         release = release_id(contents)
         write_file(build / "release.json", json.dumps({"release": release, "ietm": __version__}).encode())

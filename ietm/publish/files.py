@@ -10,6 +10,7 @@ until it is swapped out, and two workers writing the same shared file never leav
 from __future__ import annotations
 
 import gzip
+import hashlib
 import os
 import shutil
 from pathlib import Path
@@ -46,16 +47,28 @@ def _replace(path: Path, data: bytes) -> None:
     write_new(path, data, overwrite=True, durable=False, mode=0o644)
 
 
-def write_file(path: Path, data: bytes, precompress: bool | None = None) -> list[Path]:
-    """Write one file of the bundle, and its compressed forms if it is text; returns the files written."""
+def digest(data: bytes) -> dict:
+    """A file's entry in the manifest (ietm.publish.manifest)."""
+    return {"sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}
+
+
+def write_file(path: Path, data: bytes, precompress: bool | None = None,
+               digests: dict[Path, dict] | None = None) -> list[Path]:
+    """Write one file of the bundle, and its compressed forms if it is text; returns the files written. With
+    `digests`, each file's manifest entry is put there, from the bytes in hand (the pages' workers hash what
+    they write, so the manifest does not read it again)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     _replace(path, data)
+    if digests is not None:
+        digests[path] = digest(data)
     if precompress is None:
         precompress = is_text(path.name)
     if precompress and len(data) >= SMALLEST:
         variants = [path.with_name(path.name + suffix) for suffix in VARIANTS]
         for variant, packed in zip(variants, compressed(data)):
             _replace(variant, packed)
+            if digests is not None:
+                digests[variant] = digest(packed)
         return [path, *variants]
     for suffix in VARIANTS:  # the forms of an earlier version of this file
         try:

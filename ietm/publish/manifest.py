@@ -46,13 +46,19 @@ def digests(bundle: Path, known: dict[str, dict] | None = None) -> dict[str, dic
     return out
 
 
-def update_digests(build: Path, old: Path | None, known: dict[str, dict] | None) -> dict[str, dict]:
+def update_digests(build: Path, old: Path | None, known: dict[str, dict] | None,
+                   written: dict[str, dict] | None = None) -> dict[str, dict]:
     """The digests of a build that began as hard links to the bundle at `old`: a file that is still the same
-    file (same inode) as there keeps its digest from the old manifest (`known`); any other is hashed."""
+    file (same inode) as there keeps its digest from the old manifest (`known`); one this build wrote and
+    hashed as it wrote it has that digest (`written`); any other is hashed."""
     if not known or old is None:
-        return digests(build)
+        return digests(build, written)
     out: dict[str, dict] = {}
+    written = written or {}
     for rel in _files(build):
+        if rel in written:
+            out[rel] = written[rel]
+            continue
         path = os.path.join(build, rel)  # strings, not Paths: tens of thousands of files
         st = os.stat(path)
         entry = known.get(rel)

@@ -21,7 +21,7 @@ from ietm.web.i18n import message
 from ietm.web.pages import Crumb, Pages
 from ietm.web.site import Site
 
-PARALLEL_FROM = 200  # pages; below this, starting workers costs more than it saves
+PARALLEL_FROM = 50  # pages; below this, starting workers (forked: they inherit the Site) costs more than it saves
 OFFLINE_INDEX = HEAD  # the offline search index: its head, which names the rest
 
 #: one page to render: (kind, bundle path, key, content language); kind is dm, pm, home, modules, products,
@@ -97,10 +97,29 @@ def jobs_of(site: Site, plan: Plan) -> list[Job]:
 _worker: dict[str, Any] = {}
 
 
-def init_worker(csdb: str, out: str, language: str, site: Site | None = None) -> None:
+def init_worker(csdb: str, out: str, language: str, site: Site | None = None, plan: Plan | None = None) -> None:
     site = site or Site(Path(csdb))
-    _worker.update(site=site, pages=BundlePages(site, SharedScripts(Path(out))), plan=Plan.of(site, language),
+    _worker.update(site=site, pages=BundlePages(site, SharedScripts(Path(out))), plan=plan or Plan.of(site, language),
                    out=Path(out), language=language)
+
+
+def _forked() -> None:
+    """A worker forked from the main process has its Site, plan and compiled templates already; only the
+    catalog's database connection must be its own."""
+    _worker["site"].catalog.reopen()
+
+
+def worker_pool(workers: int, csdb: Path, out: Path, language: str):
+    """Worker processes for the bundle's pages and illustrations, set up as init_worker set up this process:
+    forked from it where the system can (each then starts with this process's Site, plan and templates instead
+    of building its own: the catalog read and the viewer's indexes cost a second or more at 10,000 modules),
+    else each builds its own."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    if "fork" in multiprocessing.get_all_start_methods():
+        return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=_forked)
+    return ProcessPoolExecutor(workers, initializer=init_worker, initargs=(str(csdb), str(out), language))
 
 
 def worker_site() -> Site:
@@ -133,14 +152,19 @@ def render_one(job: Job) -> tuple[str, set[str], set[Path]]:
     return html, links.keys, icns
 
 
-def render_chunk(jobs: list[Job]) -> list[tuple[str, list[str], list[str]]]:
-    """Render and write some pages: [(bundle path, keys it links to, ICN files it shows)] for each."""
+Rendered = tuple  # (bundle path, keys it links to, ICN files it shows, {bundle path: manifest entry} of its files)
+
+
+def render_chunk(jobs: list[Job]) -> list[Rendered]:
+    """Render and write some pages, hashing each file as it is written."""
     out = _worker["out"]
     done = []
     for job in jobs:
         html, keys, icns = render_one(job)
-        write_file(out / job[1], html.encode("utf-8"))
-        done.append((job[1], sorted(keys), sorted(str(p) for p in icns)))
+        written: dict[Path, dict] = {}
+        write_file(out / job[1], html.encode("utf-8"), digests=written)
+        done.append((job[1], sorted(keys), sorted(str(p) for p in icns),
+                     {path.relative_to(out).as_posix(): entry for path, entry in written.items()}))
     return done
 
 
@@ -149,25 +173,33 @@ def _chunks(items: list, size: int) -> Iterable[list]:
         yield items[i:i + size]
 
 
-def render_pages(csdb: Path, out: Path, language: str, work: list[Job], jobs: int, progress: bool,
-                 site: Site) -> list[tuple[str, list[str], list[str]]]:
-    """Render `work` into `out`, on every core when there is enough of it."""
-    if not work:
-        return []
-    workers = jobs or os.cpu_count() or 1
+def render_pages(csdb: Path, out: Path, language: str, work: list[Job], jobs: int, progress: bool, site: Site,
+                 plan: Plan, digests: dict[str, dict]) -> list[tuple[str, list[str], list[str]]]:
+    """Render `work` into `out`, on every core when there is enough of it: [(bundle path, keys it links to, ICN
+    files it shows)] for each page; the manifest entries of the files written go into `digests`."""
     results: list[tuple[str, list[str], list[str]]] = []
-    if len(work) < PARALLEL_FROM or workers == 1:
-        init_worker(str(csdb), str(out), language, site)
-        for done in track(map(render_chunk, _chunks(work, 25)), (len(work) + 24) // 25, "Rendering pages", progress):
-            results += done
-        return results
-    from concurrent.futures import ProcessPoolExecutor
 
+    def collect(done: list[Rendered]) -> None:
+        for dest, keys, icns, written in done:
+            results.append((dest, keys, icns))
+            digests.update(written)
+
+    if not work:
+        return results
+    workers = jobs or os.cpu_count() or 1
+    init_worker(str(csdb), str(out), language, site, plan)
+    if len(work) < PARALLEL_FROM or workers == 1:
+        for done in track(map(render_chunk, _chunks(work, 25)), (len(work) + 24) // 25, "Rendering pages", progress):
+            collect(done)
+        return results
+    # the first page is rendered here, so what every page needs and is made on first use (templates compiled,
+    # applicability tables and repositories read) is made once, and the forked workers start with it
+    collect(render_chunk(work[:1]))
     size = max(10, min(200, len(work) // (workers * 20)))
-    with ProcessPoolExecutor(workers, initializer=init_worker, initargs=(str(csdb), str(out), language)) as pool:
-        chunks = list(_chunks(work, size))
+    with worker_pool(workers, csdb, out, language) as pool:
+        chunks = list(_chunks(work[1:], size))
         for done in track(pool.map(render_chunk, chunks), len(chunks), "Rendering pages", progress):
-            results += done
+            collect(done)
     return results
 
 
