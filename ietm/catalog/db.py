@@ -249,13 +249,14 @@ class Catalog:
     def all(self, with_refs: bool = True) -> list[CsdbObject]:
         return self.objects(with_refs=with_refs)
 
-    def errors(self) -> list[tuple[str, str, int | None]]:
-        """Files that could not be read, with the reason and line. The reason is had again from the file (they
-        are few), so that it is a message a Russian reader gets in Russian; the stored one where the file reads."""
+    def errors(self, again: bool = False) -> list[tuple[str, str, int | None]]:
+        """Files that could not be read, with the reason and line. `again`: the reason had again from each file, as
+        a message a Russian reader gets in Russian (for a check's report; a page asks often, and gets the words
+        stored in English); the stored one where the file now reads."""
         found = []
         for r in self.db.execute("SELECT path, error, error_line FROM objects WHERE error IS NOT NULL ORDER BY path"):
             full = str(self.root / r["path"])
-            _, _, error, line = _read((full, r["path"]))
+            _, _, error, line = _read((full, r["path"])) if again else (None, None, None, None)
             found.append((full, error or r["error"], line if error else r["error_line"]))
         return found
 

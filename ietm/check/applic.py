@@ -154,7 +154,7 @@ def check_csdb(source: Catalog | str | Path, applic: Applicability | None = None
     ]
     findings += [  # files the catalog could not read: their applicability is unchecked, say so
         Finding("error", path, message, line, rule="not-readable", check="parse")
-        for path, message, line in catalog.errors()
+        for path, message, line in catalog.errors(again=True)
         if path.lower().endswith(".xml")
     ]
     paths = [o.path for kind in ("dm", "pm") for o in catalog.objects(kind=kind, state="latest")]

@@ -159,7 +159,7 @@ def check_refs(catalog: Catalog, brex_keys: Iterable[str] = ()) -> Report:
         if o.kind == "icn":
             icn_files[Path(o.path).name.lower()].add(Path(o.path).name)
     folders = Folders()
-    findings = [Finding("error", path, error, line, rule="not-readable", check="parse") for path, error, line in catalog.errors()]
+    findings = [Finding("error", path, error, line, rule="not-readable", check="parse") for path, error, line in catalog.errors(again=True)]
     for obj in objects:
         if obj.kind == "icn":
             continue
