@@ -170,3 +170,20 @@ def test_cert_show_in_russian(ca, holder_key, tmp_path):
     assert not any(word in r.out for word in ("subject:", "issuer:", "valid now", "qualified form", "roles ("))
     r = ietm("cert", "show", bad, "--format", "json", env=env)  # JSON is for machines: English, as before
     assert json.loads(r.out)[0]["form"]["verdict"] == "qualified form: no (missing СНИЛС, CIPF class policy (КС1…КА1))"
+
+
+def test_the_verdict_a_refusal_gives_is_in_the_readers_language(ca, holder_key):
+    """The reason a policy that requires the qualified form gives (ietm verify, ietm sign, the badge) says what the
+    certificate lacks in Russian on a Russian page or terminal, and stays English where a machine reads it."""
+    from ietm.i18n import localise
+    from ietm.sign.reasons import reason
+
+    form = qualified.read(make(ca, holder_key, person(snils=None), classes=()))
+    why = reason("need_qualified", verdict=form.verdict())
+    assert why == "the qualified form (qualified form: no (missing СНИЛС, CIPF class policy (КС1…КА1)))"
+    assert localise(why, "ru") == ("квалифицированную форму (квалифицированная форма: нет (нет: СНИЛС, класс СКЗИ в "
+                                   "политиках сертификата (КС1…КА1)))")
+    assert qualified.read(make(ca, holder_key)).verdict().in_language("ru") == "квалифицированная форма: да"
+    wrong = qualified.FormVerdict.of([], ["ИНН 12345", "issuer ИНН ЮЛ 123"])
+    assert wrong == "qualified form: no (malformed ИНН 12345, issuer ИНН ЮЛ 123)"
+    assert wrong.in_language("ru") == "квалифицированная форма: нет (с ошибкой: ИНН 12345, ИНН ЮЛ издателя 123)"

@@ -83,36 +83,13 @@ words({
     "cert_extended_key_usage": ("extended key usage", "расширенное назначение ключа"),
     "cert_roles": ("roles (signing policy)", "роли (политика подписи)"),
     "cert_no_roles": ("none", "нет"),
-    "cert_qualified_yes": ("qualified form: yes", "квалифицированная форма: да"),
-    "cert_qualified_no": ("qualified form: no ({why})", "квалифицированная форма: нет ({why})"),
-    "cert_missing": ("missing {items}", "нет: {items}"),
-    "cert_malformed": ("malformed {items}", "с ошибкой: {items}"),
 })
-
-
-def _verdict(f: dict, language: str) -> str:
-    """The form's verdict in the reader's language: what it lacks named as the signature badge names it."""
-    from ietm.sign.qualified import FORM_ITEMS
-
-    if language != "ru":
-        return f["verdict"]
-    if f["qualified"]:
-        return t("cert_qualified_yes", language)
-    why = []
-    if f["missing"]:
-        why.append(t("cert_missing", language,
-                     items=", ".join(t(FORM_ITEMS[m], language) if m in FORM_ITEMS else m for m in f["missing"])))
-    if f["malformed"]:
-        items = ", ".join(t("cert_issuer_attr", language, label=m.removeprefix("issuer ")) if m.startswith("issuer ")
-                          else m for m in f["malformed"])
-        why.append(t("cert_malformed", language, items=items))
-    return t("cert_qualified_no", language, why="; ".join(why))
 
 
 def _text(path: Path, d: dict, language: str) -> list[str]:
     """The report of one certificate, labels in `language`; the values (names, numbers, OIDs) as the certificate
     has them."""
-    from ietm.sign.qualified import ATTRIBUTES, IDENTIFICATION_KINDS, check_digits_ok
+    from ietm.sign.qualified import ATTRIBUTES, IDENTIFICATION_KINDS, FormVerdict, check_digits_ok
 
     def w(key: str, **values: object) -> str:
         return t(key, language, **values)
@@ -153,7 +130,7 @@ def _text(path: Path, d: dict, language: str) -> list[str]:
         lines.append(line(w("cert_extended_key_usage"), ", ".join(d["extended_key_usage"])))
     lines.append(line(w("cert_roles"), ", ".join(d["roles"]) or w("cert_no_roles")))
     lines.append(line("SHA-256", d["sha256"]))
-    lines.append(f"  {_verdict(f, language)}")
+    lines.append(f"  {FormVerdict.words(f['missing'], f['malformed'], language)}")
     return lines
 
 

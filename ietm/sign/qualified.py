@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass, field
 from cryptography import x509
 from cryptography.x509.oid import NameOID
 
-from ietm.i18n import words
+from ietm.i18n import Message, t, words
 
 #: name attributes of the subject and issuer: key -> (OID, label, digits)
 ATTRIBUTES = {
@@ -57,6 +57,49 @@ words({f"sig_form_{n}": pair for n, pair in enumerate((
     ("key usage digitalSignature", "назначение ключа «электронная подпись»"),
     ("a GOST R 34.10-2012 key", "ключ ГОСТ Р 34.10-2012"),
 ))})
+
+words({
+    "q_verdict_yes": ("qualified form: yes", "квалифицированная форма: да"),
+    "q_verdict_no": ("qualified form: no ({why})", "квалифицированная форма: нет ({why})"),
+    "q_missing": ("missing {items}", "нет: {items}"),
+    "q_malformed": ("malformed {items}", "с ошибкой: {items}"),
+    "q_issuer_attr": ("issuer {label}", "{label} издателя"),
+})
+
+
+class FormVerdict(Message):
+    """Whether a certificate has the qualified form, or what it lacks: English as `ietm cert show --format json`
+    and the audit log keep it, Russian on a page or a Russian terminal (what it lacks named as the badge names it)."""
+
+    def __new__(cls, text: str) -> FormVerdict:
+        made = str.__new__(cls, text)
+        made.key, made.values = "q_verdict", {"missing": [], "malformed": []}
+        return made
+
+    @classmethod
+    def of(cls, missing: list[str], malformed: list[str]) -> FormVerdict:
+        made = cls(cls.words(missing, malformed, "en"))
+        made.values = {"missing": list(missing), "malformed": list(malformed)}
+        return made
+
+    @staticmethod
+    def words(missing: list[str], malformed: list[str], language: str) -> str:
+        if not missing and not malformed:
+            return t("q_verdict_yes", language)
+        why = []
+        if missing:
+            named = [t(FORM_ITEMS[m], language) if language != "en" and m in FORM_ITEMS else m for m in missing]
+            why.append(t("q_missing", language, items=", ".join(named)))
+        if malformed:
+            named = []
+            for m in malformed:  # "ОГРН 1027…" of the subject, "issuer ОГРН 1027…"
+                label, _, value = m.removeprefix("issuer ").rpartition(" ")
+                named.append(f"{t('q_issuer_attr', language, label=label)} {value}" if m.startswith("issuer ") else m)
+            why.append(t("q_malformed", language, items=", ".join(named)))
+        return t("q_verdict_no", language, why="; ".join(why))
+
+    def in_language(self, language: str) -> str:
+        return self.words(self.values["missing"], self.values["malformed"], language)
 
 
 def class_name(value: str) -> str | None:
@@ -133,15 +176,8 @@ class QualifiedForm:
         """The highest class the certificate names (a tool of class КС2 meets КС1 too)."""
         return max(self.classes, key=class_rank) if self.classes else None
 
-    def verdict(self) -> str:
-        if self.qualified:
-            return "qualified form: yes"
-        parts = []
-        if self.missing:
-            parts.append("missing " + ", ".join(self.missing))
-        if self.malformed:
-            parts.append("malformed " + ", ".join(self.malformed))
-        return "qualified form: no (" + "; ".join(parts) + ")"
+    def verdict(self) -> FormVerdict:
+        return FormVerdict.of(self.missing, self.malformed)
 
     def to_dict(self) -> dict:
         out = asdict(self)
