@@ -16,7 +16,8 @@ the same ranks, so the search vocabulary grows with the corpus as a real one doe
 
 Each step runs as `python -m ietm …` of this tree's code in its own process. Wall time; CPU time (user + system
 of the process and every worker it waited for, from wait4); peak RSS of the largest single process (wait4's
-ru_maxrss) and the peak sum over the process and all its workers at once (sampled from /proc every 0.2 s);
+ru_maxrss) and the peak memory of the process and all its workers at once (the sum of their proportional set
+sizes, so that pages a forked worker shares with its parent count once; sampled from /proc every 0.2 s);
 the load average before and after. Run (corpora are big: keep them outside the work tree):
     IETM_BENCH_OUT=/work/corpora/fleet nice -n 10 .venv/bin/python bench/bench_fleet.py --modules 100000
     .venv/bin/python bench/bench_fleet.py --modules 2000 --generate-only
@@ -202,7 +203,7 @@ def load() -> str:
 
 
 def tree_rss(root: int) -> int:
-    """Resident bytes of a process and all its descendants now (from /proc)."""
+    """Memory of a process and all its descendants now (the sum of their PSS, from /proc)."""
     parents: dict[int, int] = {}
     for entry in os.scandir("/proc"):
         if entry.name.isdigit():
@@ -218,11 +219,11 @@ def tree_rss(root: int) -> int:
         family |= more
         grew = bool(more)
     total = 0
-    for pid in family:
+    for pid in family:  # proportional set size: pages a forked worker shares with its parent count once
         try:
-            with open(f"/proc/{pid}/statm") as f:
-                total += int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
-        except (OSError, ValueError):
+            with open(f"/proc/{pid}/smaps_rollup") as f:
+                total += next(int(line.split()[1]) * 1024 for line in f if line.startswith("Pss:"))
+        except (OSError, ValueError, StopIteration):
             continue
     return total
 
@@ -350,8 +351,8 @@ def main() -> None:
     bundle = OUT / f"fleet-{args.modules}-bundle"
     results = steps(csdb, bundle, set(args.steps) if args.steps else None)
     record = OUT / f"fleet-{args.modules}-results.json"
-    record.write_text(json.dumps({"corpus": facts, "steps": [{"step": n, **{k: v for k, v in r.items()
-                                                                           if k != "output"}} for n, r in results]},
+    record.write_text(json.dumps({"corpus": facts, "steps": [{"step": n, **r, "output": r["output"][-4000:]}
+                                                              for n, r in results]},
                                  indent=1))
     if not args.keep:
         shutil.rmtree(bundle, ignore_errors=True)

@@ -34,6 +34,7 @@ from ietm.parse.loader import load
 from ietm.index.analysis import LANGUAGES, analyzer, language_of
 from ietm.index.extract import MAX_BODY, ModuleText, extract, file_sig
 from ietm.paths import state_dir
+from ietm.pool import ordered_map
 
 VERSION = 4
 ALL_PRODUCTS = "*"  # the products term of a module that applies to every product
@@ -311,9 +312,9 @@ class SearchIndex:
             results: Iterable[ModuleText] = (extract(full, rel) for full, rel in todo)
             yield from self._track(results, len(todo), progress)
             return
-        fulls, rels = zip(*todo)
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            results = pool.map(extract, fulls, rels, chunksize=max(8, len(todo) // (workers * 16)))
+            chunk = min(64, max(8, len(todo) // (workers * 16)))
+            results = ordered_map(pool, extract, todo, chunksize=chunk, ahead=workers * 4)
             yield from self._track(results, len(todo), progress)
 
     @staticmethod
