@@ -13,6 +13,7 @@ import pytest
 
 from ietm.catalog import Catalog
 from ietm.index.analysis import analyzer, stem
+from ietm.index.offline import build_offline_index
 from ietm.index.search import Searching
 from ietm.index.store import SearchIndex
 
@@ -159,9 +160,16 @@ def test_an_updated_index_ranks_as_a_fresh_index(bike_copy: Path, tmp_path: Path
     assert (result.indexed, result.removed, result.rebuilt) == (12, 1, False)
     with ix.open().searcher() as s:
         assert s.reader().has_deletions()  # Whoosh's own statistics still count the old documents
-    fresh = _scores(SearchIndex(bike_copy, folder=tmp_path / "fresh"), queries)
+    fresh_ix = SearchIndex(bike_copy, folder=tmp_path / "fresh")
+    fresh = _scores(fresh_ix, queries)
     assert all(fresh[q] for q in queries)
     assert _scores(ix, queries) == fresh
+    # and a bundle's offline index exported from it is the one a fresh index gives, file for file, byte for byte
+    def url_of(fields: dict) -> str:
+        return f"dm/{fields['key']}.html"
+
+    offline = build_offline_index(ix.open(), url_of)
+    assert len(offline) > 4 and offline == build_offline_index(fresh_ix.open(), url_of)
 
 
 def test_unreadable_module_is_reported_and_skipped(bike_copy: Path, tmp_path: Path):

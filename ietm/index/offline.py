@@ -137,7 +137,8 @@ def build_offline_index(index: Index, url_of: Callable[[dict], str | None]) -> d
             "title_boost": TITLE_BOOST,
             # the server's statistics (of the live documents), so scores match the server's to the last digit
             "doc_count": stats.count,
-            "avg_length": {f"{slot}_{lang}": stats.avg_length(f"{slot}_{lang}") for lang in LANGUAGES for slot in SLOTS},
+            "avg_length": {f"{slot}_{lang}": stats.avg_length(f"{slot}_{lang}")
+                           for lang in LANGUAGES for slot in SLOTS},
             "length_of_byte": [byte_to_length(b) for b in range(256)],
             "docs": len(docs),
             "doc_fields": [*DOC_FIELDS, "url"],
@@ -152,14 +153,16 @@ def build_offline_index(index: Index, url_of: Callable[[dict], str | None]) -> d
         files[f"{FOLDER}/codes.json"] = _dumps([code_term(row[0]) for row in docs])
         for lang in LANGUAGES:
             stems: dict[str, list] = {}
+            df: dict[str, list[int]] = {}  # in how many live documents (exported or not): what the idf counts
             for slot, kind in enumerate(SLOTS):
                 fieldname = f"{kind}_{lang}"
                 for term in reader.lexicon(fieldname):
                     text = term.decode("utf-8") if isinstance(term, bytes) else term
-                    found = _postings(reader, fieldname, text, position)
+                    found, live = _postings(reader, fieldname, text, position)
                     if found:
                         stems.setdefault(text, [[], []])[slot] = found
-            df = {s: [stats.df(f"title_{lang}", s), stats.df(f"text_{lang}", s)] for s in stems}  # the idf's
+                    if live:
+                        df.setdefault(text, [0, 0])[slot] = live
             words = _words(stats, lang, stems)
             head["terms"][lang], shard_files = _shards(lang, stems, df, words)
             files.update(shard_files)
@@ -174,20 +177,30 @@ def _words(stats: LiveStats, lang: str, stems: dict) -> dict[str, str]:
     for term in stats.reader.lexicon(fieldname):
         w = term.decode("utf-8") if isinstance(term, bytes) else term
         s = stem(w, lang)
-        if s in stems and (stats.live is None or stats.df(fieldname, w)):  # not a deleted document's word only
+        # not a word only deleted documents (changed or removed modules) had
+        if s in stems and (stats.live is None or next(postings(stats.reader, fieldname, w), None) is not None):
             out[w] = s
     return out
 
 
-def _postings(reader, fieldname: str, text: str, position: dict[int, int]) -> list[int]:  # type: ignore[no-untyped-def]
-    """[doc delta, term frequency, ...] over the exported documents, in their order."""
-    pairs = sorted((position[d], int(tf)) for d, tf in postings(reader, fieldname, text) if d in position)
+def _postings(reader, fieldname: str, text: str,  # type: ignore[no-untyped-def]
+              position: dict[int, int]) -> tuple[list[int], int]:
+    """[doc delta, term frequency, ...] over the exported documents, in their order; and the live documents'
+    count (the term's document frequency)."""
+    pairs = []
+    live = 0
+    for d, tf in postings(reader, fieldname, text):
+        live += 1
+        i = position.get(d)
+        if i is not None:
+            pairs.append((i, int(tf)))
+    pairs.sort()
     out: list[int] = []
     last = 0
     for i, tf in pairs:
         out += [i - last, tf]
         last = i
-    return out
+    return out, live
 
 
 def write_offline_index(index: Index, url_of: Callable[[dict], str | None], bundle: Path) -> int:
