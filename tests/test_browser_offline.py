@@ -30,6 +30,7 @@ HANDLEBAR = "dm/S1000DBIKE-AAA-DA2-20-00-00AA-520A-A_en-US.html"
 IPD = "dm/S1000DBIKE-AAA-D00-00-00-01AA-941A-D_en-US.html"
 QUERIES = ["tire pressure", "brakes", "lubricat*", "chain clean", "inflating tires", "handlebar remove", "spokes",
            "code:S1000DBIKE-AAA-DA1*", "fork install"]
+COMPLETE = ["br", "lub", "tire pre", "s"]  # completions of the last word typed (one letter: none)
 
 
 class Quiet(SimpleHTTPRequestHandler):
@@ -165,6 +166,7 @@ def test_offline_search_ranks_as_the_server_does(browser, bundle: Path, bike: Pa
     ix.update()
     with Searching(ix.open()) as s:
         server = {q: [(h.key, h.score) for h in s.search(q, limit=10).hits] for q in QUERIES}
+        server_completions = {p: s.suggest(p, limit=6)["completions"] for p in COMPLETE}
     httpd, base = start_static_server(bundle)
     context = browser.new_context(service_workers="block")
     page = context.new_page()
@@ -182,6 +184,11 @@ def test_offline_search_ranks_as_the_server_does(browser, bundle: Path, bike: Pa
             const out = {};
             for (const q of queries) out[q] = (await e.search(q, null, 10)).hits.map(h => [h.key, h.score]);
             return out; }""", QUERIES)
+        completions = page.evaluate("""async (prefixes) => {
+            const e = await IetmOfflineSearch.load('search/head.json');
+            const out = {};
+            for (const p of prefixes) out[p] = await e.suggest(p, 6);
+            return out; }""", COMPLETE)
         # the browser's Snowball (2016 build) against the server's PyStemmer on every indexed English word; for
         # the words of the manual the browser uses the server's own stem, exported with the index
         words = [w for shard in sorted((bundle / "search").glob("en-*.json"))
@@ -199,6 +206,7 @@ def test_offline_search_ranks_as_the_server_does(browser, bundle: Path, bike: Pa
     shards = [p.name for p in (bundle / "search").glob("*.json")]
     assert first and "head.json" in first_fetch and "docs-0.json" in first_fetch
     assert len(set(first_fetch)) <= 6 < len(shards), (first_fetch, shards)
+    assert server_completions["br"] and not server_completions["s"] and completions == server_completions
     for q in QUERIES:
         assert server[q], q
         assert [k for k, _ in offline[q]] == [k for k, _ in server[q]], (q, server[q], offline[q])

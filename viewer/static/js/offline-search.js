@@ -161,8 +161,10 @@
       self.langs.forEach(function (lang) {
         clauses.forEach(function (c) {
           if (c.kind === "word") then.add(self.shardOf(lang, self.stemOf(lang, c.text)));
-          else if (c.kind === "prefix") {
-            self.prefixStems(lang, c.text, c.pattern).forEach(function (s) { then.add(self.shardOf(lang, s)); });
+          else if (c.kind === "prefix") {  // a search expands to 256 stems at most, completions look at every word
+            var stems = c.every ? self.wordsWith(lang, c.text).map(function (p) { return p[1]; })
+              : self.prefixStems(lang, c.text, c.pattern);
+            stems.forEach(function (s) { then.add(self.shardOf(lang, s)); });
           }
         });
       });
@@ -446,7 +448,7 @@
   Engine.prototype.suggest = function (q, limit) {
     var head = q.replace(/\s*\S*$/, ""), last = fold((q.match(/\S*$/) || [""])[0]), self = this;
     if (last.length < 2) return Promise.resolve([]);
-    return this.prepare([{ kind: "prefix", text: last, pattern: null }], false).then(function () {
+    return this.prepare([{ kind: "prefix", text: last, pattern: null, every: true }], false).then(function () {
       var scored = new Map();
       self.langs.forEach(function (lang) {
         self.wordsWith(lang, last).forEach(function (pair) {
