@@ -62,7 +62,7 @@ class DmCode:
 
     @classmethod
     def from_xml(cls, el: etree._Element) -> DmCode:
-        values = {f.name: el.get(f.name) for f in fields(cls)}
+        values = {name: el.get(name) for name in _DM_FIELDS}  # (fields() costs more than the look-ups)
         missing = [k for k, v in values.items() if v is None and k not in ("learnCode", "learnEventCode")]
         if missing:
             raise InputError(f"dmCode lacks {', '.join(missing)}", line=el.sourceline)
@@ -76,6 +76,9 @@ class DmCode:
     @property
     def info(self) -> str:
         return f"{self.infoCode}{self.infoCodeVariant}"
+
+
+_DM_FIELDS = tuple(f.name for f in fields(DmCode))
 
 
 @dataclass(frozen=True, order=True)

@@ -39,6 +39,10 @@ class BundlePages(Pages):
     def __init__(self, site: Site, shared: SharedScripts) -> None:
         super().__init__(site)
         self.shared = shared
+        self.env.auto_reload = False  # the templates do not change while a bundle is built: no stat per include
+        # (language, id of the product table a page shows) -> (that table, its shared script): a table is written
+        # as JSON and hashed once, not once per page (the table of an ACT of 10,000 modules is large)
+        self._applic_scripts: dict[tuple[str, int], tuple[dict, str]] = {}
 
     def base(self, links: StaticLinks, language: str, path: str, **extra: Any) -> dict[str, Any]:  # type: ignore[override]
         crumbs = extra.get("crumbs")
@@ -46,14 +50,18 @@ class BundlePages(Pages):
             extra["crumbs"] = [Crumb(c.title, links.root if c.url == "/" else c.url) for c in crumbs]
         if "copies" in extra and extra.get("page_key"):
             extra["copies"] = self._published_copies(extra["page_key"], links)
+        source = extra.get("applic") or self.applic_data(None)  # what Pages.base puts in the page's language
         ctx = super().base(links, language, path, **extra)
         ctx["root"] = links.prefix
         # service worker, offline notice, newer-release offer; a delivery's check and update on its start page
         ctx["js"] = [*ctx["js"], "js/offline.js", "js/delivery.js"]
         ctx["css"] = [*ctx["css"], "css/search.css"]  # its banners
         ctx.setdefault("offline_index", OFFLINE_INDEX)  # the header's search box goes to search.html
-        ctx["shared_data"] = [links.prefix + self.shared.strings(language, ctx["strings"]),
-                              links.prefix + self.shared.script("applic", "ietm-applic", ctx["applic"])]
+        applic = self._applic_scripts.get((language, id(source)))
+        if applic is None or applic[0] is not source:
+            applic = self._applic_scripts[(language, id(source))] = (
+                source, self.shared.script("applic", "ietm-applic", ctx["applic"]))
+        ctx["shared_data"] = [links.prefix + self.shared.strings(language, ctx["strings"]), links.prefix + applic[1]]
         return ctx
 
     def _published_copies(self, key: str, links: StaticLinks) -> list[dict]:

@@ -16,7 +16,7 @@ from markupsafe import Markup
 
 from ietm.render.content.base import EMPTY, Html, applic_statement, handles, text_of
 from ietm.render.content.cir import CAGE, ENTRIES, NAMES
-from ietm.render.content.fastmarkup import FastMarkup
+from ietm.render.content.fastmarkup import FastMarkup, escape_str, markup
 from ietm.render.content.records import facts, register
 
 #: entry element -> (kind of entry, identifying child (None: the entry itself), number attribute)
@@ -151,13 +151,15 @@ def _uses(r: Html, kind: str, number: str) -> Markup:
     found = uses(kind, number)
     if not found:
         return FastMarkup('<span class="cir-unused">{}</span>').format(r.t("cir_unused"))
+    # (f-strings over escaped parts: an entry of a large CSDB is used by thousands of modules)
+    dm = r.ctx.links.dm
     items = []
     for key, title in found:
-        url = r.ctx.links.dm(key)
-        link = FastMarkup('<a class="ref dmref" href="{}" data-key="{}">{}</a>').format(url, key, title) if url \
-            else FastMarkup("{}").format(title)
-        items.append(FastMarkup('<li>{} <span class="code">{}</span></li>').format(link, key))
-    return FastMarkup('<ul class="cir-uses">{}</ul>').format(FastMarkup("").join(items))
+        url = dm(key)
+        code, shown = escape_str(key), escape_str(title)
+        link = f'<a class="ref dmref" href="{escape_str(url)}" data-key="{code}">{shown}</a>' if url else shown
+        items.append(f'<li>{link} <span class="code">{code}</span></li>')
+    return markup(f'<ul class="cir-uses">{"".join(items)}</ul>')
 
 
 @handles("warningIdent", "cautionIdent")
