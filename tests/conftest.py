@@ -116,6 +116,15 @@ def bike_copy(bike: Path, tmp_path: Path) -> Path:
     return dest
 
 
+#: `IETM_TEST_DATABASE=postgresql pytest ...` runs every server (and command) the tests start on PostgreSQL:
+#: each CSDB without a `[server] database` gets a fresh database of its own, on one PostgreSQL server this test
+#: process starts and always stops (ietm.serverdb.engine.TEST_POSTGRES); the default is SQLite, where the
+#: tests below that take `db_url` run on both (issue 15)
+TEST_DATABASE = os.environ.get("IETM_TEST_DATABASE", "sqlite")
+if TEST_DATABASE not in ("sqlite", "postgresql"):
+    raise pytest.UsageError(f"IETM_TEST_DATABASE={TEST_DATABASE!r}: give sqlite or postgresql")
+
+
 @pytest.fixture(scope="session")
 def postgres():
     """A real PostgreSQL server (Debian's) for this test process, stopped at the end whatever happened."""
@@ -129,7 +138,23 @@ def postgres():
         server.stop()
 
 
-DATABASES = ["sqlite", "postgresql"]
+@pytest.fixture(scope="session", autouse=True)
+def _server_database(request):
+    """Under IETM_TEST_DATABASE=postgresql, the PostgreSQL server every CSDB's server database is made on."""
+    if TEST_DATABASE != "postgresql":
+        yield
+        return
+    from ietm.serverdb.engine import TEST_POSTGRES
+
+    os.environ[TEST_POSTGRES] = request.getfixturevalue("postgres").admin_url
+    try:
+        yield
+    finally:
+        os.environ.pop(TEST_POSTGRES, None)
+
+
+#: the databases the tests that take `db_url` run on: both by default, only PostgreSQL under the switch
+DATABASES = ["sqlite", "postgresql"] if TEST_DATABASE == "sqlite" else ["postgresql"]
 
 
 def _database_url(request) -> str:

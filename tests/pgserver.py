@@ -53,7 +53,7 @@ class Postgres:
                   "--encoding=UTF8", "--no-sync")
         # durability is not what these tests measure: fsync off keeps them quick on a loaded machine
         options = (f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=off "
-                   "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200")
+                   "-c synchronous_commit=off -c full_page_writes=off -c max_connections=300")
         self.running = True
         atexit.register(self.stop)  # also when the session ends without the fixture's finaliser
         self._run(str(self.bins / "pg_ctl"), "-D", str(self.data), "-o", options, "-l", str(self.root / "log"),

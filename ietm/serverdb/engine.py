@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
+import os
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator
@@ -11,8 +12,8 @@ from typing import Any, Iterator
 from sqlalchemy import Connection, Engine, MetaData, Table, create_engine, event, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, OperationalError
-from sqlalchemy.pool import QueuePool
+from sqlalchemy.exc import ArgumentError, IntegrityError, OperationalError, ProgrammingError
+from sqlalchemy.pool import NullPool, QueuePool
 
 from ietm.errors import ConfigError
 
@@ -31,10 +32,38 @@ MIGRATIONS = Path(__file__).with_name("versions")
 _PG_LOCK = int.from_bytes(hashlib.sha256(b"ietm-migrate").digest()[:4], "big")  # one advisory lock id per server
 
 
+#: set by the tests' `IETM_TEST_DATABASE=postgresql` switch (tests/conftest.py) to the PostgreSQL server their
+#: session started: a CSDB with no `[server] database` then gets a fresh database of its own there instead of
+#: its SQLite file, the same one in every process (server workers, commands) that opens it
+TEST_POSTGRES = "IETM_TEST_POSTGRES"
+
+
 def database_url(config: Any, state: Path) -> str:
     """The configured `server.database`, or the SQLite file `server.sqlite` in the CSDB's state folder."""
     configured = config.get("server.database") if config is not None else ""
-    return configured or f"sqlite:///{state / 'server.sqlite'}"
+    if configured:
+        return configured
+    if os.environ.get(TEST_POSTGRES):
+        return _test_database(os.environ[TEST_POSTGRES], state)
+    return f"sqlite:///{state / 'server.sqlite'}"
+
+
+def _test_database(server: str, state: Path) -> str:
+    """The database standing in for the state folder's SQLite file on the tests' PostgreSQL server, created
+    once; named after the folder, so every process that opens the CSDB finds the same one."""
+    name = "ietm_" + hashlib.sha256(str(state.resolve()).encode()).hexdigest()[:20]
+    engine = create_engine(make_url(server).set(drivername="postgresql+psycopg", database="postgres"),
+                           isolation_level="AUTOCOMMIT", poolclass=NullPool)
+    try:
+        with engine.connect() as conn:
+            if conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).first() is None:
+                try:
+                    conn.execute(text(f'CREATE DATABASE "{name}"'))
+                except (ProgrammingError, IntegrityError):  # another process created it meanwhile
+                    pass
+    finally:
+        engine.dispose()
+    return str(make_url(server).set(database=name).render_as_string(hide_password=False))
 
 
 def server_database(csdb: Path, config: Any = None) -> "Database":
