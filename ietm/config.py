@@ -46,7 +46,6 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("sign", "trust", [], list, "Trusted CA and signer certificates (PEM files or folders); empty means signing/trust/.", True),
     Setting("sign", "crl", [], list, "Certificate revocation lists honoured when verifying signatures.", True),
     Setting("sign", "policy", "", str, "Signing policy (TOML), relative to ietm.toml; empty means signing/policy.toml."),
-    Setting("sign", "audit", "", str, "Audit log file, relative to ietm.toml; empty means <csdb>/.ietm/audit.jsonl."),
     Setting("sign", "external", "", str, "External signer (a CIPF's command line) for `ietm sign --external`: {file} is the file to sign, {signature} where it writes the detached CMS signature (else its standard output)."),
     Setting("serve", "max_upload_mb", 64, int, "Largest request body (an upload) the server accepts, in MiB."),
     Setting("register", "folder", "", str, "The signing register (holders of signing keys, approval routes), relative to ietm.toml; empty means none is kept and any trusted signer may sign."),
@@ -73,6 +72,7 @@ SETTINGS: tuple[Setting, ...] = (
 #: moves forward instead of stopping; their values are kept in `Config.retired` for what moves the data forward
 RETIRED: dict[str, str] = {
     "serve.accounts": "accounts now live in the server database ([server] database); this file is moved into it once",
+    "sign.audit": "the audit log now lives in the server database ([server] database); this file is carried into it once",
 }
 
 

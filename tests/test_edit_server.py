@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import copy
 import hashlib
-import json
 import re
 from pathlib import Path
 
@@ -19,6 +18,7 @@ from ietm.edit.grammar import PROFILE, grammar_of
 from ietm.errors import InputError
 from ietm.parse.loader import load
 from ietm.paths import state_dir
+from ietm.sign.commands import audit_log_for
 from webserver import serving
 
 CODE = "DGEN-A-D20-00-00-00A-921A-A"  # fuel filter: replace
@@ -108,7 +108,7 @@ def test_a_save_with_schema_errors_is_refused_and_the_element_named(olga, csdb):
     assert body["error"]["kind"] == "SchemaRefused"
     assert any(f["node"] == "the-step" and f["check"] == "schema" for f in body["findings"]), body["findings"]
     assert not list(csdb.glob(f"DMC-{CODE}_001-01_*.XML")), "nothing may be written"
-    log = [json.loads(line) for line in (state_dir(csdb) / "audit.jsonl").read_text().splitlines()]
+    log = audit_log_for(csdb).entries()
     refused = [e for e in log if e["event"] == "edit-refused"]
     assert refused and "schema" in refused[-1]["reason"] and refused[-1]["writer"] == "olga"
 
@@ -134,7 +134,7 @@ def test_the_identity_is_the_servers_and_the_official_issue_stays(olga, csdb):
     assert root.findtext(".//dmTitle/techName") == "Fuel filter <b onclick='x'>element</b>"
     assert b"<b onclick" not in path.read_bytes()
     assert hashlib.sha256(official.read_bytes()).hexdigest() == before
-    log = [json.loads(line) for line in (state_dir(csdb) / "audit.jsonl").read_text().splitlines()]
+    log = audit_log_for(csdb).entries()
     save = [e for e in log if e["event"] == "edit-save"][-1]
     assert save["writer"] == "olga" and save["object"] == f"DMC-{CODE}" and save["issue"] == "001-01"
     assert save["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest() and save["previous_sha256"] == data["sha256"]

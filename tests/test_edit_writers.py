@@ -13,7 +13,7 @@ import pytest
 
 from edit_support import login, open_editor, writable_content
 from ietm.parse.loader import load
-from ietm.paths import state_dir
+from ietm.sign.commands import audit_log_for
 from webserver import serving
 
 pytestmark = pytest.mark.browser
@@ -67,7 +67,7 @@ def save(page) -> tuple[int, dict]:
 
 
 def audit(csdb: Path) -> list[dict]:
-    return [json.loads(line) for line in (state_dir(csdb) / "audit.jsonl").read_text().splitlines() if line.strip()]
+    return audit_log_for(csdb).entries()
 
 
 def test_the_second_save_is_refused_nothing_is_lost_and_the_edits_merge(page, second, csdb):

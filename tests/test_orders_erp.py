@@ -16,6 +16,7 @@ from ietm.orders.parts import PartsIndex
 from ietm.orders.store import Decision, OrderStore
 from ietm.orders.validate import LineIn, OrderIn, check
 from ietm.serverdb import open_database
+from ietm.sign.audit import DatabaseLog
 from ietm.web.site import Site
 
 
@@ -32,7 +33,7 @@ def db_path(tmp_path: Path, db_url: str) -> str:
 @pytest.fixture
 def store(tmp_path: Path, db_path: str) -> OrderStore:
     db = open_database(db_path)
-    yield OrderStore(db, tmp_path / "audit.jsonl")
+    yield OrderStore(db, DatabaseLog(db))
     db.dispose()
 
 

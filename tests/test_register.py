@@ -14,6 +14,7 @@ import pytest
 
 from clirun import ietm
 from ietm.parse import read_object
+from ietm.sign.commands import audit_log_for
 from register_support import HOLDERS, Setup, make_setup
 
 MODULE = "DMC-DGEN-A-D00-00-00-00A-040A-A_001-00_ru-RU.XML"
@@ -63,7 +64,7 @@ def test_register_lists_appointments_signed_and_logged(setup: Setup):
         ["Разработал", "Проверил", "Т. контр.", "Н. контр.", "Утвердил"]
     changes = sorted((setup.csdb / "register" / "changes").glob("*.change"))
     assert len(changes) == 6 and all(c.with_name(c.name + ".xsig").is_file() for c in changes)
-    log = [json.loads(line) for line in (setup.csdb / ".ietm" / "audit.jsonl").read_text().splitlines()]
+    log = audit_log_for(setup.csdb).entries()
     assert [e["event"] for e in log].count("register-appoint") == 6
     r = ietm("audit", "verify", setup.csdb)
     assert r.code == 0, r.out
@@ -122,7 +123,7 @@ def test_signing_follows_the_route_and_the_register(setup: Setup):
     r = sign(setup, "utv")
     assert r.code == 6 and "route is complete" in r.err
     # every step is logged and the log still chains
-    log = [json.loads(line) for line in (setup.csdb / ".ietm" / "audit.jsonl").read_text().splitlines()]
+    log = audit_log_for(setup.csdb).entries()
     steps = [e for e in log if e["event"] == "route-step"]
     assert [e["role"] for e in steps] == ["Разработал", "Проверил", "Т. контр.", "Н. контр.", "Утвердил"]
     assert ietm("audit", "verify", setup.csdb).code == 0

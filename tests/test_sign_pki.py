@@ -11,6 +11,7 @@ import tomllib
 from clirun import ietm
 from ietm.paths import SIGNING
 from ietm.sign import signature_status
+from ietm.sign.commands import audit_log_for
 from ietm.sign.trust import Policy, TrustStore
 from sign_support import env_without_passphrase
 
@@ -62,11 +63,11 @@ def test_trust_from_ietm_toml_and_status_api(tmp_path, bike_copy, schemas42):
     pki = tmp_path / "pki"
     assert ietm("pki", "init", pki, "--passphrase-file", pw).code == 0
     (bike_copy / "ietm.toml").write_text(
-        f'[schemas]\ndirs = ["{schemas42}"]\n[sign]\ntrust = ["{pki / "ca.pem"}"]\naudit = "audit/log.jsonl"\n')
+        f'[schemas]\ndirs = ["{schemas42}"]\n[sign]\ntrust = ["{pki / "ca.pem"}"]\n')
     module = bike_copy / MODULE
     r = ietm("sign", module, "--key", pki / "qa.key.pem", "--cert", pki / "qa.pem", "--passphrase-file", pw)
     assert r.code == 0, r.err  # schemas and trust both came from ietm.toml
-    assert (bike_copy / "audit" / "log.jsonl").is_file()
+    assert [e["event"] for e in audit_log_for(bike_copy).entries()] == ["sign"]  # in the CSDB's server database
     r = ietm("verify", module, "--format", "json")
     assert r.code == 0 and json.loads(r.out)["results"][0]["status"] == "valid"
     st = signature_status(module)

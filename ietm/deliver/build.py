@@ -37,7 +37,7 @@ from ietm.publish.manifest import NAME as BUNDLE_MANIFEST
 from ietm.sign.manifest import MANIFEST_NAME
 
 #: settings an instance does not take over from its CSDB: who signs how, and the server's own state
-_NOT_CARRIED = ("register.", "route.", "sign.audit", "sign.external", "server.")
+_NOT_CARRIED = ("register.", "route.", "sign.external", "server.")
 
 
 @dataclass

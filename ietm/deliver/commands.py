@@ -12,7 +12,7 @@ import click
 from ietm.cli import format_option
 from ietm.errors import IetmError, NotFound
 from ietm.i18n import message, words
-from ietm.sign.commands import _credentials, audit_log_path, key_options, trust_options
+from ietm.sign.commands import _credentials, audit_log_for, key_options, trust_options
 
 VERIFY_EXIT_HELP = ("Exit codes: 0 complete; 21 incomplete (files, or modules the DML requires, are missing); "
                     "22 tampered (a file changed or was added, or the record is unsigned, altered or signed by no one "
@@ -79,7 +79,7 @@ def deliver(csdb, customer, products, out, update, lang, key, cert, passphrase_f
     _csdb(csdb)
     store = load_store(csdb, trust, crls, policy)
     creds = _credentials(key, cert, passphrase_file, allow_unencrypted_key, external, csdb)
-    log = audit_log_path(csdb, audit_log)
+    log = audit_log_for(csdb, audit_log)
     db = _db(csdb)
     base = None
     if update:

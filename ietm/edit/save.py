@@ -23,7 +23,7 @@ import threading
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import TYPE_CHECKING, Any, Iterator
 
 from lxml import etree
 
@@ -41,6 +41,9 @@ from ietm.parse.loader import Loaded, load_bytes
 from ietm.parse.model import XSI, describe
 from ietm.paths import state_dir
 from ietm.report import Finding
+
+if TYPE_CHECKING:
+    from ietm.sign.audit import AuditLog
 
 _ISSUE_NAME = re.compile(r"_(\d{3})-(\d{2})(?:_([A-Za-z]{2,3}-[A-Za-z]{2}))?\.XML$", re.IGNORECASE)
 
@@ -100,7 +103,7 @@ def finding_dict(f: Finding, built: document.Built | None) -> dict[str, Any]:
 class Editing:
     """The editor's server side over one CSDB (one per web app)."""
 
-    def __init__(self, site, db, audit_log: Path) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, site, db, audit_log: AuditLog) -> None:  # type: ignore[no-untyped-def]
         self.site = site
         self.store = EditStore(db, state_dir(site.csdb))
         self.audit_log = audit_log

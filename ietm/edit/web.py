@@ -37,9 +37,7 @@ router = APIRouter(tags=["editor"])
 
 def install(app, site) -> None:  # type: ignore[no-untyped-def]
     """The editor's state (saves, versions, checks) and its routes, on the viewer app."""
-    from ietm.sign.commands import audit_log_path
-
-    app.state.editing = Editing(site, app.state.db, audit_log_path(site.csdb, None))
+    app.state.editing = Editing(site, app.state.db, app.state.audit)
     app.include_router(router)
 
 

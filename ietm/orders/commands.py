@@ -20,10 +20,10 @@ from ietm.config import load_config
 def _store(csdb: Path):
     from ietm.orders.store import OrderStore
     from ietm.serverdb import server_database
-    from ietm.sign.commands import audit_log_path
+    from ietm.sign.commands import audit_log_for
 
     config = load_config(csdb)
-    return OrderStore(server_database(csdb, config), audit_log_path(csdb, None)), config
+    return OrderStore(server_database(csdb, config), audit_log_for(csdb)), config
 
 
 def _write(text: str | bytes, out: Path | None) -> None:

@@ -2,19 +2,17 @@
 
 Each change is one transaction that also writes its `order_events` row; the ERP message of an approved order
 is written in the approving transaction (`order_deliveries`, the outbox of ietm.orders.erp). After a change,
-`flush_audit` copies the new events into the hash-chained audit log; events a killed process left unwritten
-are copied by the next flush, and an event already in the log (killed between writing it and marking it) is
-recognised by its id, so each event is in the log exactly once.
+`flush_audit` copies the new events into the hash-chained audit log (in the same database), marking each event
+in the same transaction; events a killed process left unwritten are copied by the next flush, so each event is
+in the log exactly once.
 """
 
 from __future__ import annotations
 
-import fcntl
 import logging
 import time
 import uuid
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, Iterable
 
 from sqlalchemy import Connection, func, insert, select, update
@@ -25,7 +23,7 @@ from ietm.i18n import message
 from ietm.orders.tables import deliveries, events, lines, orders, purchases, stock
 from ietm.orders.validate import CheckedOrder, OrderRefused, Problem, number
 from ietm.serverdb import Database, insert_or_ignore
-from ietm.sign import audit
+from ietm.sign.audit import DatabaseLog
 
 log = logging.getLogger("ietm.orders")
 #: an order's life, in order; rejected ends it
@@ -156,7 +154,8 @@ class StockRow:
 
 
 class OrderStore:
-    def __init__(self, db: Database, audit_log: Path | None) -> None:
+    def __init__(self, db: Database, audit_log: DatabaseLog | None) -> None:
+        """`audit_log`: the log in this same database (its entries are written in the orders' transactions)."""
         self.db = db
         self.audit_log = audit_log
 
@@ -421,29 +420,21 @@ class OrderStore:
             log.error("orders: audit log not written (will be retried): %s", exc)
 
     def flush_audit(self) -> int:
-        """Copy events not yet in the audit log into it, in order, each once (see the module docstring)."""
+        """Copy events not yet in the audit log into it, in order, each once: the entries and the marks on their
+        events are written in one transaction, under the chain's lock that also keeps two flushes apart."""
         if self.audit_log is None:
             return 0
-        self.audit_log.parent.mkdir(parents=True, exist_ok=True)
-        with open(self.audit_log.with_name(self.audit_log.name + ".orders.lock"), "a") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)
-            with self.db.read() as conn:
-                pending = conn.execute(select(events).where(events.c.audited_seq.is_(None)).order_by(events.c.id)
-                                       .limit(1000)).all()
-                last = conn.execute(select(func.max(events.c.audited_seq))).scalar() or 0
-            if not pending:
-                return 0
-            written = {e["order_event"]: e["seq"] for e in audit.entries_after(self.audit_log, last)
-                       if isinstance(e.get("order_event"), int)}
-            missing = [ev for ev in pending if ev.id not in written]
-            appended = audit.append_all(self.audit_log, [(f"order-{ev.kind}", {
+        self.audit_log.open()
+        with self.db.begin() as conn:
+            self.audit_log.lock(conn)  # first: a second flush waits here, then finds these events marked
+            pending = conn.execute(select(events).where(events.c.audited_seq.is_(None)).order_by(events.c.id)
+                                   .limit(1000)).all()
+            appended = self.audit_log.chain(conn, [(f"order-{ev.kind}", {
                 "order": ev.order_id, "actor": ev.actor, "order_event": ev.id, "at": ev.at, "detail": ev.detail})
-                for ev in missing]) if missing else []
-            written.update({e["order_event"]: e["seq"] for e in appended})
-            with self.db.begin() as conn:
-                for ev in pending:
-                    conn.execute(update(events).where(events.c.id == ev.id).values(audited_seq=written[ev.id]))
-            return len(pending)
+                for ev in pending])
+            for ev, entry in zip(pending, appended):
+                conn.execute(update(events).where(events.c.id == ev.id).values(audited_seq=entry["seq"]))
+        return len(pending)
 
 
 # -- rows ----------------------------------------------------------------------------------------------------

@@ -51,11 +51,9 @@ class Orders:
     """The server's orders: the store, the parts of the manual, the settings and the ERP deliverer."""
 
     def __init__(self, app: FastAPI) -> None:
-        from ietm.sign.commands import audit_log_path
-
         site = app.state.site
         self.site = site
-        self.store = OrderStore(app.state.db, audit_log_path(site.csdb, None))
+        self.store = OrderStore(app.state.db, app.state.audit)
         self.settings = ErpSettings.of(site.config)
         self.deliverer = Deliverer(self.store, self.settings)
         self.max_quantity = float(site.config.get("orders.max_quantity"))

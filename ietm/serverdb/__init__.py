@@ -3,7 +3,7 @@
 The CSDB files are the source of truth for content and the catalog is their cache; this database holds what
 only the server knows and what every worker process (and every machine behind a load balancer) must see
 alike: accounts and sessions, login throttling, the QA queue's state, orders, deliveries, the signing
-register, usage, and the events that tell other workers a page or cache changed.
+register, usage, the audit log, and the events that tell other workers a page or cache changed.
 
 Conventions for a feature that keeps state here (accounts, orders, ...):
 

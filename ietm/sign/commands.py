@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -19,6 +20,9 @@ from ietm.config import load_config
 from ietm.errors import IetmError, NotFound, Refused
 from ietm.sign.gost import PARAMSETS as GOST_PARAMSETS
 from ietm.sign.trust import EXIT_CODES, STATUSES
+
+if TYPE_CHECKING:
+    from ietm.sign.audit import AuditLog
 
 VERIFY_EXIT_HELP = ("Exit codes: 0 valid; 10 invalid (a signed file or the signature changed); 11 untrusted "
                     "signer; 12 certificate expired or not yet valid; 13 revoked; 14 signer's role not allowed "
@@ -35,7 +39,7 @@ def trust_options(f):
     f = click.option("--trust", multiple=True, type=click.Path(path_type=Path),
                      help="Trusted CA or signer certificate, or a folder of them (repeatable); default signing/trust/.")(f)
     f = click.option("--audit-log", type=click.Path(path_type=Path), envvar="IETM_AUDIT_LOG",
-                     help="Audit log file; default [sign] audit in ietm.toml, else <csdb>/.ietm/audit.jsonl.")(f)
+                     help="Audit log file of its own to write; default the audit log in the server database of the CSDB.")(f)
     return f
 
 
@@ -55,19 +59,20 @@ def key_options(f):
     return f
 
 
-def audit_log_path(start: Path, explicit: Path | None) -> Path:
-    from ietm.config import find_config, load_config
+def audit_log_for(start: Path, explicit: Path | None = None) -> "AuditLog":
+    """Where a command on `start` records: the file it was told (--audit-log), else the audit log in the server
+    database of the CSDB (`start` itself when a folder, else the folder of its ietm.toml or its own folder),
+    the one the server of that CSDB writes and shows."""
+    from ietm.config import load_config
     from ietm.paths import state_dir
+    from ietm.serverdb import database_url
+    from ietm.sign.audit import DatabaseLog, FileLog, legacy_file
 
     if explicit:
-        return explicit
+        return FileLog(explicit)
     config = load_config(start)
-    configured = config.values.get("sign.audit")
-    if configured and config.source:
-        return config.source.parent / configured
-    found = find_config(start)
-    base = found.parent if found else (start if start.is_dir() else start.parent)
-    return state_dir(base) / "audit.jsonl"
+    csdb = start if start.is_dir() else (config.source.parent if config.source else start.parent)
+    return DatabaseLog(database_url(config, state_dir(csdb)), legacy_file(start))
 
 
 def _credentials(key: Path | None, cert: Path, passphrase_file: Path | None, allow_unencrypted: bool,
@@ -231,7 +236,7 @@ def sign(objects, key, cert, passphrase_file, allow_unencrypted_key, fmt_signatu
         if not o.is_file():
             raise NotFound("no such file", str(o))
     start = objects[0].parent
-    log = audit_log_path(start, audit_log)
+    log = audit_log_for(start, audit_log)
     store = load_store(start, trust, crls, policy)
     creds = _credentials(key, cert, passphrase_file, allow_unencrypted_key, external, start)
     signer = creds.cert.subject.rfc4514_string()
@@ -296,7 +301,7 @@ def release(csdb, key, cert, passphrase_file, allow_unencrypted_key, fmt_signatu
 
     if not csdb.is_dir():
         raise NotFound("no such folder", str(csdb))
-    log = audit_log_path(csdb, audit_log)
+    log = audit_log_for(csdb, audit_log)
     store = load_store(csdb, trust, crls, policy)
     creds = _credentials(key, cert, passphrase_file, allow_unencrypted_key, external, csdb)
     if (csdb / BUNDLE_MANIFEST).is_file():
@@ -362,7 +367,7 @@ def _sign_release(target: Path, data: bytes, name: str, creds, fmt_signature: st
     return sig
 
 
-def _release_bundle(manifest: Path, creds, store, log: Path, fmt: str, fmt_signature: str | None) -> None:
+def _release_bundle(manifest: Path, creds, store, log, fmt: str, fmt_signature: str | None) -> None:
     """Sign a published bundle's manifest.json, after checking that every file still matches it."""
     import hashlib
 
@@ -445,7 +450,7 @@ def verify(paths, audit_log, trust, crls, policy, fmt) -> None:
             raise NotFound("no such file or folder", str(p))
     start = paths[0] if paths[0].is_dir() else paths[0].parent
     store = load_store(start, trust, crls, policy)
-    log = audit_log_path(start, audit_log)
+    log = audit_log_for(start, audit_log)
     outcomes = [o for p in paths for o in verify_path(p, store)]
     if not outcomes:
         raise NotFound("nothing to verify: no release.manifest and no S1000D object here", str(paths[0]))
@@ -481,7 +486,7 @@ def audit() -> None:
 
 @audit.command("verify")
 @click.argument("csdb", required=False, default=".", type=click.Path(path_type=Path))
-@click.option("--audit-log", type=click.Path(path_type=Path), envvar="IETM_AUDIT_LOG", help="Audit log file to check.")
+@click.option("--audit-log", type=click.Path(path_type=Path), envvar="IETM_AUDIT_LOG", help="Audit log file to check instead of the server database's.")
 @format_option()
 def audit_verify(csdb: Path, audit_log: Path | None, fmt: str) -> None:
     """Check that no entry of the audit log was changed, removed, inserted or reordered.
@@ -489,19 +494,17 @@ def audit_verify(csdb: Path, audit_log: Path | None, fmt: str) -> None:
     Prints the number of entries and the last hash: keep that hash elsewhere to detect a log cut short.
     Exit 1 when the chain is broken.
     """
-    from ietm.sign.audit import verify_chain
-
-    log = audit_log_path(csdb, audit_log)
+    log = audit_log_for(csdb, audit_log)
     if not log.exists():
-        raise NotFound("no audit log here", str(log))
-    report = verify_chain(log)
+        raise NotFound("no audit log here", log.where)
+    report = log.verify()
     if fmt == "json":
-        json.dump({"log": str(log), "ok": report.ok, "entries": report.entries, "last_hash": report.last_hash,
+        json.dump({"log": log.where, "ok": report.ok, "entries": report.entries, "last_hash": report.last_hash,
                    "problem": report.problem, "line": report.line}, sys.stdout, indent=2)
         sys.stdout.write("\n")
     elif report.ok:
-        click.echo(f"SUCCESS: audit: {log}: {report.entries} entries, chain intact; last hash {report.last_hash}")
+        click.echo(f"SUCCESS: audit: {log.where}: {report.entries} entries, chain intact; last hash {report.last_hash}")
     else:
-        click.echo(f"FAILED: audit: {log}:{report.line}: {report.problem} ({report.entries} entries intact before it)")
+        click.echo(f"FAILED: audit: {log.at(report.line)}: {report.problem} ({report.entries} entries intact before it)")
     if not report.ok:
         click.get_current_context().exit(1)

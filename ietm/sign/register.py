@@ -22,6 +22,7 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cryptography import x509
 from lxml import etree
@@ -32,6 +33,9 @@ from ietm.i18n import message, words
 from ietm.sign import statement
 from ietm.sign.statement import q, utc
 from ietm.sign.trust import TrustStore, fingerprint, subject_name
+
+if TYPE_CHECKING:
+    from ietm.sign.audit import AuditLog
 
 GENESIS = "0" * 64
 #: ESKD signing roles (GOST 2.104) in route order, with short Latin codes for command lines
@@ -246,7 +250,7 @@ class Register:
 
     def appoint(self, creds, kind: str, name: str, position: str, roles: list[str], cert: x509.Certificate,
                 start: dt.datetime | None, until: dt.datetime | None, basis: str | None, store: TrustStore,
-                log: Path | None, fmt: str | None = None) -> Appointment:
+                log: AuditLog | None, fmt: str | None = None) -> Appointment:
         """Appoint a holder (with roles) or an official; signed by `creds`, written, and logged."""
         if kind not in KINDS:
             raise InputError(f"kind '{kind}' is not one of {', '.join(KINDS)}")
@@ -276,7 +280,7 @@ class Register:
                               {"kind": kind, "name": name, "roles": roles, "certificate": fingerprint(cert)}, fmt)
         return self.appointments[number]
 
-    def end(self, creds, number: int, reason: str, at: dt.datetime | None, store: TrustStore, log: Path | None,
+    def end(self, creds, number: int, reason: str, at: dt.datetime | None, store: TrustStore, log: AuditLog | None,
             fmt: str | None = None) -> Appointment:
         """End appointment `number` (revoked, left, certificate replaced ...) from `at` (default now)."""
         a = self.get(number)
@@ -288,7 +292,7 @@ class Register:
         self._append(creds, el, store, log, "register-end", {"appointment": number, "name": a.name, "reason": reason}, fmt)
         return self.appointments[number]
 
-    def _append(self, creds, action: etree._Element, store: TrustStore, log: Path | None, event: str, fields: dict,
+    def _append(self, creds, action: etree._Element, store: TrustStore, log: AuditLog | None, event: str, fields: dict,
                 fmt: str | None = None) -> int:
         """Sign and write one change (`fmt`: cades or xml; None: the key's default), then log it."""
         from ietm.sign import audit
@@ -366,16 +370,16 @@ def check_signer(reg: Register, cert: x509.Certificate, role: str, when: dt.date
 
 
 def appoint_demo(csdb: Path, appointer, holders: list[tuple[str, str, list[str], x509.Certificate]],
-                 official: tuple[str, str] | None = None, log: Path | None = None) -> list[Appointment]:
+                 official: tuple[str, str] | None = None, log: AuditLog | None = None) -> list[Appointment]:
     """For `ietm pki init --gost --csdb`: appoint `appointer` (Credentials) as the official responsible for the
     signing means (`official`: name and position; default the certificate's name), then each holder (name,
     position, ESKD roles, certificate), in the register of `csdb`."""
-    from ietm.sign.commands import audit_log_path
+    from ietm.sign.commands import audit_log_for
     from ietm.sign.verify import load_store
 
     store = load_store(csdb)
     reg = required(csdb, store)
-    log = log or audit_log_path(csdb, None)
+    log = log or audit_log_for(csdb)
     official = official or (subject_name(appointer.cert), "Ответственный за обеспечение безопасности средств ЭП")
     made = [reg.appoint(appointer, "official", official[0], official[1], [], appointer.cert, None, None,
                         "демонстрационный реестр", store, log)]

@@ -15,7 +15,7 @@ import click
 
 from ietm.cli import format_option
 from ietm.errors import InputError
-from ietm.sign.commands import _credentials, audit_log_path, key_options
+from ietm.sign.commands import _credentials, audit_log_for, key_options
 from ietm.sign.register import ROLES, ROLES_EN, Appointment, Register, required
 from ietm.sign.statement import utc
 
@@ -87,7 +87,7 @@ def _appoint(csdb, name, position, holder_cert, roles, official, start, until, b
     holder = load_certificates(holder_cert)[0]
     creds = _credentials(key, cert, passphrase_file, allow_unencrypted_key, external, csdb)
     a = reg.appoint(creds, "official" if official else "holder", name, position, list(roles), holder,
-                    _when(start, "--from"), _when(until, "--until"), basis, store, audit_log_path(csdb, None),
+                    _when(start, "--from"), _when(until, "--until"), basis, store, audit_log_for(csdb),
                     fmt_signature)
     if fmt == "json":
         json.dump(a.to_dict(), sys.stdout, indent=2, ensure_ascii=False)
@@ -125,7 +125,7 @@ def _end(csdb, number, reason, at, key, cert, passphrase_file, allow_unencrypted
          fmt) -> None:
     reg, store = _open(csdb)
     creds = _credentials(key, cert, passphrase_file, allow_unencrypted_key, external, csdb)
-    a = reg.end(creds, number, reason, _when(at, "--at"), store, audit_log_path(csdb, None), fmt_signature)
+    a = reg.end(creds, number, reason, _when(at, "--at"), store, audit_log_for(csdb), fmt_signature)
     if fmt == "json":
         json.dump(a.to_dict(), sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")

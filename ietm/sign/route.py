@@ -24,6 +24,7 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from lxml import etree
 
@@ -35,6 +36,9 @@ from ietm.sign.statement import q, utc
 from ietm.sign.reasons import joined, reason
 from ietm.sign.trust import TrustStore, fingerprint
 from ietm.sign.verify import signed_by
+
+if TYPE_CHECKING:
+    from ietm.sign.audit import AuditLog
 
 GENESIS = "0" * 64
 APPROVALS = "approvals"
@@ -331,7 +335,7 @@ def write(p: Prepared) -> None:
 
 
 def sign_objects(objects: list[Path], creds, store: TrustStore, reg: Register, routes: Routes, role: str | None,
-                 vtype: str, check, log: Path, fmt: str | None = None) -> list[Prepared]:
+                 vtype: str, check, log: AuditLog, fmt: str | None = None) -> list[Prepared]:
     """`ietm sign` where a register is kept: the next route step of each object; every refusal before any write."""
     from ietm.parse.loader import load
     from ietm.parse.model import describe

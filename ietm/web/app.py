@@ -21,6 +21,7 @@ from ietm.orders import web as orders
 from ietm.paths import STATIC, state_dir
 from ietm.intake.gate import join_writers
 from ietm.serverdb import database_url, open_database
+from ietm.sign.audit import server_log as server_audit_log
 from ietm.web import access, deps, i18n
 from ietm.web.changes import ChangeLog, FollowChanges
 from ietm.deliver import web as deliveries
@@ -47,6 +48,7 @@ def create_app(csdb: Path, config: Config | None = None) -> FastAPI:
     app.state.site = site
     app.state.db = open_database(database_url(site.config, state_dir(site.csdb)))  # the server's own state
     app.state.changes = ChangeLog(app.state.db)
+    app.state.audit = server_audit_log(app.state.db, site.csdb)  # one chain for every worker and every command
     app.state.pages = Pages(site, keep_pages_mb=KEEP_PAGES_MB)
     if site.csdb.stat().st_mode & 0o200:
         cleaned, app.state.writers_lock = join_writers(site.csdb)

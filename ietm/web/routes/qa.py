@@ -163,12 +163,11 @@ def _sign(app, path: Path, material: bytes, cert_material: bytes | None, passphr
           vtype: str, reviewer: str):
     """Sign as `ietm sign` does: same checks, same refusals, same audit log."""
     from ietm.sign import audit, route
-    from ietm.sign.commands import audit_log_path
     from ietm.sign.detached import examine, sign_examined
     from ietm.sign.verify import load_store
 
     site = app.state.site
-    log_path = audit_log_path(site.csdb, None)
+    log_path = app.state.audit
     creds = uploaded_credentials(material, cert_material, passphrase, "the uploaded key file")
     store = load_store(site.csdb)
     check = checks(app)

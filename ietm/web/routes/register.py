@@ -134,7 +134,6 @@ def _when(text: str) -> dt.datetime | None:
 
 def _change(request: Request, session, action) -> HTMLResponse:
     """Run a change of the register with the official's uploaded key; the outcome shows on the page."""
-    from ietm.sign.commands import audit_log_path
     from ietm.sign.register import required
     from ietm.sign.verify import load_store
 
@@ -142,7 +141,7 @@ def _change(request: Request, session, action) -> HTMLResponse:
     try:
         store = load_store(site.csdb)
         reg = required(site.csdb, store)
-        message = action(reg, store, audit_log_path(site.csdb, None))
+        message = action(reg, store, request.app.state.audit)
         return _view(request, session, {"ok": True, "message": message})
     except IetmError as exc:
         return _view(request, session, {"ok": False, "message": str(exc)}, exc.http_status)
