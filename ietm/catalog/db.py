@@ -35,6 +35,7 @@ class ScanResult:
     parsed: int
     removed: int
     errors: int
+    changed: frozenset[str] = frozenset()  # keys of the objects whose files were added, changed or removed
 
 
 def csdb_files(root: Path) -> Iterator[Path]:
@@ -134,7 +135,9 @@ class Catalog:
             return self._refresh(jobs, progress)
 
     def _refresh(self, jobs: int, progress: bool) -> ScanResult:
-        known = {r["path"]: (r["mtime_ns"], r["size"]) for r in self.db.execute("SELECT path, mtime_ns, size FROM objects")}
+        rows = self.db.execute("SELECT path, mtime_ns, size, key FROM objects").fetchall()
+        known = {r["path"]: (r["mtime_ns"], r["size"]) for r in rows}
+        old_keys = {r["path"]: r["key"] for r in rows if r["key"]}
         seen: set[str] = set()
         todo: list[tuple[str, str]] = []
         stats: dict[str, tuple[int, int]] = {}
@@ -177,7 +180,9 @@ class Catalog:
                 )
             if results or removed:
                 self._mark_latest()
-        return ScanResult(len(seen), len(results), len(removed), errors)
+        changed = {old_keys[rel] for rel in (*removed, *(r[0] for r in results)) if rel in old_keys}
+        changed.update(obj.key for _, obj, _, _ in results if obj is not None and obj.key)
+        return ScanResult(len(seen), len(results), len(removed), errors, frozenset(changed))
 
     def _parse_all(
         self, todo: list[tuple[str, str]], jobs: int, progress: bool
@@ -245,6 +250,15 @@ class Catalog:
             f"SELECT * FROM objects WHERE {' AND '.join(where)} ORDER BY key, language, issue", args
         ).fetchall()
         return [self._object(r, with_refs) for r in rows]
+
+    def key_at(self, path: Path) -> str | None:
+        """The key of the object in a file of this CSDB, if the catalog holds one."""
+        try:
+            rel = path.resolve().relative_to(self.root.resolve()).as_posix()
+        except ValueError:
+            return None
+        row = self.db.execute("SELECT key FROM objects WHERE path = ?", (rel,)).fetchone()
+        return row[0] if row else None
 
     def all(self, with_refs: bool = True) -> list[CsdbObject]:
         return self.objects(with_refs=with_refs)

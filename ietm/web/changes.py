@@ -62,6 +62,12 @@ class ChangeLog:
             rows = conn.execute(query).scalars().all()
         return sorted({k for keys in rows for k in keys})
 
+    def changed(self, after: int, upto: int) -> set[str]:
+        """Keys of every object changed by the changes after `after` up to `upto`."""
+        query = select(csdb_changes.c.changed).where(csdb_changes.c.id > after, csdb_changes.c.id <= upto)
+        with self.db.read() as conn:
+            return {k for keys in conn.execute(query).scalars() for k in keys}
+
     def problems(self) -> dict[str, list[dict]]:
         with self.db.read() as conn:
             return {r.address: r.findings for r in conn.execute(select(live_problems.c.address, live_problems.c.findings))}
@@ -80,13 +86,19 @@ def checks(app):
     return app.state.object_checks
 
 
-def _reload(app, rescan: bool) -> None:
-    """The site model (and the search index, if this worker searches) read again from the catalog."""
+#: past this share of the CSDB's objects changed at once, reading the whole catalog again is quicker
+WHOLE_FROM = 0.2
+
+
+def _reload(app, keys: set[str] | None) -> None:
+    """The site model (and the search index, if this worker searches) brought up to date from the catalog:
+    only the objects `keys` names (what the change log or a rescan says changed), or all of them (None)."""
     site = app.state.site
     app.state.object_checks = None  # a changed BREX or schema setting takes effect
-    if rescan:
-        site.catalog.refresh()
-    site.index()
+    if keys is None or len(keys) > WHOLE_FROM * max(len(site.copies), 1000):
+        site.index()
+    elif keys:
+        site.update(keys)
     search = getattr(app.state, "search", None)
     if search is not None:
         search.index.update()
@@ -103,7 +115,8 @@ def catch_up(app) -> bool:
     with log_.lock:
         if latest <= log_.applied:  # another request of this worker reloaded meanwhile
             return False
-        _reload(app, rescan=False)  # the worker that made the change has written the catalog already
+        # the worker that made the change has written the catalog already: what it names is read again
+        _reload(app, log_.changed(log_.applied, latest))
         log_.applied = latest
         return True
 
@@ -129,21 +142,30 @@ def refresh(app, changed: list[Path] | None = None) -> list[str]:
     log_ = change_log(app)
     with log_.lock:
         before = log_.latest()
-        _reload(app, rescan=True)
         site = app.state.site
+        scan = site.catalog.refresh()
+        # what other workers recorded and this one has not taken in yet, and what this rescan found
+        _reload(app, log_.changed(log_.applied, before) | scan.changed)
         keys, problems = [], {}
         if changed:
             check = checks(app)
-            by_path = {Path(o.path).resolve(): o for copies in site.copies.values() for o in copies}
             for path in changed:
-                obj = by_path.get(path.resolve())
-                if obj is None or not path.suffix.lower() == ".xml":
+                if path.suffix.lower() != ".xml":
+                    continue
+                here = path.resolve()
+                obj = next((o for o in site.copies.get(site.catalog.key_at(path) or "", [])
+                            if Path(o.path).resolve() == here), None)
+                if obj is None:
                     continue
                 address = dm_address(obj.key) if obj.kind == "dm" else pm_address(obj.key)
                 problems[address] = [{"severity": f.severity, "line": f.line, "rule": f.rule, "message": f.message}
                                      for f in check(path) if f.severity in ("error", "warning")]
                 keys.append(obj.key)
-        mine = log_.record(keys, problems)
+        recorded = scan.changed | set(keys)
+        if not recorded and not problems:  # nothing changed after all: nothing for the other workers to do
+            log_.applied = before
+            return keys
+        mine = log_.record(sorted(recorded), problems)
         # this reload saw every change up to `before`, and its own; one recorded by another worker in between
         # may not have been in the catalog yet when it was read: the next request takes it in
         log_.applied = mine if mine == before + 1 else before
@@ -173,9 +195,7 @@ def start_watcher(app, stop: threading.Event | None = None) -> threading.Thread:
                     stop.wait(1.0)
             if stop.is_set():
                 return
-            scan = site.catalog.refresh()
-            if scan.parsed or scan.removed:  # what changed while no one watched (a watcher that died, say)
-                refresh(app)
+            refresh(app)  # what changed while no one watched (a watcher that died, say)
             for changes in watch(site.csdb, stop_event=stop, debounce=300, step=100,
                                  watch_filter=lambda _c, p: "/." not in p.replace(str(site.csdb), "")):
                 paths = sorted({Path(p) for _, p in changes})

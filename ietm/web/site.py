@@ -13,7 +13,7 @@ import re
 import tempfile
 import threading
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -82,7 +82,7 @@ class Site:
             raise NotFound("not a CSDB folder", str(csdb))
         self.config = config or load_config(self.csdb)
         self.catalog = Catalog.open(self.csdb)
-        self.catalog.refresh()
+        self.scan = self.catalog.refresh()  # what changed while no server ran, for the change log (ietm.web.app)
         self.cache_dir = state_dir(self.csdb) / "cache"
         self._locks: dict[str, threading.Lock] = {}
         self._locks_guard = threading.Lock()
@@ -104,48 +104,98 @@ class Site:
         Everything is built aside and swapped in at the end, so requests served while `serve --watch`
         re-indexes see the old index or the new one, not half of each."""
         copies: dict[str, list[CsdbObject]] = {}
-        icns: dict[str, Path] = {}  # lower-case file name -> file
-        icn_stems: dict[str, Path] = {}  # lower-case ICN code (no extension) -> best displayable file
+        icn_files: list[Path] = []
         for obj in self.catalog.objects(state="all"):
             if obj.kind == "icn":
-                path = Path(obj.path)
-                icns[path.name.lower()] = path
+                icn_files.append(Path(obj.path))
                 continue
             copies.setdefault(obj.key, []).append(obj)
-        latest: dict[str, CsdbObject] = {}
-        for key, found in copies.items():
-            found.sort(key=lambda o: (_issue_order(o.issue), (o.language or "").startswith("en")))
-            latest[key] = found[-1]
-        for name, path in sorted(icns.items()):
-            stem = name.rsplit(".", 1)[0]
-            if stem not in icn_stems or path.suffix.lower() in BROWSER_TYPES:
-                icn_stems[stem] = path
+        for found in copies.values():
+            found.sort(key=_copy_order)
+        latest = {key: found[-1] for key, found in copies.items()}
         titles = {k: o.title for k, o in latest.items()}
         titles_in: dict[str, dict[str, str]] = {}  # language (ru, en...) -> key -> title of its latest copy in it
-        for key, found in copies.items():  # sorted oldest first: the latest issue of each language wins
-            for c in found:
-                if c.title:
-                    titles_in.setdefault((c.language or "")[:2].lower(), {})[key] = c.title
+        for key, found in copies.items():
+            _add_titles(titles_in, key, found)
         publications: dict[str, Publication] = {}  # key -> the default copy (latest, English first)
         publication_copies: dict[str, Publication] = {}  # path -> each language's latest issue
         for key in sorted(latest):
-            if latest[key].kind != "pm":
+            self._build_publication(key, copies, titles, titles_in, publications, publication_copies)
+        self._install(copies, latest, titles, titles_in, *_icn_tables(icn_files), publications, publication_copies,
+                      None, self._repositories(copies))
+
+    def update(self, keys: Iterable[str]) -> None:
+        """Take in a change to some objects only (the change log names them), as `index` would but without
+        reading the whole catalog again: their copies are read again, and what depends on them is rebuilt —
+        their publications and those that list them (titles, what the CSDB holds), the ICN files, the
+        repositories or applicability tables when such a module changed. Swapped in whole, like `index`."""
+        copies, latest, titles = dict(self.copies), dict(self.latest), dict(self.titles)
+        titles_in = {language: dict(found) for language, found in self._titles_in.items()}
+        publications, publication_copies = dict(self.publications), dict(self._publication_copies)
+        icns, icn_stems = self.icns, self.icn_stems
+        applicability, repositories = self._applicability, self._repository_entries
+        rebuild: set[str] = set()  # publications to build again
+        listed_in: set[str] = set()  # keys whose presence or titles changed: the publications listing them follow
+        for key in sorted(set(keys)):
+            fresh = sorted(self.catalog.objects(key=key), key=_copy_order)
+            if key.startswith("ICN-") or any(o.kind == "icn" for o in fresh):
+                icns, icn_stems = _icn_tables([Path(o.path) for o in self.catalog.objects(kind="icn")])
                 continue
-            by_language: dict[str | None, CsdbObject] = {}
-            for c in copies[key]:  # oldest first, so the latest issue of each language wins
-                by_language[c.language] = c
-            for obj in by_language.values():
-                try:
-                    publication_copies[obj.path] = self._publication(
-                        obj, copies, {**titles, **titles_in.get((obj.language or "")[:2].lower(), {})})
-                except IetmError as exc:
-                    log.warning("publication not readable: %s", exc)
-            if latest[key].path in publication_copies:
-                publications[key] = publication_copies[latest[key].path]
-        repositories = self._repositories(copies)
+            old = copies.pop(key, [])
+            latest.pop(key, None)
+            titles.pop(key, None)
+            for found in titles_in.values():
+                found.pop(key, None)
+            for o in old:
+                publication_copies.pop(o.path, None)
+            publications.pop(key, None)
+            if fresh:
+                copies[key], latest[key], titles[key] = fresh, fresh[-1], fresh[-1].title
+                _add_titles(titles_in, key, fresh)
+            if {(o.language, o.title) for o in old} != {(o.language, o.title) for o in fresh}:
+                listed_in.add(key)
+            kinds = {(o.kind, o.content_type) for o in (*old, *fresh)}
+            if ("dm", "comrep") in kinds:
+                repositories = None
+            if kinds & {("dm", "act"), ("dm", "cct"), ("dm", "pct"), ("dm", "comrep")}:
+                applicability = None
+            if any(o.kind == "pm" for o in (*old, *fresh)):
+                rebuild.add(key)
+        for key in listed_in:
+            rebuild.update(o.key for o, _ in self.catalog.referrers(key) if o.kind == "pm")
+        for key in sorted(rebuild):
+            if key in latest:
+                for o in copies[key]:
+                    publication_copies.pop(o.path, None)
+                publications.pop(key, None)
+                self._build_publication(key, copies, titles, titles_in, publications, publication_copies)
+        self._install(copies, latest, titles, titles_in, icns, icn_stems, publications, publication_copies,
+                      applicability, self._repositories(copies) if repositories is None else repositories)
+
+    def _build_publication(self, key: str, copies: dict[str, list[CsdbObject]], titles: dict[str, str],
+                           titles_in: dict[str, dict[str, str]], publications: dict[str, Publication],
+                           publication_copies: dict[str, Publication]) -> None:
+        """The publication tree of each language's latest issue of a PM (nothing for another kind of object)."""
+        if copies[key][-1].kind != "pm":
+            return
+        by_language: dict[str | None, CsdbObject] = {}
+        for c in copies[key]:  # oldest first, so the latest issue of each language wins
+            by_language[c.language] = c
+        for obj in by_language.values():
+            try:
+                publication_copies[obj.path] = self._publication(
+                    obj, copies, {**titles, **titles_in.get((obj.language or "")[:2].lower(), {})})
+            except IetmError as exc:
+                log.warning("publication not readable: %s", exc)
+        if copies[key][-1].path in publication_copies:
+            publications[key] = publication_copies[copies[key][-1].path]
+
+    def _install(self, copies, latest, titles, titles_in, icns, icn_stems, publications, publication_copies,
+                 applicability, repositories) -> None:  # type: ignore[no-untyped-def]
         (self.copies, self.latest, self.titles, self._titles_in, self.icns, self.icn_stems, self.publications,
          self._publication_copies, self._applicability, self._repository_entries, self._repository_lookups) = (
-            copies, latest, titles, titles_in, icns, icn_stems, publications, publication_copies, None, repositories, {})
+            copies, latest, titles, titles_in, icns, icn_stems, publications, publication_copies, applicability,
+            repositories, {})
         self.generation += 1
 
     # -- common information repositories (ietm.render.content.cir) ---------------------------------------
@@ -533,3 +583,25 @@ def _applics(root: etree._Element) -> dict[str, dict]:
             if js is not None:
                 out[applic.get("id")] = js
     return out
+
+
+def _copy_order(obj: CsdbObject) -> tuple:
+    """Copies of one object, oldest issue first, English last among equals: the last is the default copy."""
+    return _issue_order(obj.issue), (obj.language or "").startswith("en")
+
+
+def _add_titles(titles_in: dict[str, dict[str, str]], key: str, copies: list[CsdbObject]) -> None:
+    for c in copies:  # sorted oldest first: the latest issue of each language wins
+        if c.title:
+            titles_in.setdefault((c.language or "")[:2].lower(), {})[key] = c.title
+
+
+def _icn_tables(files: list[Path]) -> tuple[dict[str, Path], dict[str, Path]]:
+    """lower-case file name -> file, and lower-case ICN code (no extension) -> its best displayable file."""
+    icns = {path.name.lower(): path for path in files}
+    stems: dict[str, Path] = {}
+    for name, path in sorted(icns.items()):
+        stem = name.rsplit(".", 1)[0]
+        if stem not in stems or path.suffix.lower() in BROWSER_TYPES:
+            stems[stem] = path
+    return icns, stems

@@ -1,0 +1,108 @@
+"""A write taken by one worker reaches the others without their reading the whole CSDB again (issue 15): the
+change log names the objects that changed, and a worker re-reads those only (`Site.update`), ending with the
+same model a full read gives."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import shutil
+from pathlib import Path
+
+import httpx
+import pytest
+
+from ietm.web.app import create_app
+from ietm.web.changes import refresh
+from ietm.web.site import Site
+
+MODULE = "DMC-DGEN-A-D10-10-00-00A-040A-A"
+
+
+@pytest.fixture
+def csdb(content: Path, tmp_path: Path) -> Path:
+    root = tmp_path / "csdb"
+    shutil.copytree(content, root, ignore=shutil.ignore_patterns(".ietm"))
+    return root
+
+
+def _model(site: Site) -> dict:
+    """What pages are built from, in a form two sites can be compared by."""
+    def toc(entry) -> tuple:
+        return (getattr(entry, "title", ""), getattr(entry, "key", None), getattr(entry, "issue", None),
+                tuple(toc(c) for c in getattr(entry, "children", [])))
+
+    return {
+        "copies": {k: [(o.path, o.issue, o.language, o.title, o.qa) for o in found] for k, found in site.copies.items()},
+        "latest": {k: o.path for k, o in site.latest.items()},
+        "titles": site.titles,
+        "titles_in": site._titles_in,
+        "icns": site.icns,
+        "icn_stems": site.icn_stems,
+        "publications": {k: (p.obj.path, toc(p.toc), [(i.key, tuple(t)) for i, t in p.order])
+                         for k, p in site.publications.items()},
+        "publication_copies": {path: toc(p.toc) for path, p in site._publication_copies.items()},
+        "repositories": {lang: sorted(entries) for lang, entries in site._repository_entries.items()},
+    }
+
+
+def _new_issue(csdb: Path, n: int, title: str | None = None) -> Path:
+    src = next(csdb.glob(f"{MODULE}_001-00_*.XML"))
+    data = re.sub(r'issueNumber="\d{3}"', f'issueNumber="{n:03d}"', src.read_text(encoding="utf-8"), count=1)
+    if title:
+        data = re.sub(r"<techName>[^<]*</techName>", f"<techName>{title}</techName>", data, count=1)
+    path = src.with_name(src.name.replace("_001-00_", f"_{n:03d}-00_"))
+    path.write_text(data.replace('issueType="new"', 'issueType="changed"', 1), encoding="utf-8")
+    return path
+
+
+def test_an_update_ends_with_the_model_a_full_read_gives(csdb: Path):
+    site = Site(csdb)
+    listed = next(k for k, p in site.publications.items() for item, _ in p.order if item.key == MODULE)
+    dropped = next(item.key for item, _ in site.publications[listed].order if item.key != MODULE)
+    _new_issue(csdb, 4, "Renamed filter element")  # a new issue, retitled: the publications listing it follow
+    for p in csdb.glob(f"{dropped}_*.XML"):  # a module a publication lists, removed
+        p.unlink()
+    icn = next(p for p in csdb.glob("ICN-*") if p.suffix.lower() in (".svg", ".png", ".cgm"))
+    shutil.copy(icn, icn.with_name("ICN-DGEN-A-000000-A-00000-00001-A-01-1" + icn.suffix))  # a new illustration
+    scan = site.catalog.refresh()
+    assert MODULE in scan.changed and dropped in scan.changed and len(scan.changed) == 3
+    site.update(scan.changed)
+    assert _model(site) == _model(Site(csdb))
+    assert site.titles[MODULE].startswith("Renamed filter element") and dropped not in site.copies
+
+
+def test_a_worker_takes_in_another_workers_write_reading_only_what_changed(csdb: Path):
+    """Two workers of one server (two apps on one CSDB and one server database): one takes a new issue in; the
+    other serves it at its next request, having read from the catalog only the copies of that module."""
+    writer, reader = create_app(csdb), create_app(csdb)
+    try:
+        assert _issue_served(reader) == "001-00"
+        site = reader.state.site
+        read: list[str] = []
+        original = site.catalog._object
+
+        def counted(row, with_refs=True):  # the objects this worker reads from the catalog
+            read.append(row["path"])
+            return original(row, with_refs)
+
+        site.catalog._object = counted
+        refresh(writer, [_new_issue(csdb, 5)])
+        generation = site.generation
+        assert _issue_served(reader) == "005-00"
+        assert site.generation == generation + 1
+        total = sum(len(found) for found in site.copies.values())
+        assert read and all(Path(p).name.startswith(MODULE) for p in read), read
+        assert len(read) < total / 10, f"read {len(read)} of {total} objects"
+    finally:
+        for app in (writer, reader):
+            app.state.db.dispose()
+
+
+def _issue_served(app) -> str:
+    """The issue of the module a request to this worker is answered with (through its middleware, as served)."""
+    async def ask() -> str:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://worker") as client:
+            return (await client.get(f"/api/dm/{MODULE[4:]}")).json()["issue"]
+
+    return asyncio.run(ask())
