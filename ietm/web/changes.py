@@ -91,8 +91,8 @@ WHOLE_FROM = 0.2
 
 
 def _reload(app, keys: set[str] | None) -> None:
-    """The site model (and the search index, if this worker searches) brought up to date from the catalog:
-    only the objects `keys` names (what the change log or a rescan says changed), or all of them (None)."""
+    """The site model brought up to date from the catalog: only the objects `keys` names (what the change log or
+    a rescan says changed), or all of them (None); the search index, if this worker searches, at its next search."""
     site = app.state.site
     app.state.object_checks = None  # a changed BREX or schema setting takes effect
     if keys is None or len(keys) > WHOLE_FROM * max(len(site.copies), 1000):
@@ -101,7 +101,7 @@ def _reload(app, keys: set[str] | None) -> None:
         site.update(keys)
     search = getattr(app.state, "search", None)
     if search is not None:
-        search.index.update()
+        search.changed()
 
 
 def catch_up(app) -> bool:

@@ -56,12 +56,21 @@ class SearchService:
         self.index = SearchIndex(csdb)
         self._lock = threading.Lock()
         self._searching: Searching | None = None
+        self._stale = False
+
+    def changed(self) -> None:
+        """The CSDB changed: the next search brings the index up to date first (a scan of the whole CSDB, paid
+        by a search, not by every request a worker answers after a write)."""
+        self._stale = True
 
     def searching(self) -> Searching:
         if self._searching is None:
             self.index.update()
             self._searching = Searching(self.index.open())
         else:
+            if self._stale:
+                self._stale = False
+                self.index.update()
             self._searching.refresh()
         return self._searching
 
