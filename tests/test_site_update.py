@@ -106,3 +106,19 @@ def _issue_served(app) -> str:
             return (await client.get(f"/api/dm/{MODULE[4:]}")).json()["issue"]
 
     return asyncio.run(ask())
+
+
+def test_a_worker_that_searched_finds_another_workers_write_at_its_next_search(csdb: Path):
+    from ietm.web.searching import SearchService
+
+    writer, reader = create_app(csdb), create_app(csdb)
+    try:
+        reader.state.search = SearchService(csdb)
+        assert reader.state.search.search(text="quokka").total == 0
+        refresh(writer, [_new_issue(csdb, 6, "Quokka filter element")])
+        _issue_served(reader)  # its next request of any kind takes the change in; the index waits for a search
+        hits = reader.state.search.search(text="quokka")
+        assert hits.total == 1 and hits.hits[0].key == MODULE
+    finally:
+        for app in (writer, reader):
+            app.state.db.dispose()
