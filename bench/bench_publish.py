@@ -176,6 +176,7 @@ def main() -> None:
     ap.add_argument("--keep", action="store_true", help="keep the bundles (under the corpus folder)")
     ap.add_argument("--before", metavar="REV", help="only compare whole builds with the code of git revision REV, "
                     "side by side (REV, this tree, REV, this tree)")
+    ap.add_argument("--rounds", type=int, default=2, help="rounds of --before (each: REV, then this tree)")
     args = ap.parse_args()
 
     csdb = renamed_corpus(args.copies)
@@ -195,7 +196,7 @@ def main() -> None:
         t = time.perf_counter()
         subprocess.run([IETM, "index", str(csdb)], check=True, capture_output=True, env=code_env(old))
         print(f"search index of {args.before}'s code brought up to date (untimed): {time.perf_counter() - t:.1f} s")
-        for round_ in (1, 2):
+        for round_ in range(1, args.rounds + 1):
             for name, code in ((args.before, old), ("this tree", None)):
                 r = run_publish(csdb, work / f"bundle-{round_}-{code is None}", args.jobs, code)
                 show(f"whole build, {name} (round {round_})", r)
