@@ -44,6 +44,15 @@ def markup(text: str) -> FastMarkup:
 class FastMarkup(Markup):
     __slots__ = ()
 
+    def __new__(cls, base: Any = "", encoding: str | None = None, errors: str = "strict") -> FastMarkup:
+        if type(base) is str and encoding is None:  # markup the renderer wrote: no __html__ to ask for
+            return _new(cls, base)
+        return Markup.__new__(cls, base, encoding, errors)
+
+    def join(self, iterable: Any) -> FastMarkup:  # type: ignore[override]
+        """Markup.join (parts without __html__ escaped) without its Python-level escape and constructor per part."""
+        return _new(FastMarkup, str.join(self, map(escape_text, iterable)))
+
     def format(self, *args: Any, **kwargs: Any) -> FastMarkup:  # type: ignore[override]
         return _new(FastMarkup, str.format(self, *map(escape_text, args),
                                            **{k: escape_text(v) for k, v in kwargs.items()}))
