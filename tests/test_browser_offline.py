@@ -6,11 +6,8 @@ Offline search agrees with the server's ranking for the same queries."""
 
 from __future__ import annotations
 
-import functools
 import json
 import shutil
-import threading
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -19,6 +16,7 @@ from clirun import ietm
 from ietm.index.search import Searching
 from ietm.index.store import SearchIndex
 from ietm.publish.files import is_variant
+from static_server import StaticServer
 
 pytestmark = pytest.mark.browser
 
@@ -31,17 +29,6 @@ IPD = "dm/S1000DBIKE-AAA-D00-00-00-01AA-941A-D_en-US.html"
 QUERIES = ["tire pressure", "brakes", "lubricat*", "chain clean", "inflating tires", "handlebar remove", "spokes",
            "code:S1000DBIKE-AAA-DA1*", "fork install"]
 COMPLETE = ["br", "lub", "tire pre", "s"]  # completions of the last word typed (one letter: none)
-
-
-class Quiet(SimpleHTTPRequestHandler):
-    def log_message(self, *args: object) -> None:
-        pass
-
-
-def start_static_server(folder: Path) -> tuple[ThreadingHTTPServer, str]:
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(folder)))
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    return httpd, f"http://127.0.0.1:{httpd.server_address[1]}/"
 
 
 @pytest.fixture(scope="module")
@@ -68,7 +55,8 @@ def shot(pg, name: str) -> None:
 
 
 def test_bundle_works_offline_after_the_first_visit(browser, bundle: Path) -> None:
-    httpd, base = start_static_server(bundle)
+    shelf = StaticServer(bundle)
+    base = shelf.url
     context = browser.new_context(viewport={"width": 1024, "height": 1366})
     page = context.new_page()
     errors: list[str] = []
@@ -92,8 +80,7 @@ def test_bundle_works_offline_after_the_first_visit(browser, bundle: Path) -> No
         release = json.loads((bundle / "release.json").read_text())["release"]
         assert page.evaluate("caches.keys()") == [f"ietm-{release}"]
     finally:
-        httpd.shutdown()  # from here on there is no server at all
-        httpd.server_close()
+        shelf.stop()  # from here on there is no server at all
     context.set_offline(True)
 
     # navigate: home -> a publication -> a data module, and the page says it is offline
@@ -167,7 +154,8 @@ def test_offline_search_ranks_as_the_server_does(browser, bundle: Path, bike: Pa
     with Searching(ix.open()) as s:
         server = {q: [(h.key, h.score) for h in s.search(q, limit=10).hits] for q in QUERIES}
         server_completions = {p: s.suggest(p, limit=6)["completions"] for p in COMPLETE}
-    httpd, base = start_static_server(bundle)
+    shelf = StaticServer(bundle)
+    base = shelf.url
     context = browser.new_context(service_workers="block")
     page = context.new_page()
     fetched: list[str] = []
@@ -200,8 +188,7 @@ def test_offline_search_ranks_as_the_server_does(browser, bundle: Path, bike: Pa
             return ws.map(w => [st.stem(w), e.stemOf('en', w)]); }""", words)
     finally:
         context.close()
-        httpd.shutdown()
-        httpd.server_close()
+        shelf.stop()
     # the first search fetched the head, the shards of its word and the rows of its hits, not the whole index
     shards = [p.name for p in (bundle / "search").glob("*.json")]
     assert first and "head.json" in first_fetch and "docs-0.json" in first_fetch
@@ -224,7 +211,8 @@ def test_a_newer_release_is_offered_and_taken(browser, content: Path, tmp_path: 
     shutil.copytree(content, csdb, ignore=shutil.ignore_patterns(".ietm"))
     out = tmp_path / "site"
     first = json.loads(ietm("publish", csdb, "-o", out, "--allow-errors", "--format", "json").out)
-    httpd, base = start_static_server(out)
+    shelf = StaticServer(out)
+    base = shelf.url
     context = browser.new_context()
     page = context.new_page()
     try:
@@ -249,8 +237,7 @@ def test_a_newer_release_is_offered_and_taken(browser, content: Path, tmp_path: 
         assert "Zirconwash" in page.inner_text("main")
     finally:
         context.close()
-        httpd.shutdown()
-        httpd.server_close()
+        shelf.stop()
 
 
 def test_offline_search_in_russian_agrees_with_the_server(browser, content: Path, tmp_path: Path) -> None:
@@ -261,7 +248,8 @@ def test_offline_search_in_russian_agrees_with_the_server(browser, content: Path
     ix.update()
     with Searching(ix.open()) as s:
         server = {q: [h.key + h.language for h in s.search(q, limit=5).hits] for q in queries}
-    httpd, base = start_static_server(out)
+    shelf = StaticServer(out)
+    base = shelf.url
     context = browser.new_context(service_workers="block")
     page = context.new_page()
     try:
@@ -274,8 +262,7 @@ def test_offline_search_in_russian_agrees_with_the_server(browser, content: Path
             return out; }""", queries)
     finally:
         context.close()
-        httpd.shutdown()
-        httpd.server_close()
+        shelf.stop()
     assert server["двигателя"][0] == "DMC-DGEN-A-D10-00-00-00A-040A-Aru-RU"
     for q in queries:
         assert server[q] and offline[q] == server[q], (q, server[q], offline[q])
