@@ -30,9 +30,6 @@ class LiveStats:
         self._avg: dict[str, float] = {}
         self._df: dict[tuple[str, str], int] = {}
 
-    def is_live(self, docnum: int) -> bool:
-        return self.live is None or docnum in self.live
-
     def lengths(self, fieldname: str) -> list[int]:
         """Each document's length of a field, as Whoosh stores it (a byte, so rounded beyond a few dozen words)."""
         lengths = self._lengths.get(fieldname)
