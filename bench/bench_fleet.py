@@ -328,7 +328,7 @@ def show(name: str, r: dict) -> None:
                 f"(HTTP {r.get('page_status')})"
     last = r["output"].splitlines()[-1][:200] if r["output"] else ""
     print(f"{name:9} wall {r['wall']:8.1f} s  CPU {r['cpu']:8.1f} s  RSS largest {r['rss_mb']:6.0f} MB, "
-          f"all processes {r['tree_mb']:6.0f} MB  load {r['load']}  exit {r['rc']}{extra}\n"
+          f"all processes (PSS) {r['tree_mb']:6.0f} MB  load {r['load']}  exit {r['rc']}{extra}\n"
           f"          {last}", flush=True)
 
 
