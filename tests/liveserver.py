@@ -22,7 +22,8 @@ from webserver import free_port
 ROOT = Path(__file__).resolve().parent.parent
 #: what `ietm serve` writes when the port it was given was taken meanwhile (by its own check, or by uvicorn)
 PORT_TAKEN = ("cannot listen on", "error while attempting to bind")
-#: `IETM_TEST_WORKERS=2 pytest ...` runs every test's server as that many worker processes (issue 15)
+#: `IETM_TEST_WORKERS=2 pytest ...` runs every test's server as that many worker processes (issue 15);
+#: `IETM_TEST_DATABASE=postgresql` runs them all on PostgreSQL (tests/conftest.py); the two combine
 WORKERS = os.environ.get("IETM_TEST_WORKERS", "")
 
 

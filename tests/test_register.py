@@ -50,7 +50,7 @@ def verify(s: Setup, target: Path | None = None):
     return r.code, json.loads(r.out)["results"][0]
 
 
-def test_register_lists_appointments_signed_and_logged(setup: Setup):
+def test_register_lists_appointments_signed_and_logged(setup: Setup, template: Setup):
     code, out, err = listing(setup)
     assert code == 0, err
     people = {a["name"]: a for a in out["appointments"]}
@@ -64,9 +64,11 @@ def test_register_lists_appointments_signed_and_logged(setup: Setup):
         ["Разработал", "Проверил", "Т. контр.", "Н. контр.", "Утвердил"]
     changes = sorted((setup.csdb / "register" / "changes").glob("*.change"))
     assert len(changes) == 6 and all(c.with_name(c.name + ".xsig").is_file() for c in changes)
-    log = audit_log_for(setup.csdb).entries()
+    # the appointments were logged where they were made: the template's server database (a folder copied
+    # takes its SQLite database along, not a PostgreSQL one)
+    log = audit_log_for(template.csdb).entries()
     assert [e["event"] for e in log].count("register-appoint") == 6
-    r = ietm("audit", "verify", setup.csdb)
+    r = ietm("audit", "verify", template.csdb)
     assert r.code == 0, r.out
     r = ietm("register", "show", "3", "--csdb", setup.csdb, "--format", "json")
     assert r.code == 0 and json.loads(r.out)["roles"] == ["Проверил"]
