@@ -12,6 +12,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from ietm.catalog import Catalog
 from ietm.web.app import create_app
 from ietm.web.changes import refresh
 from ietm.web.site import Site
@@ -94,6 +95,26 @@ def test_a_worker_takes_in_another_workers_write_reading_only_what_changed(csdb:
         total = sum(len(found) for found in site.copies.values())
         assert read and all(Path(p).name.startswith(MODULE) for p in read), read
         assert len(read) < total / 10, f"read {len(read)} of {total} objects"
+    finally:
+        for app in (writer, reader):
+            app.state.db.dispose()
+
+
+def test_a_file_a_command_took_in_first_still_reaches_every_worker(csdb: Path):
+    """The watcher names a file a writer saved, but `ietm validate` refreshed the catalog before the watcher's
+    rescan: both workers still serve the new issue (the rescan alone finds nothing changed)."""
+    writer, reader = create_app(csdb), create_app(csdb)
+    try:
+        assert _issue_served(writer) == _issue_served(reader) == "001-00"
+        saved = _new_issue(csdb, 6)
+        catalog = Catalog.open(csdb)
+        try:
+            catalog.refresh()
+        finally:
+            catalog.close()
+        refresh(writer, [saved])
+        assert _issue_served(writer) == "006-00"
+        assert _issue_served(reader) == "006-00"
     finally:
         for app in (writer, reader):
             app.state.db.dispose()

@@ -144,8 +144,11 @@ def refresh(app, changed: list[Path] | None = None) -> list[str]:
         before = log_.latest()
         site = app.state.site
         scan = site.catalog.refresh()
+        # a file the caller names is read again even when another command (`ietm validate`, say) took it into
+        # the catalog first, so that this rescan did not find it changed
+        named = {key for path in changed or () if (key := site.catalog.key_at(path))}
         # what other workers recorded and this one has not taken in yet, and what this rescan found
-        _reload(app, log_.changed(log_.applied, before) | scan.changed)
+        _reload(app, log_.changed(log_.applied, before) | scan.changed | named)
         keys, problems = [], {}
         if changed:
             check = checks(app)
@@ -161,7 +164,7 @@ def refresh(app, changed: list[Path] | None = None) -> list[str]:
                 problems[address] = [{"severity": f.severity, "line": f.line, "rule": f.rule, "message": f.message}
                                      for f in check(path) if f.severity in ("error", "warning")]
                 keys.append(obj.key)
-        recorded = scan.changed | set(keys)
+        recorded = scan.changed | named
         if not recorded and not problems:  # nothing changed after all: nothing for the other workers to do
             log_.applied = before
             return keys
