@@ -129,11 +129,13 @@ class Repositories:
             for lang, obj in latest_by_language.items():
                 root = self.site.load(obj).root
                 key = module_key(root)
-                seen: set[int] = set()
+                # the entries themselves, held: an entry comes once under each of its ident forms, and the id()
+                # of an lxml element freed meanwhile is given to the next one (entries went missing at random)
+                seen: set[etree._Element] = set()
                 for (kind, _form), entry in index_repository(root):
-                    if kind not in KINDS or id(entry) in seen:
+                    if kind not in KINDS or entry in seen:
                         continue
-                    seen.add(id(entry))
+                    seen.add(entry)
                     spec, ident_tag, attr = ENTRIES[kind]
                     ident = entry if ident_tag is None else entry.find(ident_tag)
                     text = entry_name(entry) or " ".join(
