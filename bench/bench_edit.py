@@ -58,7 +58,7 @@ def main() -> None:
     from ietm.edit.document import build, to_json
     from ietm.parse.loader import load
     from webserver import serving
-    from ietm.web import create_app
+    from ietm.web.app import create_app
 
     shutil.rmtree(OUT, ignore_errors=True)
     OUT.mkdir(parents=True)

@@ -105,7 +105,7 @@ def _routes(app) -> set[str]:
 
 
 def test_every_page_type_of_the_server_speaks_russian(manual: Path) -> None:
-    from ietm.web import create_app
+    from ietm.web.app import create_app
 
     missing = _routes(create_app(manual)) - set(WALK)
     assert not missing, f"pages nobody walks in Russian: add them to WALK: {sorted(missing)}"

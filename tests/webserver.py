@@ -12,7 +12,7 @@ from pathlib import Path
 import httpx
 import uvicorn
 
-from ietm.web import create_app
+from ietm.web.app import create_app
 
 
 def free_port() -> int:

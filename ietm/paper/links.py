@@ -51,7 +51,7 @@ class PaperLinks:
 
 
 def placeholder_uri(lines: list[str]) -> str:
-    from ietm.web.routes.icn import placeholder_svg
+    from ietm.render.placeholder import placeholder_svg
 
     return "data:image/svg+xml;base64," + base64.b64encode(placeholder_svg(lines).encode()).decode()
 

@@ -66,7 +66,7 @@ class PublishResult:
 
 def _place_icn(site: Site, path: Path, out: Path) -> None:
     """Copy a browser-ready illustration, convert a CGM (through the viewer's cache), or write a placeholder."""
-    from ietm.web.routes.icn import placeholder_svg
+    from ietm.render.placeholder import placeholder_svg
 
     target = out / icn_output(path)
     suffix = path.suffix.lower()

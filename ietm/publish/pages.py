@@ -16,7 +16,7 @@ from ietm.orders import bundle as orders_bundle
 from ietm.publish.files import write_file
 from ietm.publish.links import Plan, StaticLinks
 from ietm.publish.shared import SharedScripts
-from ietm.web.access import inline_script_hashes
+from ietm.web.security import inline_script_hashes
 from ietm.web.i18n import message
 from ietm.web.pages import Crumb, Pages
 from ietm.web.site import Site

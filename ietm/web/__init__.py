@@ -1,5 +1,4 @@
-"""The web manual (FastAPI): routes over one CSDB; pages come from ietm.web.pages and ietm.render."""
+"""The web manual (FastAPI): routes over one CSDB (ietm.web.app); pages come from ietm.web.pages and ietm.render.
 
-from ietm.web.app import create_app
-
-__all__ = ["create_app"]
+Nothing is imported here: `ietm publish` and the other commands use the site model (ietm.web.site) without
+paying for the web framework's import (over a second of a re-publish's start-up)."""

@@ -7,8 +7,6 @@ request that changes anything must prove it comes from the ietm page (CSRF token
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import hmac
 import logging
 import re
@@ -21,7 +19,6 @@ from ietm.accounts.roles import PERMISSIONS, known_permission
 from ietm.catalog.db import normalise_key
 from ietm.errors import IetmError
 from ietm.intake.gate import clean_stale
-from ietm.paths import TEMPLATES
 from ietm.web import security
 from ietm.web.i18n import CodeName, message
 from ietm.web.clients import client_address, trusted_networks
@@ -36,20 +33,6 @@ _GUARDED = re.compile(r"^/(?:api/)?(dm|pm)/([^/?#]+)")
 #: API paths whose callers prove who they are with a key of their own (`Authorization: Bearer`), checked by the
 #: route: delivered bundles, which hold no session. No cookie is involved, so there is no CSRF to guard against.
 BEARER_PATHS: list[str] = []
-
-
-def inline_script_hashes() -> list[str]:
-    """CSP hashes of the templates' inline scripts (display settings applied before first paint).
-
-    Hashing them at start-up keeps `script-src` strict: an inline script injected through content can never
-    match, while the shell's own one-liners run.
-    """
-    out = set()
-    for template in TEMPLATES.rglob("*.html"):
-        for m in re.finditer(r"<script>(.*?)</script>", template.read_text(encoding="utf-8"), re.S):
-            digest = hashlib.sha256(m.group(1).encode()).digest()
-            out.add("'sha256-" + base64.b64encode(digest).decode() + "'")
-    return sorted(out)
 
 
 class AccessControl:
@@ -120,7 +103,7 @@ def install(app: FastAPI, site) -> None:
 def hardening(app: FastAPI, site) -> None:
     """Security headers on every response and the request body limit: the outermost layers, so that they
     hold for errors, static files and refusals too (call last in create_app)."""
-    hashes = " ".join(inline_script_hashes())
+    hashes = " ".join(security.inline_script_hashes())
     csp = security.CSP.replace("script-src 'self'", f"script-src 'self' {hashes}".rstrip())
     app.add_middleware(security.BodyLimit, limit=int(site.config.get("serve.max_upload_mb")) * 1024 * 1024)
     app.add_middleware(security.SecurityHeaders, csp=csp)

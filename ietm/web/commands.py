@@ -49,7 +49,7 @@ def serve(csdb: Path | None, host: str | None, port: int | None, workers: int | 
     options = {"host": host, "port": port, "log_level": "info", "proxy_headers": False}
     said = f"Serving {folder} at http://{host}:{port}/{' with live preview' if watch else ''}"
     if workers == 1:
-        from ietm.web import create_app
+        from ietm.web.app import create_app
 
         app = create_app(folder, config)
         if watch:

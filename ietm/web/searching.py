@@ -8,8 +8,6 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-from fastapi import Request
-
 from ietm.index.search import Results, Searching
 from ietm.i18n import t, words
 from ietm.index.store import SearchIndex
@@ -81,14 +79,6 @@ class SearchService:
     def suggest(self, text: str, **kwargs: Any) -> dict:
         with self._lock:
             return self.searching().suggest(text, **kwargs)
-
-
-def service(request: Request) -> SearchService:
-    state = request.app.state
-    svc = getattr(state, "search", None)
-    if svc is None:
-        svc = state.search = SearchService(state.site.csdb)
-    return svc
 
 
 def render_page(pages, links, lang: str, path: str, **values: Any) -> str:  # type: ignore[no-untyped-def]

@@ -5,7 +5,12 @@ Pure ASGI middleware, so it also covers static files, errors and responses strea
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import re
 from typing import Any, Awaitable, Callable
+
+from ietm.paths import TEMPLATES
 
 Scope = dict[str, Any]
 Receive = Callable[[], Awaitable[dict]]
@@ -19,6 +24,20 @@ CSP = (
     "font-src 'self'; connect-src 'self'; object-src 'self'; media-src 'self'; worker-src 'self'; "
     "manifest-src 'self'; frame-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
 )
+
+
+def inline_script_hashes() -> list[str]:
+    """CSP hashes of the templates' inline scripts (display settings applied before first paint).
+
+    Hashing them at start-up keeps `script-src` strict: an inline script injected through content can never
+    match, while the shell's own one-liners run.
+    """
+    out = set()
+    for template in TEMPLATES.rglob("*.html"):
+        for m in re.finditer(r"<script>(.*?)</script>", template.read_text(encoding="utf-8"), re.S):
+            digest = hashlib.sha256(m.group(1).encode()).digest()
+            out.add("'sha256-" + base64.b64encode(digest).decode() + "'")
+    return sorted(out)
 
 
 def bundle_csp(script_hashes: list[str], connect: str = "") -> str:

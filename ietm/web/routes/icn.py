@@ -6,32 +6,17 @@ address can reach a file outside the CSDB.
 
 from __future__ import annotations
 
-from xml.sax.saxutils import escape
-
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import FileResponse, Response
 
 from ietm.errors import NotFound
+from ietm.render.placeholder import placeholder_svg
 from ietm.web import deps
 from ietm.web.i18n import message, t, words
 from ietm.web.site import BROWSER_TYPES
 
 router = APIRouter(include_in_schema=False)
 CACHE = {"Cache-Control": "public, max-age=3600"}
-
-
-def placeholder_svg(lines: list[str]) -> str:
-    """A plain picture that says in words why the illustration is not shown, naming the file."""
-    text = "".join(
-        f'<text x="300" y="{150 + 32 * i}" text-anchor="middle" font-size="{22 if i == 0 else 18}">{escape(line)}</text>'
-        for i, line in enumerate(lines)
-    )
-    return (
-        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 600 300" role="img" '
-        f'aria-label="{escape(" ".join(lines), {chr(34): "&quot;"})}">'
-        '<rect x="4" y="4" width="592" height="292" fill="#f4f4f4" stroke="#888" stroke-width="3" stroke-dasharray="12 8"/>'
-        f'<g font-family="sans-serif" fill="#333">{text}</g></svg>'
-    )
 
 
 words({

@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse
 from markupsafe import Markup
 
 from ietm.index.search import Results
 from ietm.web import deps
-from ietm.web.searching import SearchService, render_page, service
+from ietm.web.searching import SearchService, render_page
 
 router = APIRouter()
+
+
+def service(request: Request) -> SearchService:
+    state = request.app.state
+    svc = getattr(state, "search", None)
+    if svc is None:
+        svc = state.search = SearchService(state.site.csdb)
+    return svc
 
 
 def _with_urls(results: Results, links) -> dict:  # type: ignore[no-untyped-def]
