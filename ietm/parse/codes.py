@@ -79,6 +79,36 @@ class DmCode:
 
 
 _DM_FIELDS = tuple(f.name for f in fields(DmCode))
+_DM_REQUIRED = _DM_FIELDS[:11]
+
+
+def dm_code_text(el: etree._Element) -> str | None:
+    """`str(DmCode.from_xml(el))` without making the value, or None where from_xml would refuse the element:
+    references are read by the thousand (a business-rules module holds more than a thousand)."""
+    get = el.get
+    values = [get(name) for name in _DM_REQUIRED]
+    if None in values:
+        return None
+    model, sdc, system, sub, subsub, assy, disassy, variant, info, info_variant, location = values
+    code = f"{model}-{sdc}-{system}-{sub}{subsub}-{assy}-{disassy}{variant}-{info}{info_variant}-{location}"
+    learn, event = get("learnCode"), get("learnEventCode")
+    return f"{code}-{learn}{event}" if learn and event else code
+
+
+def issue_text(el: etree._Element | None) -> str | None:
+    """`str(Issue.from_xml(el))`, or None where that is None."""
+    if el is None:
+        return None
+    number = el.get("issueNumber")
+    return None if number is None else f"{number}-{el.get('inWork', '00')}"
+
+
+def language_text(el: etree._Element | None) -> str | None:
+    """`str(Language.from_xml(el))`, or None where that is None."""
+    if el is None:
+        return None
+    iso = el.get("languageIsoCode")
+    return None if iso is None else f"{iso}-{el.get('countryIsoCode', '')}"
 
 
 @dataclass(frozen=True, order=True)

@@ -9,7 +9,7 @@ from pathlib import Path
 from lxml import etree
 
 from ietm.errors import InputError
-from ietm.parse.codes import DmCode, Issue, Language, PmCode
+from ietm.parse.codes import DmCode, Issue, Language, PmCode, dm_code_text
 from ietm.parse.loader import Loaded, load
 
 XSI = "{http://www.w3.org/2001/XMLSchema-instance}"
@@ -345,14 +345,15 @@ def cir_target(kind: str, ident: str) -> str:
 
 def dm_ref_key(ident: etree._Element) -> str | None:
     """The key a dmRefIdent points at (DMC-... or DME-...), or None when it has no usable dmCode."""
-    code_el = ident.find("dmCode")
-    if code_el is None:
+    code_el = ext = None
+    for el in ident:  # (not find(): references are read by the thousand)
+        if el.tag == "dmCode":
+            code_el = el if code_el is None else code_el
+        elif el.tag == "identExtension":
+            ext = el if ext is None else ext
+    code = dm_code_text(code_el) if code_el is not None else None
+    if code is None:
         return None
-    try:
-        code = DmCode.from_xml(code_el)
-    except InputError:
-        return None
-    ext = ident.find("identExtension")
     if ext is not None:
         return f"DME-{ext.get('extensionProducer')}-{ext.get('extensionCode')}-{code}"
     return f"DMC-{code}"

@@ -51,6 +51,15 @@ def number(value: str | None, default: int) -> int:
         return default
 
 
+def child(el: etree._Element, tag: str) -> etree._Element | None:
+    """`el.find(tag)` for a plain tag: its first child element of that name. lxml's find() goes through its
+    Python path parser (several µs a call); the renderers look children up hundreds of thousands of times."""
+    for c in el:
+        if c.tag == tag:
+            return c
+    return None
+
+
 def text_of(el: etree._Element | None) -> str:
     """The element's text content with whitespace collapsed (as a reader sees it)."""
     if el is None:
@@ -87,13 +96,13 @@ class Html:
     # -- module-wide indexes -------------------------------------------------------------------------------
 
     def _index(self) -> None:
-        counters = {"figure": 0, "table": 0, "multimedia": 0}
-        for el in self.root.iter():
-            if not isinstance(el.tag, str):
-                continue
+        # (selected by libxml2, not by a Python walk over every element)
+        for el in self.root.xpath("descendant-or-self::*[@id]"):
             ident = el.get("id")
             if ident:
                 self.ids.setdefault(ident, el)
+        counters = {"figure": 0, "table": 0, "multimedia": 0}
+        for el in self.root.iter("figure", "table", "multimedia", "proceduralStep", "levelledPara"):
             if el.tag in counters and el.getparent() is not None and el.getparent().tag != "captionGroup":
                 counters[el.tag] += 1
                 self.numbers[el] = str(counters[el.tag])
@@ -164,14 +173,20 @@ class Html:
             self.seen.add(el)
             return EMPTY
         self.seen.add(el)
-        tag = el.tag
+        handler = self.handler_of(el.tag)
+        if handler is None:
+            return self.unknown(el)
+        return handler(self, el)
+
+    @staticmethod
+    def handler_of(tag: str) -> Handler | None:
+        """The renderer of an element (None: unknown)."""
         handler = HANDLERS.get(tag) or _PREFIXED.get(tag)
         if handler is None:
             handler = next((h for p, h in PREFIX_HANDLERS.items() if tag.startswith(p)), None)
-            if handler is None:
-                return self.unknown(el)
-            _PREFIXED[tag] = handler
-        return handler(self, el)
+            if handler is not None:
+                _PREFIXED[tag] = handler
+        return handler
 
     def inner(self, el: etree._Element, skip: Iterable[str] = ()) -> Markup:
         """Mixed content: the element's text, each child rendered, each tail; children in `skip` are left out

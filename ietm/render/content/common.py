@@ -8,12 +8,12 @@ import re
 from lxml import etree
 from markupsafe import Markup
 
-from ietm.parse.codes import Issue, Language, PmCode
+from ietm.parse.codes import Issue, Language, PmCode, issue_text, language_text
 from ietm.parse.model import dm_ref_key
 from ietm.errors import InputError
-from ietm.render.content.base import EMPTY, Html, applic_statement, handles, number, text_of
+from ietm.render.content.base import EMPTY, Html, applic_statement, child, handles, number, text_of
 from ietm.render.content.cir import guard_from_repository
-from ietm.render.content.fastmarkup import FastMarkup, escape
+from ietm.render.content.fastmarkup import FastMarkup, escape, escape_str, markup
 
 XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
 
@@ -167,32 +167,32 @@ def applic_group(r: Html, el: etree._Element) -> Markup:
 
 
 def broken(r: Html, shown: str, ref: str) -> Markup:
-    return FastMarkup('<span class="broken-ref" data-ref="{}" title="{}">⚠ {}</span>').format(
-        ref, r.t("broken_ref"), shown)
+    return markup(f'<span class="broken-ref" data-ref="{escape_str(ref)}" title="{escape_str(r.t("broken_ref"))}">'
+                  f'⚠ {escape_str(shown)}</span>')
 
 
 @handles("dmRef")
 def dm_ref(r: Html, el: etree._Element) -> Markup:
     r.consume(el)
-    ident = el.find("dmRefIdent")
+    ident = child(el, "dmRefIdent")
     key = dm_ref_key(ident) if ident is not None else None
     if key is None:
         return broken(r, text_of(el) or "dmRef", "dmRef")
-    issue = Issue.from_xml(ident.find("issueInfo"))
-    lang = Language.from_xml(ident.find("language"))
-    title_el = el.find("dmRefAddressItems/dmTitle")
+    address = child(el, "dmRefAddressItems")
+    title_el = child(address, "dmTitle") if address is not None else None
     title = ""
     if title_el is not None:
-        tech, info = text_of(title_el.find("techName")), text_of(title_el.find("infoName"))
+        tech, info = text_of(child(title_el, "techName")), text_of(child(title_el, "infoName"))
         title = f"{tech} - {info}" if info else tech
     title = title or r.ctx.titles(key) or ""
-    fragment = el.get("referredFragment")
-    url = r.ctx.links.dm(key, str(issue) if issue else None, str(lang) if lang else None, fragment)
-    shown = title or key
+    url = r.ctx.links.dm(key, issue_text(child(ident, "issueInfo")), language_text(child(ident, "language")),
+                         el.get("referredFragment"))
     if url is None:
         return broken(r, f"{key} {title}".strip(), key)
-    code = FastMarkup(' <span class="code">{}</span>').format(key) if title else EMPTY
-    return FastMarkup('<a{} href="{}" data-key="{}">{}</a>{}').format(r.attrs(el, "ref dmref"), url, key, shown, code)
+    key = escape_str(key)
+    code = f' <span class="code">{key}</span>' if title else ""
+    return markup(f'<a{r.attrs(el, "ref dmref")} href="{escape_str(url)}" data-key="{key}">'
+                  f'{escape_str(title) if title else key}</a>{code}')
 
 
 @handles("pmRef")

@@ -23,8 +23,11 @@ _HIDDEN = frozenset(HIDDEN_ATTRS)
 # over escaped parts.
 
 @functools.lru_cache(maxsize=4096)
-def _label(language: str, tag: str) -> str:
-    return escape_str(record_label(language, tag, humanize(tag)))
+def _words(language: str, tag: str) -> tuple[str, str, str]:
+    """An element's label in the UI language (escaped) and the class attributes of its leaf and group forms
+    when it has no attributes of its own (most elements: then no attribute walk and no facts)."""
+    return (escape_str(record_label(language, tag, humanize(tag))), f' class="{escape_str(f"rec leaf r-{tag}")}"',
+            f' class="{escape_str(f"rec r-{tag}")}"')
 
 
 @functools.lru_cache(maxsize=4096)
@@ -35,7 +38,10 @@ def _fact_name(language: str, name: str) -> tuple[str, str | None]:
 
 def facts(r: Html, el: etree._Element, skip: set[str] | frozenset[str] = _HIDDEN) -> Markup:
     """An element's attributes as `name value` facts, named in the UI language; a code value by its name."""
-    language = r.ctx.language
+    return markup(_facts(r.ctx.language, el, skip))
+
+
+def _facts(language: str, el: etree._Element, skip: set[str] | frozenset[str] = _HIDDEN) -> str:
     items = []
     for k, v in el.items():
         if k in skip or k.startswith("{"):
@@ -43,20 +49,49 @@ def facts(r: Html, el: etree._Element, skip: set[str] | frozenset[str] = _HIDDEN
         name, codes = _fact_name(language, k)
         items.append(f'<span class="fact"><span class="fk">{name}</span> '
                      f'{escape_str(code_name(codes, v, language) if codes else v)}</span>')
-    if not items:
-        return EMPTY
-    return markup(f'<span class="facts">{" ".join(items)}</span>')
+    return f'<span class="facts">{" ".join(items)}</span>' if items else ""
 
 
 def record(r: Html, el: etree._Element) -> Markup:
     """Leaf elements read as `Label: value`; groups as a labelled box around their content."""
+    return markup(_record(r, el, r.ctx.language))
+
+
+def _record(r: Html, el: etree._Element, language: str) -> str:
+    """A record as a plain string; the records inside it are made here directly, without the dispatch and the
+    markup objects of a render each (a business-rules module is tens of thousands of nested records)."""
     tag = el.tag
-    label = _label(r.ctx.language, tag)
-    if not len(el) or not any(isinstance(c.tag, str) for c in el):
-        return markup(f'<div{r.attrs(el, f"rec leaf r-{tag}")}><span class="k">{label}</span> '
-                      f'<span class="v">{r.inner(el)}</span> {facts(r, el)}</div>')
-    return markup(f'<div{r.attrs(el, f"rec r-{tag}")}><div class="rec-h">{label} {facts(r, el)}</div>'
-                  f'<div class="rec-b">{r.inner(el)}</div></div>')
+    label, leaf_class, group_class = _words(language, tag)
+    text = el.text
+    parts = [escape_str(text)] if text else []
+    leaf = True
+    handler_of = r.handler_of
+    seen = r.seen
+    for child in el:
+        ctag = child.tag
+        if type(ctag) is str:
+            leaf = False
+            if handler_of(ctag) is record:
+                seen.add(child)
+                parts.append(_record(r, child, language))
+            else:
+                parts.append(r.render(child))
+        else:  # XML comments and processing instructions are not content
+            seen.add(child)
+        tail = child.tail
+        if tail:
+            parts.append(escape_str(tail))
+    inner = "".join(parts)
+    if el.keys():
+        shown = _facts(language, el)
+        if leaf:
+            return (f'<div{r.attrs(el, f"rec leaf r-{tag}")}><span class="k">{label}</span> '
+                    f'<span class="v">{inner}</span> {shown}</div>')
+        return (f'<div{r.attrs(el, f"rec r-{tag}")}><div class="rec-h">{label} {shown}</div>'
+                f'<div class="rec-b">{inner}</div></div>')
+    if leaf:
+        return f'<div{leaf_class}><span class="k">{label}</span> <span class="v">{inner}</span> </div>'
+    return f'<div{group_class}><div class="rec-h">{label} </div><div class="rec-b">{inner}</div></div>'
 
 
 def register(*tags: str) -> None:
