@@ -3,7 +3,9 @@
 import pytest
 
 from ietm.errors import InputError
-from ietm.parse.codes import DmCode, Issue, Language, PmCode, parse_code
+from lxml import etree
+
+from ietm.parse.codes import DmCode, Issue, Language, PmCode, dm_code_text, issue_text, language_text, parse_code
 
 
 def test_dmc_round_trip_with_all_parts():
@@ -46,3 +48,35 @@ def test_parse_code_tells_kinds_apart():
     assert parse_code("icn-c0419-s1000d0358-001-01") == ("icn", "ICN-C0419-S1000D0358-001-01")
     with pytest.raises(InputError):
         parse_code("hello")
+
+
+_CODE = ('modelIdentCode="S1000DBIKE" systemDiffCode="AAA" systemCode="DA1" subSystemCode="1" subSubSystemCode="0" '
+         'assyCode="00" disassyCode="00" disassyCodeVariant="AA" infoCode="251" infoCodeVariant="A" itemLocationCode="A"')
+
+
+@pytest.mark.parametrize("xml", [
+    f"<dmCode {_CODE}/>",
+    f'<dmCode {_CODE} learnCode="T36" learnEventCode="D"/>',
+    f'<dmCode {_CODE} learnCode="T36"/>',  # a learn code without its event code is not part of the code
+    "<dmCode " + _CODE.replace('infoCodeVariant="A" ', "") + "/>",  # incomplete: refused
+])
+def test_code_text_is_the_code_the_value_writes(xml):
+    """References are read as text without making a DmCode (thousands in one module): the same text, and
+    nothing where the value would be refused."""
+    el = etree.fromstring(xml)
+    try:
+        expected = str(DmCode.from_xml(el))
+    except InputError:
+        expected = None
+    assert dm_code_text(el) == expected
+
+
+@pytest.mark.parametrize("xml", ['<x issueNumber="002" inWork="01"/>', '<x issueNumber="002"/>', "<x/>", None])
+def test_issue_and_language_text(xml):
+    el = etree.fromstring(xml) if xml else None
+    issue = Issue.from_xml(el)
+    assert issue_text(el) == (str(issue) if issue else None)
+    lang = etree.fromstring(xml.replace("issueNumber", "languageIsoCode").replace("inWork", "countryIsoCode")) \
+        if xml else None
+    language = Language.from_xml(lang)
+    assert language_text(lang) == (str(language) if language else None)
