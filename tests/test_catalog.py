@@ -129,3 +129,44 @@ def test_refreshes_from_several_threads_take_turns(content, tmp_path):
     assert not errors, errors[:3]
     catalog.refresh()
     assert {Path(o.path).name for o in catalog.all(with_refs=False)} == {p.name for p in csdb_files(csdb)}
+
+
+def test_a_reader_never_sees_a_refresh_half_done(bike_copy: Path, monkeypatch):
+    """A server reads its catalog on request threads while a save refreshes it on another: a reader sees the
+    catalog as it was before the refresh or as it is after, never the refresh's transaction half-written (it
+    shared the connection: a changed module, deleted and inserted again, was not the latest of its key until
+    the transaction's end, so a page's applicability read then had no tables). The reader here runs at the
+    worst moment: after the changed rows are written, before they are marked latest."""
+    import threading
+
+    cat = Catalog.open(bike_copy)
+    cat.refresh()
+    key = "DMC-S1000DBIKE-AAA-DA1-10-00-00AA-251A-A"
+
+    def latest() -> list[tuple[str, str]]:
+        return [(Path(o.path).name, o.issue) for o in cat.objects(key=key, state="latest")]
+
+    before = latest()
+    assert before == [(PROC, "008-00")]
+    touched = bike_copy / PROC
+    os.utime(touched, ns=(touched.stat().st_atime_ns, touched.stat().st_mtime_ns + 10_000_000))
+    seen: list[object] = []
+    mark_latest = cat._mark_latest
+
+    def reader_meanwhile() -> None:
+        def read() -> None:
+            try:
+                seen.append((latest(), len(cat.objects(kind="dm", state="latest"))))
+            except Exception as exc:  # noqa: BLE001 - what the test looks for
+                seen.append(repr(exc))
+
+        reader = threading.Thread(target=read, daemon=True)
+        reader.start()
+        reader.join(120)
+        seen.append("reader done" if not reader.is_alive() else "reader still waiting")
+        mark_latest()
+
+    monkeypatch.setattr(cat, "_mark_latest", reader_meanwhile)
+    assert cat.refresh().parsed == 1
+    assert seen == [(before, 97), "reader done"]
+    assert latest() == before and len(cat.objects(kind="dm", state="latest")) == 97

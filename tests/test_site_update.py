@@ -83,9 +83,9 @@ def test_a_worker_takes_in_another_workers_write_reading_only_what_changed(csdb:
         read: list[str] = []
         original = site.catalog._object
 
-        def counted(row, with_refs=True):  # the objects this worker reads from the catalog
+        def counted(db, row, with_refs=True):  # the objects this worker reads from the catalog
             read.append(row["path"])
-            return original(row, with_refs)
+            return original(db, row, with_refs)
 
         site.catalog._object = counted
         refresh(writer, [_new_issue(csdb, 5)])

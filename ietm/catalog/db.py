@@ -9,10 +9,12 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Iterable
 
 from ietm.errors import IetmError, NotFound
 from ietm.parse.model import ICN_SUFFIXES, CsdbObject, Ref, read_object
@@ -69,15 +71,22 @@ def _issue_order(issue: str | None) -> tuple[int, int]:
 
 
 class Catalog:
-    """One CSDB's catalog. Open it once (per process), refresh it when the files may have changed."""
+    """One CSDB's catalog. Open it once (per process), refresh it when the files may have changed.
+
+    A server reads it on many threads while a save refreshes it on another: the refresh writes through a
+    connection of its own, and each query reads through a connection no other thread is using at that moment,
+    so that it sees the catalog as the last refresh committed it, never a refresh half-written (WAL: readers do
+    not wait for the writer). A connection is kept for the next query when one ends."""
 
     def __init__(self, root: Path, db_path: Path) -> None:
         self.root = root
         self.db_path = db_path
-        self.db = self._connect()
+        self.db = self._connect()  # the refresh's
         # a server refreshes from several threads at once (an upload, a remark, the watcher) over this one
         # connection: a second BEGIN on it while the first transaction runs fails, so they take turns
         self._refreshing = threading.Lock()
+        self._idle: list[sqlite3.Connection] = []  # the queries' connections, while no query uses them
+        self._idle_guard = threading.Lock()
 
     @classmethod
     def open(cls, csdb: Path | str) -> Catalog:
@@ -117,14 +126,38 @@ class Catalog:
         return db
 
     def close(self) -> None:
-        self.db.close()
+        with self._idle_guard:
+            idle, self._idle = self._idle, []
+        for db in (self.db, *idle):
+            db.close()
 
     def reopen(self) -> None:
-        """Give this process a connection of its own: first thing in a process forked from one that has the
+        """Give this process connections of its own: first thing in a process forked from one that has the
         catalog open (a SQLite connection must not be used, nor closed, on both sides of a fork, so the
-        inherited one is kept unused until the process ends)."""
-        _INHERITED.append(self.db)
+        inherited ones are kept unused until the process ends)."""
+        with self._idle_guard:
+            _INHERITED.extend([self.db, *self._idle])
+            self._idle = []
         self.db = self._connect()
+
+    @contextmanager
+    def _reading(self) -> Iterator[sqlite3.Connection]:
+        """A connection for one query, no other thread's meanwhile, in a read transaction: the query (its rows
+        and their references) sees the catalog as one refresh committed it (a connection shared with a reader
+        still stepping through its rows would keep that reader's older view, and the refresh's own connection
+        shows its transaction before it is committed)."""
+        with self._idle_guard:
+            db = self._idle.pop() if self._idle else None
+        if db is None:
+            db = sqlite3.connect(self.db_path, timeout=60, check_same_thread=False)
+            db.row_factory = sqlite3.Row
+        try:
+            db.execute("BEGIN")
+            yield db
+        finally:
+            db.rollback()  # nothing was written: the read transaction ends
+            with self._idle_guard:
+                self._idle.append(db)
 
     # -- scanning ---------------------------------------------------------------------------------------
 
@@ -211,13 +244,13 @@ class Catalog:
 
     # -- queries ----------------------------------------------------------------------------------------
 
-    def _object(self, row: sqlite3.Row, with_refs: bool = True) -> CsdbObject:
+    def _object(self, db: sqlite3.Connection, row: sqlite3.Row, with_refs: bool = True) -> CsdbObject:
         obj = CsdbObject(path=str(self.root / row["path"]), **{c: row[c] for c in _COLUMNS})
         obj.in_work = bool(row["in_work"])
         if with_refs:
             obj.refs = [
                 Ref(r["kind"], r["target"], r["line"], r["issue"], r["language"])
-                for r in self.db.execute("SELECT * FROM refs WHERE path = ? ORDER BY rowid", (row["path"],))
+                for r in db.execute("SELECT * FROM refs WHERE path = ? ORDER BY rowid", (row["path"],)).fetchall()
             ]
         return obj
 
@@ -246,10 +279,11 @@ class Catalog:
         where.append(
             {"all": "1", "latest": "latest = 1", "old": "latest = 0", "inwork": "in_work = 1", "official": "in_work = 0"}[state]
         )
-        rows = self.db.execute(
-            f"SELECT * FROM objects WHERE {' AND '.join(where)} ORDER BY key, language, issue", args
-        ).fetchall()
-        return [self._object(r, with_refs) for r in rows]
+        with self._reading() as db:
+            rows = db.execute(
+                f"SELECT * FROM objects WHERE {' AND '.join(where)} ORDER BY key, language, issue", args
+            ).fetchall()
+            return [self._object(db, r, with_refs) for r in rows]
 
     def key_at(self, path: Path) -> str | None:
         """The key of the object in a file of this CSDB, if the catalog holds one."""
@@ -257,7 +291,8 @@ class Catalog:
             rel = path.resolve().relative_to(self.root.resolve()).as_posix()
         except ValueError:
             return None
-        row = self.db.execute("SELECT key FROM objects WHERE path = ?", (rel,)).fetchone()
+        with self._reading() as db:
+            row = db.execute("SELECT key FROM objects WHERE path = ?", (rel,)).fetchone()
         return row[0] if row else None
 
     def all(self, with_refs: bool = True) -> list[CsdbObject]:
@@ -268,7 +303,9 @@ class Catalog:
         a message a Russian reader gets in Russian (for a check's report; a page asks often, and gets the words
         stored in English); the stored one where the file now reads."""
         found = []
-        for r in self.db.execute("SELECT path, error, error_line FROM objects WHERE error IS NOT NULL ORDER BY path"):
+        with self._reading() as db:
+            rows = db.execute("SELECT path, error, error_line FROM objects WHERE error IS NOT NULL ORDER BY path").fetchall()
+        for r in rows:
             full = str(self.root / r["path"])
             _, _, error, line = _read((full, r["path"])) if again else (None, None, None, None)
             found.append((full, error or r["error"], line if error else r["error_line"]))
@@ -277,49 +314,53 @@ class Catalog:
     def get(self, key: str, issue: str | None = None, language: str | None = None) -> CsdbObject | None:
         """One object by key; without an issue, the latest; without a language, English first, then any."""
         key = normalise_key(key)
-        rows = self.db.execute("SELECT * FROM objects WHERE key = ?", (key,)).fetchall()
-        if issue is not None:
-            rows = [r for r in rows if r["issue"] == issue]
-        if language is not None:
-            wanted = language.lower()
-            exact = [r for r in rows if (r["language"] or "").lower() == wanted]
-            same = [r for r in rows if (r["language"] or "").lower().split("-")[0] == wanted.split("-")[0]]
-            rows = exact or same or rows
-        if not rows:
-            return None
-        rows.sort(key=lambda r: (_issue_order(r["issue"]), (r["language"] or "").startswith("en")), reverse=True)
-        return self._object(rows[0])
+        with self._reading() as db:
+            rows = db.execute("SELECT * FROM objects WHERE key = ?", (key,)).fetchall()
+            if issue is not None:
+                rows = [r for r in rows if r["issue"] == issue]
+            if language is not None:
+                wanted = language.lower()
+                exact = [r for r in rows if (r["language"] or "").lower() == wanted]
+                same = [r for r in rows if (r["language"] or "").lower().split("-")[0] == wanted.split("-")[0]]
+                rows = exact or same or rows
+            if not rows:
+                return None
+            rows.sort(key=lambda r: (_issue_order(r["issue"]), (r["language"] or "").startswith("en")), reverse=True)
+            return self._object(db, rows[0])
 
     def latest(self, key: str, language: str | None = None) -> CsdbObject | None:
         return self.get(key, None, language)
 
     def issues(self, key: str) -> list[tuple[str | None, str | None]]:
         """(issue, language) of every copy of an object, oldest first."""
-        rows = self.db.execute("SELECT issue, language FROM objects WHERE key = ?", (normalise_key(key),)).fetchall()
+        with self._reading() as db:
+            rows = db.execute("SELECT issue, language FROM objects WHERE key = ?", (normalise_key(key),)).fetchall()
         return sorted(((r["issue"], r["language"]) for r in rows), key=lambda t: (_issue_order(t[0]), t[1] or ""))
 
     def languages(self, key: str) -> list[str]:
-        rows = self.db.execute(
-            "SELECT DISTINCT language FROM objects WHERE key = ? AND language IS NOT NULL", (normalise_key(key),)
-        )
+        with self._reading() as db:
+            rows = db.execute(
+                "SELECT DISTINCT language FROM objects WHERE key = ? AND language IS NOT NULL", (normalise_key(key),)
+            ).fetchall()
         return sorted(r[0] for r in rows)
 
     def referrers(self, key: str, kind: str | None = None) -> list[tuple[CsdbObject, Ref]]:
         """Where-used: every object and reference that points at `key` (a code, or with kind="cir" a repository
         entry's target as ietm.parse.model.cir_target makes it, matched as it is written)."""
-        out = []
         target = key if kind == "cir" else normalise_key(key)
-        for r in self.db.execute(
-            "SELECT o.*, r.kind AS rkind, r.target, r.line AS rline, r.issue AS rissue, r.language AS rlang "
-            "FROM refs r JOIN objects o ON o.path = r.path WHERE r.target = ? ORDER BY o.path, r.line",
-            (target,),
-        ):
-            out.append((self._object(r, with_refs=False), Ref(r["rkind"], r["target"], r["rline"], r["rissue"], r["rlang"])))
-        return out
+        with self._reading() as db:
+            rows = db.execute(
+                "SELECT o.*, r.kind AS rkind, r.target, r.line AS rline, r.issue AS rissue, r.language AS rlang "
+                "FROM refs r JOIN objects o ON o.path = r.path WHERE r.target = ? ORDER BY o.path, r.line",
+                (target,),
+            ).fetchall()
+            return [(self._object(db, r, with_refs=False), Ref(r["rkind"], r["target"], r["rline"], r["rissue"], r["rlang"]))
+                    for r in rows]
 
     def icn_file(self, name: str) -> tuple[Path | None, Path | None]:
         """(exact file, file differing only in letter case) for an ICN file name declared by a module."""
-        rows = self.db.execute("SELECT path FROM objects WHERE kind = 'icn'").fetchall()
+        with self._reading() as db:
+            rows = db.execute("SELECT path FROM objects WHERE kind = 'icn'").fetchall()
         exact = case = None
         for r in rows:
             fname = r["path"].rsplit("/", 1)[-1]
