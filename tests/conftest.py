@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
+import signal
 import tempfile
+import threading
 from pathlib import Path
 
 import pytest
@@ -24,6 +27,20 @@ def pytest_configure(config: pytest.Config) -> None:
         os.environ[RUN_CACHE] = os.environ["XDG_CACHE_HOME"] = folder
     if SHARED.is_dir():
         config.stash[_SHARED_BEFORE] = _snapshot(SHARED)
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, functools.partial(_terminated, os.getpid()))
+
+
+def _terminated(pid: int, signum: int, frame: object) -> None:
+    """SIGTERM (a cancelled CI job, `timeout`, `kill`) ends the session as Ctrl-C does, so that every fixture's
+    cleanup still runs: servers and the PostgreSQL cluster stopped, temporary folders removed (by default the
+    process died at once and left them running). A second SIGTERM kills at once, and so does the first in a
+    process forked from the run (a worker pool's), as it would without this handler."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if os.getpid() != pid:
+        os.kill(os.getpid(), signal.SIGTERM)
+        return
+    pytest.exit("terminated by SIGTERM: cleaning up", returncode=128 + signum)
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
