@@ -65,8 +65,11 @@ def test_index_records_every_latest_module_of_bike(bike: Path, tmp_path: Path):
 def test_update_reindexes_only_the_changed_module(bike_copy: Path, tmp_path: Path):
     ix = SearchIndex(bike_copy, folder=tmp_path / "ix")
     assert ix.update().indexed == 97
+    files = {p.name: p.stat().st_mtime_ns for p in (tmp_path / "ix").iterdir()}
     again = ix.update()
     assert (again.indexed, again.removed, again.rebuilt) == (0, 0, False)
+    # nothing written: no empty segment, no new generation (a publish compares the index's state, not its files)
+    assert {p.name: p.stat().st_mtime_ns for p in (tmp_path / "ix").iterdir()} == files
 
     path = bike_copy / PADS
     text = path.read_text(encoding="utf-8")

@@ -277,6 +277,9 @@ class SearchIndex:
             ix, docs = trusted[0], dict(trusted[1]["docs"])
         changed = [(full, rel) for rel, (full, sig) in wanted.items() if docs.get(rel) != sig]
         removed = [rel for rel in docs if rel not in wanted]
+        if not (rebuilt or changed or removed):  # a writer would commit an empty segment and a new generation
+            self._ix = ix
+            return UpdateResult(0, 0, len(docs), False, round(time.perf_counter() - started, 3), [], str(self.folder))
         errors: list[str] = []
         # a segment as separate files, not one compound file: Whoosh reads a compound file's parts into memory
         # (about 0.5 GB for every process that searches 100,000 modules), separate files are mapped as they are
