@@ -221,6 +221,33 @@ def test_the_repository_picker_lists_every_entry_each_time(tmp_path):
         site.catalog.close()
 
 
+def test_a_repository_changed_while_the_picker_reads_it_is_read_again(tmp_path):
+    """A save taken in on another thread while the picker reads the repositories (the site's model swapped
+    meanwhile) is not counted as read: the next request reads them again, and offers the new entry."""
+    csdb = tmp_path / "content"
+    shutil.copytree(ROOT / "content", csdb, ignore=shutil.ignore_patterns(".*"))
+    site = Site(csdb)
+    try:
+        repositories = pickers.Repositories(site)
+        ru = csdb / WARNINGS.format("ru-RU")
+        load = site.load
+
+        def save_meanwhile(obj):  # the picker reads the Russian repository, and a save changes it then
+            doc = load(obj)
+            if Path(obj.path).name == ru.name:
+                site.load = load
+                ru.write_text(ru.read_text(encoding="utf-8").replace('"WRN-005"', '"WRN-099"'), encoding="utf-8")
+                site.update(site.catalog.refresh().changed)
+            return doc
+
+        site.load = save_meanwhile
+        assert "WRN-005" in {e["number"] for e in repositories.entries("warning", "ru-RU")}  # as it was read
+        got = {e["number"] for e in repositories.entries("warning", "ru-RU")}
+        assert "WRN-099" in got and "WRN-005" not in got, got
+    finally:
+        site.catalog.close()
+
+
 def test_an_illustration_is_uploaded_through_the_intake_gate(olga, csdb):
     svg = b'<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="5" height="5"/></svg>'
     r = olga.post("/api/edit-pick/icns", files={"file": ("ICN-DGENA-00099-001-01.SVG", svg, "image/svg+xml")})

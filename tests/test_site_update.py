@@ -143,3 +143,28 @@ def test_a_worker_that_searched_finds_another_workers_write_at_its_next_search(c
     finally:
         for app in (writer, reader):
             app.state.db.dispose()
+
+
+def test_applicability_read_while_a_change_is_taken_in_is_read_again(csdb: Path, monkeypatch):
+    """A page reads the CSDB's applicability tables on first use; a save of a table taken in on another thread
+    meanwhile (the site's model swapped) must not leave the tables as they were read: the next use reads again."""
+    import ietm.applic.csdb
+
+    site = Site(csdb)
+    pct = csdb / "DMC-DGEN-A-D00-00-00-00A-00PA-D_001-00_ru-RU.XML"  # read last: its products are the ones kept
+    load = ietm.applic.csdb.load
+
+    def save_meanwhile(path, *args):
+        doc = load(path, *args)
+        if Path(path).name == pct.name:
+            monkeypatch.setattr(ietm.applic.csdb, "load", load)
+            pct.write_text(pct.read_text(encoding="utf-8").replace('id="P-003"', 'id="P-009"'), encoding="utf-8")
+            site.update(site.catalog.refresh().changed)
+        return doc
+
+    monkeypatch.setattr(ietm.applic.csdb, "load", save_meanwhile)
+    try:
+        assert [p.id for p in site.applicability.products()] == ["P-001", "P-002", "P-003"]  # as it was read
+        assert [p.id for p in site.applicability.products()] == ["P-001", "P-002", "P-009"]
+    finally:
+        site.catalog.close()

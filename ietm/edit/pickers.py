@@ -109,9 +109,10 @@ class Repositories:
         if kind not in KINDS:
             raise NotFound(f"no repository kind '{kind}' (one of: {', '.join(KINDS)})")
         with self._guard:
-            if self._generation != self.site.generation:
+            generation = self.site.generation  # before reading: a change taken in meanwhile is read at the next call
+            if self._generation != generation:
                 self._entries = self._read()
-                self._generation = self.site.generation
+                self._generation = generation
         by_language = self._entries.get(kind, {})
         wanted = (language or "").lower()
         for lang in sorted(by_language, key=lambda k: (k.lower() != wanted, k.lower()[:2] != wanted[:2],

@@ -337,12 +337,17 @@ class Site:
 
     @property
     def applicability(self):
-        """The ACT/CCT/PCT of the CSDB, read on first use (ietm.applic)."""
-        if self._applicability is None:
+        """The ACT/CCT/PCT of the CSDB, read on first use (ietm.applic); not kept when a change was taken in while
+        they were read (a save on another thread): the next use reads them again."""
+        found = self._applicability
+        if found is None:
             from ietm.applic import Applicability
 
-            self._applicability = Applicability.for_csdb(self.catalog)
-        return self._applicability
+            generation = self.generation
+            found = Applicability.for_csdb(self.catalog)
+            if self.generation == generation:
+                self._applicability = found
+        return found
 
     def data_modules(self, hidden: frozenset[str] = frozenset()) -> list[CsdbObject]:
         return [o for k, o in sorted(self.latest.items()) if o.kind == "dm" and k not in hidden]
