@@ -114,16 +114,16 @@ def check_pct(pct: Pct, applic: Applicability) -> list[Finding]:
     return out
 
 
+def check_file(path: str, applic: Applicability) -> list[Finding]:
+    try:
+        doc = load(path)
+    except IetmError as exc:
+        return [Finding("error", exc.path or path, exc.message, exc.line, rule="not-readable", check="parse")]
+    return check_object(doc, applic)
+
+
 def check_files(paths: list[str], applic: Applicability) -> list[Finding]:
-    findings: list[Finding] = []
-    for path in paths:
-        try:
-            doc = load(path)
-        except IetmError as exc:
-            findings.append(Finding("error", exc.path or path, exc.message, exc.line, rule="not-readable", check="parse"))
-            continue
-        findings += check_object(doc, applic)
-    return findings
+    return [f for path in paths for f in check_file(path, applic)]
 
 
 _worker: Applicability | None = None
@@ -134,21 +134,36 @@ def _init_worker(applic: Applicability) -> None:
     _worker = applic
 
 
-def _check_chunk(paths: list[str]) -> list[Finding]:
+def _check_chunk(paths: list[str]) -> list[list[Finding]]:
     assert _worker is not None
-    return check_files(paths, _worker)
+    return [check_file(p, _worker) for p in paths]
 
 
-def check_csdb(source: Catalog | str | Path, applic: Applicability | None = None, jobs: int = 0,
-               progress: bool = False) -> Report:
-    """Check every latest data module and publication module of a CSDB, and its PCTs; large CSDBs on all
-    cores (`jobs` 0), small ones in this process, where starting workers would cost more than it saves."""
-    from ietm.catalog import Catalog
+def check_each(paths: list[str], applic: Applicability, jobs: int = 0, progress: bool = False) -> list[list[Finding]]:
+    """Each module's findings, in the order of `paths`: many on all cores, few in this process, where starting
+    workers would cost more than it saves."""
+    workers = min(jobs or os.cpu_count() or 1, max(1, len(paths) // PER_WORKER))
+    if workers == 1:
+        return [check_file(p, applic) for p in paths]
+    size = max(16, len(paths) // (workers * 4))
+    chunks = [paths[i : i + size] for i in range(0, len(paths), size)]
+    with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(applic,)) as pool:
+        results: Iterable[list[list[Finding]]] = pool.map(_check_chunk, chunks)
+        if progress:
+            from ietm.progress import track
 
-    catalog = source if isinstance(source, Catalog) else Catalog.open(Path(source))
-    if not isinstance(source, Catalog):
-        catalog.refresh()
-    applic = applic or Applicability.for_csdb(catalog)
+            results = track(results, total=len(chunks), description="Checking applicability")
+        return [found for chunk in results for found in chunk]
+
+
+def checked_paths(catalog: Catalog) -> list[str]:
+    """What the check covers: every latest data module and publication module."""
+    return [o.path for kind in ("dm", "pm") for o in catalog.objects(kind=kind, state="latest")]
+
+
+def applic_report(catalog: Catalog, applic: Applicability, each: Iterable[list[Finding]], modules: int) -> Report:
+    """One report from each module's findings: the tables' own problems, the unreadable files and the PCTs
+    checked here."""
     findings: list[Finding] = [
         _finding("error", exc.path or "", exc.line, "not-readable", exc.message) for exc in applic.problems
     ]
@@ -157,21 +172,21 @@ def check_csdb(source: Catalog | str | Path, applic: Applicability | None = None
         for path, message, line in catalog.errors(again=True)
         if path.lower().endswith(".xml")
     ]
-    paths = [o.path for kind in ("dm", "pm") for o in catalog.objects(kind=kind, state="latest")]
-    workers = min(jobs or os.cpu_count() or 1, max(1, len(paths) // PER_WORKER))
-    if workers == 1:
-        findings += check_files(paths, applic)
-    else:
-        size = max(16, len(paths) // (workers * 4))
-        chunks = [paths[i : i + size] for i in range(0, len(paths), size)]
-        with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(applic,)) as pool:
-            results: Iterable[list[Finding]] = pool.map(_check_chunk, chunks)
-            if progress:
-                from ietm.progress import track
-
-                results = track(results, total=len(chunks), description="Checking applicability")
-            findings += [f for chunk in results for f in chunk]
+    findings += [f for found in each for f in found]
     for pct in applic.pcts.values():
         findings += check_pct(pct, applic)
     findings.sort(key=lambda f: (f.path, f.line or 0))
-    return Report(findings, len(paths), CHECK)
+    return Report(findings, modules, CHECK)
+
+
+def check_csdb(source: Catalog | str | Path, applic: Applicability | None = None, jobs: int = 0,
+               progress: bool = False) -> Report:
+    """Check every latest data module and publication module of a CSDB, and its PCTs."""
+    from ietm.catalog import Catalog
+
+    catalog = source if isinstance(source, Catalog) else Catalog.open(Path(source))
+    if not isinstance(source, Catalog):
+        catalog.refresh()
+    applic = applic or Applicability.for_csdb(catalog)
+    paths = checked_paths(catalog)
+    return applic_report(catalog, applic, check_each(paths, applic, jobs, progress), len(paths))

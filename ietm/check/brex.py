@@ -96,6 +96,7 @@ class Rule:
     xpath: etree.XPath | None
     needs_elements: frozenset[str]  # names the path cannot select anything without
     needs_attributes: frozenset[str]
+    failure: str | None = None  # why evaluating the path failed, said for every object it applies to
 
     def __post_init__(self) -> None:
         self._singles = frozenset(a.value for a in self.values if a.form not in ("range", "pattern"))
@@ -115,7 +116,7 @@ class Brex:
     rules: list[Rule] = field(default_factory=list)
     sns: dict = field(default_factory=dict)  # systemCode -> subSystemCode -> subSubSystemCode -> assyCode -> {}
     notations: dict[str, tuple[bool, str]] = field(default_factory=dict)  # notation -> (allowed, objectUse)
-    problems: list[Finding] = field(default_factory=list)  # rules that cannot be applied, said once
+    problems: list[Finding] = field(default_factory=list)  # rules that cannot be applied (read from the file)
     label: str = ""  # how messages name it, when not by its file name
 
     @property
@@ -346,7 +347,8 @@ class Checker:
     def __init__(self, spec: Spec) -> None:
         self.spec = spec
         self._brex: dict[str, Brex | IetmError] = {}
-        self._pending: list[Finding] = []
+        self._pending: list[Finding] = []  # "refers to BREX ..., which is not found", from the chain last walked
+        self._looked_up: list[str] = []  # keys of BREX modules looked for since the last object
         self._found: dict[tuple[str, str], str | None] = {}
         self._by_digest: dict[bytes, Brex] = {}
         self.by_issue: dict[str, Brex] = {}
@@ -379,11 +381,10 @@ class Checker:
                 digest = b""
             twin = self._by_digest.get(digest)
             if twin is not None:
-                self._brex[path] = replace(twin, path=path, problems=[])
+                self._brex[path] = replace(twin, path=path, problems=[replace(f, path=path) for f in twin.problems])
                 return self._brex[path]
             try:
                 brex = read_brex(path)
-                self._pending += brex.problems
                 self._brex[path] = self._by_digest[digest] = brex
             except IetmError as exc:
                 self._brex[path] = exc
@@ -393,6 +394,7 @@ class Checker:
         """The BREX module with this key: highest issue, then the copy nearest the object that needs it; for the
         S1000D default BREX, when no official copy is at hand, ietm's built-in rules of it."""
         folder = os.path.dirname(os.path.abspath(near))
+        self._looked_up.append(key.upper())
         if (key, folder) not in self._found:
             candidates = list(self.spec.index.get(key.upper(), []))
             candidates += [(b.issue or "", b.path) for b in self.by_issue.values()
@@ -446,15 +448,28 @@ class Checker:
         return chain, findings
 
     def check_file(self, path: str) -> list[Finding]:
+        return self.check_object(path)[0]
+
+    def check_object(self, path: str) -> tuple[list[Finding], tuple[str, ...]]:
+        """The findings of one object, and the keys of the BREX modules its chain was looked for by (what the
+        findings depend on besides the object itself and the spec). The problems of each BREX of its chain come
+        with every object checked against it, so that an object's findings do not depend on which objects were
+        checked before it in the same process (what lets `ietm check` keep them per object)."""
+        self._pending, self._looked_up = [], []
         try:
             doc = load(path)
         except InputError as exc:
-            return [Finding("error", exc.path or path, exc.message, exc.line, rule="not-readable", check="parse")]
+            return [Finding("error", exc.path or path, exc.message, exc.line, rule="not-readable", check="parse")], ()
         chain, findings = self.layers(doc)
         findings += check(doc, chain, self.spec.values, self.spec.nonfailing)
-        findings += self._pending
+        findings += self._pending + [p for b in chain for p in b.problems]
         self._pending = []
-        return findings
+        return findings, tuple(dict.fromkeys(self._looked_up))
+
+    def spec_problems(self) -> list[Finding]:
+        """What is wrong in the default and explicit BREX themselves: said once per check of any objects."""
+        given = [self._brex[p] for p in (*self.spec.defaults, self.spec.explicit) if p]
+        return [f for b in given if isinstance(b, Brex) for f in b.problems]
 
 
 # -- applying the rules ----------------------------------------------------------------------------------------
@@ -549,13 +564,13 @@ def check(doc: Loaded, chain: list[Brex], values: bool = True, nonfailing: Seque
                 if rule.flag == "1":
                     report(rule, f"{rule.use} (required, not found: {rule.path})", root.sourceline)
                 continue
-            try:
-                result = rule.xpath(doc.tree)
-            except etree.XPathError as exc:
-                brex.problems.append(Finding("warning", brex.path, f"objectPath '{rule.path}' fails ({exc}); rule skipped",
-                                             rule.line, rule=rule.ident, check="brex"))
-                out.append(brex.problems[-1])
-                rule.xpath = None
+            if rule.failure is None:
+                try:
+                    result = rule.xpath(doc.tree)
+                except etree.XPathError as exc:
+                    rule.failure = f"objectPath '{rule.path}' fails ({exc}); rule skipped"
+            if rule.failure is not None:  # said for each object the rule applies to, not only the first
+                out.append(Finding("warning", brex.path, rule.failure, rule.line, rule=rule.ident, check="brex"))
                 continue
             nodes = result if isinstance(result, list) else None
             if rule.flag == "0":
@@ -644,9 +659,9 @@ def _init_worker(spec: Spec) -> None:
     _worker = Checker(spec)
 
 
-def _check_chunk(paths: list[str]) -> list[Finding]:
+def _check_chunk(paths: list[str]) -> list[tuple[list[Finding], tuple[str, ...]]]:
     assert _worker is not None
-    return [f for p in paths for f in _worker.check_file(p)]
+    return [_worker.check_object(p) for p in paths]
 
 
 def make_spec(paths: Sequence[str | Path], search: Sequence[Path] = (), defaults: Sequence[Path] = (),
@@ -678,22 +693,35 @@ def xml_files(paths: Sequence[str | Path]) -> list[str]:
     return expand(paths)
 
 
-def check_paths(paths: Sequence[str | Path], spec: Spec, jobs: int = 0, progress: bool = False) -> Report:
-    files = xml_files(paths)
+def check_objects(files: list[str], spec: Spec, jobs: int = 0, progress: bool = False
+                  ) -> tuple[list[Finding], list[tuple[list[Finding], tuple[str, ...]]]]:
+    """What is wrong in the spec's own BREX, and each file's findings and BREX keys (Checker.check_object), in
+    the order of `files`; many files on all cores."""
     checker = Checker(spec)  # reads the default and explicit BREX here, so a broken one stops the run at once
     workers = min(jobs or os.cpu_count() or 1, max(1, len(files) // 8))
     if len(files) < PARALLEL_FROM or workers == 1:
-        findings = [f for p in files for f in checker.check_file(p)]
-    else:
-        size = max(4, min(64, len(files) // (workers * 4)))
-        chunks = [files[i : i + size] for i in range(0, len(files), size)]
-        with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(spec,)) as pool:
-            results: Iterable[list[Finding]] = pool.map(_check_chunk, chunks)
-            if progress:
-                from ietm.progress import track
+        return checker.spec_problems(), [checker.check_object(p) for p in files]
+    size = max(4, min(64, len(files) // (workers * 4)))
+    chunks = [files[i : i + size] for i in range(0, len(files), size)]
+    with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(spec,)) as pool:
+        results: Iterable[list[tuple[list[Finding], tuple[str, ...]]]] = pool.map(_check_chunk, chunks)
+        if progress:
+            from ietm.progress import track
 
-                results = track(results, total=len(chunks), description="Checking BREX")
-            findings = [f for chunk in results for f in chunk]
-    findings = list(dict.fromkeys(findings))  # a BREX's own problems come once from each worker
+            results = track(results, total=len(chunks), description="Checking BREX")
+        return checker.spec_problems(), [r for chunk in results for r in chunk]
+
+
+def brex_report(spec_problems: list[Finding], each: Iterable[list[Finding]], files: int) -> Report:
+    """One report from each file's findings, in file order: a BREX's own problems, which come with every object
+    checked against it, said once."""
+    findings = (spec_problems if files else []) + [f for found in each for f in found]
+    findings = list(dict.fromkeys(findings))
     findings.sort(key=lambda f: (f.path, f.line or 0))
-    return Report(findings, len(files), "brex")
+    return Report(findings, files, "brex")
+
+
+def check_paths(paths: Sequence[str | Path], spec: Spec, jobs: int = 0, progress: bool = False) -> Report:
+    files = xml_files(paths)
+    problems, results = check_objects(files, spec, jobs, progress)
+    return brex_report(problems, (found for found, _ in results), len(files))

@@ -8,9 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Callable
+from typing import IO, TYPE_CHECKING, Callable
 
 from ietm.report import Report, junit
+
+if TYPE_CHECKING:
+    from ietm.check.incremental import Kept
 
 CHECKS = ("schema", "brex", "refs", "applic")
 
@@ -78,10 +81,16 @@ def standard_steps(
     jobs: int = 0,
     skip: tuple[str, ...] = (),
     show_progress: bool = False,
+    use_kept: bool = True,
+    kept: Kept | None = None,
 ) -> dict[str, Callable[[], Report]]:
-    """The four checks over one CSDB, as each command runs them; `skip` leaves some out."""
+    """The four checks over one CSDB, as each command runs them; `skip` leaves some out. Each object's findings
+    are kept in the CSDB's state folder and taken again while nothing they depend on changed
+    (ietm.check.incremental); without `use_kept` every object is checked again (and its findings kept anew)."""
     from ietm.catalog import Catalog
+    from ietm.check import incremental
 
+    kept = kept or incremental.Kept(csdb, read=use_kept)
     catalog: list[Catalog] = []
 
     def shared_catalog() -> Catalog:
@@ -93,24 +102,21 @@ def standard_steps(
 
     def schema() -> Report:
         from ietm.check.commands import make_locator
-        from ietm.check.schema import validate_paths
 
-        return validate_paths([csdb], make_locator(csdb, *locator_args), jobs, progress=show_progress)
+        return incremental.schema_report(kept, make_locator(csdb, *locator_args), jobs, show_progress)
 
     def brex() -> Report:
-        from ietm.check.brex import check_paths, make_spec
+        from ietm.check.brex import make_spec
 
-        return check_paths([csdb], make_spec([csdb], **brex_args), jobs, progress=show_progress)
+        return incremental.brex_report(kept, make_spec([csdb], **brex_args), jobs, show_progress)
 
     def refs() -> Report:
-        from ietm.check.refs import brex_keys, check_refs
+        from ietm.check.refs import brex_keys
 
-        return check_refs(shared_catalog(), brex_keys(default_brex))
+        return incremental.refs_report(kept, shared_catalog(), brex_keys(default_brex))
 
     def applic() -> Report:
-        from ietm.check.applic import check_csdb
-
-        return check_csdb(shared_catalog())
+        return incremental.applic_report(kept, shared_catalog(), jobs, show_progress)
 
     steps = {"schema": schema, "brex": brex, "refs": refs, "applic": applic}
     return {k: v for k, v in steps.items() if k not in skip}

@@ -172,11 +172,18 @@ def _schema_options(f):
 @click.option("--skip", multiple=True, type=click.Choice(["schema", "brex", "refs", "applic"]),
               help="Leave a check out (repeatable).")
 @click.option("-j", "--jobs", type=int, default=0, help="Worker processes; 0 means one per core.")
+@click.option("--no-cache", is_flag=True,
+              help="Check every object again instead of taking the findings kept from the last check of what did not change.")
 @format_option("text", "json", "junit")
 @quiet_option
-def check(csdb: Path, schema_dirs, catalogs, profile, explicit, search, default_brex, no_values, skip, jobs, fmt, quiet) -> None:
+def check(csdb: Path, schema_dirs, catalogs, profile, explicit, search, default_brex, no_values, skip, jobs, no_cache,
+          fmt, quiet) -> None:
     """The gate before handover: schema validation, BREX, references and applicability of a CSDB, with one
     summary. Takes the options of `ietm validate` and `ietm brex`. Exit 1 when any check finds an error.
+
+    Each object's findings are kept in the CSDB's state folder; the next check takes them again for every
+    object whose file, and whatever its findings depend on (its BREX, the objects it refers to, the
+    ACT/CCT/PCT, the schemas, the settings, ietm itself), did not change: the same report, sooner.
     """
     from ietm.check.brex import DEFAULT_NONFAILING
     from ietm.check.gate import run_gate, standard_steps
@@ -187,7 +194,8 @@ def check(csdb: Path, schema_dirs, catalogs, profile, explicit, search, default_
     brex_args = {"search": search, "defaults": defaults, "explicit": explicit, "values": not no_values,
                  "nonfailing": config.get("brex.nonfailing") or DEFAULT_NONFAILING}
     steps = standard_steps(csdb, (schema_dirs, catalogs, profile), brex_args, defaults,
-                           jobs or config.get("check.jobs"), tuple(skip), show_progress=fmt == "text" and sys.stderr.isatty())
+                           jobs or config.get("check.jobs"), tuple(skip), show_progress=fmt == "text" and sys.stderr.isatty(),
+                           use_kept=not no_cache)
     gate = run_gate(csdb, steps)
     gate.write(fmt, sys.stdout, quiet)
     if not gate.ok:

@@ -32,7 +32,11 @@ class Folders:
 
     def lookup(self, path: Path) -> tuple[bool, list[str]]:
         """(the exact name exists, names that differ from it only in letter case)."""
-        folder = str(path.parent)
+        same = self.named(str(path.parent), path.name.lower())
+        return path.name in same, [n for n in same if n != path.name]
+
+    def named(self, folder: str, lower: str) -> list[str]:
+        """The names in `folder` that are `lower` in lower case."""
         if folder not in self._names:
             by_lower: dict[str, list[str]] = defaultdict(list)
             try:
@@ -41,8 +45,7 @@ class Folders:
             except OSError:
                 pass
             self._names[folder] = by_lower
-        same = self._names[folder].get(path.name.lower(), [])
-        return path.name in same, [n for n in same if n != path.name]
+        return self._names[folder].get(lower, [])
 
 
 @dataclass
@@ -124,62 +127,112 @@ def _ids(path: str) -> set[str]:
     return {v for el in root.iter() if isinstance(el.tag, str) and (v := el.get("id"))}
 
 
-def ddn_files(obj: CsdbObject, folders: Folders) -> list[Finding]:
+def file_token(path: Path) -> str:
+    """The token of a file looked for (World.state): its folder and its name in lower case."""
+    return f"f:{path.parent}\0{path.name.lower()}"
+
+
+def ddn_files(obj: CsdbObject, folders: Folders, tokens: list[str] | None = None) -> list[Finding]:
     """The files a DDN says it dispatches must sit beside it."""
     root = load(obj.path).root
     out = []
     for el in root.iter("dispatchFileName"):
         name = (el.text or "").strip()
         if name:
+            if tokens is not None:
+                tokens.append(file_token(Path(obj.path).parent / name))
             f = file_ref(obj, Path(obj.path).parent / name, el.sourceline, "DDN delivery list entry: dispatched", "ddn-file", folders)
             if f is not None:
                 out.append(f)
     return out
 
 
-def dml_icns(obj: CsdbObject, icn_keys: set[str]) -> list[Finding]:
+def dml_icns(obj: CsdbObject, icn_keys: set[str], tokens: list[str] | None = None) -> list[Finding]:
     """ICN entries of a DML (infoEntityRef), which the catalog's references do not cover."""
     root = load(obj.path).root
     out = []
     for el in root.iter("infoEntityRef"):
         ident = (el.get("infoEntityRefIdent") or "").strip()
+        if ident and tokens is not None:
+            tokens.append(f"i:{Path(ident).stem.upper()}")
         if ident and Path(ident).stem.upper() not in icn_keys:
             out.append(Finding("warning", obj.path, f"DML entry for {ident}: no such illustration in the CSDB", el.sourceline,
                                rule="dml-entry-missing", check="refs"))
     return out
 
 
+@dataclass
+class World:
+    """The CSDB as references see it: what exists of each code, the illustrations, the folders' file names.
+    `state` tells what one lookup finds (a token an object's check recorded), so a kept finding can be trusted
+    while every lookup it made still finds the same."""
+
+    versions: Versions
+    folders: Folders
+    icn_keys: set[str]
+    icn_files: dict[str, set[str]]
+
+    @classmethod
+    def of(cls, objects: list[CsdbObject], brex_keys: Iterable[str] = ()) -> World:
+        icn_files: dict[str, set[str]] = defaultdict(set)
+        for o in objects:
+            if o.kind == "icn":
+                icn_files[Path(o.path).name.lower()].add(Path(o.path).name)
+        return cls(Versions.of(objects, brex_keys), Folders(), {o.key for o in objects if o.kind == "icn"}, icn_files)
+
+    def state(self, token: str) -> str:
+        kind, _, what = token.partition(":")
+        if kind == "k":
+            return repr(self.versions.copies.get(what))
+        if kind == "n":
+            return repr(sorted(self.icn_files.get(what, ())))
+        if kind == "f":
+            folder, _, lower = what.partition("\0")
+            return repr(sorted(self.folders.named(folder, lower)))
+        if kind == "i":
+            return "1" if what in self.icn_keys else "0"
+        raise ValueError(f"unknown reference token {token!r}")
+
+
+def object_refs(obj: CsdbObject, world: World) -> tuple[list[Finding], tuple[str, ...]]:
+    """The findings of one object's references, and the tokens of what it looked up (World.state)."""
+    tokens: list[str] = []
+    try:
+        found = _object_refs(obj, world, tokens)
+    except IetmError as exc:  # changed on disk since it was catalogued
+        found = [Finding("error", exc.path or obj.path, exc.message, exc.line, rule="not-readable", check="parse")]
+    return found, tuple(dict.fromkeys(tokens))
+
+
+def unreadable(catalog: Catalog) -> list[Finding]:
+    """The files the catalog could not read, each with why (read again, in the reader's words)."""
+    return [Finding("error", path, error, line, rule="not-readable", check="parse") for path, error, line in catalog.errors(again=True)]
+
+
+def refs_report(unread: list[Finding], each: Iterable[list[Finding]], objects: int) -> Report:
+    findings = unread + [f for found in each for f in found]
+    findings.sort(key=lambda f: (f.path, f.line or 0))
+    return Report(findings, objects, "refs")
+
+
 def check_refs(catalog: Catalog, brex_keys: Iterable[str] = ()) -> Report:
     """Every reference of every object of a catalogued CSDB, resolved or reported."""
     objects = catalog.all(with_refs=True)
-    versions = Versions.of(objects, brex_keys)
-    icn_keys = {o.key for o in objects if o.kind == "icn"}
-    icn_files: dict[str, set[str]] = defaultdict(set)
-    for o in objects:
-        if o.kind == "icn":
-            icn_files[Path(o.path).name.lower()].add(Path(o.path).name)
-    folders = Folders()
-    findings = [Finding("error", path, error, line, rule="not-readable", check="parse") for path, error, line in catalog.errors(again=True)]
-    for obj in objects:
-        if obj.kind == "icn":
-            continue
-        try:
-            findings += _object_refs(obj, versions, folders, icn_keys, icn_files)
-        except IetmError as exc:  # changed on disk since it was catalogued
-            findings.append(Finding("error", exc.path or obj.path, exc.message, exc.line, rule="not-readable", check="parse"))
-    findings.sort(key=lambda f: (f.path, f.line or 0))
-    return Report(findings, len(objects), "refs")
+    world = World.of(objects, brex_keys)
+    return refs_report(unreadable(catalog), (object_refs(o, world)[0] for o in objects if o.kind != "icn"), len(objects))
 
 
-def _object_refs(obj: CsdbObject, versions: Versions, folders: Folders, icn_keys: set[str],
-                 icn_files: dict[str, set[str]]) -> list[Finding]:
+def _object_refs(obj: CsdbObject, world: World, tokens: list[str]) -> list[Finding]:
     out: list[Finding | None] = []
     ids: set[str] | None = None
     for ref in obj.refs:
         if ref.kind in CODE_KINDS:
-            out.append(code_ref(obj, ref, versions))
+            tokens.append(f"k:{ref.target}")
+            out.append(code_ref(obj, ref, world.versions))
         elif ref.kind == "icn":
-            out.append(icn_ref(obj, ref, folders, icn_files))
+            name = Path(ref.target).name.lower()
+            tokens += [f"n:{name}", file_token(Path(obj.path).parent / ref.target)]
+            out.append(icn_ref(obj, ref, world.folders, world.icn_files))
         elif ref.kind == "internal":
             if ids is None:
                 ids = _ids(obj.path)
@@ -187,9 +240,9 @@ def _object_refs(obj: CsdbObject, versions: Versions, folders: Folders, icn_keys
                 out.append(Finding("error", obj.path, f"internalRef to '{ref.target}': no element has that id", ref.line,
                                    rule="internal-dangling", check="refs"))
     if obj.kind == "ddn":
-        out += ddn_files(obj, folders)
+        out += ddn_files(obj, world.folders, tokens)
     if obj.kind == "dml":
-        out += dml_icns(obj, icn_keys)
+        out += dml_icns(obj, world.icn_keys, tokens)
     return [f for f in out if f is not None]
 
 

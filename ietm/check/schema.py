@@ -93,9 +93,9 @@ def _init_worker(dirs: list[str], catalogs: list[str], profile_first: bool) -> N
     _worker = Validator(SchemaLocator([Path(d) for d in dirs], [Path(c) for c in catalogs], profile_first))
 
 
-def _validate_chunk(paths: list[str]) -> list[Finding]:
+def _validate_chunk(paths: list[str]) -> list[list[Finding]]:
     assert _worker is not None
-    return [f for p in paths for f in _worker.validate_file(p)]
+    return [_worker.validate_file(p) for p in paths]
 
 
 def _chunks(items: list[str], size: int) -> Iterable[list[str]]:
@@ -103,23 +103,26 @@ def _chunks(items: list[str], size: int) -> Iterable[list[str]]:
         yield items[i : i + size]
 
 
-def validate_paths(
-    paths: Sequence[str | Path], locator: SchemaLocator, jobs: int = 0, progress: bool = False
-) -> Report:
-    files = expand(paths)
+def validate_files(files: list[str], locator: SchemaLocator, jobs: int = 0, progress: bool = False) -> list[list[Finding]]:
+    """Each file's findings, in the order of `files`; many files on all cores."""
     workers = min(jobs or os.cpu_count() or 1, max(1, len(files) // 8))
     if len(files) < PARALLEL_FROM or workers == 1:
         v = Validator(locator)
-        findings = [f for p in files for f in v.validate_file(p)]
-        return Report(findings, len(files), "schema")
+        return [v.validate_file(p) for p in files]
     # chunks small enough to balance the cores, large enough that a schema is compiled once per worker
     size = max(4, min(64, len(files) // (workers * 4)))
     chunks = list(_chunks(files, size))
     with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=locator.spec) as pool:
-        results: Iterable[list[Finding]] = pool.map(_validate_chunk, chunks)
+        results: Iterable[list[list[Finding]]] = pool.map(_validate_chunk, chunks)
         if progress:
             from ietm.progress import track
 
             results = track(results, total=len(chunks), description="Validating")
-        findings = [f for chunk in results for f in chunk]
-    return Report(findings, len(files), "schema")
+        return [found for chunk in results for found in chunk]
+
+
+def validate_paths(
+    paths: Sequence[str | Path], locator: SchemaLocator, jobs: int = 0, progress: bool = False
+) -> Report:
+    files = expand(paths)
+    return Report([f for found in validate_files(files, locator, jobs, progress) for f in found], len(files), "schema")
