@@ -43,6 +43,14 @@ class BundlePages(Pages):
         # (language, id of the product table a page shows) -> (that table, its shared script): a table is written
         # as JSON and hashed once, not once per page (the table of an ACT of 10,000 modules is large)
         self._applic_scripts: dict[tuple[str, int], tuple[dict, str]] = {}
+        # module key -> its applicability as a whole, as the workers that rendered the modules' pages found it:
+        # a publication's contents show it beside each module, which would otherwise parse every module again
+        self.known_applic: dict[str, dict | None] = {}
+
+    def module_applic(self, key: str) -> dict | None:
+        if key in self.known_applic:
+            return self.known_applic[key]
+        return super().module_applic(key)
 
     def base(self, links: StaticLinks, language: str, path: str, **extra: Any) -> dict[str, Any]:  # type: ignore[override]
         crumbs = extra.get("crumbs")
@@ -160,19 +168,29 @@ def render_one(job: Job) -> tuple[str, set[str], set[Path]]:
     return html, links.keys, icns
 
 
-Rendered = tuple  # (bundle path, keys it links to, ICN files it shows, {bundle path: manifest entry} of its files)
+#: (bundle path, keys it links to, ICN files it shows, {bundle path: manifest entry} of its files, and for a module
+#: page whose copy is the module's latest: (module key, its applicability as a whole))
+Rendered = tuple
 
 
-def render_chunk(jobs: list[Job]) -> list[Rendered]:
-    """Render and write some pages, hashing each file as it is written."""
-    out = _worker["out"]
+def render_chunk(jobs: list[Job], applics: dict[str, dict | None] | None = None) -> list[Rendered]:
+    """Render and write some pages, hashing each file as it is written; `applics`: what the module pages found
+    of the applicability of the modules the publications among `jobs` list."""
+    out, site = _worker["out"], _worker["site"]
+    if applics:
+        _worker["pages"].known_applic.update(applics)
     done = []
     for job in jobs:
         html, keys, icns = render_one(job)
         written: dict[Path, dict] = {}
         write_file(out / job[1], html.encode("utf-8"), digests=written)
+        applic = None
+        if job[0] == "dm":
+            latest = site.latest.get(job[2])
+            if latest is not None and site.find(job[2], None, job[3]).path == latest.path:
+                applic = (job[2], site.module_applic(job[2]))  # the module was just parsed: no file read
         done.append((job[1], sorted(keys), sorted(str(p) for p in icns),
-                     {path.relative_to(out).as_posix(): entry for path, entry in written.items()}))
+                     {path.relative_to(out).as_posix(): entry for path, entry in written.items()}, applic))
     return done
 
 
@@ -181,34 +199,91 @@ def _chunks(items: list, size: int) -> Iterable[list]:
         yield items[i:i + size]
 
 
+def _cost(site: Site, job: Job) -> int:
+    """What a page is expected to cost: its module's size (a business-rules module of 2 MB takes a hundred
+    times the time of a procedure)."""
+    obj = site.latest.get(job[2]) if job[0] == "dm" else None
+    try:
+        return os.stat(obj.path).st_size if obj is not None else 0
+    except OSError:
+        return 0
+
+
+def _balanced_chunks(site: Site, jobs: list[Job], workers: int) -> list[list[Job]]:
+    """The pages largest first, in chunks of about the same cost (fewer pages where they are large): a large
+    page last in the queue would leave the other cores idle while it renders."""
+    costs = {job[1]: _cost(site, job) for job in jobs}
+    ordered = sorted(jobs, key=lambda job: -costs[job[1]])
+    target = max(1, sum(costs.values()) // (workers * 40))
+    chunks: list[list[Job]] = []
+    chunk: list[Job] = []
+    spent = 0
+    for job in ordered:
+        chunk.append(job)
+        spent += costs[job[1]]
+        if spent >= target or len(chunk) >= 100:
+            chunks.append(chunk)
+            chunk, spent = [], 0
+    if chunk:
+        chunks.append(chunk)
+    return chunks
+
+
 def render_pages(csdb: Path, out: Path, language: str, work: list[Job], jobs: int, progress: bool, site: Site,
                  plan: Plan, digests: dict[str, dict]) -> list[tuple[str, list[str], list[str]]]:
     """Render `work` into `out`, on every core when there is enough of it: [(bundle path, keys it links to, ICN
     files it shows)] for each page; the manifest entries of the files written go into `digests`."""
     results: list[tuple[str, list[str], list[str]]] = []
+    applics: dict[str, dict | None] = {}
 
     def collect(done: list[Rendered]) -> None:
-        for dest, keys, icns, written in done:
+        for dest, keys, icns, written, applic in done:
             results.append((dest, keys, icns))
             digests.update(written)
+            if applic is not None:
+                applics[applic[0]] = applic[1]
 
     if not work:
         return results
     workers = jobs or os.cpu_count() or 1
     init_worker(str(csdb), str(out), language, site, plan)
     if len(work) < PARALLEL_FROM or workers == 1:
-        for done in track(map(render_chunk, _chunks(work, 25)), (len(work) + 24) // 25, "Rendering pages", progress):
+        chunks = _chunks(work, 25)  # (publications last in page order: they find what the module pages told)
+        for done in track((render_chunk(chunk, applics) for chunk in chunks), (len(work) + 24) // 25,
+                          "Rendering pages", progress):
             collect(done)
         return results
     # the first page is rendered here, so what every page needs and is made on first use (templates compiled,
     # applicability tables and repositories read) is made once, and the forked workers start with it
     collect(render_chunk(work[:1]))
-    size = max(10, min(200, len(work) // (workers * 20)))
+    # publications last: their contents show each module's applicability, which the modules' pages tell
+    pubs = [job for job in work[1:] if job[0] == "pm"]
+    chunks = _balanced_chunks(site, [job for job in work[1:] if job[0] != "pm"], workers)
     with worker_pool(workers, csdb, out, language) as pool:
-        chunks = list(_chunks(work[1:], size))
-        for done in track(pool.map(render_chunk, chunks), len(chunks), "Rendering pages", progress):
+        for done in track(_pages_then_publications(pool, chunks, pubs, workers, site, applics),
+                          len(chunks) + (len(pubs) + 19) // 20, "Rendering pages", progress):
             collect(done)
     return results
+
+
+def _pages_then_publications(pool, chunks: list[list[Job]], pubs: list[Job], workers: int, site: Site,
+                             applics: dict[str, dict | None]) -> Iterable[list[Rendered]]:
+    """Each chunk's pages as they are done; the publications' pages are handed out, with the applicability of
+    the modules they list, once the last chunks of module pages have been (those still rendering then are
+    found by the publication's worker itself)."""
+    from concurrent.futures import FIRST_COMPLETED, wait
+
+    pending = {pool.submit(render_chunk, chunk) for chunk in chunks}
+    waiting = bool(pubs)
+    while pending:
+        if waiting and len(pending) <= workers:
+            waiting = False
+            for chunk in _chunks(pubs, 20):
+                listed = {item.key for job in chunk for item, _ in site.publication(job[2], job[3]).order}
+                pending.add(pool.submit(render_chunk, chunk, {k: applics[k] for k in listed if k in applics}))
+        done, pending = wait(pending, return_when=FIRST_COMPLETED)
+        for future in done:
+            yield future.result()
 
 
 def track(items: Iterable, total: int, description: str, progress: bool) -> Iterable:

@@ -264,11 +264,15 @@ class Pages:
         applic = item.applic
         if item.kind == "dm":
             url = links.dm(item.key, item.issue, item.language)
-            applic = _both(applic, self.site.module_applic(item.key) if url else None)
+            applic = _both(applic, self.module_applic(item.key) if url else None)
         elif item.kind == "pm":
             url = links.pm(item.key, item.issue, item.language)
         return {"entry": False, "kind": item.kind, "key": item.key, "title": item.title or item.key, "url": url,
                 "applic": applic}
+
+    def module_applic(self, key: str) -> dict | None:
+        """A module's applicability as a whole, as a publication's contents show it beside the module."""
+        return self.site.module_applic(key)
 
     def data_module(self, key: str, issue: str | None, content_language: str | None, pm: str | None,
                     links: Links, language: str, edit_url: str | None = None,

@@ -173,7 +173,7 @@ class Html:
             self.seen.add(el)
             return EMPTY
         self.seen.add(el)
-        handler = self.handler_of(el.tag)
+        handler = HANDLERS.get(el.tag) or self.handler_of(el.tag)
         if handler is None:
             return self.unknown(el)
         return handler(self, el)
@@ -191,16 +191,23 @@ class Html:
     def inner(self, el: etree._Element, skip: Iterable[str] = ()) -> Markup:
         """Mixed content: the element's text, each child rendered, each tail; children in `skip` are left out
         because the caller renders them elsewhere (and marks them seen itself)."""
-        skipped = set(skip)
         text = el.text
-        parts = [escape_str(text) if text else ""]
+        parts = [escape_str(text)] if text else []
         render = self.render
-        for child in el:
-            if not skipped or not (isinstance(child.tag, str) and child.tag in skipped):
+        if skip:
+            skipped = set(skip)
+            for child in el:
+                if not (isinstance(child.tag, str) and child.tag in skipped):
+                    parts.append(render(child))
+                tail = child.tail
+                if tail:
+                    parts.append(escape_str(tail))
+        else:
+            for child in el:
                 parts.append(render(child))
-            tail = child.tail
-            if tail:
-                parts.append(escape_str(tail))
+                tail = child.tail
+                if tail:
+                    parts.append(escape_str(tail))
         return markup("".join(parts))  # every part is already escaped or rendered markup
 
     def children(self, el: etree._Element, *tags: str) -> Markup:

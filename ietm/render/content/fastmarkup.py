@@ -54,5 +54,8 @@ class FastMarkup(Markup):
         return _new(FastMarkup, str.join(self, map(escape_text, iterable)))
 
     def format(self, *args: Any, **kwargs: Any) -> FastMarkup:  # type: ignore[override]
-        return _new(FastMarkup, str.format(self, *map(escape_text, args),
-                                           **{k: escape_text(v) for k, v in kwargs.items()}))
+        # the commonest arguments inline: text (escaped) and the renderers' own markup (as it is: its __html__)
+        return _new(FastMarkup, str.format(
+            self, *[_escape_inner(a) if type(a) is str else a if type(a) is FastMarkup else escape_text(a)
+                    for a in args],
+            **{k: escape_text(v) for k, v in kwargs.items()}))
