@@ -192,3 +192,20 @@ def test_an_unreadable_cache_is_made_again(manual: Path):
         Path(str(path) + suffix).unlink(missing_ok=True)
     gate, checked = same(manual)
     assert gate.ok and len(checked["schema"]) == 99
+
+
+def test_references_checked_on_both_cores_as_on_one(manual: Path):
+    """Thousands of objects are checked by forked workers: each object's findings and lookups as in one process."""
+    from ietm.check.refs import World, refs_each
+
+    (manual / WARNINGS).unlink()
+    (manual / "ICN-DGENA-00001-001-01.SVG").unlink()
+    catalog = Catalog.open(manual)
+    catalog.refresh()
+    objects = catalog.all(with_refs=True)
+    world = World.of(objects, brex_keys([]))
+    many = [o for o in objects if o.kind != "icn"] * 25
+    both = refs_each(many, world, jobs=2)
+    assert both == refs_each(many, world, jobs=1)
+    assert len(both) > 2000 and any(found for found, _ in both)
+    catalog.close()

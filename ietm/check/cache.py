@@ -139,6 +139,8 @@ def encode(findings: list[Finding], own: str) -> str:
 
 
 def decode(text: str, own: str) -> list[Finding]:
+    if text == "[]":  # most objects: nothing to say
+        return []
     return [Finding(sev, own if path == 0 else path, _unmessage(msg), line, col, rule, check)
             for sev, path, msg, line, col, rule, check in json.loads(text)]
 
@@ -186,7 +188,7 @@ class FindingsCache:
         out = {}
         for path, st, tokens, dig, findings in self.db.execute(
                 "SELECT path, stamp, tokens, digest, findings FROM entries WHERE check_name = ?", (check,)):
-            out[path] = Entry(st, tuple(json.loads(tokens)), dig, decode(findings, path))
+            out[path] = Entry(st, tuple(json.loads(tokens)) if tokens != "[]" else (), dig, decode(findings, path))
         return out
 
     def store(self, check: str, context: str, fresh: dict[str, Entry], keep: set[str]) -> None:

@@ -113,7 +113,7 @@ def standard_steps(
     def refs() -> Report:
         from ietm.check.refs import brex_keys
 
-        return incremental.refs_report(kept, shared_catalog(), brex_keys(default_brex))
+        return incremental.refs_report(kept, shared_catalog(), brex_keys(default_brex), jobs)
 
     def applic() -> Report:
         return incremental.applic_report(kept, shared_catalog(), jobs, show_progress)

@@ -27,11 +27,20 @@ class Kept:
         self.csdb = Path(csdb)
         self.read = read
         self._stamps: dict[str, str] = {}
-        self.checked: dict[str, list[str]] = {}  # the paths each check of this run had to check again
+        self.checked: dict[str, list[str]] = {}
+        self._files: list[str] | None = None  # the paths each check of this run had to check again
         try:
             self.cache: FindingsCache | None = FindingsCache(self.csdb)
         except (sqlite3.Error, OSError):
             self.cache = None  # a state folder that cannot be written: every object is checked, nothing kept
+
+    def files(self) -> list[str]:
+        """The CSDB's XML files, as `ietm validate` and `ietm brex` find them (listed once per run)."""
+        if self._files is None:
+            from ietm.check.schema import expand
+
+            self._files = expand([self.csdb])
+        return self._files
 
     def context(self, *parts: str) -> str:
         return digest([code_version(), str(self.csdb), str(self.csdb.resolve()), *parts])
@@ -79,9 +88,9 @@ class Kept:
 
 
 def schema_report(kept: Kept, locator, jobs: int = 0, progress: bool = False) -> Report:  # type: ignore[no-untyped-def]
-    from ietm.check.schema import expand, validate_files
+    from ietm.check.schema import validate_files
 
-    files = expand([kept.csdb])
+    files = kept.files()
     context = kept.context("schema", repr(locator.spec), files_digest(schema_sources(locator)))
     each = kept.run("schema", context, files, None,
                     lambda todo: [(found, ()) for found in validate_files(todo, locator, jobs, progress)])
@@ -98,9 +107,9 @@ def schema_sources(locator) -> list[Path]:  # type: ignore[no-untyped-def]
 
 
 def brex_report(kept: Kept, spec, jobs: int = 0, progress: bool = False) -> Report:  # type: ignore[no-untyped-def]
-    from ietm.check.brex import Checker, brex_report as report, check_objects, xml_files
+    from ietm.check.brex import Checker, brex_report as report, check_objects
 
-    files = xml_files([kept.csdb])
+    files = kept.files()
     given = [*spec.defaults, *([spec.explicit] if spec.explicit else [])]
     context = kept.context("brex", repr((spec.defaults, spec.explicit, spec.values, spec.nonfailing)),
                            files_digest(given))
@@ -120,8 +129,8 @@ def brex_report(kept: Kept, spec, jobs: int = 0, progress: bool = False) -> Repo
     return report(spec_problems, each, len(files))
 
 
-def refs_report(kept: Kept, catalog: Catalog, brex_keys: set[str]) -> Report:
-    from ietm.check.refs import World, object_refs, refs_report as report, unreadable
+def refs_report(kept: Kept, catalog: Catalog, brex_keys: set[str], jobs: int = 0) -> Report:
+    from ietm.check.refs import World, refs_each, refs_report as report, unreadable
 
     objects = catalog.all(with_refs=False)
     world = World.of(objects, brex_keys)
@@ -129,7 +138,7 @@ def refs_report(kept: Kept, catalog: Catalog, brex_keys: set[str]) -> Report:
     by_path = {o.path: o for o in checked}
 
     def check_all(todo: list[str]) -> list[tuple[list[Finding], tuple[str, ...]]]:
-        return [object_refs(o, world) for o in _with_refs(catalog, [by_path[p] for p in todo], len(checked))]
+        return refs_each(_with_refs(catalog, [by_path[p] for p in todo], len(checked)), world, jobs)
 
     each = kept.run("refs", kept.context("refs", repr(sorted(brex_keys))), [o.path for o in checked], world.state,
                     check_all)

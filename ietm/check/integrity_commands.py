@@ -113,7 +113,7 @@ def refs(csdb: Path, to: str | None, default_brex, fmt: str, quiet: bool) -> Non
         _where_used(csdb, to, fmt)
         return
     catalog = open_catalog(csdb, progress=fmt == "text")
-    report = check_refs(catalog, brex_keys(default_brex_paths(csdb, default_brex)))
+    report = check_refs(catalog, brex_keys(default_brex_paths(csdb, default_brex)), load_config(csdb).get("check.jobs"))
     write(report, fmt, sys.stdout, quiet)
     if not report.ok:
         click.get_current_context().exit(1)

@@ -9,8 +9,10 @@ DML entries and the files a DDN says it delivers. `where_used` answers the oppos
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 from collections import defaultdict
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
@@ -21,6 +23,7 @@ from ietm.parse.loader import load
 from ietm.parse.model import ICN_SUFFIXES, CsdbObject, Ref
 from ietm.report import Finding, Report
 
+PER_WORKER = 1000  # objects a worker must have to repay its start
 CODE_KINDS = {"dm": "data module", "pm": "publication module", "act": "ACT", "cct": "CCT", "pct": "PCT", "brex": "BREX"}
 
 
@@ -215,11 +218,38 @@ def refs_report(unread: list[Finding], each: Iterable[list[Finding]], objects: i
     return Report(findings, objects, "refs")
 
 
-def check_refs(catalog: Catalog, brex_keys: Iterable[str] = ()) -> Report:
+_shared: tuple[list[CsdbObject], World] | None = None  # what forked workers check: set before the pool starts
+
+
+def _refs_chunk(bounds: tuple[int, int]) -> list[tuple[list[Finding], tuple[str, ...]]]:
+    assert _shared is not None
+    objects, world = _shared
+    return [object_refs(o, world) for o in objects[bounds[0]:bounds[1]]]
+
+
+def refs_each(objects: list[CsdbObject], world: World, jobs: int = 0) -> list[tuple[list[Finding], tuple[str, ...]]]:
+    """object_refs of each object, in order: many on all cores (workers forked with the objects and the world
+    in their memory, so nothing but the findings crosses between processes), few in this process."""
+    global _shared
+    workers = min(jobs or os.cpu_count() or 1, max(1, len(objects) // PER_WORKER))
+    if workers == 1:
+        return [object_refs(o, world) for o in objects]
+    size = max(64, len(objects) // (workers * 4))
+    _shared = (objects, world)
+    try:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            chunks = pool.map(_refs_chunk, [(i, min(i + size, len(objects))) for i in range(0, len(objects), size)])
+            return [r for chunk in chunks for r in chunk]
+    finally:
+        _shared = None
+
+
+def check_refs(catalog: Catalog, brex_keys: Iterable[str] = (), jobs: int = 0) -> Report:
     """Every reference of every object of a catalogued CSDB, resolved or reported."""
     objects = catalog.all(with_refs=True)
     world = World.of(objects, brex_keys)
-    return refs_report(unreadable(catalog), (object_refs(o, world)[0] for o in objects if o.kind != "icn"), len(objects))
+    each = refs_each([o for o in objects if o.kind != "icn"], world, jobs)
+    return refs_report(unreadable(catalog), (found for found, _ in each), len(objects))
 
 
 def _object_refs(obj: CsdbObject, world: World, tokens: list[str]) -> list[Finding]:
