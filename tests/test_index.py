@@ -199,3 +199,60 @@ def test_index_of_missing_folder_is_one_clear_error(tmp_path: Path):
     proc = subprocess.run([sys.executable, "-m", "ietm", "index", str(tmp_path / "nope")], capture_output=True, text=True)
     assert proc.returncode == 5
     assert proc.stderr.startswith("ERROR:") and "not a CSDB folder" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_offline_index_after_a_few_changes_is_patched_and_is_the_whole_export(content: Path, tmp_path: Path,
+                                                                             monkeypatch: pytest.MonkeyPatch):
+    """Re-publishing after a few modules changed brings the bundle's offline index up to date from their new
+    documents (not from every stored field and posting of the index again): the same files, byte for byte, as a
+    whole export of the updated index and of a fresh index of the same files. Adding a module renumbers the
+    rows: then it is exported whole."""
+    from ietm.index import offline
+
+    csdb = tmp_path / "csdb"
+    shutil.copytree(content, csdb, ignore=shutil.ignore_patterns(".ietm"))
+    ix = SearchIndex(csdb, folder=tmp_path / "ix")
+    bundle, memo = tmp_path / "bundle", tmp_path / "memo.json"
+    (bundle / "search").mkdir(parents=True)
+
+    def url_of(fields: dict) -> str:
+        return f"dm/{fields['key']}_{fields['language']}.html"
+
+    def export() -> dict[str, bytes]:
+        ix.update()
+        state = ix.state()
+        offline.write_offline_index(ix.open(), url_of, bundle, memo, "code and pages", state["docs"])
+        return {p.relative_to(bundle).as_posix(): p.read_bytes() for p in (bundle / "search").glob("*.json")}
+
+    def whole_exports() -> list[dict[str, bytes]]:
+        fresh = SearchIndex(csdb, folder=tmp_path / f"fresh-{len(list(tmp_path.iterdir()))}")
+        return [offline.build_offline_index(ix.open(), url_of), offline.build_offline_index(fresh.open(), url_of)]
+
+    def edit(name: str, old: str, new: str) -> None:
+        path = csdb / name
+        text = path.read_text(encoding="utf-8")
+        assert old in text
+        path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+    first = export()
+    lubrication = "DMC-DGEN-A-D10-00-00-00A-040A-A_001-00_ru-RU.XML"
+    edit(lubrication, "<techName>Система смазки</techName>", "<techName>Система смазки и фильтрации</techName>")
+    edit(lubrication, "<para>", "<para>Цирконовая промывка. ")
+    ix.update()  # a second segment; the next change goes into a third
+    edit("DMC-DGEN-A-D10-00-00-00A-040A-A_001-00_en-US.XML", "</para>", " Zirconwash.</para>")
+
+    def whole(*_args) -> None:
+        raise AssertionError("exported whole")
+
+    monkeypatch.setattr(offline, "_gather", whole)
+    patched = export()
+    monkeypatch.undo()
+    assert patched != first
+    assert all(files == patched for files in whole_exports())
+    words = {w for rel, data in patched.items() if rel.startswith("search/ru-")
+             for w in json.loads(data)["words"][0::2]}
+    assert {"цирконовая", "фильтрации"} <= words
+
+    shutil.copy(csdb / lubrication, csdb / lubrication.replace("D10-00-00-00A", "D10-00-00-01A"))  # a new module
+    grown = export()
+    assert all(files == grown for files in whole_exports())

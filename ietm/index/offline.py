@@ -29,8 +29,11 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import operator
 import os
 import zlib
+from dataclasses import dataclass
+from itertools import accumulate
 from pathlib import Path
 from typing import Callable
 
@@ -38,7 +41,7 @@ from whoosh.index import Index
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from ietm.index.analysis import LANGUAGES, stem
-from ietm.index.stats import B, K1, LiveStats, postings
+from ietm.index.stats import B, K1, LiveStats, posting_blocks, postings, segments
 from ietm.index.store import TITLE_BOOST, code_term
 
 FORMAT = 2
@@ -102,113 +105,313 @@ def _shards(lang: str, stems: dict[str, list], df: dict[str, list[int]], words: 
     return table, files
 
 
+@dataclass
+class _Export:
+    """What the offline index is made of, before it is written out as files."""
+
+    uids: list[str]  # each exported document's file (its uid), in the order of files: the rows' numbers
+    rows: list[list]  # each one's row: DOC_FIELDS and its page
+    lengths: dict[str, list[int]]  # per field slot: each row's length in its own language, as a byte
+    stems: dict[str, dict[str, list]]  # language -> stem -> [title postings, text postings] ([row delta, tf, ...])
+    df: dict[str, dict[str, list[int]]]  # language -> stem -> live documents holding it [in titles, in texts]
+
+
+def _row(fields: dict, url: str) -> list:
+    return [fields.get(f, "") for f in DOC_FIELDS] + [url]
+
+
+def _length_byte(stats: LiveStats, slot: str, lang: str, docnum: int) -> int:
+    return length_to_byte(stats.lengths(f"{slot}_{lang}")[docnum]) if lang in LANGUAGES else 0
+
+
+def _gather(reader, stats: LiveStats, url_of: Callable[[dict], str | None]) -> _Export:  # type: ignore[no-untyped-def]
+    """The export of every live document, read from the index."""
+    found: list[tuple[bytes, int, str, list]] = []
+    for docnum, fields in reader.iter_docs():  # the live documents
+        if not fields.get("latest", True):
+            continue
+        url = url_of(fields)
+        if url is None:
+            continue
+        found.append((_order(fields["uid"]), docnum, fields["uid"], _row(fields, url)))
+    found.sort()  # in the order of files, as the server ranks equal scores, whatever the index's history
+    position = [-1] * reader.doc_count_all()
+    for i, (_, docnum, _, _) in enumerate(found):
+        position[docnum] = i
+    lang_at = DOC_FIELDS.index("lang")
+    lengths = {slot: [_length_byte(stats, slot, row[lang_at], d) for _, d, _, row in found] for slot in SLOTS}
+    stems: dict[str, dict[str, list]] = {}
+    df: dict[str, dict[str, list[int]]] = {}  # in how many live documents (exported or not): what the idf counts
+    for lang in LANGUAGES:
+        stems[lang], df[lang] = {}, {}
+        for slot, kind in enumerate(SLOTS):
+            fieldname = f"{kind}_{lang}"
+            for term in reader.lexicon(fieldname):
+                text = term.decode("utf-8") if isinstance(term, bytes) else term
+                postings_, live = _postings(reader, fieldname, text, position)
+                if postings_:
+                    stems[lang].setdefault(text, [[], []])[slot] = postings_
+                if live:
+                    df[lang].setdefault(text, [0, 0])[slot] = live
+    return _Export([uid for _, _, uid, _ in found], [row for _, _, _, row in found], lengths, stems, df)
+
+
+def _files(export: _Export, stats: LiveStats) -> dict[str, bytes]:
+    """The files of the `search/` folder: {path in the bundle: bytes}."""
+    docs = export.rows
+    values: dict[str, list[str]] = {}
+    columns: dict[str, list[int]] = {}
+    for name in FACET_COLUMNS:
+        at = DOC_FIELDS.index(name)
+        seen: dict[str, int] = {}
+        columns[name] = [seen.setdefault(row[at], len(seen)) for row in docs]
+        values[name] = list(seen)
+    files: dict[str, bytes] = {}
+    head: dict = {
+        "format": FORMAT,
+        "bm25": {"B": B, "K1": K1},
+        "title_boost": TITLE_BOOST,
+        # the server's statistics (of the live documents), so scores match the server's to the last digit
+        "doc_count": stats.count,
+        "avg_length": {f"{slot}_{lang}": stats.avg_length(f"{slot}_{lang}") for lang in LANGUAGES for slot in SLOTS},
+        "length_of_byte": [byte_to_length(b) for b in range(256)],
+        "docs": len(docs),
+        "doc_fields": [*DOC_FIELDS, "url"],
+        "doc_chunk": DOC_CHUNK,
+        "columns": columns,
+        "values": values,
+        "lengths": export.lengths,  # per field slot (title, text): each document's length in its own language, a byte
+        "terms": {},
+    }
+    for n in range(0, len(docs), DOC_CHUNK):
+        files[f"{FOLDER}/docs-{n // DOC_CHUNK}.json"] = _dumps(docs[n:n + DOC_CHUNK])
+    files[f"{FOLDER}/codes.json"] = _dumps([code_term(row[0]) for row in docs])
+    for lang in LANGUAGES:
+        words = _words(stats, lang, export.stems[lang])
+        head["terms"][lang], shard_files = _shards(lang, export.stems[lang], export.df[lang], words)
+        files.update(shard_files)
+    files[HEAD] = _dumps(head)
+    return files
+
+
 def build_offline_index(index: Index, url_of: Callable[[dict], str | None]) -> dict[str, bytes]:
     """The browser's index of the latest issues, as {path in the bundle: bytes}; `url_of(stored fields)` gives
     each module's page in the bundle."""
     with index.reader() as reader:
         stats = LiveStats(reader)
-        rows: list[tuple[bytes, int, list]] = []
-        for docnum, fields in reader.iter_docs():  # the live documents
-            if not fields.get("latest", True):
-                continue
-            url = url_of(fields)
-            if url is None:
-                continue
-            rows.append((_order(fields["uid"]), docnum, [fields.get(f, "") for f in DOC_FIELDS] + [url]))
-        rows.sort()  # in the order of files, as the server ranks equal scores, whatever the index's history
-        docnums = [docnum for _, docnum, _ in rows]
-        position = {d: i for i, d in enumerate(docnums)}
-        docs = [row for _, _, row in rows]
-
-        values: dict[str, list[str]] = {}
-        columns: dict[str, list[int]] = {}
-        for name in FACET_COLUMNS:
-            at = DOC_FIELDS.index(name)
-            seen: dict[str, int] = {}
-            columns[name] = [seen.setdefault(row[at], len(seen)) for row in docs]
-            values[name] = list(seen)
-        lang_at = DOC_FIELDS.index("lang")
-        lengths = {slot: [length_to_byte(stats.lengths(f"{slot}_{row[lang_at]}")[d]) if row[lang_at] in LANGUAGES
-                          else 0 for d, row in zip(docnums, docs)] for slot in SLOTS}
-        files: dict[str, bytes] = {}
-        head: dict = {
-            "format": FORMAT,
-            "bm25": {"B": B, "K1": K1},
-            "title_boost": TITLE_BOOST,
-            # the server's statistics (of the live documents), so scores match the server's to the last digit
-            "doc_count": stats.count,
-            "avg_length": {f"{slot}_{lang}": stats.avg_length(f"{slot}_{lang}")
-                           for lang in LANGUAGES for slot in SLOTS},
-            "length_of_byte": [byte_to_length(b) for b in range(256)],
-            "docs": len(docs),
-            "doc_fields": [*DOC_FIELDS, "url"],
-            "doc_chunk": DOC_CHUNK,
-            "columns": columns,
-            "values": values,
-            "lengths": lengths,  # per field slot (title, text): each document's length in its own language, as a byte
-            "terms": {},
-        }
-        for n in range(0, len(docs), DOC_CHUNK):
-            files[f"{FOLDER}/docs-{n // DOC_CHUNK}.json"] = _dumps(docs[n:n + DOC_CHUNK])
-        files[f"{FOLDER}/codes.json"] = _dumps([code_term(row[0]) for row in docs])
-        for lang in LANGUAGES:
-            stems: dict[str, list] = {}
-            df: dict[str, list[int]] = {}  # in how many live documents (exported or not): what the idf counts
-            for slot, kind in enumerate(SLOTS):
-                fieldname = f"{kind}_{lang}"
-                for term in reader.lexicon(fieldname):
-                    text = term.decode("utf-8") if isinstance(term, bytes) else term
-                    found, live = _postings(reader, fieldname, text, position)
-                    if found:
-                        stems.setdefault(text, [[], []])[slot] = found
-                    if live:
-                        df.setdefault(text, [0, 0])[slot] = live
-            words = _words(stats, lang, stems)
-            head["terms"][lang], shard_files = _shards(lang, stems, df, words)
-            files.update(shard_files)
-        files[HEAD] = _dumps(head)
-    return files
+        return _files(_gather(reader, stats, url_of), stats)
 
 
 def _words(stats: LiveStats, lang: str, stems: dict) -> dict[str, str]:
     """{word: stem}: every indexed word as written (folded), so the browser uses the server's stem."""
     out: dict[str, str] = {}
     fieldname = f"words_{lang}"
-    for term in stats.reader.lexicon(fieldname):
+    reader = stats.reader
+    # documents holding each word, deleted ones too (Whoosh's term infos, segment by segment)
+    held: dict[bytes | str, int] = {}
+    for sub, _ in segments(reader):
+        for term, info in sub.iter_field(fieldname):
+            held[term] = held.get(term, 0) + info.doc_frequency()
+    deleted = stats.size - stats.count
+    for term, count in held.items():
         w = term.decode("utf-8") if isinstance(term, bytes) else term
         s = stem(w, lang)
-        # not a word only deleted documents (changed or removed modules) had
-        if s in stems and (stats.live is None or next(postings(stats.reader, fieldname, w), None) is not None):
+        # not a word only deleted documents (changed or removed modules) had: one held by more documents than
+        # are deleted is in a live one
+        if s in stems and (count > deleted or next(postings(reader, fieldname, w), None) is not None):
             out[w] = s
     return out
 
 
 def _postings(reader, fieldname: str, text: str,  # type: ignore[no-untyped-def]
-              position: dict[int, int]) -> tuple[list[int], int]:
+              position: list[int]) -> tuple[list[int], int]:
     """[doc delta, term frequency, ...] over the exported documents, in their order; and the live documents'
-    count (the term's document frequency)."""
-    pairs = []
+    count (the term's document frequency). `position`: each document number's row, -1 for one not exported."""
+    rows: list[int] = []
+    tfs: list[float] = []
     live = 0
-    for d, tf in postings(reader, fieldname, text):
-        live += 1
-        i = position.get(d)
-        if i is not None:
-            pairs.append((i, int(tf)))
-    pairs.sort()
-    out: list[int] = []
-    last = 0
-    for i, tf in pairs:
-        out += [i - last, tf]
-        last = i
-    return out, live
+    for docs, weights in posting_blocks(reader, fieldname, text):
+        live += len(docs)
+        rows += map(position.__getitem__, docs)
+        tfs += weights
+    if -1 in rows:
+        keep = [i for i, r in enumerate(rows) if r >= 0]
+        rows, tfs = [rows[i] for i in keep], [tfs[i] for i in keep]
+    if any(map(operator.gt, rows, rows[1:])):  # not in row order (an index updated in place)
+        pairs = sorted(zip(rows, tfs))
+        rows, tfs = [r for r, _ in pairs], [tf for _, tf in pairs]
+    return _encode(rows, list(map(int, tfs))), live
 
 
-def write_offline_index(index: Index, url_of: Callable[[dict], str | None], bundle: Path) -> int:
+def _encode(rows: list[int], tfs: list[int]) -> list[int]:
+    """[row delta, tf, ...] of rows in order."""
+    out = [0] * (2 * len(rows))
+    out[0::2] = map(operator.sub, rows, [0, *rows[:-1]])
+    out[1::2] = tfs
+    return out
+
+
+def _decode(postings_: list[int]) -> dict[int, int]:
+    """{row: tf} of [row delta, tf, ...]."""
+    return dict(zip(accumulate(postings_[0::2]), postings_[1::2]))
+
+
+# -- re-exporting after a few modules changed ---------------------------------------------------------------------
+
+MEMO_FORMAT = 1
+PATCH_AT_MOST = 64  # changed modules; more, and the index is exported whole
+SMALL_SEGMENT = 512  # documents: a changed module's terms are read from its segment when it is at most this large
+
+
+def _read_export(bundle: Path, uids: list[str]) -> _Export | None:
+    """The export the bundle's `search/` folder holds (its rows' files from `uids`), or None if it is not whole."""
+    try:
+        head = json.loads((bundle / HEAD).read_bytes())
+        if (head.get("format") != FORMAT or head.get("doc_chunk") != DOC_CHUNK or head.get("docs") != len(uids)
+                or head.get("doc_fields") != [*DOC_FIELDS, "url"]):
+            return None
+        rows: list[list] = []
+        for n in range(0, len(uids), DOC_CHUNK):
+            rows += json.loads((bundle / FOLDER / f"docs-{n // DOC_CHUNK}.json").read_bytes())
+        stems: dict[str, dict[str, list]] = {}
+        df: dict[str, dict[str, list[int]]] = {}
+        for lang in LANGUAGES:
+            stems[lang], df[lang] = {}, {}
+            for _, name in head["terms"].get(lang, []):
+                body = json.loads((bundle / FOLDER / name).read_bytes())
+                stems[lang].update(zip(body["stems"], body["postings"]))
+                df[lang].update(zip(body["stems"], body["df"]))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    if len(rows) != len(uids):
+        return None
+    return _Export(list(uids), rows, head["lengths"], stems, df)
+
+
+def _segment_of(reader, docnum: int):  # type: ignore[no-untyped-def]
+    for sub, base in segments(reader):
+        if base <= docnum < base + sub.doc_count_all():
+            return sub, base
+    raise LookupError(docnum)
+
+
+def _patched(reader, stats: LiveStats, url_of: Callable[[dict], str | None],  # type: ignore[no-untyped-def]
+             old: _Export, changed: list[str]) -> _Export | None:
+    """The export after the modules `changed` (their files, still there) changed: the old export with their rows,
+    lengths and postings replaced, or None where only a whole export can tell (a changed module that was not
+    exported or is not now, or whose new document a merge put into a large segment)."""
+    row_of = {uid: i for i, uid in enumerate(old.uids)}
+    lang_at = DOC_FIELDS.index("lang")
+    new_tf: dict[tuple[str, int], dict[str, dict[int, int]]] = {}  # (lang, slot) -> stem -> {row: tf}
+    by_segment: dict[int, tuple] = {}  # segment base -> (segment, {local docnum: row})
+    rows, lengths = list(old.rows), {slot: list(v) for slot, v in old.lengths.items()}
+    for uid in changed:
+        docs = [d for found, _ in posting_blocks(reader, "uid", uid) for d in found]
+        if uid not in row_of or len(docs) != 1:
+            return None
+        r, docnum = row_of[uid], docs[0]
+        fields = reader.stored_fields(docnum)
+        url = url_of(fields) if fields.get("latest", True) else None
+        if url is None:
+            return None
+        rows[r] = _row(fields, url)
+        for slot in SLOTS:
+            lengths[slot][r] = _length_byte(stats, slot, rows[r][lang_at], docnum)
+        sub, base = _segment_of(reader, docnum)
+        if sub.doc_count_all() > SMALL_SEGMENT:
+            return None
+        by_segment.setdefault(base, (sub, {}))[1][docnum - base] = r
+    for sub, local in by_segment.values():  # the changed modules' terms, from their (small) segments
+        for lang in LANGUAGES:
+            for slot, kind in enumerate(SLOTS):
+                fieldname = f"{kind}_{lang}"
+                into = new_tf.setdefault((lang, slot), {})
+                for term in sub.lexicon(fieldname):
+                    text = term.decode("utf-8") if isinstance(term, bytes) else term
+                    for docs, weights in posting_blocks(sub, fieldname, text):
+                        for d, w in zip(docs, weights):
+                            if d in local:
+                                into.setdefault(text, {})[local[d]] = int(w)
+    patched = {row_of[uid] for uid in changed}
+    stems = {lang: dict(old.stems[lang]) for lang in LANGUAGES}
+    df = {lang: dict(old.df[lang]) for lang in LANGUAGES}
+    for lang in LANGUAGES:
+        for slot, kind in enumerate(SLOTS):
+            fresh = new_tf.get((lang, slot), {})
+            touched = set(fresh)
+            for s, both in old.stems[lang].items():  # the stems the changed modules held before
+                if both[slot] and not patched.isdisjoint(accumulate(both[slot][0::2])):
+                    touched.add(s)
+            for s in touched:
+                had = stems[lang].get(s)
+                before = _decode(had[slot]) if had else {}
+                now = fresh.get(s, {})
+                after = {r: tf for r, tf in before.items() if r not in patched}
+                after.update(now)
+                if after == before:
+                    continue
+                entry = list(had) if had else [[], []]
+                entry[slot] = _encode(sorted(after), [after[r] for r in sorted(after)])
+                if s in old.df[lang]:  # each changed module counted out as it was and in as it is (live both times)
+                    counts = df[lang][s] = list(df[lang][s])
+                    counts[slot] += len(now) - len(patched & before.keys())
+                if entry[0] or entry[1]:
+                    stems[lang][s] = entry
+                else:
+                    del stems[lang][s]
+        for s in stems[lang].keys() - old.df[lang].keys():  # newly exported: counted over the live documents
+            df[lang][s] = [sum(len(docs) for docs, _ in posting_blocks(reader, f"{kind}_{lang}", s)) for kind in SLOTS]
+    return _Export(old.uids, rows, lengths, stems, df)
+
+
+def _memo(path: Path | None) -> dict | None:
+    try:
+        memo = json.loads(path.read_bytes()) if path is not None else None
+    except (OSError, ValueError):
+        return None
+    return memo if isinstance(memo, dict) and memo.get("format") == MEMO_FORMAT else None
+
+
+def _updated(reader, stats: LiveStats, url_of: Callable[[dict], str | None], bundle: Path,  # type: ignore[no-untyped-def]
+             memo: dict | None, made_from: str, documents: dict[str, str]) -> _Export | None:
+    """The bundle's export brought up to date with the modules changed since it was made, if it can be."""
+    if memo is None or memo.get("made_from") != made_from:
+        return None
+    try:
+        if hashlib.sha256((bundle / HEAD).read_bytes()).hexdigest() != memo.get("head"):
+            return None  # not the export the memo describes
+    except OSError:
+        return None
+    before = memo.get("docs") or {}
+    if before.keys() != documents.keys():  # modules added or removed: the rows are numbered anew
+        return None
+    changed = [uid for uid, sig in documents.items() if before[uid] != sig]
+    if len(changed) > PATCH_AT_MOST:
+        return None
+    old = _read_export(bundle, memo.get("uids") or [])
+    return None if old is None else _patched(reader, stats, url_of, old, changed)
+
+
+def write_offline_index(index: Index, url_of: Callable[[dict], str | None], bundle: Path, memo: Path | None = None,
+                        made_from: str = "", documents: dict[str, str] | None = None) -> int:
     """The `search/` folder of the bundle: files whose content changed are written (with their compressed forms),
-    the others left as they are (linked from the previous bundle), the ones no longer made removed; its size."""
+    the others left as they are (linked from the previous bundle), the ones no longer made removed; its size.
+
+    With `memo` (a file of the publishing state), `made_from` (what else the export depends on: the pages'
+    addresses, the index's making) and `documents` (the index's files and their signatures), the export the
+    bundle holds is brought up to date with the few modules changed since, instead of read again from the
+    whole index (every stored field and posting): the same files either way."""
+    from ietm.atomic import write_new
     from ietm.publish.files import VARIANTS, write_file
 
-    files = build_offline_index(index, url_of)
+    with index.reader() as reader:
+        stats = LiveStats(reader)
+        export = None
+        if documents is not None:
+            export = _updated(reader, stats, url_of, bundle, _memo(memo), made_from, documents)
+        if export is None:
+            export = _gather(reader, stats, url_of)
+        files = _files(export, stats)
     for rel, data in files.items():
         target = bundle / rel
         try:
@@ -228,6 +431,11 @@ def write_offline_index(index: Index, url_of: Callable[[dict], str | None], bund
         base = rel[:-3] if rel.endswith(VARIANTS) else rel
         if base not in files:
             (folder / name).unlink()
+    if memo is not None and documents is not None:
+        memo.parent.mkdir(parents=True, exist_ok=True)
+        data = {"format": MEMO_FORMAT, "made_from": made_from, "head": hashlib.sha256(files[HEAD]).hexdigest(),
+                "uids": export.uids, "docs": documents}
+        write_new(memo, _dumps(data), overwrite=True, durable=False)
     return sum(len(data) for data in files.values())
 
 

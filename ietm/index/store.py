@@ -180,6 +180,7 @@ class SearchIndex:
         self.folder = folder or state_dir(self.csdb) / "index"
         self.state_path = self.folder / "state.json"
         self._ix: whoosh_index.Index | None = None
+        self._state: dict | None = None  # as of the last update
 
     # -- opening, trusting, rebuilding ------------------------------------------------------------------
 
@@ -233,6 +234,13 @@ class SearchIndex:
         assert self._ix is not None
         return self._ix
 
+    def state(self) -> dict:
+        """What the index holds (`docs`: each file's path in the CSDB, its documents' uid, and the signature it was
+        indexed at) and what made it (`version`, `applic`, `all_issues`), updated first like `open`."""
+        self.open()
+        assert self._state is not None
+        return self._state
+
     # -- updating ----------------------------------------------------------------------------------------
 
     def update(self, all_issues: bool = False, jobs: int = 0, progress: bool = False, full: bool = False) -> UpdateResult:
@@ -278,7 +286,7 @@ class SearchIndex:
         changed = [(full, rel) for rel, (full, sig) in wanted.items() if docs.get(rel) != sig]
         removed = [rel for rel in docs if rel not in wanted]
         if not (rebuilt or changed or removed):  # a writer would commit an empty segment and a new generation
-            self._ix = ix
+            self._ix, self._state = ix, trusted[1]
             return UpdateResult(0, 0, len(docs), False, round(time.perf_counter() - started, 3), [], str(self.folder))
         errors: list[str] = []
         # a segment as separate files, not one compound file: Whoosh reads a compound file's parts into memory
@@ -305,8 +313,9 @@ class SearchIndex:
         except BaseException:
             writer.cancel()
             raise
-        self._write_state({"version": made_by(), "csdb": str(root), "all_issues": all_issues, "applic": applic.sig,
-                           "docs": docs})
+        self._state = {"version": made_by(), "csdb": str(root), "all_issues": all_issues, "applic": applic.sig,
+                       "docs": docs}
+        self._write_state(self._state)
         self._ix = ix
         return UpdateResult(len(changed) - len(errors), len(removed), len(docs), rebuilt,
                             round(time.perf_counter() - started, 3), errors, str(self.folder))

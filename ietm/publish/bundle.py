@@ -32,7 +32,8 @@ from ietm.publish.manifest import NAME as MANIFEST, read_manifest, release_id, u
 from ietm.publish.pages import OFFLINE_INDEX, jobs_of, render_pages, track
 from ietm.publish.signatures import carry_signatures, signature_map
 from ietm.publish.shared import FOLDER as SHARED_FOLDER
-from ietm.publish.state import PageRecord, PublishState, build_fingerprint, key_stamps, search_stamp, stamp
+from ietm.publish.state import (PageRecord, PublishState, build_fingerprint, key_stamps, search_made_from,
+                                search_stamp, stamp)
 from ietm.web.site import BROWSER_TYPES, Site
 
 ICON = ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 96 96"><rect width="96" height="96" rx="16" fill="#1d4f91"/>'
@@ -325,7 +326,8 @@ def publish(csdb: Path, out: Path, language: str = "en", allow_errors: bool = Fa
         if state.search == search_key and (build / OFFLINE_INDEX).is_file():  # linked from the last bundle
             search_bytes = offline_index_size(build)
         else:
-            search_bytes = write_offline_index(index.open(), url_of, build)
+            search_bytes = write_offline_index(index.open(), url_of, build, PublishState.search_memo(csdb, out),
+                                               search_made_from(fingerprint, index.state()), index.state()["docs"])
         state.search = search_key
         phase("offline search index")
         title = next((p.obj.title for p in site.publications.values() if p.obj.title), "") or "Technical manual"

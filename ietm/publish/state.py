@@ -105,6 +105,12 @@ def search_stamp(index_state: Path, fingerprint: str) -> str:
     return _digest([fingerprint, state])
 
 
+def search_made_from(fingerprint: str, index_state: dict) -> str:
+    """What the offline search index depends on besides the documents: the pages' addresses (in the build
+    fingerprint) and how the server's index was made (ietm.index.store.SearchIndex.state)."""
+    return _digest([fingerprint, index_state.get("version"), index_state.get("applic"), index_state.get("all_issues")])
+
+
 @dataclass
 class PageRecord:
     keys: list[str]  # objects the page links to (and its own)
@@ -125,6 +131,12 @@ class PublishState:
     def file_for(csdb: Path, out: Path) -> Path:
         name = hashlib.sha256(str(out.resolve()).encode()).hexdigest()[:16]
         return state_dir(csdb) / "publish" / f"{name}.json"
+
+    @classmethod
+    def search_memo(cls, csdb: Path, out: Path) -> Path:
+        """Where the offline search index's export of the bundle at `out` is described (ietm.index.offline)."""
+        path = cls.file_for(csdb, out)
+        return path.with_name(path.stem + ".search.json")
 
     @classmethod
     def load(cls, csdb: Path, out: Path, release: str | None) -> PublishState:
