@@ -263,3 +263,30 @@ def test_republishing_renders_only_what_a_change_touches(content: Path, tmp_path
     r = json.loads(ietm("publish", csdb, "-o", whole, "--allow-errors", "--format", "json").out)
     assert r["release"] == third["release"]  # the same files, byte for byte
     assert sorted(p for p in tmp_path.iterdir()) == [csdb, out, whole]
+
+
+def test_publications_are_rendered_however_fast_the_module_pages_were(content: Path, tmp_path: Path):
+    """Publication pages are handed out once the module pages are nearly done; when every module page is
+    already done at the first look, they are still rendered (a whole build once left pm/ empty that way)."""
+    from concurrent.futures import Future, ThreadPoolExecutor
+
+    from ietm.publish.links import Plan
+    from ietm.publish.pages import _pages_then_publications, init_worker, jobs_of
+    from ietm.web.site import Site
+
+    csdb = tmp_path / "csdb"
+    shutil.copytree(content, csdb, ignore=shutil.ignore_patterns(".ietm"))
+    site = Site(csdb)
+    plan = Plan.of(site, "en")
+    pubs = [job for job in jobs_of(site, plan) if job[0] == "pm"]
+    assert pubs
+    init_worker(str(csdb), str(tmp_path / "out"), "en", site, plan)
+    finished = set()
+    for _ in range(3):  # more chunks of module pages than workers, all done before the first look
+        future: Future = Future()
+        future.set_result([])
+        finished.add(future)
+    with ThreadPoolExecutor(1) as pool:
+        done = [page[0] for chunk in _pages_then_publications(pool, finished, pubs, 2, site, {}) for page in chunk]
+    assert sorted(done) == sorted(job[1] for job in pubs)
+    assert all((tmp_path / "out" / job[1]).is_file() for job in pubs)

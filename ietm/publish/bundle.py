@@ -1,8 +1,8 @@
 """`ietm publish`: the whole manual as a static, self-contained, offline-capable bundle.
 
-One linear pipeline (gate → index → plan → pages → illustrations → assets → search index → service worker →
-manifest), built in a folder beside the destination and swapped in with a rename, so a reader of the old
-bundle never sees a half-written one. Pages come from the viewer's own Pages and renderers, with
+One linear pipeline (gate → index → plan → pages, with the offline search index made meanwhile → illustrations
+→ assets → service worker → manifest), built in a folder beside the destination and swapped in with a rename,
+so a reader of the old bundle never sees a half-written one. Pages come from the viewer's own Pages and renderers, with
 StaticLinks (ietm.publish.pages); the only differences from the server are links, the bundle's head (web app
 manifest) and the data every page shares, which the bundle keeps in one file each (ietm.publish.shared).
 
@@ -286,9 +286,25 @@ def publish(csdb: Path, out: Path, language: str = "en", allow_errors: bool = Fa
                     _remove(build, rel)
                     state.pages.pop(rel, None)
         phase("what changed")
+
+        def url_of(fields: dict) -> str | None:
+            return plan.page(fields["key"], fields.get("language") or None)
+
+        search_key = search_stamp(index.state_path, fingerprint)
+        search_bytes = 0
+
+        def offline_search_index() -> None:  # made by this process while the workers render the pages
+            nonlocal search_bytes
+            if state.search == search_key and (build / OFFLINE_INDEX).is_file():  # linked from the last bundle
+                search_bytes = offline_index_size(build)
+            else:
+                search_bytes = write_offline_index(index.open(), url_of, build, PublishState.search_memo(csdb, out),
+                                                   search_made_from(fingerprint, index.state()), index.state()["docs"])
+
         written: dict[str, dict] = {}  # manifest entries of the pages' files, hashed as they were written
-        done = render_pages(csdb, build, language, todo, jobs, progress, site, plan, written)
-        phase("pages")
+        done = render_pages(csdb, build, language, todo, jobs, progress, site, plan, written,
+                            alongside=offline_search_index)
+        phase("pages")  # (and the offline search index, made meanwhile)
         own = {job[1]: job[2] for job in work if len(job) > 2}
         for dest, keys, icns in done:
             keys = sorted({*keys, own[dest]}) if dest in own else keys
@@ -319,17 +335,7 @@ def publish(csdb: Path, out: Path, language: str = "en", allow_errors: bool = Fa
                 copy_file(source, target)
         phase("assets")
 
-        def url_of(fields: dict) -> str | None:
-            return plan.page(fields["key"], fields.get("language") or None)
-
-        search_key = search_stamp(index.state_path, fingerprint)
-        if state.search == search_key and (build / OFFLINE_INDEX).is_file():  # linked from the last bundle
-            search_bytes = offline_index_size(build)
-        else:
-            search_bytes = write_offline_index(index.open(), url_of, build, PublishState.search_memo(csdb, out),
-                                               search_made_from(fingerprint, index.state()), index.state()["docs"])
         state.search = search_key
-        phase("offline search index")
         title = next((p.obj.title for p in site.publications.values() if p.obj.title), "") or "Technical manual"
         _write_if_changed(build / "icon.svg", ICON.encode())
         _write_if_changed(build / "manifest.webmanifest",

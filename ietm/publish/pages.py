@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from ietm.index.offline import HEAD
 from ietm.orders import bundle as orders_bundle
@@ -230,9 +230,12 @@ def _balanced_chunks(site: Site, jobs: list[Job], workers: int) -> list[list[Job
 
 
 def render_pages(csdb: Path, out: Path, language: str, work: list[Job], jobs: int, progress: bool, site: Site,
-                 plan: Plan, digests: dict[str, dict]) -> list[tuple[str, list[str], list[str]]]:
+                 plan: Plan, digests: dict[str, dict], alongside: Callable[[], None] = lambda: None,
+                 ) -> list[tuple[str, list[str], list[str]]]:
     """Render `work` into `out`, on every core when there is enough of it: [(bundle path, keys it links to, ICN
-    files it shows)] for each page; the manifest entries of the files written go into `digests`."""
+    files it shows)] for each page; the manifest entries of the files written go into `digests`. `alongside`
+    is work of this process that needs no page: it is done while the workers render (this process would only
+    wait for them), else before the pages."""
     results: list[tuple[str, list[str], list[str]]] = []
     applics: dict[str, dict | None] = {}
 
@@ -243,16 +246,18 @@ def render_pages(csdb: Path, out: Path, language: str, work: list[Job], jobs: in
             if applic is not None:
                 applics[applic[0]] = applic[1]
 
-    if not work:
-        return results
     workers = jobs or os.cpu_count() or 1
-    init_worker(str(csdb), str(out), language, site, plan)
     if len(work) < PARALLEL_FROM or workers == 1:
+        alongside()
+        if not work:
+            return results
+        init_worker(str(csdb), str(out), language, site, plan)
         chunks = _chunks(work, 25)  # (publications last in page order: they find what the module pages told)
         for done in track((render_chunk(chunk, applics) for chunk in chunks), (len(work) + 24) // 25,
                           "Rendering pages", progress):
             collect(done)
         return results
+    init_worker(str(csdb), str(out), language, site, plan)
     # the first page is rendered here, so what every page needs and is made on first use (templates compiled,
     # applicability tables and repositories read) is made once, and the forked workers start with it
     collect(render_chunk(work[:1]))
@@ -260,23 +265,24 @@ def render_pages(csdb: Path, out: Path, language: str, work: list[Job], jobs: in
     pubs = [job for job in work[1:] if job[0] == "pm"]
     chunks = _balanced_chunks(site, [job for job in work[1:] if job[0] != "pm"], workers)
     with worker_pool(workers, csdb, out, language) as pool:
-        for done in track(_pages_then_publications(pool, chunks, pubs, workers, site, applics),
+        pending = {pool.submit(render_chunk, chunk) for chunk in chunks}  # (the workers are forked here)
+        alongside()
+        for done in track(_pages_then_publications(pool, pending, pubs, workers, site, applics),
                           len(chunks) + (len(pubs) + 19) // 20, "Rendering pages", progress):
             collect(done)
     return results
 
 
-def _pages_then_publications(pool, chunks: list[list[Job]], pubs: list[Job], workers: int, site: Site,
+def _pages_then_publications(pool, pending: set, pubs: list[Job], workers: int, site: Site,
                              applics: dict[str, dict | None]) -> Iterable[list[Rendered]]:
     """Each chunk's pages as they are done; the publications' pages are handed out, with the applicability of
     the modules they list, once the last chunks of module pages have been (those still rendering then are
     found by the publication's worker itself)."""
     from concurrent.futures import FIRST_COMPLETED, wait
 
-    pending = {pool.submit(render_chunk, chunk) for chunk in chunks}
     waiting = bool(pubs)
-    while pending:
-        if waiting and len(pending) <= workers:
+    while pending or waiting:
+        if waiting and len(pending) <= workers:  # (also when every module page was done at once)
             waiting = False
             for chunk in _chunks(pubs, 20):
                 listed = {item.key for job in chunk for item, _ in site.publication(job[2], job[3]).order}
