@@ -161,6 +161,9 @@ class FindingsCache:
         for attempt in (1, 2):
             try:
                 db = sqlite3.connect(self.path, timeout=60)
+                # a cache: a transaction lost in a crash only means its objects are checked again next time
+                db.execute("PRAGMA journal_mode = WAL")
+                db.execute("PRAGMA synchronous = NORMAL")
                 db.executescript(SCHEMA_SQL)
                 row = db.execute("SELECT context FROM contexts WHERE check_name = '-format'").fetchone()
                 if row is None or row[0] != FORMAT:
