@@ -194,15 +194,15 @@ class FindingsCache:
             out[path] = Entry(st, tuple(json.loads(tokens)) if tokens != "[]" else (), dig, decode(findings, path))
         return out
 
-    def store(self, check: str, context: str, fresh: dict[str, Entry], keep: set[str]) -> None:
-        """Replace the entries of `check`: the `fresh` ones written, the others kept only if their path is in
-        `keep` (the objects of this run). One transaction, so a concurrent check sees the old entries or the new."""
+    def store(self, check: str, context: str, fresh: dict[str, Entry], gone: set[str]) -> None:
+        """Update the entries of `check`: the `fresh` ones written, those of `gone` paths (objects no longer
+        there) removed. One transaction, so a concurrent check sees the old entries or the new."""
         rows = []
         for path, e in fresh.items():
             try:
                 rows.append((check, path, e.stamp, json.dumps(list(e.tokens)), e.digest, encode(e.findings, path)))
             except Uncacheable:
-                keep.discard(path)
+                gone.add(path)
         with self.db:
             self.db.execute("BEGIN IMMEDIATE")
             row = self.db.execute("SELECT context FROM contexts WHERE check_name = ?", (check,)).fetchone()
@@ -210,9 +210,7 @@ class FindingsCache:
                 self.db.execute("DELETE FROM entries WHERE check_name = ?", (check,))
                 self.db.execute("INSERT OR REPLACE INTO contexts VALUES (?, ?)", (check, context))
             else:
-                gone = [(check, p) for (p,) in self.db.execute("SELECT path FROM entries WHERE check_name = ?", (check,))
-                        if p not in keep]
-                self.db.executemany("DELETE FROM entries WHERE check_name = ? AND path = ?", gone)
+                self.db.executemany("DELETE FROM entries WHERE check_name = ? AND path = ?", [(check, p) for p in gone])
             self.db.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?, ?, ?)", rows)
 
 

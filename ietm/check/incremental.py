@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable
 
 from ietm.catalog import Catalog
 from ietm.check.cache import Entry, FindingsCache, Reuse, code_version, digest, files_digest, stamp
@@ -58,11 +58,11 @@ class Kept:
         except (sqlite3.Error, ValueError):
             return {}
 
-    def store(self, check: str, context: str, fresh: dict[str, Entry], keep: Iterable[str]) -> None:
+    def store(self, check: str, context: str, fresh: dict[str, Entry], gone: set[str]) -> None:
         if self.cache is None:
             return
         try:
-            self.cache.store(check, context, fresh, set(keep))
+            self.cache.store(check, context, fresh, gone)
         except sqlite3.Error:
             pass  # findings not kept: the next check makes them again
 
@@ -82,8 +82,9 @@ class Kept:
                     findings, tokens = next(results)
                     found[i] = findings
                     fresh[paths[i]] = reuse.entry(self.stamp(paths[i]), tokens, findings)
-        if todo or len(reuse.cached) != len(paths):
-            self.store(check, context, fresh, paths)
+        gone = set(reuse.cached).difference(paths)
+        if fresh or gone:
+            self.store(check, context, fresh, gone)
         return [f for f in found if f is not None]
 
 
