@@ -209,3 +209,15 @@ def test_references_checked_on_both_cores_as_on_one(manual: Path):
     assert both == refs_each(many, world, jobs=1)
     assert len(both) > 2000 and any(found for found, _ in both)
     catalog.close()
+
+
+def test_publish_gate_keeps_findings_with_ietm_check(manual: Path):
+    """`ietm publish`'s gate is `ietm check` with the CSDB's settings: the findings one keeps, the other takes."""
+    from ietm.publish.bundle import check_gate
+
+    assert check_gate(manual, 1) == (True, full(manual).summary())
+    edit(manual / CREW, 'skillLevelCode="sk01"', 'skillLevelCode="sk09"')
+    ok, summary = check_gate(manual, 1)
+    assert not ok and summary == full(manual).summary() and "brex 0 error(s)" not in summary
+    gate, checked = same(manual)  # `ietm check` after the gate: the one module the gate checked is not checked again
+    assert checked == {"schema": set(), "brex": set(), "refs": set(), "applic": set()}
