@@ -406,6 +406,7 @@ class Checker:
 
     def layers(self, doc: Loaded) -> tuple[list[Brex], list[Finding]]:
         """The BREX chain of one object, with what went wrong finding it."""
+        self._pending, self._looked_up = [], []
         root = doc.root
         findings: list[Finding] = []
         start: Brex | None = self.explicit
@@ -455,7 +456,7 @@ class Checker:
         findings depend on besides the object itself and the spec). The problems of each BREX of its chain come
         with every object checked against it, so that an object's findings do not depend on which objects were
         checked before it in the same process (what lets `ietm check` keep them per object)."""
-        self._pending, self._looked_up = [], []
+        self._looked_up = []
         try:
             doc = load(path)
         except InputError as exc:
