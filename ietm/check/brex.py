@@ -348,7 +348,7 @@ class Checker:
         self.spec = spec
         self._brex: dict[str, Brex | IetmError] = {}
         self._pending: list[Finding] = []  # "refers to BREX ..., which is not found", from the chain last walked
-        self._looked_up: list[str] = []  # keys of BREX modules looked for since the last object
+        self._looked_up: list[str] = []  # keys of the BREX modules the chain last walked was looked for by
         self._found: dict[tuple[str, str], str | None] = {}
         self._by_digest: dict[bytes, Brex] = {}
         self.by_issue: dict[str, Brex] = {}
@@ -456,7 +456,6 @@ class Checker:
         findings depend on besides the object itself and the spec). The problems of each BREX of its chain come
         with every object checked against it, so that an object's findings do not depend on which objects were
         checked before it in the same process (what lets `ietm check` keep them per object)."""
-        self._looked_up = []
         try:
             doc = load(path)
         except InputError as exc:
