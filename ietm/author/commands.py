@@ -11,6 +11,7 @@ import click
 from ietm.author.create import DM_TYPES, S1000D_ISSUES, new_dm, new_pm
 from ietm.atomic import write_new
 from ietm.author.upissue import ISSUE_TYPES, upissue as make_upissue
+from ietm.catalog.commands import refresh_for_servers
 from ietm.cli import format_option
 from ietm.errors import IetmError, NotFound
 
@@ -33,6 +34,7 @@ def _write(folder: Path, name: str, data: bytes, fmt: str, extra: dict) -> None:
     created = _make_folder(folder)
     path = folder / name
     write_new(path, data)
+    refresh_for_servers([path])
     if fmt == "json":
         json.dump({"path": str(path), "createdFolder": created, **extra}, sys.stdout, indent=2)
         sys.stdout.write("\n")
@@ -109,6 +111,7 @@ def upissue(file, official, issue_type, reason, keep_changes, fmt) -> None:
     result = make_upissue(file, official=official, issue_type=issue_type, keep_changes=keep_changes, reason=reason)
     path = file.parent / result.name
     write_new(path, result.data)
+    refresh_for_servers([path])
     if fmt == "json":
         json.dump({"path": str(path), "previous": str(file), "issue": result.issue, "issueType": result.issue_type,
                    "clearedChangeMarks": result.cleared_marks}, sys.stdout, indent=2)

@@ -161,11 +161,19 @@ class Catalog:
 
     # -- scanning ---------------------------------------------------------------------------------------
 
-    def refresh(self, jobs: int = 0, progress: bool = False) -> ScanResult:
+    def refresh(self, jobs: int = 0, progress: bool = False, tell: bool = True) -> ScanResult:
         """Bring the catalog up to date with the folder: parse new and changed files, forget removed ones.
-        Safe to call from several threads: one refresh at a time, each seeing what the one before wrote."""
+        Safe to call from several threads: one refresh at a time, each seeing what the one before wrote.
+
+        What changed is recorded for the CSDB's running servers, if any (ietm.serverdb.changes), once the
+        catalog holds it; a server's own refresh, which records its changes itself, passes `tell=False`."""
         with self._refreshing:
-            return self._refresh(jobs, progress)
+            result = self._refresh(jobs, progress)
+        if result.changed and tell:
+            from ietm.serverdb.changes import tell_servers
+
+            tell_servers(self.root, result.changed)
+        return result
 
     def _refresh(self, jobs: int, progress: bool) -> ScanResult:
         rows = self.db.execute("SELECT path, mtime_ns, size, key FROM objects").fetchall()

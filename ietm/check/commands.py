@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from ietm.catalog.commands import refresh_for_servers
 from ietm.check.schema import MISSING_HINT, validate_paths
 from ietm.check.schemas_locator import SchemaLocator
 from ietm.cli import format_option, quiet_option
@@ -52,6 +53,7 @@ def validate(paths, schema_dirs, catalogs, profile, jobs, fmt, quiet) -> None:
     locator = make_locator(paths[0], schema_dirs, catalogs, profile)
     report = validate_paths(paths, locator, jobs or load_config(paths[0]).get("check.jobs"), progress=fmt == "text")
     write(report, fmt, sys.stdout, quiet)
+    refresh_for_servers(paths)  # a writer validating a hand edit expects the running servers to show it
     if any(f.rule == "schema-missing" for f in report.findings) and fmt == "text":
         click.echo(f"hint: {MISSING_HINT}", err=True)
     if not report.ok:

@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from ietm.atomic import write_new
+from ietm.catalog.commands import refresh_for_servers
 from ietm.cli import format_option
 from ietm.errors import NotFound
 from ietm.ingest.codes import read_map
@@ -70,6 +71,7 @@ def import_(files, csdb, model, language, map_file, depth, enterprise, pair, det
         write_new(folder / f"{f.stem}.report.json", report.json().encode("utf-8"), overwrite=True)
         write_new(folder / f"{f.stem}.report.txt", report.text(details=True).encode("utf-8"), overwrite=True)
         reports.append(report)
+    refresh_for_servers([csdb])
     if fmt == "json":
         json.dump([r.to_dict() for r in reports], sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")

@@ -38,17 +38,20 @@ _PG_LOCK = int.from_bytes(hashlib.sha256(b"ietm-migrate").digest()[:4], "big")  
 TEST_POSTGRES = "IETM_TEST_POSTGRES"
 
 
-def database_url(config: Any, state: Path) -> str:
-    """The configured `server.database`, or the SQLite file `server.sqlite` in the CSDB's state folder."""
+def database_url(config: Any, state: Path, create: bool = True) -> str:
+    """The configured `server.database`, or the SQLite file `server.sqlite` in the CSDB's state folder.
+
+    Under the tests' PostgreSQL switch, the stand-in database is made unless `create` is off ("" then when it
+    is not there: a command must not make a server database where no server ran)."""
     configured = config.get("server.database") if config is not None else ""
     if configured:
         return configured
     if os.environ.get(TEST_POSTGRES):
-        return _test_database(os.environ[TEST_POSTGRES], state)
+        return _test_database(os.environ[TEST_POSTGRES], state, create)
     return f"sqlite:///{state / 'server.sqlite'}"
 
 
-def _test_database(server: str, state: Path) -> str:
+def _test_database(server: str, state: Path, create: bool = True) -> str:
     """The database standing in for the state folder's SQLite file on the tests' PostgreSQL server, created
     once; named after the folder, so every process that opens the CSDB finds the same one."""
     name = "ietm_" + hashlib.sha256(str(state.resolve()).encode()).hexdigest()[:20]
@@ -57,6 +60,8 @@ def _test_database(server: str, state: Path) -> str:
     try:
         with engine.connect() as conn:
             if conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).first() is None:
+                if not create:
+                    return ""
                 try:
                     conn.execute(text(f'CREATE DATABASE "{name}"'))
                 except (ProgrammingError, IntegrityError):  # another process created it meanwhile

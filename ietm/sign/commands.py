@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from ietm.catalog.commands import refresh_for_servers
 from ietm.check.commands import schema_options
 from ietm.check.integrity_commands import brex_options
 from ietm.cli import format_option
@@ -248,8 +249,9 @@ def sign(objects, key, cert, passphrase_file, allow_unencrypted_key, fmt_signatu
     if routed is not None:  # a register is kept: each signature is the next step of the object's approval route
         if verification:
             raise click.UsageError("--verification: where a signing register is kept, the approval route sets the QA status")
-        route.report(route.sign_objects(list(objects), creds, store, *routed, role, vtype, spec.build(), log,
-                                         fmt_signature), fmt)
+        steps = route.sign_objects(list(objects), creds, store, *routed, role, vtype, spec.build(), log, fmt_signature)
+        refresh_for_servers(objects)  # the new QA status, on the running servers' next request
+        route.report(steps, fmt)
         return
     if role:
         raise click.UsageError("--role: no signing register is kept here ([register] folder in ietm.toml)")
@@ -271,6 +273,7 @@ def sign(objects, key, cert, passphrase_file, allow_unencrypted_key, fmt_signatu
                         "issue": done.obj.issue, "qa": done.obj.qa, "sha256": done.sha256})
         if fmt == "text":
             click.echo(f"SIGNED: {done.path} -> {done.signature.name} ({done.obj.qa} verification, {done.obj.qa_type})")
+    refresh_for_servers(objects)  # the new QA status, on the running servers' next request
     if fmt == "json":
         json.dump({"signed": results}, sys.stdout, indent=2)
         sys.stdout.write("\n")

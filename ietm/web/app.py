@@ -48,8 +48,6 @@ def create_app(csdb: Path, config: Config | None = None) -> FastAPI:
     app.state.site = site
     app.state.db = open_database(database_url(site.config, state_dir(site.csdb)))  # the server's own state
     app.state.changes = ChangeLog(app.state.db)
-    if site.scan.changed:  # files changed while this worker was down, which the other workers do not know of
-        app.state.changes.record(sorted(site.scan.changed), {})
     app.state.audit = server_audit_log(app.state.db, site.csdb)  # one chain for every worker and every command
     app.state.pages = Pages(site, keep_pages_mb=KEEP_PAGES_MB)
     if site.csdb.stat().st_mode & 0o200:

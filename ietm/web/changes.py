@@ -3,8 +3,10 @@ this server's catalog, site model and search index up to date, re-check what cha
 
 A server may run as several worker processes (`ietm serve --workers N`, or on several machines sharing the
 CSDB folder and a PostgreSQL database). Whichever worker makes a change records it in the server database's
-change log (`csdb_changes`) after its catalog is written; every worker, before it answers a request, compares
-the newest entry with the last it has taken in and, when behind, reloads its site model first (`catch_up`).
+change log (`csdb_changes`, ietm.serverdb.changes) after its catalog is written, and so does a command whose
+catalog refresh found something changed (`ietm import`, `ietm validate` after a hand edit); every worker,
+before it answers a request, compares the newest entry with the last it has taken in and, when behind,
+reloads its site model first (`catch_up`).
 So a request never sees less than a write that finished before it began, whichever worker took the write,
 and the render, page and badge caches (keyed by the site's generation and the files' times) follow.
 
@@ -15,8 +17,6 @@ from __future__ import annotations
 
 import fcntl
 import logging
-import os
-import socket
 import threading
 import time
 from pathlib import Path
@@ -26,11 +26,11 @@ from sqlalchemy import delete, insert, select
 
 from ietm.paths import state_dir
 from ietm.serverdb import Database
+from ietm.serverdb.changes import record_change
 from ietm.web.links import dm_address, pm_address
 from ietm.web.tables import csdb_changes, live_problems
 
 log = logging.getLogger("ietm.web")
-ORIGIN = f"{socket.gethostname()}:{os.getpid()}"
 
 
 class ChangeLog:
@@ -51,8 +51,7 @@ class ChangeLog:
             for address, findings in problems.items():
                 conn.execute(delete(live_problems).where(live_problems.c.address == address))
                 conn.execute(insert(live_problems).values(address=address, findings=findings, at=now))
-            return conn.execute(insert(csdb_changes).values(at=now, origin=ORIGIN, changed=keys)
-                                .returning(csdb_changes.c.id)).scalar_one()
+            return record_change(conn, keys, now)
 
     def since(self, version: int, limit: int = 1000) -> list[str]:
         """Keys changed after `version` (the newest change's own when `version` is -1)."""
@@ -143,7 +142,7 @@ def refresh(app, changed: list[Path] | None = None) -> list[str]:
     with log_.lock:
         before = log_.latest()
         site = app.state.site
-        scan = site.catalog.refresh()
+        scan = site.catalog.refresh(tell=False)  # recorded below, with what the caller names
         # a file the caller names is read again even when another command (`ietm validate`, say) took it into
         # the catalog first, so that this rescan did not find it changed
         named = {key for path in changed or () if (key := site.catalog.key_at(path))}

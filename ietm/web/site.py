@@ -82,7 +82,7 @@ class Site:
             raise NotFound("not a CSDB folder", str(csdb))
         self.config = config or load_config(self.csdb)
         self.catalog = Catalog.open(self.csdb)
-        self.scan = self.catalog.refresh()  # what changed while no server ran, for the change log (ietm.web.app)
+        self.catalog.refresh()  # what changed while no server ran is recorded for the running ones (Catalog.refresh)
         self.cache_dir = state_dir(self.csdb) / "cache"
         self._locks: dict[str, threading.Lock] = {}
         self._locks_guard = threading.Lock()

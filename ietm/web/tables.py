@@ -3,18 +3,12 @@ log, which every worker follows to stay current, and the live-preview problems o
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, Column, Float, Integer, String, Table
+from sqlalchemy import JSON, Column, Float, String, Table
 
 from ietm.serverdb import metadata
+from ietm.serverdb.changes import csdb_changes  # the change log, which commands write too
 
-#: one row per change of the CSDB made through any worker (upload, remark, QA signature, a watched edit)
-csdb_changes = Table(
-    "csdb_changes", metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("at", Float, nullable=False),
-    Column("origin", String(128), nullable=False),  # host:pid of the worker that made it
-    Column("changed", JSON, nullable=False),  # catalog keys of the objects changed
-)
+__all__ = ["csdb_changes", "live_problems"]
 
 #: what the checks found in each changed page, shown on it under live preview
 live_problems = Table(

@@ -1,0 +1,161 @@
+"""What a command changes in the CSDB reaches every running server worker at its next request (issue 15): a
+writer edits a file by hand and runs `ietm validate`, imports a Word document, starts a module with `ietm new`,
+while `ietm serve` runs without --watch; the command's catalog refresh records the change in the server
+database's change log, which every worker follows. A CSDB no server ever ran on is left without a server
+database, and a server database that cannot be reached costs the command one line, not its work."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from docgen import short_manual
+from ietm.config import load_config
+from ietm.paths import state_dir
+from ietm.serverdb import database_url
+from liveserver import ROOT, Server
+from test_site_update import _issue_served
+from test_workers import workers_of
+from webserver import free_port
+
+MODULE = "DMC-DGEN-A-D10-10-00-00A-040A-A"
+TITLE = "Lubrication system"
+
+
+def ietm(*args: object, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "ietm", *map(str, args)], cwd=cwd, capture_output=True, text=True,
+                          timeout=600, env={**os.environ, "LC_ALL": "C.UTF-8"})
+
+
+@pytest.fixture(scope="module")
+def csdb(content: Path, tmp_path_factory, module_db_url: str) -> Path:
+    root = tmp_path_factory.mktemp("command-changes") / "csdb"
+    shutil.copytree(content, root, ignore=shutil.ignore_patterns(".ietm"))
+    (root / "ietm.toml").write_text(f'[server]\ndatabase = "{module_db_url}"\n')
+    return root
+
+
+@pytest.fixture(scope="module")
+def server(csdb: Path):
+    """`ietm serve` with two workers and no --watch: only the change log tells it of a change."""
+    server = Server(csdb, "--workers", "2")
+    server.start(timeout=120)
+    try:
+        deadline = time.monotonic() + 60
+        while len(workers_of(server)) < 2:  # both up, so that requests spread over both
+            assert time.monotonic() < deadline, "the second worker never started"
+            time.sleep(0.2)
+        yield server
+    finally:
+        server.stop()
+
+
+def _answers(server: Server, path: str, times: int = 12) -> list[httpx.Response]:
+    """One request per new connection, so that either worker may answer each."""
+    out = []
+    for _ in range(times):
+        with httpx.Client(base_url=server.url, timeout=60, limits=httpx.Limits(max_keepalive_connections=0)) as c:
+            out.append(c.get(path))
+    return out
+
+
+def _retitle(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert f"<techName>{old}</techName>" in text
+    path.write_text(text.replace(f"<techName>{old}</techName>", f"<techName>{new}</techName>", 1), encoding="utf-8")
+
+
+def test_a_hand_edit_validated_shows_on_every_worker(server: Server, csdb: Path):
+    address = f"/api/dm/{MODULE[4:]}"
+    assert {r.json()["title"] for r in _answers(server, address)} == {f"{TITLE} - Description"}
+    _retitle(csdb / f"{MODULE}_001-00_en-US.XML", TITLE, "Oil circuit")
+    # without a command, a server without --watch does not look at the files
+    assert {r.json()["title"] for r in _answers(server, address, 4)} == {f"{TITLE} - Description"}
+    done = ietm("validate", csdb / f"{MODULE}_001-00_en-US.XML")
+    assert done.returncode in (0, 1), done.stderr  # valid or not, the catalog is brought up to date
+    assert "servers" not in done.stderr
+    assert {r.json()["title"] for r in _answers(server, address)} == {"Oil circuit - Description"}
+
+
+def test_an_imported_and_a_new_module_show_on_every_worker(server: Server, csdb: Path, tmp_path: Path):
+    source = tmp_path / "short manual.docx"
+    short_manual(source, "en")
+    done = ietm("import", source, "-o", csdb, "--model-ident-code", "NOTIFY", "--lang", "en-US")
+    assert done.returncode in (0, 1), done.stdout + done.stderr
+    imported = sorted(csdb.rglob("DMC-NOTIFY-*.XML"))
+    assert imported, done.stdout
+    code = imported[0].name.split("_")[0][4:]
+    assert {r.status_code for r in _answers(server, f"/api/dm/{code}")} == {200}
+
+    made = ietm("new", "dm", "--code", "DGEN-A-D10-10-00-00A-520A-A", "--type", "procedural",
+                "--title", "Oil filter - Remove procedure", "-o", csdb)
+    assert made.returncode == 0, made.stderr
+    answers = _answers(server, "/api/dm/DGEN-A-D10-10-00-00A-520A-A")
+    assert {(r.status_code, r.json()["title"]) for r in answers} == {(200, "Oil filter - Remove procedure")}
+
+
+def test_a_command_on_a_csdb_no_server_ran_on_makes_no_server_database(content: Path, tmp_path: Path):
+    root = tmp_path / "csdb"
+    shutil.copytree(content, root, ignore=shutil.ignore_patterns(".ietm"))
+    assert ietm("scan", root).returncode == 0
+    _retitle(root / f"{MODULE}_001-00_en-US.XML", TITLE, "Oil circuit")
+    done = ietm("validate", root)
+    assert done.returncode in (0, 1) and "servers" not in done.stderr
+    assert ietm("scan", root).returncode == 0
+    state = state_dir(root)
+    assert (state / "catalog.sqlite").is_file() and not (state / "server.sqlite").exists()
+    # under the tests' PostgreSQL switch, no stand-in database was made either
+    assert database_url(load_config(root), state, create=False) in ("", f"sqlite:///{state / 'server.sqlite'}")
+
+
+def test_an_unreachable_server_database_costs_the_command_one_line(content: Path, tmp_path: Path):
+    root = tmp_path / "csdb"
+    shutil.copytree(content, root, ignore=shutil.ignore_patterns(".ietm"))
+    (root / "ietm.toml").write_text(f'[server]\ndatabase = "postgresql://ietm@127.0.0.1:{free_port()}/ietm"\n')
+    assert ietm("scan", root).returncode == 0  # a first scan finds every object new: told no one, said once
+    _retitle(root / f"{MODULE}_001-00_en-US.XML", TITLE, "Oil circuit")
+    done = ietm("scan", root, "--format", "json")
+    assert done.returncode == 0, done.stderr
+    assert '"parsed": 1' in done.stdout  # the command did its work
+    warned = [line for line in done.stderr.splitlines() if "running servers" in line]
+    assert len(warned) == 1 and re.match(r"warning: running servers of this CSDB were not told of 1 changed", warned[0])
+    assert len(done.stderr.splitlines()) == 1, done.stderr
+
+
+def test_a_command_refresh_reaches_a_worker_in_process(content: Path, tmp_path: Path):
+    """The same path without a server process: a command's refresh (a Catalog of its own) is what a worker's
+    next request takes in, and a worker's own refresh of the file afterwards records nothing twice."""
+    from ietm.catalog import Catalog
+    from ietm.web.app import create_app
+    from ietm.web.changes import refresh
+
+    root = tmp_path / "csdb"
+    shutil.copytree(content, root, ignore=shutil.ignore_patterns(".ietm"))
+    reader = create_app(root)
+    try:
+        log = reader.state.changes
+        assert _issue_served(reader) == "001-00"
+        path = root / f"{MODULE}_001-00_en-US.XML"
+        text = path.read_text(encoding="utf-8")
+        issue5 = path.with_name(path.name.replace("_001-00_", "_005-00_"))
+        issue5.write_text(re.sub(r'issueNumber="\d{3}"', 'issueNumber="005"', text, count=1), encoding="utf-8")
+        before = log.latest()
+        catalog = Catalog.open(root)  # as `ietm check` or `ietm index` open it
+        try:
+            assert MODULE in catalog.refresh().changed
+        finally:
+            catalog.close()
+        assert log.latest() == before + 1 and log.since(before) == [MODULE]
+        assert _issue_served(reader) == "005-00"
+        refresh(reader, [])  # the worker's own rescan finds nothing new: nothing recorded
+        assert log.latest() == before + 1
+    finally:
+        reader.state.db.dispose()
