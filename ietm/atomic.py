@@ -22,7 +22,7 @@ def write_new(path: Path, data: bytes, overwrite: bool = False, durable: bool = 
     such as product instances, skips it: it costs ~5 ms a file, most of the time of a large instance run.
     `mode` sets the file's permissions before any byte is written (0o600 for a private key).
     """
-    if path.exists() and not overwrite:
+    if not overwrite and path.exists():
         raise Refused("already exists; ietm never overwrites an object (upissue it, or remove it first)", str(path))
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:

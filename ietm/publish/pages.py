@@ -35,6 +35,7 @@ class BundlePages(Pages):
     head also carries the bundle's Content-Security-Policy and the server that receives orders (ietm.orders.bundle)."""
 
     _policy: str | None = None
+    last_context: dict[str, Any] = {}  # the context of the page rendered last
 
     def __init__(self, site: Site, shared: SharedScripts) -> None:
         super().__init__(site)
@@ -83,6 +84,7 @@ class BundlePages(Pages):
         return out
 
     def render(self, template: str, context: dict[str, Any]) -> str:
+        self.last_context = context  # (what the page showed: render_chunk reads the module's applicability there)
         html = super().render(template, context)
         if self._policy is None:  # the same for every page: worked out once
             self._policy = orders_bundle.head(self.site.config, inline_script_hashes())
@@ -176,9 +178,9 @@ Rendered = tuple
 def render_chunk(jobs: list[Job], applics: dict[str, dict | None] | None = None) -> list[Rendered]:
     """Render and write some pages, hashing each file as it is written; `applics`: what the module pages found
     of the applicability of the modules the publications among `jobs` list."""
-    out, site = _worker["out"], _worker["site"]
+    out, site, pages = _worker["out"], _worker["site"], _worker["pages"]
     if applics:
-        _worker["pages"].known_applic.update(applics)
+        pages.known_applic.update(applics)
     done = []
     for job in jobs:
         html, keys, icns = render_one(job)
@@ -188,7 +190,8 @@ def render_chunk(jobs: list[Job], applics: dict[str, dict | None] | None = None)
         if job[0] == "dm":
             latest = site.latest.get(job[2])
             if latest is not None and site.find(job[2], None, job[3]).path == latest.path:
-                applic = (job[2], site.module_applic(job[2]))  # the module was just parsed: no file read
+                # what Site.module_applic makes of the latest copy, as its page just showed it
+                applic = (job[2], pages.last_context.get("module_applic") if latest.applic else None)
         done.append((job[1], sorted(keys), sorted(str(p) for p in icns),
                      {path.relative_to(out).as_posix(): entry for path, entry in written.items()}, applic))
     return done
