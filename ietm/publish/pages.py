@@ -17,9 +17,15 @@ from ietm.publish.files import write_file
 from ietm.publish.links import Plan, StaticLinks
 from ietm.publish.shared import SharedScripts
 from ietm.web.security import inline_script_hashes
+from ietm.i18n import STRINGS
 from ietm.web.i18n import message
 from ietm.web.pages import Crumb, Pages
 from ietm.web.site import Site
+
+#: the interface words a bundle's scripts are given: those of the modules that publishing imports. A module
+#: imported on the way by what a run happened to do (the catalog telling running servers of a change declares
+#: a command-line message) declares words no page needs, and would make a bundle depend on that run.
+_BUNDLE_WORDS = frozenset(STRINGS)
 
 PARALLEL_FROM = 50  # pages; below this, starting workers (forked: they inherit the Site) costs more than it saves
 OFFLINE_INDEX = HEAD  # the offline search index: its head, which names the rest
@@ -47,6 +53,7 @@ class BundlePages(Pages):
         # module key -> its applicability as a whole, as the workers that rendered the modules' pages found it:
         # a publication's contents show it beside each module, which would otherwise parse every module again
         self.known_applic: dict[str, dict | None] = {}
+        self._words: dict[str, dict[str, str]] = {}  # language -> the words of _BUNDLE_WORDS in it
 
     def module_applic(self, key: str) -> dict | None:
         if key in self.known_applic:
@@ -70,7 +77,10 @@ class BundlePages(Pages):
         if applic is None or applic[0] is not source:
             applic = self._applic_scripts[(language, id(source))] = (
                 source, self.shared.script("applic", "ietm-applic", ctx["applic"]))
-        ctx["shared_data"] = [links.prefix + self.shared.strings(language, ctx["strings"]), links.prefix + applic[1]]
+        words = self._words.get(language)
+        if words is None:
+            words = self._words[language] = {k: v for k, v in ctx["strings"].items() if k in _BUNDLE_WORDS}
+        ctx["shared_data"] = [links.prefix + self.shared.strings(language, words), links.prefix + applic[1]]
         return ctx
 
     def _published_copies(self, key: str, links: StaticLinks) -> list[dict]:
