@@ -9,30 +9,24 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import httpx
 import pytest
 
+from clirun import ietm
 from docgen import short_manual
 from ietm.config import load_config
 from ietm.paths import state_dir
 from ietm.serverdb import database_url
-from liveserver import ROOT, Server
+from liveserver import Server
 from test_site_update import _issue_served
 from test_workers import workers_of
 from webserver import free_port
 
 MODULE = "DMC-DGEN-A-D10-10-00-00A-040A-A"
 TITLE = "Lubrication system"
-
-
-def ietm(*args: object, cwd: Path = ROOT) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "ietm", *map(str, args)], cwd=cwd, capture_output=True, text=True,
-                          timeout=600, env={**os.environ, "LC_ALL": "C.UTF-8"})
 
 
 @pytest.fixture(scope="module")
@@ -80,8 +74,8 @@ def test_a_hand_edit_validated_shows_on_every_worker(server: Server, csdb: Path)
     # without a command, a server without --watch does not look at the files
     assert {r.json()["title"] for r in _answers(server, address, 4)} == {f"{TITLE} - Description"}
     done = ietm("validate", csdb / f"{MODULE}_001-00_en-US.XML")
-    assert done.returncode in (0, 1), done.stderr  # valid or not, the catalog is brought up to date
-    assert "servers" not in done.stderr
+    assert done.code in (0, 1), done.err  # valid or not, the catalog is brought up to date
+    assert "servers" not in done.err
     assert {r.json()["title"] for r in _answers(server, address)} == {"Oil circuit - Description"}
 
 
@@ -89,15 +83,15 @@ def test_an_imported_and_a_new_module_show_on_every_worker(server: Server, csdb:
     source = tmp_path / "short manual.docx"
     short_manual(source, "en")
     done = ietm("import", source, "-o", csdb, "--model-ident-code", "NOTIFY", "--lang", "en-US")
-    assert done.returncode in (0, 1), done.stdout + done.stderr
+    assert done.code in (0, 1), done.out + done.err
     imported = sorted(csdb.rglob("DMC-NOTIFY-*.XML"))
-    assert imported, done.stdout
+    assert imported, done.out
     code = imported[0].name.split("_")[0][4:]
     assert {r.status_code for r in _answers(server, f"/api/dm/{code}")} == {200}
 
     made = ietm("new", "dm", "--code", "DGEN-A-D10-10-00-00A-520A-A", "--type", "procedural",
                 "--title", "Oil filter - Remove procedure", "-o", csdb)
-    assert made.returncode == 0, made.stderr
+    assert made.code == 0, made.err
     answers = _answers(server, "/api/dm/DGEN-A-D10-10-00-00A-520A-A")
     assert {(r.status_code, r.json()["title"]) for r in answers} == {(200, "Oil filter - Remove procedure")}
 
@@ -105,11 +99,11 @@ def test_an_imported_and_a_new_module_show_on_every_worker(server: Server, csdb:
 def test_a_command_on_a_csdb_no_server_ran_on_makes_no_server_database(content: Path, tmp_path: Path):
     root = tmp_path / "csdb"
     shutil.copytree(content, root, ignore=shutil.ignore_patterns(".ietm"))
-    assert ietm("scan", root).returncode == 0
+    assert ietm("scan", root).code == 0
     _retitle(root / f"{MODULE}_001-00_en-US.XML", TITLE, "Oil circuit")
     done = ietm("validate", root)
-    assert done.returncode in (0, 1) and "servers" not in done.stderr
-    assert ietm("scan", root).returncode == 0
+    assert done.code in (0, 1) and "servers" not in done.err
+    assert ietm("scan", root).code == 0
     state = state_dir(root)
     assert (state / "catalog.sqlite").is_file() and not (state / "server.sqlite").exists()
     # under the tests' PostgreSQL switch, no stand-in database was made either
@@ -120,14 +114,44 @@ def test_an_unreachable_server_database_costs_the_command_one_line(content: Path
     root = tmp_path / "csdb"
     shutil.copytree(content, root, ignore=shutil.ignore_patterns(".ietm"))
     (root / "ietm.toml").write_text(f'[server]\ndatabase = "postgresql://ietm@127.0.0.1:{free_port()}/ietm"\n')
-    assert ietm("scan", root).returncode == 0  # a first scan finds every object new: told no one, said once
+    assert ietm("scan", root).code == 0  # a first scan finds every object new: told no one, said once
     _retitle(root / f"{MODULE}_001-00_en-US.XML", TITLE, "Oil circuit")
-    done = ietm("scan", root, "--format", "json")
-    assert done.returncode == 0, done.stderr
-    assert '"parsed": 1' in done.stdout  # the command did its work
-    warned = [line for line in done.stderr.splitlines() if "running servers" in line]
-    assert len(warned) == 1 and re.match(r"warning: running servers of this CSDB were not told of 1 changed", warned[0])
-    assert len(done.stderr.splitlines()) == 1, done.stderr
+    done = ietm("scan", root, "--format", "json", env={**os.environ, "LC_ALL": "C.UTF-8"})
+    assert done.code == 0, done.err
+    assert '"parsed": 1' in done.out  # the command did its work
+    assert re.fullmatch(r"warning: running servers of this CSDB were not told of 1 changed object\(s\) and show them "
+                        r"after a restart or their next change \(.+\)\n", done.err), done.err
+    _retitle(root / f"{MODULE}_001-00_en-US.XML", "Oil circuit", "Oil pump")
+    done = ietm("scan", root, env={**os.environ, "LC_ALL": "ru_RU.UTF-8"})
+    assert done.code == 0 and re.fullmatch(r"предупреждение: работающие серверы этой CSDB не узнали .+\n", done.err), done.err
+
+
+def test_a_signature_made_by_a_command_is_recorded_for_the_servers(content: Path, tmp_path: Path, db_url: str):
+    """`ietm sign` rewrites the module's QA status: the servers of its CSDB are told."""
+    from sqlalchemy import select
+
+    from ietm.parse import read_object
+    from ietm.serverdb import server_database
+    from ietm.serverdb.changes import csdb_changes
+    from sign_support import build_pki
+
+    root = tmp_path / "csdb"
+    shutil.copytree(content, root, ignore=shutil.ignore_patterns(".ietm", "ietm.toml"))
+    (root / "ietm.toml").write_text(f'[server]\ndatabase = "{db_url}"\n')
+    server_database(root).dispose()  # as a server leaves it
+    assert ietm("scan", root).code == 0
+    module = next(m for m in sorted(root.glob("DMC-*_en-US.XML"))
+                  if read_object(m).qa == "unverified" and not read_object(m).in_work)
+    pki = build_pki(tmp_path / "pki")
+    signed = ietm("sign", module, *pki.signer("qa"), "--trust", pki.ca, "--verification", "first")
+    assert signed.code == 0, signed.err
+    db = server_database(root)
+    try:
+        with db.read() as conn:
+            last = conn.execute(select(csdb_changes.c.changed).order_by(csdb_changes.c.id.desc()).limit(1)).scalar()
+    finally:
+        db.dispose()
+    assert last == [read_object(module).key]
 
 
 def test_a_command_refresh_reaches_a_worker_in_process(content: Path, tmp_path: Path):
