@@ -71,6 +71,8 @@ def main() -> None:
     ap.add_argument("--code", type=Path, action="append", help="a tree of another revision to measure too")
     ap.add_argument("--publish", type=Path, metavar="OUT", help="also `ietm publish` (the gate included) into OUT")
     ap.add_argument("--changes", type=int, default=2, help="runs after one change")
+    ap.add_argument("--no-unchanged", action="store_true", help="no run with nothing changed (saves a whole check "
+                    "of a revision that keeps no findings, at 100,000 modules minutes)")
     args = ap.parse_args()
     csdb = args.csdb.resolve()
     subprocess.run([str(PYTHON), "-m", "ietm", "scan", str(csdb)], check=True, capture_output=True)
@@ -86,9 +88,10 @@ def main() -> None:
             r = run(["check", str(csdb), "-q"], code)
             show("check, first", r)
             runs.append(("check first", r))
-            r = run(["check", str(csdb), "-q"], code)
-            show("check, nothing changed", r)
-            runs.append(("check unchanged", r))
+            if not args.no_unchanged:
+                r = run(["check", str(csdb), "-q"], code)
+                show("check, nothing changed", r)
+                runs.append(("check unchanged", r))
             for n in range(args.changes):
                 change(target, n)
                 r = run(["check", str(csdb), "-q"], code)
