@@ -207,7 +207,7 @@ def test_references_checked_on_both_cores_as_on_one(manual: Path):
     many = [o for o in objects if o.kind != "icn"] * 25
     both = refs_each(many, world, jobs=2)
     assert both == refs_each(many, world, jobs=1)
-    assert len(both) > 2000 and any(found for found, _ in both)
+    assert len(both) > 2000 and any(found for found, _, _ in both)
     catalog.close()
 
 
@@ -221,3 +221,20 @@ def test_publish_gate_keeps_findings_with_ietm_check(manual: Path):
     assert not ok and summary == full(manual).summary() and "brex 0 error(s)" not in summary
     gate, checked = same(manual)  # `ietm check` after the gate: the one module the gate checked is not checked again
     assert checked == {"schema": set(), "brex": set(), "refs": set(), "applic": set()}
+
+
+def test_findings_are_kept_with_the_brex_as_it_was_read(manual: Path):
+    """A BREX saved while a check runs: the findings made with the copy read before are kept with that copy's
+    stamp, so that the next check checks those objects again instead of trusting them."""
+    from ietm.check.brex import Checker, key_state
+    from ietm.check.cache import stamp, tokens_digest
+
+    brex_args, _ = _brex_args(manual)
+    spec = make_spec([manual], **brex_args)
+    checker = Checker(spec)
+    findings, keys, state = checker.check_object(str(manual / CREW))
+    now = lambda key: key_state(spec, key, stamp)  # noqa: E731  (what the next check compares with)
+    assert keys and state == tokens_digest(keys, now)
+    edit(manual / BREX, "<objectUse>", "<objectUse>Changed. ")
+    findings, keys, state = checker.check_object(str(manual / CREW.replace("_en-US", "_ru-RU")))
+    assert state != tokens_digest(keys, now)  # checked against the BREX as read before the change

@@ -19,10 +19,11 @@ import re
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Iterable, Iterator, Sequence
+from typing import Callable, Iterable, Iterator, Sequence
 
 from lxml import etree
 
+from ietm.check.cache import stamp, tokens_digest
 from ietm.errors import ConfigError, IetmError, InputError
 from ietm.parse.codes import Issue
 from ietm.parse.loader import Loaded, load
@@ -351,6 +352,7 @@ class Checker:
         self._looked_up: list[str] = []  # keys of the BREX modules the chain last walked was looked for by
         self._found: dict[tuple[str, str], str | None] = {}
         self._by_digest: dict[bytes, Brex] = {}
+        self._read_stamps: dict[str, str] = {}  # each BREX file as it was just before it was read
         self.by_issue: dict[str, Brex] = {}
         for path in spec.defaults:
             brex = self._read(path)
@@ -375,6 +377,7 @@ class Checker:
     def _read(self, path: str) -> Brex | IetmError:
         """A BREX by file; copies with the same bytes (one per CSDB folder, say) share one compiled set of rules."""
         if path not in self._brex:
+            self._read_stamps[path] = stamp(path)
             try:
                 digest = hashlib.sha1(Path(path).read_bytes()).digest()
             except OSError:
@@ -451,20 +454,25 @@ class Checker:
     def check_file(self, path: str) -> list[Finding]:
         return self.check_object(path)[0]
 
-    def check_object(self, path: str) -> tuple[list[Finding], tuple[str, ...]]:
-        """The findings of one object, and the keys of the BREX modules its chain was looked for by (what the
-        findings depend on besides the object itself and the spec). The problems of each BREX of its chain come
-        with every object checked against it, so that an object's findings do not depend on which objects were
-        checked before it in the same process (what lets `ietm check` keep them per object)."""
+    def check_object(self, path: str) -> tuple[list[Finding], tuple[str, ...], str]:
+        """The findings of one object, the keys of the BREX modules its chain was looked for by (what the
+        findings depend on besides the object itself and the spec) and their state as they were read
+        (key_state). The problems of each BREX of its chain come with every object checked against it, so that
+        an object's findings do not depend on which objects were checked before it in the same process (what
+        lets `ietm check` keep them per object)."""
         try:
             doc = load(path)
         except InputError as exc:
-            return [Finding("error", exc.path or path, exc.message, exc.line, rule="not-readable", check="parse")], ()
+            return [Finding("error", exc.path or path, exc.message, exc.line, rule="not-readable", check="parse")], (), ""
         chain, findings = self.layers(doc)
         findings += check(doc, chain, self.spec.values, self.spec.nonfailing)
         findings += self._pending + [p for b in chain for p in b.problems]
         self._pending = []
-        return findings, tuple(dict.fromkeys(self._looked_up))
+        keys = tuple(dict.fromkeys(self._looked_up))
+        return findings, keys, tokens_digest(keys, lambda key: key_state(self.spec, key, self._stamp))
+
+    def _stamp(self, path: str) -> str:
+        return self._read_stamps.get(path) or stamp(path)
 
     def spec_problems(self) -> list[Finding]:
         """What is wrong in the default and explicit BREX themselves: said once per check of any objects."""
@@ -659,7 +667,7 @@ def _init_worker(spec: Spec) -> None:
     _worker = Checker(spec)
 
 
-def _check_chunk(paths: list[str]) -> list[tuple[list[Finding], tuple[str, ...]]]:
+def _check_chunk(paths: list[str]) -> list[tuple[list[Finding], tuple[str, ...], str]]:
     assert _worker is not None
     return [_worker.check_object(p) for p in paths]
 
@@ -693,8 +701,13 @@ def xml_files(paths: Sequence[str | Path]) -> list[str]:
     return expand(paths)
 
 
+def key_state(spec: Spec, key: str, stamp_of: Callable[[str], str]) -> str:
+    """What the BREX modules of one code are: each copy's issue, file and stamp (ietm.check.cache.stamp)."""
+    return repr([(issue, path, stamp_of(path)) for issue, path in spec.index.get(key, [])])
+
+
 def check_objects(files: list[str], spec: Spec, jobs: int = 0, progress: bool = False
-                  ) -> tuple[list[Finding], list[tuple[list[Finding], tuple[str, ...]]]]:
+                  ) -> tuple[list[Finding], list[tuple[list[Finding], tuple[str, ...], str]]]:
     """What is wrong in the spec's own BREX, and each file's findings and BREX keys (Checker.check_object), in
     the order of `files`; many files on all cores."""
     checker = Checker(spec)  # reads the default and explicit BREX here, so a broken one stops the run at once
@@ -704,7 +717,7 @@ def check_objects(files: list[str], spec: Spec, jobs: int = 0, progress: bool = 
     size = max(4, min(64, len(files) // (workers * 4)))
     chunks = [files[i : i + size] for i in range(0, len(files), size)]
     with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(spec,)) as pool:
-        results: Iterable[list[tuple[list[Finding], tuple[str, ...]]]] = pool.map(_check_chunk, chunks)
+        results: Iterable[list[tuple[list[Finding], tuple[str, ...], str]]] = pool.map(_check_chunk, chunks)
         if progress:
             from ietm.progress import track
 
@@ -724,4 +737,4 @@ def brex_report(spec_problems: list[Finding], each: Iterable[list[Finding]], fil
 def check_paths(paths: Sequence[str | Path], spec: Spec, jobs: int = 0, progress: bool = False) -> Report:
     files = xml_files(paths)
     problems, results = check_objects(files, spec, jobs, progress)
-    return brex_report(problems, (found for found, _ in results), len(files))
+    return brex_report(problems, (found for found, _, _ in results), len(files))

@@ -78,6 +78,12 @@ def digest(parts: Iterable[str]) -> str:
     return h.hexdigest()
 
 
+def tokens_digest(tokens: Iterable[str], state: Callable[[str], str]) -> str:
+    """What the lookups an object's check made find now: computed by the process that checked it, right after,
+    so that what it found and the state kept with it are of the same moment."""
+    return digest(f"{t}={state(t)}" for t in tokens)
+
+
 def files_digest(paths: Iterable[Path | str]) -> str:
     """The stamps of files, and of every file inside folders (recursively), by path."""
     parts = []
@@ -222,15 +228,14 @@ class Reuse:
         self._state = state
         self._states: dict[str, str] = {}
 
+    def _known(self, token: str) -> str:
+        if token not in self._states:
+            assert self._state is not None
+            self._states[token] = self._state(token)
+        return self._states[token]
+
     def state_digest(self, tokens: Iterable[str]) -> str:
-        if self._state is None:
-            return ""
-        out = []
-        for t in tokens:
-            if t not in self._states:
-                self._states[t] = self._state(t)
-            out.append(f"{t}={self._states[t]}")
-        return digest(out)
+        return tokens_digest(tokens, self._known) if self._state is not None else ""
 
     def findings(self, path: str, file_stamp: str) -> list[Finding] | None:
         e = self.cached.get(path)
@@ -238,6 +243,6 @@ class Reuse:
             return None
         return e.findings
 
-    def entry(self, file_stamp: str, tokens: Iterable[str], findings: list[Finding]) -> Entry:
-        tokens = tuple(tokens)
-        return Entry(file_stamp, tokens, self.state_digest(tokens), findings)
+    def entry(self, file_stamp: str, tokens: tuple[str, ...], state: str | None, findings: list[Finding]) -> Entry:
+        """An entry of findings just made; `state` the tokens' digest the checking process took (None: none)."""
+        return Entry(file_stamp, tokens, state if state is not None else self.state_digest(tokens), findings)

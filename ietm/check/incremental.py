@@ -19,6 +19,8 @@ from ietm.catalog import Catalog
 from ietm.check.cache import Entry, FindingsCache, Reuse, code_version, digest, files_digest, stamp
 from ietm.report import Finding, Report
 
+Checked = tuple[list[Finding], tuple[str, ...], "str | None"]  # findings, tokens, their state when checked
+
 
 class Kept:
     """One run's view of the kept findings: read them unless told not to, write what the run found."""
@@ -67,9 +69,10 @@ class Kept:
             pass  # findings not kept: the next check makes them again
 
     def run(self, check: str, context: str, paths: list[str], state: Callable[[str], str] | None,
-            check_all: Callable[[list[str]], list[tuple[list[Finding], tuple[str, ...]]]]) -> list[list[Finding]]:
+            check_all: Callable[[list[str]], list[Checked]]) -> list[list[Finding]]:
         """Each path's findings, in order: kept ones where still valid, the others from `check_all` (called
-        once, with the paths to check, giving each one's findings and tokens)."""
+        once, with the paths to check, giving each one's findings, tokens and their state as the checking
+        process saw it, or None for checks without tokens)."""
         reuse = Reuse(self.entries(check, context), state)
         found: list[list[Finding] | None] = [reuse.findings(p, self.stamp(p)) for p in paths]
         todo = [p for p, f in zip(paths, found) if f is None]
@@ -79,9 +82,9 @@ class Kept:
             results = iter(check_all(todo))
             for i, f in enumerate(found):
                 if f is None:
-                    findings, tokens = next(results)
+                    findings, tokens, state = next(results)
                     found[i] = findings
-                    fresh[paths[i]] = reuse.entry(self.stamp(paths[i]), tokens, findings)
+                    fresh[paths[i]] = reuse.entry(self.stamp(paths[i]), tokens, state, findings)
         gone = set(reuse.cached).difference(paths)
         if fresh or gone:
             self.store(check, context, fresh, gone)
@@ -94,7 +97,7 @@ def schema_report(kept: Kept, locator, jobs: int = 0, progress: bool = False) ->
     files = kept.files()
     context = kept.context("schema", repr(locator.spec), files_digest(schema_sources(locator)))
     each = kept.run("schema", context, files, None,
-                    lambda todo: [(found, ()) for found in validate_files(todo, locator, jobs, progress)])
+                    lambda todo: [(found, (), None) for found in validate_files(todo, locator, jobs, progress)])
     return Report([f for found in each for f in found], len(files), "schema")
 
 
@@ -108,7 +111,7 @@ def schema_sources(locator) -> list[Path]:  # type: ignore[no-untyped-def]
 
 
 def brex_report(kept: Kept, spec, jobs: int = 0, progress: bool = False) -> Report:  # type: ignore[no-untyped-def]
-    from ietm.check.brex import Checker, brex_report as report, check_objects
+    from ietm.check.brex import Checker, brex_report as report, check_objects, key_state
 
     files = kept.files()
     given = [*spec.defaults, *([spec.explicit] if spec.explicit else [])]
@@ -116,11 +119,11 @@ def brex_report(kept: Kept, spec, jobs: int = 0, progress: bool = False) -> Repo
                            files_digest(given))
 
     def state(key: str) -> str:
-        return repr([(issue, path, kept.stamp(path)) for issue, path in spec.index.get(key, [])])
+        return key_state(spec, key, stamp)
 
     problems: list[list[Finding]] = []
 
-    def check_all(todo: list[str]) -> list[tuple[list[Finding], tuple[str, ...]]]:
+    def check_all(todo: list[str]) -> list[Checked]:
         spec_problems, results = check_objects(todo, spec, jobs, progress)
         problems.append(spec_problems)
         return results
@@ -138,7 +141,7 @@ def refs_report(kept: Kept, catalog: Catalog, brex_keys: set[str], jobs: int = 0
     checked = [o for o in objects if o.kind != "icn"]
     by_path = {o.path: o for o in checked}
 
-    def check_all(todo: list[str]) -> list[tuple[list[Finding], tuple[str, ...]]]:
+    def check_all(todo: list[str]) -> list[Checked]:
         return refs_each(_with_refs(catalog, [by_path[p] for p in todo], len(checked)), world, jobs)
 
     each = kept.run("refs", kept.context("refs", repr(sorted(brex_keys))), [o.path for o in checked], world.state,
@@ -164,5 +167,5 @@ def applic_report(kept: Kept, catalog: Catalog, jobs: int = 0, progress: bool = 
     applic = Applicability.for_csdb(catalog)
     paths = checked_paths(catalog)
     each = kept.run("applic", context, paths, None,
-                    lambda todo: [(found, ()) for found in check_each(todo, applic, jobs, progress)])
+                    lambda todo: [(found, (), None) for found in check_each(todo, applic, jobs, progress)])
     return report(catalog, applic, each, len(paths))

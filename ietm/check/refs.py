@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Iterable
 
 from ietm.catalog import Catalog
+from ietm.check.cache import tokens_digest
 from ietm.errors import IetmError
 from ietm.parse.loader import load
 from ietm.parse.model import ICN_SUFFIXES, CsdbObject, Ref
@@ -197,14 +198,16 @@ class World:
         raise ValueError(f"unknown reference token {token!r}")
 
 
-def object_refs(obj: CsdbObject, world: World) -> tuple[list[Finding], tuple[str, ...]]:
-    """The findings of one object's references, and the tokens of what it looked up (World.state)."""
+def object_refs(obj: CsdbObject, world: World) -> tuple[list[Finding], tuple[str, ...], str]:
+    """The findings of one object's references, the tokens of what it looked up and what those find, as they
+    were looked up (World.state)."""
     tokens: list[str] = []
     try:
         found = _object_refs(obj, world, tokens)
     except IetmError as exc:  # changed on disk since it was catalogued
         found = [Finding("error", exc.path or obj.path, exc.message, exc.line, rule="not-readable", check="parse")]
-    return found, tuple(dict.fromkeys(tokens))
+    unique = tuple(dict.fromkeys(tokens))
+    return found, unique, tokens_digest(unique, world.state)
 
 
 def unreadable(catalog: Catalog) -> list[Finding]:
@@ -221,13 +224,13 @@ def refs_report(unread: list[Finding], each: Iterable[list[Finding]], objects: i
 _shared: tuple[list[CsdbObject], World] | None = None  # what forked workers check: set before the pool starts
 
 
-def _refs_chunk(bounds: tuple[int, int]) -> list[tuple[list[Finding], tuple[str, ...]]]:
+def _refs_chunk(bounds: tuple[int, int]) -> list[tuple[list[Finding], tuple[str, ...], str]]:
     assert _shared is not None
     objects, world = _shared
     return [object_refs(o, world) for o in objects[bounds[0]:bounds[1]]]
 
 
-def refs_each(objects: list[CsdbObject], world: World, jobs: int = 0) -> list[tuple[list[Finding], tuple[str, ...]]]:
+def refs_each(objects: list[CsdbObject], world: World, jobs: int = 0) -> list[tuple[list[Finding], tuple[str, ...], str]]:
     """object_refs of each object, in order: many on all cores (workers forked with the objects and the world
     in their memory, so nothing but the findings crosses between processes), few in this process."""
     global _shared
@@ -249,7 +252,7 @@ def check_refs(catalog: Catalog, brex_keys: Iterable[str] = (), jobs: int = 0) -
     objects = catalog.all(with_refs=True)
     world = World.of(objects, brex_keys)
     each = refs_each([o for o in objects if o.kind != "icn"], world, jobs)
-    return refs_report(unreadable(catalog), (found for found, _ in each), len(objects))
+    return refs_report(unreadable(catalog), (found for found, _, _ in each), len(objects))
 
 
 def _object_refs(obj: CsdbObject, world: World, tokens: list[str]) -> list[Finding]:
