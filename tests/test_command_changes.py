@@ -9,6 +9,8 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -17,6 +19,7 @@ import pytest
 
 from clirun import ietm
 from docgen import short_manual
+from ietm.catalog.servers import TEST_POSTGRES
 from ietm.config import load_config
 from ietm.paths import state_dir
 from ietm.serverdb import database_url
@@ -106,6 +109,13 @@ def test_a_command_on_a_csdb_no_server_ran_on_makes_no_server_database(content: 
     assert ietm("scan", root).code == 0
     state = state_dir(root)
     assert (state / "catalog.sqlite").is_file() and not (state / "server.sqlite").exists()
+    # and a refresh that found a change there costs no loading of the database libraries
+    _retitle(root / f"{MODULE}_001-00_en-US.XML", "Oil circuit", "Oil pump")
+    code = (f"import sys; from ietm.catalog import Catalog; assert Catalog.open({str(root)!r}).refresh().changed; "
+            "print('sqlalchemy' in sys.modules)")
+    alone = {k: v for k, v in os.environ.items() if k != TEST_POSTGRES}  # no server database anywhere
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                          env=alone).stdout == "False\n"
     # under the tests' PostgreSQL switch, no stand-in database was made either
     assert database_url(load_config(root), state, create=False) in ("", f"sqlite:///{state / 'server.sqlite'}")
 

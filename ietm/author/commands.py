@@ -11,7 +11,7 @@ import click
 from ietm.author.create import DM_TYPES, S1000D_ISSUES, new_dm, new_pm
 from ietm.atomic import write_new
 from ietm.author.upissue import ISSUE_TYPES, upissue as make_upissue
-from ietm.catalog.commands import refresh_for_servers
+from ietm.catalog.servers import refresh_for_servers
 from ietm.cli import format_option
 from ietm.errors import IetmError, NotFound
 

@@ -3,23 +3,16 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
 from pathlib import Path
-from typing import Iterable
 
 import click
 
 from ietm.catalog.db import Catalog, normalise_key
 from ietm.cli import format_option
-from ietm.config import load_config
-from ietm.errors import IetmError, NotFound
+from ietm.errors import NotFound
 from ietm.parse.codes import DmCode, PmCode
 from ietm.parse.model import ICN_SUFFIXES, read_object
-from ietm.paths import state_dir
-
-#: the tests' switch that puts every server database on PostgreSQL (ietm.serverdb.engine)
-TEST_POSTGRES = "IETM_TEST_POSTGRES"
 
 csdb_argument = click.argument("csdb", required=False, default=".", type=click.Path(path_type=Path))
 
@@ -28,39 +21,6 @@ def open_catalog(csdb: Path, progress: bool = False) -> Catalog:
     catalog = Catalog.open(csdb)
     catalog.refresh(progress=progress)
     return catalog
-
-
-def refresh_for_servers(paths: Iterable[Path]) -> None:
-    """After a command wrote or checked files of a CSDB without reading its catalog (`ietm import`, `ietm sign`,
-    `ietm validate` after a hand edit): the catalog of each CSDB holding them that servers may be running on is
-    brought up to date, which records what changed for those servers (Catalog.refresh)."""
-    for root in {r for p in paths if (r := catalogued_root(p)) is not None}:
-        if _may_be_served(root):
-            catalog = Catalog.open(root)
-            try:
-                catalog.refresh()
-            finally:
-                catalog.close()
-
-
-def catalogued_root(path: Path) -> Path | None:
-    """The CSDB a file or folder is in: the nearest folder, itself or above, that has a catalog."""
-    here = path.resolve()
-    for folder in ([here] if here.is_dir() else []) + list(here.parents):
-        if (state_dir(folder) / "catalog.sqlite").is_file():
-            return folder
-    return None
-
-
-def _may_be_served(csdb: Path) -> bool:
-    """A server database is configured or a server made one (ietm.serverdb.database_url): checked without
-    loading the database's libraries, which a command that changed nothing does not need."""
-    if os.environ.get(TEST_POSTGRES) or (state_dir(csdb) / "server.sqlite").is_file():
-        return True
-    try:
-        return bool(load_config(csdb).get("server.database"))
-    except IetmError:
-        return False
 
 
 @click.command()

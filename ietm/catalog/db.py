@@ -165,12 +165,12 @@ class Catalog:
         """Bring the catalog up to date with the folder: parse new and changed files, forget removed ones.
         Safe to call from several threads: one refresh at a time, each seeing what the one before wrote.
 
-        What changed is recorded for the CSDB's running servers, if any (ietm.serverdb.changes), once the
+        What changed is recorded for the CSDB's running servers, if any (ietm.catalog.servers), once the
         catalog holds it; a server's own refresh, which records its changes itself, passes `tell=False`."""
         with self._refreshing:
             result = self._refresh(jobs, progress)
         if result.changed and tell:
-            from ietm.serverdb.changes import tell_servers
+            from ietm.catalog.servers import tell as tell_servers
 
             tell_servers(self.root, result.changed)
         return result

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from ietm.catalog.commands import refresh_for_servers
+from ietm.catalog.servers import refresh_for_servers
 from ietm.check.schema import MISSING_HINT, validate_paths
 from ietm.check.schemas_locator import SchemaLocator
 from ietm.cli import format_option, quiet_option

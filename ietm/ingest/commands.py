@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from ietm.atomic import write_new
-from ietm.catalog.commands import refresh_for_servers
+from ietm.catalog.servers import refresh_for_servers
 from ietm.cli import format_option
 from ietm.errors import NotFound
 from ietm.ingest.codes import read_map

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from ietm.catalog.commands import refresh_for_servers
+from ietm.catalog.servers import refresh_for_servers
 from ietm.check.commands import schema_options
 from ietm.check.integrity_commands import brex_options
 from ietm.cli import format_option
