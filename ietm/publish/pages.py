@@ -223,17 +223,18 @@ def _cost(site: Site, job: Job) -> int:
 
 
 def _balanced_chunks(site: Site, jobs: list[Job], workers: int) -> list[list[Job]]:
-    """The pages largest first, in chunks of about the same cost (fewer pages where they are large): a large
-    page last in the queue would leave the other cores idle while it renders."""
-    costs = {job[1]: _cost(site, job) for job in jobs}
-    ordered = sorted(jobs, key=lambda job: -costs[job[1]])
-    target = max(1, sum(costs.values()) // (workers * 40))
+    """The pages in chunks of about the same cost (fewer pages where they are large), so that no chunk late in
+    the queue keeps one core busy long after the other is idle. In page order, not largest first: the Site
+    keeps the modules it parsed last and the Pages their fragments, and a run of the largest modules (2 MB
+    business-rules modules) would keep a gigabyte of them in each worker."""
+    costs = [_cost(site, job) for job in jobs]
+    target = max(1, sum(costs) // (workers * 40))
     chunks: list[list[Job]] = []
     chunk: list[Job] = []
     spent = 0
-    for job in ordered:
+    for job, cost in zip(jobs, costs):
         chunk.append(job)
-        spent += costs[job[1]]
+        spent += cost
         if spent >= target or len(chunk) >= 100:
             chunks.append(chunk)
             chunk, spent = [], 0
