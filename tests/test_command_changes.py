@@ -80,6 +80,11 @@ def test_a_hand_edit_validated_shows_on_every_worker(server: Server, csdb: Path)
     assert done.code in (0, 1), done.err  # valid or not, the catalog is brought up to date
     assert "servers" not in done.err
     assert {r.json()["title"] for r in _answers(server, address)} == {"Oil circuit - Description"}
+    # so with any command that brings the catalog up to date
+    _retitle(csdb / f"{MODULE}_001-00_en-US.XML", "Oil circuit", "Oil pump")
+    done = ietm("index", csdb)
+    assert done.code == 0, done.err
+    assert {r.json()["title"] for r in _answers(server, address)} == {"Oil pump - Description"}
 
 
 def test_an_imported_and_a_new_module_show_on_every_worker(server: Server, csdb: Path, tmp_path: Path):

@@ -5,8 +5,9 @@ command (`ietm import`, `ietm validate` after a hand edit, `ietm publish`, ...).
 Each worker compares the newest entry with the last it took in before it answers a request (ietm.web.changes)
 and reads the objects named again from the catalog. So an entry is written after the catalog holds the change,
 and a command writes one whenever its catalog refresh found objects added, changed or removed
-(ietm.catalog.db.Catalog.refresh), into the database of the CSDB's server — the `[server] database`, or the
-SQLite file in the state folder when a server ever made it; where no server ever ran, a command makes none.
+(ietm.catalog.db.Catalog.refresh, through ietm.catalog.servers), into the database of the CSDB's server — the
+`[server] database`, or the SQLite file in the state folder when a server ever made it; where no server ever
+ran, a command makes none.
 """
 
 from __future__ import annotations
@@ -15,12 +16,18 @@ import os
 import socket
 import time
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Iterable
 
+import click
 from sqlalchemy import JSON, Column, Connection, Float, Integer, String, Table, insert
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import SQLAlchemyError
 
+from ietm.config import load_config
+from ietm.errors import IetmError
 from ietm.i18n import t, terminal_language, words
-from ietm.serverdb.engine import metadata
+from ietm.paths import state_dir
+from ietm.serverdb.engine import database_url, make_engine, metadata
 
 #: the process that made a change, as the change log names it
 ORIGIN = f"{socket.gethostname()}:{os.getpid()}"
@@ -64,14 +71,8 @@ def tell_servers(csdb: Path, keys: Iterable[str]) -> bool:
     keys = sorted(keys)
     if not keys:
         return False
-    from sqlalchemy.exc import SQLAlchemyError
-
-    from ietm.config import load_config
-    from ietm.errors import IetmError
-    from ietm.paths import state_dir
-
     try:
-        url = _existing_database(csdb, load_config(csdb), state_dir(csdb))
+        url = _existing_database(csdb)
     except IetmError:  # settings that do not read: the command itself says so
         return False
     if not url:
@@ -87,8 +88,6 @@ def tell_servers(csdb: Path, keys: Iterable[str]) -> bool:
     except (SQLAlchemyError, IetmError, OSError) as exc:
         if csdb not in _warned:
             _warned.add(csdb)
-            import click
-
             click.echo(t("servers_not_told", terminal_language(), count=len(keys), reason=_reason(exc)), err=True)
         return False
     finally:
@@ -96,23 +95,17 @@ def tell_servers(csdb: Path, keys: Iterable[str]) -> bool:
             engine.dispose()
 
 
-def _existing_database(csdb: Path, config: Any, state: Path) -> str:
+def _existing_database(csdb: Path) -> str:
     """The URL of the CSDB's server database, "" when there is none to tell (no server ever made it)."""
-    from ietm.serverdb.engine import database_url
-
-    url = database_url(config, state, create=False)
+    url = database_url(load_config(csdb), state_dir(csdb), create=False)
     if url.startswith("sqlite:///"):
         path = Path(url.removeprefix("sqlite:///"))
         return url if path.is_file() else ""
     return url
 
 
-def _engine(url: str) -> Any:
+def _engine(url: str) -> Engine:
     """An engine for one insert: the server's settings, and a bounded wait for a PostgreSQL that does not answer."""
-    from sqlalchemy.engine import make_url
-
-    from ietm.serverdb.engine import make_engine
-
     parsed = make_url(url)
     if parsed.get_backend_name() == "postgresql" and "connect_timeout" not in parsed.query:
         parsed = parsed.update_query_dict({"connect_timeout": str(CONNECT_TIMEOUT_S)})
