@@ -243,23 +243,26 @@ class SearchIndex:
 
     # -- updating ----------------------------------------------------------------------------------------
 
-    def update(self, all_issues: bool = False, jobs: int = 0, progress: bool = False, full: bool = False) -> UpdateResult:
+    def update(self, all_issues: bool = False, jobs: int = 0, progress: bool = False, full: bool = False,
+               refresh: bool = True) -> UpdateResult:
         """Index new and changed modules, drop removed ones; rebuild everything when the cache is untrusted.
 
         An index updated in place ranks as one built fresh from the same files: searches count BM25F's
         statistics over the live documents (ietm.index.stats), not Whoosh's, which keep deleted documents.
 
-        One update at a time per index (a lock file beside it), so a server and `ietm index` can share it."""
+        One update at a time per index (a lock file beside it), so a server and `ietm index` can share it.
+        Without `refresh`, the catalog is taken as it is (the caller has just brought it up to date)."""
         self.folder.parent.mkdir(parents=True, exist_ok=True)
         with open(self.folder.parent / f"{self.folder.name}.lock", "w") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
-            return self._update(all_issues, jobs, progress, full)
+            return self._update(all_issues, jobs, progress, full, refresh)
 
-    def _update(self, all_issues: bool, jobs: int, progress: bool, full: bool) -> UpdateResult:
+    def _update(self, all_issues: bool, jobs: int, progress: bool, full: bool, refresh: bool) -> UpdateResult:
         started = time.perf_counter()
         catalog = Catalog.open(self.csdb)
         try:
-            catalog.refresh(jobs=jobs, progress=progress)
+            if refresh:
+                catalog.refresh(jobs=jobs, progress=progress)
             return self._index(catalog, all_issues, jobs, progress, full, started)
         finally:
             catalog.close()
@@ -270,10 +273,14 @@ class SearchIndex:
         latest = {o.path for o in catalog.objects(kind="dm", state="latest")} if all_issues else None
         applic = Applic(catalog)
         root = self.csdb.resolve()
+        base = str(catalog.root)
+        prefix = "" if base == "." else base.rstrip("/") + "/"  # the catalog's paths are its root and the file's
         wanted: dict[str, tuple[str, str]] = {}  # rel path -> (full path, signature)
         for o in objs:
             try:
-                wanted[Path(o.path).resolve().relative_to(root).as_posix()] = (o.path, file_sig(o.path))
+                rel = o.path[len(prefix):] if o.path.startswith(prefix) else \
+                    Path(o.path).resolve().relative_to(root).as_posix()
+                wanted[rel] = (o.path, file_sig(o.path))
             except OSError:
                 continue
         trusted = None if full else self._trusted()

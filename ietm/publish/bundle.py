@@ -161,12 +161,13 @@ def _prepare_destination(out: Path) -> Path:
     return Path(tempfile.mkdtemp(prefix=f".{out.name}.building-", dir=out.parent))
 
 
-def _link_tree(old: Path, build: Path, listed: dict[str, dict]) -> None:
+def _link_tree(old: Path, build: Path, listed: dict[str, dict]) -> dict[str, int]:
     """The previous bundle's files as hard links in the build folder: only those its manifest lists, as they
     were published (same size, not modified after the manifest was written); what is not taken is made again.
-    (Paths as strings: tens of thousands of files.)"""
+    Returns the inode of each file linked. (Paths as strings: tens of thousands of files.)"""
     published = (old / MANIFEST).stat().st_mtime_ns
     made = {""}
+    linked: dict[str, int] = {}
     for rel, meta in listed.items():
         source = os.path.join(old, rel)
         try:
@@ -182,8 +183,10 @@ def _link_tree(old: Path, build: Path, listed: dict[str, dict]) -> None:
         target = os.path.join(build, rel)
         try:
             os.link(source, target)
+            linked[rel] = st.st_ino
         except OSError:  # no hard links on this file system: copy
             shutil.copy2(source, target)
+    return linked
 
 
 def _swap_in(build: Path, out: Path) -> None:
@@ -251,21 +254,21 @@ def publish(csdb: Path, out: Path, language: str = "en", allow_errors: bool = Fa
             raise Refused(f"the CSDB fails `ietm check` ({gate_summary}); fix it, or publish with --allow-errors",
                           str(csdb))
     phase("gate")
+    site = Site(csdb)  # the catalog brought up to date and read
+    phase("catalog")
     index = SearchIndex(csdb)
-    index.update(jobs=jobs, progress=progress)
+    index.update(jobs=jobs, progress=progress, refresh=False)  # the catalog is as the Site has just made it
     phase("search index update")
     build = _prepare_destination(out)
     try:
-        site = Site(csdb)
         plan = Plan.of(site, language)
         old_manifest = read_manifest(out) if (out / MANIFEST).is_file() else None
         state = PublishState.load(csdb, out, old_manifest and old_manifest.get("release")) if incremental \
             else PublishState()
         fingerprint = build_fingerprint(site, language, plan.pages)
         reuse = bool(state.release) and state.fingerprint == fingerprint
-        phase("catalog and plan")
-        if state.release:
-            _link_tree(out.resolve(), build, old_manifest["files"])
+        phase("plan")
+        linked = _link_tree(out.resolve(), build, old_manifest["files"]) if state.release else None
         phase("previous bundle linked")
         if not reuse:  # every page is made again, with the shared scripts it needs now
             state.pages = {}
@@ -343,12 +346,14 @@ def publish(csdb: Path, out: Path, language: str = "en", allow_errors: bool = Fa
         for name in ("release.json", "sw.js"):
             _remove(build, name)  # named after the release: written once it is known
         known = old_manifest["files"] if old_manifest and state.release else None
-        contents = update_digests(build, out.resolve() if known else None, known, written)
+        contents = update_digests(build, linked, known, written)
         phase("digests")
         release = release_id(contents)
-        write_file(build / "release.json", json.dumps({"release": release, "ietm": __version__}).encode())
+        named: dict[Path, dict] = {}  # the files named after the release, hashed as they are written
+        write_file(build / "release.json", json.dumps({"release": release, "ietm": __version__}).encode(), digests=named)
         sw = (VIEWER / "sw.js").read_text(encoding="utf-8")
-        write_file(build / "sw.js", f'const RELEASE = "{release}";\n{sw}'.encode("utf-8"))
+        write_file(build / "sw.js", f'const RELEASE = "{release}";\n{sw}'.encode("utf-8"), digests=named)
+        contents.update({path.relative_to(build).as_posix(): entry for path, entry in named.items()})
         files, size = write_manifest(build, release, contents)
         _swap_in(build, out.resolve())
         phase("manifest and swap")

@@ -23,14 +23,21 @@ def file_digest(path: Path) -> str:
     return h.hexdigest()
 
 
-def _files(bundle: Path) -> list[str]:
-    out = []
-    for folder, dirs, files in os.walk(bundle):
-        dirs.sort()
-        rel = Path(folder).relative_to(bundle).as_posix()
-        for name in files:
-            out.append(name if rel == "." else f"{rel}/{name}")
-    return sorted(p for p in out if p != NAME)
+def _files(bundle: Path) -> dict[str, int]:
+    """{relative path: inode} of every file in the bundle but the manifest (the inode as the folder lists it: no
+    stat of each file)."""
+    out: dict[str, int] = {}
+    todo = [("", str(bundle))]
+    while todo:
+        rel, folder = todo.pop()
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                name = rel + entry.name
+                if entry.is_dir(follow_symlinks=False):
+                    todo.append((name + "/", entry.path))
+                elif name != NAME:
+                    out[name] = entry.inode()
+    return out
 
 
 def digests(bundle: Path, known: dict[str, dict] | None = None) -> dict[str, dict]:
@@ -46,31 +53,23 @@ def digests(bundle: Path, known: dict[str, dict] | None = None) -> dict[str, dic
     return out
 
 
-def update_digests(build: Path, old: Path | None, known: dict[str, dict] | None,
+def update_digests(build: Path, linked: dict[str, int] | None, known: dict[str, dict] | None,
                    written: dict[str, dict] | None = None) -> dict[str, dict]:
-    """The digests of a build that began as hard links to the bundle at `old`: a file that is still the same
-    file (same inode) as there keeps its digest from the old manifest (`known`); one this build wrote and
-    hashed as it wrote it has that digest (`written`); any other is hashed."""
-    if not known or old is None:
+    """The digests of a build that began as hard links to the previous bundle's files (`linked`: path -> inode):
+    a file that is still that file (same inode) keeps its digest from the old manifest (`known`); one this build
+    wrote and hashed as it wrote it has that digest (`written`); any other is hashed."""
+    if not known or linked is None:
         return digests(build, written)
     out: dict[str, dict] = {}
     written = written or {}
-    for rel in _files(build):
+    for rel, inode in _files(build).items():
         if rel in written:
             out[rel] = written[rel]
-            continue
-        path = os.path.join(build, rel)  # strings, not Paths: tens of thousands of files
-        st = os.stat(path)
-        entry = known.get(rel)
-        if entry is not None:
-            try:
-                before = os.stat(os.path.join(old, rel))
-            except OSError:
-                before = None
-            if before is not None and (before.st_ino, before.st_dev) == (st.st_ino, st.st_dev):
-                out[rel] = entry
-                continue
-        out[rel] = {"sha256": file_digest(Path(path)), "size": st.st_size}
+        elif rel in known and linked.get(rel) == inode:
+            out[rel] = known[rel]
+        else:
+            path = build / rel
+            out[rel] = {"sha256": file_digest(path), "size": path.stat().st_size}
     return out
 
 
@@ -89,9 +88,8 @@ def read_manifest(bundle: Path) -> dict | None:
         return None
 
 
-def write_manifest(bundle: Path, release: str, known: dict[str, dict] | None = None) -> tuple[int, int]:
-    """Write the manifest (files written since `known` was taken are hashed now); returns (files, bytes)."""
-    files = digests(bundle, known)
+def write_manifest(bundle: Path, release: str, files: dict[str, dict]) -> tuple[int, int]:
+    """Write the manifest of the bundle's `files` (ietm.publish.manifest.digests); returns (files, bytes)."""
     data = {"format": 1, "release": release, "algorithm": "sha256", "files": files}
     tmp = bundle / f".{NAME}.tmp"
     tmp.write_bytes(json.dumps(data, sort_keys=True, separators=(",", ":")).encode("utf-8"))
@@ -110,7 +108,7 @@ def verify(bundle: Path) -> list[str]:
             problems.append(f"{rel}: missing")
         elif file_digest(p) != meta["sha256"]:
             problems.append(f"{rel}: changed")
-    for rel in _files(bundle):
+    for rel in sorted(_files(bundle)):
         if rel not in listed:
             problems.append(f"{rel}: not in the manifest")
     return problems
