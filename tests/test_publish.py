@@ -248,10 +248,12 @@ def test_republishing_renders_only_what_a_change_touches(content: Path, tmp_path
     inode = untouched.stat().st_ino
     module = csdb / "DMC-DGEN-A-D10-00-00-00A-040A-A_001-00_en-US.XML"
     module.write_text(module.read_text(encoding="utf-8").replace("</para>", " Zirconwash.</para>", 1), encoding="utf-8")
+    listing = out / "dm" / "index.html"  # the list of all modules shows their titles and issues, not their text
+    listing_inode = listing.stat().st_ino
     third = json.loads(ietm("publish", csdb, "-o", out, "--allow-errors", "--format", "json").out)
     assert third["incremental"] and 1 <= third["rendered"] < first["pages"] / 3
     assert "Zirconwash" in page.read_text(encoding="utf-8")
-    assert untouched.stat().st_ino == inode  # not written again
+    assert untouched.stat().st_ino == inode and listing.stat().st_ino == listing_inode  # not written again
     assert verify(out) == []
     # the offline index: the shard of the new word written (and the head, had a length or count changed), the
     # others kept
@@ -262,6 +264,15 @@ def test_republishing_renders_only_what_a_change_touches(content: Path, tmp_path
     whole = tmp_path / "whole"
     r = json.loads(ietm("publish", csdb, "-o", whole, "--allow-errors", "--format", "json").out)
     assert r["release"] == third["release"]  # the same files, byte for byte
+
+    # a new title is on the list of all modules
+    text = module.read_text(encoding="utf-8")
+    module.write_text(text.replace("<techName>", "<techName>Renamed ", 1), encoding="utf-8")
+    fourth = json.loads(ietm("publish", csdb, "-o", out, "--allow-errors", "--format", "json").out)
+    assert fourth["incremental"] and "Renamed " in listing.read_text(encoding="utf-8")
+    shutil.rmtree(whole)
+    r = json.loads(ietm("publish", csdb, "-o", whole, "--allow-errors", "--format", "json").out)
+    assert r["release"] == fourth["release"]
     assert sorted(p for p in tmp_path.iterdir()) == [csdb, out, whole]
 
 

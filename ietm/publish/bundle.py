@@ -32,8 +32,8 @@ from ietm.publish.manifest import NAME as MANIFEST, read_manifest, release_id, u
 from ietm.publish.pages import OFFLINE_INDEX, jobs_of, render_pages, track
 from ietm.publish.signatures import carry_signatures, signature_map
 from ietm.publish.shared import FOLDER as SHARED_FOLDER
-from ietm.publish.state import (PageRecord, PublishState, build_fingerprint, key_stamps, search_made_from,
-                                search_stamp, stamp)
+from ietm.publish.state import (LISTING_PAGES, PageRecord, PublishState, build_fingerprint, key_stamps,
+                                listing_stamps, search_made_from, search_stamp, stamp)
 from ietm.web.site import BROWSER_TYPES, Site
 
 ICON = ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 96 96"><rect width="96" height="96" rx="16" fill="#1d4f91"/>'
@@ -164,7 +164,7 @@ def _prepare_destination(out: Path) -> Path:
 def _link_tree(old: Path, build: Path, listed: dict[str, dict]) -> dict[str, int]:
     """The previous bundle's files as hard links in the build folder: only those its manifest lists, as they
     were published (same size, not modified after the manifest was written); what is not taken is made again.
-    Returns the inode of each file linked. (Paths as strings: tens of thousands of files.)"""
+    Returns the inode of each file taken. (Paths as strings: tens of thousands of files.)"""
     published = (old / MANIFEST).stat().st_mtime_ns
     made = {""}
     linked: dict[str, int] = {}
@@ -186,6 +186,7 @@ def _link_tree(old: Path, build: Path, listed: dict[str, dict]) -> dict[str, int
             linked[rel] = st.st_ino
         except OSError:  # no hard links on this file system: copy
             shutil.copy2(source, target)
+            linked[rel] = os.stat(target).st_ino
     return linked
 
 
@@ -281,7 +282,13 @@ def publish(csdb: Path, out: Path, language: str = "en", allow_errors: bool = Fa
 
         work = jobs_of(site, plan)
         wanted = {job[1] for job in work}
-        todo = [job for job in work if state.stale(job[1], stamps) or not (build / job[1]).is_file()]
+        listed = listing_stamps(site)
+
+        def stamps_of(kind: str) -> dict[str, str]:
+            return listed if kind in LISTING_PAGES else stamps
+
+        kinds = {job[1]: job[0] for job in work}
+        todo = [job for job in work if job[1] not in (linked or ()) or state.stale(job[1], stamps_of(job[0]))]
         for folder in PAGE_FOLDERS:  # pages of modules no longer published
             for path in list((build / folder).glob("*.html")) if (build / folder).is_dir() else []:
                 rel = f"{folder}/{path.name}"
@@ -311,7 +318,7 @@ def publish(csdb: Path, out: Path, language: str = "en", allow_errors: bool = Fa
         own = {job[1]: job[2] for job in work if len(job) > 2}
         for dest, keys, icns in done:
             keys = sorted({*keys, own[dest]}) if dest in own else keys
-            state.pages[dest] = PageRecord(keys, icns, [stamps.get(k, "-") for k in keys])
+            state.pages[dest] = PageRecord(keys, icns, [stamps_of(kinds[dest]).get(k, "-") for k in keys])
         for rel in list(state.pages):
             if rel not in wanted:
                 del state.pages[rel]

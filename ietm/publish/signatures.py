@@ -66,7 +66,7 @@ def carry_signatures(csdb: Path, bundle: Path, known: dict[str, str] | None = No
     signed = signature_map(csdb) if signed is None else signed
     root = len(str(csdb)) + 1
     signatures = {str(p)[root:].replace(os.sep, "/"): signed[str(p)][root:].replace(os.sep, "/")
-                  for p in delivered_files(csdb) if str(p) in signed}
+                  for p in (delivered_files(csdb) if signed else ()) if str(p) in signed}
     listed += [*signatures, *signatures.values()]
     carried: dict[str, str] = {}
     for rel in sorted(set(listed)):

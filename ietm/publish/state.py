@@ -18,6 +18,7 @@ import hashlib
 import json
 import os
 from dataclasses import dataclass, field
+from itertools import repeat
 from pathlib import Path
 
 from ietm.paths import ROOT, VIEWER, state_dir
@@ -66,6 +67,17 @@ def key_stamps(site: Site, signed: dict[str, str]) -> dict[str, str]:
             parts += [c.path, stamp(c.path), stamp(sig) if sig else ""]
         out[key] = _digest(parts)
     return out
+
+
+#: pages that show of each object they list only its catalog entry (title, type, issue...), not its content: they
+#: depend on those entries, not on the files (a module's text changed leaves the list of all modules as it is)
+LISTING_PAGES = {"modules"}
+
+
+def listing_stamps(site: Site) -> dict[str, str]:
+    """key -> fingerprint of the catalog entries of every copy of that object (what a list of objects shows)."""
+    return {key: _digest(value for c in copies for name, value in vars(c).items() if name != "refs")
+            for key, copies in site.copies.items()}
 
 
 def build_fingerprint(site: Site, language: str, pages: dict) -> str:
@@ -167,4 +179,4 @@ class PublishState:
         record = self.pages.get(page)
         if record is None:
             return True
-        return any(stamps.get(k, "-") != s for k, s in zip(record.keys, record.stamps))
+        return list(map(stamps.get, record.keys, repeat("-"))) != record.stamps
