@@ -17,6 +17,7 @@ import json
 import os
 import shutil
 import tempfile
+import threading
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -190,16 +191,20 @@ def _link_tree(old: Path, build: Path, listed: dict[str, dict]) -> dict[str, int
     return linked
 
 
-def _swap_in(build: Path, out: Path) -> None:
-    """Replace the old bundle by the new one with renames (a reader sees one or the other, whole)."""
+def _swap_in(build: Path, out: Path) -> threading.Thread | None:
+    """Replace the old bundle by the new one with renames (a reader sees one or the other, whole). The old one is
+    removed on a thread (tens of thousands of files) while the caller goes on: join it before returning."""
     old = None
     if out.exists():
         old = out.with_name(f".{out.name}.old-{os.getpid()}")
         os.rename(out, old)
     os.chmod(build, 0o755)  # mkdtemp made it private; a web server must read it
     os.rename(build, out)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+    if old is None:
+        return None
+    remover = threading.Thread(target=shutil.rmtree, args=(old,), kwargs={"ignore_errors": True})
+    remover.start()
+    return remover
 
 
 def _web_manifest(title: str, language: str) -> dict:
@@ -362,13 +367,17 @@ def publish(csdb: Path, out: Path, language: str = "en", allow_errors: bool = Fa
         write_file(build / "sw.js", f'const RELEASE = "{release}";\n{sw}'.encode("utf-8"), digests=named)
         contents.update({path.relative_to(build).as_posix(): entry for path, entry in named.items()})
         files, size = write_manifest(build, release, contents)
-        _swap_in(build, out.resolve())
-        phase("manifest and swap")
+        remover = _swap_in(build, out.resolve())
     except BaseException:
         shutil.rmtree(build, ignore_errors=True)
         raise
-    state.release, state.fingerprint = release, fingerprint
-    state.save(csdb, out)
+    try:
+        phase("manifest and swap")
+        state.release, state.fingerprint = release, fingerprint
+        state.save(csdb, out)
+    finally:
+        if remover is not None:
+            remover.join()
     phase("state saved")
     pages = len(work)
     return PublishResult(str(out), release, pages, len(icns), files, size, search_bytes,
