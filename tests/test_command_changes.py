@@ -11,6 +11,7 @@ import re
 import shutil
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -19,13 +20,14 @@ import pytest
 
 from clirun import ietm
 from docgen import short_manual
+from ietm.accounts import open_accounts
 from ietm.catalog.servers import TEST_POSTGRES
 from ietm.config import load_config
 from ietm.paths import state_dir
 from ietm.serverdb import database_url
 from liveserver import Server
 from test_site_update import _issue_served
-from test_workers import workers_of
+from test_workers import PASSWORD, _issue, _login, workers_of
 from webserver import free_port
 
 MODULE = "DMC-DGEN-A-D10-10-00-00A-040A-A"
@@ -37,6 +39,9 @@ def csdb(content: Path, tmp_path_factory, module_db_url: str) -> Path:
     root = tmp_path_factory.mktemp("command-changes") / "csdb"
     shutil.copytree(content, root, ignore=shutil.ignore_patterns(".ietm"))
     (root / "ietm.toml").write_text(f'[server]\ndatabase = "{module_db_url}"\n')
+    accounts = open_accounts(root)
+    accounts.add("writer", "writer", PASSWORD)
+    accounts.db.dispose()
     return root
 
 
@@ -102,6 +107,36 @@ def test_an_imported_and_a_new_module_show_on_every_worker(server: Server, csdb:
     assert made.code == 0, made.err
     answers = _answers(server, "/api/dm/DGEN-A-D10-10-00-00A-520A-A")
     assert {(r.status_code, r.json()["title"]) for r in answers} == {(200, "Oil filter - Remove procedure")}
+
+
+def test_commands_and_uploads_at_the_same_time_all_reach_every_worker(server: Server, csdb: Path, content: Path):
+    """A writer uploads new issues through the server while another edits a module by hand and runs a command
+    each time: the catalog takes each change in once, from whichever refresh comes first, and whichever records
+    it, every worker ends up showing all of them."""
+    other = "DMC-DGEN-A-D00-00-00-00A-001A-A"
+    uploaded: list[int] = []
+
+    def upload() -> None:
+        client, form = _login(server.url)
+        for n in range(20, 25):
+            name, data = _issue(content, n)
+            assert client.post("/upload", files={"files": (name, data)}, data={"csrf": form}).status_code == 200
+            uploaded.append(n)
+
+    writer = threading.Thread(target=upload)
+    writer.start()
+    try:
+        path = csdb / f"{other}_001-00_en-US.XML"
+        title = re.search(r"<techName>([^<]*)</techName>", path.read_text(encoding="utf-8")).group(1)
+        for n in range(5):
+            _retitle(path, title, f"Hand edit {n}")
+            title = f"Hand edit {n}"
+            assert ietm("scan", csdb).code == 0
+    finally:
+        writer.join()
+    assert uploaded == [20, 21, 22, 23, 24]
+    assert {r.json()["issue"] for r in _answers(server, f"/api/dm/{MODULE[4:]}")} == {"024-00"}
+    assert {r.json()["title"].split(" - ")[0] for r in _answers(server, f"/api/dm/{other[4:]}")} == {"Hand edit 4"}
 
 
 def test_a_command_on_a_csdb_no_server_ran_on_makes_no_server_database(content: Path, tmp_path: Path):
