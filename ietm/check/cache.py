@@ -200,6 +200,12 @@ class FindingsCache:
             out[path] = Entry(st, tuple(json.loads(tokens)) if tokens != "[]" else (), dig, decode(findings, path))
         return out
 
+    def holds(self, check: str, context: str) -> bool:
+        """Whether any entry of `check` made in this context is kept."""
+        row = self.db.execute("SELECT context FROM contexts WHERE check_name = ?", (check,)).fetchone()
+        return row is not None and row[0] == context and self.db.execute(
+            "SELECT 1 FROM entries WHERE check_name = ? LIMIT 1", (check,)).fetchone() is not None
+
     def store(self, check: str, context: str, fresh: dict[str, Entry], gone: set[str]) -> None:
         """Update the entries of `check`: the `fresh` ones written, those of `gone` paths (objects no longer
         there) removed. One transaction, so a concurrent check sees the old entries or the new."""

@@ -60,6 +60,14 @@ class Kept:
         except (sqlite3.Error, ValueError):
             return {}
 
+    def holds(self, check: str, context: str) -> bool:
+        if self.cache is None or not self.read:
+            return False
+        try:
+            return self.cache.holds(check, context)
+        except sqlite3.Error:
+            return False
+
     def store(self, check: str, context: str, fresh: dict[str, Entry], gone: set[str]) -> None:
         if self.cache is None:
             return
@@ -136,16 +144,19 @@ def brex_report(kept: Kept, spec, jobs: int = 0, progress: bool = False) -> Repo
 def refs_report(kept: Kept, catalog: Catalog, brex_keys: set[str], jobs: int = 0) -> Report:
     from ietm.check.refs import World, refs_each, refs_report as report, unreadable
 
-    objects = catalog.all(with_refs=False)
+    context = kept.context("refs", repr(sorted(brex_keys)))
+    # with nothing kept every object is checked: its references read with it, not once more for the few to check
+    cold = not kept.holds("refs", context)
+    objects = catalog.all(with_refs=cold)
     world = World.of(objects, brex_keys)
     checked = [o for o in objects if o.kind != "icn"]
     by_path = {o.path: o for o in checked}
 
     def check_all(todo: list[str]) -> list[Checked]:
-        return refs_each(_with_refs(catalog, [by_path[p] for p in todo], len(checked)), world, jobs)
+        todo_objects = [by_path[p] for p in todo]
+        return refs_each(todo_objects if cold else _with_refs(catalog, todo_objects, len(checked)), world, jobs)
 
-    each = kept.run("refs", kept.context("refs", repr(sorted(brex_keys))), [o.path for o in checked], world.state,
-                    check_all)
+    each = kept.run("refs", context, [o.path for o in checked], world.state, check_all)
     return report(unreadable(catalog), each, len(objects))
 
 
