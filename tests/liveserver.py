@@ -119,3 +119,32 @@ def _kill_group(pgid: int) -> None:
 def serving(csdb: Path, *args: str) -> Iterator[Server]:
     with Server(csdb, *args) as server:
         yield server
+
+
+def workers_of(server: Server) -> set[int]:
+    """The worker processes of a server: children of its process that are not multiprocessing's helpers."""
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            cmdline = (stat.parent / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if int(fields[1]) == server.proc.pid and b"spawn_main" in cmdline:
+            found.add(int(stat.parent.name))
+    return found
+
+
+@contextmanager
+def serving_workers(csdb: Path, workers: int = 2) -> Iterator[Server]:
+    """`ietm serve --workers N`, yielded once every worker is up (so that requests spread over all of them)."""
+    server = Server(csdb, "--workers", str(workers))
+    server.start(timeout=120)
+    try:
+        deadline = time.monotonic() + 60
+        while len(workers_of(server)) < workers:
+            assert time.monotonic() < deadline, f"only {len(workers_of(server))} of {workers} workers started"
+            time.sleep(0.2)
+        yield server
+    finally:
+        server.stop()

@@ -12,7 +12,6 @@ import shutil
 import subprocess
 import sys
 import threading
-import time
 from pathlib import Path
 
 import httpx
@@ -25,9 +24,9 @@ from ietm.catalog.servers import TEST_POSTGRES
 from ietm.config import load_config
 from ietm.paths import state_dir
 from ietm.serverdb import database_url
-from liveserver import Server
+from liveserver import Server, serving_workers
 from test_site_update import _issue_served
-from test_workers import PASSWORD, _issue, _login, workers_of
+from test_workers import PASSWORD, _issue, _login
 from webserver import free_port
 
 MODULE = "DMC-DGEN-A-D10-10-00-00A-040A-A"
@@ -48,16 +47,8 @@ def csdb(content: Path, tmp_path_factory, module_db_url: str) -> Path:
 @pytest.fixture(scope="module")
 def server(csdb: Path):
     """`ietm serve` with two workers and no --watch: only the change log tells it of a change."""
-    server = Server(csdb, "--workers", "2")
-    server.start(timeout=120)
-    try:
-        deadline = time.monotonic() + 60
-        while len(workers_of(server)) < 2:  # both up, so that requests spread over both
-            assert time.monotonic() < deadline, "the second worker never started"
-            time.sleep(0.2)
+    with serving_workers(csdb) as server:
         yield server
-    finally:
-        server.stop()
 
 
 def _answers(server: Server, path: str, times: int = 12) -> list[httpx.Response]:

@@ -22,25 +22,11 @@ from ietm.accounts import open_accounts
 from ietm.catalog.db import csdb_files
 from ietm.parse import read_object
 from ietm.paths import state_dir
-from liveserver import Server
+from liveserver import Server, serving_workers, workers_of
 from webserver import free_port
 
 PASSWORD = "correct horse battery"
 MODULE = "DMC-DGEN-A-D10-10-00-00A-040A-A"
-
-
-def workers_of(server: Server) -> set[int]:
-    """The worker processes of a server: children of its process that are not multiprocessing's helpers."""
-    found = set()
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-            cmdline = (stat.parent / "cmdline").read_bytes()
-        except OSError:
-            continue
-        if int(fields[1]) == server.proc.pid and b"spawn_main" in cmdline:
-            found.add(int(stat.parent.name))
-    return found
 
 
 def _issue(content: Path, n: int) -> tuple[str, bytes]:
@@ -71,16 +57,8 @@ def csdb(content: Path, schemas42: Path, brex42: Path, tmp_path_factory, module_
 
 @pytest.fixture(scope="module")
 def server(csdb: Path):  # one server for the module: the sharing test first, then the kill
-    server = Server(csdb, "--workers", "2")
-    server.start(timeout=120)
-    try:
-        deadline = time.monotonic() + 60
-        while len(workers_of(server)) < 2:  # both up, so that requests spread over both
-            assert time.monotonic() < deadline, "the second worker never started"
-            time.sleep(0.2)
+    with serving_workers(csdb) as server:
         yield server
-    finally:
-        server.stop()
 
 
 def _fresh(base: str, cookies: dict | None = None) -> httpx.Client:
