@@ -14,6 +14,12 @@ TEMPLATES = VIEWER / "templates"
 STATIC = VIEWER / "static"
 SIGNING = ROOT / "signing"
 
+#: set by the tests' `IETM_TEST_DATABASE=postgresql` switch (tests/conftest.py) to the PostgreSQL server their
+#: session started: a CSDB with no `[server] database` then has its server database there instead of the SQLite
+#: file in its state folder (ietm.serverdb.engine.database_url; ietm.catalog.servers, which must not load the
+#: database libraries, asks the same). Here, beside the state folder, so both read one name.
+TEST_POSTGRES = "IETM_TEST_POSTGRES"
+
 
 def state_dir(csdb: Path) -> Path:
     """Where ietm keeps its caches for a CSDB (catalog, index, converted illustrations).

@@ -135,7 +135,7 @@ def bike_copy(bike: Path, tmp_path: Path) -> Path:
 
 #: `IETM_TEST_DATABASE=postgresql pytest ...` runs every server (and command) the tests start on PostgreSQL:
 #: each CSDB without a `[server] database` gets a fresh database of its own, on one PostgreSQL server this test
-#: process starts and always stops (ietm.serverdb.engine.TEST_POSTGRES); the default is SQLite, where the
+#: process starts and always stops (ietm.paths.TEST_POSTGRES); the default is SQLite, where the
 #: tests below that take `db_url` run on both (issue 15)
 TEST_DATABASE = os.environ.get("IETM_TEST_DATABASE", "sqlite")
 if TEST_DATABASE not in ("sqlite", "postgresql"):
@@ -161,7 +161,7 @@ def _server_database(request):
     if TEST_DATABASE != "postgresql":
         yield
         return
-    from ietm.serverdb.engine import TEST_POSTGRES
+    from ietm.paths import TEST_POSTGRES
 
     os.environ[TEST_POSTGRES] = request.getfixturevalue("postgres").admin_url
     try:

@@ -20,7 +20,7 @@ import pytest
 from clirun import ietm
 from docgen import short_manual
 from ietm.accounts import open_accounts
-from ietm.catalog.servers import TEST_POSTGRES
+from ietm.paths import TEST_POSTGRES
 from ietm.config import load_config
 from ietm.paths import state_dir
 from ietm.serverdb import database_url

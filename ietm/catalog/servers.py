@@ -12,10 +12,7 @@ from typing import Iterable
 
 from ietm.catalog.db import Catalog
 from ietm.errors import IetmError
-from ietm.paths import state_dir
-
-#: the tests' switch that puts every server database on PostgreSQL (ietm.serverdb.engine.TEST_POSTGRES)
-TEST_POSTGRES = "IETM_TEST_POSTGRES"
+from ietm.paths import TEST_POSTGRES, state_dir
 
 
 def may_be_served(csdb: Path) -> bool:

@@ -16,6 +16,7 @@ from sqlalchemy.exc import ArgumentError, IntegrityError, OperationalError, Prog
 from sqlalchemy.pool import NullPool, QueuePool
 
 from ietm.errors import ConfigError
+from ietm.paths import TEST_POSTGRES
 
 #: constraint names spelled out, so that migrations can name what they alter on both engines
 metadata = MetaData(
@@ -30,12 +31,6 @@ metadata = MetaData(
 
 MIGRATIONS = Path(__file__).with_name("versions")
 _PG_LOCK = int.from_bytes(hashlib.sha256(b"ietm-migrate").digest()[:4], "big")  # one advisory lock id per server
-
-
-#: set by the tests' `IETM_TEST_DATABASE=postgresql` switch (tests/conftest.py) to the PostgreSQL server their
-#: session started: a CSDB with no `[server] database` then gets a fresh database of its own there instead of
-#: its SQLite file, the same one in every process (server workers, commands) that opens it
-TEST_POSTGRES = "IETM_TEST_POSTGRES"
 
 
 def database_url(config: Any, state: Path, create: bool = True) -> str:
