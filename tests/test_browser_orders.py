@@ -232,3 +232,57 @@ def test_a_part_the_remedy_of_a_fault_names_is_ordered_from_the_end_of_the_isola
         assert [(ln["part_number"], ln["source"]) for ln in order["lines"]] == [
             ("GS-2001", {"kind": "remedy", "module": f"DMC-{REMEDY_MODULE}", "figure": "", "item": "fi-e03"})]
     assert not errors, errors
+
+
+SUPPLY_MODULE = "DGEN-A-D20-00-00-00A-921A-A"  # replacing the fuel filter: 0.3 l of EN 590 diesel, rags as needed
+
+
+def test_a_supply_of_a_procedure_is_ordered_in_its_own_unit_and_quantity(
+        browser, tmp_path: Path, content: Path, shot) -> None:
+    """On the server, in Russian: the technician adds the procedure's consumables from its list of supplies; the
+    fuel keeps its 0.3 l (a supply is measured, not counted: it is not rounded up to one), twice makes 0.6 l, more
+    than the procedure needs, so the device asks for a reason before sending; the rags, needed "as required",
+    count as one; the desk sees both as supplies of that module."""
+    errors: list[str] = []
+    with Server(server_csdb(content, tmp_path / "csdb")) as server:
+        context = browser.new_context(viewport={"width": 1024, "height": 1366}, base_url=server.url, locale="ru-RU")
+        try:
+            page = context.new_page()
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            page.goto("/login")
+            page.fill("#login-name", "ivan")
+            page.fill("#login-password", PASSWORD)
+            page.click("form.login-form button[type=submit]")
+            page.wait_for_url(f"{server.url}/")
+            page.goto("/products?lang=ru")
+            page.click("[data-pick-product='P-003']")
+            page.goto(f"/dm/{SUPPLY_MODULE}")
+            fuel = page.locator("button.order-add[data-order-pn='EN 590']")
+            assert fuel.get_attribute("data-order-kind") == "supply" and fuel.inner_text().startswith("В заказ")
+            fuel.click()
+            assert page.get_attribute("#ietm-order-toggle", "data-count") == "0.3"
+            fuel.click()
+            page.locator("button.order-add[data-order-pn='C-001']").click()
+            page.click("#ietm-order-toggle")
+            quantities = page.locator("#ietm-order td.order-qty")
+            assert [quantities.nth(i).inner_text().strip() for i in range(2)] == ["l", ""]
+            assert [quantities.nth(i).locator("input").input_value() for i in range(2)] == ["0.6", "1"]
+            page.click("#ietm-order [data-order-submit]")  # more fuel than the procedure needs, and no reason
+            problem = page.locator("#ietm-order .order-problems")
+            problem.wait_for()
+            assert "EN 590" in problem.inner_text()
+            note = page.locator("#ietm-order input[data-note='0']")
+            note.fill("две замены фильтра")
+            note.dispatch_event("change")
+            shot(page, "orders-sample-supplies")
+            page.click("#ietm-order [data-order-submit]")
+            olga = login(server.url, "olga")
+            wait(lambda: olga.get("/api/orders").json()["orders"], "the order did not reach the server")
+        finally:
+            context.close()
+        [order] = olga.get("/api/orders").json()["orders"]
+        assert order["lines"][0]["note"] == "две замены фильтра"
+        assert [(ln["part_number"], ln["quantity"], ln["unit"], ln["source"]) for ln in order["lines"]] == [
+            ("EN 590", 0.6, "l", {"kind": "supply", "module": f"DMC-{SUPPLY_MODULE}", "figure": "", "item": "sup-en-590"}),
+            ("C-001", 1, "", {"kind": "supply", "module": f"DMC-{SUPPLY_MODULE}", "figure": "", "item": "sup-c-001"})]
+    assert not errors, errors

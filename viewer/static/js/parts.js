@@ -51,7 +51,7 @@
 
   function add(data, el) {
     const p = product();
-    const line = { pn: data.pn, cage: data.cage || "", name: data.name || "", qty: Math.max(1, Number(data.qty) || 1), unit: data.unit || "",
+    const line = { pn: data.pn, cage: data.cage || "", name: data.name || "", qty: Number(data.qty) > 0 ? Number(data.qty) : 1, unit: data.unit || "",
                    source: data.source || "", kind: data.kind || "", figure: data.figure || "", item: data.item || "",
                    qpa: data.qpa || "", note: "", applic: el ? applicOf(el) : [], added: new Date().toISOString() };
     if (applies(line, p) === false) {
@@ -60,7 +60,7 @@
     }
     const items = loadOrder();
     const same = items.find((i) => i.pn === line.pn && i.cage === line.cage && i.source === line.source && i.item === line.item);
-    if (same) same.qty += line.qty;
+    if (same) same.qty = Math.round((same.qty + line.qty) * 1e6) / 1e6;  // 0.1 l + 0.2 l is 0.3 l, not 0.30000000000000004
     else items.push(line);
     saveOrder(items);
     announce(t("orders_added", { pn: data.pn }));
