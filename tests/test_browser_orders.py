@@ -270,7 +270,7 @@ def test_a_supply_of_a_procedure_is_ordered_in_its_own_unit_and_quantity(
             page.click("#ietm-order [data-order-submit]")  # more fuel than the procedure needs, and no reason
             problem = page.locator("#ietm-order .order-problems")
             problem.wait_for()
-            assert "EN 590" in problem.inner_text()
+            assert "EN 590 — 0.6 l, больше, чем 0.3 l по DMC-" + SUPPLY_MODULE in problem.inner_text()
             note = page.locator("#ietm-order input[data-note='0']")
             note.fill("две замены фильтра")
             note.dispatch_event("change")

@@ -111,6 +111,18 @@ def test_every_hostile_line_is_refused_at_once_with_its_place_and_a_clear_messag
     assert refused.value.http_status == 422 and "(and 10 more)" in str(refused.value)
 
 
+def test_more_of_a_supply_than_its_procedure_needs_asks_for_a_reason_in_the_procedures_words(sample) -> None:
+    order = fuel_filter_order()
+    order.lines[1].note = ""  # 3 l of oil for an oil change that needs less, and no word of why
+    with pytest.raises(OrderRefused) as refused:
+        check(order, sample, 1000, everywhere)
+    [problem] = refused.value.problems
+    assert problem.where == "lines[2].quantity"
+    assert f"GS-4001 — 3 l, больше, чем 2.8 l по {OIL_CHANGE} (sup-gs-4001)" in problem.message("ru")
+    assert "сборочную единицу" not in problem.message("ru"), "a supply is not fitted to an assembly"
+    assert "3 l of GS-4001 is more than the" in problem.message("en") and "note" in problem.message("en")
+
+
 def test_a_product_not_in_the_pct_and_a_module_above_clearance_are_refused(sample) -> None:
     with pytest.raises(OrderRefused, match="no product 'P-999'"):
         check(fuel_filter_order(product="P-999", language="en"), sample, 1000, everywhere)

@@ -231,8 +231,11 @@ def _check_line(line: LineIn, n: int, order: OrderIn, product: Product | None, i
     elif norm(unit) in PIECES and float(quantity) != int(quantity):
         problems.append(Problem(f"{where}.quantity", "orders_whole_pieces", {"n": n, "pn": pn, "unit": unit}))
     elif per is not None and quantity > per and not (line.note.strip() or order.remark.strip()):
-        problems.append(Problem(f"{where}.quantity", "orders_over_assembly", {
-            "n": n, "pn": pn, "value": number(quantity), "per": number(per), "where": source.where()}))
+        # an IPD gives how many are fitted per assembly; a procedure, a remedy, how much the work needs
+        problems.append(Problem(f"{where}.quantity", "orders_over_assembly" if source.kind == "ipd" else
+                                "orders_over_needed", {"n": n, "pn": pn, "value": number(quantity),
+                                                       "unit": f" {unit}" if unit else "",
+                                                       "per": number(per), "where": source.where()}))
     name = source.name(language) or next((o.name(language) for o in listed if o.name(language)), "")
     return CheckedLine(line, source, name, unit)
 

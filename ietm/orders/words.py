@@ -38,6 +38,10 @@ words({  # key -> (English, Russian)
                              "say why in the remark",
                              "строка {n}: {value} × {pn} — больше, чем {per} на сборочную единицу ({where}); "
                              "укажите причину в примечании"),
+    "orders_over_needed": ("line {n}: {value}{unit} of {pn} is more than the {per}{unit} {where} needs; "
+                           "say why in the line's note or the remark",
+                           "строка {n}: {pn} — {value}{unit}, больше, чем {per}{unit} по {where}; "
+                           "укажите причину в примечании к строке или к заказу"),
     "orders_not_alternate": ("{sub} is not an alternative to {pn} in the parts data (alternatives: {known})",
                              "{sub} не является заменой {pn} по каталогу деталей (замены: {known})"),
     "orders_sub_not_applicable": ("the substitute {sub} does not apply to product {product}",

@@ -112,7 +112,8 @@
       if (applies(i, p) === false) out.push(t("orders_not_for_product", { pn: i.pn, product: productLabel(p) }));
       const per = Number(i.qpa);
       if (i.qpa && !isNaN(per) && Number(i.qty) > per && !(i.note || "").trim() && !(meta.remark || "").trim()) {
-        out.push(t("orders_over_assembly", { n: n + 1, value: i.qty, pn: i.pn, per: i.qpa, where: i.source }));
+        out.push(t(i.kind === "ipd" ? "orders_over_assembly" : "orders_over_needed",
+                   { n: n + 1, value: i.qty, unit: i.unit ? " " + i.unit : "", pn: i.pn, per: i.qpa, where: i.source }));
       }
     });
     return out;
