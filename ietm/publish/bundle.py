@@ -277,7 +277,7 @@ def publish(csdb: Path, out: Path, language: str = "en", allow_errors: bool = Fa
         linked = _link_tree(out.resolve(), build, old_manifest["files"]) if state.release else None
         phase("previous bundle linked")
         if not reuse:  # every page is made again, with the shared scripts it needs now
-            state.pages = {}
+            state.clear_pages()
             shutil.rmtree(build / SHARED_FOLDER, ignore_errors=True)
         signed = signature_map(site.csdb)
         stamps = key_stamps(site, signed)
@@ -289,17 +289,19 @@ def publish(csdb: Path, out: Path, language: str = "en", allow_errors: bool = Fa
         wanted = {job[1] for job in work}
         listed = listing_stamps(site)
 
-        def stamps_of(kind: str) -> dict[str, str]:
-            return listed if kind in LISTING_PAGES else stamps
+        families = {"keys": stamps, "listing": listed}
 
-        kinds = {job[1]: job[0] for job in work}
-        todo = [job for job in work if job[1] not in (linked or ()) or state.stale(job[1], stamps_of(job[0]))]
+        def family(kind: str) -> str:
+            return "listing" if kind in LISTING_PAGES else "keys"
+
+        stale = {name: state.dependents(state.changed(name, value)) for name, value in families.items()}
+        todo = [job for job in work if job[1] not in (linked or ()) or state.stale(job[1], stale[family(job[0])])]
         for folder in PAGE_FOLDERS:  # pages of modules no longer published
             for path in list((build / folder).glob("*.html")) if (build / folder).is_dir() else []:
                 rel = f"{folder}/{path.name}"
                 if rel not in wanted:
                     _remove(build, rel)
-                    state.pages.pop(rel, None)
+                    state.forget(rel)
         phase("what changed")
 
         def url_of(fields: dict) -> str | None:
@@ -323,12 +325,12 @@ def publish(csdb: Path, out: Path, language: str = "en", allow_errors: bool = Fa
         own = {job[1]: job[2] for job in work if len(job) > 2}
         for dest, keys, icns in done:
             keys = sorted({*keys, own[dest]}) if dest in own else keys
-            state.pages[dest] = PageRecord(keys, icns, [stamps_of(kinds[dest]).get(k, "-") for k in keys])
-        for rel in list(state.pages):
-            if rel not in wanted:
-                del state.pages[rel]
+            state.record(dest, PageRecord(keys, icns))
+        for rel in state.recorded - wanted:
+            state.forget(rel)
+        state.stamps = families
 
-        icns = {Path(p) for record in state.pages.values() for p in record.icns}
+        icns = {Path(p) for p in state.shown_icns()}
         shown = {icn_output(p) for p in icns}
         if (build / "icn").is_dir():
             for path in (build / "icn").iterdir():
