@@ -49,6 +49,29 @@ def test_refresh_is_incremental_and_knows_issues(bike_copy: Path):
     assert not cat.objects(kind="dml")
 
 
+def test_a_file_replaced_with_the_same_size_and_mtime_is_read_again(bike_copy: Path):
+    """As `cp -p` or `rsync -a` replace a file: another title of the same length, the old mtime put back. Only the
+    ctime tells; references are read with the rows, in bulk, as they were written."""
+    cat = Catalog.open(bike_copy)
+    cat.refresh()
+    path = bike_copy / PROC
+    st = path.stat()
+    text = path.read_text(encoding="utf-8")
+    assert "Clean with rubbing alcohol" in text
+    path.write_text(text.replace("Clean with rubbing alcohol", "Scrub with rubbing alcohol", 1), encoding="utf-8")
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert (path.stat().st_size, path.stat().st_mtime_ns) == (st.st_size, st.st_mtime_ns)
+    result = cat.refresh()
+    key = "DMC-S1000DBIKE-AAA-DA1-10-00-00AA-251A-A"
+    assert (result.parsed, result.changed) == (1, frozenset({key}))
+    assert cat.latest(key).title == "Brake pads - Scrub with rubbing alcohol"
+    assert cat.refresh().parsed == 0
+    every = {o.path: o.refs for o in cat.all(with_refs=True)}
+    assert every[str(path)] == cat.latest(key).refs and len(every[str(path)]) > 3
+    assert {o.path: o.refs for o in cat.objects(kind="pm", with_refs=True)} == {
+        p: refs for p, refs in every.items() if "/PMC-" in p}
+
+
 def test_unreadable_file_is_recorded_not_fatal(bike_copy: Path):
     (bike_copy / "DMC-BROKEN-A-D00-00-00-00A-040A-A_001-00_en-US.XML").write_text("<dmodule>\n<oops>\n</dmodule>")
     cat = Catalog.open(bike_copy)

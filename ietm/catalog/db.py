@@ -1,6 +1,6 @@
 """The catalog database: scanning a CSDB folder into SQLite, incrementally, and the queries on it.
 
-The files are the truth; the database is a cache. Unchanged files (same size and mtime) are not parsed
+The files are the truth; the database is a cache. Unchanged files (same size, mtime and ctime) are not parsed
 again, a corrupt database is rebuilt, and many changed files are parsed on all cores.
 """
 
@@ -21,14 +21,16 @@ from ietm.parse.model import ICN_SUFFIXES, CsdbObject, Ref, read_object
 from ietm.paths import state_dir
 
 SCHEMA_SQL = (Path(__file__).with_name("schema.sql")).read_text(encoding="utf-8")
-SCHEMA_VERSION = "3"  # 3: references into common information repositories (kind "cir")
-XML_SUFFIXES = {".xml"}
+SCHEMA_VERSION = "4"  # 3: references into common information repositories (kind "cir"); 4: ctime_ns
+OBJECT_SUFFIXES = {".xml"} | ICN_SUFFIXES  # the files that can be objects
 #: how S1000D names the files of a CSDB's objects (Chap 7.3): a folder holding none of them is not a CSDB
 OBJECT_PREFIXES = ("DMC-", "DME-", "PMC-", "DML-", "DDN-", "COM-", "IMF-", "UPF-", "ICN-", "SMC-")
 PARALLEL_FROM = 48  # below this many changed files, process start-up costs more than it saves
 
 _INHERITED: list[sqlite3.Connection] = []  # connections a forked process inherited (Catalog.reopen)
 _COLUMNS = [f.name for f in fields(CsdbObject) if f.name not in ("path", "refs")]
+_SELECT = ", ".join(f"o.{c}" for c in ("path", *_COLUMNS))  # an object's row, as `_objects` reads it
+_REF_COLUMNS = "r.path, r.kind, r.target, r.line, r.issue, r.language"
 
 
 @dataclass
@@ -42,17 +44,40 @@ class ScanResult:
 
 def csdb_files(root: Path) -> Iterator[Path]:
     """Every file of a CSDB that can be an object: XML and ICN files, skipping hidden folders like .ietm."""
-    for folder, dirs, files in os.walk(root):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for name in sorted(files):
-            suffix = os.path.splitext(name)[1].lower()
-            if suffix in XML_SUFFIXES or suffix in ICN_SUFFIXES:
-                yield Path(folder) / name
+    return (root / rel for rel, _ in listing(root))
+
+
+def listing(root: Path) -> Iterator[tuple[str, os.DirEntry]]:
+    """`csdb_files` as each file's '/'-separated path relative to `root` and its directory entry, whose stat() is
+    the one system call a file costs (a refresh lists tens of thousands of files). A folder's files first, then
+    its folders, by name, as os.walk lists them; symbolic links to folders are not followed."""
+    return _listed(os.fspath(root), "")
+
+
+def _listed(root: str, prefix: str) -> Iterator[tuple[str, os.DirEntry]]:
+    try:
+        with os.scandir(os.path.join(root, prefix)) as found:
+            entries = sorted(found, key=lambda e: e.name)
+    except OSError:  # removed meanwhile, or not readable: holds nothing
+        return
+    folders = []
+    for entry in entries:
+        try:
+            is_folder = entry.is_dir()
+        except OSError:
+            continue
+        if is_folder:
+            if not entry.name.startswith(".") and not entry.is_symlink():
+                folders.append(entry.name)
+        elif os.path.splitext(entry.name)[1].lower() in OBJECT_SUFFIXES:
+            yield prefix + entry.name, entry
+    for name in folders:
+        yield from _listed(root, f"{prefix}{name}/")
 
 
 def holds_objects(root: Path) -> bool:
     """Whether a folder holds any file named as an S1000D object: what tells a CSDB from any other folder."""
-    return any(p.name.upper().startswith(OBJECT_PREFIXES) for p in csdb_files(root))
+    return any(entry.name.upper().startswith(OBJECT_PREFIXES) for _, entry in listing(root))
 
 
 def _read(args: tuple[str, str]) -> tuple[str, CsdbObject | None, str | None, int | None]:
@@ -81,6 +106,8 @@ class Catalog:
     def __init__(self, root: Path, db_path: Path) -> None:
         self.root = root
         self.db_path = db_path
+        shown = str(root)  # what a row's path is joined to (Catalog._full)
+        self._prefix = "" if shown == "." else shown if shown.endswith("/") else shown + "/"
         self.db = self._connect()  # the refresh's
         # a server refreshes from several threads at once (an upload, a remark, the watcher) over this one
         # connection: a second BEGIN on it while the first transaction runs fails, so they take turns
@@ -176,22 +203,27 @@ class Catalog:
         return result
 
     def _refresh(self, jobs: int, progress: bool) -> ScanResult:
-        rows = self.db.execute("SELECT path, mtime_ns, size, key FROM objects").fetchall()
-        known = {r["path"]: (r["mtime_ns"], r["size"]) for r in rows}
-        old_keys = {r["path"]: r["key"] for r in rows if r["key"]}
+        """A file is read again when its size, mtime or ctime differs from the row's: a file replaced by one of
+        the same size and mtime (`cp -p`, `rsync -a`, an archive unpacked) still has a new ctime, which no one
+        sets by hand."""
+        cursor = self.db.cursor()
+        cursor.row_factory = None  # plain tuples: 10,000 rows and more
+        rows = cursor.execute("SELECT path, mtime_ns, size, ctime_ns, key FROM objects").fetchall()
+        known = {path: (mtime, size, ctime) for path, mtime, size, ctime, _ in rows}
+        old_keys = {path: key for path, _, _, _, key in rows if key}
         seen: set[str] = set()
         todo: list[tuple[str, str]] = []
-        stats: dict[str, tuple[int, int]] = {}
-        for full in csdb_files(self.root):
-            rel = full.relative_to(self.root).as_posix()
+        stats: dict[str, tuple[int, int, int]] = {}
+        root = os.fspath(self.root)
+        for rel, entry in listing(self.root):
             try:
-                st = full.stat()
+                st = entry.stat()
             except OSError:
                 continue
             seen.add(rel)
-            stats[rel] = (st.st_mtime_ns, st.st_size)
-            if known.get(rel) != stats[rel]:
-                todo.append((str(full), rel))
+            stats[rel] = stamp = (st.st_mtime_ns, st.st_size, st.st_ctime_ns)
+            if known.get(rel) != stamp:
+                todo.append((os.path.join(root, rel), rel))
         removed = [p for p in known if p not in seen]
         results = list(self._parse_all(todo, jobs, progress))
         errors = 0
@@ -200,20 +232,20 @@ class Catalog:
             for rel in removed:
                 self.db.execute("DELETE FROM objects WHERE path = ?", (rel,))
             for rel, obj, error, line in results:
-                mtime, size = stats[rel]
+                mtime, size, ctime = stats[rel]
                 self.db.execute("DELETE FROM objects WHERE path = ?", (rel,))
                 if obj is None:
                     errors += 1
                     self.db.execute(
-                        "INSERT INTO objects (path, mtime_ns, size, error, error_line) VALUES (?, ?, ?, ?, ?)",
-                        (rel, mtime, size, error, line),
+                        "INSERT INTO objects (path, mtime_ns, size, ctime_ns, error, error_line) VALUES (?, ?, ?, ?, ?, ?)",
+                        (rel, mtime, size, ctime, error, line),
                     )
                     continue
                 values = [getattr(obj, c) for c in _COLUMNS]
                 self.db.execute(
-                    f"INSERT INTO objects (path, mtime_ns, size, {', '.join(_COLUMNS)}) "
-                    f"VALUES (?, ?, ?, {', '.join('?' * len(_COLUMNS))})",
-                    (rel, mtime, size, *values),
+                    f"INSERT INTO objects (path, mtime_ns, size, ctime_ns, {', '.join(_COLUMNS)}) "
+                    f"VALUES (?, ?, ?, ?, {', '.join('?' * len(_COLUMNS))})",
+                    (rel, mtime, size, ctime, *values),
                 )
                 self.db.executemany(
                     "INSERT INTO refs (path, kind, target, line, issue, language) VALUES (?, ?, ?, ?, ?, ?)",
@@ -253,7 +285,7 @@ class Catalog:
     # -- queries ----------------------------------------------------------------------------------------
 
     def _object(self, db: sqlite3.Connection, row: sqlite3.Row, with_refs: bool = True) -> CsdbObject:
-        obj = CsdbObject(path=str(self.root / row["path"]), **{c: row[c] for c in _COLUMNS})
+        obj = CsdbObject(path=self._full(row["path"]), **{c: row[c] for c in _COLUMNS})
         obj.in_work = bool(row["in_work"])
         if with_refs:
             obj.refs = [
@@ -261,6 +293,10 @@ class Catalog:
                 for r in db.execute("SELECT * FROM refs WHERE path = ? ORDER BY rowid", (row["path"],)).fetchall()
             ]
         return obj
+
+    def _full(self, rel: str) -> str:
+        """A row's path as a path of this CSDB, as str(root / rel) gives it (without a Path object a row)."""
+        return self._prefix + rel
 
     def objects(
         self,
@@ -273,25 +309,44 @@ class Catalog:
         key: str | None = None,
         with_refs: bool = False,
     ) -> list[CsdbObject]:
-        """Objects matching every filter given; state is all | latest | old | inwork | official."""
-        where, args = ["key IS NOT NULL"], []
+        """Objects matching every filter given; state is all | latest | old | inwork | official.
+        Read in bulk (the viewer reads every row at start-up): rows as tuples, references in one query."""
+        where, args = ["o.key IS NOT NULL"], []
         for column, value in (
             ("kind", kind), ("content_type", content_type), ("language", language), ("qa", qa), ("key", key)
         ):
             if value is not None:
-                where.append(f"{column} = ?")
+                where.append(f"o.{column} = ?")
                 args.append(value)
         if info_code is not None:
-            where.append("info_code LIKE ?")
+            where.append("o.info_code LIKE ?")
             args.append(info_code.upper() + "%")
         where.append(
-            {"all": "1", "latest": "latest = 1", "old": "latest = 0", "inwork": "in_work = 1", "official": "in_work = 0"}[state]
+            {"all": "1", "latest": "o.latest = 1", "old": "o.latest = 0", "inwork": "o.in_work = 1",
+             "official": "o.in_work = 0"}[state]
         )
+        clause = " AND ".join(where)
         with self._reading() as db:
-            rows = db.execute(
-                f"SELECT * FROM objects WHERE {' AND '.join(where)} ORDER BY key, language, issue", args
+            cursor = db.cursor()
+            cursor.row_factory = None
+            rows = cursor.execute(
+                f"SELECT {_SELECT} FROM objects o WHERE {clause} ORDER BY o.key, o.language, o.issue", args
             ).fetchall()
-            return [self._object(db, r, with_refs) for r in rows]
+            refs: dict[str, list[Ref]] = {}
+            if with_refs:
+                for path, *ref in cursor.execute(
+                    f"SELECT {_REF_COLUMNS} FROM refs r JOIN objects o ON o.path = r.path WHERE {clause} "
+                    "ORDER BY r.rowid", args
+                ):
+                    refs.setdefault(path, []).append(Ref(*ref))
+        full, columns, found = self._full, _COLUMNS, []
+        for path, *values in rows:
+            obj = CsdbObject(full(path), **dict(zip(columns, values)))
+            obj.in_work = bool(obj.in_work)
+            if with_refs:
+                obj.refs = refs.get(path, [])
+            found.append(obj)
+        return found
 
     def key_at(self, path: Path) -> str | None:
         """The key of the object in a file of this CSDB, if the catalog holds one."""

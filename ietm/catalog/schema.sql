@@ -10,6 +10,7 @@ CREATE TABLE IF NOT EXISTS objects (
     path TEXT PRIMARY KEY,          -- relative to the CSDB root, '/' separated
     mtime_ns INTEGER NOT NULL,
     size INTEGER NOT NULL,
+    ctime_ns INTEGER NOT NULL,      -- a file replaced by one of the same size and mtime has a new ctime
     error TEXT,                     -- why the file could not be read; identity columns are then empty
     error_line INTEGER,
     kind TEXT,
