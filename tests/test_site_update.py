@@ -5,6 +5,7 @@ same model a full read gives."""
 from __future__ import annotations
 
 import asyncio
+import os
 import re
 import shutil
 from pathlib import Path
@@ -13,6 +14,8 @@ import httpx
 import pytest
 
 from ietm.catalog import Catalog
+from ietm.paths import state_dir
+from ietm.web.derived import FILE as DERIVED
 from ietm.web.app import create_app
 from ietm.web.changes import refresh
 from ietm.web.site import Site
@@ -81,13 +84,14 @@ def test_a_worker_takes_in_another_workers_write_reading_only_what_changed(csdb:
         assert _issue_served(reader) == "001-00"
         site = reader.state.site
         read: list[str] = []
-        original = site.catalog._object
+        original = site.catalog.objects
 
-        def counted(db, row, with_refs=True):  # the objects this worker reads from the catalog
-            read.append(row["path"])
-            return original(db, row, with_refs)
+        def counted(*args, **kwargs):  # the objects this worker reads from the catalog
+            found = original(*args, **kwargs)
+            read.extend(o.path for o in found)
+            return found
 
-        site.catalog._object = counted
+        site.catalog.objects = counted
         refresh(writer, [_new_issue(csdb, 5)])
         generation = site.generation
         assert _issue_served(reader) == "005-00"
@@ -168,3 +172,74 @@ def test_applicability_read_while_a_change_is_taken_in_is_read_again(csdb: Path,
         assert [p.id for p in site.applicability.products()] == ["P-001", "P-002", "P-009"]
     finally:
         site.catalog.close()
+
+
+PM = "PMC-DGEN-DZM01-00001-00_001-00_en-US.XML"
+WARNINGS = "DMC-DGEN-A-D00-00-00-00A-0A4A-D_001-00_en-US.XML"
+
+
+def _same_size_edit(path: Path, old: str, new: str) -> None:
+    """A change that leaves size and mtime as they were (as `cp -p` of another version would): only ctime tells."""
+    assert len(old.encode()) == len(new.encode())
+    st = path.stat()
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+
+
+def _entry_titles(site: Site, key: str) -> list[str]:
+    return [e.title for e in site.publications[key].toc.children]
+
+
+def _warning(site: Site, ident: str) -> str:
+    return "".join(site.repository("en-US")("warning", ident).itertext())
+
+
+def test_what_a_site_keeps_between_starts_never_shows_a_file_as_it_was(csdb: Path):
+    """Publication outlines and repository entries are kept in the state folder (ietm.web.derived): a publication
+    module changed, added or removed and a repository module changed show at the next start and in a running
+    site's update, and either ends with the model of a site that kept nothing."""
+    first = Site(csdb)
+    kept = state_dir(csdb) / DERIVED
+    assert kept.is_file() and "Introduction" in _entry_titles(first, "PMC-DGEN-DZM01-00001-00")
+    assert "carbon monoxide" in _warning(first, "WRN-001")
+
+    _same_size_edit(csdb / PM, "<pmEntryTitle>Introduction</pmEntryTitle>", "<pmEntryTitle>Presentation</pmEntryTitle>")
+    _same_size_edit(csdb / WARNINGS, "carbon monoxide", "carbon dioxide!")
+    second = csdb / "PMC-DGEN-DZM01-00002-00_001-00_en-US.XML"
+    added = second.with_name(second.name.replace("00002", "00003"))
+    added.write_text(second.read_text(encoding="utf-8").replace('pmNumber="00002"', 'pmNumber="00003"', 1),
+                     encoding="utf-8")
+    for p in csdb.glob("PMC-DGEN-DZM01-00002-00_*.XML"):
+        p.unlink()
+    scan = first.catalog.refresh()
+    first.update(scan.changed)  # a running server takes the change in
+    started = Site(csdb)  # a new process starts from what was kept
+    for site in (first, started):
+        titles = _entry_titles(site, "PMC-DGEN-DZM01-00001-00")
+        assert "Presentation" in titles and "Introduction" not in titles
+        assert "carbon dioxide!" in _warning(site, "WRN-001")
+        assert "PMC-DGEN-DZM01-00003-00" in site.publications and "PMC-DGEN-DZM01-00002-00" not in site.publications
+    kept.unlink()
+    fresh = Site(csdb)
+    assert _model(first) == _model(started) == _model(fresh)
+
+
+def test_only_what_this_code_derived_from_the_file_as_it_is_now_is_taken(csdb: Path):
+    import marshal
+
+    Site(csdb)
+    kept = state_dir(csdb) / DERIVED
+    data = marshal.loads(kept.read_bytes())
+    path = str(csdb.resolve() / PM)
+    kind, stamp, (short, _) = data["entries"][path]
+    data["entries"][path] = (kind, stamp, (short, [("entry", "Forged", None, [])]))
+    kept.write_bytes(marshal.dumps(data))
+    assert _entry_titles(Site(csdb), "PMC-DGEN-DZM01-00001-00") == ["Forged"]  # what is kept is what is shown
+    data["code"] = "older code"
+    kept.write_bytes(marshal.dumps(data))
+    assert "Introduction" in _entry_titles(Site(csdb), "PMC-DGEN-DZM01-00001-00")
+    kept.write_bytes(b"not what was kept")
+    assert "Introduction" in _entry_titles(Site(csdb), "PMC-DGEN-DZM01-00001-00")
+    assert marshal.loads(kept.read_bytes())["entries"][path][2][1][0][0] == "entry"  # kept anew

@@ -27,6 +27,7 @@ from ietm.parse.codes import Issue, Language, PmCode
 from ietm.parse.loader import Loaded, load
 from ietm.parse.model import CsdbObject, cir_target, dm_ref_key
 from ietm.paths import state_dir
+from ietm.web.derived import Derived
 from ietm.web.i18n import message
 
 log = logging.getLogger("ietm.web")
@@ -94,6 +95,9 @@ class Site:
         self._hidden: dict[tuple[int, str], frozenset[str]] = {}
         self._placements: dict[tuple, dict] = {}  # reading-order places, per publication and per language (placement)
         self.generation = 0  # counts index() calls: what was derived from an older index is stale
+        self._derived = Derived(state_dir(self.csdb))  # publication outlines and repository entries, kept
+        self._repository_modules: dict[str, dict[tuple[str, str], etree._Element]] = {}  # read on first use
+        self._repository_guard = threading.Lock()
         self.index()
 
     # -- indexes -----------------------------------------------------------------------------------------
@@ -122,8 +126,11 @@ class Site:
         shown: dict[str, dict[str, str]] = {}
         for key in sorted(latest):
             self._build_publication(key, copies, titles, titles_in, publications, publication_copies, shown)
+        repositories = self._repositories(copies)
+        self._derived.forget_others({o.path for found in copies.values() for o in found})
+        self._derived.save()
         self._install(copies, latest, titles, titles_in, *_icn_tables(icn_files), publications, publication_copies,
-                      None, self._repositories(copies))
+                      None, repositories)
 
     def update(self, keys: Iterable[str]) -> None:
         """Take in a change to some objects only (the change log names them), as `index` would but without
@@ -171,8 +178,11 @@ class Site:
                     publication_copies.pop(o.path, None)
                 publications.pop(key, None)
                 self._build_publication(key, copies, titles, titles_in, publications, publication_copies, shown)
+        if repositories is None:
+            repositories = self._repositories(copies)
+        self._derived.save()
         self._install(copies, latest, titles, titles_in, icns, icn_stems, publications, publication_copies,
-                      applicability, self._repositories(copies) if repositories is None else repositories)
+                      applicability, repositories)
 
     def _build_publication(self, key: str, copies: dict[str, list[CsdbObject]], titles: dict[str, str],
                            titles_in: dict[str, dict[str, str]], publications: dict[str, Publication],
@@ -191,13 +201,16 @@ class Site:
                 shown[language] = {**titles, **titles_in.get(language, {})}
             try:
                 publication_copies[obj.path] = self._publication(obj, copies, shown[language])
-            except IetmError as exc:
+            except (IetmError, OSError) as exc:  # OSError: removed since the catalog's refresh
                 log.warning("publication not readable: %s", exc)
         if copies[key][-1].path in publication_copies:
             publications[key] = publication_copies[copies[key][-1].path]
 
     def _install(self, copies, latest, titles, titles_in, icns, icn_stems, publications, publication_copies,
                  applicability, repositories) -> None:  # type: ignore[no-untyped-def]
+        if repositories is not getattr(self, "_repository_entries", None):
+            with self._repository_guard:  # the modules read for the older index are not those of the new one
+                self._repository_modules = {}
         (self.copies, self.latest, self.titles, self._titles_in, self.icns, self.icn_stems, self.publications,
          self._publication_copies, self._applicability, self._repository_entries, self._repository_lookups) = (
             copies, latest, titles, titles_in, icns, icn_stems, publications, publication_copies, applicability,
@@ -206,12 +219,14 @@ class Site:
 
     # -- common information repositories (ietm.render.content.cir) ---------------------------------------
 
-    def _repositories(self, copies: dict[str, list[CsdbObject]]) -> dict[str, dict[tuple[str, str], etree._Element]]:
-        """language -> (kind, ident) -> entry, from the latest issue of each repository module in each language.
-        Read once per index: procedures show warnings, tools and parts by these entries."""
+    def _repositories(self, copies: dict[str, list[CsdbObject]]) -> dict[str, dict[tuple[str, str], str]]:
+        """language -> (kind, ident) -> the file of the repository module that holds that entry, from the latest
+        issue of each repository module in each language (the first module by key wins). Procedures show
+        warnings, tools and parts by these entries; the idents each module holds are kept (ietm.web.derived),
+        and a module is read when a page first shows one of its entries (`_repository_entry`)."""
         from ietm.render.content.cir import index_repository
 
-        out: dict[str, dict[tuple[str, str], etree._Element]] = {}
+        out: dict[str, dict[tuple[str, str], str]] = {}
         for key in sorted(copies):
             by_language: dict[str, CsdbObject] = {}
             for c in copies[key]:  # oldest first, so the latest issue of each language wins
@@ -219,14 +234,35 @@ class Site:
                     by_language[c.language or ""] = c
             for language, obj in by_language.items():
                 try:
-                    root = load(obj.path, Path(obj.path).name).root
-                except IetmError as exc:
+                    idents = self._derived.get("comrep", obj.path, lambda: [
+                        ident for ident, _ in index_repository(load(obj.path, Path(obj.path).name).root)])
+                except (IetmError, OSError) as exc:
                     log.warning("repository module not readable: %s", exc)
                     continue
                 entries = out.setdefault(language, {})
-                for ident, entry in index_repository(root):
-                    entries.setdefault(ident, entry)
+                for kind, ident in idents:
+                    entries.setdefault((kind, ident), obj.path)
         return out
+
+    def _repository_entry(self, path: str, kind: str, ident: str) -> etree._Element | None:
+        """An entry of a repository module, the module read on first use (None if it no longer holds it)."""
+        entries = self._repository_modules.get(path)
+        if entries is None:
+            from ietm.render.content.cir import index_repository
+
+            with self._repository_guard:
+                entries = self._repository_modules.get(path)
+                if entries is None:
+                    try:
+                        root = load(path, Path(path).name).root
+                    except (IetmError, OSError) as exc:
+                        log.warning("repository module not readable: %s", exc)
+                        root = None
+                    entries = {}
+                    for found, entry in index_repository(root) if root is not None else ():
+                        entries.setdefault(found, entry)
+                    self._repository_modules[path] = entries
+        return entries.get((kind, ident))
 
     def render_context(self, obj: CsdbObject, doc: Loaded, links, language: str,
                        unknown: Callable[[etree._Element], None],
@@ -257,10 +293,12 @@ class Site:
             item[0].lower() != wanted, item[0].lower()[:2] != wanted[:2], not item[0].lower().startswith("en"),
             item[0]))
         tables = [table for _, table in order]
+        entry_in = self._repository_entry
 
         def lookup(kind: str, ident: str) -> etree._Element | None:
             for table in tables:
-                entry = table.get((kind, ident))
+                path = table.get((kind, ident))
+                entry = entry_in(path, kind, ident) if path is not None else None
                 if entry is not None:
                     return entry
             return None
@@ -472,64 +510,15 @@ class Site:
     # -- publications --------------------------------------------------------------------------------------
 
     def _publication(self, obj: CsdbObject, copies: dict[str, list[CsdbObject]], titles: dict[str, str]) -> Publication:
-        doc = load(obj.path, Path(obj.path).name)
-        root = doc.root
-        applics = _applics(root)
+        """A publication's tree from its outline (read from the file once, then kept: ietm.web.derived), with the
+        titles of what it lists as the CSDB has them now where the module gives none."""
+        short, entries = self._derived.get("pm", obj.path, lambda: _outline(obj.path))
         toc = TocEntry(obj.title)
         order: list[tuple[TocItem, list[str]]] = []
-        content = root.find("content")
-        if content is not None:
-            for el in content:
-                if el.tag == "pmEntry":
-                    toc.children.append(self._entry(el, applics, order, [], titles))
-        short = _text(root.find("identAndStatusSection/pmAddress/pmAddressItems/shortPmTitle"))
+        for entry in entries:
+            toc.children.append(_toc_entry(entry, order, [], titles))
         order = [o for o in order if o[0].key in copies]  # reading order skips what the CSDB lacks
         return Publication(obj, short, toc, order)
-
-    def _entry(self, el: etree._Element, applics: dict, order: list, trail: list[str], titles: dict[str, str]) -> TocEntry:
-        title = _text(el.find("pmEntryTitle"))
-        entry = TocEntry(title, applic=applics.get(el.get("applicRefId") or ""))
-        here = trail + [title] if title else trail
-        for child in el:
-            tag = child.tag if isinstance(child.tag, str) else ""
-            if tag == "pmEntry":
-                entry.children.append(self._entry(child, applics, order, here, titles))
-            elif tag == "dmRef":
-                item = self._dm_item(child, applics, titles)
-                if item is not None:
-                    entry.children.append(item)
-                    order.append((item, here))
-            elif tag == "pmRef":
-                code = child.find("pmRefIdent/pmCode")
-                if code is None:
-                    continue
-                try:
-                    key = f"PMC-{PmCode.from_xml(code)}"
-                except IetmError:
-                    continue
-                title = _text(child.find("pmRefAddressItems/pmTitle")) or titles.get(key, "")
-                entry.children.append(TocItem("pm", key, title, applic=applics.get(child.get("applicRefId") or "")))
-            elif tag == "externalPubRef":
-                title = _text(child.find("externalPubRefIdent/externalPubTitle")) or _text(child)
-                entry.children.append(TocItem("external", _text(child.find("externalPubRefIdent/externalPubCode")), title))
-        return entry
-
-    def _dm_item(self, el: etree._Element, applics: dict, titles: dict[str, str]) -> TocItem | None:
-        ident = el.find("dmRefIdent")
-        key = dm_ref_key(ident) if ident is not None else None
-        if key is None:
-            return None
-        t = el.find("dmRefAddressItems/dmTitle")
-        title = ""
-        if t is not None:
-            tech, info = _text(t.find("techName")), _text(t.find("infoName"))
-            title = f"{tech} - {info}" if info else tech
-        issue = Issue.from_xml(ident.find("issueInfo"))
-        lang = Language.from_xml(ident.find("language"))
-        return TocItem(
-            "dm", key, title or titles.get(key, ""), str(issue) if issue else None, str(lang) if lang else None,
-            applics.get(el.get("applicRefId") or ""),
-        )
 
     def publication(self, key: str, language: str | None = None) -> Publication:
         """A publication in the language asked for where it exists (latest issue)."""
@@ -581,6 +570,84 @@ class Site:
 
 def _text(el: etree._Element | None) -> str:
     return " ".join("".join(el.itertext()).split()) if el is not None else ""
+
+
+# -- a publication's outline: what its file says, as plain tuples (kept by ietm.web.derived) ------------------
+# entry: ("entry", title, applic, [children]); ("dm", key, title, issue, language, applic);
+# ("pm", key, title, applic); ("external", code, title). Titles are "" where the module gives none.
+
+
+def _outline(path: str) -> tuple[str, list[tuple]]:
+    """(short title, top-level entries) of a publication module's file."""
+    root = load(path, Path(path).name).root
+    applics = _applics(root)
+    content = root.find("content")
+    entries = [_outline_entry(el, applics) for el in content if el.tag == "pmEntry"] if content is not None else []
+    return _text(root.find("identAndStatusSection/pmAddress/pmAddressItems/shortPmTitle")), entries
+
+
+def _outline_entry(el: etree._Element, applics: dict) -> tuple:
+    children: list[tuple] = []
+    for child in el:
+        tag = child.tag if isinstance(child.tag, str) else ""
+        if tag == "pmEntry":
+            children.append(_outline_entry(child, applics))
+        elif tag == "dmRef":
+            item = _outline_dm(child, applics)
+            if item is not None:
+                children.append(item)
+        elif tag == "pmRef":
+            code = child.find("pmRefIdent/pmCode")
+            if code is None:
+                continue
+            try:
+                key = f"PMC-{PmCode.from_xml(code)}"
+            except IetmError:
+                continue
+            children.append(("pm", key, _text(child.find("pmRefAddressItems/pmTitle")),
+                             applics.get(child.get("applicRefId") or "")))
+        elif tag == "externalPubRef":
+            title = _text(child.find("externalPubRefIdent/externalPubTitle")) or _text(child)
+            children.append(("external", _text(child.find("externalPubRefIdent/externalPubCode")), title))
+    return ("entry", _text(el.find("pmEntryTitle")), applics.get(el.get("applicRefId") or ""), children)
+
+
+def _outline_dm(el: etree._Element, applics: dict) -> tuple | None:
+    ident = el.find("dmRefIdent")
+    key = dm_ref_key(ident) if ident is not None else None
+    if key is None:
+        return None
+    t = el.find("dmRefAddressItems/dmTitle")
+    title = ""
+    if t is not None:
+        tech, info = _text(t.find("techName")), _text(t.find("infoName"))
+        title = f"{tech} - {info}" if info else tech
+    issue = Issue.from_xml(ident.find("issueInfo"))
+    lang = Language.from_xml(ident.find("language"))
+    return ("dm", key, title, str(issue) if issue else None, str(lang) if lang else None,
+            applics.get(el.get("applicRefId") or ""))
+
+
+def _toc_entry(entry: tuple, order: list, trail: list[str], titles: dict[str, str]) -> TocEntry:
+    """A pmEntry of an outline as the viewer shows it; its modules appended to the reading `order`."""
+    _, title, applic, children = entry
+    out = TocEntry(title, applic=applic)
+    here = trail + [title] if title else trail
+    for child in children:
+        kind = child[0]
+        if kind == "entry":
+            out.children.append(_toc_entry(child, order, here, titles))
+        elif kind == "dm":
+            _, key, shown, issue, language, item_applic = child
+            item = TocItem("dm", key, shown or titles.get(key, ""), issue, language, item_applic)
+            out.children.append(item)
+            order.append((item, here))
+        elif kind == "pm":
+            _, key, shown, item_applic = child
+            out.children.append(TocItem("pm", key, shown or titles.get(key, ""), applic=item_applic))
+        else:
+            out.children.append(TocItem("external", child[1], child[2]))
+    return out
 
 
 def _applics(root: etree._Element) -> dict[str, dict]:
