@@ -69,8 +69,11 @@ def _listed(root: str, prefix: str) -> Iterator[tuple[str, os.DirEntry]]:
         if is_folder:
             if not entry.name.startswith(".") and not entry.is_symlink():
                 folders.append(entry.name)
-        elif os.path.splitext(entry.name)[1].lower() in OBJECT_SUFFIXES:
-            yield prefix + entry.name, entry
+        else:
+            name = entry.name
+            dot = name.rfind(".")  # the extension as os.path.splitext finds it, without its cost
+            if dot > 0 and name[dot:].lower() in OBJECT_SUFFIXES and name[:dot].lstrip("."):
+                yield prefix + name, entry
     for name in folders:
         yield from _listed(root, f"{prefix}{name}/")
 
