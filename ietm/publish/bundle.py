@@ -162,49 +162,115 @@ def _prepare_destination(out: Path) -> Path:
     return Path(tempfile.mkdtemp(prefix=f".{out.name}.building-", dir=out.parent))
 
 
-def _link_tree(old: Path, build: Path, listed: dict[str, dict]) -> dict[str, int]:
-    """The previous bundle's files as hard links in the build folder: only those its manifest lists, as they
+def _spare_place(csdb: Path, out: Path) -> Path | None:
+    """Where the bundle before the current one is kept, to be made into the next one (ietm.publish.state's
+    folder, beside the state of `out`), or None when that is not on the file system of `out` (a rename must
+    move it)."""
+    place = PublishState.file_for(csdb, out).with_suffix(".spare")
+    try:
+        place.parent.mkdir(parents=True, exist_ok=True)
+        if os.stat(place.parent).st_dev != os.stat(out.resolve().parent).st_dev:
+            return None
+    except OSError:
+        return None
+    return place
+
+
+def _walk(folder: Path) -> tuple[dict[str, int], list[str]]:
+    """({relative path: inode} of every file, every folder below `folder`), from the folders' listings."""
+    files: dict[str, int] = {}
+    folders: list[str] = []
+    todo = [("", str(folder))]
+    while todo:
+        rel, path = todo.pop()
+        with os.scandir(path) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    folders.append(rel + entry.name)
+                    todo.append((rel + entry.name + "/", entry.path))
+                else:
+                    files[rel + entry.name] = entry.inode()
+    return files, folders
+
+
+def _take_spare(spare: Path | None, build: Path) -> dict[str, int]:
+    """Move the spare tree (the bundle before the last one, mostly hard links to the last one's files) into the
+    empty build folder; returns what it holds ({} when there is none, or another publish took it)."""
+    if spare is None:
+        return {}
+    try:
+        os.rename(spare, build)
+    except OSError:
+        return {}
+    return _walk(build)[0]
+
+
+def _link_tree(old: Path, build: Path, listed: dict[str, dict], spare: Path | None = None) -> dict[str, int]:
+    """Make the build folder the previous bundle's files, as hard links: only those its manifest lists, as they
     were published (same size, not modified after the manifest was written); what is not taken is made again.
+    The build starts from the `spare` tree when there is one: only the files that differ from the previous
+    bundle's are removed and linked (a handful after a small change, instead of every file of the bundle).
     Returns the inode of each file taken. (Paths as strings: tens of thousands of files.)"""
     published = (old / MANIFEST).stat().st_mtime_ns
-    made = {""}
-    linked: dict[str, int] = {}
+    taken: dict[str, int] = {}
     for rel, meta in listed.items():
-        source = os.path.join(old, rel)
         try:
-            st = os.stat(source)
+            st = os.stat(os.path.join(old, rel))
         except OSError:
             continue
-        if st.st_size != meta.get("size") or st.st_mtime_ns > published:
+        if st.st_size == meta.get("size") and st.st_mtime_ns <= published:
+            taken[rel] = st.st_ino
+    have = _take_spare(spare, build)
+    if have:
+        for rel, inode in have.items():
+            if taken.get(rel) != inode:
+                os.unlink(os.path.join(build, rel))
+        needed = {rel.rpartition("/")[0] for rel in taken}
+        needed |= {f[:i] for f in needed for i, c in enumerate(f) if c == "/"}
+        for folder in sorted(set(_walk(build)[1]) - needed, reverse=True):  # deepest first: all empty now
+            os.rmdir(os.path.join(build, folder))
+    made = {""}
+    for rel, inode in taken.items():
+        if have.get(rel) == inode:
             continue
         folder = rel.rpartition("/")[0]
         if folder not in made:
             os.makedirs(os.path.join(build, folder), exist_ok=True)
             made.add(folder)
-        target = os.path.join(build, rel)
+        source, target = os.path.join(old, rel), os.path.join(build, rel)
         try:
             os.link(source, target)
-            linked[rel] = st.st_ino
         except OSError:  # no hard links on this file system: copy
             shutil.copy2(source, target)
-            linked[rel] = os.stat(target).st_ino
-    return linked
+            taken[rel] = os.stat(target).st_ino
+    return taken
 
 
-def _swap_in(build: Path, out: Path) -> threading.Thread | None:
+def _remove_later(folder: Path) -> threading.Thread:
+    """Remove a folder on a thread (tens of thousands of files) while the caller goes on: join it before
+    returning."""
+    remover = threading.Thread(target=shutil.rmtree, args=(folder,), kwargs={"ignore_errors": True})
+    remover.start()
+    return remover
+
+
+def _swap_in(build: Path, out: Path, keep: Path | None) -> threading.Thread | None:
     """Replace the old bundle by the new one with renames (a reader sees one or the other, whole). The old one is
-    removed on a thread (tens of thousands of files) while the caller goes on: join it before returning."""
+    kept at `keep` (to be made into the next bundle) or removed on a thread (join it before returning)."""
     old = None
     if out.exists():
         old = out.with_name(f".{out.name}.old-{os.getpid()}")
-        os.rename(out, old)
+        if keep is not None:
+            try:
+                os.rename(out, keep)
+                old = None
+            except OSError:  # another publish left a spare there meanwhile
+                pass
+        if old is not None:
+            os.rename(out, old)
     os.chmod(build, 0o755)  # mkdtemp made it private; a web server must read it
     os.rename(build, out)
-    if old is None:
-        return None
-    remover = threading.Thread(target=shutil.rmtree, args=(old,), kwargs={"ignore_errors": True})
-    remover.start()
-    return remover
+    return _remove_later(old) if old is not None else None
 
 
 def _web_manifest(title: str, language: str) -> dict:
@@ -266,6 +332,7 @@ def publish(csdb: Path, out: Path, language: str = "en", allow_errors: bool = Fa
     index.update(jobs=jobs, progress=progress, refresh=False)  # the catalog is as the Site has just made it
     phase("search index update")
     build = _prepare_destination(out)
+    removers: list[threading.Thread | None] = []
     try:
         plan = Plan.of(site, language)
         old_manifest = read_manifest(out) if (out / MANIFEST).is_file() else None
@@ -274,7 +341,15 @@ def publish(csdb: Path, out: Path, language: str = "en", allow_errors: bool = Fa
         fingerprint = build_fingerprint(site, language, plan.pages)
         reuse = bool(state.release) and state.fingerprint == fingerprint
         phase("plan")
-        linked = _link_tree(out.resolve(), build, old_manifest["files"]) if state.release else None
+        spare = _spare_place(csdb, out)
+        if state.release:
+            linked = _link_tree(out.resolve(), build, old_manifest["files"], spare)
+        else:
+            linked = None
+            if spare is not None and spare.is_dir():  # a whole build: the spare tree has nothing to give
+                gone = spare.with_name(f"{spare.name}.old-{os.getpid()}")
+                os.rename(spare, gone)
+                removers.append(_remove_later(gone))
         phase("previous bundle linked")
         if not reuse:  # every page is made again, with the shared scripts it needs now
             state.clear_pages()
@@ -369,17 +444,23 @@ def publish(csdb: Path, out: Path, language: str = "en", allow_errors: bool = Fa
         write_file(build / "sw.js", f'const RELEASE = "{release}";\n{sw}'.encode("utf-8"), digests=named)
         contents.update({path.relative_to(build).as_posix(): entry for path, entry in named.items()})
         files, size = write_manifest(build, release, contents)
-        remover = _swap_in(build, out.resolve())
+        # the old bundle is kept as the next one's spare tree when the new one is mostly hard links to it
+        keep = spare if reuse and linked and 2 * len(todo) < len(work) else None
+        removers.append(_swap_in(build, out.resolve(), keep))
     except BaseException:
         shutil.rmtree(build, ignore_errors=True)
+        for remover in removers:
+            if remover is not None:
+                remover.join()
         raise
     try:
         phase("manifest and swap")
         state.release, state.fingerprint = release, fingerprint
         state.save(csdb, out)
     finally:
-        if remover is not None:
-            remover.join()
+        for remover in removers:
+            if remover is not None:
+                remover.join()
     phase("state saved")
     pages = len(work)
     return PublishResult(str(out), release, pages, len(icns), files, size, search_bytes,
