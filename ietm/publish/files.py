@@ -3,8 +3,11 @@ them as they are (nginx `gzip_static` / `brotli_static`, Apache MultiViews, Cadd
 service worker, which keeps the gzip form on the device (viewer/sw.js).
 
 A build folder may start as hard links to the previous bundle (incremental publishing): a file is therefore
-never changed in place, only replaced (a temporary file renamed over it), so the previous bundle stays whole
-until it is swapped out, and two workers writing the same shared file never leave it half-written.
+never changed in place, only replaced, so the previous bundle stays whole until it is swapped out. A file
+several workers may write (a shared script) is replaced by renaming a temporary file over it, so that it is
+never left half-written; a page, which one worker writes, is written straight into the build folder (private
+to the build and swapped in whole, or removed if the build fails): a temporary file and a rename for each of
+a page's three files was a tenth of the page's time.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from pathlib import Path
 import brotli
 
 from ietm.atomic import write_new
+from ietm.errors import IetmError
 
 #: the forms a text file is also written in, by suffix; the service worker and the manifest know them
 VARIANTS = (".gz", ".br")
@@ -49,6 +53,51 @@ def _replace(path: Path, data: bytes) -> None:
     # the old name may be a hard link to the previous bundle's file, which must stay as it is: rename over it;
     # readable by a web server's user (a bundle holds nothing private), not forced to disk (it can be made again)
     write_new(path, data, overwrite=True, durable=False, mode=0o644)
+
+
+def _create(path: str, data: bytes) -> None:
+    """Write a file of the build folder that no other process writes: a name linked from the previous bundle
+    is unlinked first (its file stays as it is), a folder is made the first time a file in it is."""
+    try:
+        try:
+            fd = os.open(path, _CREATE, 0o644)
+        except FileExistsError:
+            os.unlink(path)
+            fd = os.open(path, _CREATE, 0o644)
+        except FileNotFoundError:
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            fd = os.open(path, _CREATE, 0o644)
+        try:
+            os.fchmod(fd, 0o644)  # whatever the umask: a web server's user reads the bundle
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view):]
+        finally:
+            os.close(fd)
+    except OSError as exc:
+        raise IetmError(f"cannot write: {exc.strerror or exc}", path) from None
+
+
+_CREATE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
+
+
+def write_page(out: Path, rel: str, data: bytes) -> dict[str, dict]:
+    """Write one page of the bundle (`rel`, a path in `out` that only this worker writes) with its compressed
+    forms; returns each file's manifest entry by bundle path, from the bytes in hand."""
+    base = os.path.join(out, rel)
+    _create(base, data)
+    written = {rel: digest(data)}
+    if len(data) >= SMALLEST:
+        for suffix, packed in zip(VARIANTS, compressed(data)):
+            _create(base + suffix, packed)
+            written[rel + suffix] = digest(packed)
+    else:
+        for suffix in VARIANTS:  # the forms of an earlier version of this page
+            try:
+                os.unlink(base + suffix)
+            except FileNotFoundError:
+                pass
+    return written
 
 
 def digest(data: bytes) -> dict:

@@ -13,7 +13,7 @@ from typing import Any, Callable, Iterable
 
 from ietm.index.offline import HEAD
 from ietm.orders import bundle as orders_bundle
-from ietm.publish.files import write_file
+from ietm.publish.files import write_page
 from ietm.publish.links import Plan, StaticLinks
 from ietm.publish.shared import SharedScripts
 from ietm.web.security import inline_script_hashes
@@ -194,16 +194,14 @@ def render_chunk(jobs: list[Job], applics: dict[str, dict | None] | None = None)
     done = []
     for job in jobs:
         html, keys, icns = render_one(job)
-        written: dict[Path, dict] = {}
-        write_file(out / job[1], html.encode("utf-8"), digests=written)
+        written = write_page(out, job[1], html.encode("utf-8"))
         applic = None
         if job[0] == "dm":
             latest = site.latest.get(job[2])
             if latest is not None and site.find(job[2], None, job[3]).path == latest.path:
                 # what Site.module_applic makes of the latest copy, as its page just showed it
                 applic = (job[2], pages.last_context.get("module_applic") if latest.applic else None)
-        done.append((job[1], sorted(keys), sorted(str(p) for p in icns),
-                     {path.relative_to(out).as_posix(): entry for path, entry in written.items()}, applic))
+        done.append((job[1], sorted(keys), sorted(str(p) for p in icns), written, applic))
     return done
 
 
