@@ -224,6 +224,31 @@ def _inodes(folder: Path) -> dict[str, int]:
     return {p.name: p.stat().st_ino for p in folder.glob("*.json")}
 
 
+def test_a_page_is_written_beside_the_previous_bundles_file_never_through_it(tmp_path: Path):
+    """A build folder starts as hard links to the previous bundle; a page written again (straight into the
+    build folder, without a temporary file) gets a file of its own, and the previous bundle's stays as it was."""
+    import gzip
+    import os
+
+    from ietm.publish.files import write_page
+    from ietm.publish.manifest import file_digest
+
+    old, build = tmp_path / "old", tmp_path / "build"
+    first = write_page(old, "dm/a.html", b"<p>first</p>" * 40)
+    (build / "dm").mkdir(parents=True)
+    for rel in first:
+        os.link(old / rel, build / rel)
+    again = write_page(build, "dm/a.html", b"<p>again</p>" * 40)
+    assert sorted(again) == sorted(first) == ["dm/a.html", "dm/a.html.br", "dm/a.html.gz"]
+    assert (old / "dm/a.html").read_bytes() == b"<p>first</p>" * 40
+    assert gzip.decompress((old / "dm/a.html.gz").read_bytes()) == b"<p>first</p>" * 40
+    assert gzip.decompress((build / "dm/a.html.gz").read_bytes()) == b"<p>again</p>" * 40
+    assert all(file_digest(build / rel) == entry["sha256"] for rel, entry in again.items())  # the manifest's entries
+    assert (build / "dm/a.html").stat().st_mode & 0o777 == 0o644  # readable by a web server's user
+    write_page(build, "pm/b.html", b"<p>x</p>")  # a folder made as its first page needs it; too small to pack
+    assert sorted(p.name for p in (build / "pm").iterdir()) == ["b.html"]
+
+
 def _offline_words(bundle: Path, lang: str) -> set[str]:
     """The words of a bundle's offline index, from all of its term shards."""
     return {w for shard in (bundle / "search").glob(f"{lang}-*.json")
