@@ -19,7 +19,9 @@ from ietm.publish.shared import SharedScripts
 from ietm.web.security import inline_script_hashes
 from ietm.i18n import STRINGS
 from ietm.web.i18n import message
+from ietm.sign.formats import SUFFIXES as SIGNATURE_SUFFIXES
 from ietm.web.pages import Crumb, Pages
+from ietm.web.signatures import Signatures
 from ietm.web.site import Site
 
 #: the interface words a bundle's scripts are given: those of the modules that publishing imports. A module
@@ -35,6 +37,45 @@ OFFLINE_INDEX = HEAD  # the offline search index: its head, which names the rest
 Job = tuple
 
 
+class PublishedSignatures(Signatures):
+    """The signature badges of one publish, of the CSDB as publishing found it: which files are plain (no
+    symbolic link to resolve) and which have a signature file beside them is read in one walk of the CSDB, and
+    the release manifest's stamp once, instead of resolving each module's path and looking for its signature
+    files and the release's (about ten system calls a page). A signed module is checked as the server checks it."""
+
+    def __init__(self, csdb: Path) -> None:
+        super().__init__(csdb)
+        self._plain: set[str] = set()  # files that are no symbolic link, in folders that are none
+        self._names: set[str] = set()  # every file's path
+        self._walk(str(self.csdb))
+        self._release_stamp: tuple | None = None
+
+    def _walk(self, folder: str) -> None:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    if not entry.name.startswith("."):  # ietm's own state, version control
+                        self._walk(entry.path)
+                    continue
+                self._names.add(entry.path)
+                if not entry.is_symlink():
+                    self._plain.add(entry.path)
+
+    def canonical(self, path: Path) -> Path:
+        return Path(path) if str(path) in self._plain else super().canonical(path)
+
+    def signature_stamp(self, path: Path) -> tuple[int, ...]:
+        name = str(path)
+        if name in self._plain and not any(name + suffix in self._names for suffix in SIGNATURE_SUFFIXES):
+            return (0,) * len(SIGNATURE_SUFFIXES)
+        return super().signature_stamp(path)
+
+    def release_stamp(self, manifest: Path) -> tuple:
+        if self._release_stamp is None:
+            self._release_stamp = super().release_stamp(manifest)
+        return self._release_stamp
+
+
 class BundlePages(Pages):
     """The viewer's pages with bundle-relative links; the head also names the web app manifest, and the words
     and product table come from shared scripts (ietm.publish.shared) instead of being repeated in each page; the
@@ -47,6 +88,7 @@ class BundlePages(Pages):
         super().__init__(site)
         self.shared = shared
         self.env.auto_reload = False  # the templates do not change while a bundle is built: no stat per include
+        self.signatures = PublishedSignatures(site.csdb)
         # (language, id of the product table a page shows) -> (that table, its shared script): a table is written
         # as JSON and hashed once, not once per page (the table of an ACT of 10,000 modules is large)
         self._applic_scripts: dict[tuple[str, int], tuple[dict, str]] = {}

@@ -282,6 +282,9 @@ class Pages:
         a check that costs microseconds, so the server answers repeat visits without a thread or a render."""
         obj = self.site.find(key, issue, content_language)
         badge = self.signatures.badge(Path(obj.path), language)
+        if not self._whole_budget:  # no page is kept (the publisher makes each page once)
+            return None if kept_only else self._data_module(obj, key, content_language, pm, links, language,
+                                                            edit_url, hidden, badge)
         args = (key, issue, content_language, pm, type(links).__name__, language, edit_url, hidden)
         stamp = (self.site.generation, _mtime_ns(obj.path), repr(badge))
         kept = self._kept(args, stamp)

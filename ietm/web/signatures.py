@@ -172,18 +172,26 @@ class Signatures:
     def status(self, path: Path) -> dict:
         """signature_status(path), computed again only when the object or its signature changed."""
         path = Path(path)
-        stamp = (_mtime(path), _sig_stamp(path), self.trust_stamp())
+        signatures = self.signature_stamp(path)
+        if not any(signatures):  # no signature: nothing to check against the trust store, nothing to keep
+            return {"signed": False, "valid": False, "status": "unsigned", "reason": "no signature", "changed": []}
+        stamp = (_mtime(path), signatures, self.trust_stamp())
         with self._guard:
             hit = self._status.get(str(path))
         if hit is not None and hit[0] == stamp:
             return hit[1]
-        if not any(stamp[1]):  # no signature: no need to read the trust store
-            out = {"signed": False, "valid": False, "status": "unsigned", "reason": "no signature", "changed": []}
-        else:
-            out = signature_status(path)
+        out = signature_status(path)
         with self._guard:
             self._status[str(path)] = (stamp, out)
         return out
+
+    def signature_stamp(self, path: Path) -> tuple[int, ...]:
+        """What tells whether `path` is signed, and by which signature file version (all 0: unsigned)."""
+        return _sig_stamp(path)
+
+    def canonical(self, path: Path) -> Path:
+        """The object's path as its signature and the release manifest name it (symbolic links resolved)."""
+        return Path(path).resolve()
 
     def digest(self, path: Path) -> str | None:
         """SHA-256 of a file, hashed again only when its modification time or size changed (None: unreadable)."""
@@ -209,7 +217,7 @@ class Signatures:
     def release(self) -> Release | None:
         """The CSDB's release.manifest with its signature checked (None when there is none)."""
         manifest = self.csdb / MANIFEST_NAME
-        stamp = (_mtime(manifest), _sig_stamp(manifest), self.trust_stamp())
+        stamp = self.release_stamp(manifest)
         with self._guard:
             hit = self._release
         if hit is not None and hit[0] == stamp:
@@ -218,6 +226,10 @@ class Signatures:
         with self._guard:
             self._release = (stamp, found)
         return found
+
+    def release_stamp(self, manifest: Path) -> tuple:
+        """What tells whether the release manifest changed (its file, its signature, the trust store)."""
+        return _mtime(manifest), _sig_stamp(manifest), self.trust_stamp()
 
     def _read_release(self, manifest: Path) -> Release:
         from ietm.sign.verify import check_signature, load_store
@@ -253,7 +265,7 @@ class Signatures:
 
     def badge(self, path: Path, language: str) -> dict:
         """The badge of one module page: status (for styling), headline, detail and the release line."""
-        path = Path(path).resolve()
+        path = self.canonical(path)
         s = self.status(path)
         status = s["status"]
         when = word("on", language, date=_date(s["signed_at"])) if s.get("signed_at") else ""
