@@ -1,5 +1,6 @@
-"""`ietm publish` at scale: a whole build, re-publishing with nothing changed and after one module changed, the
-bundle's size (what a web server holds, what a tablet keeps), and a profile of where a page's time goes.
+"""`ietm publish` at scale: a whole build, re-publishing with nothing changed, after one module was added, after
+it was removed again and after one module changed, the bundle's size (what a web server holds, what a tablet
+keeps), and a profile of where a page's time goes.
 
 The corpus is the Bike set copied many times under distinct model codes (bench/bench_render.py): --copies 104
 gives 9,880 data modules (95 a copy) and 10,501 pages. The search index is brought up to date first (untimed), so every
@@ -132,6 +133,19 @@ def touch_module(csdb: Path) -> Path:
     return path
 
 
+def add_module(csdb: Path) -> Path:
+    """A new module beside the touched one: its copy under another information code variant (a writer's new
+    module that nothing refers to yet, in no publication)."""
+    source = next(csdb.glob("copy0007/" + TOUCHED.format(n=7)))
+    path = source.with_name(source.name.replace("-041A-A_", "-041Z-A_"))
+    text = source.read_text(encoding="utf-8")
+    start = text.index("<dmIdent>")
+    ident = text[start:text.index("</dmIdent>", start)]
+    path.write_text(text.replace(ident, ident.replace('infoCodeVariant="A"', 'infoCodeVariant="Z"', 1), 1),
+                    encoding="utf-8")
+    return path
+
+
 def profile(csdb: Path, pages: int, out: Path) -> None:
     """cProfile of `pages` module pages rendered and written in this process (one core, like each worker)."""
     from ietm.publish.links import Plan
@@ -208,6 +222,12 @@ def main() -> None:
     sizes(work / "bundle", modules)
     same = run_publish(csdb, work / "bundle", args.jobs)
     show("re-publish, nothing changed", same)
+    added = add_module(csdb)
+    try:
+        show(f"re-publish, one module added ({added.name})", run_publish(csdb, work / "bundle", args.jobs))
+    finally:
+        added.unlink()
+    show("re-publish, that module removed", run_publish(csdb, work / "bundle", args.jobs))
     touched = touch_module(csdb)
     try:
         one = run_publish(csdb, work / "bundle", args.jobs)
