@@ -205,8 +205,8 @@ def test_offline_index_after_a_few_changes_is_patched_and_is_the_whole_export(co
                                                                              monkeypatch: pytest.MonkeyPatch):
     """Re-publishing after a few modules changed brings the bundle's offline index up to date from their new
     documents (not from every stored field and posting of the index again): the same files, byte for byte, as a
-    whole export of the updated index and of a fresh index of the same files. Adding a module renumbers the
-    rows: then it is exported whole."""
+    whole export of the updated index and of a fresh index of the same files. So it is after modules were added
+    and removed (the rows after them renumbered), and after both at once."""
     from ietm.index import offline
 
     csdb = tmp_path / "csdb"
@@ -253,6 +253,37 @@ def test_offline_index_after_a_few_changes_is_patched_and_is_the_whole_export(co
              for w in json.loads(data)["words"][0::2]}
     assert {"цирконовая", "фильтрации"} <= words
 
-    shutil.copy(csdb / lubrication, csdb / lubrication.replace("D10-00-00-00A", "D10-00-00-01A"))  # a new module
-    grown = export()
-    assert all(files == grown for files in whole_exports())
+    def patched_export() -> dict[str, bytes]:
+        monkeypatch.setattr(offline, "_gather", whole)
+        try:
+            return export()
+        finally:
+            monkeypatch.undo()
+
+    def add(name: str, variant: str) -> str:
+        """A new module: a copy of `name` under another information code variant."""
+        text = (csdb / name).read_text(encoding="utf-8")
+        start, end = text.index("<dmIdent>"), text.index("</dmIdent>")
+        ident = text[start:end].replace('infoCodeVariant="A"', f'infoCodeVariant="{variant}"', 1)
+        new = name.replace("A-A_", f"{variant}-A_", 1)
+        (csdb / new).write_text(text[:start] + ident + text[end:], encoding="utf-8")
+        return new
+
+    def rows(files: dict[str, bytes]) -> int:
+        return json.loads(files["search/head.json"])["docs"]
+
+    added = add(lubrication, "C")
+    grown = patched_export()
+    assert rows(grown) == rows(patched) + 1 and grown == offline.build_offline_index(ix.open(), url_of)
+    (csdb / "DMC-DGEN-A-D00-00-00-00A-005A-A_001-00_en-US.XML").unlink()  # early in the order of files
+    shrunk = patched_export()
+    assert rows(shrunk) == rows(grown) - 1 and shrunk == offline.build_offline_index(ix.open(), url_of)
+
+    (csdb / lubrication).unlink()  # removed and added in one run, and the added one changed
+    edit(added, "<para>", "<para>Кварцевая промывка. ")
+    add("DMC-DGEN-A-D00-00-00-00A-005A-A_001-00_ru-RU.XML", "D")
+    both = patched_export()
+    assert rows(both) == rows(shrunk)
+    assert all(files == both for files in whole_exports())
+    words = {w for rel, data in both.items() if rel.startswith("search/ru-") for w in json.loads(data)["words"][0::2]}
+    assert "кварцевая" in words

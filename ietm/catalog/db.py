@@ -423,6 +423,18 @@ class Catalog:
             return [(self._object(db, r, with_refs=False), Ref(r["rkind"], r["target"], r["rline"], r["rissue"], r["rlang"]))
                     for r in rows]
 
+    def repository_users(self) -> dict[str, set[str]]:
+        """Where-used of every common information repository entry at once: target (as ietm.parse.model.cir_target
+        makes it) -> keys of the data modules any file of which refers to it (what `referrers(target, "cir")`
+        gives one target at a time)."""
+        users: dict[str, set[str]] = {}
+        with self._reading() as db:
+            for target, key in db.execute(
+                    "SELECT DISTINCT r.target, o.key FROM refs r JOIN objects o ON o.path = r.path "
+                    "WHERE r.kind = 'cir' AND o.kind = 'dm'"):
+                users.setdefault(target, set()).add(key)
+        return users
+
     def icn_file(self, name: str) -> tuple[Path | None, Path | None]:
         """(exact file, file differing only in letter case) for an ICN file name declared by a module."""
         with self._reading() as db:

@@ -259,7 +259,7 @@ def _decode(postings_: list[int]) -> dict[int, int]:
 # -- re-exporting after a few modules changed ---------------------------------------------------------------------
 
 MEMO_FORMAT = 1
-PATCH_AT_MOST = 64  # changed modules; more, and the index is exported whole
+PATCH_AT_MOST = 64  # changed, added and removed modules; more, and the index is exported whole
 SMALL_SEGMENT = 512  # documents: a changed module's terms are read from its segment when it is at most this large
 
 
@@ -296,20 +296,39 @@ def _segment_of(reader, docnum: int):  # type: ignore[no-untyped-def]
 
 
 def _patched(reader, stats: LiveStats, url_of: Callable[[dict], str | None],  # type: ignore[no-untyped-def]
-             old: _Export, changed: list[str]) -> _Export | None:
-    """The export after the modules `changed` (their files, still there) changed: the old export with their rows,
-    lengths and postings replaced, or None where only a whole export can tell (a changed module that was not
-    exported or is not now, or whose new document a merge put into a large segment)."""
+             old: _Export, changed: list[str], added: list[str], removed: list[str]) -> _Export | None:
+    """The export after the modules `changed` (their files, still there) changed, `added` were added and `removed`
+    removed: the old export with their rows, lengths and postings replaced, inserted or dropped, the other rows
+    renumbered (rows are in the order of files) and every row's page looked up again; or None where only a whole
+    export can tell (a changed or removed module that was not exported, one changed or added that is not
+    exported now, or whose new document a merge put into a large segment)."""
     row_of = {uid: i for i, uid in enumerate(old.uids)}
+    if any(uid not in row_of for uid in (*changed, *removed)):
+        return None
+    gone = {row_of[uid] for uid in removed}
+    if added or removed:  # every row's new number, -1 for one removed
+        uids = sorted([uid for i, uid in enumerate(old.uids) if i not in gone] + list(added), key=_order)
+        new_row = {uid: i for i, uid in enumerate(uids)}
+        moved = [new_row.get(uid, -1) for uid in old.uids]
+    else:
+        uids, new_row, moved = old.uids, row_of, list(range(len(old.uids)))
+    first_moved = next((i for i, r in enumerate(moved) if r != i), len(moved))
     lang_at = DOC_FIELDS.index("lang")
-    new_tf: dict[tuple[str, int], dict[str, dict[int, int]]] = {}  # (lang, slot) -> stem -> {row: tf}
-    by_segment: dict[int, tuple] = {}  # segment base -> (segment, {local docnum: row})
-    rows, lengths = list(old.rows), {slot: list(v) for slot, v in old.lengths.items()}
-    for uid in changed:
+    language_at = DOC_FIELDS.index("language")
+    rows: list[list] = [[] for _ in uids]
+    lengths = {slot: [0] * len(uids) for slot in SLOTS}
+    for r, to in enumerate(moved):
+        if to >= 0:
+            rows[to] = old.rows[r]
+            for slot in SLOTS:
+                lengths[slot][to] = old.lengths[slot][r]
+    new_tf: dict[tuple[str, int], dict[str, dict[int, int]]] = {}  # (lang, slot) -> stem -> {new row: tf}
+    by_segment: dict[int, tuple] = {}  # segment base -> (segment, {local docnum: new row})
+    for uid in (*changed, *added):
         docs = [d for found, _ in posting_blocks(reader, "uid", uid) for d in found]
-        if uid not in row_of or len(docs) != 1:
+        if len(docs) != 1:
             return None
-        r, docnum = row_of[uid], docs[0]
+        r, docnum = new_row[uid], docs[0]
         fields = reader.stored_fields(docnum)
         url = url_of(fields) if fields.get("latest", True) else None
         if url is None:
@@ -321,7 +340,13 @@ def _patched(reader, stats: LiveStats, url_of: Callable[[dict], str | None],  # 
         if sub.doc_count_all() > SMALL_SEGMENT:
             return None
         by_segment.setdefault(base, (sub, {}))[1][docnum - base] = r
-    for sub, local in by_segment.values():  # the changed modules' terms, from their (small) segments
+    for i, row in enumerate(rows):  # every row's page (a module added or removed may change which a copy falls to)
+        url = url_of({"key": row[0], "language": row[language_at]})
+        if url is None:
+            return None
+        if url != row[-1]:
+            rows[i] = [*row[:-1], url]
+    for sub, local in by_segment.values():  # the new documents' terms, from their (small) segments
         for lang in LANGUAGES:
             for slot, kind in enumerate(SLOTS):
                 fieldname = f"{kind}_{lang}"
@@ -332,36 +357,45 @@ def _patched(reader, stats: LiveStats, url_of: Callable[[dict], str | None],  # 
                         for d, w in zip(docs, weights):
                             if d in local:
                                 into.setdefault(text, {})[local[d]] = int(w)
-    patched = {row_of[uid] for uid in changed}
-    stems = {lang: dict(old.stems[lang]) for lang in LANGUAGES}
+    replaced = {row_of[uid] for uid in changed} | gone  # old rows whose postings go
+    stems: dict[str, dict[str, list]] = {}
     df = {lang: dict(old.df[lang]) for lang in LANGUAGES}
     for lang in LANGUAGES:
-        for slot, kind in enumerate(SLOTS):
-            fresh = new_tf.get((lang, slot), {})
-            touched = set(fresh)
-            for s, both in old.stems[lang].items():  # the stems the changed modules held before
-                if both[slot] and not patched.isdisjoint(accumulate(both[slot][0::2])):
-                    touched.add(s)
-            for s in touched:
-                had = stems[lang].get(s)
-                before = _decode(had[slot]) if had else {}
-                now = fresh.get(s, {})
-                after = {r: tf for r, tf in before.items() if r not in patched}
-                after.update(now)
-                if after == before:
+        stems[lang] = {}
+        fresh = [new_tf.get((lang, slot), {}) for slot in range(len(SLOTS))]
+        for s, both in old.stems[lang].items():
+            entry = list(both)
+            for slot, postings_ in enumerate(both):
+                if not postings_:
                     continue
-                entry = list(had) if had else [[], []]
+                held = list(accumulate(postings_[0::2]))
+                if replaced.isdisjoint(held) and s not in fresh[slot]:
+                    if held[-1] >= first_moved:  # renumbered
+                        entry[slot] = _encode(list(map(moved.__getitem__, held)), postings_[1::2])
+                    continue
+                tfs = postings_[1::2]
+                after = {moved[r]: tf for r, tf in zip(held, tfs) if r not in replaced}
+                now = fresh[slot].get(s, {})
+                after.update(now)
                 entry[slot] = _encode(sorted(after), [after[r] for r in sorted(after)])
-                if s in old.df[lang]:  # each changed module counted out as it was and in as it is (live both times)
+                if s in df[lang]:  # each module counted out as it was and in as it is (all live both times)
                     counts = df[lang][s] = list(df[lang][s])
-                    counts[slot] += len(now) - len(patched & before.keys())
-                if entry[0] or entry[1]:
-                    stems[lang][s] = entry
-                else:
-                    del stems[lang][s]
+                    counts[slot] += len(now) - len(replaced.intersection(held))
+            if entry[0] or entry[1]:
+                stems[lang][s] = entry
+        for slot in range(len(SLOTS)):  # stems the new documents hold that no row held before in this slot
+            for s, now in fresh[slot].items():
+                had = old.stems[lang].get(s)
+                if had and had[slot]:
+                    continue  # (done above)
+                entry = stems[lang].setdefault(s, [[], []])
+                entry[slot] = _encode(sorted(now), [now[r] for r in sorted(now)])
+                if s in old.df[lang]:
+                    counts = df[lang][s] = list(df[lang][s])
+                    counts[slot] += len(now)
         for s in stems[lang].keys() - old.df[lang].keys():  # newly exported: counted over the live documents
             df[lang][s] = [sum(len(docs) for docs, _ in posting_blocks(reader, f"{kind}_{lang}", s)) for kind in SLOTS]
-    return _Export(old.uids, rows, lengths, stems, df)
+    return _Export(uids, rows, lengths, stems, df)
 
 
 def _memo(path: Path | None) -> dict | None:
@@ -374,7 +408,8 @@ def _memo(path: Path | None) -> dict | None:
 
 def _updated(reader, stats: LiveStats, url_of: Callable[[dict], str | None], bundle: Path,  # type: ignore[no-untyped-def]
              memo: dict | None, made_from: str, documents: dict[str, str]) -> _Export | None:
-    """The bundle's export brought up to date with the modules changed since it was made, if it can be."""
+    """The bundle's export brought up to date with the modules changed, added and removed since it was made, if
+    it can be."""
     if memo is None or memo.get("made_from") != made_from:
         return None
     try:
@@ -383,13 +418,13 @@ def _updated(reader, stats: LiveStats, url_of: Callable[[dict], str | None], bun
     except OSError:
         return None
     before = memo.get("docs") or {}
-    if before.keys() != documents.keys():  # modules added or removed: the rows are numbered anew
-        return None
-    changed = [uid for uid, sig in documents.items() if before[uid] != sig]
-    if len(changed) > PATCH_AT_MOST:
+    changed = [uid for uid, sig in documents.items() if uid in before and before[uid] != sig]
+    added = [uid for uid in documents if uid not in before]
+    removed = [uid for uid in before if uid not in documents]
+    if len(changed) + len(added) + len(removed) > PATCH_AT_MOST:
         return None
     old = _read_export(bundle, memo.get("uids") or [])
-    return None if old is None else _patched(reader, stats, url_of, old, changed)
+    return None if old is None else _patched(reader, stats, url_of, old, changed, added, removed)
 
 
 def write_offline_index(index: Index, url_of: Callable[[dict], str | None], bundle: Path, memo: Path | None = None,
@@ -397,9 +432,9 @@ def write_offline_index(index: Index, url_of: Callable[[dict], str | None], bund
     """The `search/` folder of the bundle: files whose content changed are written (with their compressed forms),
     the others left as they are (linked from the previous bundle), the ones no longer made removed; its size.
 
-    With `memo` (a file of the publishing state), `made_from` (what else the export depends on: the pages'
-    addresses, the index's making) and `documents` (the index's files and their signatures), the export the
-    bundle holds is brought up to date with the few modules changed since, instead of read again from the
+    With `memo` (a file of the publishing state), `made_from` (what else the export depends on: ietm's code,
+    the index's making) and `documents` (the index's files and their signatures), the export the bundle holds is
+    brought up to date with the few modules changed, added or removed since, instead of read again from the
     whole index (every stored field and posting): the same files either way."""
     from ietm.atomic import write_new
     from ietm.publish.files import VARIANTS, write_file

@@ -34,7 +34,7 @@ from ietm.publish.pages import OFFLINE_INDEX, jobs_of, render_pages, track
 from ietm.publish.signatures import carry_signatures, signature_map
 from ietm.publish.shared import FOLDER as SHARED_FOLDER
 from ietm.publish.state import (LISTING_PAGES, PageRecord, PublishState, build_fingerprint, key_stamps,
-                                listing_stamps, search_made_from, search_stamp, stamp)
+                                listing_stamps, search_made_from, search_stamp, set_stamps, stamp)
 from ietm.web.site import BROWSER_TYPES, Site
 
 ICON = ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 96 96"><rect width="96" height="96" rx="16" fill="#1d4f91"/>'
@@ -338,7 +338,7 @@ def publish(csdb: Path, out: Path, language: str = "en", allow_errors: bool = Fa
         old_manifest = read_manifest(out) if (out / MANIFEST).is_file() else None
         state = PublishState.load(csdb, out, old_manifest and old_manifest.get("release")) if incremental \
             else PublishState()
-        fingerprint = build_fingerprint(site, language, plan.pages)
+        fingerprint = build_fingerprint(site, language)
         reuse = bool(state.release) and state.fingerprint == fingerprint
         phase("plan")
         spare = _spare_place(csdb, out)
@@ -355,14 +355,15 @@ def publish(csdb: Path, out: Path, language: str = "en", allow_errors: bool = Fa
             state.clear_pages()
             shutil.rmtree(build / SHARED_FOLDER, ignore_errors=True)
         signed = signature_map(site.csdb)
-        stamps = key_stamps(site, signed)
+        sets = set_stamps(site)  # (the set of modules, where-used: what adding or removing a module changes)
+        stamps = key_stamps(site, signed, sets)
 
         # the signed release and signatures, checked in the browser (publish/signatures.py)
         state.csdb_files = carry_signatures(csdb, build, state.csdb_files, signed)
 
         work = jobs_of(site, plan)
         wanted = {job[1] for job in work}
-        listed = listing_stamps(site)
+        listed = listing_stamps(site, sets)
 
         families = {"keys": stamps, "listing": listed}
 

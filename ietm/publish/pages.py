@@ -13,9 +13,11 @@ from typing import Any, Callable, Iterable
 
 from ietm.index.offline import HEAD
 from ietm.orders import bundle as orders_bundle
+from ietm.parse.model import cir_target
 from ietm.publish.files import write_page
 from ietm.publish.links import Plan, StaticLinks
 from ietm.publish.shared import SharedScripts
+from ietm.publish.state import MODULE_SET, ReadingOrder, uses_key
 from ietm.web.security import inline_script_hashes
 from ietm.i18n import STRINGS
 from ietm.web.i18n import message
@@ -96,6 +98,7 @@ class BundlePages(Pages):
         # a publication's contents show it beside each module, which would otherwise parse every module again
         self.known_applic: dict[str, dict | None] = {}
         self._words: dict[str, dict[str, str]] = {}  # language -> the words of _BUNDLE_WORDS in it
+        self.reading_order = ReadingOrder(site)  # what previous and next depend on (ietm.publish.state)
 
     def module_applic(self, key: str) -> dict | None:
         if key in self.known_applic:
@@ -134,6 +137,20 @@ class BundlePages(Pages):
                 out.append({"issue": c.issue, "language": c.language, "url": links.dm(key, None, c.language),
                             "current": False})
         return out
+
+    def render_context(self, obj, doc, links: StaticLinks, language: str, unknown, titles):  # type: ignore[no-untyped-def,override]
+        """The renderers' context, whose where-used lookups the page records as it does its links: a
+        repository page is made again when a module that refers to one of its entries is added or removed
+        (ietm.publish.state)."""
+        ctx = super().render_context(obj, doc, links, language, unknown, titles)
+        lookup = ctx.uses
+        if lookup is not None:
+            def uses(kind: str, ident: str) -> list[tuple[str, str]]:
+                links.keys.add(uses_key(cir_target(kind, ident)))
+                return lookup(kind, ident)
+
+            ctx.uses = uses
+        return ctx
 
     def render(self, template: str, context: dict[str, Any]) -> str:
         self.last_context = context  # (what the page showed: render_chunk reads the module's applicability there)
@@ -204,12 +221,15 @@ def render_one(job: Job) -> tuple[str, set[str], set[Path]]:
     links = StaticLinks(site, plan, "../" * dest.count("/"), icns, job[3] if kind in ("dm", "pm") else None)
     if kind == "dm":
         html = pages.data_module(job[2], None, job[3], None, links, language)
+        links.keys.update(pages.reading_order.around(job[2], job[3]))
     elif kind == "pm":
         html = pages.publication(site.publication(job[2], job[3]), links, language)  # that language's copy
     elif kind == "home":
         html = pages.home(links, language)
+        links.keys.add(MODULE_SET)  # it counts the modules
     elif kind == "modules":
         html = pages.modules(links, language)
+        links.keys.add(MODULE_SET)
     elif kind == "products":
         html = pages.products(links, language)
     elif kind == "search":

@@ -2,11 +2,17 @@
 renders only the pages that depend on it.
 
 A page depends on the files of its own module (every copy, and their signatures: the badge) and on every
-object it links to (their titles, applicability and places are on the page). Everything else a page shows is
-common to all pages and goes into one fingerprint of the whole build: ietm's code and the viewer's templates
-and assets, the settings, the set of pages, the publication modules (reading order, breadcrumbs, previous and
-next), the applicability tables and common information repositories, the ICN files, the trust store, the
-catalog's unreadable files. When that fingerprint changes every page is rendered again.
+object it links to (their titles, applicability and places are on the page), whether it was found or not: a
+reference to a module the CSDB does not hold is recorded with the stamp "-", so the page is made again, with
+its link, when the module is added (and without it when a module it links to is removed). Two dependencies
+are not objects but sets, each recorded as a key of its own that no object has: the set of data modules
+(`MODULE_SET`: the home page counts them, the list of all modules lists them) and, for each common information
+repository entry a page shows, the modules that refer to it (`uses_key`: its "where used" list). Everything
+else a page shows is common to all pages and goes into one fingerprint of the whole build: ietm's code and the
+viewer's templates and assets, the settings, the publication modules (reading order, breadcrumbs, previous
+and next), the applicability tables and common information repositories, the ICN files, the trust store, the
+catalog's unreadable files. When that fingerprint changes every page is rendered again; adding or removing a
+data module does not change it.
 
 The state is kept in the CSDB's state folder, one SQLite file per bundle folder, with the release it describes:
 a bundle that is not the one the state describes (replaced by hand, published from elsewhere) is built whole.
@@ -56,9 +62,31 @@ def _tree(folder: Path, suffixes: tuple[str, ...] = ()) -> list[str]:
     return out
 
 
-def key_stamps(site: Site, signed: dict[str, str]) -> dict[str, str]:
+#: the key a page that lists or counts every data module depends on (no object's key starts with "#")
+MODULE_SET = "#modules"
+
+
+def uses_key(target: str) -> str:
+    """The key of a page's dependency on the modules that refer to a repository entry (`target` as
+    ietm.parse.model.cir_target makes it)."""
+    return "#uses " + target
+
+
+def set_stamps(site: Site) -> dict[str, str]:
+    """The stamps of the sets pages depend on: which data modules there are, and which refer to each repository
+    entry (as Site.uses lists them: modules of which the Site has a copy)."""
+    modules = sorted(o.key for o in site.data_modules())
+    out = {MODULE_SET: _digest(modules)}
+    for target, keys in site.catalog.repository_users().items():
+        shown = sorted(k for k in keys if k in site.latest)
+        if shown:
+            out[uses_key(target)] = _digest(shown)
+    return out
+
+
+def key_stamps(site: Site, signed: dict[str, str], sets: dict[str, str]) -> dict[str, str]:
     """key -> fingerprint of the files of every copy of that object, with their signatures (`signed`: the
-    CSDB's ietm.publish.signatures.signature_map)."""
+    CSDB's ietm.publish.signatures.signature_map); and the stamps of the sets pages depend on (`set_stamps`)."""
     out = {}
     for key, copies in site.copies.items():
         parts = []
@@ -66,7 +94,42 @@ def key_stamps(site: Site, signed: dict[str, str]) -> dict[str, str]:
             sig = signed.get(c.path)
             parts += [c.path, stamp(c.path), stamp(sig) if sig else ""]
         out[key] = _digest(parts)
+    out.update(sets)
     return out
+
+
+class ReadingOrder:
+    """What a module page's previous and next links depend on besides those two modules: a publication's reading
+    order skips the modules it lists that the CSDB lacks, so a module added between a page and its neighbour
+    becomes the neighbour. The page records the keys its publication lists from its previous neighbour to its
+    next (all missing but its own), as it records a link to a missing module."""
+
+    def __init__(self, site: Site) -> None:
+        self.site = site
+        self._listed: dict[str, tuple[list, dict[int, int]]] = {}  # publication file -> (its dm items, id -> place)
+
+    def around(self, key: str, language: str | None) -> list[str]:
+        placement = self.site.placement(key, None, language)
+        if placement is None:
+            return []
+        pub, i = placement
+        listed = self._listed.get(pub.obj.path)
+        if listed is None:
+            items = list(_listed_modules(pub.toc))
+            listed = self._listed[pub.obj.path] = (items, {id(item): n for n, item in enumerate(items)})
+        items, place = listed
+        start = place[id(pub.order[i - 1][0])] + 1 if i > 0 else 0
+        end = place[id(pub.order[i + 1][0])] if i + 1 < len(pub.order) else len(items)
+        return [item.key for item in items[start:end]]
+
+
+def _listed_modules(entry):  # type: ignore[no-untyped-def]
+    """Every data module a publication's contents list, found or not, in reading order."""
+    for child in entry.children:
+        if hasattr(child, "children"):
+            yield from _listed_modules(child)
+        elif child.kind == "dm":
+            yield child
 
 
 #: pages that show of each object they list only its catalog entry (title, type, issue...), not its content: they
@@ -74,14 +137,19 @@ def key_stamps(site: Site, signed: dict[str, str]) -> dict[str, str]:
 LISTING_PAGES = {"modules"}
 
 
-def listing_stamps(site: Site) -> dict[str, str]:
-    """key -> fingerprint of the catalog entries of every copy of that object (what a list of objects shows)."""
-    return {key: _digest(value for c in copies for name, value in vars(c).items() if name != "refs")
-            for key, copies in site.copies.items()}
+def listing_stamps(site: Site, sets: dict[str, str]) -> dict[str, str]:
+    """key -> fingerprint of the catalog entries of every copy of that object (what a list of objects shows);
+    and the stamps of the sets pages depend on (`set_stamps`)."""
+    out = {key: _digest(value for c in copies for name, value in vars(c).items() if name != "refs")
+           for key, copies in site.copies.items()}
+    out.update(sets)
+    return out
 
 
-def build_fingerprint(site: Site, language: str, pages: dict) -> str:
-    """One fingerprint of all that every page may show beyond its own module and the objects it links to."""
+def build_fingerprint(site: Site, language: str) -> str:
+    """One fingerprint of all that every page may show beyond its own module, the objects it links to and the
+    sets it depends on. Not the set of pages: a page of a module added or removed is made or removed alone, and
+    the pages that link to that module, list it or count it record it (see above)."""
     from ietm import __version__
     from ietm.sign.manifest import MANIFEST_NAME
     from ietm.sign.trust import default_places
@@ -89,7 +157,6 @@ def build_fingerprint(site: Site, language: str, pages: dict) -> str:
     parts: list[str] = [f"format {FORMAT}", __version__, language]
     parts += _tree(ROOT / "ietm", (".py",)) + _tree(VIEWER)
     parts.append(json.dumps(site.config.values, sort_keys=True, default=str))
-    parts += [f"{k}|{lang}|{page}" for (k, lang), page in sorted(pages.items(), key=lambda kv: (kv[0][0], kv[0][1] or ""))]
     for key in sorted(site.copies):
         for c in site.copies[key]:
             if c.kind != "dm" or c.content_type in SHARED_CONTENT:  # publications, tables, repositories
@@ -107,9 +174,10 @@ def build_fingerprint(site: Site, language: str, pages: dict) -> str:
 
 
 def search_stamp(index_state: Path, fingerprint: str) -> str:
-    """The offline search index is made from the server's index and the pages' addresses (in the build
-    fingerprint). The index's state file lists every file it holds at the stamp it was indexed at (Whoosh's own
-    files change with every update, even an empty one): when neither changed, it is the same file."""
+    """The offline search index is made from the server's index and the pages' addresses (which modules have
+    pages, and which pages: they change with the index's documents). The index's state file lists every file it
+    holds at the stamp it was indexed at (Whoosh's own files change with every update, even an empty one): when
+    neither changed, it is the same file."""
     try:
         state = hashlib.sha256(index_state.read_bytes()).hexdigest()
     except OSError:
@@ -118,8 +186,9 @@ def search_stamp(index_state: Path, fingerprint: str) -> str:
 
 
 def search_made_from(fingerprint: str, index_state: dict) -> str:
-    """What the offline search index depends on besides the documents: the pages' addresses (in the build
-    fingerprint) and how the server's index was made (ietm.index.store.SearchIndex.state)."""
+    """What the offline search index depends on besides the documents (and their pages' addresses, looked up
+    again when it is patched): ietm's code (in the build fingerprint) and how the server's index was made
+    (ietm.index.store.SearchIndex.state)."""
     return _digest([fingerprint, index_state.get("version"), index_state.get("applic"), index_state.get("all_issues")])
 
 

@@ -387,13 +387,17 @@ class Pages:
         def titles(key: str) -> str | None:  # a module the reader may not know of has no title for them
             return None if key in hidden else known(key)
 
-        ctx = self.site.render_context(obj, doc, links, language, unknown, titles)
+        ctx = self.render_context(obj, doc, links, language, unknown, titles)
         out = (render_ident(ctx), render_content(ctx))
         with self._rendered_guard:
             self._rendered[stamp] = out
             while len(self._rendered) > 1024:  # about 30 MB of fragments
                 self._rendered.popitem(last=False)
         return out
+
+    def render_context(self, obj, doc, links: Links, language: str, unknown, titles):  # type: ignore[no-untyped-def]
+        """The renderers' context for one module (the bundle's pages also note what it looked up)."""
+        return self.site.render_context(obj, doc, links, language, unknown, titles)
 
     def products(self, links: Links, language: str) -> str:
         crumbs = [Crumb(i18n.t("home", language), "/"), Crumb(i18n.t("products", language))]
