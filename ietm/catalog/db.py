@@ -428,11 +428,12 @@ class Catalog:
         makes it) -> keys of the data modules any file of which refers to it (what `referrers(target, "cir")`
         gives one target at a time)."""
         users: dict[str, set[str]] = {}
-        with self._reading() as db:
-            for target, key in db.execute(
-                    "SELECT DISTINCT r.target, o.key FROM refs r JOIN objects o ON o.path = r.path "
-                    "WHERE r.kind = 'cir' AND o.kind = 'dm'"):
-                users.setdefault(target, set()).add(key)
+        with self._reading() as db:  # (two scans: joined, SQLite looked up each reference's object, 4 times slower)
+            keys = dict(db.execute("SELECT path, key FROM objects WHERE kind = 'dm'").fetchall())
+            for path, target in db.execute("SELECT path, target FROM refs WHERE kind = 'cir'"):
+                key = keys.get(path)
+                if key is not None:
+                    users.setdefault(target, set()).add(key)
         return users
 
     def icn_file(self, name: str) -> tuple[Path | None, Path | None]:

@@ -355,8 +355,10 @@ def publish(csdb: Path, out: Path, language: str = "en", allow_errors: bool = Fa
             state.clear_pages()
             shutil.rmtree(build / SHARED_FOLDER, ignore_errors=True)
         signed = signature_map(site.csdb)
-        sets = set_stamps(site)  # (the set of modules, where-used: what adding or removing a module changes)
-        stamps = key_stamps(site, signed, sets)
+        stamps = key_stamps(site, signed)
+        # the set of modules, where-used: what adding or removing a module changes
+        sets = set_stamps(site, stamps, state.stamps.get("keys", {}) if reuse else {})
+        stamps.update(sets)
 
         # the signed release and signatures, checked in the browser (publish/signatures.py)
         state.csdb_files = carry_signatures(csdb, build, state.csdb_files, signed)

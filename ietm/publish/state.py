@@ -72,9 +72,15 @@ def uses_key(target: str) -> str:
     return "#uses " + target
 
 
-def set_stamps(site: Site) -> dict[str, str]:
+def set_stamps(site: Site, objects: dict[str, str], previous: dict[str, str]) -> dict[str, str]:
     """The stamps of the sets pages depend on: which data modules there are, and which refer to each repository
-    entry (as Site.uses lists them: modules of which the Site has a copy)."""
+    entry (as Site.uses lists them: modules of which the Site has a copy). `objects`: every object's stamp now
+    (key_stamps); `previous`: every stamp at the last publish made by the same code (else empty). The sets are
+    made of the objects' files: when none changed, they are what they were, and the catalog's references are
+    not read (0.2 s at 10,000 modules)."""
+    if previous and all(previous.get(k) == v for k, v in objects.items()) \
+            and sum(not k.startswith("#") for k in previous) == len(objects):
+        return {k: v for k, v in previous.items() if k.startswith("#")}
     modules = sorted(o.key for o in site.data_modules())
     out = {MODULE_SET: _digest(modules)}
     for target, keys in site.catalog.repository_users().items():
@@ -84,9 +90,9 @@ def set_stamps(site: Site) -> dict[str, str]:
     return out
 
 
-def key_stamps(site: Site, signed: dict[str, str], sets: dict[str, str]) -> dict[str, str]:
+def key_stamps(site: Site, signed: dict[str, str]) -> dict[str, str]:
     """key -> fingerprint of the files of every copy of that object, with their signatures (`signed`: the
-    CSDB's ietm.publish.signatures.signature_map); and the stamps of the sets pages depend on (`set_stamps`)."""
+    CSDB's ietm.publish.signatures.signature_map)."""
     out = {}
     for key, copies in site.copies.items():
         parts = []
@@ -94,7 +100,6 @@ def key_stamps(site: Site, signed: dict[str, str], sets: dict[str, str]) -> dict
             sig = signed.get(c.path)
             parts += [c.path, stamp(c.path), stamp(sig) if sig else ""]
         out[key] = _digest(parts)
-    out.update(sets)
     return out
 
 
