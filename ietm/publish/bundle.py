@@ -193,16 +193,16 @@ def _walk(folder: Path) -> tuple[dict[str, int], list[str]]:
     return files, folders
 
 
-def _take_spare(spare: Path | None, build: Path) -> dict[str, int]:
+def _take_spare(spare: Path | None, build: Path) -> tuple[dict[str, int], list[str]]:
     """Move the spare tree (the bundle before the last one, mostly hard links to the last one's files) into the
-    empty build folder; returns what it holds ({} when there is none, or another publish took it)."""
+    empty build folder; returns what it holds (nothing when there is none, or another publish took it)."""
     if spare is None:
-        return {}
+        return {}, []
     try:
         os.rename(spare, build)
     except OSError:
-        return {}
-    return _walk(build)[0]
+        return {}, []
+    return _walk(build)
 
 
 def _link_tree(old: Path, build: Path, listed: dict[str, dict], spare: Path | None = None) -> dict[str, int]:
@@ -213,21 +213,22 @@ def _link_tree(old: Path, build: Path, listed: dict[str, dict], spare: Path | No
     Returns the inode of each file taken. (Paths as strings: tens of thousands of files.)"""
     published = (old / MANIFEST).stat().st_mtime_ns
     taken: dict[str, int] = {}
+    base = f"{old}/"
     for rel, meta in listed.items():
         try:
-            st = os.stat(os.path.join(old, rel))
+            st = os.stat(base + rel)
         except OSError:
             continue
         if st.st_size == meta.get("size") and st.st_mtime_ns <= published:
             taken[rel] = st.st_ino
-    have = _take_spare(spare, build)
+    have, folders = _take_spare(spare, build)
     if have:
         for rel, inode in have.items():
             if taken.get(rel) != inode:
                 os.unlink(os.path.join(build, rel))
         needed = {rel.rpartition("/")[0] for rel in taken}
         needed |= {f[:i] for f in needed for i, c in enumerate(f) if c == "/"}
-        for folder in sorted(set(_walk(build)[1]) - needed, reverse=True):  # deepest first: all empty now
+        for folder in sorted(set(folders) - needed, reverse=True):  # deepest first: all empty now
             os.rmdir(os.path.join(build, folder))
     made = {""}
     for rel, inode in taken.items():

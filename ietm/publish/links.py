@@ -52,6 +52,12 @@ class Plan:
             if kind not in ("dm", "pm"):
                 continue
             folder = "dm" if kind == "dm" else "pm"
+            if len(copies) == 1:  # most objects: the one copy's page, which is the default too
+                lang = copies[0].language
+                page = plan.pages[(key, lang)] = plan.default[key] = f"{folder}/{page_name(key, lang)}"
+                if lang:
+                    plan.by_base.setdefault((key, lang.split("-")[0].lower()), page)
+                continue
             for lang in sorted({c.language for c in copies}, key=lambda x: x or ""):
                 obj = site.find(key, None, lang)
                 page = plan.pages[(key, obj.language)] = f"{folder}/{page_name(key, obj.language)}"

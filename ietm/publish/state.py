@@ -24,13 +24,15 @@ import hashlib
 import json
 import os
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
+from operator import attrgetter
 from pathlib import Path
 
+from ietm.parse.model import CsdbObject
 from ietm.paths import ROOT, VIEWER, state_dir
 from ietm.web.site import Site
 
-FORMAT = 3
+FORMAT = 4
 #: repository-like modules whose content other pages show (products panel, warnings, tools, parts)
 SHARED_CONTENT = {"act", "cct", "pct", "comrep"}
 
@@ -44,11 +46,8 @@ def stamp(path: Path | str) -> str:
 
 
 def _digest(parts) -> str:  # type: ignore[no-untyped-def]
-    h = hashlib.sha256()
-    for p in parts:
-        h.update(str(p).encode("utf-8", "surrogateescape"))
-        h.update(b"\0")
-    return h.hexdigest()[:24]
+    """SHA-256 of each part followed by a NUL (one update: tens of thousands of digests a publish)."""
+    return hashlib.sha256("".join(f"{p}\0" for p in parts).encode("utf-8", "surrogateescape")).hexdigest()[:24]
 
 
 def _tree(folder: Path, suffixes: tuple[str, ...] = ()) -> list[str]:
@@ -142,11 +141,14 @@ def _listed_modules(entry):  # type: ignore[no-untyped-def]
 LISTING_PAGES = {"modules"}
 
 
+#: a catalog entry's fields but its references
+_entry = attrgetter(*(f.name for f in fields(CsdbObject) if f.name != "refs"))
+
+
 def listing_stamps(site: Site, sets: dict[str, str]) -> dict[str, str]:
     """key -> fingerprint of the catalog entries of every copy of that object (what a list of objects shows);
     and the stamps of the sets pages depend on (`set_stamps`)."""
-    out = {key: _digest(value for c in copies for name, value in vars(c).items() if name != "refs")
-           for key, copies in site.copies.items()}
+    out = {key: _digest(value for c in copies for value in _entry(c)) for key, copies in site.copies.items()}
     out.update(sets)
     return out
 
@@ -271,7 +273,7 @@ class PublishState:
                 meta = dict(db.execute("select name, value from meta"))
                 if meta.get("format") != str(FORMAT) or meta.get("release") != release:
                     return state
-                pages = {page: json.loads(icns) for page, icns in db.execute("select page, icns from pages")}
+                pages = {page: icns.split("\n") if icns else [] for page, icns in db.execute("select page, icns from pages")}
             finally:
                 db.close()
         except (sqlite3.Error, ValueError):
@@ -343,7 +345,7 @@ class PublishState:
                 db.execute("delete from meta")
             db.executemany("delete from pages where page = ?", [(p,) for p, r in self._written.items() if r is None])
             db.executemany("insert or replace into pages values (?, ?, ?)",
-                           [(p, "\n" + "\n".join(r.keys) + "\n", json.dumps(r.icns))
+                           [(p, "\n" + "\n".join(r.keys) + "\n", "\n".join(r.icns))
                             for p, r in self._written.items() if r is not None])
             db.executemany("insert or replace into meta values (?, ?)", meta.items())
             db.execute("commit")
