@@ -196,6 +196,12 @@ def _forked() -> None:
     _worker["site"].catalog.reopen()
 
 
+def _can_fork() -> bool:
+    import multiprocessing
+
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
 def worker_pool(workers: int, csdb: Path, out: Path, language: str):
     """Worker processes for the bundle's pages and illustrations, set up as init_worker set up this process:
     forked from it where the system can (each then starts with this process's Site, plan and templates instead
@@ -204,7 +210,7 @@ def worker_pool(workers: int, csdb: Path, out: Path, language: str):
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    if "fork" in multiprocessing.get_all_start_methods():
+    if _can_fork():
         return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=_forked)
     return ProcessPoolExecutor(workers, initializer=init_worker, initargs=(str(csdb), str(out), language))
 
@@ -267,6 +273,16 @@ def render_chunk(jobs: list[Job], applics: dict[str, dict | None] | None = None)
     return done
 
 
+def _in_order(chunks: list[list[Job]]) -> list[list[Rendered]]:
+    """Chunks rendered one after the other, the publications with the applicability the pages before found."""
+    applics: dict[str, dict | None] = {}
+    out = []
+    for chunk in chunks:
+        out.append(render_chunk(chunk, applics))
+        applics.update(done[4] for done in out[-1] if done[4] is not None)
+    return out
+
+
 def _chunks(items: list, size: int) -> Iterable[list]:
     for i in range(0, len(items), size):
         yield items[i:i + size]
@@ -322,11 +338,19 @@ def render_pages(csdb: Path, out: Path, language: str, work: list[Job], jobs: in
 
     workers = jobs or os.cpu_count() or 1
     if len(work) < PARALLEL_FROM or workers == 1:
-        alongside()
         if not work:
+            alongside()
             return results
         init_worker(str(csdb), str(out), language, site, plan)
         chunks = _chunks(work, 25)  # (publications last in page order: they find what the module pages told)
+        if workers > 1 and _can_fork():  # a few pages (a re-publish): one forked worker renders them meanwhile
+            with worker_pool(1, csdb, out, language) as pool:
+                pending = pool.submit(_in_order, list(chunks))
+                alongside()
+                for done in pending.result():
+                    collect(done)
+            return results
+        alongside()
         for done in track((render_chunk(chunk, applics) for chunk in chunks), (len(work) + 24) // 25,
                           "Rendering pages", progress):
             collect(done)
