@@ -84,15 +84,23 @@ def test_adding_and_removing_modules_renders_only_what_depends_on_them(content: 
     assert back["release"] == first["release"]  # the very bundle published first
     assert verify(out) == []
 
-    # in one run, a new module is added (nothing links to it) and another removed
+    # in one run, a new module is added (nothing links to it), another removed, and a third comes to use a tool
+    # (the tools repository's "where used" lists it: a page that did not link to it depends on it)
+    user = "DMC-DGEN-A-D00-00-00-00A-040A-A"
+    assert f'data-key="{user}"' not in (out / TOOLS).read_text(encoding="utf-8")
+    edited = csdb / f"{user}_001-00_en-US.XML"
+    text = edited.read_text(encoding="utf-8")
+    edited.write_text(text.replace("<para>", '<para><toolRef toolNumber="T-005" manufacturerCodeValue="DZM01"/> ', 1),
+                      encoding="utf-8")
     page = _new_module(csdb, "DMC-DGEN-A-D00-00-00-00A-005A-A_001-00_en-US.XML")
     gone = _files(csdb, "DMC-DGEN-A-D40-10-00-00A-720A-A")
     for path in gone:
         path.unlink()
     both = _publish(csdb, out)
-    assert both["incremental"] and 1 <= both["rendered"] < first["pages"] / 3, both
+    assert both["incremental"] and 1 <= both["rendered"] < first["pages"] / 2, both
     assert both["pages"] == first["pages"] - 1
     assert (out / page).is_file() and page.removeprefix("dm/") in (out / "dm" / "index.html").read_text(encoding="utf-8")
+    assert f'data-key="{user}"' in (out / TOOLS).read_text(encoding="utf-8")
     assert verify(out) == []
     assert _whole(csdb, whole) == both["release"]
 
