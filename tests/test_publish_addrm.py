@@ -1,7 +1,7 @@
-"""Re-publishing after modules were added or removed renders only the pages that depend on which modules
-there are (the new module's page, the pages that link to a module added or removed, the list of all modules,
-the home page, the contents, the repository pages whose "where used" lists change), and gives the bundle a
-whole build gives, byte for byte."""
+"""Re-publishing after modules or illustrations were added or removed renders only the pages that depend on
+which there are (the new module's page, the pages that link to a module added or removed or show an
+illustration added or removed, the list of all modules, the home page, the contents, the repository pages whose
+"where used" lists change), and gives the bundle a whole build gives, byte for byte."""
 
 from __future__ import annotations
 
@@ -16,6 +16,8 @@ REMOVED = "DMC-DGEN-A-D10-20-00-00A-210A-A"  # a procedure other modules refer t
 REFERRER = "dm/DGEN-A-D00-00-00-00A-040A-A_en-US.html"  # a page with a dmRef to it
 TOOLS = "dm/DGEN-A-D00-00-00-00A-00NA-D_en-US.html"  # the tools repository: its "where used" lists it
 UNRELATED = "dm/DGEN-A-D00-00-00-00A-005A-A_ru-RU.html"
+ILLUSTRATION = "ICN-DGENA-00005-001-01.SVG"
+ILLUSTRATED = "dm/DGEN-A-D10-30-00-00A-040A-A_en-US.html"  # a page that shows it
 
 
 def _publish(csdb: Path, out: Path) -> dict:
@@ -61,6 +63,8 @@ def test_adding_and_removing_modules_renders_only_what_depends_on_them(content: 
     kept.mkdir()
     for path in _files(csdb, REMOVED):
         path.rename(kept / path.name)
+    (csdb / ILLUSTRATION).rename(kept / ILLUSTRATION)  # and an illustration a page shows
+    assert f'src="../icn/{ILLUSTRATION}"' in (out / ILLUSTRATED).read_text(encoding="utf-8")
     removed = _publish(csdb, out)
     assert removed["incremental"] and 1 <= removed["rendered"] < first["pages"] / 2, removed
     assert removed["pages"] == first["pages"] - 2
@@ -69,11 +73,14 @@ def test_adding_and_removing_modules_renders_only_what_depends_on_them(content: 
     assert f'class="broken-ref" data-ref="{REMOVED}"' in referrer  # its link is gone
     assert REMOVED not in (out / TOOLS).read_text(encoding="utf-8")  # no longer listed where the tools are used
     assert REMOVED not in (out / "dm" / "index.html").read_text(encoding="utf-8")
+    assert f'src="../icn/{ILLUSTRATION}"' not in (out / ILLUSTRATED).read_text(encoding="utf-8")
+    assert not (out / "icn" / ILLUSTRATION).exists()
     assert (out / UNRELATED).stat().st_ino == unrelated  # not written again
     assert verify(out) == []
     assert _whole(csdb, whole) == removed["release"]  # the same files, byte for byte
 
-    # it comes back: the dmRefs that pointed to it link to it again, the tools list it again
+    # they come back: the dmRefs that pointed to it link to it again, the tools list it again, the page shows
+    # its illustration
     for path in kept.iterdir():
         shutil.move(path, csdb / path.name)
     back = _publish(csdb, out)

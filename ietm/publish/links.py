@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
+from ietm.publish.state import icn_keys
 from ietm.web.site import BROWSER_TYPES, Site
 
 
@@ -111,6 +112,7 @@ class StaticLinks:
         return self.prefix + _quoted(page) if page else None
 
     def icn(self, name: str) -> str | None:
+        self.keys.update(icn_keys(name))  # (the page shows it once a file of that name is added)
         path = self.site.icn_path(name)
         if path is None:
             return None

@@ -6,13 +6,13 @@ object it links to (their titles, applicability and places are on the page), whe
 reference to a module the CSDB does not hold is recorded with the stamp "-", so the page is made again, with
 its link, when the module is added (and without it when a module it links to is removed). Two dependencies
 are not objects but sets, each recorded as a key of its own that no object has: the set of data modules
-(`MODULE_SET`: the home page counts them, the list of all modules lists them) and, for each common information
-repository entry a page shows, the modules that refer to it (`uses_key`: its "where used" list). Everything
-else a page shows is common to all pages and goes into one fingerprint of the whole build: ietm's code and the
-viewer's templates and assets, the settings, the publication modules (reading order, breadcrumbs, previous
-and next), the applicability tables and common information repositories, the ICN files, the trust store, the
-catalog's unreadable files. When that fingerprint changes every page is rendered again; adding or removing a
-data module does not change it.
+(`MODULE_SET`: the home page counts them, the list of all modules lists them), for each common information
+repository entry a page shows, the modules that refer to it (`uses_key`: its "where used" list), and for each
+illustration it shows, which file that name finds (`icn_keys`: found or not). Everything else a page shows is
+common to all pages and goes into one fingerprint of the whole build: ietm's code and the viewer's templates
+and assets, the settings, the publication modules (reading order, breadcrumbs, previous and next), the
+applicability tables and common information repositories, the trust store, the catalog's unreadable files. When that fingerprint changes every page is rendered again; adding or removing a
+data module or an illustration does not change it.
 
 The state is kept in the CSDB's state folder, one SQLite file per bundle folder, with the release it describes:
 a bundle that is not the one the state describes (replaced by hand, published from elsewhere) is built whole.
@@ -65,23 +65,40 @@ def _tree(folder: Path, suffixes: tuple[str, ...] = ()) -> list[str]:
 MODULE_SET = "#modules"
 
 
+_USES = "#uses "
+
+
 def uses_key(target: str) -> str:
     """The key of a page's dependency on the modules that refer to a repository entry (`target` as
     ietm.parse.model.cir_target makes it)."""
-    return "#uses " + target
+    return _USES + target
+
+
+def icn_keys(name: str) -> tuple[str, ...]:
+    """The keys of a page's dependency on an ICN file name or code it shows: the entries of the Site's two ICN
+    tables that Site.icn_path looks it up in, found or not (an illustration added or removed changes them)."""
+    lower = name.lower()
+    return "#icn " + lower, "#icn-stem " + lower, "#icn-stem " + lower.rsplit(".", 1)[0]
+
+
+def icn_stamps(site: Site) -> dict[str, str]:
+    """The stamps of icn_keys: the file each entry of the Site's ICN tables names."""
+    return {**{"#icn " + name: str(path) for name, path in site.icns.items()},
+            **{"#icn-stem " + stem: str(path) for stem, path in site.icn_stems.items()}}
 
 
 def set_stamps(site: Site, objects: dict[str, str], previous: dict[str, str]) -> dict[str, str]:
-    """The stamps of the sets pages depend on: which data modules there are, and which refer to each repository
-    entry (as Site.uses lists them: modules of which the Site has a copy). `objects`: every object's stamp now
-    (key_stamps); `previous`: every stamp at the last publish made by the same code (else empty). The sets are
-    made of the objects' files: when none changed, they are what they were, and the catalog's references are
-    not read (0.2 s at 10,000 modules)."""
+    """The stamps of the sets pages depend on: which data modules there are, which refer to each repository
+    entry (as Site.uses lists them: modules of which the Site has a copy), which file each illustration name
+    finds. `objects`: every object's stamp now (key_stamps); `previous`: every stamp at the last publish made by
+    the same code (else empty). The first two are made of the objects' files: when none changed, they are what
+    they were, and the catalog's references are not read (0.2 s at 10,000 modules)."""
+    out = icn_stamps(site)
     if previous and all(previous.get(k) == v for k, v in objects.items()) \
             and sum(not k.startswith("#") for k in previous) == len(objects):
-        return {k: v for k, v in previous.items() if k.startswith("#")}
-    modules = sorted(o.key for o in site.data_modules())
-    out = {MODULE_SET: _digest(modules)}
+        out.update((k, v) for k, v in previous.items() if k == MODULE_SET or k.startswith(_USES))
+        return out
+    out[MODULE_SET] = _digest(sorted(o.key for o in site.data_modules()))
     for target, keys in site.catalog.repository_users().items():
         shown = sorted(k for k in keys if k in site.latest)
         if shown:
@@ -168,7 +185,6 @@ def build_fingerprint(site: Site, language: str) -> str:
         for c in site.copies[key]:
             if c.kind != "dm" or c.content_type in SHARED_CONTENT:  # publications, tables, repositories
                 parts += [c.path, stamp(Path(c.path))]
-    parts += sorted(site.icns)
     parts += [f"{p}:{m}:{line}" for p, m, line in site.catalog.errors()]
     trust, crls, policy = default_places(site.config.values, site.config.source.parent if site.config.source else None)
     for place in [*trust, *crls, *([policy] if policy else [])]:
