@@ -47,6 +47,13 @@ def test_refresh_is_incremental_and_knows_issues(bike_copy: Path):
     assert cat.issues(key) == [("008-00", "en-US"), ("009-01", "en-US")]
     assert cat.get(key, issue="008-00").issue == "008-00"
     assert not cat.objects(kind="dml")
+    # the latest issue removed: the one before is the latest again; every other object's latest copy stays
+    (bike_copy / PROC.replace("008-00", "009-01")).unlink()
+    assert cat.refresh().changed == {key}
+    assert [o.issue for o in cat.objects(key=key, state="latest")] == ["008-00"] and not cat.objects(key=key, state="old")
+    every = cat.objects()
+    one_each = {(o.key, o.language) for o in every if o.kind != "icn"} | {o.path for o in every if o.kind == "icn"}
+    assert len(cat.objects(state="latest")) == len(one_each) > 100
 
 
 def test_a_file_replaced_with_the_same_size_and_mtime_is_read_again(bike_copy: Path):
@@ -176,7 +183,7 @@ def test_a_reader_never_sees_a_refresh_half_done(bike_copy: Path, monkeypatch):
     seen: list[object] = []
     mark_latest = cat._mark_latest
 
-    def reader_meanwhile() -> None:
+    def reader_meanwhile(keys: set[str]) -> None:
         def read() -> None:
             try:
                 seen.append((latest(), len(cat.objects(kind="dm", state="latest"))))
@@ -187,7 +194,7 @@ def test_a_reader_never_sees_a_refresh_half_done(bike_copy: Path, monkeypatch):
         reader.start()
         reader.join(120)
         seen.append("reader done" if not reader.is_alive() else "reader still waiting")
-        mark_latest()
+        mark_latest(keys)
 
     monkeypatch.setattr(cat, "_mark_latest", reader_meanwhile)
     assert cat.refresh().parsed == 1

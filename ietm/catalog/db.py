@@ -229,6 +229,8 @@ class Catalog:
                 todo.append((os.path.join(root, rel), rel))
         removed = [p for p in known if p not in seen]
         results = list(self._parse_all(todo, jobs, progress))
+        changed = {old_keys[rel] for rel in (*removed, *(r[0] for r in results)) if rel in old_keys}
+        changed.update(obj.key for _, obj, _, _ in results if obj is not None and obj.key)
         errors = 0
         with self.db:
             self.db.execute("BEGIN IMMEDIATE")
@@ -255,9 +257,7 @@ class Catalog:
                     [(rel, r.kind, r.target, r.line, r.issue, r.language) for r in obj.refs],
                 )
             if results or removed:
-                self._mark_latest()
-        changed = {old_keys[rel] for rel in (*removed, *(r[0] for r in results)) if rel in old_keys}
-        changed.update(obj.key for _, obj, _, _ in results if obj is not None and obj.key)
+                self._mark_latest(changed)
         return ScanResult(len(seen), len(results), len(removed), errors, frozenset(changed))
 
     def _parse_all(
@@ -274,16 +274,22 @@ class Catalog:
                 results = track(results, total=len(todo), description="Cataloguing")
             return list(results)
 
-    def _mark_latest(self) -> None:
-        self.db.execute("UPDATE objects SET latest = 0")
+    def _mark_latest(self, keys: set[str]) -> None:
+        """Which copy of each object is its latest, for the objects whose copies changed (`keys`): the others'
+        stay as they were (a one-file change at 10,000 objects rewrote every row)."""
+        cursor = self.db.cursor()
+        cursor.row_factory = None
         best: dict[tuple[str, str | None], tuple[tuple[int, int], str]] = {}
-        for r in self.db.execute("SELECT path, kind, key, language, issue FROM objects WHERE key IS NOT NULL"):
-            # renditions of one ICN (CGM and PNG) are each current; issues only order the other kinds
-            k = (r["path"], None) if r["kind"] == "icn" else (r["key"], r["language"])
-            order = _issue_order(r["issue"])
-            if k not in best or order > best[k][0]:
-                best[k] = (order, r["path"])
-        self.db.executemany("UPDATE objects SET latest = 1 WHERE path = ?", [(p,) for _, p in best.values()])
+        for key in keys:
+            for path, kind, language, issue in cursor.execute(
+                    "SELECT path, kind, language, issue FROM objects WHERE key = ?", (key,)).fetchall():
+                # renditions of one ICN (CGM and PNG) are each current; issues only order the other kinds
+                k = (path, None) if kind == "icn" else (key, language)
+                order = _issue_order(issue)
+                if k not in best or order > best[k][0]:
+                    best[k] = (order, path)
+            cursor.execute("UPDATE objects SET latest = 0 WHERE key = ? AND latest = 1", (key,))
+        cursor.executemany("UPDATE objects SET latest = 1 WHERE path = ?", [(p,) for _, p in best.values()])
 
     # -- queries ----------------------------------------------------------------------------------------
 

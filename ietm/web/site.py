@@ -115,7 +115,8 @@ class Site:
                 continue
             copies.setdefault(obj.key, []).append(obj)
         for found in copies.values():
-            found.sort(key=_copy_order)
+            if len(found) > 1:  # most objects have one copy
+                found.sort(key=_copy_order)
         latest = {key: found[-1] for key, found in copies.items()}
         titles = {k: o.title for k, o in latest.items()}
         titles_in: dict[str, dict[str, str]] = {}  # language (ru, en...) -> key -> title of its latest copy in it
