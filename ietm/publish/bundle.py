@@ -376,9 +376,13 @@ def publish(csdb: Path, out: Path, language: str = "en", allow_errors: bool = Fa
         stale = {name: state.dependents(state.changed(name, value)) for name, value in families.items()}
         todo = [job for job in work if job[1] not in (linked or ()) or state.stale(job[1], stale[family(job[0])])]
         for folder in PAGE_FOLDERS:  # pages of modules no longer published
-            for path in list((build / folder).glob("*.html")) if (build / folder).is_dir() else []:
-                rel = f"{folder}/{path.name}"
-                if rel not in wanted:
+            try:
+                names = os.listdir(build / folder)
+            except FileNotFoundError:
+                continue
+            for name in names:
+                rel = f"{folder}/{name}"
+                if name.endswith(".html") and rel not in wanted:
                     _remove(build, rel)
                     state.forget(rel)
         phase("what changed")
