@@ -21,14 +21,13 @@ assets) and data: URIs; any other address, the network included, is refused.
 
 from __future__ import annotations
 
-import gc
 import logging
 import threading
 from collections.abc import Callable
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ietm.bulk import without_cycle_collection
 from ietm.errors import ConfigError
 
 log = logging.getLogger("ietm.paper")
@@ -109,19 +108,6 @@ class _Job:
             counters["pages"] = [total]
 
 
-@contextmanager
-def _without_cycle_collection():
-    """WeasyPrint makes millions of small objects that live until the PDF is written; the cyclic garbage
-    collector walked them again and again and took 40 % of the time of a book, freeing almost nothing."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def lay_out(html: str, roots: list[Path], numbering: Numbering | None = None):
     """Lay out `html` into pages (a weasyprint Document); `numbering` places them in a longer book."""
     _install_numbering_hook()
@@ -131,7 +117,7 @@ def lay_out(html: str, roots: list[Path], numbering: Numbering | None = None):
     job = _Job(numbering) if numbering is not None else None
     _numbering.job = job
     try:
-        with _without_cycle_collection():
+        with without_cycle_collection():
             document = HTML(string=html, base_url=str(roots[0]) + "/", url_fetcher=_fetcher_class()(roots)).render()
     finally:
         _numbering.job = None
@@ -143,7 +129,7 @@ def lay_out(html: str, roots: list[Path], numbering: Numbering | None = None):
 
 def write(document, target) -> None:
     """Paint the pages into a PDF (a path or a binary file)."""
-    with _without_cycle_collection():
+    with without_cycle_collection():
         document.write_pdf(target)
 
 
