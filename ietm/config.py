@@ -40,7 +40,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("check", "jobs", 0, int, "Worker processes for bulk work; 0 means one per core."),
     Setting("serve", "host", "127.0.0.1", str, "Address the viewer listens on."),
     Setting("serve", "port", 8000, int, "Port the viewer listens on."),
-    Setting("serve", "language", "en", str, "Interface language (en or ru) when the browser asks for neither."),
+    Setting("serve", "language", "ru", str, "Interface language (ru or en) when the browser asks for neither."),
     Setting("serve", "workers", 1, int, "Worker processes of `ietm serve`; they share sessions, throttling and changes through the server database."),
     Setting("serve", "anonymous_read", True, bool, "Whether people who are not logged in may read the manual."),
     Setting("sign", "trust", [], list, "Trusted CA and signer certificates (PEM files or folders); empty means signing/trust/.", True),

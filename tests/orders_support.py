@@ -35,8 +35,9 @@ def server_csdb(source: Path, dest: Path, erp_url: str = "", origins: tuple[str,
 
 
 def login(base: str, name: str) -> httpx.Client:
-    """A client logged in as `name`, its CSRF token sent with every request."""
-    client = httpx.Client(base_url=base, timeout=30)
+    """A client logged in as `name`, its CSRF token sent with every request; its browser asks for English, the
+    language of the messages the tests read (the server's own default is Russian)."""
+    client = httpx.Client(base_url=base, timeout=30, headers={"Accept-Language": "en"})
     form = client.get("/login")
     token = re.search(r'name="csrf" value="([^"]+)"', form.text).group(1)
     r = client.post("/login", data={"name": name, "password": PASSWORD, "csrf": token, "next": "/"})

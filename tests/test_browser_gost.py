@@ -39,7 +39,7 @@ def gost_bundles(content, schemas42, brex42, tmp_path_factory) -> dict[str, Path
     root = tmp_path_factory.mktemp("gost-bundles")
     signed = sign_and_release(root, content, schemas42, brex42, gost=True)
     out = {"intact": root / "intact", "altered": root / "altered"}
-    assert ietm("publish", signed.csdb, "-o", out["intact"]).code == 0
+    assert ietm("publish", signed.csdb, "-o", out["intact"], "--lang", "en").code == 0  # the device's words in English
     r = ietm("release", out["intact"], *signed.signer(), "--trust", signed.pki / "ca.pem")  # manifest.json.sig
     assert r.code == 0, r.err
     altered = root / "csdb-altered"

@@ -34,7 +34,7 @@ COMPLETE = ["br", "lub", "tire pre", "s"]  # completions of the last word typed 
 @pytest.fixture(scope="module")
 def bundle(bike: Path, tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("published") / "bike-manual"
-    r = ietm("publish", bike, "-o", out, "--allow-errors", "--format", "json")
+    r = ietm("publish", bike, "-o", out, "--allow-errors", "--lang", "en", "--format", "json")  # an English manual
     assert r.code == 0, r.err
     return out
 
@@ -210,7 +210,7 @@ def test_a_newer_release_is_offered_and_taken(browser, content: Path, tmp_path: 
     csdb = tmp_path / "csdb"
     shutil.copytree(content, csdb, ignore=shutil.ignore_patterns(".ietm"))
     out = tmp_path / "site"
-    first = json.loads(ietm("publish", csdb, "-o", out, "--allow-errors", "--format", "json").out)
+    first = json.loads(ietm("publish", csdb, "-o", out, "--allow-errors", "--lang", "en", "--format", "json").out)
     shelf = StaticServer(out)
     base = shelf.url
     context = browser.new_context()
@@ -223,7 +223,7 @@ def test_a_newer_release_is_offered_and_taken(browser, content: Path, tmp_path: 
         module = csdb / "DMC-DGEN-A-D10-00-00-00A-040A-A_001-00_en-US.XML"
         module.write_text(module.read_text(encoding="utf-8").replace("</para>", " Zirconwash.</para>", 1),
                           encoding="utf-8")
-        second = json.loads(ietm("publish", csdb, "-o", out, "--allow-errors", "--format", "json").out)
+        second = json.loads(ietm("publish", csdb, "-o", out, "--allow-errors", "--lang", "en", "--format", "json").out)
         assert second["release"] != first["release"]
         page.reload()  # the page asks the server for its release, finds a newer one, the new worker installs
         offer = page.wait_for_selector("[data-bundle-banner=update]", timeout=120_000)

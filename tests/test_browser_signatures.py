@@ -29,13 +29,13 @@ def bundles(content, schemas42, brex42, tmp_path_factory) -> dict[str, Path]:
     root = tmp_path_factory.mktemp("signed-bundles")
     signed = sign_and_release(root, content, schemas42, brex42)
     out = {"intact": root / "intact", "altered": root / "altered"}
-    r = ietm("publish", signed.csdb, "-o", out["intact"])
+    r = ietm("publish", signed.csdb, "-o", out["intact"], "--lang", "en")  # the verdicts read below are English
     assert r.code == 0, r.err
     altered = root / "csdb-altered"
     shutil.copytree(signed.csdb, altered, ignore=shutil.ignore_patterns(".ietm"))
     alter_one_byte(altered / SIGNED)
     alter_one_byte(altered / UNSIGNED)
-    r = ietm("publish", altered, "-o", out["altered"])
+    r = ietm("publish", altered, "-o", out["altered"], "--lang", "en")
     assert r.code == 0, r.err
     return out
 

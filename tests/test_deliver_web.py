@@ -33,7 +33,8 @@ def site(tmp_path_factory, content):
 
 
 def _login(server, name: str) -> httpx.Client:
-    client = httpx.Client(base_url=server.url, timeout=60)
+    """A client logged in as `name` whose browser asks for English, the language of the words read here."""
+    client = httpx.Client(base_url=server.url, timeout=60, headers={"Accept-Language": "en"})
     token = re.search(r'name="csrf" value="([^"]+)"', client.get("/login").text).group(1)
     assert client.post("/login", data={"name": name, "password": PASSWORD, "csrf": token}).status_code == 303
     return client

@@ -94,7 +94,7 @@ def bike_part(bike: Path, tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def bike_pdf(bike_part: Path, tmp_path_factory) -> Path:
-    return _print(bike_part, BIKE_PM, tmp_path_factory.mktemp("pdf") / "bike.pdf")
+    return _print(bike_part, BIKE_PM, tmp_path_factory.mktemp("pdf") / "bike.pdf", "--lang", "en")
 
 
 @pytest.fixture(scope="module")
@@ -191,7 +191,7 @@ def test_illustrations_are_vectors_with_hotspot_numbers_and_table_heads_repeat(b
 
 @LONG
 def test_whole_bike_publication(bike: Path, tmp_path: Path):
-    check_publication(bike, BIKE_PM, "en", _print(bike, BIKE_PM, tmp_path / "bike.pdf"))
+    check_publication(bike, BIKE_PM, "en", _print(bike, BIKE_PM, tmp_path / "bike.pdf", "--lang", "en"))
 
 
 def test_table_of_contents_gives_the_page_of_each_module(sample_ru: Path, content: Path):

@@ -220,6 +220,27 @@ def test_republishing_in_another_language_leaves_no_stale_shared_script(content:
     assert verify(out) == []
 
 
+def test_a_bundle_is_russian_unless_the_csdb_or_the_command_says_otherwise(content: Path, tmp_path: Path):
+    """Most users are Russian: without --lang the bundle's interface is Russian; `[serve] language = "en"` in the
+    CSDB's ietm.toml makes it English, and --lang wins over the setting."""
+    csdb = tmp_path / "csdb"
+    csdb.mkdir()
+    for f in content.glob("DMC-DGEN-A-D00-00-00-00A-001A-A_*.XML"):  # one module, in Russian and in English
+        shutil.copy(f, csdb)
+
+    def home(name: str, *args: str) -> str:
+        r = ietm("publish", csdb, "-o", tmp_path / name, "--allow-errors", *args)
+        assert r.code == 0, r.err
+        return (tmp_path / name / "index.html").read_text(encoding="utf-8")
+
+    default = home("default")
+    assert '<html lang="ru"' in default and "Публикации" in default and "Publications" not in default
+    (csdb / "ietm.toml").write_text('[serve]\nlanguage = "en"\n', encoding="utf-8")
+    english = home("english")
+    assert '<html lang="en"' in english and "Publications" in english and "Публикации" not in english
+    assert '<html lang="ru"' in home("asked", "--lang", "ru")
+
+
 def _inodes(folder: Path) -> dict[str, int]:
     return {p.name: p.stat().st_ino for p in folder.glob("*.json")}
 
@@ -260,6 +281,8 @@ def test_republishing_renders_only_what_a_change_touches(content: Path, tmp_path
     list of modules, neighbours), reuses every other file, and gives the bundle a whole build would give."""
     csdb = tmp_path / "csdb"
     shutil.copytree(content, csdb, ignore=shutil.ignore_patterns(".ietm"))
+    with open(csdb / "ietm.toml", "a", encoding="utf-8") as f:  # an English interface: it lists the English titles
+        f.write('\n[serve]\nlanguage = "en"\n')
     out = tmp_path / "site"
     first = json.loads(ietm("publish", csdb, "-o", out, "--allow-errors", "--format", "json").out)
     assert first["rendered"] == first["pages"] and not first["incremental"]

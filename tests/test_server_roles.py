@@ -44,7 +44,8 @@ def server(csdb):
 
 
 def login(server, name: str, password: str = PASSWORD) -> httpx.Client:
-    client = httpx.Client(base_url=server.url, timeout=30)
+    """A client logged in as `name` whose browser asks for English, the language of the messages read here."""
+    client = httpx.Client(base_url=server.url, timeout=30, headers={"Accept-Language": "en"})
     form = client.get("/login")
     token = re.search(r'name="csrf" value="([^"]+)"', form.text).group(1)
     r = client.post("/login", data={"name": name, "password": password, "csrf": token, "next": "/"})

@@ -262,11 +262,36 @@ def test_interface_language_follows_the_browser_until_the_reader_chooses(content
         # the manuals are listed in the reader's language: titles of the Russian copies
         assert "Руководство по эксплуатации" in home.text
         assert '<html lang="en"' in http.get("/", headers={"Accept-Language": "de,en;q=0.5"}).text
-        assert '<html lang="en"' in http.get("/", headers={"Accept-Language": "de"}).text  # serve.language
+        assert '<html lang="ru"' in http.get("/", headers={"Accept-Language": "de"}).text  # serve.language: ru
         # the reader's own choice wins over the browser's, and is remembered
         chosen = http.get("/dm?lang=en", headers=russian)
         assert '<html lang="en"' in chosen.text and http.cookies.get("ietm_lang") == "en"
         assert '<html lang="en"' in http.get("/", headers=russian).text
+
+
+def test_a_client_asking_for_no_language_gets_russian_unless_the_csdb_says_english(content: Path,
+                                                                                  tmp_path: Path) -> None:
+    """Most readers are Russian: curl, a script or a kiosk that sends no Accept-Language gets the Russian interface
+    and the Russian copy of a module; `[serve] language = "en"` makes it English, and a browser's ask still wins."""
+    key = "DMC-DGEN-A-D00-00-00-00A-001A-A"  # in Russian and in English
+    with serving(content) as base, client(base, None) as http:
+        home = http.get("/")
+        assert '<html lang="ru"' in home.text and "Публикации" in home.text and "Publications" not in home.text
+        module = http.get(address(key)).text
+        assert '<html lang="ru"' in module and "Дизель-генераторная установка ДГУ-5" in module
+        missing = http.get("/dm/DGEN-A-D00-00-00-00A-999A-A")
+        assert missing.status_code == 404 and "DMC-DGEN-A-D00-00-00-00A-999A-A" in missing.text
+        assert '<html lang="ru"' in missing.text
+    csdb = tmp_path / "csdb"
+    shutil.copytree(content, csdb, ignore=shutil.ignore_patterns(".ietm"))
+    with open(csdb / "ietm.toml", "a", encoding="utf-8") as f:
+        f.write('\n[serve]\nlanguage = "en"\n')
+    with serving(csdb) as base, client(base, None) as http:
+        home = http.get("/")
+        assert '<html lang="en"' in home.text and "Publications" in home.text and "Публикации" not in home.text
+        module = http.get(address(key)).text
+        assert '<html lang="en"' in module and "Diesel generator set DG-5" in module
+        assert '<html lang="ru"' in http.get("/", headers={"Accept-Language": "ru"}).text
 
 
 def test_every_sample_manual_module_renders(content: Path) -> None:

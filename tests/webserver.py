@@ -48,5 +48,8 @@ def serving(csdb: Path) -> Iterator[str]:
     raise RuntimeError("viewer found no free port")
 
 
-def client(base: str) -> httpx.Client:
-    return httpx.Client(base_url=base, timeout=30)
+def client(base: str, language: str | None = "en") -> httpx.Client:
+    """A client of the viewer whose browser asks for `language` (Accept-Language): the tests that read the
+    interface's words read its English ones, as a browser asking for English would get them; None asks for none,
+    and gets the server's `serve.language` (Russian unless configured)."""
+    return httpx.Client(base_url=base, timeout=30, headers={"Accept-Language": language} if language else None)
