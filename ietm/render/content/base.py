@@ -28,6 +28,8 @@ PREFIX_HANDLERS: dict[str, Handler] = {}
 _PREFIXED: dict[str, Handler] = {}  # tags found in PREFIX_HANDLERS, so each is looked for there once
 
 EMPTY = FastMarkup("")
+#: the attributes Html.attrs shows (an element with none of them gets its class only)
+_MARKED = frozenset({"id", "changeMark", "changeType", "reasonForUpdateRefIds", "applicRefId", "applicRefIds"})
 
 
 def handles(*tags: str) -> Callable[[Handler], Handler]:
@@ -234,7 +236,7 @@ class Html:
 
     def attrs(self, el: etree._Element, cls: str = "", **extra: object) -> Markup:
         """id, class, change marks and applicability of an element, as HTML attributes."""
-        if not extra and not el.keys():  # most elements: their class only
+        if not extra and _MARKED.isdisjoint(el.keys()):  # most elements: their class only
             return markup(f' class="{escape_str(cls)}"') if cls else EMPTY
         pairs: list[tuple[str, object]] = []
         ident = el.get("id")
