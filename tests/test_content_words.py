@@ -97,6 +97,11 @@ def test_parts_repository_rows_name_their_parts_and_users(content: Path) -> None
     assert cells[1] == "Фильтр масляный"
     users = row.xpath("td[contains(@class,'cir-used')]//a/@href")
     assert "/dm/DGEN-A-D10-10-00-00A-212A-A" in users  # the oil change names the filter
+    def oil_change(entry):  # the oil change names the oil too: it is listed under each entry it uses
+        return [(a.get("href"), _text(a)) for a in entry.xpath("td[contains(@class,'cir-used')]//a")
+                if "212A" in a.get("href")]
+
+    assert oil_change(row) == oil_change(doc.xpath("//tr[@id='part-gs-1004']")[0]) != []
     heads = [_text(th) for th in doc.xpath("//table[contains(@class,'cir-table')]//th")]
     assert heads[:4] == ["Обозначение", "Наименование", "Сведения", "Где применяется"]
 

@@ -151,14 +151,22 @@ def _uses(r: Html, kind: str, number: str) -> Markup:
     found = uses(kind, number)
     if not found:
         return FastMarkup('<span class="cir-unused">{}</span>').format(r.t("cir_unused"))
-    # (f-strings over escaped parts: an entry of a large CSDB is used by thousands of modules)
+    # (f-strings over escaped parts: an entry of a large CSDB is used by thousands of modules, and a module that
+    # uses several entries of the repository is listed under each: its item is made once for the page)
+    made = r.ctx.shared.get("cir_uses")
+    if made is None:
+        made = r.ctx.shared["cir_uses"] = {}
     dm = r.ctx.links.dm
     items = []
-    for key, title in found:
-        url = dm(key)
-        code, shown = escape_str(key), escape_str(title)
-        link = f'<a class="ref dmref" href="{escape_str(url)}" data-key="{code}">{shown}</a>' if url else shown
-        items.append(f'<li>{link} <span class="code">{code}</span></li>')
+    for use in found:
+        item = made.get(use)
+        if item is None:
+            key, title = use
+            url = dm(key)
+            code, shown = escape_str(key), escape_str(title)
+            link = f'<a class="ref dmref" href="{escape_str(url)}" data-key="{code}">{shown}</a>' if url else shown
+            item = made[use] = f'<li>{link} <span class="code">{code}</span></li>'
+        items.append(item)
     return markup(f'<ul class="cir-uses">{"".join(items)}</ul>')
 
 
