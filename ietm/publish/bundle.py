@@ -8,7 +8,10 @@ manifest) and the data every page shares, which the bundle keeps in one file eac
 
 Re-publishing to the same folder is incremental (ietm.publish.state): the build folder starts as hard links to
 the previous bundle's files, only pages whose module or linked objects changed are rendered again, and only
-new files are hashed for the manifest. Every text file is written with its gzip and brotli forms.
+new files are hashed for the manifest. The bundle before the previous one is kept in the state folder as a
+spare tree (hard links to the previous one's files, but those the last publish wrote): the next build starts
+from it, so a re-publish removes and links only the files that differ instead of every file of the bundle,
+and no old bundle is removed file by file. Every text file is written with its gzip and brotli forms.
 """
 
 from __future__ import annotations
