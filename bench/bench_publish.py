@@ -221,7 +221,8 @@ def main() -> None:
     show("whole build", first)
     sizes(work / "bundle", modules)
     same = run_publish(csdb, work / "bundle", args.jobs)
-    show("re-publish, nothing changed", same)
+    show("re-publish, nothing changed", same)  # (the first after a whole build: every file linked)
+    show("re-publish, nothing changed again (from the spare tree)", run_publish(csdb, work / "bundle", args.jobs))
     added = add_module(csdb)
     try:
         show(f"re-publish, one module added ({added.name})", run_publish(csdb, work / "bundle", args.jobs))
