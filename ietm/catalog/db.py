@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, fields
+from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
 
@@ -29,8 +30,11 @@ PARALLEL_FROM = 48  # below this many changed files, process start-up costs more
 
 _INHERITED: list[sqlite3.Connection] = []  # connections a forked process inherited (Catalog.reopen)
 _COLUMNS = [f.name for f in fields(CsdbObject) if f.name not in ("path", "refs")]
-_SELECT = ", ".join(f"o.{c}" for c in ("path", *_COLUMNS))  # an object's row, as `_objects` reads it
-_REF_COLUMNS = "r.path, r.kind, r.target, r.line, r.issue, r.language"
+#: an object's row as CsdbObject takes its fields, in order (`objects`): the path joined to the CSDB's (the one
+#: parameter), references read apart
+_SELECT = ", ".join("? || o.path" if f.name == "path" else "NULL" if f.name == "refs" else f"o.{f.name}"
+                    for f in fields(CsdbObject))
+_REF_COLUMNS = "? || r.path, r.kind, r.target, r.line, r.issue, r.language"
 
 
 @dataclass
@@ -91,6 +95,7 @@ def _read(args: tuple[str, str]) -> tuple[str, CsdbObject | None, str | None, in
         return rel, None, exc.message, exc.line
 
 
+@lru_cache(maxsize=4096)  # few issues recur: 100,000 copies are sorted by them at each start of a viewer
 def _issue_order(issue: str | None) -> tuple[int, int]:
     if not issue:
         return (-1, -1)
@@ -109,7 +114,7 @@ class Catalog:
     def __init__(self, root: Path, db_path: Path) -> None:
         self.root = root
         self.db_path = db_path
-        shown = str(root)  # what a row's path is joined to (Catalog._full)
+        shown = str(root)  # what a row's path is joined to, as str(root / path) joins them
         self._prefix = "" if shown == "." else shown if shown.endswith("/") else shown + "/"
         self.db = self._connect()  # the refresh's
         # a server refreshes from several threads at once (an upload, a remark, the watcher) over this one
@@ -294,7 +299,7 @@ class Catalog:
     # -- queries ----------------------------------------------------------------------------------------
 
     def _object(self, db: sqlite3.Connection, row: sqlite3.Row, with_refs: bool = True) -> CsdbObject:
-        obj = CsdbObject(path=self._full(row["path"]), **{c: row[c] for c in _COLUMNS})
+        obj = CsdbObject(path=self._prefix + row["path"], **{c: row[c] for c in _COLUMNS})
         obj.in_work = bool(row["in_work"])
         if with_refs:
             obj.refs = [
@@ -302,10 +307,6 @@ class Catalog:
                 for r in db.execute("SELECT * FROM refs WHERE path = ? ORDER BY rowid", (row["path"],)).fetchall()
             ]
         return obj
-
-    def _full(self, rel: str) -> str:
-        """A row's path as a path of this CSDB, as str(root / rel) gives it (without a Path object a row)."""
-        return self._prefix + rel
 
     def objects(
         self,
@@ -339,21 +340,21 @@ class Catalog:
             cursor = db.cursor()
             cursor.row_factory = None
             rows = cursor.execute(
-                f"SELECT {_SELECT} FROM objects o WHERE {clause} ORDER BY o.key, o.language, o.issue", args
+                f"SELECT {_SELECT} FROM objects o WHERE {clause} ORDER BY o.key, o.language, o.issue",
+                [self._prefix, *args],
             ).fetchall()
             refs: dict[str, list[Ref]] = {}
             if with_refs:
                 for path, *ref in cursor.execute(
                     f"SELECT {_REF_COLUMNS} FROM refs r JOIN objects o ON o.path = r.path WHERE {clause} "
-                    "ORDER BY r.rowid", args
+                    "ORDER BY r.rowid", [self._prefix, *args]
                 ):
                     refs.setdefault(path, []).append(Ref(*ref))
-        full, columns, found = self._full, _COLUMNS, []
-        for path, *values in rows:
-            obj = CsdbObject(full(path), **dict(zip(columns, values)))
+        found = []
+        for row in rows:
+            obj = CsdbObject(*row)  # 100,000 rows at start-up: positional, three times faster than by name
             obj.in_work = bool(obj.in_work)
-            if with_refs:
-                obj.refs = refs.get(path, [])
+            obj.refs = refs.get(obj.path) or []
             found.append(obj)
         return found
 
