@@ -377,3 +377,20 @@ def test_record_labels_in_russian(content: Path):
     doc = tree(render_file(schedule, FolderLinks(content), language="ru").html)
     labels = {e.text_content().strip() for e in doc.xpath("//div[contains(@class,'r-taskDefinition')]/div[@class='rec-h']")}
     assert labels and all(label.startswith("Задача") for label in labels)
+
+
+def test_a_quantity_written_with_a_decimal_comma_is_ordered_as_that_quantity(content: Path, tmp_path: Path):
+    """Russian modules write 0,3 l: the page shows it as written, the order button carries the number 0.3 (a
+    quantity it cannot read, "as required", is ordered as one)."""
+    name = "DMC-DGEN-A-D20-00-00-00A-921A-A_001-00_ru-RU.XML"
+    source = (content / name).read_text(encoding="utf-8")
+    assert '<reqQuantity unitOfMeasure="l">0.3</reqQuantity>' in source
+    path = tmp_path / name
+    path.write_text(source.replace('<reqQuantity unitOfMeasure="l">0.3</reqQuantity>',
+                                   '<reqQuantity unitOfMeasure="l">0,3</reqQuantity>'), encoding="utf-8")
+    doc = tree(render_file(path, FolderLinks(content), language="ru").html)
+    [fuel] = doc.xpath("//button[@data-order-pn='EN 590']")
+    assert (fuel.get("data-order-qty"), fuel.get("data-order-unit")) == ("0.3", "l")
+    assert "0,3" in fuel.getparent().getparent().text_content()
+    [rags] = doc.xpath("//button[@data-order-pn='C-001']")
+    assert rags.get("data-order-qty") == "1"

@@ -210,7 +210,8 @@ def equipment_row(r: Html, el: etree._Element, orderable: bool) -> Markup:
         rest = FastMarkup('<span class="fld"><span class="k">{}</span> {}</span> {}').format(r.t("nsn"), nsn, rest)
     order = EMPTY
     if orderable:
-        number = qty if qty.replace(".", "", 1).isdigit() else "1"
+        number = qty.strip().replace(",", ".", 1)  # 0,3 as Russian modules write it
+        number = number if number.replace(".", "", 1).isdigit() else "1"  # "as required": one
         order = FastMarkup(
             '<td><button type="button" class="order-add" data-order-pn="{}" data-order-cage="{}" data-order-name="{}"'
             ' data-order-qty="{}" data-order-unit="{}" data-order-source="{}" data-order-kind="{}"'
