@@ -202,15 +202,7 @@ def test_a_part_the_remedy_of_a_fault_names_is_ordered_from_the_end_of_the_isola
     with Server(server_csdb(content, tmp_path / "csdb")) as server:
         context = browser.new_context(viewport={"width": 1024, "height": 1366}, base_url=server.url, locale="ru-RU")
         try:
-            page = context.new_page()
-            page.on("pageerror", lambda e: errors.append(str(e)))
-            page.goto("/login")
-            page.fill("#login-name", "ivan")
-            page.fill("#login-password", PASSWORD)
-            page.click("form.login-form button[type=submit]")
-            page.wait_for_url(f"{server.url}/")
-            page.goto("/products?lang=ru")
-            page.click("[data-pick-product='P-003']")
+            page = technician_with_product(context, server, "P-003", errors)
             page.goto(f"/dm/{REMEDY_MODULE}")
             page.click("section[data-node='fi-s01'] .fi-answer >> text=Нет")
             page.click("section[data-node='fi-s03'] .fi-answer >> text=Ремень порван")
@@ -234,6 +226,20 @@ def test_a_part_the_remedy_of_a_fault_names_is_ordered_from_the_end_of_the_isola
     assert not errors, errors
 
 
+def technician_with_product(context, server: Server, product: str, errors: list[str]):
+    """A page of the server, the technician logged in with the product picked (in Russian)."""
+    page = context.new_page()
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto("/login")
+    page.fill("#login-name", "ivan")
+    page.fill("#login-password", PASSWORD)
+    page.click("form.login-form button[type=submit]")
+    page.wait_for_url(f"{server.url}/")
+    page.goto("/products?lang=ru")
+    page.click(f"[data-pick-product='{product}']")
+    return page
+
+
 SUPPLY_MODULE = "DGEN-A-D20-00-00-00A-921A-A"  # replacing the fuel filter: 0.3 l of EN 590 diesel, rags as needed
 
 
@@ -247,15 +253,7 @@ def test_a_supply_of_a_procedure_is_ordered_in_its_own_unit_and_quantity(
     with Server(server_csdb(content, tmp_path / "csdb")) as server:
         context = browser.new_context(viewport={"width": 1024, "height": 1366}, base_url=server.url, locale="ru-RU")
         try:
-            page = context.new_page()
-            page.on("pageerror", lambda e: errors.append(str(e)))
-            page.goto("/login")
-            page.fill("#login-name", "ivan")
-            page.fill("#login-password", PASSWORD)
-            page.click("form.login-form button[type=submit]")
-            page.wait_for_url(f"{server.url}/")
-            page.goto("/products?lang=ru")
-            page.click("[data-pick-product='P-003']")
+            page = technician_with_product(context, server, "P-003", errors)
             page.goto(f"/dm/{SUPPLY_MODULE}")
             fuel = page.locator("button.order-add[data-order-pn='EN 590']")
             assert fuel.get_attribute("data-order-kind") == "supply" and fuel.inner_text().startswith("В заказ")
