@@ -30,7 +30,7 @@ from ietm.errors import InputError, Refused
 from ietm.index.offline import offline_index_size, write_offline_index
 from ietm.index.store import SearchIndex
 from ietm.paths import STATIC, VIEWER
-from ietm.publish.files import VARIANTS, copy_file, is_variant, write_file
+from ietm.publish.files import copy_file, drop_variants, is_variant, tree, write_file
 from ietm.publish.links import Plan, icn_output
 from ietm.publish.manifest import NAME as MANIFEST, read_manifest, release_id, update_digests, write_manifest
 from ietm.publish.pages import OFFLINE_INDEX, jobs_of, render_pages, track
@@ -179,23 +179,6 @@ def _spare_place(csdb: Path, out: Path) -> Path | None:
     return place
 
 
-def _walk(folder: Path) -> tuple[dict[str, int], list[str]]:
-    """({relative path: inode} of every file, every folder below `folder`), from the folders' listings."""
-    files: dict[str, int] = {}
-    folders: list[str] = []
-    todo = [("", str(folder))]
-    while todo:
-        rel, path = todo.pop()
-        with os.scandir(path) as entries:
-            for entry in entries:
-                if entry.is_dir(follow_symlinks=False):
-                    folders.append(rel + entry.name)
-                    todo.append((rel + entry.name + "/", entry.path))
-                else:
-                    files[rel + entry.name] = entry.inode()
-    return files, folders
-
-
 def _take_spare(spare: Path | None, build: Path) -> tuple[dict[str, int], list[str]]:
     """Move the spare tree (the bundle before the last one, mostly hard links to the last one's files) into the
     empty build folder; returns what it holds (nothing when there is none, or another publish took it)."""
@@ -205,7 +188,7 @@ def _take_spare(spare: Path | None, build: Path) -> tuple[dict[str, int], list[s
         os.rename(spare, build)
     except OSError:
         return {}, []
-    return _walk(build)
+    return tree(build)
 
 
 def _link_tree(old: Path, build: Path, listed: dict[str, dict], spare: Path | None = None) -> dict[str, int]:
@@ -292,11 +275,12 @@ def _web_manifest(title: str, language: str) -> dict:
 
 
 def _remove(build: Path, rel: str) -> None:
-    for name in (rel, *(rel + s for s in VARIANTS)):
-        try:
-            (build / name).unlink()
-        except FileNotFoundError:
-            pass
+    path = os.path.join(build, rel)
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        pass
+    drop_variants(path)
 
 
 def _write_if_changed(path: Path, data: bytes) -> None:

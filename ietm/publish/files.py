@@ -41,6 +41,15 @@ def is_text(rel: str) -> bool:
     return os.path.splitext(rel)[1].lower() in TEXT_SUFFIXES
 
 
+def drop_variants(path: str) -> None:
+    """Remove the compressed forms of a file, if it has them."""
+    for suffix in VARIANTS:
+        try:
+            os.unlink(path + suffix)
+        except FileNotFoundError:
+            pass
+
+
 def is_variant(rel: str, files: dict | set) -> bool:
     """Is this file the compressed form of another file of the bundle?"""
     return rel.endswith(VARIANTS) and rel[:-3] in files
@@ -94,12 +103,26 @@ def write_page(out: Path, rel: str, data: bytes) -> dict[str, dict]:
             _create(base + suffix, packed)
             written[rel + suffix] = digest(packed)
     else:
-        for suffix in VARIANTS:  # the forms of an earlier version of this page
-            try:
-                os.unlink(base + suffix)
-            except FileNotFoundError:
-                pass
+        drop_variants(base)  # the forms of an earlier version of this page
     return written
+
+
+def tree(folder: Path) -> tuple[dict[str, int], list[str]]:
+    """({relative path: inode} of every file, every folder below `folder`), from the folders' listings (the inode
+    as the listing gives it: no stat of each of tens of thousands of files)."""
+    files: dict[str, int] = {}
+    folders: list[str] = []
+    todo = [("", str(folder))]
+    while todo:
+        rel, path = todo.pop()
+        with os.scandir(path) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    folders.append(rel + entry.name)
+                    todo.append((rel + entry.name + "/", entry.path))
+                else:
+                    files[rel + entry.name] = entry.inode()
+    return files, folders
 
 
 def digest(data: bytes) -> dict:
@@ -125,11 +148,7 @@ def write_file(path: Path, data: bytes, precompress: bool | None = None,
             if digests is not None:
                 digests[variant] = digest(packed)
         return [path, *variants]
-    for suffix in VARIANTS:  # the forms of an earlier version of this file
-        try:
-            path.with_name(path.name + suffix).unlink()
-        except FileNotFoundError:
-            pass
+    drop_variants(str(path))  # the forms of an earlier version of this file
     return [path]
 
 

@@ -11,6 +11,8 @@ import json
 import os
 from pathlib import Path
 
+from ietm.publish.files import tree
+
 
 NAME = "manifest.json"
 
@@ -24,20 +26,10 @@ def file_digest(path: Path) -> str:
 
 
 def _files(bundle: Path) -> dict[str, int]:
-    """{relative path: inode} of every file in the bundle but the manifest (the inode as the folder lists it: no
-    stat of each file)."""
-    out: dict[str, int] = {}
-    todo = [("", str(bundle))]
-    while todo:
-        rel, folder = todo.pop()
-        with os.scandir(folder) as entries:
-            for entry in entries:
-                name = rel + entry.name
-                if entry.is_dir(follow_symlinks=False):
-                    todo.append((name + "/", entry.path))
-                elif name != NAME:
-                    out[name] = entry.inode()
-    return out
+    """{relative path: inode} of every file in the bundle but the manifest."""
+    files = tree(bundle)[0]
+    files.pop(NAME, None)
+    return files
 
 
 def digests(bundle: Path, known: dict[str, dict] | None = None) -> dict[str, dict]:
