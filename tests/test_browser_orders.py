@@ -6,6 +6,7 @@ page; the test ERP keeps one message although it failed the first two tries; the
 from __future__ import annotations
 
 import html
+from contextlib import contextmanager
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -199,26 +200,21 @@ def test_a_part_the_remedy_of_a_fault_names_is_ordered_from_the_end_of_the_isola
     the fan belt GS-2001"), orders the belt from there and submits; the desk sees a line whose source is that
     remedy of that module."""
     errors: list[str] = []
-    with Server(server_csdb(content, tmp_path / "csdb")) as server:
-        context = browser.new_context(viewport={"width": 1024, "height": 1366}, base_url=server.url, locale="ru-RU")
-        try:
-            page = technician_with_product(context, server, "P-003", errors)
-            page.goto(f"/dm/{REMEDY_MODULE}")
-            page.click("section[data-node='fi-s01'] .fi-answer >> text=Нет")
-            page.click("section[data-node='fi-s03'] .fi-answer >> text=Ремень порван")
-            remedy = page.locator("section[data-node='fi-e03']")
-            remedy.wait_for()
-            add = remedy.locator("button.order-add[data-order-pn='GS-2001']")
-            assert add.inner_text().startswith("В заказ")
-            add.click()
-            assert page.get_attribute("#ietm-order-toggle", "data-count") == "1"
-            page.click("#ietm-order-toggle")
-            shot(page, "orders-sample-remedy")
-            page.click("#ietm-order [data-order-submit]")
-            wait(lambda: page.evaluate("JSON.parse(localStorage.getItem('ietm.orders.outbox') || '[]').length") == 0,
-                 "the order did not leave the outbox")
-        finally:
-            context.close()
+    with technician_on_server(browser, content, tmp_path / "csdb", "P-003", errors) as (server, page):
+        page.goto(f"/dm/{REMEDY_MODULE}")
+        page.click("section[data-node='fi-s01'] .fi-answer >> text=Нет")
+        page.click("section[data-node='fi-s03'] .fi-answer >> text=Ремень порван")
+        remedy = page.locator("section[data-node='fi-e03']")
+        remedy.wait_for()
+        add = remedy.locator("button.order-add[data-order-pn='GS-2001']")
+        assert add.inner_text().startswith("В заказ")
+        add.click()
+        assert page.get_attribute("#ietm-order-toggle", "data-count") == "1"
+        page.click("#ietm-order-toggle")
+        shot(page, "orders-sample-remedy")
+        page.click("#ietm-order [data-order-submit]")
+        wait(lambda: page.evaluate("JSON.parse(localStorage.getItem('ietm.orders.outbox') || '[]').length") == 0,
+             "the order did not leave the outbox")
         [order] = login(server.url, "olga").get("/api/orders").json()["orders"]
         assert order["owner"] == "ivan" and order["product"]["id"] == "P-003"
         assert [(ln["part_number"], ln["source"]) for ln in order["lines"]] == [
@@ -226,18 +222,25 @@ def test_a_part_the_remedy_of_a_fault_names_is_ordered_from_the_end_of_the_isola
     assert not errors, errors
 
 
-def technician_with_product(context, server: Server, product: str, errors: list[str]):
-    """A page of the server, the technician logged in with the product picked (in Russian)."""
-    page = context.new_page()
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.goto("/login")
-    page.fill("#login-name", "ivan")
-    page.fill("#login-password", PASSWORD)
-    page.click("form.login-form button[type=submit]")
-    page.wait_for_url(f"{server.url}/")
-    page.goto("/products?lang=ru")
-    page.click(f"[data-pick-product='{product}']")
-    return page
+@contextmanager
+def technician_on_server(browser, content: Path, folder: Path, product: str, errors: list[str]):
+    """The sample manual's server, and a page of it in Russian with the technician logged in and the product
+    picked; the browser context is closed when the block ends, the server after it."""
+    with Server(server_csdb(content, folder)) as server:
+        context = browser.new_context(viewport={"width": 1024, "height": 1366}, base_url=server.url, locale="ru-RU")
+        try:
+            page = context.new_page()
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            page.goto("/login")
+            page.fill("#login-name", "ivan")
+            page.fill("#login-password", PASSWORD)
+            page.click("form.login-form button[type=submit]")
+            page.wait_for_url(f"{server.url}/")
+            page.goto("/products?lang=ru")
+            page.click(f"[data-pick-product='{product}']")
+            yield server, page
+        finally:
+            context.close()
 
 
 SUPPLY_MODULE = "DGEN-A-D20-00-00-00A-921A-A"  # replacing the fuel filter: 0.3 l of EN 590 diesel, rags as needed
@@ -250,34 +253,29 @@ def test_a_supply_of_a_procedure_is_ordered_in_its_own_unit_and_quantity(
     than the procedure needs, so the device asks for a reason before sending; the rags, needed "as required",
     count as one; the desk sees both as supplies of that module."""
     errors: list[str] = []
-    with Server(server_csdb(content, tmp_path / "csdb")) as server:
-        context = browser.new_context(viewport={"width": 1024, "height": 1366}, base_url=server.url, locale="ru-RU")
-        try:
-            page = technician_with_product(context, server, "P-003", errors)
-            page.goto(f"/dm/{SUPPLY_MODULE}")
-            fuel = page.locator("button.order-add[data-order-pn='EN 590']")
-            assert fuel.get_attribute("data-order-kind") == "supply" and fuel.inner_text().startswith("В заказ")
-            fuel.click()
-            assert page.get_attribute("#ietm-order-toggle", "data-count") == "0.3"
-            fuel.click()
-            page.locator("button.order-add[data-order-pn='C-001']").click()
-            page.click("#ietm-order-toggle")
-            quantities = page.locator("#ietm-order td.order-qty")
-            assert [quantities.nth(i).inner_text().strip() for i in range(2)] == ["l", ""]
-            assert [quantities.nth(i).locator("input").input_value() for i in range(2)] == ["0.6", "1"]
-            page.click("#ietm-order [data-order-submit]")  # more fuel than the procedure needs, and no reason
-            problem = page.locator("#ietm-order .order-problems")
-            problem.wait_for()
-            assert "EN 590 — 0.6 l, больше, чем 0.3 l по DMC-" + SUPPLY_MODULE in problem.inner_text()
-            note = page.locator("#ietm-order input[data-note='0']")
-            note.fill("две замены фильтра")
-            note.dispatch_event("change")
-            shot(page, "orders-sample-supplies")
-            page.click("#ietm-order [data-order-submit]")
-            olga = login(server.url, "olga")
-            wait(lambda: olga.get("/api/orders").json()["orders"], "the order did not reach the server")
-        finally:
-            context.close()
+    with technician_on_server(browser, content, tmp_path / "csdb", "P-003", errors) as (server, page):
+        page.goto(f"/dm/{SUPPLY_MODULE}")
+        fuel = page.locator("button.order-add[data-order-pn='EN 590']")
+        assert fuel.get_attribute("data-order-kind") == "supply" and fuel.inner_text().startswith("В заказ")
+        fuel.click()
+        assert page.get_attribute("#ietm-order-toggle", "data-count") == "0.3"
+        fuel.click()
+        page.locator("button.order-add[data-order-pn='C-001']").click()
+        page.click("#ietm-order-toggle")
+        quantities = page.locator("#ietm-order td.order-qty")
+        assert [quantities.nth(i).inner_text().strip() for i in range(2)] == ["l", ""]
+        assert [quantities.nth(i).locator("input").input_value() for i in range(2)] == ["0.6", "1"]
+        page.click("#ietm-order [data-order-submit]")  # more fuel than the procedure needs, and no reason
+        problem = page.locator("#ietm-order .order-problems")
+        problem.wait_for()
+        assert "EN 590 — 0.6 l, больше, чем 0.3 l по DMC-" + SUPPLY_MODULE in problem.inner_text()
+        note = page.locator("#ietm-order input[data-note='0']")
+        note.fill("две замены фильтра")
+        note.dispatch_event("change")
+        shot(page, "orders-sample-supplies")
+        page.click("#ietm-order [data-order-submit]")
+        olga = login(server.url, "olga")
+        wait(lambda: olga.get("/api/orders").json()["orders"], "the order did not reach the server")
         [order] = olga.get("/api/orders").json()["orders"]
         assert order["lines"][0]["note"] == "две замены фильтра"
         assert [(ln["part_number"], ln["quantity"], ln["unit"], ln["source"]) for ln in order["lines"]] == [
