@@ -50,8 +50,8 @@ def _model(site: Site) -> dict:
     }
 
 
-def _new_issue(csdb: Path, n: int, title: str | None = None) -> Path:
-    src = next(csdb.glob(f"{MODULE}_001-00_*.XML"))
+def _new_issue(csdb: Path, n: int, title: str | None = None, module: str = MODULE) -> Path:
+    src = next(csdb.glob(f"{module}_001-00_*.XML"))
     data = re.sub(r'issueNumber="\d{3}"', f'issueNumber="{n:03d}"', src.read_text(encoding="utf-8"), count=1)
     if title:
         data = re.sub(r"<techName>[^<]*</techName>", f"<techName>{title}</techName>", data, count=1)
@@ -74,6 +74,53 @@ def test_an_update_ends_with_the_model_a_full_read_gives(csdb: Path):
     site.update(scan.changed)
     assert _model(site) == _model(Site(csdb))
     assert site.titles[MODULE].startswith("Renamed filter element") and dropped not in site.copies
+
+
+def test_a_write_to_one_module_renders_again_only_the_pages_that_show_it(csdb: Path):
+    """A new issue of one module, its title the same, changes its own page and those that refer to it (a link
+    that pins its first issue now says so); every other page a server keeps stays kept (at 10,000 modules a write
+    made every worker render every page again). Whatever a worker answers is what a fresh server renders."""
+    from ietm.web.links import ServerLinks
+    from ietm.web.pages import Pages
+
+    referrer = "DMC-DGEN-A-D10-00-00-00A-040A-A"  # its link to MODULE pins issue 001 here
+    ref = ('systemCode="D10" subSystemCode="1" subSubSystemCode="0" assyCode="00" disassyCode="00" '
+           'disassyCodeVariant="A" infoCode="040" infoCodeVariant="A" itemLocationCode="A"/>')
+    for path in csdb.glob(f"{referrer}_*.XML"):
+        text = path.read_text(encoding="utf-8")
+        assert ref + "</dmRefIdent>" in text
+        path.write_text(text.replace(ref + "</dmRefIdent>", ref + '<issueInfo issueNumber="001" inWork="00"/></dmRefIdent>'),
+                        encoding="utf-8")
+    site = Site(csdb)
+    pages = Pages(site, keep_pages_mb=64)
+    keys = sorted(k for k, o in site.latest.items() if o.kind == "dm")
+
+    def every_page(pages: Pages) -> dict[tuple[str, str], str]:
+        return {(k, lang): pages.data_module(k, None, None, None, ServerLinks(pages.site), lang)
+                for k in keys for lang in ("ru", "en")}
+
+    def fresh() -> dict[tuple[str, str], str]:
+        return every_page(Pages(Site(csdb), keep_pages_mb=64))
+
+    before = every_page(pages)
+    assert every_page(pages) == before  # kept
+    _new_issue(csdb, 2)
+    site.update(site.catalog.refresh().changed)
+    after = every_page(pages)
+    assert after == fresh()
+    changed = {k for k, _ in after if after[k, "ru"] != before[k, "ru"]}
+    assert changed == {MODULE, referrer}
+    pinned = f'href="/dm/{MODULE[4:]}?issue=001-00"'  # the issue it pins is no longer the latest
+    assert pinned in after[referrer, "ru"] and pinned not in before[referrer, "ru"]
+    rendered = {k for k, _ in after if after[k, "ru"] is not before[k, "ru"]}
+    assert len(rendered) < len(keys) / 2, f"{len(rendered)} of {len(keys)} pages rendered again"
+
+    # a title changed: every page that lists or links the module may show it; all are rendered again
+    _new_issue(csdb, 3, "Renamed filter element")
+    site.update(site.catalog.refresh().changed)
+    again = every_page(pages)
+    assert again == fresh()
+    assert not any(again[k] is after[k] for k in again)
 
 
 def test_a_worker_takes_in_another_workers_write_reading_only_what_changed(csdb: Path):

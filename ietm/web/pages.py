@@ -178,9 +178,10 @@ class Pages:
         from ietm.applic import act_ref
 
         act = act_ref(root)[0] if root is not None else None
-        key = (self.site.generation, act)  # a re-indexed CSDB may have new tables
+        shape = self.site.shape  # a re-indexed CSDB may have new tables
+        key = (shape, act)
         if key not in self._applic:
-            self._applic = {k: v for k, v in self._applic.items() if k[0] == self.site.generation}
+            self._applic = {k: v for k, v in self._applic.items() if k[0] == shape}
             self._applic[key] = self._applic_data(root)
         return self._applic[key]
 
@@ -286,7 +287,7 @@ class Pages:
             return None if kept_only else self._data_module(obj, key, content_language, pm, links, language,
                                                             edit_url, hidden, badge)
         args = (key, issue, content_language, pm, type(links).__name__, language, edit_url, hidden)
-        stamp = (self.site.generation, _mtime_ns(obj.path), repr(badge))
+        stamp = (self.site.stamp(key), _mtime_ns(obj.path), repr(badge))
         kept = self._kept(args, stamp)
         if kept is not None or kept_only:
             return kept
@@ -371,8 +372,9 @@ class Pages:
 
         path = Path(obj.path)
         # links in a fragment depend on what else the CSDB holds (and what of it the reader may know of),
-        # hence the index generation and the hidden modules in the key
-        stamp = (str(path), path.stat().st_mtime_ns, language, pm, type(links).__name__, self.site.generation, hidden)
+        # hence the site's stamp for the module and the hidden modules in the key
+        stamp = (str(path), path.stat().st_mtime_ns, language, pm, type(links).__name__, self.site.stamp(obj.key),
+                 hidden)
         with self._rendered_guard:
             hit = self._rendered.get(stamp)
             if hit is not None:

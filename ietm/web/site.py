@@ -97,6 +97,9 @@ class Site:
         self._hidden: dict[tuple[int, str], frozenset[str]] = {}
         self._placements: dict[tuple, dict] = {}  # reading-order places, per publication and per language (placement)
         self.generation = 0  # counts index() calls: what was derived from an older index is stale
+        # (shape, key -> generation): the last generation whose change any page may show, and per key the last
+        # since then that changed what that key's page shows (Site.stamp)
+        self._stamps: tuple[int, dict[str, int]] = (0, {})
         self._derived = Derived(state_dir(self.csdb))  # publication outlines and repository entries, kept
         self._repository_modules: dict[str, dict[tuple[str, str], etree._Element]] = {}  # read on first use
         self._repository_guard = threading.Lock()
@@ -137,13 +140,14 @@ class Site:
         self._derived.forget_others({o.path for found in copies.values() for o in found})
         self._derived.save()
         self._install(copies, latest, titles, titles_in, *_icn_tables(icn_files), publications, publication_copies,
-                      None, repositories)
+                      None, repositories)  # every page may differ
 
     def update(self, keys: Iterable[str]) -> None:
         """Take in a change to some objects only (the change log names them), as `index` would but without
         reading the whole catalog again: their copies are read again, and what depends on them is rebuilt —
         their publications and those that list them (titles, what the CSDB holds), the ICN files, the
         repositories or applicability tables when such a module changed. Swapped in whole, like `index`."""
+        keys = set(keys)
         copies, latest, titles = dict(self.copies), dict(self.latest), dict(self.titles)
         titles_in = {language: dict(found) for language, found in self._titles_in.items()}
         publications, publication_copies = dict(self.publications), dict(self._publication_copies)
@@ -151,10 +155,12 @@ class Site:
         applicability, repositories = self._applicability, self._repository_entries
         rebuild: set[str] = set()  # publications to build again
         listed_in: set[str] = set()  # keys whose presence or titles changed: the publications listing them follow
-        for key in sorted(set(keys)):
+        tables = False  # illustrations, repositories or applicability tables changed: any page may show them
+        for key in sorted(keys):
             fresh = sorted(self.catalog.objects(key=key), key=_copy_order)
             if key.startswith("ICN-") or any(o.kind == "icn" for o in fresh):
                 icns, icn_stems = _icn_tables([Path(o.path) for o in self.catalog.objects(kind="icn")])
+                tables = True
                 continue
             old = copies.pop(key, [])
             latest.pop(key, None)
@@ -173,7 +179,7 @@ class Site:
             if ("dm", "comrep") in kinds:
                 repositories = None
             if kinds & {("dm", "act"), ("dm", "cct"), ("dm", "pct"), ("dm", "comrep")}:
-                applicability = None
+                applicability, tables = None, True
             if any(o.kind == "pm" for o in (*old, *fresh)):
                 rebuild.add(key)
         for key in listed_in:
@@ -188,8 +194,34 @@ class Site:
         if repositories is None:
             repositories = self._repositories(copies)
         self._derived.save()
+        # a change to some modules' own files, their titles and languages the same and no publication, table or
+        # illustration among them, shows on their pages and on the pages that refer to them (the issue a link
+        # pins is kept when it exists, and dropped when it is the latest), and in what repository modules list
+        # as their entries' uses: every other kept page stays as it is
+        touched = None if tables or listed_in or rebuild else self._touched_by(keys)
         self._install(copies, latest, titles, titles_in, icns, icn_stems, publications, publication_copies,
-                      applicability, repositories)
+                      applicability, repositories, touched)
+
+    def _touched_by(self, keys: Iterable[str]) -> set[str]:
+        """The keys whose pages show a change made to these modules' own files (update)."""
+        touched = set(keys)
+        for key in keys:
+            touched.update(o.key for o, _ in self.catalog.referrers(key) if o.key)
+        touched.update(k for k, o in self.latest.items() if o.kind == "dm" and o.content_type == "comrep")
+        return touched
+
+    @property
+    def shape(self) -> int:
+        """The generation of the last change that any page may show (what derives from the whole CSDB, such as
+        the applicability panel and reading order, is kept under this)."""
+        return self._stamps[0]
+
+    def stamp(self, key: str) -> tuple[int, int]:
+        """What a kept page of `key` (or what it was rendered from) is valid for: the last change any page may
+        show, and the last since then that this key's page shows. A write of one module re-renders its page and
+        those of its referrers, not the whole CSDB's (at 10,000 modules a page costs a few ms of CPU, per worker)."""
+        shape, touched = self._stamps
+        return shape, touched.get(key, 0)
 
     def _build_publication(self, key: str, copies: dict[str, list[CsdbObject]], titles: dict[str, str],
                            titles_in: dict[str, dict[str, str]], publications: dict[str, Publication],
@@ -214,7 +246,8 @@ class Site:
             publications[key] = publication_copies[copies[key][-1].path]
 
     def _install(self, copies, latest, titles, titles_in, icns, icn_stems, publications, publication_copies,
-                 applicability, repositories) -> None:  # type: ignore[no-untyped-def]
+                 applicability, repositories, touched: set[str] | None = None) -> None:  # type: ignore[no-untyped-def]
+        """Swap a new model in; `touched`, when only some keys' pages may differ, names them (else every page may)."""
         if repositories is not getattr(self, "_repository_entries", None):
             with self._repository_guard:  # the modules read for the older index are not those of the new one
                 self._repository_modules = {}
@@ -222,7 +255,10 @@ class Site:
          self._publication_copies, self._applicability, self._repository_entries, self._repository_lookups) = (
             copies, latest, titles, titles_in, icns, icn_stems, publications, publication_copies, applicability,
             repositories, {})
-        self.generation += 1
+        generation = self.generation + 1
+        shape, touched_at = self._stamps
+        stamps = (generation, {}) if touched is None else (shape, {**touched_at, **dict.fromkeys(touched, generation)})
+        self.generation, self._stamps = generation, stamps  # the model first: a page stamped new reads it new
 
     # -- common information repositories (ietm.render.content.cir) ---------------------------------------
 
@@ -333,7 +369,8 @@ class Site:
 
     def _applic_words(self, language: str | None) -> tuple[dict[str, str], dict[tuple[str, str], str]]:
         lang = (language or "")[:2].lower()
-        key = (self.generation, lang)
+        shape = self.shape  # the tables are the same until such a change
+        key = (shape, lang)
         found_words = self._property_names.get(key)
         if found_words is None:
             names: dict[str, str] = {}
@@ -361,7 +398,7 @@ class Site:
                         if enum.get("enumerationLabel"):
                             for value in (enum.get("applicPropertyValues") or "").split("|"):
                                 labels.setdefault((el.get("id"), value.strip()), enum.get("enumerationLabel"))
-            self._property_names = {k: v for k, v in self._property_names.items() if k[0] == self.generation}
+            self._property_names = {k: v for k, v in self._property_names.items() if k[0] == shape}
             found_words = self._property_names[key] = (names, labels)
         return found_words
 
@@ -378,7 +415,10 @@ class Site:
                 with self._loaded_guard:
                     rows = self.catalog.referrers(cir_target(kind, ident), "cir")
                 keys = sorted({o.key for o, _ in rows if o.kind == "dm" and o.key in self.latest})
-                found = self._uses[key] = [(k, title(k) or k) for k in keys]
+                found = [(k, title(k) or k) for k in keys]
+                if len(self._uses) > 10_000:  # what older generations asked (a server takes writes for months)
+                    self._uses = {k: v for k, v in self._uses.items() if k[0] == self.generation}
+                self._uses[key] = found
             return found
 
         return lookup
@@ -553,7 +593,7 @@ class Site:
 
     def _positions(self, pub: Publication) -> dict[str, int]:
         """key -> its first place in a publication's reading order (worked out once per publication copy)."""
-        stamp = (self.generation, pub.obj.path)
+        stamp = (self.shape, pub.obj.path)  # publications are built again only by a change of shape
         found = self._placements.get(stamp)
         if found is None:
             found = {}
@@ -565,7 +605,8 @@ class Site:
     def _first_placements(self, language: str | None, hidden: frozenset[str]) -> dict[str, tuple[Publication, int]]:
         """key -> (publication, place) in the first publication that holds it, for one language and clearance:
         a page then finds its place without walking every publication (quadratic in a large CSDB)."""
-        stamp = (self.generation, language, hidden)
+        shape = self.shape
+        stamp = (shape, language, hidden)
         found = self._placements.get(stamp)
         if found is None:
             found = {}
@@ -575,7 +616,7 @@ class Site:
                 pub = self.publication(k, language)
                 for item_key, i in self._positions(pub).items():
                     found.setdefault(item_key, (pub, i))
-            self._placements = {s: v for s, v in self._placements.items() if s[0] == self.generation}
+            self._placements = {s: v for s, v in self._placements.items() if s[0] == shape}
             self._placements[stamp] = found
         return found
 
