@@ -394,3 +394,24 @@ def test_a_quantity_written_with_a_decimal_comma_is_ordered_as_that_quantity(con
     assert "0,3" in fuel.getparent().getparent().text_content()
     [rags] = doc.xpath("//button[@data-order-pn='C-001']")
     assert rags.get("data-order-qty") == "1"
+
+
+def test_leaf_paragraphs_and_titles_are_what_their_renderers_make(bike: Path, bike_links: FolderLinks):
+    """A paragraph or title with no attributes and no child is made from its leaf form (LEAF_FORMS), without
+    its renderer's call, in the dispatch and inside records: both must give what the renderer gives."""
+    from lxml import etree
+
+    from ietm.render.content.base import HANDLERS, LEAF_FORMS
+    from ietm.render.content.records import record
+
+    r = render_file(bike / BRAKE_PADS, bike_links).html_pass
+    assert {"para", "title"} <= LEAF_FORMS.keys()
+    for tag, (start, end) in LEAF_FORMS.items():
+        for text in ('Tighten the <bolt> & "nut" \'now\'', None):
+            el = etree.Element(tag)
+            el.text = text
+            made = str(r.render(el))
+            assert made == str(HANDLERS[tag](r, el)) and made.startswith(start) and made.endswith(end), tag
+            group = etree.Element("brDecisionValue")
+            group.append(el)
+            assert made in str(record(r, group)), tag

@@ -26,13 +26,18 @@ HANDLERS: dict[str, Handler] = {}
 #: tag prefixes of S1000D families shown as labelled records (learning, service bulletin, business rules)
 PREFIX_HANDLERS: dict[str, Handler] = {}
 _PREFIXED: dict[str, Handler] = {}  # tags found in PREFIX_HANDLERS, so each is looked for there once
+#: what the renderer of a tag makes of an element with no attributes and no child: its text, escaped, between
+#: these two strings. Such elements (paragraphs and titles by the thousand) are made without the renderer's call.
+LEAF_FORMS: dict[str, tuple[str, str]] = {}
 
 EMPTY = FastMarkup("")
 #: the attributes Html.attrs shows (an element with none of them gets its class only)
-_MARKED = frozenset({"id", "changeMark", "changeType", "reasonForUpdateRefIds", "applicRefId", "applicRefIds"})
+SHOWN_ATTRS = frozenset({"id", "changeMark", "changeType", "reasonForUpdateRefIds", "applicRefId", "applicRefIds"})
 
 
-def handles(*tags: str) -> Callable[[Handler], Handler]:
+def handles(*tags: str, leaf: tuple[str, str] | None = None) -> Callable[[Handler], Handler]:
+    """Register a renderer of these tags; `leaf`: what it makes of an element with no attributes and no child
+    (LEAF_FORMS), which tests/test_render_content.py holds it to."""
     def register(fn: Handler) -> Handler:
         for tag in tags:
             known = HANDLERS.get(tag)
@@ -40,6 +45,8 @@ def handles(*tags: str) -> Callable[[Handler], Handler]:
                 raise ValueError(f"<{tag}> has two renderers: {known.__module__}.{known.__name__} and "
                                  f"{fn.__module__}.{fn.__name__}")
             HANDLERS[tag] = fn
+            if leaf is not None:
+                LEAF_FORMS[tag] = leaf
         return fn
 
     return register
@@ -171,11 +178,15 @@ class Html:
         return code_name(kind, value, self.ctx.language)
 
     def render(self, el: etree._Element) -> Markup:
-        if not isinstance(el.tag, str):  # XML comments and processing instructions are not content
-            self.seen.add(el)
-            return EMPTY
         self.seen.add(el)
-        handler = HANDLERS.get(el.tag) or self.handler_of(el.tag)
+        tag = el.tag
+        if type(tag) is not str:  # XML comments and processing instructions are not content
+            return EMPTY
+        form = LEAF_FORMS.get(tag)
+        if form is not None and not len(el) and not el.keys():
+            text = el.text
+            return markup(f"{form[0]}{escape_str(text)}{form[1]}" if text else form[0] + form[1])
+        handler = HANDLERS.get(tag) or self.handler_of(tag)
         if handler is None:
             return self.unknown(el)
         return handler(self, el)
@@ -236,7 +247,7 @@ class Html:
 
     def attrs(self, el: etree._Element, cls: str = "", **extra: object) -> Markup:
         """id, class, change marks and applicability of an element, as HTML attributes."""
-        if not extra and _MARKED.isdisjoint(el.keys()):  # most elements: their class only
+        if not extra and SHOWN_ATTRS.isdisjoint(el.keys()):  # most elements: their class only
             return markup(f' class="{escape_str(cls)}"') if cls else EMPTY
         pairs: list[tuple[str, object]] = []
         ident = el.get("id")

@@ -23,7 +23,7 @@ XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
 
 @handles("para", "simplePara", "paraBasic", "notePara", "warningAndCautionPara", "commonInfoDescrPara",
          "copyrightPara", "captionLine", "attentionListItemPara", "simpleRefPara", "reducedListItemPara",
-         "checkListPara", "simpleRemark", "action")
+         "checkListPara", "simpleRemark", "action", leaf=('<p class="para">', "</p>"))
 def para(r: Html, el: etree._Element) -> Markup:
     return FastMarkup(f'<p{r.attrs(el, "para")}>{r.inner(el)}</p>')  # the commonest element: no format() cost
 
@@ -129,7 +129,7 @@ def index_flag(r: Html, el: etree._Element) -> Markup:
         " / ".join(v for k, v in sorted(el.attrib.items()) if k.startswith("indexLevel")))
 
 
-@handles("title")
+@handles("title", leaf=('<div class="title">', "</div>"))
 def title(r: Html, el: etree._Element) -> Markup:
     """A title whose parent renders it in place (levelledPara, step...) never reaches here; others are headings."""
     return FastMarkup('<div{}>{}</div>').format(r.attrs(el, "title"), r.inner(el))

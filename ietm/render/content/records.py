@@ -9,7 +9,7 @@ import functools
 from lxml import etree
 from markupsafe import Markup
 
-from ietm.render.content.base import EMPTY, PREFIX_HANDLERS, Html, handles, humanize
+from ietm.render.content.base import LEAF_FORMS, PREFIX_HANDLERS, SHOWN_ATTRS, Html, handles, humanize
 from ietm.render.content.codelists import attr_code_list, code_name
 from ietm.render.content.labels import attr_label, record_label
 from ietm.render.content.fastmarkup import escape_str, markup
@@ -59,39 +59,56 @@ def record(r: Html, el: etree._Element) -> Markup:
 
 def _record(r: Html, el: etree._Element, language: str) -> str:
     """A record as a plain string; the records inside it are made here directly, without the dispatch and the
-    markup objects of a render each (a business-rules module is tens of thousands of nested records)."""
+    markup objects of a render each (a business-rules module is tens of thousands of nested records), and so
+    are the leaf paragraphs and titles among them (LEAF_FORMS)."""
     tag = el.tag
     label, leaf_class, group_class = _words(language, tag)
     text = el.text
     parts = [escape_str(text)] if text else []
     leaf = True
-    handler_of = r.handler_of
     seen = r.seen
     for child in el:
         ctag = child.tag
+        seen.add(child)
         if type(ctag) is str:
             leaf = False
-            if handler_of(ctag) is record:
-                seen.add(child)
+            kind = _KINDS.get(ctag)
+            if kind is None:
+                kind = _KINDS[ctag] = _kind(ctag)
+            if kind is _RECORD:
                 parts.append(_record(r, child, language))
-            else:
+            elif kind is _OTHER or len(child) or child.keys():
                 parts.append(r.render(child))
-        else:  # XML comments and processing instructions are not content
-            seen.add(child)
+            else:  # a leaf of a tag with a leaf form: its renderer's markup without its call
+                ctext = child.text
+                parts.append(f"{kind[0]}{escape_str(ctext)}{kind[1]}" if ctext else kind[0] + kind[1])
+        # (XML comments and processing instructions are not content)
         tail = child.tail
         if tail:
             parts.append(escape_str(tail))
     inner = "".join(parts)
-    if el.keys():
+    keys = el.keys()
+    if keys:
         shown = _facts(language, el)
         if leaf:
-            return (f'<div{r.attrs(el, f"rec leaf r-{tag}")}><span class="k">{label}</span> '
-                    f'<span class="v">{inner}</span> {shown}</div>')
-        return (f'<div{r.attrs(el, f"rec r-{tag}")}><div class="rec-h">{label} {shown}</div>'
-                f'<div class="rec-b">{inner}</div></div>')
+            cls = leaf_class if SHOWN_ATTRS.isdisjoint(keys) else r.attrs(el, f"rec leaf r-{tag}")
+            return f'<div{cls}><span class="k">{label}</span> <span class="v">{inner}</span> {shown}</div>'
+        cls = group_class if SHOWN_ATTRS.isdisjoint(keys) else r.attrs(el, f"rec r-{tag}")
+        return f'<div{cls}><div class="rec-h">{label} {shown}</div><div class="rec-b">{inner}</div></div>'
     if leaf:
         return f'<div{leaf_class}><span class="k">{label}</span> <span class="v">{inner}</span> </div>'
     return f'<div{group_class}><div class="rec-h">{label} </div><div class="rec-b">{inner}</div></div>'
+
+
+_RECORD = ("record",)  # a child made by _record
+_OTHER = ("other",)  # a child made by its own renderer
+_KINDS: dict[str, tuple[str, str]] = {}  # tag -> _RECORD, _OTHER or its leaf form (LEAF_FORMS)
+
+
+def _kind(tag: str) -> tuple[str, str]:
+    if Html.handler_of(tag) is record:
+        return _RECORD
+    return LEAF_FORMS.get(tag, _OTHER)
 
 
 def register(*tags: str) -> None:
