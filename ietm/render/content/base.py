@@ -73,6 +73,9 @@ def text_of(el: etree._Element | None) -> str:
     """The element's text content with whitespace collapsed (as a reader sees it)."""
     if el is None:
         return ""
+    if not len(el) and type(el.tag) is str:  # a leaf (most): its own text, without an iterator over the subtree
+        text = el.text
+        return " ".join(text.split()) if text else ""
     return " ".join("".join(el.itertext()).split())
 
 
@@ -248,7 +251,7 @@ class Html:
     def attrs(self, el: etree._Element, cls: str = "", **extra: object) -> Markup:
         """id, class, change marks and applicability of an element, as HTML attributes."""
         if not extra and SHOWN_ATTRS.isdisjoint(el.keys()):  # most elements: their class only
-            return markup(f' class="{escape_str(cls)}"') if cls else EMPTY
+            return _class_attribute(cls)
         pairs: list[tuple[str, object]] = []
         ident = el.get("id")
         if ident:
@@ -307,6 +310,12 @@ class Html:
         """A stable id in document order (same module issue, same ids), for state kept on the device."""
         self._counters[prefix] = self._counters.get(prefix, 0) + 1
         return f"{prefix}-{self._counters[prefix]}"
+
+
+@functools.lru_cache(maxsize=1024)
+def _class_attribute(cls: str) -> Markup:
+    """` class="..."` of an element with no attribute that Html.attrs shows (most elements)."""
+    return markup(f' class="{escape_str(cls)}"') if cls else EMPTY
 
 
 #: readers of statements other content types define (a process's `expression`: ietm.render.content.process)

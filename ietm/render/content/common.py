@@ -174,19 +174,37 @@ def broken(r: Html, shown: str, ref: str) -> Markup:
 @handles("dmRef")
 def dm_ref(r: Html, el: etree._Element) -> Markup:
     r.consume(el)
-    ident = child(el, "dmRefIdent")
+    ident = address = None
+    for c in el:  # (one walk: a business-rules module holds more than a thousand references)
+        tag = c.tag
+        if tag == "dmRefIdent":
+            ident = c if ident is None else ident
+        elif tag == "dmRefAddressItems":
+            address = c if address is None else address
     key = dm_ref_key(ident) if ident is not None else None
     if key is None:
         return broken(r, text_of(el) or "dmRef", "dmRef")
-    address = child(el, "dmRefAddressItems")
-    title_el = child(address, "dmTitle") if address is not None else None
     title = ""
+    title_el = child(address, "dmTitle") if address is not None else None
     if title_el is not None:
-        tech, info = text_of(child(title_el, "techName")), text_of(child(title_el, "infoName"))
+        tech = info = None
+        for c in title_el:
+            tag = c.tag
+            if tag == "techName":
+                tech = c if tech is None else tech
+            elif tag == "infoName":
+                info = c if info is None else info
+        tech, info = text_of(tech), text_of(info)
         title = f"{tech} - {info}" if info else tech
     title = title or r.ctx.titles(key) or ""
-    url = r.ctx.links.dm(key, issue_text(child(ident, "issueInfo")), language_text(child(ident, "language")),
-                         el.get("referredFragment"))
+    issue = language = None
+    for c in ident:
+        tag = c.tag
+        if tag == "issueInfo":
+            issue = c if issue is None else issue
+        elif tag == "language":
+            language = c if language is None else language
+    url = r.ctx.links.dm(key, issue_text(issue), language_text(language), el.get("referredFragment"))
     if url is None:
         return broken(r, f"{key} {title}".strip(), key)
     key = escape_str(key)

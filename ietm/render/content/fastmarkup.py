@@ -22,11 +22,14 @@ escape_str = _escape_inner
 
 def escape_text(value: Any) -> str:
     """The escaped text of a value as markupsafe.escape makes it, as a plain str (for joining into markup)."""
-    if type(value) is not str:
-        if hasattr(value, "__html__"):
-            return value.__html__()
-        value = str(value)
-    return _escape_inner(value)
+    kind = type(value)
+    if kind is str:
+        return _escape_inner(value)
+    if kind is FastMarkup or kind is Markup:  # markup as it is (its __html__ is itself)
+        return value
+    if hasattr(value, "__html__"):
+        return value.__html__()
+    return _escape_inner(str(value))
 
 
 def escape(value: Any) -> Markup:
@@ -51,11 +54,15 @@ class FastMarkup(Markup):
 
     def join(self, iterable: Any) -> FastMarkup:  # type: ignore[override]
         """Markup.join (parts without __html__ escaped) without its Python-level escape and constructor per part."""
-        return _new(FastMarkup, str.join(self, map(escape_text, iterable)))
+        return _new(FastMarkup, str.join(self, [p if type(p) is FastMarkup else escape_text(p) for p in iterable]))
 
     def format(self, *args: Any, **kwargs: Any) -> FastMarkup:  # type: ignore[override]
         # the commonest arguments inline: text (escaped) and the renderers' own markup (as it is: its __html__)
+        if kwargs:
+            return _new(FastMarkup, str.format(
+                self, *[_escape_inner(a) if type(a) is str else a if type(a) is FastMarkup else escape_text(a)
+                        for a in args],
+                **{k: escape_text(v) for k, v in kwargs.items()}))
         return _new(FastMarkup, str.format(
             self, *[_escape_inner(a) if type(a) is str else a if type(a) is FastMarkup else escape_text(a)
-                    for a in args],
-            **{k: escape_text(v) for k, v in kwargs.items()}))
+                    for a in args]))
