@@ -93,6 +93,7 @@ class Html:
         self.mode = ""  # "procedure" while rendering a procedure's steps (they get check-off boxes)
         self.scripts: set[str] = set()  # viewer/static/js modules the rendered content needs
         self._counters: dict[str, int] = {}
+        self._applic: dict[tuple[str, ...], list[tuple[str, object]]] = {}  # applic_pairs of each annotation named
         # the module's ids, numbers and reasons for update: worked out once per context (the identification and
         # the content are two renders of one module; a business-rules module has tens of thousands of elements)
         indexed = ctx.shared.get("index")
@@ -277,6 +278,13 @@ class Html:
         refs = [el.get("applicRefId")] if el.get("applicRefId") else el.get("applicRefIds", "").split()
         if not refs:
             return []
+        key = tuple(refs)  # (many elements of a module name the same annotations: each is spelled out once)
+        found = self._applic.get(key)
+        if found is None:
+            found = self._applic[key] = self._applic_pairs(refs)
+        return found
+
+    def _applic_pairs(self, refs: list[str]) -> list[tuple[str, object]]:
         named = " ".join(refs)
         applics = [self.resolve_applic(self.ids.get(r)) for r in refs]
         if any(a is None for a in applics):
