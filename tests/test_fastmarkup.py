@@ -19,3 +19,13 @@ def test_result_is_markup_and_formats_again():
     out = FastMarkup("<li>{}</li>").format("<x>")
     assert isinstance(out, Markup) and str(out) == "<li>&lt;x&gt;</li>"
     assert FastMarkup("<ul>{}</ul>").format(out) == "<ul><li>&lt;x&gt;</li></ul>"
+
+
+@pytest.mark.parametrize("value", ARGS)
+def test_large_arguments_are_joined_to_the_same_result(value):
+    """Arguments of more than a few thousand characters (a business-rules page's body, with non-ASCII text) are
+    put together by a join, not by str.format: the result must be what markupsafe makes."""
+    large = FastMarkup("<div>" + "Проверка & <b>x</b> " * 500 + "</div>")
+    for template in ('<p title="{0}">{0}</p><i>{1}</i>{{kept}}', "{}{}", "<section>{} {}</section>\n"):
+        assert FastMarkup(template).format(value, large) == Markup(template).format(value, large)
+        assert FastMarkup(template).format(large, value) == Markup(template).format(large, value)

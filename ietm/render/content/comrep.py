@@ -157,17 +157,13 @@ def _uses(r: Html, kind: str, number: str) -> Markup:
     if made is None:
         made = r.ctx.shared["cir_uses"] = {}
     dm = r.ctx.links.dm
-    items = []
-    for use in found:
-        item = made.get(use)
-        if item is None:
-            key, title = use
-            url = dm(key)
-            code, shown = escape_str(key), escape_str(title)
-            link = f'<a class="ref dmref" href="{escape_str(url)}" data-key="{code}">{shown}</a>' if url else shown
-            item = made[use] = f'<li>{link} <span class="code">{code}</span></li>'
-        items.append(item)
-    return markup(f'<ul class="cir-uses">{"".join(items)}</ul>')
+    for use in set(found).difference(made):  # (the items not made yet; then the list is joined without a Python loop)
+        key, title = use
+        url = dm(key)
+        code, shown = escape_str(key), escape_str(title)
+        link = f'<a class="ref dmref" href="{escape_str(url)}" data-key="{code}">{shown}</a>' if url else shown
+        made[use] = f'<li>{link} <span class="code">{code}</span></li>'
+    return markup(f'<ul class="cir-uses">{"".join(map(made.__getitem__, found))}</ul>')
 
 
 @handles("warningIdent", "cautionIdent")

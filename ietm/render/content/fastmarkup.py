@@ -9,6 +9,7 @@ constructor: all of it in C.
 
 from __future__ import annotations
 
+from string import Formatter as _Formatter
 from typing import Any
 
 from markupsafe import Markup
@@ -63,6 +64,46 @@ class FastMarkup(Markup):
                 self, *[_escape_inner(a) if type(a) is str else a if type(a) is FastMarkup else escape_text(a)
                         for a in args],
                 **{k: escape_text(v) for k, v in kwargs.items()}))
-        return _new(FastMarkup, str.format(
-            self, *[_escape_inner(a) if type(a) is str else a if type(a) is FastMarkup else escape_text(a)
-                    for a in args]))
+        parts = [_escape_inner(a) if type(a) is str else a if type(a) is FastMarkup else escape_text(a) for a in args]
+        if sum(map(len, parts)) > _LARGE:
+            return _new(FastMarkup, _joined(self, parts))
+        return _new(FastMarkup, str.format(self, *parts))
+
+
+#: above this many characters of arguments, format() joins its parts instead of calling str.format: str.format
+#: copies a large text that holds non-ASCII characters (any Russian word) again for each literal after it (a
+#: business-rules or repository page wraps megabytes several times: milliseconds each)
+_LARGE = 4096
+_PIECES: dict[str, list[tuple[str, int | None]] | None] = {}  # template -> its literal texts and field numbers
+
+
+def _joined(template: str, parts: list[str]) -> str:
+    """str.format(template, *parts) for templates of plain fields ({} or {0}), as one join."""
+    pieces = _PIECES.get(template, False)
+    if pieces is False:
+        pieces = _PIECES[template] = _fields(template)
+    if pieces is None:
+        return str.format(template, *parts)
+    out = []
+    for literal, field in pieces:
+        out.append(literal)
+        if field is not None:
+            out.append(parts[field])
+    return "".join(out)
+
+
+def _fields(template: str) -> list[tuple[str, int | None]] | None:
+    pieces: list[tuple[str, int | None]] = []
+    auto = 0
+    for literal, name, spec, conversion in _Formatter().parse(template):
+        if name is None:
+            pieces.append((literal, None))
+            continue
+        if spec or conversion or not (name == "" or name.isdigit()):
+            return None  # anything but a plain field: str.format itself
+        if name == "":
+            pieces.append((literal, auto))
+            auto += 1
+        else:
+            pieces.append((literal, int(name)))
+    return pieces
