@@ -349,3 +349,21 @@ def test_publications_are_rendered_however_fast_the_module_pages_were(content: P
         done = [page[0] for chunk in _pages_then_publications(pool, finished, pubs, 2, site, {}) for page in chunk]
     assert sorted(done) == sorted(job[1] for job in pubs)
     assert all((tmp_path / "out" / job[1]).is_file() for job in pubs)
+
+
+def test_a_step_failing_while_the_pages_render_leaves_nothing_behind(content: Path, tmp_path: Path, monkeypatch):
+    """The search index is updated while the workers render the pages: when that fails, the publish fails with
+    its error (the workers' queued pages dropped), and no build folder or bundle is left."""
+    from ietm.errors import InputError
+    from ietm.index.store import SearchIndex
+    from ietm.publish.bundle import publish
+
+    def broken(self, **kwargs):
+        raise InputError("index folder damaged", str(self.folder))
+
+    csdb = tmp_path / "csdb"
+    shutil.copytree(content, csdb, ignore=shutil.ignore_patterns(".ietm"))
+    monkeypatch.setattr(SearchIndex, "update", broken)
+    with pytest.raises(InputError, match="index folder damaged"):
+        publish(csdb, tmp_path / "site", allow_errors=True, jobs=2)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["csdb"]

@@ -1,17 +1,19 @@
 """`ietm publish`: the whole manual as a static, self-contained, offline-capable bundle.
 
-One linear pipeline (gate → index → plan → pages, with the offline search index made meanwhile → illustrations
-→ assets → service worker → manifest), built in a folder beside the destination and swapped in with a rename,
-so a reader of the old bundle never sees a half-written one. Pages come from the viewer's own Pages and renderers, with
-StaticLinks (ietm.publish.pages); the only differences from the server are links, the bundle's head (web app
-manifest) and the data every page shares, which the bundle keeps in one file each (ietm.publish.shared).
+One linear pipeline (gate → plan → pages, with the search index updated and the offline one made meanwhile →
+illustrations → assets → service worker → manifest), built in a folder beside the destination and swapped in with
+a rename, so a reader of the old bundle never sees a half-written one. Pages come from the viewer's own Pages and
+renderers, with StaticLinks (ietm.publish.pages); the only differences from the server are links, the bundle's
+head (web app manifest) and the data every page shares, which the bundle keeps in one file each
+(ietm.publish.shared).
 
 Re-publishing to the same folder is incremental (ietm.publish.state): the build folder starts as hard links to
-the previous bundle's files, only pages whose module or linked objects changed are rendered again, and only
-new files are hashed for the manifest. The bundle before the previous one is kept in the state folder as a
-spare tree (hard links to the previous one's files, but those the last publish wrote): the next build starts
-from it, so a re-publish removes and links only the files that differ instead of every file of the bundle,
-and no old bundle is removed file by file. Every text file is written with its gzip and brotli forms.
+the previous bundle's files (when it was made by the same code and settings; else every file is made again), only
+pages whose module or linked objects changed are rendered again, and only new files are hashed for the manifest.
+The bundle before the previous one is kept in the state folder as a spare tree (hard links to the previous one's
+files, but those the last publish wrote): the next build starts from it, so a re-publish removes and links only
+the files that differ instead of every file of the bundle, and no old bundle is removed file by file. Every text
+file is written with its gzip and brotli forms.
 """
 
 from __future__ import annotations
@@ -317,10 +319,9 @@ def publish(csdb: Path, out: Path, language: str = "en", allow_errors: bool = Fa
     site = Site(csdb)  # the catalog brought up to date and read
     phase("catalog")
     index = SearchIndex(csdb)
-    index.update(jobs=jobs, progress=progress, refresh=False)  # the catalog is as the Site has just made it
-    phase("search index update")
     build = _prepare_destination(out)
     removers: list[threading.Thread | None] = []
+    discarded: list[Path] = []  # folders to remove once the pages are written (see below)
     try:
         plan = Plan.of(site, language)
         old_manifest = read_manifest(out) if (out / MANIFEST).is_file() else None
@@ -330,14 +331,13 @@ def publish(csdb: Path, out: Path, language: str = "en", allow_errors: bool = Fa
         reuse = bool(state.release) and state.fingerprint == fingerprint
         phase("plan")
         spare = _spare_place(csdb, out)
-        if state.release:
+        if reuse:
             linked = _link_tree(out.resolve(), build, old_manifest["files"], spare)
-        else:
+        else:  # a whole build: every page, shared script and asset is made again, nothing is worth linking
             linked = None
-            if spare is not None and spare.is_dir():  # a whole build: the spare tree has nothing to give
-                gone = spare.with_name(f"{spare.name}.old-{os.getpid()}")
-                os.rename(spare, gone)
-                removers.append(_remove_later(gone))
+            if spare is not None and spare.is_dir():
+                discarded.append(spare.with_name(f"{spare.name}.old-{os.getpid()}"))
+                os.rename(spare, discarded[-1])
         phase("previous bundle linked")
         if not reuse:  # every page is made again, with the shared scripts it needs now
             state.clear_pages()
@@ -377,11 +377,15 @@ def publish(csdb: Path, out: Path, language: str = "en", allow_errors: bool = Fa
         def url_of(fields: dict) -> str | None:
             return plan.page(fields["key"], fields.get("language") or None)
 
-        search_key = search_stamp(index.state_path, fingerprint)
+        search_key = ""
         search_bytes = 0
 
-        def offline_search_index() -> None:  # made by this process while the workers render the pages
-            nonlocal search_bytes
+        def search_indexes() -> None:
+            """The search index brought up to date and the offline one made from it, by this process while the
+            workers render the pages (no page needs them)."""
+            nonlocal search_bytes, search_key
+            index.update(jobs=jobs, progress=progress, refresh=False)  # the catalog is as the Site has just made it
+            search_key = search_stamp(index.state_path, fingerprint)
             if state.search == search_key and (build / OFFLINE_INDEX).is_file():  # linked from the last bundle
                 search_bytes = offline_index_size(build)
             else:
@@ -390,8 +394,13 @@ def publish(csdb: Path, out: Path, language: str = "en", allow_errors: bool = Fa
 
         written: dict[str, dict] = {}  # manifest entries of the pages' files, hashed as they were written
         done = render_pages(csdb, build, language, todo, jobs, progress, site, plan, written,
-                            alongside=offline_search_index)
-        phase("pages")  # (and the offline search index, made meanwhile)
+                            alongside=search_indexes)
+        phase("pages")  # (and the search indexes, made meanwhile)
+        # A tree removed while the pages are written would make them dearer: ext4 without a journal avoids the
+        # inodes freed in the last minute, and scans past every one of them for each new file (a spare tree of
+        # 31,500 files removed meanwhile was about 5 s of CPU in a whole build of 10,000 modules)
+        removers += [_remove_later(folder) for folder in discarded]
+        discarded = []
         own = {job[1]: job[2] for job in work if len(job) > 2}
         for dest, keys, icns in done:
             keys = sorted({*keys, own[dest]}) if dest in own else keys
@@ -429,7 +438,7 @@ def publish(csdb: Path, out: Path, language: str = "en", allow_errors: bool = Fa
                           json.dumps(_web_manifest(title, language), ensure_ascii=False).encode("utf-8"))
         for name in ("release.json", "sw.js"):
             _remove(build, name)  # named after the release: written once it is known
-        known = old_manifest["files"] if old_manifest and state.release else None
+        known = old_manifest["files"] if reuse else None
         contents = update_digests(build, linked, known, written)
         phase("digests")
         release = release_id(contents)
@@ -444,6 +453,8 @@ def publish(csdb: Path, out: Path, language: str = "en", allow_errors: bool = Fa
         removers.append(_swap_in(build, out.resolve(), keep))
     except BaseException:
         shutil.rmtree(build, ignore_errors=True)
+        for folder in discarded:
+            shutil.rmtree(folder, ignore_errors=True)
         for remover in removers:
             if remover is not None:
                 remover.join()

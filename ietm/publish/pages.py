@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import gc
 import os
+from concurrent.futures import Executor
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Iterator
 
 from ietm.index.offline import HEAD
 from ietm.orders import bundle as orders_bundle
@@ -218,17 +220,26 @@ def _can_fork() -> bool:
     return "fork" in multiprocessing.get_all_start_methods()
 
 
-def worker_pool(workers: int, csdb: Path, out: Path, language: str):
+@contextmanager
+def worker_pool(workers: int, csdb: Path, out: Path, language: str) -> Iterator[Executor]:
     """Worker processes for the bundle's pages and illustrations, set up as init_worker set up this process:
     forked from it where the system can (each then starts with this process's Site, plan and templates instead
     of building its own: the catalog read and the viewer's indexes cost a second or more at 10,000 modules),
-    else each builds its own."""
+    else each builds its own. When the build fails meanwhile (here or in a worker), the work not yet started is
+    dropped: the error is told when the chunks being rendered are done, not when every page is."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     if _can_fork():
-        return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=_forked)
-    return ProcessPoolExecutor(workers, initializer=_spawned, initargs=(str(csdb), str(out), language))
+        pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=_forked)
+    else:
+        pool = ProcessPoolExecutor(workers, initializer=_spawned, initargs=(str(csdb), str(out), language))
+    try:
+        yield pool
+    except BaseException:
+        pool.shutdown(cancel_futures=True)
+        raise
+    pool.shutdown()
 
 
 def worker_site() -> Site:
