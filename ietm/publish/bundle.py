@@ -401,9 +401,7 @@ def publish(csdb: Path, out: Path, language: str = "en", allow_errors: bool = Fa
         # 31,500 files removed meanwhile was about 5 s of CPU in a whole build of 10,000 modules)
         removers += [_remove_later(folder) for folder in discarded]
         discarded = []
-        own = {job[1]: job[2] for job in work if len(job) > 2}
         for dest, keys, icns in done:
-            keys = sorted({*keys, own[dest]}) if dest in own else keys
             state.record(dest, PageRecord(keys, icns))
         for rel in state.recorded - wanted:
             state.forget(rel)

@@ -275,8 +275,9 @@ def render_one(job: Job) -> tuple[str, set[str], set[Path]]:
     return html, links.keys, icns
 
 
-#: (bundle path, keys it links to, ICN files it shows, {bundle path: manifest entry} of its files, and for a module
-#: page whose copy is the module's latest: (module key, its applicability as a whole))
+#: (bundle path, keys it depends on (its own and those it links to, sorted), ICN files it shows, {bundle path:
+#: manifest entry} of its files, and for a module page whose copy is the module's latest: (module key, its
+#: applicability as a whole))
 Rendered = tuple
 
 
@@ -296,6 +297,8 @@ def render_chunk(jobs: list[Job], applics: dict[str, dict | None] | None = None)
             if latest is not None and site.find(job[2], None, job[3]).path == latest.path:
                 # what Site.module_applic makes of the latest copy, as its page just showed it
                 applic = (job[2], pages.last_context.get("module_applic") if latest.applic else None)
+        if len(job) > 2:  # a module's or publication's page depends on its own object too
+            keys.add(job[2])
         done.append((job[1], sorted(keys), sorted(str(p) for p in icns), written, applic))
     return done
 
@@ -349,7 +352,7 @@ def _balanced_chunks(site: Site, jobs: list[Job], workers: int) -> list[list[Job
 def render_pages(csdb: Path, out: Path, language: str, work: list[Job], jobs: int, progress: bool, site: Site,
                  plan: Plan, digests: dict[str, dict], alongside: Callable[[], None] = lambda: None,
                  ) -> list[tuple[str, list[str], list[str]]]:
-    """Render `work` into `out`, on every core when there is enough of it: [(bundle path, keys it links to, ICN
+    """Render `work` into `out`, on every core when there is enough of it: [(bundle path, keys it depends on, ICN
     files it shows)] for each page; the manifest entries of the files written go into `digests`. `alongside`
     is work of this process that needs no page: it is done while the workers render (this process would only
     wait for them), else before the pages."""
