@@ -56,6 +56,32 @@ def test_refresh_is_incremental_and_knows_issues(bike_copy: Path):
     assert len(cat.objects(state="latest")) == len(one_each) > 100
 
 
+def test_a_refresh_of_named_files_looks_at_those_only(bike_copy: Path):
+    """A server's write names the files it wrote: those are taken in, added, changed or removed, as a full refresh
+    would, without the rest of the folder being listed (a stat per file: 0.9 s of CPU at 100,000); what changed
+    elsewhere waits for the next full refresh."""
+    cat = Catalog.open(bike_copy)
+    cat.refresh()
+    key = "DMC-S1000DBIKE-AAA-DA1-10-00-00AA-251A-A"
+    text = (bike_copy / PROC).read_text(encoding="utf-8").replace(
+        '<issueInfo issueNumber="008" inWork="00"/>', '<issueInfo issueNumber="009" inWork="01"/>', 1)
+    new = bike_copy / PROC.replace("008-00", "009-01")
+    new.write_text(text, encoding="utf-8")
+    gone = bike_copy / "DML-S1000DBIKE-B6865-S-2016-00002_001-00.XML"
+    gone.unlink()
+    elsewhere = bike_copy / "DMC-S1000DBIKE-AAA-D00-00-00-00AA-00WA-D_007-00_en-US.XML"
+    os.utime(elsewhere, ns=(elsewhere.stat().st_atime_ns, elsewhere.stat().st_mtime_ns + 10_000_000))
+    (bike_copy / "notes.txt").write_text("not an object")
+    result = cat.refresh(files=[new, gone, bike_copy / "notes.txt", bike_copy / ".ietm" / "catalog.sqlite",
+                                bike_copy.parent / "elsewhere.XML"])
+    assert (result.scanned, result.parsed, result.removed) == (1, 1, 1)
+    assert result.changed == {key, "DML-S1000DBIKE-B6865-S-2016-00002"}
+    assert cat.latest(key).issue == "009-01" and [o.issue for o in cat.objects(key=key, state="old")] == ["008-00"]
+    assert not cat.objects(kind="dml")
+    assert cat.refresh().changed == {"DMC-S1000DBIKE-AAA-D00-00-00-00AA-00WA-D"}  # the full refresh finds the rest
+    assert cat.refresh(files=[new]).parsed == 0
+
+
 def test_a_file_replaced_with_the_same_size_and_mtime_is_read_again(bike_copy: Path):
     """As `cp -p` or `rsync -a` replace a file: another title of the same length, the old mtime put back. Only the
     ctime tells; references are read with the rows, in bulk, as they were written."""

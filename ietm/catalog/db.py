@@ -13,9 +13,9 @@ from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, fields
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 from ietm.errors import IetmError, NotFound
 from ietm.parse.model import ICN_SUFFIXES, CsdbObject, Ref, read_object
@@ -196,36 +196,63 @@ class Catalog:
 
     # -- scanning ---------------------------------------------------------------------------------------
 
-    def refresh(self, jobs: int = 0, progress: bool = False, tell: bool = True) -> ScanResult:
+    def refresh(self, jobs: int = 0, progress: bool = False, tell: bool = True,
+                files: Iterable[Path] | None = None) -> ScanResult:
         """Bring the catalog up to date with the folder: parse new and changed files, forget removed ones.
         Safe to call from several threads: one refresh at a time, each seeing what the one before wrote.
+        With `files`, only those are looked at (a server's write knows the files it wrote: listing the rest of
+        the folder again, a stat per file, cost the writer about 0.9 s of CPU at 100,000 files).
 
         What changed is recorded for the CSDB's running servers, if any (ietm.catalog.servers), once the
         catalog holds it; a server's own refresh, which records its changes itself, passes `tell=False`."""
         with self._refreshing:
-            result = self._refresh(jobs, progress)
+            result = self._refresh(jobs, progress, None if files is None else self._relative(files))
         if result.changed and tell:
             from ietm.catalog.servers import tell as tell_servers
 
             tell_servers(self.root, result.changed)
         return result
 
-    def _refresh(self, jobs: int, progress: bool) -> ScanResult:
+    def _relative(self, files: Iterable[Path]) -> list[str]:
+        """The paths of those files that can be objects of this CSDB, as its rows name them."""
+        root = Path(os.path.realpath(self.root))
+        out = set()
+        for f in files:
+            here = os.path.abspath(f)  # its folder resolved, not the file: a symbolic link is listed as itself
+            try:
+                rel = Path(os.path.realpath(os.path.dirname(here)), os.path.basename(here)).relative_to(root)
+            except ValueError:
+                continue
+            name = rel.name
+            dot = name.rfind(".")
+            if (dot > 0 and name[dot:].lower() in OBJECT_SUFFIXES and name[:dot].lstrip(".")
+                    and not any(part.startswith(".") for part in rel.parts)):
+                out.add(rel.as_posix())
+        return sorted(out)
+
+    def _refresh(self, jobs: int, progress: bool, only: list[str] | None = None) -> ScanResult:
         """A file is read again when its size, mtime or ctime differs from the row's: a file replaced by one of
         the same size and mtime (`cp -p`, `rsync -a`, an archive unpacked) still has a new ctime, which no one
-        sets by hand."""
+        sets by hand. `only`: these paths are looked at, and nothing else."""
         cursor = self.db.cursor()
         cursor.row_factory = None  # plain tuples: 10,000 rows and more
-        rows = cursor.execute("SELECT path, mtime_ns, size, ctime_ns, key FROM objects").fetchall()
+        select = "SELECT path, mtime_ns, size, ctime_ns, key FROM objects"
+        root = os.fspath(self.root)
+        if only is None:
+            rows = cursor.execute(select).fetchall()
+            entries: Iterable[tuple[str, Callable[[], os.stat_result]]] = (
+                (rel, entry.stat) for rel, entry in listing(self.root))
+        else:
+            rows = [row for rel in only for row in cursor.execute(select + " WHERE path = ?", (rel,)).fetchall()]
+            entries = ((rel, partial(os.stat, os.path.join(root, rel))) for rel in only)
         known = {path: (mtime, size, ctime) for path, mtime, size, ctime, _ in rows}
         old_keys = {path: key for path, _, _, _, key in rows if key}
         seen: set[str] = set()
         todo: list[tuple[str, str]] = []
         stats: dict[str, tuple[int, int, int]] = {}
-        root = os.fspath(self.root)
-        for rel, entry in listing(self.root):
+        for rel, stat in entries:
             try:
-                st = entry.stat()
+                st = stat()
             except OSError:
                 continue
             seen.add(rel)
