@@ -212,7 +212,7 @@ def main() -> None:
         print(f"search index of {args.before}'s code brought up to date (untimed): {time.perf_counter() - t:.1f} s")
         # the bundles are removed after the last round, not between the builds: ext4 without a journal (this
         # machine's) avoids the inodes freed in the last minute, and a build right after 33,000 files were removed
-        # scans past them for each file it creates (about 5 s of CPU more at 10,000 modules)
+        # near where it writes scans past them for each file it creates (bench/README.md, helper warm's section)
         for round_ in range(1, args.rounds + 1):
             for name, code in ((args.before, old), ("this tree", None)):
                 r = run_publish(csdb, work / f"bundle-{round_}-{code is None}", args.jobs, code)

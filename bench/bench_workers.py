@@ -62,12 +62,13 @@ def _watch() -> None:
 
     def render_pages(*args, **kwargs):  # type: ignore[no-untyped-def]
         wall, cpu = time.perf_counter(), time.process_time()
-        children = resource.getrusage(resource.RUSAGE_CHILDREN)
+        children, own = resource.getrusage(resource.RUSAGE_CHILDREN), resource.getrusage(resource.RUSAGE_SELF)
         out = steps(*args, **kwargs)
-        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        after, own_after = resource.getrusage(resource.RUSAGE_CHILDREN), resource.getrusage(resource.RUSAGE_SELF)
         with open(LOG, "a") as f:
             f.write(json.dumps({"step": True, "start": wall, "end": time.perf_counter(),
                                 "cpu": time.process_time() - cpu, "faults": after.ru_minflt - children.ru_minflt,
+                                "own_sys": own_after.ru_stime - own.ru_stime, "own_faults": own_after.ru_minflt - own.ru_minflt,
                                 "workers_cpu": after.ru_utime + after.ru_stime - children.ru_utime - children.ru_stime,
                                 "workers_sys": after.ru_stime - children.ru_stime}) + "\n")
         return out
@@ -89,7 +90,8 @@ def report(result: dict, wall: float, cpu: float) -> None:
     print("  steps: " + ", ".join(f"{k} {v:.2f}" for k, v in result["phases"].items() if v >= 0.005))
     span = step["end"] - step["start"]
     print(f"  pages step: {span:.2f} s wall; workers' CPU {step['workers_cpu']:.2f} s (sys {step['workers_sys']:.2f}); "
-          f"the publishing process's CPU in it {step['cpu']:.2f} s; workers' page faults {step['faults']:,}")
+          f"the publishing process's CPU in it {step['cpu']:.2f} s (sys {step['own_sys']:.2f}); page faults: "
+          f"workers {step['faults']:,}, publishing process {step['own_faults']:,}")
     for r in rows:
         if r.get("offline"):
             print(f"  offline search index: {r['start'] - step['start']:.2f} → {r['end'] - step['start']:.2f} s "

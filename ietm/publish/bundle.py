@@ -37,7 +37,6 @@ from ietm.publish.links import Plan, icn_output
 from ietm.publish.manifest import NAME as MANIFEST, read_manifest, release_id, update_digests, write_manifest
 from ietm.publish.pages import OFFLINE_INDEX, jobs_of, render_pages, track
 from ietm.publish.signatures import carry_signatures, signature_map
-from ietm.publish.shared import FOLDER as SHARED_FOLDER
 from ietm.publish.state import (LISTING_PAGES, PageRecord, PublishState, build_fingerprint, key_stamps,
                                 listing_stamps, search_made_from, search_stamp, set_stamps, stamp)
 from ietm.web.site import BROWSER_TYPES, Site
@@ -321,7 +320,6 @@ def publish(csdb: Path, out: Path, language: str = "en", allow_errors: bool = Fa
     index = SearchIndex(csdb)
     build = _prepare_destination(out)
     removers: list[threading.Thread | None] = []
-    discarded: list[Path] = []  # folders to remove once the pages are written (see below)
     try:
         plan = Plan.of(site, language)
         old_manifest = read_manifest(out) if (out / MANIFEST).is_file() else None
@@ -331,47 +329,52 @@ def publish(csdb: Path, out: Path, language: str = "en", allow_errors: bool = Fa
         reuse = bool(state.release) and state.fingerprint == fingerprint
         phase("plan")
         spare = _spare_place(csdb, out)
+        linked: dict[str, int] = {}
         if reuse:
             linked = _link_tree(out.resolve(), build, old_manifest["files"], spare)
-        else:  # a whole build: every page, shared script and asset is made again, nothing is worth linking
-            linked = None
-            if spare is not None and spare.is_dir():
-                discarded.append(spare.with_name(f"{spare.name}.old-{os.getpid()}"))
-                os.rename(spare, discarded[-1])
-        phase("previous bundle linked")
-        if not reuse:  # every page is made again, with the shared scripts it needs now
+        else:  # a whole build: every file is made again, nothing of the previous bundle is worth linking
             state.clear_pages()
-            shutil.rmtree(build / SHARED_FOLDER, ignore_errors=True)
-        signed = signature_map(site.csdb)
-        stamps = key_stamps(site, signed)
-        # the set of modules, where-used: what adding or removing a module changes
-        sets = set_stamps(site, stamps, state.stamps.get("keys", {}) if reuse else {})
-        stamps.update(sets)
+            if spare is not None and spare.is_dir():  # removed meanwhile: on this machine's disk (mounted
+                # with discard) a file removed can take milliseconds, most of it waiting for the disk
+                gone = spare.with_name(f"{spare.name}.old-{os.getpid()}")
+                os.rename(spare, gone)
+                removers.append(_remove_later(gone))
+        phase("previous bundle linked")
 
-        # the signed release and signatures, checked in the browser (publish/signatures.py)
-        state.csdb_files = carry_signatures(csdb, build, state.csdb_files, signed)
+        def stamps_now() -> dict[str, dict[str, str]]:
+            """Each family's stamps of every object now (what the pages are made from), and the signed release
+            and signatures carried into the bundle (checked in the browser: publish/signatures.py)."""
+            signed = signature_map(site.csdb)
+            stamps = key_stamps(site, signed)
+            # the set of modules, where-used: what adding or removing a module changes
+            sets = set_stamps(site, stamps, state.stamps.get("keys", {}) if reuse else {})
+            stamps.update(sets)
+            state.csdb_files = carry_signatures(csdb, build, state.csdb_files, signed)
+            return {"keys": stamps, "listing": listing_stamps(site, sets)}
 
         work = jobs_of(site, plan)
         wanted = {job[1] for job in work}
-        listed = listing_stamps(site, sets)
+        families: dict[str, dict[str, str]] = {}
+        if reuse:  # the pages whose objects changed since the last publish
+            families = stamps_now()
 
-        families = {"keys": stamps, "listing": listed}
+            def family(kind: str) -> str:
+                return "listing" if kind in LISTING_PAGES else "keys"
 
-        def family(kind: str) -> str:
-            return "listing" if kind in LISTING_PAGES else "keys"
-
-        stale = {name: state.dependents(state.changed(name, value)) for name, value in families.items()}
-        todo = [job for job in work if job[1] not in (linked or ()) or state.stale(job[1], stale[family(job[0])])]
-        for folder in PAGE_FOLDERS:  # pages of modules no longer published
-            try:
-                names = os.listdir(build / folder)
-            except FileNotFoundError:
-                continue
-            for name in names:
-                rel = f"{folder}/{name}"
-                if name.endswith(".html") and rel not in wanted:
-                    _remove(build, rel)
-                    state.forget(rel)
+            stale = {name: state.dependents(state.changed(name, value)) for name, value in families.items()}
+            todo = [job for job in work if job[1] not in linked or state.stale(job[1], stale[family(job[0])])]
+            for folder in PAGE_FOLDERS:  # pages of modules no longer published
+                try:
+                    names = os.listdir(build / folder)
+                except FileNotFoundError:
+                    continue
+                for name in names:
+                    rel = f"{folder}/{name}"
+                    if name.endswith(".html") and rel not in wanted:
+                        _remove(build, rel)
+                        state.forget(rel)
+        else:  # every page: the stamps are only recorded for the next publish, and worked out meanwhile
+            todo = work
         phase("what changed")
 
         def url_of(fields: dict) -> str | None:
@@ -380,10 +383,12 @@ def publish(csdb: Path, out: Path, language: str = "en", allow_errors: bool = Fa
         search_key = ""
         search_bytes = 0
 
-        def search_indexes() -> None:
-            """The search index brought up to date and the offline one made from it, by this process while the
-            workers render the pages (no page needs them)."""
+        def meanwhile() -> None:
+            """What no page needs, done by this process while the workers render the pages: the stamps (in a whole
+            build), the search index brought up to date and the offline one made from it."""
             nonlocal search_bytes, search_key
+            if not families:
+                families.update(stamps_now())
             index.update(jobs=jobs, progress=progress, refresh=False)  # the catalog is as the Site has just made it
             search_key = search_stamp(index.state_path, fingerprint)
             if state.search == search_key and (build / OFFLINE_INDEX).is_file():  # linked from the last bundle
@@ -394,13 +399,8 @@ def publish(csdb: Path, out: Path, language: str = "en", allow_errors: bool = Fa
 
         written: dict[str, dict] = {}  # manifest entries of the pages' files, hashed as they were written
         done = render_pages(csdb, build, language, todo, jobs, progress, site, plan, written,
-                            alongside=search_indexes)
-        phase("pages")  # (and the search indexes, made meanwhile)
-        # A tree removed while the pages are written would make them dearer: ext4 without a journal avoids the
-        # inodes freed in the last minute, and scans past every one of them for each new file (a spare tree of
-        # 31,500 files removed meanwhile was about 5 s of CPU in a whole build of 10,000 modules)
-        removers += [_remove_later(folder) for folder in discarded]
-        discarded = []
+                            alongside=meanwhile)
+        phase("pages")  # (and what is made meanwhile)
         for dest, keys, icns in done:
             state.record(dest, PageRecord(keys, icns))
         for rel in state.recorded - wanted:
@@ -421,8 +421,6 @@ def publish(csdb: Path, out: Path, language: str = "en", allow_errors: bool = Fa
         state.icns = icn_stamps
         phase("illustrations")
 
-        if not reuse:
-            shutil.rmtree(build / "static", ignore_errors=True)
         for source in sorted(p for p in STATIC.rglob("*") if p.is_file()):
             target = build / "static" / source.relative_to(STATIC)
             if not target.is_file():
@@ -451,8 +449,6 @@ def publish(csdb: Path, out: Path, language: str = "en", allow_errors: bool = Fa
         removers.append(_swap_in(build, out.resolve(), keep))
     except BaseException:
         shutil.rmtree(build, ignore_errors=True)
-        for folder in discarded:
-            shutil.rmtree(folder, ignore_errors=True)
         for remover in removers:
             if remover is not None:
                 remover.join()

@@ -230,7 +230,11 @@ def worker_pool(workers: int, csdb: Path, out: Path, language: str) -> Iterator[
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    if _can_fork():
+    forked = _can_fork()
+    if forked:
+        # what this process holds is also left out of its own cycle collections while the workers run: a full
+        # pass writes to every object it walks, so this process would copy the memory it shares with them
+        gc.freeze()
         pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=_forked)
     else:
         pool = ProcessPoolExecutor(workers, initializer=_spawned, initargs=(str(csdb), str(out), language))
@@ -239,7 +243,10 @@ def worker_pool(workers: int, csdb: Path, out: Path, language: str) -> Iterator[
     except BaseException:
         pool.shutdown(cancel_futures=True)
         raise
-    pool.shutdown()
+    finally:
+        pool.shutdown()
+        if forked:
+            gc.unfreeze()
 
 
 def worker_site() -> Site:
