@@ -101,6 +101,53 @@ def test_references_applicability_and_values_are_picked(page, csdb, schemas42, b
     assert root.find(".//personSkill").get("skillLevelCode") == "sk03"
 
 
+def hold_repositories(page) -> list:
+    """The repositories' entries (which the editor asks for as it opens) held back until `redraw_with` lets them go."""
+    held: list = []
+    page.route("**/api/edit-pick/repository?*", lambda route: held.append(route))
+    return held
+
+
+def redraw_with(page, held: list) -> None:
+    """Let the held repositories' entries arrive, and wait until the editor has drawn the module again with them."""
+    for _ in range(600):
+        if len(held) == 5:
+            break
+        page.wait_for_timeout(50)
+    assert len(held) == 5, f"the editor asked for {len(held)} of the 5 repositories"
+    page.evaluate("() => { window.drawnBefore = document.querySelector('#ed-canvas').firstElementChild; }")
+    for route in held:
+        route.continue_()
+    page.wait_for_function("() => document.querySelector('#ed-canvas').firstElementChild !== window.drawnBefore")
+
+
+@pytest.mark.parametrize("redrawn_in", ["menu", "picker"])
+def test_a_picked_reference_goes_where_the_caret_was_though_the_module_was_drawn_again(page, redrawn_in):
+    """On a slow server the repositories' entries arrive while the writer is in the menu or the picker: the
+    module is drawn again with their words, and the chosen reference must still go where the caret was
+    (it used to be lost without a word: read back from the text as drawn before)."""
+    held = hold_repositories(page)
+    login(page, "olga")
+    open_editor(page, PROC, "en-US")
+    host = ".ed-step .ed-el-para [data-host] >> nth=-1"
+    text = page.inner_text(host)
+    refs = page.locator(f"{host} >> .ed-atom.ed-el-internalRef").count()  # the first test saved one here
+    page.focus(host)  # not a click: one on the reference this text holds would take the keys
+    page.keyboard.press("Control+End")
+    page.keyboard.type(" See")
+    page.keyboard.press("Control+.")
+    page.wait_for_selector("#ed-dialog[open] .ed-choice[data-name=internalRef]")
+    if redrawn_in == "menu":
+        redraw_with(page, held)
+    page.click("#ed-dialog[open] .ed-choice[data-name=internalRef]")
+    page.wait_for_selector("#ed-dialog[open] .ed-choice[data-target='fig-0001']")
+    if redrawn_in == "picker":
+        redraw_with(page, held)
+    page.click("#ed-dialog[open] .ed-choice[data-target='fig-0001']")
+    page.wait_for_selector(f"{host} >> .ed-atom.ed-el-internalRef >> nth={refs}")
+    assert page.inner_text(host) == text + " See→ Figure 1"
+
+
 def test_wrap_and_unwrap(page, csdb, schemas42, brex42):
     login(page, "olga")
     open_editor(page, DESCR, "en-US")

@@ -686,16 +686,16 @@ export class Editor {
   }
 
   /** Put an inline element (a reference, a symbol) at the caret. */
-  async insertInline(at, name) {
-    const node = at.node;
+  async insertInline(taken, name) {
+    const node = taken.node;
     const made = await this.make(node.t, name);
     if (!made) return false;
-    this.view.place(node.i, at.offset, at.offset);
-    const caret = window.getSelection().getRangeAt(0);
+    const at = this.view.caretAgain(Object.assign({}, taken, { end: taken.offset }));
+    if (!at) { this.say(this.S.nothing_allowed, "error"); return false; }
     const marker = document.createElement("span");
     marker.className = "ed-atom";
     marker.dataset.id = "new";
-    caret.insertNode(marker);
+    at.range.insertNode(marker);
     this.doc.byId.set("new", made);
     let children;
     try { children = this.view.read(at.host, node, []); } finally { this.doc.byId.delete("new"); }

@@ -333,6 +333,16 @@ export class View {
     this.place(keep.id, keep.offset, keep.end);
   }
 
+  /** A caret taken before a dialog, put back at the same place in the text drawn for its node now: the
+      canvas may have been drawn again while the dialog was open (references relabelled when the repositories
+      arrived, findings marked), and the text and range it was taken in are then no longer on the page.
+      Null when its node is no longer drawn. */
+  caretAgain(at) {
+    if (!this.place(at.node.i, at.offset, at.end)) return null;
+    const now = this.caretIn();
+    return now && now.node === at.node ? now : null;
+  }
+
   /** Put the caret into the text of a node (at a character offset; -1: the end). */
   place(id, offset = 0, end = offset) {
     const host = this.canvas.querySelector(`[data-host="${CSS.escape(id)}"]`);
