@@ -123,6 +123,19 @@ def test_a_write_to_one_module_renders_again_only_the_pages_that_show_it(csdb: P
     assert not any(again[k] is after[k] for k in again)
 
 
+def test_a_module_classified_higher_is_hidden_from_the_next_request(csdb: Path):
+    """The modules above a reader's clearance follow a write (worked out from what changed, not from every copy
+    again): a new issue classified 02 hides the module from readers of clearance 01, as a fresh start would."""
+    site = Site(csdb)
+    assert MODULE not in site.hidden("01") and site.hidden("01") == Site(csdb).hidden("01")
+    secret = _new_issue(csdb, 2)
+    secret.write_text(secret.read_text(encoding="utf-8").replace('securityClassification="01"',
+                                                                  'securityClassification="02"', 1), encoding="utf-8")
+    site.update(site.catalog.refresh().changed)
+    assert MODULE in site.hidden("01") and MODULE not in site.hidden("02")
+    assert site.hidden("01") == Site(csdb).hidden("01") and isinstance(site.hidden("01"), frozenset)
+
+
 def test_an_upload_is_checked_against_the_brex_as_it_is_now(csdb: Path):
     """The server's checks of an upload (schemas compiled, BREX read, the CSDB's files listed: about 0.8 s of CPU
     at 100,000 modules) are kept across writes of ordinary modules, and built again when a BREX module changes."""
