@@ -367,3 +367,23 @@ def test_a_step_failing_while_the_pages_render_leaves_nothing_behind(content: Pa
     with pytest.raises(InputError, match="index folder damaged"):
         publish(csdb, tmp_path / "site", allow_errors=True, jobs=2)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["csdb"]
+
+
+def test_a_removed_tree_leaves_what_its_links_point_to(tmp_path: Path):
+    """An old bundle or spare tree is removed by several threads: every file and folder goes, however deep and
+    however many (more than one thread's share), and a symbolic link is removed, not followed."""
+    from ietm.publish.files import remove_tree
+
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "kept.txt").write_text("mine")
+    old = tmp_path / "old"
+    for i in range(300):
+        folder = old / "dm" / f"d{i % 7}" / "deep"
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"p{i}.html").write_text("page")
+    (old / "link").symlink_to(outside)
+    (old / "dm" / "file-link.txt").symlink_to(outside / "kept.txt")
+    remove_tree(old)
+    assert not old.exists()
+    assert (outside / "kept.txt").read_text() == "mine"

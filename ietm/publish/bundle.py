@@ -32,7 +32,7 @@ from ietm.errors import InputError, Refused
 from ietm.index.offline import offline_index_size, write_offline_index
 from ietm.index.store import SearchIndex
 from ietm.paths import STATIC, VIEWER
-from ietm.publish.files import copy_file, drop_variants, is_variant, tree, write_file
+from ietm.publish.files import copy_file, drop_variants, is_variant, remove_tree, tree, write_file
 from ietm.publish.links import Plan, icn_output
 from ietm.publish.manifest import NAME as MANIFEST, read_manifest, release_id, update_digests, write_manifest
 from ietm.publish.pages import OFFLINE_INDEX, jobs_of, render_pages, track
@@ -237,7 +237,7 @@ def _link_tree(old: Path, build: Path, listed: dict[str, dict], spare: Path | No
 def _remove_later(folder: Path) -> threading.Thread:
     """Remove a folder on a thread (tens of thousands of files) while the caller goes on: join it before
     returning."""
-    remover = threading.Thread(target=shutil.rmtree, args=(folder,), kwargs={"ignore_errors": True})
+    remover = threading.Thread(target=remove_tree, args=(folder,))
     remover.start()
     return remover
 
@@ -448,7 +448,7 @@ def publish(csdb: Path, out: Path, language: str = "en", allow_errors: bool = Fa
         keep = spare if reuse and linked and 2 * len(todo) < len(work) else None
         removers.append(_swap_in(build, out.resolve(), keep))
     except BaseException:
-        shutil.rmtree(build, ignore_errors=True)
+        remove_tree(build)
         for remover in removers:
             if remover is not None:
                 remover.join()
