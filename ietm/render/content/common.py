@@ -11,7 +11,7 @@ from markupsafe import Markup
 from ietm.parse.codes import Issue, Language, PmCode, issue_text, language_text
 from ietm.parse.model import dm_ref_key
 from ietm.errors import InputError
-from ietm.render.content.base import EMPTY, Html, applic_statement, child, handles, number, text_of
+from ietm.render.content.base import EMPTY, Html, applic_statement, child, children_named, handles, number, text_of
 from ietm.render.content.cir import guard_from_repository
 from ietm.render.content.fastmarkup import FastMarkup, escape, escape_str, markup
 
@@ -79,8 +79,8 @@ _INLINE_LABELS = {
 
 @handles("acronym")
 def acronym(r: Html, el: etree._Element) -> Markup:
-    term = el.find("acronymTerm")
-    definition = el.find("acronymDefinition")
+    term = child(el, "acronymTerm")
+    definition = child(el, "acronymDefinition")
     if term is not None:
         r.seen.add(term)
     r.consume(definition)  # read as the title of the term
@@ -93,7 +93,7 @@ def acronym(r: Html, el: etree._Element) -> Markup:
 def acronym_term(r: Html, el: etree._Element) -> Markup:
     """A term that refers to an acronym defined elsewhere (internalRefId)."""
     target = r.ids.get(el.get("internalRefId") or "")
-    meaning = text_of(target.find("acronymDefinition")) if target is not None else ""
+    meaning = text_of(child(target, "acronymDefinition")) if target is not None else ""
     return FastMarkup('<abbr class="acronym" title="{}">{}</abbr>').format(meaning, r.inner(el))
 
 
@@ -142,20 +142,20 @@ def applic_group(r: Html, el: etree._Element) -> Markup:
     (an annotation kept in an applicability repository is looked up there)."""
     r.consume(el)
     items = []
-    for child in el:
-        if not isinstance(child.tag, str) or child.tag not in ("applic", "applicRef"):
+    for entry in el:
+        if not isinstance(entry.tag, str) or entry.tag not in ("applic", "applicRef"):
             continue
-        applic = r.resolve_applic(child)
-        source = FastMarkup(' <span class="code">{}</span>').format(child.get("applicIdentValue")) \
-            if child.tag == "applicRef" else EMPTY
+        applic = r.resolve_applic(entry)
+        source = FastMarkup(' <span class="code">{}</span>').format(entry.get("applicIdentValue")) \
+            if entry.tag == "applicRef" else EMPTY
         if applic is None:
             items.append(FastMarkup('<li><span class="code">{}</span>{} {}</li>').format(
-                child.get("id", ""), source, r.t("applic_missing", ref=child.get("applicIdentValue", ""))))
+                entry.get("id", ""), source, r.t("applic_missing", ref=entry.get("applicIdentValue", ""))))
             continue
-        shown = text_of(applic.find("displayText"))
+        shown = text_of(child(applic, "displayText"))
         statement = applic_statement(r, applic)
         items.append(FastMarkup('<li><span class="code">{}</span>{} {}{}</li>').format(
-            child.get("id", ""), source, shown or statement,
+            entry.get("id", ""), source, shown or statement,
             FastMarkup(' <span class="applic-statement">({})</span>').format(statement) if shown and statement else EMPTY))
     if not items:
         return EMPTY
@@ -223,9 +223,9 @@ def pm_ref(r: Html, el: etree._Element) -> Markup:
         key = None
     if key is None:
         return broken(r, text_of(el) or "pmRef", "pmRef")
-    ident = el.find("pmRefIdent")
-    issue = Issue.from_xml(ident.find("issueInfo"))
-    lang = Language.from_xml(ident.find("language"))
+    ident = child(el, "pmRefIdent")
+    issue = Issue.from_xml(child(ident, "issueInfo"))
+    lang = Language.from_xml(child(ident, "language"))
     title = text_of(el.find("pmRefAddressItems/pmTitle")) or r.ctx.titles(key) or ""
     url = r.ctx.links.pm(key, str(issue) if issue else None, str(lang) if lang else None)
     if url is None:
@@ -237,10 +237,10 @@ def pm_ref(r: Html, el: etree._Element) -> Markup:
 @handles("externalPubRef")
 def external_pub_ref(r: Html, el: etree._Element) -> Markup:
     r.consume(el)
-    ident = el.find("externalPubRefIdent")
-    code = text_of(ident.find("externalPubCode")) if ident is not None else ""
-    title = text_of(ident.find("externalPubTitle")) if ident is not None else ""
-    issue = text_of(ident.find("externalPubIssueInfo")) if ident is not None else ""
+    ident = child(el, "externalPubRefIdent")
+    code = text_of(child(ident, "externalPubCode")) if ident is not None else ""
+    title = text_of(child(ident, "externalPubTitle")) if ident is not None else ""
+    issue = text_of(child(ident, "externalPubIssueInfo")) if ident is not None else ""
     shown = " ".join(x for x in (title, code, issue) if x) or text_of(el)
     href = el.get(XLINK_HREF, "")
     if href.lower().startswith(("http://", "https://")):
@@ -254,7 +254,7 @@ def target_label(r: Html, target: etree._Element) -> str:
     tag = target.tag
     n = r.numbers.get(target)
     if tag == "figure":
-        return r.t("fig_n", n=n or "?") + (f" {text_of(target.find('title'))}" if target.find("title") is not None else "")
+        return r.t("fig_n", n=n or "?") + (f" {text_of(child(target, 'title'))}" if child(target, "title") is not None else "")
     if tag == "table":
         return r.t("table_n", n=n or "?")
     if tag == "proceduralStep":
@@ -267,8 +267,8 @@ def target_label(r: Html, target: etree._Element) -> str:
         return r.t("fig_n", n=r.numbers.get(parent, "?")) + " " + r.t("sheet_n", n=sheet)
     if tag == "hotspot":
         return target.get("hotspotTitle") or target.get("applicationStructureName") or target.get("id", "")
-    for child in ("name", "shortName", "title", "descrForPart", "warningAndCautionPara", "notePara"):
-        found = target.find(child)
+    for name in ("name", "shortName", "title", "descrForPart", "warningAndCautionPara", "notePara"):
+        found = child(target, name)
         if found is not None and text_of(found):
             return text_of(found)
     return text_of(target)[:80] or target.get("id", "")
@@ -310,7 +310,7 @@ def sequential_list(r: Html, el: etree._Element) -> Markup:
 
 
 def _list_title(r: Html, el: etree._Element) -> Markup:
-    t = el.find("title")
+    t = child(el, "title")
     if t is None:
         return EMPTY
     r.seen.add(t)
@@ -415,13 +415,13 @@ def referenced_guards(r: Html, el: etree._Element) -> list[etree._Element]:
 
 @handles("table")
 def table(r: Html, el: etree._Element) -> Markup:
-    t = el.find("title")
+    t = child(el, "title")
     caption = EMPTY
     if t is not None:
         r.seen.add(t)
         caption = FastMarkup("<caption>{} {}</caption>").format(r.t("table_n", n=r.numbers.get(el, "")), r.inner(t))
     body = FastMarkup("").join(r.render(c) for c in el if c.tag != "title")
-    if el.find("tgroup") is None:
+    if child(el, "tgroup") is None:
         return FastMarkup('<figure{}>{}{}</figure>').format(r.attrs(el, "table-graphic"), caption, body)
     return FastMarkup('<div class="table-wrap"><table{}>{}{}</table></div>').format(r.attrs(el, "cals"), caption, body)
 
@@ -432,14 +432,14 @@ def tgroup(r: Html, el: etree._Element) -> Markup:
     colnames: dict[str, int] = {}
     widths: list[str] = []
     n = 0
-    for spec in el.findall("colspec"):
+    for spec in children_named(el, "colspec"):
         r.seen.add(spec)
         n = number(spec.get("colnum"), n + 1)
         if spec.get("colname"):
             colnames[spec.get("colname")] = n
         widths.append(spec.get("colwidth", ""))
     spans: dict[str, tuple[str, str]] = {}
-    for spec in el.findall("spanspec"):
+    for spec in children_named(el, "spanspec"):
         r.seen.add(spec)
         spans[spec.get("spanname", "")] = (spec.get("namest", ""), spec.get("nameend", ""))
     grid = _Grid(max(cols, len(widths)), colnames, spans)
@@ -533,7 +533,7 @@ def icn_image(r: Html, el: etree._Element, entity: str, cls: str, alt: str) -> M
 
 @handles("figure")
 def figure(r: Html, el: etree._Element) -> Markup:
-    t = el.find("title")
+    t = child(el, "title")
     title_html = EMPTY
     if t is not None:
         r.seen.add(t)
@@ -541,13 +541,13 @@ def figure(r: Html, el: etree._Element) -> Markup:
     graphics = [g for g in el.iter("graphic")]
     sheets = len(graphics)
     body = []
-    for child in el:
-        if child.tag == "title":
+    for part in el:
+        if part.tag == "title":
             continue
-        if child.tag == "graphic":
-            body.append(graphic(r, child, sheets=sheets, fig_title=text_of(t)))
+        if part.tag == "graphic":
+            body.append(graphic(r, part, sheets=sheets, fig_title=text_of(t)))
         else:
-            body.append(r.render(child))
+            body.append(r.render(part))
     caption = FastMarkup('<figcaption><span class="fig-no">{}</span> {}</figcaption>').format(
         r.t("fig_n", n=r.numbers.get(el, "")), title_html)
     return FastMarkup('<figure{}>{}{}</figure>').format(
@@ -591,7 +591,7 @@ def hotspot(r: Html, el: etree._Element) -> Markup:
 
 @handles("multimedia")
 def multimedia(r: Html, el: etree._Element) -> Markup:
-    t = el.find("title")
+    t = child(el, "title")
     title_html = r.inner(t) if t is not None else EMPTY
     if t is not None:
         r.seen.add(t)

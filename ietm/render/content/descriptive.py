@@ -5,7 +5,7 @@ from __future__ import annotations
 from lxml import etree
 from markupsafe import Markup
 
-from ietm.render.content.base import EMPTY, Html, handles
+from ietm.render.content.base import EMPTY, Html, child, handles
 from ietm.render.content.common import referenced_guards, render_guard
 from ietm.render.content.fastmarkup import FastMarkup
 
@@ -21,7 +21,7 @@ def levelled_para(r: Html, el: etree._Element) -> Markup:
         return FastMarkup("<div{}>{}</div>").format(r.attrs(el, "alts"), r.children(el))
     depth = sum(1 for a in el.iterancestors("levelledPara"))
     level = min(2 + depth, 6)
-    title = el.find("title")
+    title = child(el, "title")
     head = EMPTY
     if title is not None:
         r.seen.add(title)

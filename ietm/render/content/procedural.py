@@ -8,7 +8,7 @@ import json
 from lxml import etree
 from markupsafe import Markup
 
-from ietm.render.content.base import EMPTY, Html, handles, number, text_of
+from ietm.render.content.base import EMPTY, Html, child, children_named, handles, number, text_of
 from ietm.render.content.cir import CAGE, REFS, entry_link, entry_name, resolve, resolve_ref
 from ietm.render.content.labels import js_labels
 from ietm.render.content.common import referenced_guards, render_guard
@@ -132,7 +132,7 @@ def persons(r: Html, el: etree._Element) -> Markup:
 @handles("person", "personnel")
 def person(r: Html, el: etree._Element) -> Markup:
     def cell(tag: str) -> etree._Element | None:
-        found = el.find(tag)
+        found = child(el, tag)
         if found is not None:
             r.consume(found)
         return found
@@ -179,14 +179,14 @@ ITEM_REFS = ("toolRef", "supplyRef", "partRef")  # the row's identity, shown in 
 
 def equipment_row(r: Html, el: etree._Element, orderable: bool) -> Markup:
     r.seen.add(el)
-    name_el = el.find("name") if el.find("name") is not None else el.find("shortName")
+    name_el = child(el, "name") if child(el, "name") is not None else child(el, "shortName")
     name = r.inner(name_el) if name_el is not None else FastMarkup("")
     for tag in IDENTITY:
-        for found in el.findall(tag):
+        for found in children_named(el, tag):
             r.consume(found)
-    ident = el.find("identNumber")
+    ident = child(el, "identNumber")
     pn = text_of(ident.find("partAndSerialNumber/partNumber")) if ident is not None else ""
-    cage = text_of(ident.find("manufacturerCode")) if ident is not None else ""
+    cage = text_of(child(ident, "manufacturerCode")) if ident is not None else ""
     # the repository entry (tool, supply, part) the row names: by its reference, else by its part number
     ref = next((c for c in el if c.tag in ITEM_REFS), None)
     if ref is not None:
@@ -201,8 +201,8 @@ def equipment_row(r: Html, el: etree._Element, orderable: bool) -> Markup:
         name_text = entry_name(entry)
         name = FastMarkup("{}").format(name_text)
     pn_html = entry_link(r, entry, pn) if entry is not None and pn else FastMarkup("{}").format(pn)
-    nsn = text_of(el.find("natoStockNumber"))
-    qty_el = el.find("reqQuantity")
+    nsn = text_of(child(el, "natoStockNumber"))
+    qty_el = child(el, "reqQuantity")
     qty = text_of(qty_el)
     unit = qty_el.get("unitOfMeasure", "") if qty_el is not None else ""
     rest = FastMarkup(" ").join(r.render(c) for c in el if c.tag not in IDENTITY and c is not ref)
@@ -291,7 +291,7 @@ def step(r: Html, el: etree._Element) -> Markup:
     guards += [(c, r.next_id("ack")) for c in el if c.tag in GUARDS] if interactive else []
     saved = r.guards
     r.guards = saved + [a for _, a in guards]
-    title = el.find("title")
+    title = child(el, "title")
     head = EMPTY
     if title is not None:
         r.seen.add(title)
@@ -318,7 +318,7 @@ def step_alts(r: Html, el: etree._Element) -> Markup:
 
 @handles("commonInfo")
 def common_info(r: Html, el: etree._Element) -> Markup:
-    title = el.find("title")
+    title = child(el, "title")
     head = EMPTY
     if title is not None:
         r.seen.add(title)
