@@ -19,15 +19,17 @@ _HIDDEN = frozenset(HIDDEN_ATTRS)
 
 
 # Records are the bulk of large data modules (a business-rules module: tens of thousands of elements), so the
-# words of each element and attribute are looked up and escaped once, and the markup is built with f-strings
-# over escaped parts.
+# words of each element and attribute are looked up and escaped once, and a record and the records inside it are
+# written as pieces of one list, joined once (not a string per record, copied again into each record around it).
 
 @functools.lru_cache(maxsize=4096)
-def _words(language: str, tag: str) -> tuple[str, str, str]:
-    """An element's label in the UI language (escaped) and the class attributes of its leaf and group forms
-    when it has no attributes of its own (most elements: then no attribute walk and no facts)."""
-    return (escape_str(record_label(language, tag, humanize(tag))), f' class="{escape_str(f"rec leaf r-{tag}")}"',
-            f' class="{escape_str(f"rec r-{tag}")}"')
+def _words(language: str, tag: str) -> tuple[str, str, str, str, str]:
+    """An element's label in the UI language (escaped), the class attributes of its leaf and group forms, and
+    their openings when it has no attributes of its own (most elements: then no attribute walk and no facts)."""
+    label = escape_str(record_label(language, tag, humanize(tag)))
+    leaf_class, group_class = f' class="{escape_str(f"rec leaf r-{tag}")}"', f' class="{escape_str(f"rec r-{tag}")}"'
+    return (label, leaf_class, group_class, f'<div{leaf_class}><span class="k">{label}</span> <span class="v">',
+            f'<div{group_class}><div class="rec-h">{label} </div><div class="rec-b">')
 
 
 @functools.lru_cache(maxsize=4096)
@@ -54,17 +56,22 @@ def _facts(language: str, el: etree._Element, skip: set[str] | frozenset[str] = 
 
 def record(r: Html, el: etree._Element) -> Markup:
     """Leaf elements read as `Label: value`; groups as a labelled box around their content."""
-    return markup(_record(r, el, r.ctx.language))
+    out: list[str] = []
+    _record(r, el, r.ctx.language, out)
+    return markup("".join(out))
 
 
-def _record(r: Html, el: etree._Element, language: str) -> str:
-    """A record as a plain string; the records inside it are made here directly, without the dispatch and the
-    markup objects of a render each (a business-rules module is tens of thousands of nested records), and so
+def _record(r: Html, el: etree._Element, language: str, out: list[str]) -> None:
+    """A record's pieces, added to `out`; the records inside it are made here directly, without the dispatch and
+    the markup objects of a render each (a business-rules module is tens of thousands of nested records), and so
     are the leaf paragraphs and titles among them (LEAF_FORMS)."""
     tag = el.tag
-    label, leaf_class, group_class = _words(language, tag)
+    label, leaf_class, group_class, leaf_open, group_open = _words(language, tag)
+    at = len(out)
+    out.append("")  # the opening, once it is known whether the record is a leaf
     text = el.text
-    parts = [escape_str(text)] if text else []
+    if text:
+        out.append(escape_str(text))
     leaf = True
     seen = r.seen
     for child in el:
@@ -76,28 +83,33 @@ def _record(r: Html, el: etree._Element, language: str) -> str:
             if kind is None:
                 kind = _KINDS[ctag] = _kind(ctag)
             if kind is _RECORD:
-                parts.append(_record(r, child, language))
+                _record(r, child, language, out)
             elif kind is _OTHER or len(child) or child.keys():
-                parts.append(r.render(child))
+                out.append(r.render(child))
             else:  # a leaf of a tag with a leaf form: its renderer's markup without its call
                 ctext = child.text
-                parts.append(f"{kind[0]}{escape_str(ctext)}{kind[1]}" if ctext else kind[0] + kind[1])
+                out.append(f"{kind[0]}{escape_str(ctext)}{kind[1]}" if ctext else kind[0] + kind[1])
         # (XML comments and processing instructions are not content)
         tail = child.tail
         if tail:
-            parts.append(escape_str(tail))
-    inner = "".join(parts)
+            out.append(escape_str(tail))
     keys = el.keys()
     if keys:
         shown = _facts(language, el)
         if leaf:
             cls = leaf_class if SHOWN_ATTRS.isdisjoint(keys) else r.attrs(el, f"rec leaf r-{tag}")
-            return f'<div{cls}><span class="k">{label}</span> <span class="v">{inner}</span> {shown}</div>'
-        cls = group_class if SHOWN_ATTRS.isdisjoint(keys) else r.attrs(el, f"rec r-{tag}")
-        return f'<div{cls}><div class="rec-h">{label} {shown}</div><div class="rec-b">{inner}</div></div>'
-    if leaf:
-        return f'<div{leaf_class}><span class="k">{label}</span> <span class="v">{inner}</span> </div>'
-    return f'<div{group_class}><div class="rec-h">{label} </div><div class="rec-b">{inner}</div></div>'
+            out[at] = f'<div{cls}><span class="k">{label}</span> <span class="v">'
+            out.append(f"</span> {shown}</div>")
+        else:
+            cls = group_class if SHOWN_ATTRS.isdisjoint(keys) else r.attrs(el, f"rec r-{tag}")
+            out[at] = f'<div{cls}><div class="rec-h">{label} {shown}</div><div class="rec-b">'
+            out.append("</div></div>")
+    elif leaf:
+        out[at] = leaf_open
+        out.append("</span> </div>")
+    else:
+        out[at] = group_open
+        out.append("</div></div>")
 
 
 _RECORD = ("record",)  # a child made by _record
