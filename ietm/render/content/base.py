@@ -214,6 +214,8 @@ class Html:
         """Mixed content: the element's text, each child rendered, each tail; children in `skip` are left out
         because the caller renders them elsewhere (and marks them seen itself)."""
         text = el.text
+        if not len(el):  # text only (most inline elements and table cells)
+            return markup(escape_str(text)) if text else EMPTY
         parts = [escape_str(text)] if text else []
         render = self.render
         if skip:
@@ -256,8 +258,12 @@ class Html:
 
     def attrs(self, el: etree._Element, cls: str = "", **extra: object) -> Markup:
         """id, class, change marks and applicability of an element, as HTML attributes."""
-        if not extra and SHOWN_ATTRS.isdisjoint(el.keys()):  # most elements: their class only
-            return _class_attribute(cls)
+        plain = SHOWN_ATTRS.isdisjoint(el.keys())
+        if plain:  # most elements: their class only, and what the renderer adds
+            if not extra:
+                return _class_attribute(cls)
+            return markup(f"{_class_attribute(cls)}" + "".join(
+                [f' {k.replace("_", "-")}="{escape_text(v)}"' for k, v in extra.items() if v is not None]))
         pairs: list[tuple[str, object]] = []
         ident = el.get("id")
         if ident:
