@@ -152,6 +152,26 @@ def test_keyboard_alone(page, csdb):
     assert root.xpath("//note/notePara[contains(., 'Не открывайте крышку')]")
 
 
+def test_the_spaces_typed_stay_when_a_save_draws_the_module_again(page, csdb):
+    """A save draws the module again (to mark its findings): the writer who typed a space before Ctrl+S goes on
+    typing, and the words stay apart; a double space stays too (both used to vanish from the drawing, and then
+    from the text with the next key)."""
+    login(page, "olga")
+    open_editor(page, PROC, "en-US")
+    host = ".ed-step .ed-el-para [data-host] >> nth=-1"
+    text = page.inner_text(host)
+    page.focus(host)
+    page.keyboard.press("Control+End")
+    page.keyboard.type(" Then  twice ")
+    assert save(page)["ok"]
+    page.wait_for_selector("[data-status][data-kind=ok], [data-status][data-kind=warning]")  # drawn with the findings
+    page.keyboard.type("done.")
+    assert page.inner_text(host) == text + " Then  twice done."
+    assert save(page)["ok"]
+    paras = ["".join(p.itertext()) for p in load(latest(csdb, PROC, "en-US")).root.iter("para")]
+    assert any(p.endswith(" Then  twice done.") for p in paras)
+
+
 @pytest.fixture
 def tablet(browser, base):
     context = browser.new_context(viewport={"width": 1024, "height": 1366}, base_url=base, has_touch=True, is_mobile=True)

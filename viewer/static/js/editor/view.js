@@ -35,6 +35,10 @@ const HEADED = new Set(["levelledPara", "proceduralStep", "figure", "table", "no
   "faultIsolation", "illustratedPartsCatalog", "crew", "maintPlanning", "process", "commonRepository",
   "warningRepository", "cautionRepository", "toolRepository", "supplyRepository", "partRepository",
   "warningSpec", "cautionSpec", "toolSpec", "supplySpec", "partSpec", "yesNoAnswer", "listOfChoices"]);
+/** Whitespace that lays out an XML file: a run of XML whitespace with a line break or a tab in it. */
+const LAYOUT = /[ \t\r\n]*[\t\r\n][ \t\r\n]*/g;
+const LAYOUT_START = /^[ \t\r\n]*[\t\r\n][ \t\r\n]*/;
+const LAYOUT_END = /[ \t\r\n]*[\t\r\n][ \t\r\n]*$/;
 /** Elements from which a module counts as long (see editor.css, .ed-long). */
 const LONG = 1200;
 /** Blocks shown folded until opened: what a module declares for use elsewhere in it. */
@@ -213,14 +217,18 @@ export class View {
     return host;
   }
 
-  /** The inline content of a text-holding node into a DOM element. Whitespace is shown collapsed. */
+  /** The inline content of a text-holding node into a DOM element. The whitespace that lays out an XML file
+      (a run with a line break or a tab) is shown as one space, or none at the text's ends; spaces as a writer
+      typed them (the text is edited white-space: pre-wrap) are shown as they are, so that drawing a text
+      again changes neither what it says nor where the caret stands in it. */
   fill(into, node, edges) {
     const parts = node.c.filter((c) => typeof c === "string" || c.n !== "#comment");
     parts.forEach((c, i) => {
       if (typeof c === "string") {
-        let text = c.replace(/\s+/g, " ");
-        if (edges && i === 0) text = text.replace(/^ /, "");
-        if (edges && i === parts.length - 1) text = text.replace(/ $/, "");
+        let text = c;
+        if (edges && i === 0) text = text.replace(LAYOUT_START, "");
+        if (edges && i === parts.length - 1) text = text.replace(LAYOUT_END, "");
+        text = text.replace(LAYOUT, " ");
         if (text) into.append(document.createTextNode(text));
       } else {
         into.append(this.inline(c, node));
