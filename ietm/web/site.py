@@ -100,6 +100,7 @@ class Site:
         # (shape, key -> generation): the last generation whose change any page may show, and per key the last
         # since then that changed what that key's page shows (Site.stamp)
         self._stamps: tuple[int, dict[str, int]] = (0, {})
+        self._repository_keys: tuple[int, set[str]] = (-1, set())  # (shape, keys of the repository modules)
         self._derived = Derived(state_dir(self.csdb))  # publication outlines and repository entries, kept
         self._repository_modules: dict[str, dict[tuple[str, str], etree._Element]] = {}  # read on first use
         self._repository_guard = threading.Lock()
@@ -213,8 +214,11 @@ class Site:
         touched = set(keys)
         for key in keys:
             touched.update(o.key for o, _ in self.catalog.referrers(key) if o.key)
-        touched.update(k for k, o in self.latest.items() if o.kind == "dm" and o.content_type == "comrep")
-        return touched
+        shape, repositories = self._repository_keys
+        if shape != self.shape:  # which modules are repositories changes only with a change of shape
+            repositories = {k for k, o in self.latest.items() if o.kind == "dm" and o.content_type == "comrep"}
+            self._repository_keys = (self.shape, repositories)
+        return touched | repositories
 
     @property
     def shape(self) -> int:
