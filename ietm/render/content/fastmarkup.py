@@ -81,7 +81,9 @@ def _joined(template: str, parts: list[str]) -> str:
     """str.format(template, *parts) for templates of plain fields ({} or {0}), as one join."""
     pieces = _PIECES.get(template, False)
     if pieces is False:
-        pieces = _PIECES[template] = _fields(template)
+        pieces = _fields(template)
+        if len(_PIECES) < 1024:  # the renderers' templates are literals: a few hundred
+            _PIECES[template] = pieces
     if pieces is None:
         return str.format(template, *parts)
     out = []
@@ -95,15 +97,17 @@ def _joined(template: str, parts: list[str]) -> str:
 def _fields(template: str) -> list[tuple[str, int | None]] | None:
     pieces: list[tuple[str, int | None]] = []
     auto = 0
+    numbered = False
     for literal, name, spec, conversion in _Formatter().parse(template):
         if name is None:
             pieces.append((literal, None))
             continue
-        if spec or conversion or not (name == "" or name.isdigit()):
+        if spec or conversion or not (name == "" or name.isdecimal()):
             return None  # anything but a plain field: str.format itself
         if name == "":
             pieces.append((literal, auto))
             auto += 1
         else:
             pieces.append((literal, int(name)))
-    return pieces
+            numbered = True
+    return None if numbered and auto else pieces  # ({} and {0} mixed: str.format's own error)
