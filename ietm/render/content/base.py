@@ -69,6 +69,19 @@ def child(el: etree._Element, tag: str) -> etree._Element | None:
     return None
 
 
+def first_two(el: etree._Element, a: str, b: str) -> tuple[etree._Element | None, etree._Element | None]:
+    """(child(el, a), child(el, b)) in one walk over the children (a business-rules module holds more than a
+    thousand references, each read this way several times)."""
+    first = second = None
+    for c in el:
+        tag = c.tag
+        if tag == a:
+            first = c if first is None else first
+        elif tag == b:
+            second = c if second is None else second
+    return first, second
+
+
 def children_named(el: etree._Element, tag: str) -> list[etree._Element]:
     """`el.findall(tag)` for a plain tag (as child(): without lxml's path parser)."""
     return [c for c in el if c.tag == tag]

@@ -11,7 +11,8 @@ from markupsafe import Markup
 from ietm.parse.codes import Issue, Language, PmCode, issue_text, language_text
 from ietm.parse.model import dm_ref_key
 from ietm.errors import InputError
-from ietm.render.content.base import EMPTY, Html, applic_statement, child, children_named, handles, number, text_of
+from ietm.render.content.base import (EMPTY, Html, applic_statement, child, children_named, first_two, handles, number,
+                                      text_of)
 from ietm.render.content.cir import guard_from_repository
 from ietm.render.content.fastmarkup import FastMarkup, escape, escape_str, markup
 
@@ -174,36 +175,17 @@ def broken(r: Html, shown: str, ref: str) -> Markup:
 @handles("dmRef")
 def dm_ref(r: Html, el: etree._Element) -> Markup:
     r.consume(el)
-    ident = address = None
-    for c in el:  # (one walk: a business-rules module holds more than a thousand references)
-        tag = c.tag
-        if tag == "dmRefIdent":
-            ident = c if ident is None else ident
-        elif tag == "dmRefAddressItems":
-            address = c if address is None else address
+    ident, address = first_two(el, "dmRefIdent", "dmRefAddressItems")
     key = dm_ref_key(ident) if ident is not None else None
     if key is None:
         return broken(r, text_of(el) or "dmRef", "dmRef")
     title = ""
     title_el = child(address, "dmTitle") if address is not None else None
     if title_el is not None:
-        tech = info = None
-        for c in title_el:
-            tag = c.tag
-            if tag == "techName":
-                tech = c if tech is None else tech
-            elif tag == "infoName":
-                info = c if info is None else info
-        tech, info = text_of(tech), text_of(info)
+        tech, info = (text_of(c) for c in first_two(title_el, "techName", "infoName"))
         title = f"{tech} - {info}" if info else tech
     title = title or r.ctx.titles(key) or ""
-    issue = language = None
-    for c in ident:
-        tag = c.tag
-        if tag == "issueInfo":
-            issue = c if issue is None else issue
-        elif tag == "language":
-            language = c if language is None else language
+    issue, language = first_two(ident, "issueInfo", "language")
     url = r.ctx.links.dm(key, issue_text(issue), language_text(language), el.get("referredFragment"))
     if url is None:
         return broken(r, f"{key} {title}".strip(), key)
