@@ -60,6 +60,13 @@ def listing(root: Path) -> Iterator[tuple[str, os.DirEntry]]:
     return _listed(os.fspath(root), "")
 
 
+def is_object_name(name: str) -> bool:
+    """Can a file of this name be an object (an XML or ICN file, not hidden)? The extension as os.path.splitext
+    finds it, without its cost: a refresh asks it of every file of the CSDB."""
+    dot = name.rfind(".")
+    return dot > 0 and name[dot:].lower() in OBJECT_SUFFIXES and bool(name[:dot].lstrip("."))
+
+
 def _listed(root: str, prefix: str) -> Iterator[tuple[str, os.DirEntry]]:
     try:
         with os.scandir(os.path.join(root, prefix)) as found:
@@ -75,11 +82,8 @@ def _listed(root: str, prefix: str) -> Iterator[tuple[str, os.DirEntry]]:
         if is_folder:
             if not entry.name.startswith(".") and not entry.is_symlink():
                 folders.append(entry.name)
-        else:
-            name = entry.name
-            dot = name.rfind(".")  # the extension as os.path.splitext finds it, without its cost
-            if dot > 0 and name[dot:].lower() in OBJECT_SUFFIXES and name[:dot].lstrip("."):
-                yield prefix + name, entry
+        elif is_object_name(entry.name):
+            yield prefix + entry.name, entry
     for name in folders:
         yield from _listed(root, f"{prefix}{name}/")
 
@@ -227,10 +231,7 @@ class Catalog:
                 rel = Path(os.path.realpath(os.path.dirname(here)), os.path.basename(here)).relative_to(root)
             except ValueError:
                 continue
-            name = rel.name
-            dot = name.rfind(".")
-            if (dot > 0 and name[dot:].lower() in OBJECT_SUFFIXES and name[:dot].lstrip(".")
-                    and not any(part.startswith(".") for part in rel.parts)):
+            if is_object_name(rel.name) and not any(part.startswith(".") for part in rel.parts):
                 out.add(rel.as_posix())
         return sorted(out)
 
