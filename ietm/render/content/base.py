@@ -30,6 +30,11 @@ _PREFIXED: dict[str, Handler] = {}  # tags found in PREFIX_HANDLERS, so each is 
 #: these two strings. Such elements (paragraphs and titles by the thousand) are made without the renderer's call.
 LEAF_FORMS: dict[str, tuple[str, str]] = {}
 
+
+def leaf_html(form: tuple[str, str], text: str | None) -> str:
+    """An element with no attributes and no child, made from its tag's leaf form."""
+    return f"{form[0]}{escape_str(text)}{form[1]}" if text else form[0] + form[1]
+
 EMPTY = FastMarkup("")
 #: the attributes Html.attrs shows (an element with none of them gets its class only)
 SHOWN_ATTRS = frozenset({"id", "changeMark", "changeType", "reasonForUpdateRefIds", "applicRefId", "applicRefIds"})
@@ -206,8 +211,7 @@ class Html:
             return EMPTY
         form = LEAF_FORMS.get(tag)
         if form is not None and not len(el) and not el.keys():
-            text = el.text
-            return markup(f"{form[0]}{escape_str(text)}{form[1]}" if text else form[0] + form[1])
+            return markup(leaf_html(form, el.text))
         handler = HANDLERS.get(tag) or self.handler_of(tag)
         if handler is None:
             return self.unknown(el)

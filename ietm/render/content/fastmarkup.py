@@ -59,12 +59,9 @@ class FastMarkup(Markup):
 
     def format(self, *args: Any, **kwargs: Any) -> FastMarkup:  # type: ignore[override]
         # the commonest arguments inline: text (escaped) and the renderers' own markup (as it is: its __html__)
-        if kwargs:
-            return _new(FastMarkup, str.format(
-                self, *[_escape_inner(a) if type(a) is str else a if type(a) is FastMarkup else escape_text(a)
-                        for a in args],
-                **{k: escape_text(v) for k, v in kwargs.items()}))
         parts = [_escape_inner(a) if type(a) is str else a if type(a) is FastMarkup else escape_text(a) for a in args]
+        if kwargs:
+            return _new(FastMarkup, str.format(self, *parts, **{k: escape_text(v) for k, v in kwargs.items()}))
         if sum(map(len, parts)) > _LARGE:
             return _new(FastMarkup, _joined(self, parts))
         return _new(FastMarkup, str.format(self, *parts))

@@ -9,7 +9,7 @@ import functools
 from lxml import etree
 from markupsafe import Markup
 
-from ietm.render.content.base import LEAF_FORMS, PREFIX_HANDLERS, SHOWN_ATTRS, Html, handles, humanize
+from ietm.render.content.base import LEAF_FORMS, PREFIX_HANDLERS, SHOWN_ATTRS, Html, handles, humanize, leaf_html
 from ietm.render.content.codelists import attr_code_list, code_name
 from ietm.render.content.labels import attr_label, record_label
 from ietm.render.content.fastmarkup import escape_str, markup
@@ -87,8 +87,7 @@ def _record(r: Html, el: etree._Element, language: str, out: list[str]) -> None:
             elif kind is _OTHER or len(child) or child.keys():
                 out.append(r.render(child))
             else:  # a leaf of a tag with a leaf form: its renderer's markup without its call
-                ctext = child.text
-                out.append(f"{kind[0]}{escape_str(ctext)}{kind[1]}" if ctext else kind[0] + kind[1])
+                out.append(leaf_html(kind, child.text))
         # (XML comments and processing instructions are not content)
         tail = child.tail
         if tail:
